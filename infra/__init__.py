@@ -1,0 +1,1 @@
+"""Local stack and tooling behind the `arbvault` command; never deployed, never imported by shared/ or functions/."""

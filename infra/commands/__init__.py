@@ -1,0 +1,1 @@
+"""Subcommands of the `arbvault` command, one module each."""

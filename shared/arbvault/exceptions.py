@@ -1,0 +1,58 @@
+"""Errors shared by every room of the layer; HTTP mapping lives in ``arbvault.web.errors``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ArbvaultError(Exception):
+    """Base of every error the layer raises on purpose."""
+
+    code = "error"
+
+    def __init__(self, message: str, *, details: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+
+class ConfigurationError(ArbvaultError):
+    """Raised when the environment lacks a setting the code needs (database, Keepa key, queue)."""
+
+    code = "configuration_error"
+
+
+class NotFoundError(ArbvaultError):
+    """Raised when a resource named by id does not exist."""
+
+    code = "not_found"
+
+
+class ConflictError(ArbvaultError):
+    """Raised when a write conflicts with the stored state (stale version, illegal transition)."""
+
+    code = "conflict"
+
+
+class InvalidInputError(ArbvaultError):
+    """Raised when input is well-formed JSON but breaks a business rule."""
+
+    code = "invalid_input"
+
+
+class ForbiddenError(ArbvaultError):
+    """Raised when the caller's role does not allow the action."""
+
+    code = "forbidden"
+
+
+class DependencyUnavailableError(ArbvaultError):
+    """Raised when a dependency (database, queue, Keepa) cannot be reached."""
+
+    code = "dependency_unavailable"
+
+
+class UnauthorizedError(ArbvaultError):
+    """Raised when a request carries no valid identity."""
+
+    code = "unauthorized"

@@ -1,0 +1,20 @@
+"""Alembic runtime environment: online migrations only, on a throwaway connection."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy.pool import NullPool
+
+from arbvault.db import build_engine, database_url
+from arbvault.models import Base
+
+config = context.config
+url = config.attributes.get("database_url") or database_url()
+engine = build_engine(url, pool="null")
+assert isinstance(engine.pool, NullPool)
+
+with engine.connect() as connection:
+    context.configure(connection=connection, target_metadata=Base.metadata, compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+engine.dispose()

@@ -1,0 +1,21 @@
+"""HTTP plumbing shared by every route-group function: app factory, error envelope, identity, pagination."""
+
+from arbvault.web.app import create_app, create_handler
+from arbvault.web.errors import STATUS_BY_ERROR, error_response
+from arbvault.web.identity import AdminIdentity, CurrentIdentity, Identity
+from arbvault.web.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
+
+__all__ = [
+    "STATUS_BY_ERROR",
+    "AdminIdentity",
+    "CurrentIdentity",
+    "Cursor",
+    "Identity",
+    "Limit",
+    "Page",
+    "create_app",
+    "create_handler",
+    "decode_cursor",
+    "encode_cursor",
+    "error_response",
+]

@@ -1,0 +1,54 @@
+"""Build a route group's FastAPI app and its Lambda handler."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools.logging import correlation_paths
+from fastapi import APIRouter, FastAPI
+from mangum import Mangum
+
+from arbvault import __version__
+from arbvault.observability import logger
+from arbvault.web.errors import install_error_handlers
+
+LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+def create_app(*routers: APIRouter, title: str) -> FastAPI:
+    """A FastAPI app holding exactly ``routers``, with the error envelope and no docs routes.
+
+    Deployed functions serve only what template.yaml declares; `arbvault openapi` and `arbvault local`
+    build the documentation from these apps instead.
+    """
+    app = FastAPI(title=title, version=__version__, docs_url=None, redoc_url=None, openapi_url=None)
+    install_error_handlers(app)
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def create_handler(app: FastAPI) -> LambdaHandler:
+    """The Lambda entry point for ``app``: Mangum with lifespan off, JSON logs carrying the request id."""
+    adapter = Mangum(app, lifespan="off")
+
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        started = time.perf_counter()
+        response = adapter(event, context)
+        http = (event.get("requestContext") or {}).get("http") or {}
+        logger.info(
+            "request",
+            extra={
+                "method": http.get("method"),
+                "path": event.get("rawPath"),
+                "route": event.get("routeKey"),
+                "status": response.get("statusCode"),
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+            },
+        )
+        return response
+
+    return handler

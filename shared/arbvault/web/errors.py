@@ -1,0 +1,136 @@
+"""The one error envelope, and the one table mapping exception types to HTTP statuses.
+
+Every error leaves as ``{"error": {"code", "message", "details"}, "request_id"}``. Unhandled exceptions become
+500 with the request id and no internal text; database connectivity failures become 503.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from arbvault.exceptions import (
+    ArbvaultError,
+    ConfigurationError,
+    ConflictError,
+    DependencyUnavailableError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+    UnauthorizedError,
+)
+from arbvault.observability import logger
+from arbvault.web.request_id import request_id_of
+
+# Most specific first: the first class in an error's MRO found here decides the status.
+STATUS_BY_ERROR: dict[type[ArbvaultError], int] = {
+    InvalidInputError: 422,
+    UnauthorizedError: 401,
+    ForbiddenError: 403,
+    NotFoundError: 404,
+    ConflictError: 409,
+    ConfigurationError: 503,
+    DependencyUnavailableError: 503,
+}
+
+_CODE_BY_STATUS = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "too_many_requests",
+    503: "service_unavailable",
+}
+
+
+def error_response(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    details: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """Build the envelope for ``request``."""
+    body = {
+        "error": {"code": code, "message": message, "details": details or []},
+        "request_id": request_id_of(request),
+    }
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def status_for(exc: ArbvaultError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in STATUS_BY_ERROR:
+            return STATUS_BY_ERROR[cls]
+    return 500
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
+    return [
+        {"field": _field(tuple(err.get("loc", ()))), "message": err.get("msg", "invalid"), "type": err.get("type")}
+        for err in exc.errors()
+    ]
+
+
+async def _on_app_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ArbvaultError)
+    status = status_for(exc)
+    if status >= 500:
+        logger.warning("dependency error", extra={"error_code": exc.code, "error": exc.message})
+    return error_response(request, status, exc.code, exc.message, exc.details, getattr(exc, "headers", None))
+
+
+async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    details = _validation_details(exc)
+    if any(d["type"] == "json_invalid" for d in details):
+        return error_response(request, 400, "malformed_json", "request body is not valid JSON", details)
+    fields = ", ".join(d["field"] for d in details)
+    return error_response(request, 422, "validation_error", f"invalid input: {fields}", details)
+
+
+async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _CODE_BY_STATUS.get(exc.status_code, "http_error")
+    message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+    headers = dict(exc.headers) if exc.headers else None
+    return error_response(request, exc.status_code, code, message, headers=headers)
+
+
+def _is_database_outage(exc: Exception) -> bool:
+    # sqlalchemy is only consulted if some route already imported it (health/live must not).
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    if sa_exc is None:
+        return False
+    return isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError))
+
+
+async def _on_unhandled(request: Request, exc: Exception) -> JSONResponse:
+    if _is_database_outage(exc):
+        logger.warning("database unavailable", extra={"error_type": type(exc).__name__})
+        return error_response(request, 503, "database_unavailable", "the database is unavailable; retry later")
+    logger.exception("unhandled error")
+    return error_response(request, 500, "internal_error", "internal server error")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Route every error ``app`` can raise into the envelope."""
+    app.add_exception_handler(ArbvaultError, _on_app_error)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(Exception, _on_unhandled)

@@ -1,0 +1,54 @@
+"""The caller's identity, as the template's Lambda authorizer put it in the request context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from fastapi import Depends, Request
+
+from arbvault.exceptions import ForbiddenError, UnauthorizedError
+
+Role = Literal["admin", "sourcer"]
+ROLES: tuple[Role, ...] = ("admin", "sourcer")
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who is calling: the API key's id, name and role."""
+
+    key_id: str
+    key_name: str
+    role: Role
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+def authorizer_context(request: Request) -> dict[str, object]:
+    """The ``requestContext.authorizer.lambda`` map of the API Gateway event behind ``request``."""
+    event = request.scope.get("aws.event") or {}
+    authorizer = (event.get("requestContext") or {}).get("authorizer") or {}
+    context = authorizer.get("lambda") or {}
+    return context if isinstance(context, dict) else {}
+
+
+def current_identity(request: Request) -> Identity:
+    """The identity the authorizer established; 401 when the event carries none."""
+    context = authorizer_context(request)
+    key_id, role = context.get("key_id"), context.get("role")
+    if not key_id or role not in ROLES:
+        raise UnauthorizedError("missing or invalid API key")
+    return Identity(key_id=str(key_id), key_name=str(context.get("key_name") or ""), role=role)  # type: ignore[arg-type]
+
+
+def require_admin(identity: Annotated[Identity, Depends(current_identity)]) -> Identity:
+    """The identity, if its role is admin; 403 otherwise."""
+    if not identity.is_admin:
+        raise ForbiddenError("this action needs the admin role")
+    return identity
+
+
+CurrentIdentity = Annotated[Identity, Depends(current_identity)]
+AdminIdentity = Annotated[Identity, Depends(require_admin)]

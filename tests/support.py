@@ -1,0 +1,59 @@
+"""Helpers for tests: load a function's handler as Lambda would, and call it with API Gateway events."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from types import ModuleType
+from typing import Any
+
+from infra.http_events import http_api_event
+from infra.lambda_context import LocalLambdaContext
+from infra.paths import FUNCTIONS_DIR
+
+
+def load_function(name: str) -> ModuleType:
+    """Import ``functions/<name>/app.py`` once per test session, under the module name ``fn_<name>``."""
+    module_name = f"fn_{name}"
+    if module_name in sys.modules:
+        return sys.modules[module_name]
+    spec = importlib.util.spec_from_file_location(module_name, FUNCTIONS_DIR / name / "app.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+ADMIN = {"key_id": "00000000-0000-0000-0000-0000000000a1", "key_name": "test-admin", "role": "admin"}
+SOURCER = {"key_id": "00000000-0000-0000-0000-0000000000b2", "key_name": "test-sourcer", "role": "sourcer"}
+
+
+def call(
+    function: str,
+    method: str,
+    path: str,
+    *,
+    route: str | None = None,
+    path_parameters: dict[str, str] | None = None,
+    query: str = "",
+    json_body: Any = None,
+    headers: dict[str, str] | None = None,
+    identity: dict[str, str] | None = ADMIN,
+) -> tuple[int, dict[str, str], Any]:
+    """Invoke ``function``'s handler with an HTTP API event; return status, headers and the decoded body."""
+    all_headers = {"host": "localhost", **(headers or {})}
+    body = None
+    if json_body is not None:
+        body = json.dumps(json_body)
+        all_headers.setdefault("content-type", "application/json")
+    event = http_api_event(
+        method, path, route_key=f"{method} {route or path}", path_parameters=path_parameters,
+        raw_query=query, headers=all_headers, body=body, authorizer=identity,
+    )
+    response = load_function(function).handler(event, LocalLambdaContext(function_name=function))
+    raw = response.get("body") or ""
+    content_type = (response.get("headers") or {}).get("content-type", "")
+    decoded = json.loads(raw) if raw and content_type.startswith("application/json") else raw
+    return response["statusCode"], response.get("headers") or {}, decoded
