@@ -1,0 +1,173 @@
+"""Read template.yaml: functions, their HttpApi routes and environments, as the local tools need them.
+
+CloudFormation short-form tags (!Ref, !GetAtt, !Sub, !If, ...) load as ``{"Ref": ...}`` / ``{"Fn::X": ...}``
+maps, the long form, so the rest of the code sees one shape.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from infra.paths import PROJECT_ROOT, TEMPLATE_PATH
+
+_PATH_PARAM = re.compile(r"{([^}+]+)\+?}")
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """SafeLoader that understands CloudFormation's short-form intrinsic function tags."""
+
+
+def _intrinsic(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> dict[str, Any]:
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+        if tag_suffix == "GetAtt" and isinstance(value, str):
+            value = value.split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return {"Ref": value} if tag_suffix == "Ref" else {f"Fn::{tag_suffix}": value}
+
+
+_CfnLoader.add_multi_constructor("!", _intrinsic)
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One HttpApi event: ``method path`` served by ``function``; ``auth`` is false for ``Authorizer: NONE``."""
+
+    method: str
+    path: str
+    function: str
+    event: str
+    auth: bool
+
+    @property
+    def key(self) -> str:
+        return f"{self.method} {self.path}"
+
+    @property
+    def path_params(self) -> tuple[str, ...]:
+        return tuple(_PATH_PARAM.findall(self.path))
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionSpec:
+    """An ``AWS::Serverless::Function`` with Globals applied and its environment resolved."""
+
+    logical_id: str
+    name: str
+    code_dir: Path
+    handler: str
+    timeout: int
+    memory_mb: int
+    environment: dict[str, str]
+    events: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """The parsed template and what the local tools read from it."""
+
+    path: Path
+    document: dict[str, Any]
+    functions: dict[str, FunctionSpec]
+    routes: list[Route]
+
+    def function(self, name: str) -> FunctionSpec:
+        """A function by its folder name (``health``) or logical id (``HealthFunction``)."""
+        for spec in self.functions.values():
+            if name in (spec.name, spec.logical_id):
+                return spec
+        known = ", ".join(sorted(s.name for s in self.functions.values()))
+        raise KeyError(f"no function {name!r} in {self.path.name} (known: {known})")
+
+
+def load_document(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
+    with path.open() as handle:
+        document = yaml.load(handle, Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+    if not isinstance(document, dict) or "Resources" not in document:
+        raise ValueError(f"{path} is not a SAM template")
+    return document
+
+
+def parameter_values(document: dict[str, Any], overrides: dict[str, str] | None = None) -> dict[str, str]:
+    """Parameter defaults with ``overrides`` applied."""
+    values = {name: str(spec.get("Default", "")) for name, spec in (document.get("Parameters") or {}).items()}
+    values.update(overrides or {})
+    return values
+
+
+def _resolve(value: Any, parameters: dict[str, str]) -> str | None:
+    """A scalar environment value; ``None`` when it cannot be resolved locally (or is AWS::NoValue)."""
+    if isinstance(value, (str, int, float, bool)):
+        return str(value).lower() if isinstance(value, bool) else str(value)
+    if isinstance(value, dict) and "Ref" in value:
+        return parameters.get(str(value["Ref"]))
+    if isinstance(value, dict) and isinstance(value.get("Fn::Sub"), str):
+        return re.sub(r"\$\{([^}!]+)\}", lambda m: parameters.get(m.group(1), m.group(0)), value["Fn::Sub"])
+    return None
+
+
+def _function_spec(logical_id: str, props: dict[str, Any], globals_: dict[str, Any],
+                   parameters: dict[str, str], root: Path) -> FunctionSpec:
+    merged_env: dict[str, Any] = {
+        **((globals_.get("Environment") or {}).get("Variables") or {}),
+        **((props.get("Environment") or {}).get("Variables") or {}),
+    }
+    environment = {k: v for k, raw in merged_env.items() if (v := _resolve(raw, parameters)) is not None}
+    code_dir = (root / str(props.get("CodeUri", ""))).resolve()
+    return FunctionSpec(
+        logical_id=logical_id,
+        name=code_dir.name,
+        code_dir=code_dir,
+        handler=str(props.get("Handler", "app.handler")),
+        timeout=int(props.get("Timeout", globals_.get("Timeout", 3))),
+        memory_mb=int(props.get("MemorySize", globals_.get("MemorySize", 128))),
+        environment=environment,
+        events=dict(props.get("Events") or {}),
+    )
+
+
+def _routes(spec: FunctionSpec) -> list[Route]:
+    routes = []
+    for event_name, event in spec.events.items():
+        if event.get("Type") != "HttpApi":
+            continue
+        props = event.get("Properties") or {}
+        authorizer = (props.get("Auth") or {}).get("Authorizer")
+        routes.append(Route(
+            method=str(props.get("Method", "ANY")).upper(),
+            path=str(props.get("Path", "/")),
+            function=spec.name,
+            event=event_name,
+            auth=authorizer != "NONE",
+        ))
+    return routes
+
+
+def parse_template(path: Path = TEMPLATE_PATH, *, parameters: dict[str, str] | None = None) -> Template:
+    """Parse ``path``; ``parameters`` override the template's parameter defaults."""
+    document = load_document(path)
+    values = parameter_values(document, parameters)
+    globals_ = ((document.get("Globals") or {}).get("Function")) or {}
+    root = path.resolve().parent
+    functions = {
+        logical_id: _function_spec(logical_id, resource.get("Properties") or {}, globals_, values, root)
+        for logical_id, resource in document["Resources"].items()
+        if resource.get("Type") == "AWS::Serverless::Function"
+    }
+    routes = [route for spec in functions.values() for route in _routes(spec)]
+    return Template(path=path, document=document, functions=functions, routes=routes)
+
+
+@lru_cache(maxsize=1)
+def project_template() -> Template:
+    """The project's own template.yaml, parsed once."""
+    return parse_template(PROJECT_ROOT / "template.yaml")
