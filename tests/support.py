@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from types import ModuleType
 from typing import Any
 
+from infra.function_loader import load_function
 from infra.http_events import http_api_event
 from infra.lambda_context import LocalLambdaContext
-from infra.paths import FUNCTIONS_DIR
 
-
-def load_function(name: str) -> ModuleType:
-    """Import ``functions/<name>/app.py`` once per test session, under the module name ``fn_<name>``."""
-    module_name = f"fn_{name}"
-    if module_name in sys.modules:
-        return sys.modules[module_name]
-    spec = importlib.util.spec_from_file_location(module_name, FUNCTIONS_DIR / name / "app.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    spec.loader.exec_module(module)
-    return module
+__all__ = ["ADMIN", "SOURCER", "call", "load_function"]
 
 
 ADMIN = {"key_id": "00000000-0000-0000-0000-0000000000a1", "key_name": "test-admin", "role": "admin"}

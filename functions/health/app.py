@@ -37,8 +37,8 @@ def ready() -> JSONResponse:
     from arbvault.readiness import run_checks  # deferred: liveness must stay free of database imports
 
     checks = run_checks()
+    failing = [name for name, check in checks.items() if check["status"] == "failed"]
     ok = all(check["status"] == "ok" for check in checks.values())
-    failing = [name for name, check in checks.items() if check["status"] != "ok"]
     body = {"status": "ready" if ok else "not_ready", "checks": checks, "failing": failing}
     return JSONResponse(body, status_code=200 if ok else 503)
 

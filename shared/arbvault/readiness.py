@@ -1,4 +1,4 @@
-"""Readiness checks: each returns ``{"status": "ok"|"failed", ...}`` and never raises."""
+"""Readiness checks: each returns ``{"status": "ok"|"failed"|"skipped", ...}`` and never raises."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def _database_and_migrations() -> tuple[Check, Check]:
     except Exception as exc:  # any failure here means "not ready", reported by name
         logger.warning("readiness: database check failed", extra={"error_type": type(exc).__name__})
         failed: Check = {"status": "failed", "reason": "database unreachable"}
-        return failed, {"status": "failed", "reason": "database unreachable"}
+        return failed, {"status": "skipped", "reason": "needs the database"}
     if state.at_head:
         return database, {"status": "ok", "revision": state.current}
     return database, {"status": "failed", "reason": "schema is not at the newest migration",

@@ -56,3 +56,27 @@ def test_readiness_503_names_migrations_when_schema_behind(database_url: str) ->
     assert status == 503
     assert body["failing"] == ["migrations"]
     assert body["checks"]["database"]["status"] == "ok"
+
+
+def test_readiness_503_names_database_when_unreachable(database_url: str) -> None:
+    import os
+
+    from arbvault.db import reset_engine
+    from arbvault.settings import reset_settings
+    from tcp_proxy import tcp_proxy
+
+    with tcp_proxy(database_url) as proxy:
+        os.environ["DATABASE_URL"] = proxy.url_for(database_url)
+        reset_settings()
+        reset_engine()
+        try:
+            proxy.cut()
+            status, _, body = call("health", "GET", "/api/v1/health/ready", identity=None)
+        finally:
+            os.environ["DATABASE_URL"] = database_url
+            reset_settings()
+            reset_engine()
+    assert status == 503
+    assert body["status"] == "not_ready"
+    assert body["failing"] == ["database"]
+    assert body["checks"]["migrations"]["status"] == "skipped"

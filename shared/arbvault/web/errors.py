@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from arbvault.exceptions import (
     ArbvaultError,
@@ -99,7 +100,8 @@ async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse
     assert isinstance(exc, RequestValidationError)
     details = _validation_details(exc)
     if any(d["type"] == "json_invalid" for d in details):
-        return error_response(request, 400, "malformed_json", "request body is not valid JSON", details)
+        return error_response(request, 400, "malformed_json", "request body is not valid JSON",
+                              [{"field": "body", "message": "not valid JSON", "type": "json_invalid"}])
     fields = ", ".join(d["field"] for d in details)
     return error_response(request, 422, "validation_error", f"invalid input: {fields}", details)
 
@@ -120,7 +122,7 @@ def _is_database_outage(exc: Exception) -> bool:
     return isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError))
 
 
-async def _on_unhandled(request: Request, exc: Exception) -> JSONResponse:
+def _unhandled_response(request: Request, exc: Exception) -> JSONResponse:
     if _is_database_outage(exc):
         logger.warning("database unavailable", extra={"error_type": type(exc).__name__})
         return error_response(request, 503, "database_unavailable", "the database is unavailable; retry later")
@@ -128,9 +130,37 @@ async def _on_unhandled(request: Request, exc: Exception) -> JSONResponse:
     return error_response(request, 500, "internal_error", "internal server error")
 
 
+class UnhandledErrorMiddleware:
+    """Turn any exception no handler took into the envelope, and stop it there.
+
+    Starlette's own catch-all re-raises after responding, which Mangum then logs a second time.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started:
+                raise
+            await _unhandled_response(Request(scope), exc)(scope, receive, send)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Route every error ``app`` can raise into the envelope."""
     app.add_exception_handler(ArbvaultError, _on_app_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
-    app.add_exception_handler(Exception, _on_unhandled)
+    app.add_middleware(UnhandledErrorMiddleware)

@@ -1,0 +1,47 @@
+"""Routes read the caller from the authorizer context; missing identity is 401, wrong role 403."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fastapi import APIRouter
+
+from arbvault.web import AdminIdentity, CurrentIdentity, create_app, create_handler
+from infra.http_events import http_api_event
+from infra.lambda_context import LocalLambdaContext
+
+router = APIRouter(prefix="/who")
+
+
+@router.get("/me")
+def me(identity: CurrentIdentity) -> dict[str, str]:
+    return {"key_id": identity.key_id, "role": identity.role}
+
+
+@router.get("/admin")
+def admin_only(identity: AdminIdentity) -> dict[str, str]:
+    return {"key_id": identity.key_id}
+
+
+handler = create_handler(create_app(router, title="identity under test"))
+
+
+@pytest.mark.parametrize(
+    ("path", "authorizer", "status"),
+    [
+        ("/who/me", {"key_id": "k1", "key_name": "a", "role": "sourcer"}, 200),
+        ("/who/me", None, 401),
+        ("/who/me", {"key_id": "k1", "role": "superuser"}, 401),
+        ("/who/admin", {"key_id": "k1", "role": "sourcer"}, 403),
+        ("/who/admin", {"key_id": "k2", "role": "admin"}, 200),
+    ],
+)
+def test_identity_from_authorizer_context(path: str, authorizer: dict[str, str] | None, status: int) -> None:
+    response = handler(http_api_event("GET", path, authorizer=authorizer), LocalLambdaContext("who"))
+    assert response["statusCode"] == status
+    body = json.loads(response["body"])
+    if status == 200:
+        assert body["key_id"] == authorizer["key_id"]  # type: ignore[index]
+    else:
+        assert body["error"]["code"] in {"unauthorized", "forbidden"}
