@@ -15,6 +15,7 @@ COMMANDS: dict[str, str] = {
     "openapi": "infra.commands.openapi",
     "migrate": "infra.commands.migrate",
     "keys": "infra.commands.keys",
+    "keepa-offline": "infra.commands.keepa_offline",
 }
 
 

@@ -72,6 +72,18 @@ class FunctionSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class AuthorizerSpec:
+    """An HttpApi Lambda authorizer: the function it runs and how API Gateway talks to it."""
+
+    name: str
+    function: str
+    payload_version: str
+    simple_responses: bool
+    identity_headers: tuple[str, ...]
+    identity_query: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Template:
     """The parsed template and what the local tools read from it."""
 
@@ -87,6 +99,52 @@ class Template:
                 return spec
         known = ", ".join(sorted(s.name for s in self.functions.values()))
         raise KeyError(f"no function {name!r} in {self.path.name} (known: {known})")
+
+    def authorizer_for(self, route: Route) -> AuthorizerSpec | None:
+        """The Lambda authorizer API Gateway runs before ``route``: its own, else its API's default, else none."""
+        props = self.function(route.function).events[route.event].get("Properties") or {}
+        api = _http_api_properties(self.document, props.get("ApiId"))
+        auth = api.get("Auth") or {}
+        name = (props.get("Auth") or {}).get("Authorizer", auth.get("DefaultAuthorizer"))
+        if name is None or name == "NONE":
+            return None
+        definition = (auth.get("Authorizers") or {}).get(name)
+        if not isinstance(definition, dict):
+            raise ValueError(f"route {route.key} names authorizer {name!r}, which its HttpApi does not define")
+        arn = definition.get("FunctionArn")
+        target = arn.get("Fn::GetAtt") if isinstance(arn, dict) else None
+        if not target or target[0] not in self.functions:
+            raise ValueError(f"authorizer {name!r} is not a Lambda authorizer on a function of this template "
+                             "(JWT authorizers are not emulated locally)")
+        identity = definition.get("Identity") or {}
+        return AuthorizerSpec(
+            name=name,
+            function=self.functions[target[0]].name,
+            payload_version=str(definition.get("AuthorizerPayloadFormatVersion", "2.0")),
+            simple_responses=bool(definition.get("EnableSimpleResponses", False)),
+            identity_headers=tuple(str(h) for h in identity.get("Headers") or ()),
+            identity_query=tuple(str(q) for q in identity.get("QueryStrings") or ()),
+        )
+
+    def layer_dirs(self, spec: FunctionSpec) -> tuple[Path, ...]:
+        """Content folders of the template's own layers ``spec`` uses (Globals' layers, or the function's)."""
+        props = (self.document["Resources"].get(spec.logical_id) or {}).get("Properties") or {}
+        globals_ = ((self.document.get("Globals") or {}).get("Function")) or {}
+        dirs = []
+        for layer in props.get("Layers", globals_.get("Layers")) or ():
+            resource = self.document["Resources"].get(layer.get("Ref")) if isinstance(layer, dict) else None
+            if resource and resource.get("Type") == "AWS::Serverless::LayerVersion":
+                dirs.append((self.path.resolve().parent / str(resource["Properties"]["ContentUri"])).resolve())
+        return tuple(dirs)
+
+
+def _http_api_properties(document: dict[str, Any], api_id: Any) -> dict[str, Any]:
+    """Properties of the HttpApi an event names (``ApiId: !Ref X``), over ``Globals.HttpApi``; SAM's implicit
+    API when the event names none."""
+    globals_ = ((document.get("Globals") or {}).get("HttpApi")) or {}
+    name = api_id.get("Ref") if isinstance(api_id, dict) else None
+    resource = (document["Resources"].get(name) or {}) if name else {}
+    return {**globals_, **(resource.get("Properties") or {})}
 
 
 def load_document(path: Path = TEMPLATE_PATH) -> dict[str, Any]:

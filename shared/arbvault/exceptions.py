@@ -9,6 +9,8 @@ class ArbvaultError(Exception):
     """Base of every error the layer raises on purpose."""
 
     code = "error"
+    # Extra response headers for the error envelope (e.g. Retry-After); set per instance.
+    headers: dict[str, str] | None = None
 
     def __init__(self, message: str, *, details: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
@@ -34,6 +36,12 @@ class ConflictError(ArbvaultError):
     code = "conflict"
 
 
+class BadRequestError(ArbvaultError):
+    """Raised when the request itself is malformed (an unparseable header), before any rule applies."""
+
+    code = "bad_request"
+
+
 class InvalidInputError(ArbvaultError):
     """Raised when input is well-formed JSON but breaks a business rule."""
 
@@ -56,3 +64,9 @@ class UnauthorizedError(ArbvaultError):
     """Raised when a request carries no valid identity."""
 
     code = "unauthorized"
+
+
+class RateLimitedError(ArbvaultError):
+    """Raised when a quota (Keepa tokens) is short; ``headers`` carries ``Retry-After``."""
+
+    code = "too_many_requests"

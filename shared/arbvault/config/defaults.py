@@ -104,3 +104,12 @@ DEFAULT_RULES: Final[dict[str, Any]] = {
     },
     "meta": {"version": "1.0.0", "created_by": "system_seed", "last_updated": "2025-08-21T14:00:00Z"},
 }
+
+# The override scopes of spec §4.1. The original kept them inside its rules file, where the merge never read
+# them; here the seed migration stores each as a real scope row, so they take part in the effective config.
+DEFAULT_OVERRIDES: Final[dict[str, dict[str, Any]]] = {
+    "domain:2": {"roi": {"target_pct_default": 25.0}},
+    "category:textbooks": {"roi": {"target_pct_default": 40.0, "min_for_buy": 25.0},
+                           "fees": {"buffer_pct_default": 7.0}},
+    "category:media": {"velocity": {"fast_threshold": 85}},
+}

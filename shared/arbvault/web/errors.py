@@ -17,12 +17,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from arbvault.exceptions import (
     ArbvaultError,
+    BadRequestError,
     ConfigurationError,
     ConflictError,
     DependencyUnavailableError,
     ForbiddenError,
     InvalidInputError,
     NotFoundError,
+    RateLimitedError,
     UnauthorizedError,
 )
 from arbvault.observability import logger
@@ -30,6 +32,7 @@ from arbvault.web.request_id import request_id_of
 
 # Most specific first: the first class in an error's MRO found here decides the status.
 STATUS_BY_ERROR: dict[type[ArbvaultError], int] = {
+    BadRequestError: 400,
     InvalidInputError: 422,
     UnauthorizedError: 401,
     ForbiddenError: 403,
@@ -37,6 +40,7 @@ STATUS_BY_ERROR: dict[type[ArbvaultError], int] = {
     ConflictError: 409,
     ConfigurationError: 503,
     DependencyUnavailableError: 503,
+    RateLimitedError: 429,
 }
 
 _CODE_BY_STATUS = {
@@ -93,7 +97,7 @@ async def _on_app_error(request: Request, exc: Exception) -> JSONResponse:
     status = status_for(exc)
     if status >= 500:
         logger.warning("dependency error", extra={"error_code": exc.code, "error": exc.message})
-    return error_response(request, status, exc.code, exc.message, exc.details, getattr(exc, "headers", None))
+    return error_response(request, status, exc.code, exc.message, exc.details, exc.headers)
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:

@@ -1,4 +1,4 @@
-"""Foundation: business config with its change audit (seeded with the canonical rules), API keys.
+"""Foundation: business config with its change audit (seeded with the canonical rules and overrides), API keys.
 
 Revision ID: 0001_foundation
 Revises:
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from arbvault.config.defaults import DEFAULT_RULES
+from arbvault.config.defaults import DEFAULT_OVERRIDES, DEFAULT_RULES
 
 revision = "0001_foundation"
 down_revision = None
@@ -82,6 +82,11 @@ def upgrade() -> None:
         business_config,
         [{"id": 1, "scope": "global", "data": DEFAULT_RULES, "version": 1,
           "description": "canonical default business rules", "is_active": True}],
+    )
+    op.bulk_insert(
+        business_config,
+        [{"scope": scope, "data": data, "version": 1, "parent_id": 1, "description": "default override (spec 4.1)",
+          "is_active": True} for scope, data in DEFAULT_OVERRIDES.items()],
     )
 
 

@@ -1,0 +1,119 @@
+"""API keys (admin role only): create (the key is shown once), list, revoke."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Response
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from arbvault.auth import (
+    DEFAULT_ROLE,
+    NAME_MAX_LENGTH,
+    Position,
+    Role,
+    create_api_key,
+    list_api_keys,
+    normalise_name,
+    revoke_api_key,
+)
+from arbvault.db import session_scope
+from arbvault.exceptions import InvalidInputError
+from arbvault.observability import logger
+from arbvault.web import AdminIdentity, Cursor, Limit, Page, create_app, create_handler, decode_cursor, encode_cursor
+from arbvault.web.pagination import DEFAULT_LIMIT
+
+router = APIRouter(prefix="/api/v1/api-keys", tags=["api-keys"])
+
+_CURSOR_KEYS = ("created_at", "id")
+
+
+class NewApiKey(BaseModel):
+    """What to create: a name people recognise and a role."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, AfterValidator(normalise_name),
+                    Field(description=f"1-{NAME_MAX_LENGTH} characters, trimmed", examples=["warehouse laptop"],
+                          json_schema_extra={"minLength": 1, "maxLength": NAME_MAX_LENGTH})]
+    role: Role = DEFAULT_ROLE
+
+
+class ApiKeyRecord(BaseModel):
+    """A key as listed: never the key itself nor its digest."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    name: str
+    role: Role
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class CreatedApiKey(BaseModel):
+    """A new key; ``key`` is in this response and nowhere else, ever."""
+
+    id: uuid.UUID
+    name: str
+    role: Role
+    prefix: str
+    key: str
+    created_at: datetime
+
+
+def _position(cursor: str) -> Position:
+    raw = decode_cursor(cursor, keys=_CURSOR_KEYS)
+    try:
+        return datetime.fromisoformat(raw["created_at"]), uuid.UUID(raw["id"])
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError("cursor is not valid",
+                                details=[{"field": "query.cursor", "message": "malformed"}]) from exc
+
+
+def _cursor(position: Position | None) -> str | None:
+    if position is None:
+        return None
+    created_at, key_id = position
+    return encode_cursor({"created_at": created_at.isoformat(), "id": str(key_id)})
+
+
+@router.post("", status_code=201, response_model=CreatedApiKey, summary="Create an API key")
+def create_key(body: NewApiKey, identity: AdminIdentity, response: Response) -> CreatedApiKey:
+    """Create a key; this response is the only time the key is shown."""
+    with session_scope() as session:
+        row, key = create_api_key(session, name=body.name, role=body.role)
+    logger.info("API key created", extra={"key_id": str(row.id), "role": row.role, "by_key_id": identity.key_id})
+    response.headers["Location"] = f"{router.prefix}/{row.id}"
+    response.headers["Cache-Control"] = "no-store"
+    return CreatedApiKey.model_validate({"id": row.id, "name": row.name, "role": row.role, "prefix": row.prefix,
+                                         "key": key, "created_at": row.created_at})
+
+
+@router.get("", response_model=Page[ApiKeyRecord], summary="List API keys")
+def list_keys(
+    identity: AdminIdentity, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None, include_revoked: bool = False
+) -> Page[ApiKeyRecord]:
+    """Keys, newest first; revoked ones only with ``include_revoked=true``."""
+    after = _position(cursor) if cursor else None
+    with session_scope() as session:
+        page = list_api_keys(session, limit=limit, after=after, include_revoked=include_revoked)
+    return Page[ApiKeyRecord](items=[ApiKeyRecord.model_validate(row) for row in page.items],
+                              next_cursor=_cursor(page.next_after))
+
+
+@router.delete("/{key_id}", response_model=ApiKeyRecord, summary="Revoke an API key")
+def revoke_key(key_id: uuid.UUID, identity: AdminIdentity) -> ApiKeyRecord:
+    """Revoke a key (idempotent); the last active admin key cannot be revoked (409)."""
+    with session_scope() as session:
+        row = revoke_api_key(session, key_id)
+    logger.info("API key revoked", extra={"key_id": str(row.id), "by_key_id": identity.key_id})
+    return ApiKeyRecord.model_validate(row)
+
+
+app = create_app(router, title="ArbitrageVault API keys")
+handler = create_handler(app)

@@ -1,0 +1,170 @@
+"""Config: the effective business rules, versioned updates with audit, change history and stats.
+
+ETag. The effective config merges up to three scopes, but a write edits exactly one, so the ETag of a read
+names the version of the scope that ``PUT /api/v1/config`` edits by default: the global one. Send it back as
+If-Match on that PUT. For a domain or category scope, use ``versions.domain`` / ``versions.category`` of the
+same read (0 for a scope that does not exist yet). A PUT's ETag is the version of the scope it wrote.
+
+Liveness of this function is the health function's job, so there is no /config/health route.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Header, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from arbvault.config import (
+    DOMAIN_ID_MAX,
+    ChangePosition,
+    config_stats,
+    effective_config,
+    list_changes,
+    normalise_category,
+    parse_if_match,
+    parse_scope,
+    update_scope,
+)
+from arbvault.db import session_scope
+from arbvault.web import (
+    AdminIdentity,
+    CurrentIdentity,
+    Cursor,
+    Limit,
+    Page,
+    create_app,
+    create_handler,
+    decode_cursor,
+    encode_cursor,
+)
+from arbvault.web.pagination import DEFAULT_LIMIT
+
+router = APIRouter(prefix="/api/v1/config", tags=["config"])
+
+CHANGE_REASON_MAX = 1000
+
+
+class EffectiveConfigOut(BaseModel):
+    scope: str
+    config: dict[str, Any]
+    sources: dict[str, bool]
+    versions: dict[str, int | None]
+    updated_at: datetime
+
+
+class ConfigPatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # e.g. the original's if_match_version: only If-Match counts
+
+    config_patch: dict[str, Any] = Field(description="JSON Merge Patch for the scope's document; null removes a key")
+    change_reason: str | None = Field(default=None, max_length=CHANGE_REASON_MAX)
+
+
+class ScopeConfigOut(BaseModel):
+    scope: str
+    config: dict[str, Any]
+    version: int
+    updated_at: datetime | None
+
+
+class ChangeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    change_id: uuid.UUID
+    config_scope: str
+    changed_by: str
+    change_reason: str | None
+    change_source: str
+    old_version: int
+    new_version: int
+    diff_summary: str
+    diff_jsonpatch: list[dict[str, Any]]
+    changed_at: datetime
+
+
+class CacheOut(BaseModel):
+    entries: int
+    active_entries: int
+    expired_entries: int
+    keys: list[str]
+
+
+class StatsOut(BaseModel):
+    total_configs: int
+    active_configs: int
+    recent_changes: int
+    tables: dict[str, int]
+    cache: CacheOut
+
+
+def _etag(version: int) -> str:
+    return f'"{version}"'
+
+
+@router.get("", summary="Effective config")
+def get_config(
+    response: Response,
+    _: CurrentIdentity,
+    domain_id: Annotated[int, Query(ge=1, le=DOMAIN_ID_MAX)] = 1,
+    category: Annotated[str, Query(description="category layer; empty for none")] = "books",
+    force_refresh: bool = False,
+) -> EffectiveConfigOut:
+    """Global < domain < category rules merged; the ETag is the global scope's version (see the module notes)."""
+    canonical = normalise_category(category, field="query.category") if category.strip() else None
+    with session_scope() as session:
+        result = effective_config(session, domain_id=domain_id, category=canonical, force_refresh=force_refresh)
+    response.headers["ETag"] = _etag(result.versions["global"] or 0)
+    return EffectiveConfigOut(scope=result.scope, config=result.document, sources=dict(result.sources),
+                              versions=dict(result.versions), updated_at=result.updated_at)
+
+
+@router.put("", summary="Update a scope")
+def put_config(
+    response: Response,
+    identity: AdminIdentity,
+    body: Annotated[ConfigPatchIn, Body()],
+    scope: Annotated[str, Query(max_length=100, description="global, domain:<id> or category:<name>")] = "global",
+    if_match: Annotated[str | None, Header(description="the scope's version, from its ETag")] = None,
+) -> ScopeConfigOut:
+    """Merge the patch into one scope, validate every effective config it affects, bump its version, audit it."""
+    expected = parse_if_match(if_match)
+    canonical = parse_scope(scope, field="query.scope")
+    with session_scope() as session:
+        result = update_scope(
+            session, scope=canonical, patch=body.config_patch, changed_by=identity.key_name or identity.key_id,
+            change_reason=body.change_reason, expected_version=expected,
+        )
+    response.headers["ETag"] = _etag(result.version)
+    return ScopeConfigOut(scope=result.scope, config=result.config, version=result.version,
+                          updated_at=result.updated_at)
+
+
+@router.get("/changes", summary="Change history")
+def get_changes(
+    _: CurrentIdentity,
+    scope: Annotated[str | None, Query(max_length=100)] = None,
+    changed_by: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> Page[ChangeOut]:
+    """Audited changes, newest first, optionally of one scope or by one API key name."""
+    after = ChangePosition.from_dict(decode_cursor(cursor, keys=("changed_at", "change_id"))) if cursor else None
+    canonical = parse_scope(scope, field="query.scope") if scope else None
+    with session_scope() as session:
+        page = list_changes(session, scope=canonical, changed_by=changed_by, limit=limit, after=after)
+    items = [ChangeOut.model_validate(record) for record in page.items]
+    next_cursor = encode_cursor(page.next_position.as_dict()) if page.next_position else None
+    return Page[ChangeOut](items=items, next_cursor=next_cursor)
+
+
+@router.get("/stats", summary="Config statistics")
+def get_stats(_: CurrentIdentity) -> StatsOut:
+    """Scope and change counts, row counts of every table, and this environment's config cache."""
+    with session_scope() as session:
+        return StatsOut.model_validate(config_stats(session))
+
+
+app = create_app(router, title="ArbitrageVault config")
+handler = create_handler(app)

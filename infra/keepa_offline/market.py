@@ -1,0 +1,150 @@
+"""Marketplace histories derived from offer histories, so csv, offers and buy box always agree.
+
+A port of ``fixgen.py``'s offers engine (keepa-wire-format.md section 11): at every event time the live
+offers decide AMAZON (0), NEW (1, cheapest new incl. Amazon), USED (2), NEW_FBM_SHIPPING (7), NEW_FBA (10,
+excluding Amazon), the offer counts (11, 12, 34 incl. Amazon, 35), EXTRA_INFO_UPDATES (15), the used
+conditions (19-22), the buy box (18: Amazon when in stock, else the cheapest FBA new offer, else the cheapest
+new one) and the used buy box (32), plus ``buyBoxSellerIdHistory`` and ``buyBoxUsedHistory``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+Triple = tuple[int, int, int]
+
+
+@dataclass(slots=True)
+class OfferPlan:
+    """One offer's life: price history ``(t, price, shipping)``, listed from ``first`` to ``last``."""
+
+    offer_id: int
+    seller: str
+    condition: int
+    fba: bool
+    amazon: bool
+    history: list[Triple]
+    first: int
+    last: int
+    comment: str | None = None
+    gaps: list[tuple[int, int]] = field(default_factory=list)
+    """Out-of-stock spans ``[a, b)`` during which the offer is not listed."""
+
+    def at(self, t: int) -> tuple[int, int] | None:
+        if t < self.first or t > self.last or any(a <= t < b for a, b in self.gaps):
+            return None
+        current = None
+        for ht, price, shipping in self.history:
+            if ht > t:
+                break
+            current = (price, shipping)
+        return current
+
+    def wire(self) -> dict[str, Any]:
+        """The offer object as Keepa sends it."""
+        return {"offerId": self.offer_id, "lastSeen": self.last, "sellerId": self.seller,
+                "offerCSV": [x for point in self.history for x in point], "condition": self.condition,
+                "conditionComment": self.comment, "isPrime": self.fba, "isMAP": False, "isShippable": True,
+                "isPreorder": False, "isWarehouseDeal": False, "shipsFromChina": False, "isAmazon": self.amazon,
+                "isFBA": self.fba, "isPrimeExcl": False, "minOrderQty": 0}
+
+
+def pairs(series: Sequence[tuple[int, ...]]) -> list[int]:
+    """Flatten ``(t, v...)`` points into a csv list, writing a point only when the value changes."""
+    out: list[int] = []
+    last: tuple[int, ...] | None = None
+    for item in series:
+        value = item[1:]
+        if value == last:
+            continue
+        out.extend(item)
+        last = value
+    return out
+
+
+def derive(offers: Sequence[OfferPlan], times: Sequence[int]) -> tuple[dict[int, list[int]], list[str], list[str]]:
+    """Marketplace csv series by index, ``buyBoxSellerIdHistory`` and ``buyBoxUsedHistory`` at ``times``."""
+    series: dict[int, list[tuple[int, ...]]] = {k: [] for k in (0, 1, 2, 7, 10, 11, 12, 15, 18, 19, 20, 21, 22,
+                                                                 32, 34, 35)}
+    bb_hist: list[tuple[int, str]] = []
+    bbu_hist: list[tuple[int, str, str, str]] = []
+    for t in times:
+        # One pass over the live offers (this loop dominates generating a book). Ties go to the earlier
+        # offer, and the per-condition lowest to the lowest (landed, price, shipping).
+        amazon = cheapest_new = cheapest_fba = cheapest_used = cheapest_used_fba = None
+        lowest_new = lowest_used = lowest_fba_3p = -1
+        fbm: tuple[int, int, int] | None = None
+        by_condition: dict[int, tuple[int, int, int]] = {}
+        live = new_count = used_count = fba_count = 0
+        for o in offers:
+            ps = o.at(t)
+            if not ps:
+                continue
+            live += 1
+            landed = ps[0] + (ps[1] if ps[1] > 0 else 0)
+            if o.condition == 1:
+                new_count += 1
+                if lowest_new < 0 or landed < lowest_new:
+                    lowest_new, cheapest_new = landed, (o, ps)
+                if o.fba:
+                    fba_count += 1
+                    if cheapest_fba is None or landed < cheapest_fba[2]:
+                        cheapest_fba = (o, ps, landed)
+                if o.amazon:
+                    amazon = amazon or (o, ps)
+                elif o.fba:
+                    lowest_fba_3p = landed if lowest_fba_3p < 0 else min(lowest_fba_3p, landed)
+                elif fbm is None or (landed, *ps) < fbm:
+                    fbm = (landed, *ps)
+            elif 2 <= o.condition <= 5:
+                used_count += 1
+                lowest_used = landed if lowest_used < 0 else min(lowest_used, landed)
+                best = by_condition.get(o.condition)
+                if best is None or (landed, *ps) < best:
+                    by_condition[o.condition] = (landed, *ps)
+                if cheapest_used is None or landed < cheapest_used[2]:
+                    cheapest_used = (o, ps, landed)
+                if o.fba and (cheapest_used_fba is None or landed < cheapest_used_fba[2]):
+                    cheapest_used_fba = (o, ps, landed)
+        series[0].append((t, amazon[1][0] if amazon else -1))
+        series[1].append((t, lowest_new))
+        series[2].append((t, lowest_used))
+        series[7].append((t, *fbm[1:]) if fbm else (t, -1, -1))
+        series[10].append((t, lowest_fba_3p))
+        series[11].append((t, new_count))
+        series[12].append((t, used_count))
+        series[15].append((t, live))
+        series[34].append((t, fba_count))
+        series[35].append((t, new_count - fba_count))
+        for condition, index in ((2, 19), (3, 20), (4, 21), (5, 22)):
+            best = by_condition.get(condition)
+            series[index].append((t, *best[1:]) if best else (t, -1, -1))
+        # buy box: Amazon when in stock, else the cheapest FBA new offer, else the cheapest new offer
+        winner = amazon or (cheapest_fba[:2] if cheapest_fba else None) or cheapest_new
+        series[18].append((t, *winner[1]) if winner else (t, -1, -1))
+        bb_hist.append((t, winner[0].seller if winner else "-1"))
+        used_winner = cheapest_used_fba or cheapest_used
+        series[32].append((t, *used_winner[1]) if used_winner else (t, -1, -1))
+        if used_winner:
+            o = used_winner[0]
+            bbu_hist.append((t, o.seller, str(o.condition), "1" if o.fba else "0"))
+        else:
+            bbu_hist.append((t, "", "", ""))
+    csv = {k: pairs(v) for k, v in series.items()}
+    csv[15] = [x for t, n in series[15] for x in (t, n)]  # every offers fetch is an update entry
+    bbh: list[str] = []
+    last_seller: str | None = None
+    for t, seller in bb_hist:
+        if seller != last_seller:
+            bbh += [str(t), seller]
+            last_seller = seller
+    bbu: list[str] = []
+    last_used: tuple[str, str, str] | None = None
+    for t, *used in bbu_hist:
+        entry = (used[0], used[1], used[2])
+        if entry != last_used:
+            bbu += [str(t), *entry]
+            last_used = entry
+    return csv, bbh, bbu

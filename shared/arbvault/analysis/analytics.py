@@ -1,0 +1,360 @@
+"""The decision-card calculators: velocity, price stability, ROI net, competition, dead inventory, risk, verdict.
+
+They take what a caller knows about a product (no Keepa, no storage) and reuse the engine's one velocity
+scale, one stability score and one fee/ROI model; holding costs (storage over the sale cycle, returns) enter
+the ROI as ``other_costs``. Thresholds that mirror a business rule (target ROI, rating minima, velocity tiers)
+come from the rules; the risk weights and component tables below are this calculator's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Final, Literal
+
+from arbvault.analysis.config_view import EngineConfig
+from arbvault.analysis.fees import FeeBreakdown, amazon_fees, fee_schedule
+from arbvault.analysis.money import HUNDRED, ZERO, clamp, pct_of, round_half_up
+from arbvault.analysis.profit import ProfitMetrics, profit_metrics
+from arbvault.analysis.scores import Score, price_stability, price_volatility, velocity_trend
+from arbvault.analysis.velocity import (
+    MEDIUM_LIMIT,
+    Velocity,
+    VelocityTier,
+    benchmark_for,
+    velocity_score,
+    velocity_tier,
+)
+
+Level = Literal["LOW", "MEDIUM", "HIGH"]
+RiskLevel = Literal["LOW", "MEDIUM", "HIGH", "CRITICAL"]
+Verdict = Literal["STRONG_BUY", "BUY", "CONSIDER", "WATCH", "SKIP", "AVOID"]
+
+DAYS_PER_MONTH: Final = Decimal(30)
+# Risk score: share of each component.
+RISK_WEIGHTS: Final[Mapping[str, Decimal]] = MappingProxyType({
+    "dead_inventory": Decimal("0.35"), "competition": Decimal("0.25"), "amazon_presence": Decimal("0.20"),
+    "price_stability": Decimal("0.10"), "category": Decimal("0.10"),
+})
+# Category risk by words in the category name; checked in this order ("nonfiction" before "fiction").
+CATEGORY_RISK: Final = (("textbook", 45), ("nonfiction", 40), ("non-fiction", 40), ("fiction", 35),
+                        ("technical", 30))
+DEFAULT_CATEGORY_RISK: Final = 50
+FBA_HEAVY: Final = Decimal("0.7")  # above this share of FBA sellers the Buy Box is contested harder
+AMAZON_RISK: Final = {True: Decimal(95), False: Decimal(5)}
+MAX_GOOD_RISK: Final = Decimal(50)  # a risk score below this passes the risk criterion
+LOW_RISK: Final = Decimal(30)
+SKIP_RISK: Final = Decimal(85)  # above this the verdict is SKIP whatever else passes
+MAX_DAYS_TO_SELL: Final = Decimal(45)
+UNKNOWN_DAYS_TO_SELL: Final = Decimal(60)
+CRITERIA_TOTAL: Final = 6
+VERDICT_BY_PASSED: Final[Mapping[int, Verdict]] = MappingProxyType(
+    {6: "STRONG_BUY", 5: "BUY", 4: "CONSIDER", 3: "WATCH"})
+ACTIONS: Final[Mapping[Verdict, str]] = MappingProxyType({
+    "STRONG_BUY": "Buy now at or below the estimated buy price.",
+    "BUY": "Buy, watching the criterion that failed.",
+    "CONSIDER": "Buy only below the estimated buy price.",
+    "WATCH": "Track the price and rank before buying.",
+    "SKIP": "Do not buy at this price.",
+    "AVOID": "Do not buy: Amazon sells this product and holds the Buy Box.",
+})
+
+
+@dataclass(frozen=True)
+class AnalyticsInput:
+    """What the caller knows about one product; money in dollars, rates in percent."""
+
+    asin: str
+    buy_price: Decimal
+    sell_price: Decimal
+    return_rate_pct: Decimal
+    storage_cost_monthly: Decimal
+    sale_cycle_days: int
+    title: str | None = None
+    category: str = "books"
+    bsr: int | None = None
+    bsr_history: Sequence[tuple[datetime, int]] = ()
+    price_history: Sequence[Decimal] = ()
+    seller_count: int | None = None
+    fba_seller_count: int | None = None
+    amazon_on_listing: bool = False
+    amazon_has_buy_box: bool = False
+    weight_lb: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class VelocityInsight:
+    """The product on the one velocity scale, its rank trend, and the sell-through risk that implies."""
+
+    velocity: Velocity
+    tier: VelocityTier
+    trend: Score
+    risk_level: Level | Literal["NO_DATA"]
+    days_to_sell: Decimal | None
+
+
+@dataclass(frozen=True)
+class StabilityInsight:
+    """Price stability score and the coefficient of variation (percent) behind it."""
+
+    stability: Score
+    volatility_pct: Decimal
+
+
+@dataclass(frozen=True)
+class RoiNet:
+    """ROI after Amazon fees, the buffer and holding costs (storage over the sale cycle, returns)."""
+
+    metrics: ProfitMetrics
+    fees: FeeBreakdown
+    storage_cost: Decimal
+    returns_cost: Decimal
+
+
+@dataclass(frozen=True)
+class Competition:
+    """Competition score (100 = none), its level, and Amazon's presence as a risk."""
+
+    score: Decimal
+    level: Level | Literal["UNKNOWN"]
+    amazon_risk: Literal["CRITICAL", "NONE"]
+
+
+@dataclass(frozen=True)
+class DeadInventory:
+    """Risk (0-100) that stock sits unsold: the rank lies in the slow band of the velocity scale."""
+
+    at_risk: bool
+    risk: Decimal
+    threshold_bsr: Decimal
+
+
+@dataclass(frozen=True)
+class RiskComponent:
+    """One risk component: its score, weight and weighted share."""
+
+    score: Decimal
+    weight: Decimal
+    weighted: Decimal
+
+
+@dataclass(frozen=True)
+class RiskScore:
+    """Weighted risk (0-100, 2 dp), its level, the components and what to do about the largest ones."""
+
+    score: Decimal
+    level: RiskLevel
+    components: Mapping[str, RiskComponent]
+    recommendations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The verdict over six criteria, with its confidence and the numbers it rests on."""
+
+    verdict: Verdict
+    confidence_pct: Decimal
+    criteria_passed: int
+    criteria_total: int
+    failed_criteria: tuple[str, ...]
+    reason: str
+    suggested_action: str
+    profit_per_unit: Decimal
+    roi_pct: Decimal
+    velocity_score: Decimal
+    risk_score: Decimal
+    days_to_sell: Decimal | None
+
+
+@dataclass(frozen=True)
+class ProductDecision:
+    """Every calculator's result for one product (the decision card)."""
+
+    asin: str
+    title: str | None
+    velocity: VelocityInsight
+    stability: StabilityInsight
+    roi: RoiNet
+    competition: Competition
+    dead_inventory: DeadInventory
+    risk: RiskScore
+    decision: Decision
+
+
+def velocity_insight(data: AnalyticsInput, config: EngineConfig, *, now: datetime) -> VelocityInsight:
+    """Velocity from the rank against the category benchmark; risk LOW at medium tier or better, HIGH below slow."""
+    velocity = velocity_score(data.bsr, benchmark=benchmark_for(config.velocity, (data.category,)))
+    tier = velocity_tier(velocity, config.velocity)
+    trend = velocity_trend(data.bsr_history, now=now, rules=config.advanced)
+    if tier == "unknown":
+        risk: Level | Literal["NO_DATA"] = "NO_DATA"
+    elif velocity.score >= config.velocity.medium:
+        risk = "LOW"
+    else:
+        risk = "MEDIUM" if velocity.score >= config.velocity.slow else "HIGH"
+    days = 1 / velocity.est_daily_sales if velocity.est_daily_sales > 0 else None
+    return VelocityInsight(velocity, tier, trend, risk, round_half_up(days, 1) if days is not None else None)
+
+
+def stability_insight(data: AnalyticsInput, config: EngineConfig) -> StabilityInsight:
+    """Price stability of the given price history (the engine's one stability score)."""
+    return StabilityInsight(price_stability(data.price_history, rules=config.advanced),
+                            round_half_up(price_volatility([p for p in data.price_history if p > 0]) * HUNDRED))
+
+
+def roi_net(data: AnalyticsInput, config: EngineConfig) -> RoiNet:
+    """Profit metrics with storage (monthly cost x cycle days / 30) and returns (rate x sell price) as costs."""
+    category, schedule = fee_schedule(config, (data.category,))
+    fees = amazon_fees(data.sell_price, schedule, category=category, weight_lb=data.weight_lb)
+    storage = data.storage_cost_monthly * Decimal(data.sale_cycle_days) / DAYS_PER_MONTH
+    returns = pct_of(data.sell_price, data.return_rate_pct)
+    metrics = profit_metrics(data.sell_price, data.buy_price, fees=fees.total, buffer_pct=config.buffer_pct,
+                             rules=config.roi, other_costs=storage + returns)
+    return RoiNet(metrics, fees, storage, returns)
+
+
+def competition(data: AnalyticsInput) -> Competition:
+    """Start at 100; crowded listings, FBA-heavy listings and Amazon lower it, three or fewer sellers raise it."""
+    amazon_risk: Literal["CRITICAL", "NONE"] = "CRITICAL" if data.amazon_on_listing else "NONE"
+    if data.seller_count is None:
+        return Competition(Decimal(50), "UNKNOWN", amazon_risk)
+    sellers = data.seller_count
+    score = Decimal(100)
+    if sellers > 50:
+        score -= min(40, sellers // 10)
+    if sellers <= 3:
+        score += 20
+    if data.fba_seller_count is not None and sellers > 0 and Decimal(data.fba_seller_count) / sellers > FBA_HEAVY:
+        score -= 15
+    if data.amazon_on_listing:
+        score -= 25
+    score = clamp(score)
+    level: Level = "LOW" if score >= 70 else "MEDIUM" if score >= 40 else "HIGH"
+    return Competition(score, level, amazon_risk)
+
+
+def dead_inventory(data: AnalyticsInput, config: EngineConfig) -> DeadInventory:
+    """Past the slow-band start T (5 benchmarks): risk = min(100, (BSR - T) / T x 50), +20 with <= 3 sellers."""
+    threshold = MEDIUM_LIMIT * benchmark_for(config.velocity, (data.category,))
+    if data.bsr is None or data.bsr <= threshold:
+        return DeadInventory(False, ZERO, threshold)
+    risk = min(HUNDRED, (data.bsr - threshold) / threshold * 50)
+    if data.seller_count is not None and data.seller_count <= 3:
+        risk = min(HUNDRED, risk + 20)
+    return DeadInventory(True, round_half_up(risk), threshold)
+
+
+def _competition_risk(sellers: int | None) -> Decimal:
+    if sellers is None:
+        return Decimal(50)
+    for limit, risk in ((2, 10), (5, 25), (15, 45), (30, 65)):
+        if sellers <= limit:
+            return Decimal(risk)
+    return Decimal(min(100, 80 + (sellers - 30) // 20))
+
+
+def _category_risk(category: str) -> Decimal:
+    name = category.lower()
+    return Decimal(next((risk for word, risk in CATEGORY_RISK if word in name), DEFAULT_CATEGORY_RISK))
+
+
+def _risk_level(score: Decimal) -> RiskLevel:
+    if score >= 75:
+        return "CRITICAL"
+    if score >= 55:
+        return "HIGH"
+    return "MEDIUM" if score >= 35 else "LOW"
+
+
+_RISK_ADVICE: Final = {
+    "dead_inventory": "Sells slowly: buy one or two units at most.",
+    "competition": "Crowded listing: expect price pressure.",
+    "amazon_presence": "Amazon sells this product: it usually wins the Buy Box.",
+    "price_stability": "Volatile price: re-check before listing.",
+    "category": "Category prices swing with the season.",
+}
+
+
+def risk_score(data: AnalyticsInput, config: EngineConfig) -> RiskScore:
+    """Weighted risk of dead inventory, competition, Amazon, price instability and category (see tables)."""
+    dead = dead_inventory(data, config)
+    stability = price_stability(data.price_history, rules=config.advanced)
+    scores = {
+        "dead_inventory": min(HUNDRED, 50 + dead.risk) if dead.at_risk else ZERO,
+        "competition": _competition_risk(data.seller_count),
+        "amazon_presence": AMAZON_RISK[data.amazon_on_listing],
+        "price_stability": HUNDRED - stability.score,
+        "category": _category_risk(data.category),
+    }
+    components = {name: RiskComponent(score, RISK_WEIGHTS[name], round_half_up(score * RISK_WEIGHTS[name]))
+                  for name, score in scores.items()}
+    total = round_half_up(sum((score * RISK_WEIGHTS[name] for name, score in scores.items()), ZERO))
+    advice = tuple(_RISK_ADVICE[name] for name, score in scores.items() if score >= 55)
+    return RiskScore(total, _risk_level(total), components, advice)
+
+
+def _decision(data: AnalyticsInput, config: EngineConfig, velocity: VelocityInsight, stability: StabilityInsight,
+              roi: RoiNet, risk: RiskScore) -> Decision:
+    """Verdict from six criteria (ROI, velocity, risk, days to sell, no Amazon, stability) and its confidence."""
+    excellent, good = config.rating("EXCELLENT"), config.rating("GOOD")
+    roi_pct, score = roi.metrics.roi_pct, velocity.velocity.score
+    days = velocity.days_to_sell if velocity.days_to_sell is not None else UNKNOWN_DAYS_TO_SELL
+    criteria = {
+        "roi": roi_pct >= config.roi.target_pct,
+        "velocity": score >= excellent.min_velocity,
+        "risk": risk.score < MAX_GOOD_RISK,
+        "days_to_sell": days <= MAX_DAYS_TO_SELL,
+        "no_amazon": not data.amazon_on_listing,
+        "stability": stability.stability.score >= good.min_stability,
+    }
+    passed = sum(criteria.values())
+    failed = tuple(name for name, ok in criteria.items() if not ok)
+    verdict: Verdict = VERDICT_BY_PASSED.get(passed, "SKIP")
+    if data.amazon_on_listing and data.amazon_has_buy_box:
+        verdict, reason = "AVOID", "Amazon is on the listing and holds the Buy Box"
+    elif roi_pct < config.roi.min_for_buy:
+        verdict, reason = "SKIP", f"ROI {round_half_up(roi_pct, 1)} % is below the {config.roi.min_for_buy} % minimum"
+    elif risk.score > SKIP_RISK:
+        verdict, reason = "SKIP", f"risk score {risk.score} is above {SKIP_RISK}"
+    else:
+        reason = f"{passed} of {CRITERIA_TOTAL} criteria met" + (f"; failed: {', '.join(failed)}" if failed else "")
+    confidence = Decimal(passed) / CRITERIA_TOTAL * 60
+    confidence += 15 if roi_pct >= config.roi.excellent else 10 if roi_pct >= config.roi.good else 0
+    confidence += 10 if score >= config.velocity.fast else 5 if score >= config.velocity.medium else 0
+    confidence += 10 if risk.score < LOW_RISK else 5 if risk.score < MAX_GOOD_RISK else 0
+    return Decision(
+        verdict=verdict,
+        confidence_pct=round_half_up(min(HUNDRED, confidence), 1),
+        criteria_passed=passed,
+        criteria_total=CRITERIA_TOTAL,
+        failed_criteria=failed,
+        reason=reason,
+        suggested_action=ACTIONS[verdict],
+        profit_per_unit=round_half_up(roi.metrics.net_profit),
+        roi_pct=round_half_up(roi_pct),
+        velocity_score=score,
+        risk_score=risk.score,
+        days_to_sell=velocity.days_to_sell,
+    )
+
+
+def product_decision(data: AnalyticsInput, config: EngineConfig, *, now: datetime) -> ProductDecision:
+    """Run every calculator once and return the full decision card."""
+    velocity = velocity_insight(data, config, now=now)
+    stability = stability_insight(data, config)
+    roi = roi_net(data, config)
+    risk = risk_score(data, config)
+    return ProductDecision(
+        asin=data.asin,
+        title=data.title,
+        velocity=velocity,
+        stability=stability,
+        roi=roi,
+        competition=competition(data),
+        dead_inventory=dead_inventory(data, config),
+        risk=risk,
+        decision=_decision(data, config, velocity, stability, roi, risk),
+    )

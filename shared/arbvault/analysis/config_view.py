@@ -1,0 +1,435 @@
+"""A typed, validated read of the business-rules sections the engine uses, every number as a ``Decimal``.
+
+The engine never reads the raw document: ``read_config`` checks it once, reports every problem at once (each
+naming its dotted field) and hands back frozen dataclasses. Policy bounds (weights summing to 1 and the like)
+are the config room's validation; this read only refuses values the arithmetic cannot use: missing sections,
+non-numbers, negatives, and fee schedules whose referral plus buffer would make profit fall as price rises.
+Unknown keys are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from string import Formatter
+from typing import Any, Final, Literal, get_args
+
+from arbvault.analysis.exceptions import RulesConfigError
+from arbvault.analysis.money import HUNDRED, ZERO
+
+PriceSource = Literal["current_buy_box", "avg90_buy_box", "current_fba", "current_new", "current_used"]
+RatingName = Literal["EXCELLENT", "GOOD", "FAIR"]
+# Buying at under a tenth or over nine tenths of the sell price is no estimate (spec §4.2 bounds).
+SOURCE_FACTOR_MIN: Final = Decimal("0.1")
+SOURCE_FACTOR_MAX: Final = Decimal("0.9")
+RATING_ORDER: Final[tuple[RatingName, ...]] = ("EXCELLENT", "GOOD", "FAIR")
+SUMMARY_RATINGS: Final = (*RATING_ORDER, "PASS")
+# Placeholders a summary template may use; scores.summary fills exactly these.
+SUMMARY_FIELDS: Final = frozenset(
+    {"roi_pct", "velocity_level", "stability_level", "confidence_level", "primary_issue", "rating"}
+)
+
+
+@dataclass(frozen=True)
+class FeeSchedule:
+    """Amazon fees of one category: referral in percent of the sell price, the rest in dollars."""
+
+    referral_pct: Decimal
+    closing_fee: Decimal
+    fba_base: Decimal
+    fba_per_lb: Decimal
+    inbound_shipping: Decimal
+    prep_fee: Decimal
+
+
+@dataclass(frozen=True)
+class RoiRules:
+    """ROI thresholds in percent, and the buy-to-sell price factor used when no buy price can be derived."""
+
+    target_pct: Decimal
+    min_for_buy: Decimal
+    excellent: Decimal
+    good: Decimal
+    fair: Decimal
+    source_price_factor: Decimal
+
+
+@dataclass(frozen=True)
+class VelocityRules:
+    """Velocity tier thresholds (0-100 scale) and BSR benchmarks per category key."""
+
+    fast: Decimal
+    medium: Decimal
+    slow: Decimal
+    benchmarks: Mapping[str, Decimal]
+
+
+@dataclass(frozen=True)
+class RecommendationRule:
+    """One row of the recommendation table; rows are tried in document order."""
+
+    label: str
+    min_roi: Decimal
+    min_velocity: Decimal
+    description: str
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """A buying strategy: ROI floor, auto-selection bounds (optional) and price sources (optional)."""
+
+    name: str
+    roi_min: Decimal
+    min_sell_price: Decimal | None
+    max_bsr: Decimal | None
+    buy_price_source: PriceSource | None
+    sell_price_source: PriceSource | None
+
+    @property
+    def selectable(self) -> bool:
+        """Whether auto-selection may pick it: it declares both bounds and both price sources."""
+        return None not in (self.min_sell_price, self.max_bsr, self.buy_price_source, self.sell_price_source)
+
+
+@dataclass(frozen=True)
+class Levels:
+    """Level names with their minimum scores, highest first; the last has the lowest minimum."""
+
+    thresholds: tuple[tuple[str, Decimal], ...]
+
+    def level(self, score: Decimal | int) -> str:
+        """The first level whose minimum ``score`` reaches (the lowest level otherwise)."""
+        for name, minimum in self.thresholds:
+            if score >= minimum:
+                return name
+        return self.thresholds[-1][0]
+
+
+@dataclass(frozen=True)
+class AdvancedRules:
+    """Knobs of the advanced velocity-trend, stability and confidence scores."""
+
+    velocity_fallback: Decimal
+    velocity_min_points: int
+    velocity_window_days: int
+    stability_fallback: Decimal
+    stability_min_points: int
+    freshness_days: Decimal
+    weight_freshness: Decimal
+    weight_completeness: Decimal
+    weight_bsr: Decimal
+    velocity_levels: Levels
+    stability_levels: Levels
+    confidence_levels: Levels
+
+
+@dataclass(frozen=True)
+class RatingRule:
+    """Minima a product must all meet for one overall rating."""
+
+    name: RatingName
+    min_roi: Decimal
+    min_velocity: Decimal
+    min_stability: Decimal
+    min_confidence: Decimal
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """Everything the engine reads from an effective business-rules document."""
+
+    roi: RoiRules
+    buffer_pct: Decimal
+    fees: Mapping[str, FeeSchedule]
+    roi_weight: Decimal
+    velocity_weight: Decimal
+    velocity: VelocityRules
+    recommendation_rules: tuple[RecommendationRule, ...]
+    strategies: Mapping[str, Strategy]
+    active_strategy: str
+    advanced: AdvancedRules
+    ratings: tuple[RatingRule, ...]
+    summary_templates: Mapping[str, str]
+    demo_asins: tuple[str, ...]
+
+    def rating(self, name: RatingName) -> RatingRule:
+        """The minima of overall rating ``name``."""
+        return next(rule for rule in self.ratings if rule.name == name)
+
+
+class _Reader:
+    """Reads fields by dotted path, recording every problem instead of stopping at the first."""
+
+    def __init__(self, doc: Mapping[str, Any]) -> None:
+        self.doc = doc
+        self.errors: list[dict[str, str]] = []
+
+    def fail(self, field: str, message: str) -> None:
+        # Under a parent already reported as not an object, the child's own problem is noise.
+        if not any(field.startswith(f"{error['field']}.") and error["message"] == "must be an object"
+                   for error in self.errors):
+            self.errors.append({"field": field, "message": message})
+
+    def mapping(self, path: str, parent: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+        value = self._get(path, parent)
+        if isinstance(value, Mapping):
+            return value
+        if value is None:
+            self.fail(path, "missing section")
+        else:
+            self._not_an_object(path)
+        return {}
+
+    def number(self, path: str, parent: Mapping[str, Any] | None = None, *, positive: bool = False,
+               minimum: Decimal | None = None, maximum: Decimal | None = None) -> Decimal:
+        value = self._get(path, parent)
+        parsed = _decimal(value)
+        if parsed is None:
+            self.fail(path, "missing" if value is None else "must be a number")
+            return ZERO
+        if parsed < 0 or (positive and parsed == 0):
+            self.fail(path, "must be greater than 0" if positive else "must not be negative")
+        elif minimum is not None and parsed < minimum:
+            self.fail(path, f"must be at least {minimum}")
+        elif maximum is not None and parsed > maximum:
+            self.fail(path, f"must be at most {maximum}")
+        return parsed
+
+    def optional_number(self, path: str, parent: Mapping[str, Any]) -> Decimal | None:
+        if self._get(path, parent) is None:
+            return None
+        return self.number(path, parent)
+
+    def integer(self, path: str, parent: Mapping[str, Any] | None = None) -> int:
+        value = self.number(path, parent)
+        if value != value.to_integral_value():
+            self.fail(path, "must be a whole number")
+        return int(value)
+
+    def text(self, path: str, parent: Mapping[str, Any] | None = None, *, default: str | None = None) -> str:
+        value = self._get(path, parent)
+        if value is None and default is not None:
+            return default
+        if isinstance(value, str) and value.strip():
+            return value
+        self.fail(path, "must be a non-empty string")
+        return ""
+
+    def source(self, path: str, parent: Mapping[str, Any]) -> PriceSource | None:
+        value = self._get(path, parent)
+        if value is None:
+            return None
+        if value in get_args(PriceSource):
+            return value  # type: ignore[no-any-return]
+        self.fail(path, f"must be one of {', '.join(get_args(PriceSource))}")
+        return None
+
+    def _get(self, path: str, parent: Mapping[str, Any] | None) -> Any:
+        key = path.rsplit(".", 1)[-1]
+        if parent is not None:
+            return parent.get(key)
+        node: Any = self.doc
+        walked: list[str] = []
+        for part in path.split("."):
+            if node is not None and not isinstance(node, Mapping):
+                self._not_an_object(".".join(walked))
+                return None
+            node = node.get(part) if node is not None else None
+            walked.append(part)
+        return node
+
+    def _not_an_object(self, path: str) -> None:
+        error = {"field": path, "message": "must be an object"}
+        if error not in self.errors:
+            self.errors.append(error)
+
+
+def _decimal(value: Any) -> Decimal | None:
+    # bool is an int subclass, and a flag is never a usable number here.
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        return None
+    try:
+        parsed = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return parsed if parsed.is_finite() else None
+
+
+def _fees(r: _Reader, buffer_pct: Decimal) -> dict[str, FeeSchedule]:
+    section = r.mapping("fees")
+    schedules: dict[str, FeeSchedule] = {}
+    for key, value in section.items():
+        if key == "buffer_pct_default" or not isinstance(value, Mapping):
+            continue
+        p = f"fees.{key}"
+        schedule = FeeSchedule(
+            referral_pct=r.number(f"{p}.referral_fee_pct", value, maximum=HUNDRED),
+            closing_fee=r.number(f"{p}.closing_fee", value),
+            fba_base=r.number(f"{p}.fba_fee_base", value),
+            fba_per_lb=r.number(f"{p}.fba_fee_per_lb", value),
+            inbound_shipping=r.number(f"{p}.inbound_shipping", value),
+            prep_fee=r.number(f"{p}.prep_fee", value),
+        )
+        if schedule.referral_pct + buffer_pct >= HUNDRED:
+            r.fail(f"{p}.referral_fee_pct", "referral plus buffer must stay below 100 %")
+        schedules[key] = schedule
+    if "default" not in schedules:
+        r.fail("fees.default", "missing section")
+    return schedules
+
+
+def _levels(r: _Reader, path: str) -> Levels:
+    section = r.mapping(path)
+    pairs = [(str(name), r.number(f"{path}.{name}", section, maximum=HUNDRED)) for name in section]
+    if not pairs:
+        r.fail(path, "must name at least one level")
+        return Levels((("unknown", ZERO),))
+    return Levels(tuple(sorted(pairs, key=lambda pair: pair[1], reverse=True)))
+
+
+def _recommendation_rules(r: _Reader) -> tuple[RecommendationRule, ...]:
+    rows = r.doc.get("recommendation_rules")
+    if not isinstance(rows, list) or not rows:
+        r.fail("recommendation_rules", "must be a non-empty list")
+        return ()
+    rules = []
+    for index, row in enumerate(rows):
+        p = f"recommendation_rules.{index}"
+        if not isinstance(row, Mapping):
+            r.fail(p, "must be an object")
+            continue
+        rules.append(RecommendationRule(
+            label=r.text(f"{p}.label", row),
+            min_roi=r.number(f"{p}.min_roi", row),
+            min_velocity=r.number(f"{p}.min_velocity", row, maximum=HUNDRED),
+            description=r.text(f"{p}.description", row, default=""),
+        ))
+    return tuple(rules)
+
+
+def _strategies(r: _Reader) -> dict[str, Strategy]:
+    section = r.mapping("strategies")
+    strategies = {}
+    for name, value in section.items():
+        p = f"strategies.{name}"
+        if not isinstance(value, Mapping):
+            r.fail(p, "must be an object")
+            continue
+        strategies[name] = Strategy(
+            name=name,
+            roi_min=r.number(f"{p}.roi_min", value),
+            min_sell_price=r.optional_number(f"{p}.min_sell_price", value),
+            max_bsr=r.optional_number(f"{p}.max_bsr", value),
+            buy_price_source=r.source(f"{p}.buy_price_source", value),
+            sell_price_source=r.source(f"{p}.sell_price_source", value),
+        )
+    return strategies
+
+
+def _advanced(r: _Reader) -> AdvancedRules:
+    weights = r.mapping("advanced_scoring.confidence.weights")
+    return AdvancedRules(
+        velocity_fallback=r.number("advanced_scoring.velocity.fallback_score", maximum=HUNDRED),
+        velocity_min_points=r.integer("advanced_scoring.velocity.min_data_points"),
+        velocity_window_days=r.integer("advanced_scoring.velocity.window_days"),
+        stability_fallback=r.number("advanced_scoring.stability.fallback_score", maximum=HUNDRED),
+        stability_min_points=r.integer("advanced_scoring.stability.min_price_points"),
+        freshness_days=r.number("advanced_scoring.confidence.data_freshness_days"),
+        weight_freshness=r.number("advanced_scoring.confidence.weights.freshness", weights),
+        weight_completeness=r.number("advanced_scoring.confidence.weights.completeness", weights),
+        weight_bsr=r.number("advanced_scoring.confidence.weights.bsr_availability", weights),
+        velocity_levels=_levels(r, "level_flags.velocity"),
+        stability_levels=_levels(r, "level_flags.stability"),
+        confidence_levels=_levels(r, "level_flags.confidence"),
+    )
+
+
+def _ratings(r: _Reader) -> tuple[RatingRule, ...]:
+    section = r.mapping("overall_rating")
+    rules = []
+    for name in RATING_ORDER:
+        p = f"overall_rating.{name}"
+        row = r.mapping(p, section)
+        rules.append(RatingRule(
+            name=name,
+            min_roi=r.number(f"{p}.min_roi", row),
+            min_velocity=r.number(f"{p}.min_velocity", row, maximum=HUNDRED),
+            min_stability=r.number(f"{p}.min_stability", row, maximum=HUNDRED),
+            min_confidence=r.number(f"{p}.min_confidence", row, maximum=HUNDRED),
+        ))
+    return tuple(rules)
+
+
+def _templates(r: _Reader) -> dict[str, str]:
+    section = r.mapping("summary_templates")
+    templates = {}
+    for name in SUMMARY_RATINGS:
+        p = f"summary_templates.{name}"
+        template = r.text(p, section)
+        try:
+            fields = {field for _, field, _, _ in Formatter().parse(template) if field is not None}
+        except ValueError:
+            r.fail(p, "is not a valid template")
+            continue
+        unknown = fields - SUMMARY_FIELDS
+        if unknown:
+            r.fail(p, f"unknown placeholders {sorted(unknown)}; allowed: {sorted(SUMMARY_FIELDS)}")
+        templates[name] = template
+    return templates
+
+
+def read_config(doc: Mapping[str, Any]) -> EngineConfig:
+    """Read and check the sections of business-rules document ``doc`` that the engine uses.
+
+    Raises ``RulesConfigError`` (422) listing every unusable field as ``{"field", "message"}``.
+    """
+    r = _Reader(doc)
+    buffer_pct = r.number("fees.buffer_pct_default", maximum=HUNDRED)
+    benchmarks_section = r.mapping("velocity.benchmarks")
+    benchmarks = {str(key): r.number(f"velocity.benchmarks.{key}", benchmarks_section, positive=True)
+                  for key in benchmarks_section}
+    if "default" not in benchmarks:
+        r.fail("velocity.benchmarks.default", "missing")
+    strategies = _strategies(r)
+    active = r.text("active_strategy")
+    if active and active not in strategies:
+        r.fail("active_strategy", "must name one of the strategies")
+    elif active and not strategies[active].selectable:
+        r.fail("active_strategy", "must name a strategy with bounds and price sources")
+    demo = doc.get("demo_asins")
+    if not isinstance(demo, list) or not all(isinstance(asin, str) for asin in demo):
+        r.fail("demo_asins", "must be a list of ASINs")
+        demo = []
+    config = EngineConfig(
+        roi=RoiRules(
+            target_pct=r.number("roi.target_pct_default"),
+            min_for_buy=r.number("roi.min_for_buy"),
+            excellent=r.number("roi.excellent_threshold"),
+            good=r.number("roi.good_threshold"),
+            fair=r.number("roi.fair_threshold"),
+            source_price_factor=r.number("roi.source_price_factor", minimum=SOURCE_FACTOR_MIN,
+                                         maximum=SOURCE_FACTOR_MAX),
+        ),
+        buffer_pct=buffer_pct,
+        fees=_fees(r, buffer_pct),
+        roi_weight=r.number("combined_score.roi_weight"),
+        velocity_weight=r.number("combined_score.velocity_weight"),
+        velocity=VelocityRules(
+            fast=r.number("velocity.fast_threshold", maximum=HUNDRED),
+            medium=r.number("velocity.medium_threshold", maximum=HUNDRED),
+            slow=r.number("velocity.slow_threshold", maximum=HUNDRED),
+            benchmarks=benchmarks,
+        ),
+        recommendation_rules=_recommendation_rules(r),
+        strategies=strategies,
+        active_strategy=active,
+        advanced=_advanced(r),
+        ratings=_ratings(r),
+        summary_templates=_templates(r),
+        demo_asins=tuple(demo),
+    )
+    if r.errors:
+        fields = ", ".join(error["field"] for error in r.errors)
+        raise RulesConfigError(f"business rules are unusable: {fields}", details=r.errors)
+    return config

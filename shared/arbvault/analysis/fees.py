@@ -1,0 +1,71 @@
+"""The one Amazon fee model: referral share of the sell price plus closing, FBA (by weight), inbound and prep.
+
+For sell price P and package weight w lb: referral% x P + closing + (FBA base + per-lb x w) + inbound + prep.
+With the books schedule at 1 lb that is 0.15 P + 5.30 (P = 20 gives 8.30).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from arbvault.analysis.categories import first_rules_key
+from arbvault.analysis.config_view import EngineConfig, FeeSchedule
+from arbvault.analysis.exceptions import InvalidPriceError
+from arbvault.analysis.money import pct_of, round_half_up
+
+# Keepa often has no package weight; one pound is a typical paperback's shipping weight.
+DEFAULT_WEIGHT_LB = Decimal(1)
+
+
+@dataclass(frozen=True)
+class FeeBreakdown:
+    """The fees Amazon keeps on one sale, in dollars, unrounded."""
+
+    category: str
+    weight_lb: Decimal
+    referral: Decimal
+    closing: Decimal
+    fulfilment: Decimal
+    inbound_shipping: Decimal
+    prep: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        """Sum of every fee."""
+        return self.referral + self.closing + self.fulfilment + self.inbound_shipping + self.prep
+
+    def rounded(self) -> FeeBreakdown:
+        """A copy for output with every fee in cents (the total is then the sum of the rounded fees)."""
+        r = round_half_up
+        return replace(self, referral=r(self.referral), closing=r(self.closing), fulfilment=r(self.fulfilment),
+                       inbound_shipping=r(self.inbound_shipping), prep=r(self.prep))
+
+
+def fee_schedule(config: EngineConfig, category_names: Iterable[str | None]) -> tuple[str, FeeSchedule]:
+    """The fee schedule key and schedule for a product's category names (root first, then leaf)."""
+    key = first_rules_key(category_names, config.fees.keys())
+    return key, config.fees[key]
+
+
+def amazon_fees(sell_price: Decimal, schedule: FeeSchedule, *, category: str = "default",
+                weight_lb: Decimal | None = None) -> FeeBreakdown:
+    """Fees on selling at ``sell_price`` under ``schedule``; ``weight_lb`` unknown or not positive counts as 1 lb.
+
+    Raises ``InvalidPriceError`` for a negative price. Every fee is non-negative because the schedule is.
+    """
+    if sell_price < 0:
+        raise InvalidPriceError("sell price must not be negative", details=[{"field": "sell_price",
+                                                                             "message": "must not be negative"}])
+    weight = weight_lb if weight_lb is not None and weight_lb > 0 else DEFAULT_WEIGHT_LB
+    return FeeBreakdown(
+        category=category,
+        weight_lb=weight,
+        referral=pct_of(sell_price, schedule.referral_pct),
+        closing=schedule.closing_fee,
+        fulfilment=schedule.fba_base + schedule.fba_per_lb * weight,
+        inbound_shipping=schedule.inbound_shipping,
+        prep=schedule.prep_fee,
+    )
+

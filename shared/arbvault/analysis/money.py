@@ -1,0 +1,23 @@
+"""Decimal helpers: values are computed unrounded and rounded half-up only where they leave the engine."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+
+def round_half_up(value: Decimal, places: int = 2) -> Decimal:
+    """``value`` rounded half-up to ``places`` decimals (cents by default)."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def clamp(value: Decimal, low: Decimal = ZERO, high: Decimal = HUNDRED) -> Decimal:
+    """``value`` limited to ``[low, high]`` (0-100 by default, the range of every score)."""
+    return max(low, min(high, value))
+
+
+def pct_of(value: Decimal, pct: Decimal) -> Decimal:
+    """``pct`` percent of ``value``."""
+    return value * pct / HUNDRED

@@ -1,0 +1,93 @@
+"""The one profit and ROI definition: net = sell - fees - buffer - buy - other costs; ROI = net / buy.
+
+The buffer (a percentage of the sell price from the rules) is a safety margin against the sell price slipping
+before the item sells. ``other_costs`` carries holding costs some callers know (storage, returns).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Literal
+
+from arbvault.analysis.config_view import RoiRules
+from arbvault.analysis.exceptions import InvalidPriceError
+from arbvault.analysis.money import HUNDRED, ZERO, pct_of, round_half_up
+
+ProfitTier = Literal["excellent", "good", "fair", "poor", "loss"]
+
+
+@dataclass(frozen=True)
+class ProfitMetrics:
+    """Profit of buying at ``buy_price`` and selling at ``sell_price``; money in dollars, rates in percent."""
+
+    sell_price: Decimal
+    buy_price: Decimal
+    fees: Decimal
+    buffer: Decimal
+    other_costs: Decimal
+    net_profit: Decimal
+    roi_pct: Decimal
+    margin_pct: Decimal
+    profitable: bool
+    meets_target: bool
+    tier: ProfitTier
+
+    def rounded(self) -> ProfitMetrics:
+        """A copy for output: money to cents, rates to 2 dp (flags and tier stay as computed, unrounded)."""
+        r = round_half_up
+        return replace(self, sell_price=r(self.sell_price), buy_price=r(self.buy_price), fees=r(self.fees),
+                       buffer=r(self.buffer), other_costs=r(self.other_costs), net_profit=r(self.net_profit),
+                       roi_pct=r(self.roi_pct), margin_pct=r(self.margin_pct))
+
+
+def roi_pct(net_profit: Decimal, buy_price: Decimal) -> Decimal:
+    """Return on the money spent buying, in percent; 0 when nothing was spent."""
+    return net_profit / buy_price * HUNDRED if buy_price > 0 else ZERO
+
+
+def profit_tier(roi: Decimal, rules: RoiRules) -> ProfitTier:
+    """Tier of an ROI against the rules' thresholds: excellent, good, fair, poor (> 0) or loss."""
+    if roi >= rules.excellent:
+        return "excellent"
+    if roi >= rules.good:
+        return "good"
+    if roi >= rules.fair:
+        return "fair"
+    return "poor" if roi > 0 else "loss"
+
+
+def profit_metrics(sell_price: Decimal, buy_price: Decimal, *, fees: Decimal, buffer_pct: Decimal,
+                   rules: RoiRules, other_costs: Decimal = ZERO) -> ProfitMetrics:
+    """Profit, ROI, margin and tier of one buy/sell pair.
+
+    Raises ``InvalidPriceError`` when a price, the fees or the other costs are negative.
+
+    >>> from arbvault.analysis.config_view import read_config
+    >>> from arbvault.config.defaults import DEFAULT_RULES
+    >>> m = profit_metrics(Decimal(20), Decimal(8), fees=Decimal("8.30"), buffer_pct=Decimal(5),
+    ...                    rules=read_config(DEFAULT_RULES).roi)
+    >>> m.net_profit, m.roi_pct, m.tier
+    (Decimal('2.70'), Decimal('33.750'), 'good')
+    """
+    for field, value in (("sell_price", sell_price), ("buy_price", buy_price), ("fees", fees),
+                         ("other_costs", other_costs)):
+        if value < 0:
+            raise InvalidPriceError(f"{field} must not be negative",
+                                    details=[{"field": field, "message": "must not be negative"}])
+    buffer = pct_of(sell_price, buffer_pct)
+    net = sell_price - fees - buffer - buy_price - other_costs
+    roi = roi_pct(net, buy_price)
+    return ProfitMetrics(
+        sell_price=sell_price,
+        buy_price=buy_price,
+        fees=fees,
+        buffer=buffer,
+        other_costs=other_costs,
+        net_profit=net,
+        roi_pct=roi,
+        margin_pct=net / sell_price * HUNDRED if sell_price > 0 else ZERO,
+        profitable=net > 0,
+        meets_target=roi >= rules.target_pct,
+        tier=profit_tier(roi, rules),
+    )

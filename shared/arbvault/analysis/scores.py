@@ -1,0 +1,173 @@
+"""Advanced 0-100 scores from price and rank histories, the overall rating, and its wording.
+
+* velocity trend: is the rank improving? Mean of the last 7 ranks against the first 7 (or all) in the window.
+* price stability: 1 - coefficient of variation of the NEW price history.
+* confidence: how fresh (real data age), complete (price points over 90) and rank-backed the data is.
+Every threshold, weight and fallback comes from the rules; scores are floored to whole points.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import ROUND_FLOOR, Decimal
+from typing import Final, Literal
+
+from arbvault.analysis.config_view import AdvancedRules, EngineConfig, RatingRule
+from arbvault.analysis.money import HUNDRED, ZERO, clamp, round_half_up
+
+Rating = Literal["EXCELLENT", "GOOD", "FAIR", "PASS"]
+UNKNOWN_LEVEL: Final = "unknown"
+TREND_POINTS: Final = 7  # points averaged at each end of the rank series
+COMPLETE_PRICE_POINTS: Final = Decimal(90)  # about one point a day over Keepa's default 90-day stats
+STALE_DECAY_DAYS: Final = Decimal(30)  # freshness falls to 0 this many days past the freshness limit
+NO_BSR_AVAILABILITY: Final = Decimal("0.3")  # a price history without ranks is still worth something
+SECONDS_PER_DAY: Final = Decimal(86400)
+
+
+@dataclass(frozen=True)
+class Score:
+    """A 0-100 score, its level name, and whether there was enough data to compute it."""
+
+    score: int
+    level: str
+    sufficient_data: bool
+
+
+def _floor_points(raw: Decimal) -> int:
+    """Whole points of a 0-1 fraction, floored (0.39 -> 39 exactly: Decimal has no binary rounding error)."""
+    return int((clamp(raw, ZERO, Decimal(1)) * HUNDRED).to_integral_value(rounding=ROUND_FLOOR))
+
+
+def _fallback(score: Decimal) -> Score:
+    return Score(int(score), UNKNOWN_LEVEL, False)
+
+
+def velocity_trend(bsr_history: Sequence[tuple[datetime, int]], *, now: datetime, rules: AdvancedRules) -> Score:
+    """Rank trend over the rules' window: 50 when flat, 75 when the rank halved, 0 when it doubled or worse.
+
+    Fewer than ``min_data_points`` positive ranks in the window give the fallback score, level "unknown".
+    """
+    since = now - timedelta(days=rules.velocity_window_days)
+    points = sorted((at, rank) for at, rank in bsr_history if rank > 0 and at >= since)
+    if not points or len(points) < rules.velocity_min_points:
+        return _fallback(rules.velocity_fallback)
+    ranks = [Decimal(rank) for _, rank in points]
+    recent = statistics.mean(ranks[-TREND_POINTS:])
+    older = statistics.mean(ranks[:TREND_POINTS] if len(ranks) >= 2 * TREND_POINTS else ranks)
+    improvement = (older - recent) / older
+    score = _floor_points(Decimal("0.5") + Decimal("0.5") * improvement)
+    return Score(score, rules.velocity_levels.level(score), True)
+
+
+def price_volatility(prices: Sequence[Decimal]) -> Decimal:
+    """Coefficient of variation (sample stdev / mean) of ``prices``; 0 for fewer than 2 prices or a zero mean."""
+    if len(prices) < 2:
+        return ZERO
+    mean = statistics.mean(prices)
+    if mean == 0:
+        return ZERO
+    return abs(statistics.stdev(prices) / mean)
+
+
+def price_stability(price_history: Sequence[tuple[datetime, Decimal]] | Sequence[Decimal], *,
+                    rules: AdvancedRules) -> Score:
+    """100 x (1 - min(CV, 1)) over the positive prices; fallback (level "unknown") below ``min_price_points``."""
+    values = [p[1] if isinstance(p, tuple) else p for p in price_history]
+    prices = [price for price in values if price > 0]
+    if not prices or len(prices) < rules.stability_min_points:
+        return _fallback(rules.stability_fallback)
+    score = _floor_points(1 - min(price_volatility(prices), Decimal(1)))
+    return Score(score, rules.stability_levels.level(score), True)
+
+
+def data_age_days(last_update: datetime | None, now: datetime) -> Decimal | None:
+    """Days between Keepa's last update of the product and ``now`` (never negative); None when unknown."""
+    if last_update is None:
+        return None
+    seconds = Decimal(str((now - last_update).total_seconds()))
+    return max(ZERO, seconds / SECONDS_PER_DAY)
+
+
+def confidence(*, age_days: Decimal | None, price_points: int, has_bsr: bool, rules: AdvancedRules) -> Score:
+    """Weighted freshness, completeness and rank availability.
+
+    Freshness is 1 up to ``data_freshness_days`` old, then falls linearly to 0 over 30 more days; an unknown
+    age counts as stale. Completeness is positive price points / 90 (capped at 1).
+    """
+    if age_days is None:
+        freshness = ZERO
+    elif age_days <= rules.freshness_days:
+        freshness = Decimal(1)
+    else:
+        freshness = max(ZERO, 1 - (age_days - rules.freshness_days) / STALE_DECAY_DAYS)
+    completeness = min(Decimal(price_points) / COMPLETE_PRICE_POINTS, Decimal(1))
+    availability = Decimal(1) if has_bsr else NO_BSR_AVAILABILITY
+    raw = (rules.weight_freshness * freshness + rules.weight_completeness * completeness
+           + rules.weight_bsr * availability)
+    score = _floor_points(raw)
+    return Score(score, rules.confidence_levels.level(score), True)
+
+
+@dataclass(frozen=True)
+class RatingInputs:
+    """The four measures the overall rating compares with its minima."""
+
+    roi_pct: Decimal
+    velocity: Decimal
+    stability: Decimal
+    confidence: Decimal
+
+
+def _meets(rule: RatingRule, m: RatingInputs) -> bool:
+    return (m.roi_pct >= rule.min_roi and m.velocity >= rule.min_velocity and m.stability >= rule.min_stability
+            and m.confidence >= rule.min_confidence)
+
+
+def overall_rating(measures: RatingInputs, config: EngineConfig) -> Rating:
+    """The first of EXCELLENT, GOOD, FAIR whose four minima are all met; else PASS."""
+    for rule in config.ratings:
+        if _meets(rule, measures):
+            return rule.name
+    return "PASS"
+
+
+def primary_issue(measures: RatingInputs, config: EngineConfig) -> str:
+    """The measure furthest below its FAIR minimum, in words; "multiple factors" when none falls short."""
+    fair = config.rating("FAIR")
+    shortfalls = {
+        "low roi": fair.min_roi - measures.roi_pct,
+        "slow velocity": fair.min_velocity - measures.velocity,
+        "volatile pricing": fair.min_stability - measures.stability,
+        "low confidence": fair.min_confidence - measures.confidence,
+    }
+    issue, gap = max(shortfalls.items(), key=lambda item: item[1])
+    return issue if gap > 0 else "multiple factors"
+
+
+def summary(rating: Rating, measures: RatingInputs, *, velocity_level: str, stability_level: str,
+            confidence_level: str, config: EngineConfig) -> str:
+    """The rating's summary template from the rules, filled in (ROI to 1 dp)."""
+    return config.summary_templates[rating].format(
+        rating=rating,
+        roi_pct=round_half_up(measures.roi_pct, 1),
+        velocity_level=velocity_level,
+        stability_level=stability_level,
+        confidence_level=confidence_level,
+        primary_issue=primary_issue(measures, config),
+    )
+
+
+def risk_factors(measures: RatingInputs, *, amazon_on_listing: bool, config: EngineConfig) -> list[str]:
+    """Codes of what keeps the product below a GOOD rating, plus Amazon competing; empty when nothing does."""
+    good = config.rating("GOOD")
+    flags = [
+        ("low_sales_velocity", measures.velocity < good.min_velocity),
+        ("price_volatility", measures.stability < good.min_stability),
+        ("limited_history", measures.confidence < good.min_confidence),
+        ("amazon_competing", amazon_on_listing),
+        ("low_roi", measures.roi_pct < good.min_roi),
+    ]
+    return [code for code, raised in flags if raised]

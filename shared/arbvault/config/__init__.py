@@ -1,0 +1,53 @@
+"""Business configuration: layered rules (global < domain < category), versioned writes with audit, history.
+
+Other rooms read rules through :func:`effective_config`; the config function serves the rest over HTTP.
+"""
+
+from arbvault.config.cache import CacheStats
+from arbvault.config.defaults import DEFAULT_OVERRIDES, DEFAULT_RULES
+from arbvault.config.effective import EffectiveConfig, cache_stats, effective_config
+from arbvault.config.exceptions import (
+    ConfigNotSeededError,
+    ConfigValidationError,
+    InvalidScopeError,
+    MalformedIfMatchError,
+    StaleVersionError,
+)
+from arbvault.config.history import ChangePage, ChangePosition, ChangeRecord, diff_summary, list_changes
+from arbvault.config.merge import apply_merge_patch, deep_merge
+from arbvault.config.preconditions import parse_if_match
+from arbvault.config.scopes import DOMAIN_ID_MAX, normalise_category, parse_scope
+from arbvault.config.stats import ConfigStats, config_stats
+from arbvault.config.updates import ScopeUpdate, update_scope
+from arbvault.config.validation import Violation, validate_document
+
+__all__ = [
+    "DEFAULT_OVERRIDES",
+    "DOMAIN_ID_MAX",
+    "DEFAULT_RULES",
+    "CacheStats",
+    "ChangePage",
+    "ChangePosition",
+    "ChangeRecord",
+    "ConfigNotSeededError",
+    "ConfigStats",
+    "ConfigValidationError",
+    "EffectiveConfig",
+    "InvalidScopeError",
+    "MalformedIfMatchError",
+    "ScopeUpdate",
+    "StaleVersionError",
+    "Violation",
+    "apply_merge_patch",
+    "cache_stats",
+    "config_stats",
+    "deep_merge",
+    "diff_summary",
+    "effective_config",
+    "list_changes",
+    "normalise_category",
+    "parse_if_match",
+    "parse_scope",
+    "update_scope",
+    "validate_document",
+]

@@ -1,0 +1,87 @@
+"""Versioned writes to one scope: merge a patch, validate every effective config it touches, audit the change."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Final
+
+import jsonpatch
+
+from arbvault.config import store
+from arbvault.config.exceptions import ConfigNotSeededError, ConfigValidationError, StaleVersionError
+from arbvault.config.merge import apply_merge_patch
+from arbvault.config.scopes import parse_scope
+from arbvault.config.validation import MAX_DEPTH, describe, nesting_depth, validate_combinations
+from arbvault.models import GLOBAL_SCOPE
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+PATCH_FIELD: Final = "config_patch"
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeUpdate:
+    """A scope after a write: its stored document and version, and the audit row (None if nothing changed).
+
+    ``version`` 0 and ``updated_at`` None describe a scope that does not exist (an empty patch on a new scope).
+    """
+
+    scope: str
+    config: dict[str, Any]
+    version: int
+    updated_at: datetime | None
+    change_id: uuid.UUID | None
+
+
+def update_scope(
+    session: Session,
+    *,
+    scope: str,
+    patch: dict[str, Any],
+    changed_by: str,
+    change_reason: str | None = None,
+    expected_version: int | None = None,
+    change_source: str = "api",
+) -> ScopeUpdate:
+    """Merge ``patch`` (a JSON Merge Patch: ``null`` removes a key) into ``scope``'s document and store it.
+
+    The scope is created (version 1) if it does not exist. ``expected_version`` (from If-Match) must equal
+    the stored version, 0 for a scope that does not exist yet. The row is locked for the transaction, so of
+    two writers expecting the same version exactly one wins. Raises :class:`InvalidScopeError`,
+    :class:`StaleVersionError` and :class:`ConfigValidationError` (one detail per field, prefixed
+    ``config_patch.``). The caller's transaction commits the write and its ``config_changes`` row together.
+    """
+    scope = parse_scope(scope)
+    if nesting_depth(patch) > MAX_DEPTH:
+        raise ConfigValidationError([{"field": PATCH_FIELD, "message": f"nests deeper than {MAX_DEPTH} levels"}])
+    before = store.lock_scope(session, scope)
+    current = before.version if before else 0
+    if expected_version is not None and expected_version != current:
+        raise StaleVersionError(scope, expected=expected_version, current=current)
+    old = before.data if before else {}
+    new = apply_merge_patch(old, patch)
+    if new == old:
+        return ScopeUpdate(scope, old, current, before.updated_at if before else None, None)
+
+    documents = store.active_documents(session)
+    documents[scope] = new
+    if GLOBAL_SCOPE not in documents:
+        raise ConfigNotSeededError()
+    violations = validate_combinations(scope, documents)
+    if violations:
+        raise ConfigValidationError(describe(violations, prefix=PATCH_FIELD))
+
+    if before is None:
+        after = store.create_scope(session, scope, new)
+        if after is None:  # another transaction created the scope after our lock found nothing to lock
+            raise StaleVersionError(scope, expected=0, current=store.current_version(session, scope))
+    else:
+        after = store.replace_document(session, before, new)
+    change_id = store.record_change(
+        session, before=before, after=after, diff=jsonpatch.make_patch(old, new).patch, changed_by=changed_by,
+        change_reason=change_reason, change_source=change_source,
+    )
+    return ScopeUpdate(scope, after.data, after.version, after.updated_at, change_id)

@@ -1,0 +1,46 @@
+"""Keepa time: whole minutes since 2011-01-01T00:00Z ("Keepa minutes").
+
+``unix_ms = (keepa_minutes + 21_564_000) * 60_000``. The original system once used a 2000-10-21 epoch and
+aged every date by about ten years; the offset below is Keepa's own ``keepaStartMinute``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+KEEPA_EPOCH = datetime(2011, 1, 1, tzinfo=UTC)
+KEEPA_EPOCH_OFFSET_MINUTES = 21_564_000
+"""Minutes from the Unix epoch to the Keepa epoch."""
+
+
+def keepa_minutes_to_datetime(minutes: int | str | None) -> datetime | None:
+    """Aware UTC datetime for Keepa minutes; ``None``, negatives (-1 "no date") and "" give ``None``.
+
+    History strings such as ``buyBoxSellerIdHistory`` carry minutes as decimal strings, so those are accepted.
+
+    >>> keepa_minutes_to_datetime(7_777_548)
+    datetime.datetime(2025, 10, 15, 1, 48, tzinfo=datetime.timezone.utc)
+    """
+    if minutes is None or minutes == "":
+        return None
+    value = int(minutes)
+    if value < 0:
+        return None
+    return KEEPA_EPOCH + timedelta(minutes=value)
+
+
+def datetime_to_keepa_minutes(moment: datetime) -> int:
+    """Keepa minutes for an aware datetime, floored to the minute (naive datetimes are taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp() // 60) - KEEPA_EPOCH_OFFSET_MINUTES
+
+
+def unix_ms_to_keepa_minutes(unix_ms: int) -> int:
+    """Keepa minutes for a Unix time in milliseconds (floor, as Keepa does)."""
+    return unix_ms // 60_000 - KEEPA_EPOCH_OFFSET_MINUTES
+
+
+def keepa_minutes_to_unix_ms(minutes: int) -> int:
+    """Unix milliseconds for Keepa minutes."""
+    return (minutes + KEEPA_EPOCH_OFFSET_MINUTES) * 60_000

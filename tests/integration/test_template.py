@@ -1,0 +1,149 @@
+"""template.yaml: cfn-lint clean, translated offline by aws-sam-translator, and structurally as the project needs.
+
+The translation runs SAM's own transform with no AWS access: local CodeUri/ContentUri are replaced with S3
+URIs as `sam package` would, and managed policies resolve through an empty map (the template names none).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from typing import Any
+
+import pytest
+from cfnlint.api import lint_file
+from samtranslator.translator.transform import transform
+
+from infra.paths import PROJECT_ROOT, TEMPLATE_PATH
+from infra.template import load_document, project_template
+
+HEALTH_PATHS = {"/api/v1/health", "/api/v1/health/live", "/api/v1/health/ready"}
+SAM_FUNCTION = "AWS::Serverless::Function"
+ANY_METHOD = "x-amazon-apigateway-any-method"
+HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace", ANY_METHOD}
+
+
+class NoManagedPolicies:
+    """Managed-policy loader for the offline transform: SAM asks it only for AWS managed policies by name."""
+
+    def load(self) -> dict[str, str]:
+        return {}
+
+
+@pytest.fixture(scope="module")
+def translated() -> dict[str, Any]:
+    document = load_document(TEMPLATE_PATH)
+    for logical_id, resource in document["Resources"].items():
+        properties = resource.get("Properties") or {}
+        for key in ("CodeUri", "ContentUri"):
+            if key in properties:
+                properties[key] = f"s3://arbvault-artifacts/{logical_id}.zip"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_DEFAULT_REGION", "us-east-1")  # the transform reads the region from a boto3 session
+        return transform(document, {}, NoManagedPolicies())
+
+
+def resources_of(template: dict[str, Any], type_: str) -> dict[str, dict[str, Any]]:
+    return {name: r for name, r in template["Resources"].items() if r["Type"] == type_}
+
+
+def api_operations(translated: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    (api,) = resources_of(translated, "AWS::ApiGatewayV2::Api").values()
+    return [(method, path, operation) for path, item in api["Properties"]["Body"]["paths"].items()
+            for method, operation in item.items() if method in HTTP_METHODS]
+
+
+def test_cfn_lint_finds_nothing() -> None:
+    matches = lint_file(TEMPLATE_PATH)
+    assert matches == [], "\n".join(str(match) for match in matches)
+
+
+def test_http_api_has_the_lambda_authorizer_as_default(translated: dict[str, Any]) -> None:
+    source = load_document(TEMPLATE_PATH)
+    (http_api,) = resources_of(source, "AWS::Serverless::HttpApi").values()
+    default = http_api["Properties"]["Auth"]["DefaultAuthorizer"]
+    (api,) = resources_of(translated, "AWS::ApiGatewayV2::Api").values()
+    scheme = api["Properties"]["Body"]["components"]["securitySchemes"][default]
+    authorizer = scheme["x-amazon-apigateway-authorizer"]
+    assert authorizer["type"] == "request"
+    assert authorizer["authorizerPayloadFormatVersion"] == "2.0"
+    assert "AuthorizerFunction" in str(authorizer["authorizerUri"])
+
+
+def test_health_routes_are_public_and_every_other_route_authorised(translated: dict[str, Any]) -> None:
+    source = load_document(TEMPLATE_PATH)
+    (http_api,) = resources_of(source, "AWS::Serverless::HttpApi").values()
+    default = http_api["Properties"]["Auth"]["DefaultAuthorizer"]
+    operations = api_operations(translated)
+    assert {path for _, path, _ in operations} >= HEALTH_PATHS
+    for method, path, operation in operations:
+        expected = [{"NONE": []}] if path in HEALTH_PATHS else [{default: []}]
+        assert operation["security"] == expected, (method, path)
+
+
+def test_api_routes_are_exactly_the_template_routes_with_no_proxy(translated: dict[str, Any]) -> None:
+    operations = api_operations(translated)
+    assert sorted((method.upper(), path) for method, path, _ in operations) == sorted(
+        (route.method, route.path) for route in project_template().routes)
+    assert all("+}" not in path and method != ANY_METHOD for method, path, _ in operations)
+
+
+def test_every_function_is_python312_arm64_with_the_layer(translated: dict[str, Any]) -> None:
+    functions = resources_of(translated, "AWS::Lambda::Function")
+    (layer_id,) = resources_of(translated, "AWS::Lambda::LayerVersion")
+    assert set(functions) == set(resources_of(load_document(TEMPLATE_PATH), SAM_FUNCTION))
+    for name, function in functions.items():
+        properties = function["Properties"]
+        assert properties["Runtime"] == "python3.12", name
+        assert properties["Architectures"] == ["arm64"], name
+        assert {"Ref": layer_id} in properties["Layers"], name
+    layer = translated["Resources"][layer_id]["Properties"]
+    assert layer["CompatibleRuntimes"] == ["python3.12"]
+    assert layer["CompatibleArchitectures"] == ["arm64"]
+
+
+def test_every_function_folder_has_app_py() -> None:
+    for name, resource in resources_of(load_document(TEMPLATE_PATH), SAM_FUNCTION).items():
+        code_uri = resource["Properties"]["CodeUri"]
+        folder = (PROJECT_ROOT / code_uri).resolve()
+        assert folder.parent == PROJECT_ROOT / "functions", (name, code_uri)
+        handler_module = resource["Properties"].get("Handler", "app.handler").split(".")[0]
+        assert (folder / f"{handler_module}.py").is_file(), (name, code_uri)
+        assert handler_module == "app", name
+
+
+def test_every_http_api_event_names_the_http_api() -> None:
+    document = load_document(TEMPLATE_PATH)
+    events = [(name, event_name, event) for name, resource in resources_of(document, SAM_FUNCTION).items()
+              for event_name, event in (resource["Properties"].get("Events") or {}).items()]
+    http_events = [(name, event_name, event) for name, event_name, event in events if event["Type"] == "HttpApi"]
+    assert http_events, "the template declares no HttpApi event"
+    for name, event_name, event in http_events:
+        assert event["Properties"].get("ApiId") == {"Ref": "HttpApi"}, (name, event_name)
+        assert event["Properties"].get("Method") and event["Properties"].get("Path"), (name, event_name)
+
+
+def test_layer_builds_from_shared_requirements() -> None:
+    (layer,) = resources_of(load_document(TEMPLATE_PATH), "AWS::Serverless::LayerVersion").values()
+    content = PROJECT_ROOT / layer["Properties"]["ContentUri"]
+    assert (content / "requirements.txt").is_file()
+    assert (content / "arbvault" / "__init__.py").is_file()
+    assert layer["Metadata"] == {"BuildMethod": "python3.12", "BuildArchitecture": "arm64"}
+
+
+def test_samconfig_declares_every_environment() -> None:
+    config = tomllib.loads((PROJECT_ROOT / "samconfig.toml").read_text())
+    assert config["version"] == 0.1
+    stages = {"default": ("dev", False), "dev": ("dev", False), "prod": ("prod", True)}
+    for env, (stage, confirm) in stages.items():
+        deploy = config[env]["deploy"]["parameters"]
+        assert deploy["stack_name"] == f"arbvault-{stage}", env
+        assert deploy["parameter_overrides"] == f"Stage={stage}", env
+        assert deploy["confirm_changeset"] is confirm, env
+        assert deploy["capabilities"] == "CAPABILITY_IAM", env
+        assert deploy["resolve_s3"] is True, env
+        assert config[env]["build"]["parameters"] == {"cached": True, "parallel": True}, env
+        assert config[env]["validate"]["parameters"] == {"lint": True}, env
+    for command in ("local_start_api", "local_invoke"):
+        assert config["default"][command]["parameters"]["parameter_overrides"] == "Stage=dev"
+    allowed_stages = load_document(TEMPLATE_PATH)["Parameters"]["Stage"]["AllowedValues"]
+    assert {stage for stage, _ in stages.values()} == set(allowed_stages)

@@ -1,0 +1,173 @@
+"""``analyze``: one parsed Keepa product under the canonical rules, end to end through the real parser."""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from arbvault.analysis import (
+    EngineConfig,
+    InvalidPriceError,
+    RulesConfigError,
+    UnknownStrategyError,
+    analyze,
+)
+from arbvault.config.defaults import DEFAULT_RULES
+from arbvault.keepa import KeepaProduct, datetime_to_keepa_minutes, parse_product
+
+D = Decimal
+NOW = datetime(2026, 5, 1, 12, tzinfo=UTC)
+BOOKS = 283155
+
+
+def _km(when: datetime) -> int:
+    return datetime_to_keepa_minutes(when)
+
+
+def _stats_array(values: dict[int, int]) -> list[int]:
+    return [values.get(i, -1) for i in range(36)]
+
+
+def _offer(offer_id: int, condition: int, cents: int, shipping: int, *, fba: bool) -> dict[str, Any]:
+    return {"offerId": offer_id, "sellerId": f"SELLER{offer_id}", "condition": condition, "isFBA": fba,
+            "isAmazon": False, "offerCSV": [_km(NOW - timedelta(days=3)), cents, shipping], "lastSeen": _km(NOW)}
+
+
+def raw_product(*, age_days: int = 2, current: dict[int, int] | None = None, with_offers: bool = True,
+                weight_g: int = 907) -> dict[str, Any]:
+    """A Keepa product object as the API sends it: a paperback at a 24.99 Buy Box, rank 40 000 and improving."""
+    ranks = [60_000] * 7 + [30_000] * 7
+    sales = []
+    for i, rank in enumerate(ranks):
+        sales += [_km(NOW - timedelta(hours=12 * (len(ranks) - i))), rank]
+    new = []
+    for day in range(20):
+        new += [_km(NOW - timedelta(days=20 - day)), 2000]
+    csv: list[Any] = [None] * 36
+    csv[1], csv[3] = new, sales
+    csv[18] = [_km(NOW - timedelta(days=5)), 2499, 0]
+    raw: dict[str, Any] = {
+        "asin": "0000000001", "domainId": 1, "productType": 0, "title": "A Test Paperback",
+        "categoryTree": [{"catId": BOOKS, "name": "Books"}, {"catId": 25, "name": "Science Fiction"}],
+        "salesRankReference": BOOKS, "salesRanks": {str(BOOKS): [_km(NOW - timedelta(hours=2)), 40_000]},
+        "packageWeight": weight_g, "lastUpdate": _km(NOW - timedelta(days=age_days)), "csv": csv,
+        "stats": {"current": _stats_array(current if current is not None else {1: 2000, 3: 40_000, 10: 2100,
+                                                                              18: 2499}),
+                  "avg90": _stats_array({18: 2599}), "salesRankDrops30": 30, "salesRankDrops90": 95},
+    }
+    if with_offers:
+        raw |= {"offers": [_offer(1, 1, 2100, 0, fba=True), _offer(2, 4, 400, 399, fba=False),
+                           _offer(3, 4, 550, 0, fba=True), _offer(4, 2, 900, 0, fba=True)],
+                "liveOffersOrder": [0, 1, 2, 3], "offersSuccessful": True}
+    return raw
+
+
+def product(**kwargs: Any) -> KeepaProduct:
+    return parse_product(raw_product(**kwargs), now=NOW)
+
+
+def test_full_analysis_with_a_requested_buy_price(rules: EngineConfig) -> None:
+    a = analyze(product(), rules, now=NOW, buy_price=D("4.00"))
+    assert (a.strategy, a.strategy_auto_selected, a.fee_category) == ("balanced", True, "books")
+    assert (a.sell_price, a.sell_price_source, a.buy_price, a.buy_price_source) == (D("24.99"), "buy_box", D("4.00"),
+                                                                                  "requested")
+    assert a.fees is not None and (a.fees.weight_lb, a.fees.fulfilment, a.fees.referral) == (D("2.000"), D("3.30"),
+                                                                                             D("3.75"))
+    assert a.profit is not None
+    assert (a.profit.fees, a.profit.buffer, a.profit.net_profit, a.profit.roi_pct, a.profit.tier) == (
+        D("9.45"), D("1.25"), D("10.29"), D("257.30"), "excellent")
+    assert (a.target_roi_pct, a.max_buy_price, a.breakeven_buy_price) == (D("30.0"), D("10.99"), D("14.29"))
+    assert (a.bsr, a.bsr_source) == (40_000, "sales_ranks")
+    assert (a.velocity.rank_score, a.velocity.drops_score, a.velocity.score, a.velocity_tier) == (
+        D("88.0"), D("70.0"), D("79.0"), "medium")
+    assert (a.velocity_trend.score, a.stability.score, a.confidence.score) == (75, 100, 68)
+    assert a.data_age_days == D("2.00")
+    assert (a.overall_rating, a.primary_issue, a.risk_factors) == ("GOOD", None, ())
+    assert a.summary == "Good opportunity: ROI 257.3%, good velocity, excellent price stability."
+    assert (a.recommendation.label, a.combined_score) == ("STRONG BUY", D("91.60"))
+    assert (a.amazon_on_listing, a.amazon_owns_buy_box, a.analyzed_at) == (False, False, NOW)
+
+
+def test_condition_options_use_the_cheapest_landed_live_offer(rules: EngineConfig) -> None:
+    a = analyze(product(), rules, now=NOW, buy_price=D("4.00"))
+    options = {o.condition: (o.buy_price, o.offers, o.net_profit, o.roi_pct, o.profitable)
+               for o in a.condition_options}
+    assert options == {
+        "new": (D("21.00"), 1, D("-6.71"), D("-31.94"), False),
+        "used_like_new": (D("9.00"), 1, D("5.29"), D("58.80"), True),
+        "used_good": (D("5.50"), 2, D("8.79"), D("159.85"), True),  # 5.50 beats 4.00 + 3.99 shipping
+    }
+    assert a.best_condition == "used_good"
+
+
+def test_buy_price_comes_from_the_strategy_source_when_not_given(rules: EngineConfig) -> None:
+    a = analyze(product(), rules, now=NOW)
+    assert (a.buy_price, a.buy_price_source) == (D("21.00"), "fba")
+    assert a.profit is not None and a.profit.net_profit == D("-6.71") and a.recommendation.label == "PASS"
+    assert a.recommendation.description == "not profitable at this buy price"
+
+
+def test_forced_strategy_uses_its_sell_source(rules: EngineConfig) -> None:
+    a = analyze(product(), rules, now=NOW, strategy="textbook")
+    assert (a.strategy, a.strategy_auto_selected, a.sell_price, a.sell_price_source) == (
+        "textbook", False, D("25.99"), "buy_box_avg90")
+
+
+def test_without_any_buy_source_the_strategy_target_price_is_used(rules: EngineConfig) -> None:
+    a = analyze(product(current={3: 40_000, 18: 2499}, with_offers=False), rules, now=NOW)
+    assert a.buy_price_source == "strategy_target"
+    assert a.buy_price == D("11.43")  # (24.99 - 9.4485 - 1.2495) / 1.25: balanced's 25 % floor
+    assert a.profit is not None and a.profit.roi_pct == D("25.00")
+    assert a.condition_options == () and a.best_condition is None
+
+
+def test_product_without_a_sell_price_still_gets_rank_and_scores(rules: EngineConfig) -> None:
+    a = analyze(product(current={3: 40_000}, with_offers=False), rules, now=NOW, buy_price=D(3))
+    assert (a.sell_price, a.fees, a.profit, a.max_buy_price) == (None, None, None, None)
+    assert (a.buy_price, a.buy_price_source) == (D("3.00"), "requested")
+    assert (a.recommendation.label, a.recommendation.description) == ("PASS", "no current sell price")
+    assert a.velocity.score == D("79.0") and a.overall_rating == "PASS" and a.primary_issue == "low roi"
+
+
+def test_confidence_reflects_the_real_data_age(rules: EngineConfig) -> None:
+    fresh = analyze(product(age_days=2), rules, now=NOW, buy_price=D(4))
+    stale = analyze(product(age_days=30), rules, now=NOW, buy_price=D(4))
+    assert stale.data_age_days == D("30.00")
+    assert (fresh.confidence.score, stale.confidence.score) == (68, 45)  # freshness 1 vs 1 - 23/30
+    assert stale.overall_rating == "FAIR" and "limited_history" in stale.risk_factors
+
+
+def test_unknown_weight_counts_as_one_pound(rules: EngineConfig) -> None:
+    raw = raw_product()
+    del raw["packageWeight"]
+    a = analyze(parse_product(raw, now=NOW), rules, now=NOW, buy_price=D(4))
+    assert a.fees is not None and (a.fees.weight_lb, a.fees.fulfilment) == (D(1), D("2.90"))
+
+
+def test_rules_may_be_the_raw_document_and_its_overrides_apply() -> None:
+    doc = copy.deepcopy(DEFAULT_RULES)
+    doc["fees"]["buffer_pct_default"] = 7.0
+    doc["roi"]["target_pct_default"] = 40.0
+    a = analyze(product(), doc, now=NOW, buy_price=D(4))
+    assert a.profit is not None and a.profit.buffer == D("1.75")
+    assert (a.target_roi_pct, a.max_buy_price) == (D("40.0"), D("9.85"))  # (24.99 - 9.4485 - 1.7493) / 1.4
+
+
+def test_unusable_rules_raise_before_any_work() -> None:
+    with pytest.raises(RulesConfigError):
+        analyze(product(), {"fees": {}}, now=NOW)
+
+
+def test_negative_buy_price_is_rejected(rules: EngineConfig) -> None:
+    with pytest.raises(InvalidPriceError) as caught:
+        analyze(product(), rules, now=NOW, buy_price=D("-0.01"))
+    assert caught.value.details[0]["field"] == "buy_price"
+
+
+def test_strategy_without_price_sources_is_rejected(rules: EngineConfig) -> None:
+    with pytest.raises(UnknownStrategyError):
+        analyze(product(), rules, now=NOW, strategy="conservative")

@@ -1,0 +1,128 @@
+"""The engine's typed read of the rules document: Decimals, and every unusable field named at once."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from arbvault.analysis import EngineConfig, RulesConfigError, read_config
+from arbvault.config.defaults import DEFAULT_RULES
+from arbvault.web.errors import status_for
+
+D = Decimal
+
+
+def test_default_rules_read_as_decimals(rules: EngineConfig) -> None:
+    assert rules.roi.target_pct == D("30.0") and rules.buffer_pct == D("5.0")
+    assert (rules.roi_weight, rules.velocity_weight) == (D("0.6"), D("0.4"))  # no binary float noise
+    assert rules.fees["books"].fba_per_lb == D("0.4") and rules.fees["media"].prep_fee == D("0.15")
+    assert dict(rules.velocity.benchmarks) == {"books": D(100000), "media": D(50000), "default": D(150000)}
+    assert [r.label for r in rules.recommendation_rules] == ["STRONG BUY", "BUY", "CONSIDER", "PASS"]
+    assert [r.name for r in rules.ratings] == ["EXCELLENT", "GOOD", "FAIR"]
+    assert rules.demo_asins == ("B00FLIJJSA", "B08N5WRWNW", "B07FNW9FGJ")
+    assert rules.advanced.confidence_levels.thresholds[0] == ("high", D(85))
+
+
+def test_reference_check_7_source_price_factor_default(rules: EngineConfig) -> None:
+    assert rules.roi.source_price_factor == D("0.5")
+
+
+@pytest.mark.parametrize("factor", [0.1, 0.9])
+def test_reference_check_7_source_price_factor_bounds_are_inclusive(factor: float) -> None:
+    doc = copy.deepcopy(DEFAULT_RULES)
+    doc["roi"]["source_price_factor"] = factor
+    assert read_config(doc).roi.source_price_factor == D(str(factor))
+
+
+def test_only_strategies_with_bounds_and_sources_are_selectable(rules: EngineConfig) -> None:
+    assert {name for name, s in rules.strategies.items() if s.selectable} == {"textbook", "velocity", "balanced"}
+    assert rules.strategies["aggressive"].roi_min == D(40)
+
+
+def test_unknown_keys_are_ignored() -> None:
+    doc = copy.deepcopy(DEFAULT_RULES)
+    doc["brand_new_section"] = {"anything": [1, 2]}
+    doc["fees"]["books"]["future_fee"] = "text"
+    assert read_config(doc).fees["books"].referral_pct == D("15.0")
+
+
+def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    def edit(doc: dict[str, Any]) -> None:
+        *parents, last = path.split(".")
+        node = doc
+        for part in parents:
+            node = node[part]
+        if value is _DELETE:
+            del node[last]
+        else:
+            node[last] = value
+
+    return edit
+
+
+_DELETE = object()
+
+
+@pytest.mark.parametrize(
+    ("edit", "field", "message"),
+    [
+        (_set("fees", _DELETE), "fees", "missing section"),
+        (_set("roi.target_pct_default", "thirty"), "roi.target_pct_default", "must be a number"),
+        (_set("roi.min_for_buy", True), "roi.min_for_buy", "must be a number"),
+        (_set("roi.min_for_buy", float("nan")), "roi.min_for_buy", "must be a number"),
+        (_set("fees.books.closing_fee", -1), "fees.books.closing_fee", "must not be negative"),
+        (_set("velocity.benchmarks.media", 0), "velocity.benchmarks.media", "must be greater than 0"),
+        (_set("velocity.benchmarks.default", _DELETE), "velocity.benchmarks.default", "missing"),
+        (_set("fees.default", _DELETE), "fees.default", "missing section"),
+        (_set("fees.books.referral_fee_pct", 95), "fees.books.referral_fee_pct",
+         "referral plus buffer must stay below 100 %"),
+        (_set("roi.source_price_factor", 0.05), "roi.source_price_factor", "must be at least 0.1"),  # check #7
+        (_set("roi.source_price_factor", 0.95), "roi.source_price_factor", "must be at most 0.9"),  # check #7
+        (_set("recommendation_rules", []), "recommendation_rules", "must be a non-empty list"),
+        (_set("active_strategy", "yolo"), "active_strategy", "must name one of the strategies"),
+        (_set("active_strategy", "aggressive"), "active_strategy",
+         "must name a strategy with bounds and price sources"),
+        (_set("strategies.velocity.sell_price_source", "ebay"), "strategies.velocity.sell_price_source",
+         "must be one of current_buy_box, avg90_buy_box, current_fba, current_new, current_used"),
+        (_set("overall_rating.GOOD", _DELETE), "overall_rating.GOOD", "missing section"),
+        (_set("advanced_scoring.velocity.min_data_points", 2.5), "advanced_scoring.velocity.min_data_points",
+         "must be a whole number"),
+        (_set("level_flags.confidence", {}), "level_flags.confidence", "must name at least one level"),
+        (_set("summary_templates.PASS", "{secret.__class__}"), "summary_templates.PASS",
+         "unknown placeholders ['secret.__class__']; allowed: ['confidence_level', 'primary_issue', 'rating', "
+         "'roi_pct', 'stability_level', 'velocity_level']"),
+        (_set("summary_templates.GOOD", "ROI {roi_pct"), "summary_templates.GOOD", "is not a valid template"),
+        (_set("demo_asins", "B00FLIJJSA"), "demo_asins", "must be a list of ASINs"),
+    ],
+)
+def test_unusable_fields_are_named(edit: Callable[[dict[str, Any]], None], field: str, message: str) -> None:
+    doc = copy.deepcopy(DEFAULT_RULES)
+    edit(doc)
+    with pytest.raises(RulesConfigError) as caught:
+        read_config(doc)
+    assert {"field": field, "message": message} in caught.value.details
+    assert field in caught.value.message
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    doc = copy.deepcopy(DEFAULT_RULES)
+    doc["roi"]["good_threshold"] = None
+    doc["combined_score"] = "heavy"
+    with pytest.raises(RulesConfigError) as caught:
+        read_config(doc)
+    assert caught.value.details == [{"field": "roi.good_threshold", "message": "missing"},
+                                    {"field": "combined_score", "message": "must be an object"}]
+
+
+def test_an_empty_document_is_unusable_but_does_not_crash() -> None:
+    with pytest.raises(RulesConfigError) as caught:
+        read_config({})
+    assert len(caught.value.details) > 20
+
+
+def test_rules_errors_answer_422() -> None:
+    assert status_for(RulesConfigError("bad")) == 422

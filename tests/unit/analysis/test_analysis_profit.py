@@ -1,0 +1,65 @@
+"""The one profit/ROI definition (spec §4.4 core profit metrics)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from arbvault.analysis import EngineConfig, InvalidPriceError, profit_metrics, profit_tier
+
+D = Decimal
+
+
+def test_reference_check_28_sell_20_buy_8(rules: EngineConfig) -> None:
+    m = profit_metrics(D(20), D(8), fees=D("8.30"), buffer_pct=rules.buffer_pct, rules=rules.roi)
+    assert (m.buffer, m.net_profit, m.roi_pct, m.tier) == (D(1), D("2.70"), D("33.75"), "good")
+    assert m.margin_pct == D("13.5")
+    assert m.profitable and m.meets_target
+
+
+@pytest.mark.parametrize(
+    ("roi", "tier"),
+    [("50", "excellent"), ("49.99", "good"), ("30", "good"), ("15", "fair"), ("14.99", "poor"), ("0.01", "poor"),
+     ("0", "loss"), ("-20", "loss")],
+)
+def test_profit_tier_uses_config_thresholds(rules: EngineConfig, roi: str, tier: str) -> None:
+    assert profit_tier(D(roi), rules.roi) == tier
+
+
+def test_profit_tier_follows_edited_thresholds(rules_with) -> None:  # type: ignore[no-untyped-def]
+    edited = rules_with(lambda doc: doc["roi"].update(excellent_threshold=40))
+    assert profit_tier(D(45), edited.roi) == "excellent"
+
+
+def test_roi_is_zero_when_nothing_was_paid(rules: EngineConfig) -> None:
+    m = profit_metrics(D(20), D(0), fees=D("8.30"), buffer_pct=rules.buffer_pct, rules=rules.roi)
+    assert m.roi_pct == 0 and m.net_profit == D("10.70") and m.tier == "loss"
+
+
+def test_other_costs_reduce_net_profit(rules: EngineConfig) -> None:
+    m = profit_metrics(D(20), D(8), fees=D("8.30"), buffer_pct=rules.buffer_pct, rules=rules.roi,
+                       other_costs=D("0.70"))
+    assert m.net_profit == D(2) and m.roi_pct == D(25) and not m.meets_target
+
+
+def test_unprofitable_sale_is_a_loss(rules: EngineConfig) -> None:
+    m = profit_metrics(D(10), D(9), fees=D("6.80"), buffer_pct=rules.buffer_pct, rules=rules.roi)
+    assert m.net_profit == D("-6.30") and not m.profitable and m.tier == "loss"
+
+
+def test_rounded_copy_rounds_half_up_to_cents(rules: EngineConfig) -> None:
+    m = profit_metrics(D("24.99"), D(3), fees=D("9.0485"), buffer_pct=rules.buffer_pct, rules=rules.roi)
+    out = m.rounded()
+    assert out.buffer == D("1.25")  # 1.2495 -> 1.25
+    assert out.net_profit == D("11.69")  # 11.692 -> 11.69
+    assert out.roi_pct == D("389.73")
+
+
+@pytest.mark.parametrize("field", ["sell_price", "buy_price", "fees", "other_costs"])
+def test_negative_inputs_are_rejected(rules: EngineConfig, field: str) -> None:
+    values = {"sell_price": D(20), "buy_price": D(8), "fees": D(8), "other_costs": D(0), field: D(-1)}
+    with pytest.raises(InvalidPriceError) as caught:
+        profit_metrics(values["sell_price"], values["buy_price"], fees=values["fees"],
+                       buffer_pct=rules.buffer_pct, rules=rules.roi, other_costs=values["other_costs"])
+    assert caught.value.details == [{"field": field, "message": "must not be negative"}]
