@@ -7,6 +7,7 @@ maps, the long form, so the rest of the code sees one shape.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +18,12 @@ import yaml
 from infra.paths import PROJECT_ROOT, TEMPLATE_PATH
 
 _PATH_PARAM = re.compile(r"{([^}+]+)\+?}")
+_SUB_VARIABLE = re.compile(r"\$\{([^}!]+)\}")  # ${Name} or ${Name.Attribute}; ${!Literal} is not one
+
+# What a resource of the template is locally, by logical id: "Ref" and the Fn::GetAtt attributes ("Arn", ...).
+ResourceValues = Mapping[str, Mapping[str, str]]
+# Given the document and its parameter values, the local values of the resources that exist locally (queues).
+LocalResources = Callable[[dict[str, Any], dict[str, str]], ResourceValues]
 
 
 class _CfnLoader(yaml.SafeLoader):
@@ -91,6 +98,12 @@ class Template:
     document: dict[str, Any]
     functions: dict[str, FunctionSpec]
     routes: list[Route]
+    parameters: dict[str, str] = field(default_factory=dict)
+    resources: ResourceValues = field(default_factory=dict)
+
+    def resolve(self, value: Any) -> str | None:
+        """A scalar property value with this template's parameters and local resource values applied."""
+        return resolve_value(value, self.parameters, self.resources)
 
     def function(self, name: str) -> FunctionSpec:
         """A function by its folder name (``health``) or logical id (``HealthFunction``)."""
@@ -162,24 +175,52 @@ def parameter_values(document: dict[str, Any], overrides: dict[str, str] | None 
     return values
 
 
-def _resolve(value: Any, parameters: dict[str, str]) -> str | None:
-    """A scalar environment value; ``None`` when it cannot be resolved locally (or is AWS::NoValue)."""
+def resolve_value(value: Any, parameters: Mapping[str, str], resources: ResourceValues | None = None) -> str | None:
+    """A scalar property value; ``None`` when it cannot be resolved locally (or is AWS::NoValue).
+
+    ``!Ref`` names a parameter or a resource of ``resources``; ``!GetAtt`` and ``${Name.Attribute}`` in ``!Sub``
+    read an attribute of a resource of ``resources``.
+    """
+    resources = resources or {}
+
+    def reference(name: str) -> str | None:
+        logical_id, _, attribute = name.partition(".")
+        if attribute:
+            return (resources.get(logical_id) or {}).get(attribute)
+        return parameters.get(name, (resources.get(name) or {}).get("Ref"))
+
     if isinstance(value, (str, int, float, bool)):
         return str(value).lower() if isinstance(value, bool) else str(value)
     if isinstance(value, dict) and "Ref" in value:
-        return parameters.get(str(value["Ref"]))
+        return reference(str(value["Ref"]))
+    if isinstance(value, dict) and isinstance(value.get("Fn::GetAtt"), list):
+        return reference(".".join(str(part) for part in value["Fn::GetAtt"]))
     if isinstance(value, dict) and isinstance(value.get("Fn::Sub"), str):
-        return re.sub(r"\$\{([^}!]+)\}", lambda m: parameters.get(m.group(1), m.group(0)), value["Fn::Sub"])
+        return _SUB_VARIABLE.sub(lambda m: reference(m.group(1)) or m.group(0), value["Fn::Sub"])
     return None
 
 
+def references(value: Any) -> list[str]:
+    """The logical ids (or parameters) a property value refers to: ``!Ref X``, ``!GetAtt X.Attr``, ``${X}``."""
+    if not isinstance(value, dict):
+        return []
+    if "Ref" in value:
+        return [str(value["Ref"])]
+    if isinstance(value.get("Fn::GetAtt"), list):
+        return [str(value["Fn::GetAtt"][0])]
+    if isinstance(value.get("Fn::Sub"), str):
+        return [name.split(".")[0] for name in _SUB_VARIABLE.findall(value["Fn::Sub"])]
+    return []
+
+
 def _function_spec(logical_id: str, props: dict[str, Any], globals_: dict[str, Any],
-                   parameters: dict[str, str], root: Path) -> FunctionSpec:
+                   parameters: dict[str, str], resources: ResourceValues, root: Path) -> FunctionSpec:
     merged_env: dict[str, Any] = {
         **((globals_.get("Environment") or {}).get("Variables") or {}),
         **((props.get("Environment") or {}).get("Variables") or {}),
     }
-    environment = {k: v for k, raw in merged_env.items() if (v := _resolve(raw, parameters)) is not None}
+    environment = {k: v for k, raw in merged_env.items()
+                   if (v := resolve_value(raw, parameters, resources)) is not None}
     code_dir = (root / str(props.get("CodeUri", ""))).resolve()
     return FunctionSpec(
         logical_id=logical_id,
@@ -210,19 +251,23 @@ def _routes(spec: FunctionSpec) -> list[Route]:
     return routes
 
 
-def parse_template(path: Path = TEMPLATE_PATH, *, parameters: dict[str, str] | None = None) -> Template:
-    """Parse ``path``; ``parameters`` override the template's parameter defaults."""
+def parse_template(path: Path = TEMPLATE_PATH, *, parameters: dict[str, str] | None = None,
+                   resources: LocalResources | None = None) -> Template:
+    """Parse ``path``; ``parameters`` override the template's parameter defaults, and ``resources`` gives the
+    local values of the template's own resources (the local stack's queues), so that ``!Ref Queue`` resolves."""
     document = load_document(path)
     values = parameter_values(document, parameters)
+    local = resources(document, values) if resources is not None else {}
     globals_ = ((document.get("Globals") or {}).get("Function")) or {}
     root = path.resolve().parent
     functions = {
-        logical_id: _function_spec(logical_id, resource.get("Properties") or {}, globals_, values, root)
+        logical_id: _function_spec(logical_id, resource.get("Properties") or {}, globals_, values, local, root)
         for logical_id, resource in document["Resources"].items()
         if resource.get("Type") == "AWS::Serverless::Function"
     }
     routes = [route for spec in functions.values() for route in _routes(spec)]
-    return Template(path=path, document=document, functions=functions, routes=routes)
+    return Template(path=path, document=document, functions=functions, routes=routes, parameters=values,
+                    resources=local)
 
 
 @lru_cache(maxsize=1)

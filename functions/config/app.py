@@ -11,6 +11,7 @@ Liveness of this function is the health function's job, so there is no /config/h
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -26,6 +27,7 @@ from arbvault.config import (
     normalise_category,
     parse_if_match,
     parse_scope,
+    preview_patch,
     update_scope,
 )
 from arbvault.db import session_scope
@@ -33,6 +35,7 @@ from arbvault.web import (
     AdminIdentity,
     CurrentIdentity,
     Cursor,
+    DecimalNumber,
     Limit,
     Page,
     create_app,
@@ -82,6 +85,51 @@ class ChangeOut(BaseModel):
     diff_summary: str
     diff_jsonpatch: list[dict[str, Any]]
     changed_at: datetime
+
+
+class PreviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    config_patch: dict[str, Any] = Field(description="JSON Merge Patch to try on the effective rules")
+    domain_id: int = Field(default=1, ge=1, le=DOMAIN_ID_MAX)
+    category: str = "books"
+
+
+class PreviewOutcomeOut(BaseModel):
+    fees: DecimalNumber
+    buffer: DecimalNumber
+    net_profit: DecimalNumber
+    roi_pct: DecimalNumber
+    margin_pct: DecimalNumber
+    profitable: bool
+    meets_target: bool
+    profit_tier: str
+    velocity_tier: str
+    combined_score: DecimalNumber
+    recommendation: str
+
+
+class PreviewResultOut(BaseModel):
+    asin: str
+    title: str
+    before: PreviewOutcomeOut
+    after: PreviewOutcomeOut | None
+    changes: dict[str, dict[str, DecimalNumber | bool | str]]
+
+
+class PreviewSummaryOut(BaseModel):
+    domain_id: int
+    category: str
+    patch_size: int
+    demo_asins_tested: int
+    changes_detected: int
+
+
+class PreviewOut(BaseModel):
+    preview_results: list[PreviewResultOut]
+    config_summary: PreviewSummaryOut
+    validation_warnings: list[str]
+    generated_at: datetime
 
 
 class CacheOut(BaseModel):
@@ -139,6 +187,21 @@ def put_config(
     response.headers["ETag"] = _etag(result.version)
     return ScopeConfigOut(scope=result.scope, config=result.config, version=result.version,
                           updated_at=result.updated_at)
+
+
+@router.post("/preview", summary="Preview a patch")
+def post_preview(_: CurrentIdentity, body: Annotated[PreviewIn, Body()]) -> PreviewOut:
+    """Dry run: the demo products under the current and the patched rules; nothing is stored."""
+    canonical = normalise_category(body.category, field="body.category") if body.category.strip() else None
+    with session_scope() as session:
+        preview = preview_patch(session, patch=body.config_patch, domain_id=body.domain_id, category=canonical)
+    results = [PreviewResultOut.model_validate(asdict(result)) for result in preview.results]
+    summary = PreviewSummaryOut(
+        domain_id=preview.domain_id, category=preview.category, patch_size=preview.patch_size,
+        demo_asins_tested=preview.demo_asins_tested, changes_detected=preview.changes_detected,
+    )
+    return PreviewOut(preview_results=results, config_summary=summary,
+                      validation_warnings=list(preview.validation_warnings), generated_at=preview.generated_at)
 
 
 @router.get("/changes", summary="Change history")

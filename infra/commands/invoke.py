@@ -1,6 +1,9 @@
 """`arbvault invoke FUNCTION --event FILE`: run one handler once, like `sam local invoke`, without Docker.
 
-The handler runs in a fresh worker with the function's template environment and the local database (migrated).
+The handler runs in a fresh worker with the function's template environment and what `arbvault local` gives
+functions: the local database (migrated), the offline Keepa server unless ``KEEPA_API_KEY`` is set, and, when the
+template declares queues, a local SQS endpoint with them (``!Ref Queue`` variables resolve to their URLs), so an
+SQS event (``events/batch_worker/...``) runs the worker as its mapping would.
 Its result goes to stdout as JSON; its logs and a Lambda-style REPORT line go to stderr. A handler that raises,
 times out or dies prints Lambda's error document on stdout and exits 1.
 """
@@ -39,28 +42,39 @@ def _read_event(source: str) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from infra.local import Database, InvocationError, Worker, function_runtime, parse_assignments
-    from infra.template import parse_template
+    from infra.commands.local import KEEPA_REFILL_RATE, KEEPA_TOKENS
+    from infra.local import (
+        Console,
+        InvocationError,
+        KeepaOptions,
+        LocalStackError,
+        Services,
+        Stack,
+        Worker,
+        function_runtime,
+        parse_assignments,
+    )
 
+    log = Console(out=sys.stderr)  # stdout carries the result and nothing else
     try:
-        template = parse_template(args.template)
-        spec = template.function(args.function)
-        event = _read_event(args.event)
         environment = parse_assignments(args.env)
-    except (OSError, ValueError, KeyError) as exc:  # json.JSONDecodeError is a ValueError
+        event = _read_event(args.event)
+        keepa = KeepaOptions(tokens=KEEPA_TOKENS, refill_rate=KEEPA_REFILL_RATE)
+        services = Services(args.template, environment, keepa, log, only_for=args.function)
+        spec = services.template.function(args.function)
+    except (OSError, ValueError, KeyError, LocalStackError) as exc:  # json.JSONDecodeError is a ValueError
         message = exc.args[0] if isinstance(exc, KeyError) else exc
         print(f"arbvault invoke: {message}", file=sys.stderr)
         return EXIT_USAGE
 
-    provided: dict[str, str] = {}
-    database = Database(provided)
+    stack = Stack(services.components, on_error=lambda name, exc: log.line(f"stopping {name} failed: {exc}"))
     try:
-        database.start()
-    except Exception as exc:  # unreachable DATABASE_URL, embedded server failing to start
-        print(f"arbvault invoke: no database: {type(exc).__name__}: {exc}", file=sys.stderr)
+        stack.start()
+    except Exception as exc:  # unreachable DATABASE_URL, embedded server failing to start, a bad queue
+        print(f"arbvault invoke: could not start: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    # --env wins over what the stack provides, as with `arbvault local`.
-    runtime = function_runtime(template, spec, ChainMap(environment, provided))
+    # --env wins over what the services provide, as with `arbvault local`.
+    runtime = function_runtime(services.template, spec, ChainMap(environment, services.provided))
     worker = Worker(runtime, lambda _, line: print(line, file=sys.stderr))
     request_id = str(uuid.uuid4())
     init_ms = 0.0
@@ -74,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         duration_ms = (time.perf_counter() - started) * 1000
         worker.stop()
-        database.stop()
+        stack.stop()
     print(json.dumps(outcome))
     print(f"REPORT RequestId: {request_id}\tInit Duration: {init_ms:.2f} ms\tDuration: {duration_ms:.2f} ms\t"
           f"Memory Size: {spec.memory_mb} MB", file=sys.stderr)

@@ -13,11 +13,17 @@ from typing import Any
 from infra.paths import TEMPLATE_PATH
 
 EXIT_USAGE = 2
+# The offline Keepa's budget for local work (also `arbvault invoke`'s): generous, so nothing local is throttled
+# unless asked to be (--keepa-tokens 50 shows the 429 path). Here rather than in infra.local, whose import
+# would slow down every `arbvault` command.
+KEEPA_TOKENS = 1_000_000
+KEEPA_REFILL_RATE = 20_000  # per minute
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "local", help="run the API locally: template routes, authorizer, warm functions, hot reload, database")
+        "local", help="run the stack locally: template routes, authorizer, warm functions, hot reload, database, "
+                      "offline Keepa, SQS queues and their pollers, schedules")
     parser.add_argument("--port", type=_port, default=3000, help="port to listen on (default: %(default)s)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     parser.add_argument("--template", type=Path, default=TEMPLATE_PATH, help="SAM template (default: %(default)s)")
@@ -26,6 +32,18 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--lazy", action="store_true",
                         help="start each function on its first request instead of warming them at start")
     parser.add_argument("--no-reload", action="store_true", help="do not watch files for changes")
+    parser.add_argument("--sqs-port", type=_port, default=0,
+                        help="port of the local SQS endpoint (moto) serving the template's queues (default: any)")
+    keepa = parser.add_argument_group("offline Keepa (used when KEEPA_API_KEY is unset)")
+    keepa.add_argument("--keepa-port", type=_port, default=0, help="port of the offline Keepa server (default: any)")
+    keepa.add_argument("--keepa-tokens", type=_non_negative, default=KEEPA_TOKENS,
+                       help="starting token balance (default: %(default)s)")
+    keepa.add_argument("--keepa-refill-rate", type=_positive, default=KEEPA_REFILL_RATE,
+                       help="tokens added per minute (default: %(default)s)")
+    keepa.add_argument("--keepa-latency-ms", type=_non_negative, default=0,
+                       help="delay before every answer, in ms (default: %(default)s)")
+    # For tests: schedules run on a clock this many times faster, so rate(1 minute) can fire every second.
+    parser.add_argument("--schedule-speedup", type=_speedup, default=1.0, help=argparse.SUPPRESS)
     parser.set_defaults(func=run)
 
 
@@ -36,9 +54,40 @@ def _port(text: str) -> int:
     return port
 
 
+def _non_negative(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 0 or more")
+    return int(text)
+
+
+def _positive(text: str) -> int:
+    value = _non_negative(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be positive")
+    return value
+
+
+def _speedup(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+    return value
+
+
 def run(args: argparse.Namespace) -> int:
     began = time.perf_counter()
-    from infra.local import AddressUnavailableError, Console, LocalOptions, LocalStack, bind, parse_assignments
+    from infra.local import (
+        AddressUnavailableError,
+        Console,
+        KeepaOptions,
+        LocalOptions,
+        LocalStack,
+        bind,
+        parse_assignments,
+    )
 
     console = Console()
     try:
@@ -55,7 +104,10 @@ def run(args: argparse.Namespace) -> int:
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())
-    options = LocalOptions(args.template, environment, prewarm=not args.lazy, reload=not args.no_reload)
+    keepa = KeepaOptions(port=args.keepa_port, tokens=args.keepa_tokens, refill_rate=args.keepa_refill_rate,
+                         latency_ms=args.keepa_latency_ms)
+    options = LocalOptions(args.template, environment, prewarm=not args.lazy, reload=not args.no_reload,
+                           keepa=keepa, sqs_port=args.sqs_port, schedule_speedup=args.schedule_speedup)
     try:
         stack = LocalStack(options, sock, console)
         stack.start(began)

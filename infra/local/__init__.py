@@ -2,7 +2,9 @@
 
 template.yaml drives everything: its HttpApi routes are served by an API Gateway HTTP API emulation (payload
 2.0 events, the template's Lambda authorizer, API Gateway's own error answers), each function runs in warm
-worker subprocesses with the environment the template gives it, and edits reload the affected workers.
+worker subprocesses with the environment the template gives it, and edits reload the affected workers. Its
+queues live on a local moto server and its SQS event-source mappings and schedules invoke their functions as
+Lambda and EventBridge would; the offline Keepa server stands in for Keepa unless a key is given.
 
 ``runtime.py`` is the one module that also runs inside workers, as a script: it imports nothing from here.
 """
@@ -20,8 +22,12 @@ from infra.local.exceptions import (
     RuntimeExitError,
 )
 from infra.local.function_env import function_runtime, lambda_environment, parse_assignments
+from infra.local.keepa import Keepa, KeepaOptions
 from infra.local.local_stack import LocalOptions, LocalStack
+from infra.local.moto_server import MotoServer
+from infra.local.queues import Queues, queue_resources
 from infra.local.server import bind
+from infra.local.services import Services
 from infra.local.stack import Component, Stack
 from infra.local.worker import FunctionRuntime, Worker
 
@@ -37,14 +43,20 @@ __all__ = [
     "Invocation",
     "InvocationError",
     "InvocationTimeoutError",
+    "Keepa",
+    "KeepaOptions",
     "LocalOptions",
     "LocalStack",
     "LocalStackError",
+    "MotoServer",
+    "Queues",
     "RuntimeExitError",
+    "Services",
     "Stack",
     "Worker",
     "bind",
     "function_runtime",
     "lambda_environment",
     "parse_assignments",
+    "queue_resources",
 ]

@@ -83,7 +83,8 @@ def _operation(method: str, url: str, path: str, operation: dict[str, Any], sche
                          f"<td>{html.escape(response.get('description', ''))}{shape}</td></tr>")
         parts.append("</table>")
     key = ' -H "X-API-Key: $ARBVAULT_KEY"' if secured else ""
-    curl = f"curl -s{key} -X {method} '{url}'"
+    data = ' -H "Content-Type: application/json" -d @body.json' if "application/json" in body else ""
+    curl = f"curl -s{key}{data} -X {method} '{url}'"
     parts.append(f"<pre>{html.escape(curl)}</pre></details>")
     return "".join(parts)
 

@@ -8,11 +8,15 @@ from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from infra.local.environments import FunctionEnvironments, Invocation
+from infra.local.environments import MAX_ENVIRONMENTS, FunctionEnvironments, Invocation
+from infra.local.event_sources import environments_needed
 from infra.local.exceptions import RuntimeExitError
 from infra.local.function_env import function_runtime
 from infra.local.worker import FunctionRuntime, OutputSink
 from infra.template import Template
+
+# Event types the local stack runs besides HTTP routes.
+_TRIGGERS = ("SQS", "Schedule", "ScheduleV2")
 
 
 class Functions:
@@ -33,11 +37,16 @@ class Functions:
         self._warmer = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="prewarm")
 
     def start(self) -> None:
-        """Warm one environment per function that serves routes, authorizers first, in the background."""
+        """Warm one environment per function that has a trigger (authorizers first, then routes, then queues and
+        schedules), in the background."""
         if self._prewarm:
             routes = self._template.routes
             authorizers = sorted({a.function for r in routes if (a := self._template.authorizer_for(r))})
-            self._warm([*authorizers, *sorted({r.function for r in routes} - set(authorizers))])
+            served = sorted({r.function for r in routes} - set(authorizers))
+            triggered = sorted({spec.name for spec in self._template.functions.values()
+                                if any(e.get("Type") in _TRIGGERS for e in spec.events.values())}
+                               - set(authorizers) - set(served))
+            self._warm([*authorizers, *served, *triggered])
 
     def stop(self) -> None:
         self._warmer.shutdown(wait=False, cancel_futures=True)
@@ -80,7 +89,9 @@ class Functions:
                 return None
             environments = self._functions.get(name)
             if environments is None:
-                environments = FunctionEnvironments(self._runtime(name), self._output)
+                # Enough environments for every poller of its queues to have a batch in flight at once.
+                needed = max(MAX_ENVIRONMENTS, environments_needed(self._template, name))
+                environments = FunctionEnvironments(self._runtime(name), self._output, max_environments=needed)
                 self._functions[name] = environments
             return environments
 

@@ -3,13 +3,14 @@
 It watches only what the template points at (template.yaml, each function's code folder, the layers' content
 folders), never the whole project (virtualenv, database files). A change in a layer restarts every function; a
 change in a function's folder restarts that function; a template change reloads the routes and restarts the
-functions whose settings changed. Each reload prints one line.
+functions whose settings changed; the queues, event-source mappings and schedules follow the template too
+(``resources`` are told before the functions restart, ``triggers`` after). Each reload prints one line.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,9 @@ from infra.local.functions import Functions
 from infra.local.gateway import Gateway
 from infra.local.routing import RouteTable
 from infra.template import Template, parse_template
+
+# Something that follows the template when it changes (the queues, the pollers, the schedules).
+TemplateListener = Callable[[Template], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +85,12 @@ class Reloader:
     name = "reloader"
 
     def __init__(self, template: Template, functions: Functions, gateway: Gateway, docs: ApiDocs,
-                 console: Console) -> None:
+                 console: Console, *, parse: Callable[[Path], Template] = parse_template,
+                 resources: Sequence[TemplateListener] = (), triggers: Sequence[TemplateListener] = ()) -> None:
         self._template = template
+        self._parse = parse  # the stack's: it knows the local values of the template's queues
+        self._resources = resources
+        self._triggers = triggers
         self._functions = functions
         self._gateway = gateway
         self._docs = docs
@@ -120,7 +128,7 @@ class Reloader:
     def _reload_template(self) -> None:
         name = self._template.path.name
         try:
-            template = parse_template(self._template.path)
+            template = self._parse(self._template.path)
             routes = RouteTable(template)
         except Exception as exc:  # a half-saved or invalid template must not take the stack down
             self._console.line(f"reload: {name} not loaded ({exc}); still serving the previous routes")
@@ -130,7 +138,11 @@ class Reloader:
         self._template = template
         self._gateway.routes = routes
         self._docs.invalidate(template)
+        for listener in self._resources:
+            listener(template)
         restarted = self._functions.apply(template)
+        for listener in self._triggers:
+            listener(template)
         extra = f"; restarted {', '.join(sorted(restarted))}" if restarted else ""
         self._console.line(f"reload: {name} changed; {len(routes)} routes{extra}")
 

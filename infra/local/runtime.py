@@ -1,6 +1,6 @@
 """The inside of a function worker: a warm execution environment serving one function, one event at a time.
 
-Run as a script (``python runtime.py CONFIG``) in a subprocess of its own, it imports the function's handler as
+Run as a script (``python runtime.py NAME CONFIG``) in a subprocess of its own, it imports the function's handler as
 the Lambda Python runtime does (code folder first on ``sys.path``, then the template's layers) and answers
 invocations over two pipes the parent passes in: requests on one, results on the other. The protocol never
 touches stdout or stderr, so whatever the handler prints or logs cannot corrupt it; the parent shows that
@@ -122,7 +122,8 @@ def _serve(config: dict[str, Any], requests: BinaryIO, results: BinaryIO) -> int
 
 
 def main(argv: list[str]) -> None:
-    config = json.loads(argv[1])
+    """``argv``: the script, the function's name (for ps), its JSON configuration."""
+    config = json.loads(argv[2])
     _isolate_imports(config["code_dir"], config["layer_dirs"])
     with os.fdopen(config["request_fd"], "rb") as requests, os.fdopen(config["result_fd"], "wb") as results:
         code = _serve(config, requests, results)

@@ -81,7 +81,8 @@ class Worker:
         }
         try:
             self._process = subprocess.Popen(
-                [sys.executable, str(RUNTIME_SCRIPT), json.dumps(config)],
+                # The function's name first, so that ps and top say which worker is which.
+                [sys.executable, str(RUNTIME_SCRIPT), self.runtime.name, json.dumps(config)],
                 env=self.runtime.environment, cwd=self.runtime.code_dir, pass_fds=(request_read, result_write),
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                 start_new_session=True,

@@ -66,6 +66,12 @@ class UnauthorizedError(ArbvaultError):
     code = "unauthorized"
 
 
+class PayloadTooLargeError(ArbvaultError):
+    """Raised when a request asks for more work than one synchronous call does (too many identifiers)."""
+
+    code = "payload_too_large"
+
+
 class RateLimitedError(ArbvaultError):
     """Raised when a quota (Keepa tokens) is short; ``headers`` carries ``Retry-After``."""
 

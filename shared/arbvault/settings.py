@@ -35,6 +35,9 @@ class Settings:
     version: str
     config_cache_seconds: int
     secret_cache_seconds: int
+    keepa_snapshot_ttl_seconds: int = 3600
+    keepa_not_found_ttl_seconds: int = 600
+    ingest_async_threshold: int = 100
 
 
 def _env(name: str) -> str | None:
@@ -76,6 +79,9 @@ def get_settings() -> Settings:
         version=__version__,
         config_cache_seconds=_int_env("CONFIG_CACHE_SECONDS", 900),
         secret_cache_seconds=_int_env("SECRET_CACHE_SECONDS", 300),
+        keepa_snapshot_ttl_seconds=_int_env("KEEPA_SNAPSHOT_TTL_SECONDS", 3600),
+        keepa_not_found_ttl_seconds=_int_env("KEEPA_NOT_FOUND_TTL_SECONDS", 600),
+        ingest_async_threshold=_int_env("INGEST_ASYNC_THRESHOLD", 100),
     )
 
 

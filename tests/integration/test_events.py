@@ -32,6 +32,8 @@ HTTP_EVENTS: dict[tuple[str, str], tuple[int, Check]] = {
                         and b["config"]["roi"]["target_pct_default"] > 0),
     ("config", "put"): (200, lambda b: b["scope"] == "category:event_sample"
                         and b["config"]["roi"]["target_pct_default"] == 35.0 and b["version"] >= 1),
+    ("config", "preview"): (200, lambda b: b["config_summary"]["demo_asins_tested"] == 3
+                            and b["config_summary"]["changes_detected"] == 3 and b["validation_warnings"] == []),
     ("config", "changes"): (200, lambda b: isinstance(b["items"], list) and "next_cursor" in b),
     ("config", "stats"): (200, lambda b: b["total_configs"] >= 1 and "config_changes" in b["tables"]),
     ("api_keys", "create"): (201, lambda b: b["name"] == "sample event key" and b["role"] == "sourcer"

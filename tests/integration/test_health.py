@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from arbvault.db import get_engine
+from arbvault.migrations import head_revision
 from support import call
 from infra.paths import PROJECT_ROOT
 
@@ -42,7 +43,7 @@ def test_readiness_ok_when_database_at_head(database_url: str) -> None:
     status, _, body = call("health", "GET", "/api/v1/health/ready", identity=None)
     assert status == 200, body
     assert body["checks"]["database"]["status"] == "ok"
-    assert body["checks"]["migrations"] == {"status": "ok", "revision": "0001_foundation"}
+    assert body["checks"]["migrations"] == {"status": "ok", "revision": head_revision()}
 
 
 def test_readiness_503_names_migrations_when_schema_behind(database_url: str) -> None:
@@ -52,7 +53,7 @@ def test_readiness_503_names_migrations_when_schema_behind(database_url: str) ->
         status, _, body = call("health", "GET", "/api/v1/health/ready", identity=None)
     finally:
         with get_engine().begin() as connection:
-            connection.execute(text("UPDATE alembic_version SET version_num = '0001_foundation'"))
+            connection.execute(text("UPDATE alembic_version SET version_num = :head"), {"head": head_revision()})
     assert status == 503
     assert body["failing"] == ["migrations"]
     assert body["checks"]["database"]["status"] == "ok"

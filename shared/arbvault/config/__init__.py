@@ -16,6 +16,7 @@ from arbvault.config.exceptions import (
 from arbvault.config.history import ChangePage, ChangePosition, ChangeRecord, diff_summary, list_changes
 from arbvault.config.merge import apply_merge_patch, deep_merge
 from arbvault.config.preconditions import parse_if_match
+from arbvault.config.preview import preview_patch
 from arbvault.config.scopes import DOMAIN_ID_MAX, normalise_category, parse_scope
 from arbvault.config.stats import ConfigStats, config_stats
 from arbvault.config.updates import ScopeUpdate, update_scope
@@ -48,6 +49,7 @@ __all__ = [
     "normalise_category",
     "parse_if_match",
     "parse_scope",
+    "preview_patch",
     "update_scope",
     "validate_document",
 ]

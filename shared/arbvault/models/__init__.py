@@ -4,20 +4,29 @@ from arbvault.models.analysis import ANALYSIS_SOURCES, Analysis
 from arbvault.models.api_key import ApiKey
 from arbvault.models.base import Base
 from arbvault.models.business_config import GLOBAL_CONFIG_ID, GLOBAL_SCOPE, BusinessConfig, ConfigChange
+from arbvault.models.job import JOB_KINDS, DeadLetter, Job, JobChunk, OutboxMessage
 from arbvault.models.keepa_snapshot import KeepaMiss, KeepaSnapshot
 from arbvault.models.keepa_token_state import TOKEN_STATE_ID, KeepaTokenState
+from arbvault.models.product_cache import DiscoveryResult, StockSnapshot
 
 __all__ = [
     "ANALYSIS_SOURCES",
     "GLOBAL_CONFIG_ID",
     "GLOBAL_SCOPE",
+    "JOB_KINDS",
     "TOKEN_STATE_ID",
     "Analysis",
     "ApiKey",
     "Base",
     "BusinessConfig",
     "ConfigChange",
+    "DeadLetter",
+    "DiscoveryResult",
+    "Job",
+    "JobChunk",
     "KeepaMiss",
     "KeepaSnapshot",
     "KeepaTokenState",
+    "OutboxMessage",
+    "StockSnapshot",
 ]

@@ -3,6 +3,7 @@
 from arbvault.web.app import create_app, create_handler
 from arbvault.web.errors import STATUS_BY_ERROR, error_response
 from arbvault.web.identity import AdminIdentity, CurrentIdentity, Identity
+from arbvault.web.schema_types import DecimalNumber
 from arbvault.web.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "AdminIdentity",
     "CurrentIdentity",
     "Cursor",
+    "DecimalNumber",
     "Identity",
     "Limit",
     "Page",

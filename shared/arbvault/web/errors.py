@@ -24,6 +24,7 @@ from arbvault.exceptions import (
     ForbiddenError,
     InvalidInputError,
     NotFoundError,
+    PayloadTooLargeError,
     RateLimitedError,
     UnauthorizedError,
 )
@@ -38,6 +39,7 @@ STATUS_BY_ERROR: dict[type[ArbvaultError], int] = {
     ForbiddenError: 403,
     NotFoundError: 404,
     ConflictError: 409,
+    PayloadTooLargeError: 413,
     ConfigurationError: 503,
     DependencyUnavailableError: 503,
     RateLimitedError: 429,

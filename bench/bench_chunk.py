@@ -1,0 +1,114 @@
+"""The batch worker's chunk handler alone, in process: identifiers analysed and persisted per second, per worker.
+
+A job of ``--count`` identifiers (chunks of 100) is created in a scratch database on ``DATABASE_URL``'s server,
+else the embedded one (dropped afterwards); each chunk's message body is taken from the outbox and given to
+``arbvault.jobs.process_chunk_message`` one after another, as one worker would: claim, Keepa lookup through the
+snapshots (the offline server on loopback, latency 0), analysis, one transaction writing the analyses, the
+chunk and the job. No queue is involved. "fresh" jobs look every product up at Keepa; "snapshots" jobs repeat
+the same identifiers, so Keepa is not called (0 tokens). Usage:
+
+    .venv/bin/python bench/bench_chunk.py [--count 5000] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from typing import Any
+
+os.environ.setdefault("LOG_LEVEL", "WARNING")  # one JSON log line per chunk would drown the table
+os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+
+from sqlalchemy import select  # noqa: E402
+
+from arbvault.db import reset_engine, session_scope  # noqa: E402
+from arbvault.identifiers import isbn13_check_digit, isbn13_to_isbn10  # noqa: E402
+from arbvault.jobs import create_job, get_job, metrics, process_chunk_message  # noqa: E402
+from arbvault.keepa import reset_keepa_client  # noqa: E402
+from arbvault.migrations import upgrade  # noqa: E402
+from arbvault.models import OutboxMessage  # noqa: E402
+from arbvault.settings import reset_settings  # noqa: E402
+from infra.embedded_pg import scratch_database, server_url  # noqa: E402
+from infra.keepa_offline import OfflineKeepa  # noqa: E402
+
+OWNER = "00000000-0000-0000-0000-00000000be0c"
+
+
+def identifiers(count: int, round_no: int) -> list[str]:
+    """``count`` distinct books: two thirds ISBN-10 ASINs, one third ISBN-13s (looked up by code)."""
+    result = []
+    for n in range(count):
+        first12 = f"978{(round_no * 100_000 + n) * 7_919 % 10 ** 9:09d}"
+        isbn = first12 + isbn13_check_digit(first12)
+        result.append(isbn if n % 3 == 2 else isbn13_to_isbn10(isbn) or isbn)
+    return result
+
+
+def run_job(ids: list[str]) -> dict[str, Any]:
+    """Create a job of ``ids`` and process its chunks in order; returns its counts and timings."""
+    with session_scope() as session:
+        job, _ = create_job(session, kind="batch", identifiers=ids, owner_key_id=OWNER)
+        bodies = list(session.scalars(select(OutboxMessage.body).where(OutboxMessage.job_id == job.id)
+                                      .order_by(OutboxMessage.id)))
+    per_chunk: list[float] = []
+    started = time.perf_counter()
+    for body in bodies:
+        chunk_started = time.perf_counter()
+        outcome = process_chunk_message(body, lease_seconds=120)
+        per_chunk.append((time.perf_counter() - chunk_started) * 1000)
+        metrics.clear_metrics()  # no handler flushes them here; keep them from piling up
+        if outcome.action != "done":
+            raise SystemExit(f"chunk not done: {outcome}")
+    wall = time.perf_counter() - started
+    with session_scope() as session:
+        done = get_job(session, job.id)
+    progress = done.progress
+    return {"wall": wall, "per_chunk_ms": statistics.median(per_chunk), "status": done.status.value,
+            "succeeded": progress.succeeded, "not_found": progress.not_found, "tokens": done.tokens_used,
+            "rate": progress.processed / wall}
+
+
+def line(label: str, samples: list[dict[str, Any]]) -> str:
+    rate = statistics.median(s["rate"] for s in samples)
+    chunk = statistics.median(s["per_chunk_ms"] for s in samples)
+    last = samples[-1]
+    return (f"{label:<10} {rate:10.0f} identifiers/s   {chunk:7.1f} ms/chunk   {last['status']}  "
+            f"analysed {last['succeeded']}  not found {last['not_found']}  tokens {last['tokens']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=5000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    url, embedded = server_url()
+    with scratch_database(url, prefix="arbvault_bench") as database, \
+            OfflineKeepa(tokens=100_000_000, refill_rate=100_000, latency_ms=0, clock=8_380_000) as keepa:
+        os.environ.update(DATABASE_URL=database, KEEPA_BASE_URL=keepa.base_url, KEEPA_API_KEY="bench-key")
+        os.environ.pop("KEEPA_SECRET_ARN", None)
+        reset_settings()
+        reset_keepa_client()
+        reset_engine()
+        upgrade(database)
+        try:
+            run_job(identifiers(200, 0))  # warm-up: connection, config cache, /token
+            fresh, cached = [], []
+            for round_no in range(1, args.rounds + 1):
+                ids = identifiers(args.count, round_no)
+                fresh.append(run_job(ids))
+                cached.append(run_job(ids))
+        finally:
+            reset_engine()
+            reset_keepa_client()
+    print(f"python {sys.version.split()[0]}, PostgreSQL {'embedded' if embedded else 'DATABASE_URL'}, "
+          f"offline Keepa latency 0 ms; jobs of {args.count} identifiers, one worker in process; "
+          f"median of {args.rounds} rounds (processed identifiers per second of wall time)")
+    print(line("fresh", fresh))
+    print(line("snapshots", cached))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""A 100-identifier ingest through the keepa function's handler, with its time split by phase.
+
+The handler gets real API Gateway HTTP API events; Keepa is the offline server on loopback (latency 0) and
+PostgreSQL is a scratch database on ``DATABASE_URL``'s server, else the embedded one (dropped afterwards).
+Each round ingests 100 new identifiers (first run: Keepa is called, snapshots written) and then the same 100
+again (repeat: served from snapshots, 0 tokens). The split comes from the ingest's own timing record (the
+``Server-Timing`` header: keepa, analysis, database, other); "wall" is the whole handler call. Usage:
+
+    .venv/bin/python bench/bench_ingest.py [--rounds 5] [--count 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from typing import Any
+
+os.environ.setdefault("LOG_LEVEL", "WARNING")  # one JSON log line per request would drown the table
+os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+
+from arbvault.db import reset_engine  # noqa: E402
+from arbvault.identifiers import isbn13_check_digit, isbn13_to_isbn10  # noqa: E402
+from arbvault.keepa import reset_keepa_client  # noqa: E402
+from arbvault.migrations import upgrade  # noqa: E402
+from arbvault.settings import reset_settings  # noqa: E402
+from infra.embedded_pg import scratch_database, server_url  # noqa: E402
+from infra.function_loader import load_function  # noqa: E402
+from infra.http_events import http_api_event  # noqa: E402
+from infra.keepa_offline import OfflineKeepa  # noqa: E402
+from infra.lambda_context import LocalLambdaContext  # noqa: E402
+
+IDENTITY = {"key_id": "00000000-0000-0000-0000-00000000be0c", "key_name": "bench", "role": "sourcer"}
+PHASES = ("keepa", "analysis", "database", "other", "total")
+
+
+def identifiers(count: int, round_no: int) -> list[str]:
+    """``count`` distinct books per round: two thirds ISBN-10 ASINs, one third ISBN-13s (looked up by code)."""
+    result = []
+    for n in range(count):
+        first12 = f"978{(round_no * 1_000 + n) * 7_919 % 10 ** 9:09d}"
+        isbn = first12 + isbn13_check_digit(first12)
+        result.append(isbn if n % 3 == 2 else isbn13_to_isbn10(isbn) or isbn)
+    return result
+
+
+def ingest(handler: Any, ids: list[str]) -> dict[str, Any]:
+    event = http_api_event("POST", "/api/v1/keepa/ingest", headers={"content-type": "application/json"},
+                           body=json.dumps({"identifiers": ids}), authorizer=IDENTITY)
+    started = time.perf_counter()
+    response = handler(event, LocalLambdaContext(function_name="keepa"))
+    wall = (time.perf_counter() - started) * 1000
+    if response["statusCode"] != 200:
+        raise SystemExit(f"ingest answered {response['statusCode']}: {response['body']}")
+    body = json.loads(response["body"])
+    split = dict(part.strip().split(";dur=") for part in response["headers"]["server-timing"].split(","))
+    return {"wall": wall, **{k: float(v) for k, v in split.items()}, "tokens": body["tokens_consumed"],
+            "stored": len(body["items"]), "not_found": len(body["not_found"]), "hits": body["snapshot_hits"]}
+
+
+def row(label: str, samples: list[dict[str, Any]]) -> str:
+    med = {key: statistics.median(s[key] for s in samples) for key in ("wall", *PHASES)}
+    cells = "".join(f"{med[key]:10.1f}" for key in ("wall", *PHASES))
+    last = samples[-1]
+    return (f"{label:<14}{cells}   tokens {last['tokens']:>3}  stored {last['stored']:>3}  "
+            f"not found {last['not_found']:>2}  snapshot hits {last['hits']:>3}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--count", type=int, default=100)
+    args = parser.parse_args()
+    url, embedded = server_url()
+    with scratch_database(url, prefix="arbvault_bench") as database, \
+            OfflineKeepa(tokens=10_000_000, latency_ms=0, clock=8_380_000) as keepa:
+        os.environ.update(DATABASE_URL=database, KEEPA_BASE_URL=keepa.base_url, KEEPA_API_KEY="bench-key")
+        os.environ.pop("KEEPA_SECRET_ARN", None)
+        reset_settings()
+        reset_keepa_client()
+        reset_engine()
+        upgrade(database)
+        handler = load_function("keepa").handler
+        try:
+            cold = ingest(handler, identifiers(args.count, 0))  # first use: connection, config cache, /token
+            firsts, repeats = [], []
+            for round_no in range(1, args.rounds + 1):
+                ids = identifiers(args.count, round_no)
+                firsts.append(ingest(handler, ids))
+                repeats.append(ingest(handler, ids))
+        finally:
+            reset_engine()
+            reset_keepa_client()
+    print(f"python {sys.version.split()[0]}, PostgreSQL {'embedded' if embedded else 'DATABASE_URL'}, "
+          f"offline Keepa latency 0 ms; {args.count} identifiers; median of {args.rounds} rounds (ms)")
+    print(f"{'':<14}" + "".join(f"{key:>10}" for key in ("wall", *PHASES)))
+    print(row("first of all", [cold]))
+    print(row("first run", firsts))
+    print(row("repeat", repeats))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,376 @@
+"""Batches: analyse up to 10,000 identifiers as a job (202), list jobs, follow one's progress, read its analyses,
+cancel it, move it through its legal statuses, and estimate what a batch costs in Keepa tokens.
+
+Every job is a batch here, whatever created it (this route or a large ``POST /api/v1/keepa/ingest``), so each
+job's status URL is ``/api/v1/batches/{id}``. A key sees its own jobs; an admin key sees all. The job logic
+(chunks, outbox, state machine, progress) lives in ``arbvault.jobs``; the token guard in ``arbvault.catalog``.
+
+Differences from the original a client would notice: creation answers 202 with a status URL (work is queued,
+not done), the field is ``identifiers`` (not ``asin_list``), statuses are the job pipeline's
+PENDING/RUNNING/SUCCESS/ERROR/CANCELLED, an illegal status change is 409 (not 500), and lists page by cursor.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Response
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy.exc import SQLAlchemyError
+
+from arbvault.analyses import CURSOR_KEYS, AnalysisFilters, Position, Sort, SortKey, SortOrder
+from arbvault.catalog import (
+    TokenBudgetError,
+    TokenCapacityError,
+    check_tokens,
+    current_estimate,
+    keepa_client,
+    parse_identifiers,
+)
+from arbvault.db import session_scope
+from arbvault.exceptions import PayloadTooLargeError
+from arbvault.jobs import (
+    JOB_CURSOR_KEYS,
+    MAX_JOB_IDENTIFIERS,
+    JobKind,
+    JobParams,
+    JobPosition,
+    JobSummary,
+    cancel_job,
+    create_job,
+    estimate_tokens,
+    get_job,
+    job_results,
+    list_jobs,
+    parse_status,
+    publish_pending,
+    request_fingerprint,
+    transition,
+)
+from arbvault.observability import logger
+from arbvault.web import Cursor, CurrentIdentity, Identity, Limit, Page, create_app, create_handler, decode_cursor, encode_cursor
+from arbvault.web.pagination import DEFAULT_LIMIT
+
+router = APIRouter(prefix="/api/v1/batches", tags=["batches"])
+
+Money = Annotated[Decimal, Field(ge=0, le=100_000, decimal_places=2, description="dollars, at most 2 decimals")]
+DomainId = Annotated[int, Field(ge=1, le=12, description="Keepa marketplace (1 = amazon.com)")]
+Offers = Annotated[int, Field(ge=20, le=100, description="live offers to fetch per product (6 tokens per 10)")]
+IdempotencyKey = Annotated[str | None, Header(
+    alias="Idempotency-Key", min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$",
+    description="retrying with the same key and body returns the same job; another body with it is a 409")]
+
+
+def status_url(job_id: uuid.UUID) -> str:
+    """Where a job's status and progress are read."""
+    return f"{router.prefix}/{job_id}"
+
+
+def _owner_scope(identity: Identity) -> str | None:
+    """Whose jobs a caller may see: its own, or every one for an admin key."""
+    return None if identity.is_admin else identity.key_id
+
+
+class BatchIn(BaseModel):
+    """A batch to analyse: identifiers and the options every one of them is analysed with."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200, description="your label for the batch")
+    identifiers: list[str] = Field(min_length=1, description=(
+        f"ASINs, ISBN-10s or ISBN-13s; duplicates count once; at most {MAX_JOB_IDENTIFIERS:,} distinct"))
+    strategy: str | None = Field(default=None, min_length=1, max_length=20,
+                                 description="a strategy of the business rules; else picked per product")
+    config_profile: str | None = Field(default=None, min_length=1, max_length=50,
+                                       description="a label kept with the job and echoed back")
+    domain_id: DomainId = 1
+    buy_price: Money | None = Field(default=None, description="your acquisition cost; else the strategy's source")
+    force_refresh: bool = Field(default=False, description="ignore stored Keepa snapshots (spends tokens again)")
+    offers: Offers | None = None
+
+    def params(self) -> JobParams:
+        return JobParams(domain_id=self.domain_id, strategy=self.strategy, buy_price=self.buy_price,
+                         force_refresh=self.force_refresh, offers=self.offers, config_profile=self.config_profile)
+
+
+class BatchAccepted(BaseModel):
+    """A job accepted for processing (or the one an earlier request with the same Idempotency-Key created)."""
+
+    batch_id: uuid.UUID
+    status: str
+    status_url: str
+    name: str | None
+    items_total: int = Field(description="distinct identifiers in the job")
+    chunks_total: int = Field(description="Keepa requests of at most 100 products")
+    tokens_estimated: int = Field(description="Keepa tokens the job needs at most (stored snapshots cost 0)")
+    created_at: datetime
+
+
+class ProgressOut(BaseModel):
+    """How far a job is, derived from its chunks: processed = succeeded + not_found + failed."""
+
+    total: int
+    processed: int
+    succeeded: int
+    not_found: int
+    failed: int
+    percent: float
+    chunks_total: int
+    chunks_done: int
+    chunks_failed: int
+
+
+class BatchOut(BaseModel):
+    """A job, its options, its progress and, when chunks failed, how many and why."""
+
+    id: uuid.UUID
+    kind: str
+    name: str | None
+    status: str
+    owner_key_id: str
+    params: dict[str, Any]
+    items_total: int
+    tokens_used: int
+    error_summary: dict[str, Any] | None
+    progress: ProgressOut
+    status_url: str
+    results_url: str
+    created_at: datetime
+    updated_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    duration_ms: int | None
+
+    @classmethod
+    def of(cls, job: JobSummary) -> BatchOut:
+        url = status_url(job.id)
+        return cls.model_validate({**job.as_dict(), "status_url": url, "results_url": f"{url}/results"})
+
+
+class StatusIn(BaseModel):
+    """The status to move to (any case); only the state machine's transitions are allowed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: str = Field(min_length=1, max_length=20, examples=["cancelled"])
+    error_message: str | None = Field(default=None, max_length=500, description="kept when the status is ERROR")
+
+
+class EstimateIn(BaseModel):
+    """What to price: the identifiers of a batch, or just how many there will be."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    identifiers: list[str] | None = Field(default=None, min_length=1, description="duplicates count once")
+    count: int | None = Field(default=None, ge=1, le=MAX_JOB_IDENTIFIERS)
+    domain_id: DomainId = 1
+    offers: Offers | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> EstimateIn:
+        if (self.identifiers is None) == (self.count is None):
+            raise ValueError("send either identifiers or count, not both and not neither")
+        return self
+
+
+class EstimateOut(BaseModel):
+    """A batch's token cost against the balance the token guard would use for it now."""
+
+    identifiers: int = Field(description="distinct identifiers priced")
+    tokens_required: int = Field(description="at most this many (stored snapshots cost 0)")
+    balance: int = Field(description="the last known balance plus refills since")
+    sufficient: bool = Field(description="whether POST /api/v1/batches would pass the token guard now")
+    deficit: int
+    capacity_exceeded: bool = Field(description="more than the plan's bucket ever holds: split the batch")
+    retry_after_seconds: int | None = Field(description="when refills will have covered the deficit")
+    refill_rate: int = Field(description="tokens added per minute")
+    refill_in_ms: int | None
+    balance_source: str
+    observed_at: datetime
+
+
+def _filters(
+    roi_min: Annotated[Decimal | None, Query(description="ROI % at least")] = None,
+    roi_max: Annotated[Decimal | None, Query(description="ROI % at most")] = None,
+    velocity_min: Annotated[Decimal | None, Query(ge=0, le=100, description="velocity score (0-100) at least")] = None,
+    velocity_max: Annotated[Decimal | None, Query(ge=0, le=100, description="velocity score (0-100) at most")] = None,
+    recommendation: Annotated[str | None, Query(min_length=1, max_length=20,
+                                                description="label, any case; _ stands for a space")] = None,
+    asin: Annotated[str | None, Query(min_length=1, max_length=32, description="ASIN, ISBN-10 or ISBN-13")] = None,
+) -> AnalysisFilters:
+    return AnalysisFilters(roi_min=roi_min, roi_max=roi_max, velocity_min=velocity_min, velocity_max=velocity_max,
+                           recommendation=recommendation, product=asin)
+
+
+class ResultOut(BaseModel):
+    """One stored analysis of the job: the filterable columns, and ``metrics``, its full detail."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    job_id: uuid.UUID | None
+    domain_id: int
+    identifier: str
+    asin: str
+    isbn13: str | None
+    title: str | None
+    category: str | None
+    strategy: str
+    buy_price: float | None
+    sell_price: float | None
+    fees: float | None
+    profit: float | None
+    max_buy_price: float | None
+    roi_pct: float | None
+    margin_pct: float | None
+    velocity_score: float
+    stability_score: int
+    confidence_score: int
+    overall_rating: str
+    recommendation: str
+    combined_score: float
+    bsr: int | None
+    offers_count: int | None
+    metrics: dict[str, Any]
+    created_at: datetime
+
+
+def _publish(job_id: uuid.UUID) -> None:
+    """Send the new job's chunk messages; whatever is not sent now, the outbox relay sends within a minute."""
+    try:
+        publish_pending(job_id=job_id)
+    except SQLAlchemyError as exc:  # the job is committed; failing the request now would invite a duplicate
+        logger.warning("outbox publish deferred to the relay", extra={"job_id": str(job_id),
+                                                                      "error_type": type(exc).__name__})
+
+
+def submit_job(body: BatchIn, identity: Identity, response: Response, *, kind: JobKind,
+               idempotency_key: str | None) -> BatchAccepted:
+    """Create the job (or find the one this Idempotency-Key made), guard its token cost, publish it.
+
+    The guard runs in the creating transaction, after the idempotency lookup: a retried request finds its job
+    even once the job has spent the tokens, and a refused one leaves nothing behind.
+    """
+    params = body.params()
+    with session_scope() as session:
+        job, created = create_job(session, kind=kind, identifiers=body.identifiers, owner_key_id=identity.key_id,
+                                  params=params, name=body.name, idempotency_key=idempotency_key,
+                                  request_fingerprint=request_fingerprint(body.model_dump(mode="json")))
+        tokens = estimate_tokens(job.items_total, params=params)
+        if created:
+            check_tokens(session, keepa_client(params.domain_id), tokens)
+    if created:
+        _publish(job.id)
+        logger.info("job created", extra={"job_id": str(job.id), "kind": kind, "items": job.items_total})
+    else:
+        response.headers["Idempotent-Replayed"] = "true"
+    url = status_url(job.id)
+    response.headers["Location"] = url
+    return BatchAccepted(batch_id=job.id, status=job.status.value, status_url=url, name=job.name,
+                         items_total=job.items_total, chunks_total=job.progress.chunks_total,
+                         tokens_estimated=tokens, created_at=job.created_at)
+
+
+@router.post("", status_code=202, summary="Create a batch job")
+def create_batch(body: BatchIn, identity: CurrentIdentity, response: Response,
+                 idempotency_key: IdempotencyKey = None) -> BatchAccepted:
+    """Queue the identifiers for analysis; follow the job at ``status_url`` (also the Location header)."""
+    return submit_job(body, identity, response, kind="batch", idempotency_key=idempotency_key)
+
+
+@router.get("", response_model=Page[BatchOut], summary="List batch jobs")
+def list_batches(
+    identity: CurrentIdentity,
+    status: Annotated[str | None, Query(min_length=1, max_length=20, description="one status, any case")] = None,
+    kind: Annotated[JobKind | None, Query(description="batch (this route) or ingest (a large Keepa ingest)")] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> Page[BatchOut]:
+    """The caller's jobs (an admin's: everyone's), newest first, with their progress."""
+    wanted = parse_status(status, field="query.status") if status is not None else None
+    after = JobPosition.from_dict(decode_cursor(cursor, keys=JOB_CURSOR_KEYS)) if cursor else None
+    with session_scope() as session:
+        page = list_jobs(session, owner_key_id=_owner_scope(identity), status=wanted, kind=kind, limit=limit,
+                         after=after)
+    next_cursor = encode_cursor(page.next_position.as_dict()) if page.next_position else None
+    return Page[BatchOut](items=[BatchOut.of(job) for job in page.items], next_cursor=next_cursor)
+
+
+@router.post("/estimate", summary="Estimate a batch's Keepa token cost")
+def estimate_batch(body: EstimateIn, _: CurrentIdentity) -> EstimateOut:
+    """Tokens a batch needs, the balance now, and whether creating it would pass the token guard (free)."""
+    count = len(parse_identifiers(body.identifiers)) if body.identifiers is not None else int(body.count or 0)
+    if count > MAX_JOB_IDENTIFIERS:
+        raise PayloadTooLargeError(
+            f"{count} distinct identifiers is more than the {MAX_JOB_IDENTIFIERS} a batch holds; split them",
+            details=[{"field": "body.identifiers", "count": count, "max": MAX_JOB_IDENTIFIERS}])
+    required = estimate_tokens(count, params=JobParams(domain_id=body.domain_id, offers=body.offers))
+    client = keepa_client(body.domain_id)
+    retry_after: int | None = None
+    capacity_exceeded = False
+    with session_scope() as session:
+        current = current_estimate(session, client)
+        # The guard itself decides, so "sufficient" means exactly what creating the batch would find.
+        try:
+            check_tokens(session, client, required)
+        except TokenBudgetError as exc:
+            retry_after = exc.retry_after_seconds
+        except TokenCapacityError:
+            capacity_exceeded = True
+    sufficient = retry_after is None and not capacity_exceeded
+    return EstimateOut(identifiers=count, tokens_required=required, balance=current.estimated, sufficient=sufficient,
+                       deficit=max(0, required - current.estimated), capacity_exceeded=capacity_exceeded,
+                       retry_after_seconds=retry_after, refill_rate=current.balance.refill_rate,
+                       refill_in_ms=current.refill_in_ms, balance_source=current.source,
+                       observed_at=current.balance.observed_at)
+
+
+@router.get("/{batch_id}", summary="Get a batch job with its progress")
+def get_batch(batch_id: uuid.UUID, identity: CurrentIdentity) -> BatchOut:
+    """The job, its progress and, if chunks failed, the failure count and reasons."""
+    with session_scope() as session:
+        return BatchOut.of(get_job(session, batch_id, owner_key_id=_owner_scope(identity)))
+
+
+@router.get("/{batch_id}/results", response_model=Page[ResultOut], summary="A batch job's analyses")
+def batch_results(
+    batch_id: uuid.UUID,
+    identity: CurrentIdentity,
+    filters: Annotated[AnalysisFilters, Depends(_filters)],
+    sort_by: SortKey = "created_at",
+    sort_order: SortOrder = "desc",
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> Page[ResultOut]:
+    """The analyses the job stored so far, filtered and sorted like ``/api/v1/analyses``, paged."""
+    sort = Sort(sort_by, sort_order)
+    after = Position.from_dict(decode_cursor(cursor, keys=CURSOR_KEYS), sort=sort) if cursor else None
+    with session_scope() as session:
+        page = job_results(session, batch_id, owner_key_id=_owner_scope(identity), filters=filters, sort=sort,
+                           limit=limit, after=after)
+        items = [ResultOut.model_validate(row) for row in page.items]
+    next_cursor = encode_cursor(page.next_position.as_dict()) if page.next_position else None
+    return Page[ResultOut](items=items, next_cursor=next_cursor)
+
+
+@router.post("/{batch_id}/cancel", summary="Cancel a batch job")
+def cancel_batch(batch_id: uuid.UUID, identity: CurrentIdentity) -> BatchOut:
+    """Stop a pending or running job: unclaimed chunks are skipped, stored analyses stay; 409 once finished."""
+    with session_scope() as session:
+        return BatchOut.of(cancel_job(session, batch_id, owner_key_id=_owner_scope(identity)))
+
+
+@router.patch("/{batch_id}/status", summary="Change a batch job's status")
+def patch_status(batch_id: uuid.UUID, body: StatusIn, identity: CurrentIdentity) -> BatchOut:
+    """Move the job along PENDING -> RUNNING -> SUCCESS | ERROR | CANCELLED (or PENDING -> CANCELLED); 409 else."""
+    target = parse_status(body.status, field="body.status")
+    with session_scope() as session:
+        return BatchOut.of(transition(session, batch_id, target, owner_key_id=_owner_scope(identity),
+                                      error_message=body.error_message))
+
+
+app = create_app(router, title="ArbitrageVault batches")
+handler = create_handler(app)

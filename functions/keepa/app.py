@@ -1,0 +1,181 @@
+"""Keepa: ingest (analyse and store up to the synchronous threshold), one product's metrics, its raw Keepa
+object (admin), and the token balance (free: never spends a token).
+
+Products come through the catalog's snapshots, so a repeat within ``KEEPA_SNAPSHOT_TTL_SECONDS`` costs 0
+tokens; ``force_refresh`` bypasses them. Every paid call is checked by the token guard first.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from arbvault.catalog import (
+    DEFAULT_STATS_DAYS,
+    FetchOptions,
+    analyse_one,
+    current_estimate,
+    ingest,
+    keepa_client,
+    lookup_one,
+)
+from arbvault.db import session_scope
+from arbvault.web import AdminIdentity, CurrentIdentity, create_app, create_handler
+
+router = APIRouter(prefix="/api/v1/keepa", tags=["keepa"])
+
+Money = Annotated[Decimal, Field(ge=0, le=1_000_000, decimal_places=2)]
+Offers = Annotated[int, Field(ge=20, le=100, description="live offers to fetch (6 tokens per 10, per product)")]
+DomainId = Annotated[int, Field(ge=1, le=12, description="Keepa marketplace (1 = amazon.com)")]
+Strategy = Annotated[str, Field(min_length=1, max_length=50, description="a strategy of the business rules")]
+
+
+class IngestIn(BaseModel):
+    """What to analyse and how."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    identifiers: list[str] = Field(min_length=1, description="ASINs, ISBN-10s or ISBN-13s; duplicates count once")
+    buy_price: Money | None = Field(default=None, description="your acquisition cost; else the strategy's source")
+    strategy: Strategy | None = None
+    domain_id: DomainId = 1
+    force_refresh: bool = Field(default=False, description="ignore stored snapshots (spends tokens again)")
+    offers: Offers | None = None
+
+
+class AnalysisOut(BaseModel):
+    """A stored analysis: the columns lists filter on, and the full detail under ``metrics``."""
+
+    id: uuid.UUID
+    identifier: str
+    asin: str
+    isbn13: str | None
+    title: str | None
+    category: str | None
+    strategy: str
+    buy_price: float | None
+    sell_price: float | None
+    fees: float | None
+    profit: float | None
+    max_buy_price: float | None
+    roi_pct: float | None
+    margin_pct: float | None
+    velocity_score: float
+    stability_score: int
+    confidence_score: int
+    overall_rating: str
+    recommendation: str
+    combined_score: float
+    bsr: int | None
+    offers_count: int | None
+    source: str
+    created_by: str
+    created_at: datetime
+    metrics: dict[str, Any]
+
+
+class IngestOut(BaseModel):
+    items: list[AnalysisOut]
+    not_found: list[str]
+    tokens_consumed: int
+    snapshot_hits: int = Field(description="products served from stored snapshots (0 tokens)")
+    cached_not_found: int = Field(description="identifiers known missing from a recent lookup (0 tokens)")
+
+
+class MetricsOut(BaseModel):
+    identifier: str
+    asin: str
+    analysis: dict[str, Any]
+    tokens_consumed: int
+    snapshot_hit: bool
+
+
+class RawOut(BaseModel):
+    identifier: str
+    asin: str
+    fetched_at: datetime
+    snapshot_hit: bool
+    options: dict[str, Any]
+    tokens_consumed: int
+    product: dict[str, Any]
+
+
+class TokensOut(BaseModel):
+    tokens_left: int = Field(description="balance in the last Keepa answer")
+    estimated_now: int = Field(description="that balance plus the refills since, capped at an hour's worth")
+    refill_rate: int
+    refill_in_ms: int | None
+    token_flow_reduction: float
+    observed_at: datetime
+    server_time: datetime | None
+    estimated_at: datetime
+    source: str = Field(description="last_response (any Keepa call) or token_endpoint (/token, free)")
+
+
+def _options(offers: int | None) -> FetchOptions:
+    return FetchOptions(stats_days=DEFAULT_STATS_DAYS, offers=offers)
+
+
+@router.post("/ingest", summary="Analyse and store products")
+def post_ingest(body: IngestIn, identity: CurrentIdentity, response: Response) -> IngestOut:
+    """Analyse up to the synchronous threshold of identifiers and store each analysis; larger lists get 413."""
+    result = ingest(body.identifiers, created_by=identity.key_id, buy_price=body.buy_price, strategy=body.strategy,
+                    domain_id=body.domain_id, force_refresh=body.force_refresh, options=_options(body.offers))
+    response.headers["Server-Timing"] = result.timings.server_timing()
+    return IngestOut(items=[AnalysisOut.model_validate(item) for item in result.items],
+                     not_found=list(result.not_found), tokens_consumed=result.tokens_consumed,
+                     snapshot_hits=result.snapshot_hits, cached_not_found=result.miss_hits)
+
+
+@router.get("/tokens", summary="Keepa token balance")
+def get_tokens(
+    _: CurrentIdentity,
+    refresh: Annotated[bool, Query(description="ask Keepa's /token (free) instead of the stored balance")] = False,
+) -> TokensOut:
+    """The last known balance projected to now; asks Keepa's free /token only when none is known or asked to."""
+    client = keepa_client()
+    with session_scope() as session:
+        current = current_estimate(session, client, refresh=refresh)
+    return TokensOut.model_validate(current.as_dict())
+
+
+@router.get("/{asin}/metrics", summary="Analyse one product")
+def get_metrics(
+    asin: str,
+    _: CurrentIdentity,
+    buy_price: Annotated[Decimal | None, Query(ge=0, le=1_000_000, decimal_places=2)] = None,
+    strategy: Annotated[str | None, Query(min_length=1, max_length=50)] = None,
+    domain_id: Annotated[int, Query(ge=1, le=12)] = 1,
+    force_refresh: bool = False,
+    offers: Annotated[int | None, Query(ge=20, le=100)] = None,
+) -> MetricsOut:
+    """The analysis of one ASIN, ISBN-10 or ISBN-13 under the effective rules (not stored)."""
+    metrics, answer = analyse_one(asin, domain_id=domain_id, buy_price=buy_price, strategy=strategy,
+                                  force_refresh=force_refresh, options=_options(offers))
+    return MetricsOut(identifier=answer.item.identifier.value, asin=answer.item.asin, analysis=metrics,
+                      tokens_consumed=answer.tokens_consumed, snapshot_hit=answer.item.from_snapshot)
+
+
+@router.get("/{asin}/raw", summary="Raw Keepa product (admin)")
+def get_raw(
+    asin: str,
+    _: AdminIdentity,
+    domain_id: Annotated[int, Query(ge=1, le=12)] = 1,
+    force_refresh: bool = False,
+    offers: Annotated[int | None, Query(ge=20, le=100)] = None,
+) -> RawOut:
+    """The Keepa product object as stored in the snapshot (fetched first if none is fresh)."""
+    answer = lookup_one(asin, domain_id=domain_id, force_refresh=force_refresh, options=_options(offers))
+    item = answer.item
+    return RawOut(identifier=item.identifier.value, asin=item.asin, fetched_at=item.fetched_at,
+                  snapshot_hit=item.from_snapshot, options=item.options.as_dict(),
+                  tokens_consumed=answer.tokens_consumed, product=item.raw)
+
+
+app = create_app(router, title="ArbitrageVault Keepa")
+handler = create_handler(app)

@@ -1,0 +1,243 @@
+"""Products: discovery (Keepa's product finder or best sellers), discovery with scoring, categories, stock estimate.
+
+Discovery results are kept 24 hours per filter set, products come through the catalog's snapshots, and every
+paid Keepa call passes the token guard first (429 with Retry-After and required/balance/deficit when short).
+Liveness of this function is the health function's job, so there is no /products/health route.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from arbvault.discovery import (
+    BOOKS,
+    CATEGORIES,
+    US_DOMAIN,
+    Category,
+    DiscoveryFilters,
+    Exclusion,
+    ScoredProduct,
+    ScoringCriteria,
+    discover_with_scoring,
+    find_candidates,
+    refresh_categories,
+    stock_estimate,
+)
+from arbvault.web import CurrentIdentity, create_app, create_handler
+
+router = APIRouter(prefix="/api/v1/products", tags=["products"])
+
+TITLE_MAX = 100
+Domain = Literal[1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12]
+Rank = Annotated[int, Field(ge=1, le=100_000_000, description="Amazon sales rank")]
+Price = Annotated[Decimal, Field(ge=0, le=1_000_000, description="dollars (sent to Keepa in cents)")]
+Source = Literal["cache", "keepa"]
+
+
+class FiltersIn(BaseModel):
+    """What to look for; absent filters do not restrict. A category alone reads its best-seller list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    domain: Domain = Field(default=US_DOMAIN, description="Keepa marketplace (1 = amazon.com)")
+    category: int | None = Field(default=None, ge=1, description=f"category id, e.g. {BOOKS} (Books)")
+    bsr_min: Rank | None = None
+    bsr_max: Rank | None = None
+    price_min: Price | None = None
+    price_max: Price | None = None
+
+    def filters(self) -> DiscoveryFilters:
+        return DiscoveryFilters(domain_id=self.domain, category=self.category, bsr_min=self.bsr_min,
+                                bsr_max=self.bsr_max, price_min=self.price_min, price_max=self.price_max)
+
+
+class DiscoverIn(FiltersIn):
+    max_results: int = Field(default=50, ge=1, le=200)
+
+
+class DiscoverOut(BaseModel):
+    asins: list[str]
+    count: int
+    query: dict[str, Any] = Field(description="the request without absent fields")
+    total_results: int = Field(description="products matching at Keepa (may exceed what is returned)")
+    cache_hit: bool
+    source: Source
+    tokens_consumed: int = Field(description="tokens this request spent (0 from the cache)")
+    fetched_at: datetime = Field(description="when Keepa answered")
+
+
+class ScoringIn(FiltersIn):
+    max_results: int = Field(default=20, ge=1, le=100)
+    min_roi: Decimal | None = Field(default=None, ge=-100, le=10_000, description="minimum ROI, percent")
+    min_velocity: Decimal | None = Field(default=None, ge=0, le=100, description="minimum velocity score, 0-100")
+    buy_price: Decimal | None = Field(default=None, ge=0, le=1_000_000,
+                                      description="your acquisition cost for every product; else the strategy's")
+    strategy: str | None = Field(default=None, min_length=1, max_length=50,
+                                 description="a strategy of the business rules; else chosen per product")
+    force_refresh: bool = Field(default=False, description="bypass the discovery cache and product snapshots")
+
+
+class ScoredProductOut(BaseModel):
+    asin: str
+    title: str | None = Field(description=f"at most {TITLE_MAX} characters")
+    category: str | None
+    price: float = Field(description="the sell price the analysis used")
+    price_source: str
+    bsr: int
+    buy_price: float
+    buy_price_source: str
+    fees: float
+    profit: float
+    roi_pct: float
+    velocity_score: float
+    velocity_tier: str
+    combined_score: float
+    recommendation: str
+    overall_rating: str
+    strategy: str
+    data_fetched_at: datetime
+
+    @classmethod
+    def of(cls, scored: ScoredProduct) -> ScoredProductOut:
+        a = scored.analysis
+        assert a.profit is not None and a.fees is not None and a.bsr is not None  # excluded otherwise
+        return cls(asin=a.asin, title=a.title[:TITLE_MAX] if a.title else None, category=a.category,
+                   price=float(a.profit.sell_price), price_source=str(a.sell_price_source), bsr=a.bsr,
+                   buy_price=float(a.profit.buy_price), buy_price_source=str(a.buy_price_source),
+                   fees=float(a.fees.total), profit=float(a.profit.net_profit), roi_pct=float(a.profit.roi_pct),
+                   velocity_score=float(a.velocity.score), velocity_tier=a.velocity_tier,
+                   combined_score=float(a.combined_score), recommendation=a.recommendation.label,
+                   overall_rating=a.overall_rating, strategy=a.strategy, data_fetched_at=scored.fetched_at)
+
+
+class ScoringMetadata(BaseModel):
+    filters_applied: dict[str, Any]
+    timestamp: datetime
+    source: Source = Field(description="where the candidate list came from")
+    tokens_consumed: int = Field(description="discovery and product lookups, by this request")
+    candidates_considered: int
+    excluded: dict[Exclusion, int]
+    snapshot_hits: int = Field(description="products served from stored snapshots (0 tokens)")
+    discovery_fetched_at: datetime
+
+
+class ScoringOut(BaseModel):
+    products: list[ScoredProductOut]
+    total_count: int
+    cache_hit: bool = Field(description="true only when the candidate list came from the discovery cache")
+    metadata: ScoringMetadata
+
+
+class CategoryOut(BaseModel):
+    id: int
+    key: str
+    name: str
+    parent_id: int | None
+    is_root: bool
+    domain: int = US_DOMAIN
+    known_to_keepa: bool | None = Field(default=None, description="with refresh=true: Keepa knows the id")
+    keepa_name: str | None = None
+    product_count: int | None = None
+    is_browse_node: bool | None = None
+
+    @classmethod
+    def of(cls, category: Category) -> CategoryOut:
+        return cls(id=category.id, key=category.key, name=category.name, parent_id=category.parent_id,
+                   is_root=category.is_root)
+
+
+class CategoriesOut(BaseModel):
+    categories: list[CategoryOut]
+    source: Literal["table", "keepa"]
+    tokens_consumed: int
+
+
+class StockOut(BaseModel):
+    asin: str
+    units_available_estimate: int
+    offers_fba: int
+    offers_mfn: int
+    price_target: float | None
+    source: Literal["fresh", "cache", "cache_fallback", "no_data"]
+    updated_at: datetime = Field(description="when Keepa reported these offers")
+    ttl_seconds_left: int
+    tokens_consumed: int
+
+
+def _given(body: BaseModel) -> dict[str, Any]:
+    """The request's fields without the absent ones, amounts as JSON numbers."""
+    return {name: float(value) if isinstance(value, Decimal) else value
+            for name, value in body.model_dump(exclude_none=True).items()}
+
+
+@router.post("/discover", summary="Discover products")
+def discover(body: DiscoverIn, _: CurrentIdentity) -> DiscoverOut:
+    """Candidate ASINs, best sales rank first, from the product finder or a category's best sellers."""
+    found = find_candidates(body.filters())
+    asins = list(found.asins[:body.max_results])
+    return DiscoverOut(asins=asins, count=len(asins), query=_given(body),
+                       total_results=found.stored.total_results, cache_hit=found.from_cache,
+                       source="cache" if found.from_cache else "keepa", tokens_consumed=found.tokens_consumed,
+                       fetched_at=found.stored.fetched_at)
+
+
+@router.post("/discover-with-scoring", summary="Discover and score products")
+def discover_scored(body: ScoringIn, _: CurrentIdentity) -> ScoringOut:
+    """Discovered products analysed by the engine, filtered by ROI and velocity, best combined score first."""
+    criteria = ScoringCriteria(min_roi=body.min_roi, min_velocity=body.min_velocity, buy_price=body.buy_price,
+                               strategy=body.strategy)
+    filters = body.filters()
+    result = discover_with_scoring(filters, max_results=body.max_results, criteria=criteria,
+                                   force_refresh=body.force_refresh)
+    products = [ScoredProductOut.of(scored) for scored in result.products]
+    metadata = ScoringMetadata(
+        filters_applied=_given(body), timestamp=result.scored_at,
+        source="cache" if result.candidates.from_cache else "keepa", tokens_consumed=result.tokens_consumed,
+        candidates_considered=result.considered, excluded=result.excluded, snapshot_hits=result.snapshot_hits,
+        discovery_fetched_at=result.candidates.stored.fetched_at,
+    )
+    return ScoringOut(products=products, total_count=len(products), cache_hit=result.candidates.from_cache,
+                      metadata=metadata)
+
+
+@router.get("/categories", summary="Product categories")
+def categories(_: CurrentIdentity, refresh: bool = False) -> CategoriesOut:
+    """The category ids discovery is used with; ``refresh=true`` checks them against Keepa (2 tokens)."""
+    if not refresh:
+        return CategoriesOut(categories=[CategoryOut.of(c) for c in CATEGORIES], source="table", tokens_consumed=0)
+    live = refresh_categories()
+    items = []
+    for entry in live.items:
+        item = CategoryOut.of(entry.category)
+        item.known_to_keepa = entry.keepa is not None
+        if entry.keepa is not None:
+            item.keepa_name, item.product_count = entry.keepa.name, entry.keepa.product_count
+            item.is_browse_node = entry.keepa.is_browse_node
+        items.append(item)
+    return CategoriesOut(categories=items, source="keepa", tokens_consumed=live.tokens_consumed)
+
+
+@router.get("/{asin}/stock-estimate", summary="Stock estimate")
+def get_stock_estimate(
+    asin: str,
+    _: CurrentIdentity,
+    price_target: Annotated[Decimal | None, Query(gt=0, le=1_000_000,
+                                                  description="count FBA offers within 15 % of it")] = None,
+) -> StockOut:
+    """Units buyable now from live FBA offers (cap 10), kept 24 hours; a stale copy when Keepa is down."""
+    answer = stock_estimate(asin, price_target=price_target)
+    estimate = answer.estimate
+    return StockOut(asin=answer.asin, units_available_estimate=estimate.units_available_estimate,
+                    offers_fba=estimate.offers_fba, offers_mfn=estimate.offers_mfn,
+                    price_target=float(price_target) if price_target is not None else None, source=answer.source,
+                    updated_at=answer.updated_at, ttl_seconds_left=answer.ttl_seconds_left,
+                    tokens_consumed=answer.tokens_consumed)
+
+
+app = create_app(router, title="ArbitrageVault products")
+handler = create_handler(app)

@@ -1,0 +1,55 @@
+"""Stored analyses: list them (filters, any sort, keyset cursor), the top N, read, create manually, delete.
+
+>>> page = list_analyses(session, filters=AnalysisFilters(roi_min=Decimal(30)), sort=Sort("roi_pct", "desc"))
+>>> page.next_position.as_dict()  # encode it as the next page's cursor
+"""
+
+from arbvault.analyses.exceptions import (
+    AnalysisNotFoundError,
+    InvalidAnalysisQueryError,
+    InvalidManualAnalysisError,
+    NotAnalysisOwnerError,
+)
+from arbvault.analyses.filters import AnalysisFilters, recommendation_key
+from arbvault.analyses.listing import (
+    CURSOR_KEYS,
+    SORT_KEYS,
+    TOP_METRICS,
+    AnalysisPage,
+    Position,
+    Sort,
+    SortKey,
+    SortOrder,
+    TopMetric,
+    list_analyses,
+    top_analyses,
+)
+from arbvault.analyses.manual import ManualAnalysis, ManualInput, evaluate
+from arbvault.analyses.store import MANUAL_SOURCE, create_manual_analysis, delete_analysis, get_analysis
+
+__all__ = [
+    "CURSOR_KEYS",
+    "MANUAL_SOURCE",
+    "SORT_KEYS",
+    "TOP_METRICS",
+    "AnalysisFilters",
+    "AnalysisNotFoundError",
+    "AnalysisPage",
+    "InvalidAnalysisQueryError",
+    "InvalidManualAnalysisError",
+    "ManualAnalysis",
+    "ManualInput",
+    "NotAnalysisOwnerError",
+    "Position",
+    "Sort",
+    "SortKey",
+    "SortOrder",
+    "TopMetric",
+    "create_manual_analysis",
+    "delete_analysis",
+    "evaluate",
+    "get_analysis",
+    "list_analyses",
+    "recommendation_key",
+    "top_analyses",
+]

@@ -1,0 +1,163 @@
+"""A manual analysis: the caller's own buy and sell prices run through the engine's rules, no Keepa involved.
+
+The caller states what it would pay and what it expects to sell for, and optionally the package weight, the
+category and the sales rank. Everything else comes from the effective rules, through the same engine
+functions an ingest uses: the category's fees at that weight, profit and ROI with the buffer, the most to pay
+for the target ROI, velocity from the rank, the advanced scores, the overall rating and the recommendation.
+
+There is no price or rank history here, so price stability is the rules' fallback (level "unknown") and
+confidence rests on freshness (the caller's prices are as of now) and on whether a rank was given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from arbvault.analyses.exceptions import InvalidManualAnalysisError
+from arbvault.analysis import (
+    EngineConfig,
+    FeeBreakdown,
+    ProfitMetrics,
+    RatingInputs,
+    Recommendation,
+    Score,
+    Velocity,
+    amazon_fees,
+    benchmark_for,
+    combined_score,
+    confidence,
+    fee_schedule,
+    max_buy_price,
+    overall_rating,
+    price_stability,
+    primary_issue,
+    profit_metrics,
+    recommend,
+    round_half_up,
+    select_strategy,
+    summary,
+    velocity_score,
+    velocity_tier,
+)
+from arbvault.catalog import to_json
+from arbvault.identifiers import Identifier
+
+ZERO = Decimal(0)
+REQUESTED = "requested"  # the engine's label for a buy price the caller gave
+
+
+@dataclass(frozen=True, slots=True)
+class ManualInput:
+    """What the caller states about one product; money in dollars."""
+
+    identifier: Identifier
+    buy_price: Decimal
+    sell_price: Decimal
+    category: str = "books"
+    weight_lb: Decimal | None = None
+    bsr: int | None = None
+    strategy: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ManualAnalysis:
+    """The engine's verdict on a :class:`ManualInput`; money rounded to cents, rates to 2 dp.
+
+    Fields share the names of the engine's ``Analysis`` (an ingest's result), so stored ``metrics`` read the
+    same whichever way an analysis was made.
+    """
+
+    asin: str
+    title: str | None
+    category: str
+    fee_category: str
+    bsr: int | None
+    strategy: str
+    strategy_auto_selected: bool
+    sell_price: Decimal
+    buy_price: Decimal
+    buy_price_source: str
+    fees: FeeBreakdown
+    profit: ProfitMetrics
+    target_roi_pct: Decimal
+    max_buy_price: Decimal
+    breakeven_buy_price: Decimal
+    velocity: Velocity
+    velocity_tier: str
+    stability: Score
+    confidence: Score
+    overall_rating: str
+    primary_issue: str | None
+    summary: str
+    recommendation: Recommendation
+    combined_score: Decimal
+
+    def metrics(self) -> dict[str, Any]:
+        """The full detail as JSON (numbers as numbers), stored with the row and returned by the API."""
+        detail: dict[str, Any] = to_json(self)
+        return detail
+
+
+def _strategy(data: ManualInput, config: EngineConfig) -> tuple[str, bool]:
+    if data.strategy is None:
+        return select_strategy(data.sell_price, data.bsr, config).name, True
+    if data.strategy not in config.strategies:
+        known = ", ".join(sorted(config.strategies))
+        raise InvalidManualAnalysisError("body.strategy", f"must be one of {known}")
+    return data.strategy, False
+
+
+def evaluate(data: ManualInput, config: EngineConfig) -> ManualAnalysis:
+    """Run ``data`` through the rules in ``config``.
+
+    Raises :class:`InvalidManualAnalysisError` for a strategy the rules do not define or an identifier with
+    no ASIN (a 979 ISBN-13), and ``InvalidPriceError`` for negative prices.
+    """
+    asin = data.identifier.asin
+    if asin is None:
+        raise InvalidManualAnalysisError("body.identifier",
+                                         "a 979 ISBN-13 has no ISBN-10 to use as ASIN; send the product's ASIN")
+    strategy, auto = _strategy(data, config)
+    names = (data.category,)
+    fee_category, schedule = fee_schedule(config, names)
+    fees = amazon_fees(data.sell_price, schedule, category=fee_category, weight_lb=data.weight_lb)
+    profit = profit_metrics(data.sell_price, data.buy_price, fees=fees.total, buffer_pct=config.buffer_pct,
+                            rules=config.roi)
+    velocity = velocity_score(data.bsr, benchmark=benchmark_for(config.velocity, names))
+    stability = price_stability((), rules=config.advanced)
+    trust = confidence(age_days=ZERO, price_points=0, has_bsr=data.bsr is not None, rules=config.advanced)
+    measures = RatingInputs(profit.roi_pct, velocity.score, Decimal(stability.score), Decimal(trust.score))
+    rating = overall_rating(measures, config)
+    return ManualAnalysis(
+        asin=asin,
+        title=data.title,
+        category=data.category,
+        fee_category=fee_category,
+        bsr=data.bsr,
+        strategy=strategy,
+        strategy_auto_selected=auto,
+        sell_price=round_half_up(data.sell_price),
+        buy_price=round_half_up(data.buy_price),
+        buy_price_source=REQUESTED,
+        fees=fees.rounded(),
+        profit=profit.rounded(),
+        target_roi_pct=config.roi.target_pct,
+        max_buy_price=round_half_up(max_buy_price(data.sell_price, fees.total, target_roi_pct=config.roi.target_pct,
+                                                  buffer_pct=config.buffer_pct)),
+        breakeven_buy_price=round_half_up(max_buy_price(data.sell_price, fees.total, target_roi_pct=ZERO,
+                                                        buffer_pct=config.buffer_pct)),
+        velocity=velocity,
+        velocity_tier=velocity_tier(velocity, config.velocity),
+        stability=stability,
+        confidence=trust,
+        overall_rating=rating,
+        primary_issue=primary_issue(measures, config) if rating == "PASS" else None,
+        summary=summary(rating, measures, velocity_level=config.advanced.velocity_levels.level(velocity.score),
+                        stability_level=stability.level, confidence_level=trust.level, config=config),
+        recommendation=recommend(roi_pct=profit.roi_pct, velocity=velocity.score, profitable=profit.profitable,
+                                 config=config),
+        combined_score=combined_score(roi_pct=profit.roi_pct, velocity=velocity.score, config=config),
+    )

@@ -1,0 +1,84 @@
+"""Stored analyses by id: read one, create a manual one, delete one (creator or admin)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete
+
+from arbvault.analyses.exceptions import AnalysisNotFoundError, NotAnalysisOwnerError
+from arbvault.analyses.manual import ManualInput, evaluate
+from arbvault.analysis import read_config
+from arbvault.config import effective_config, normalise_category
+from arbvault.models import Analysis
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+MANUAL_SOURCE = "manual"
+
+
+def get_analysis(session: Session, analysis_id: uuid.UUID) -> Analysis:
+    """The analysis ``analysis_id``; raises :class:`AnalysisNotFoundError` (404) when there is none."""
+    row = session.get(Analysis, analysis_id)
+    if row is None:
+        raise AnalysisNotFoundError(analysis_id)
+    return row
+
+
+def create_manual_analysis(session: Session, data: ManualInput, *, created_by: str, domain_id: int = 1) -> Analysis:
+    """Analyse ``data`` under the effective rules of ``domain_id`` and its category, store it and return the row.
+
+    The row is marked ``source="manual"`` and ``created_by`` (the caller's API key id), which decides who may
+    delete it. Raises ``InvalidScopeError`` for a category that cannot name a config scope, and the errors
+    of :func:`arbvault.analyses.manual.evaluate` (all 422).
+    """
+    layer = normalise_category(data.category, field="body.category")
+    rules = effective_config(session, domain_id=domain_id, category=layer)
+    result = evaluate(data, read_config(rules.document))
+    profit = result.profit
+    row = Analysis(
+        domain_id=domain_id,
+        identifier=data.identifier.value,
+        asin=result.asin,
+        isbn13=data.identifier.isbn13,
+        title=data.title,
+        category=data.category,
+        strategy=result.strategy,
+        buy_price=profit.buy_price,
+        sell_price=profit.sell_price,
+        fees=result.fees.total,
+        profit=profit.net_profit,
+        max_buy_price=result.max_buy_price,
+        roi_pct=profit.roi_pct,
+        margin_pct=profit.margin_pct,
+        velocity_score=result.velocity.score,
+        stability_score=result.stability.score,
+        confidence_score=result.confidence.score,
+        overall_rating=result.overall_rating,
+        recommendation=result.recommendation.label,
+        combined_score=result.combined_score,
+        bsr=data.bsr,
+        metrics=result.metrics(),
+        source=MANUAL_SOURCE,
+        created_by=created_by,
+    )
+    session.add(row)
+    session.flush()  # the id and timestamps, for the response and its Location header
+    return row
+
+
+def delete_analysis(session: Session, analysis_id: uuid.UUID, *, requester: str, is_admin: bool) -> None:
+    """Delete ``analysis_id`` on behalf of the key ``requester``.
+
+    An admin may delete any analysis, any other key only those it created. Raises
+    :class:`AnalysisNotFoundError` (404) and :class:`NotAnalysisOwnerError` (403).
+    """
+    row = get_analysis(session, analysis_id)
+    if not is_admin and row.created_by != requester:
+        raise NotAnalysisOwnerError(analysis_id)
+    deleted = session.execute(delete(Analysis).where(Analysis.id == analysis_id),
+                              execution_options={"synchronize_session": False}).rowcount
+    if not deleted:  # someone else deleted it between the read and this statement
+        raise AnalysisNotFoundError(analysis_id)

@@ -1,0 +1,48 @@
+"""Bulk writes as one ``INSERT ... SELECT FROM jsonb_to_recordset(:rows)``: one statement, one parameter.
+
+Why not a multi-row ``VALUES`` list: SQLAlchemy compiles such a statement afresh for every call (3,000 bind
+parameters for 100 analyses) and pg8000 rewrites its parameter markers in pure Python; measured here, 100
+analyses took 68 ms that way and 14 ms this way. The statement text is constant, so it compiles once per
+process; the rows travel as one JSON document that PostgreSQL unpacks with the columns' own types.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Text, bindparam, cast, column, func, select
+from sqlalchemy.dialects.postgresql import JSONB, insert
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table
+    from sqlalchemy.dialects.postgresql import Insert
+
+ROWS_PARAM = "rows"
+
+
+def _encode(value: Any) -> Any:
+    # Decimals travel as strings so no digit is lost; PostgreSQL parses them with the column's type.
+    if isinstance(value, (Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot encode {type(value).__name__} for a bulk write")
+
+
+@lru_cache(maxsize=32)
+def insert_from_json(table: Table, columns: tuple[str, ...]) -> Insert:
+    """``INSERT INTO table (columns) SELECT ... FROM jsonb_to_recordset(:rows)`` (add ON CONFLICT/RETURNING)."""
+    record = func.jsonb_to_recordset(cast(bindparam(ROWS_PARAM, type_=Text), JSONB)).table_valued(
+        *(column(name, table.c[name].type) for name in columns)).render_derived(with_types=True)
+    return insert(table).from_select(list(columns), select(*(record.c[name] for name in columns)))
+
+
+def rows_parameter(rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """The statement's one parameter: the rows as a JSON array."""
+    return {ROWS_PARAM: json.dumps(list(rows), default=_encode)}

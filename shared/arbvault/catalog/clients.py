@@ -1,0 +1,37 @@
+"""The Keepa client for a marketplace: the environment's shared client for amazon.com, one more per other domain."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from arbvault.exceptions import InvalidInputError
+
+if TYPE_CHECKING:
+    from arbvault.keepa import KeepaClient
+
+US_DOMAIN = 1
+_others: dict[tuple[int, str], KeepaClient] = {}
+_lock = threading.Lock()
+
+
+def keepa_client(domain_id: int = US_DOMAIN) -> KeepaClient:
+    """The client for ``domain_id``; 422 naming ``domain_id`` for a marketplace Keepa does not serve."""
+    from arbvault.keepa import KeepaClient, get_keepa_client
+    from arbvault.keepa.client import DOMAINS
+
+    if isinstance(domain_id, bool) or domain_id not in DOMAINS:
+        raise InvalidInputError(f"domain_id must be one of {sorted(DOMAINS)}",
+                                details=[{"field": "domain_id", "message": f"one of {sorted(DOMAINS)}"}])
+    if domain_id == US_DOMAIN:
+        return get_keepa_client()
+    from arbvault.keepa.credentials import resolve_api_key
+    from arbvault.settings import get_settings
+
+    # Keyed by base URL too: tests and the local stack repoint KEEPA_BASE_URL within one process.
+    key = (domain_id, get_settings().keepa_base_url)
+    with _lock:
+        client = _others.get(key)
+        if client is None:
+            client = _others[key] = KeepaClient(api_key=resolve_api_key, base_url=key[1], domain=domain_id)
+    return client

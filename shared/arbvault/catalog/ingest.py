@@ -1,0 +1,107 @@
+"""Ingest: analyse up to the synchronous threshold of identifiers and store every analysis.
+
+Steps and their sessions (the pool holds one connection, and Keepa is never called inside a transaction):
+refuse an unknown strategy before spending anything; look the products up through snapshots (guarded);
+parse; read the rules of each product's category layer; analyse; insert all analyses in one statement.
+Each step is timed, so a caller can see where the time went.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from arbvault.analysis import InvalidPriceError
+from arbvault.catalog.analyse import analyse_found
+from arbvault.catalog.analyses_store import insert_analyses
+from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.exceptions import InvalidIdentifiersError, TooManyIdentifiersError
+from arbvault.catalog.lookup import fetch_products
+from arbvault.catalog.rules import RulesBook
+from arbvault.catalog.snapshots import FetchOptions
+from arbvault.catalog.timing import Timings
+from arbvault.db import session_scope
+from arbvault.identifiers import Identifier, InvalidIdentifierError, normalise
+from arbvault.settings import get_settings
+
+if TYPE_CHECKING:
+    from arbvault.keepa import KeepaClient
+
+BATCHES_PATH = "/api/v1/batches"
+INGEST_SOURCE = "ingest"
+
+
+@dataclass
+class IngestResult:
+    """Stored analyses (request order), identifiers Keepa has no product for, and what the ingest cost."""
+
+    items: list[dict[str, Any]]
+    not_found: tuple[str, ...]
+    tokens_consumed: int
+    snapshot_hits: int
+    miss_hits: int
+    timings: Timings = field(default_factory=Timings)
+
+
+def parse_identifiers(values: Sequence[str], *, field_name: str = "identifiers") -> list[Identifier]:
+    """Normalised, de-duplicated identifiers; ``InvalidIdentifiersError`` naming every bad entry by index."""
+    parsed: list[Identifier] = []
+    errors: list[dict[str, Any]] = []
+    for index, raw in enumerate(values):
+        name = f"{field_name}[{index}]"
+        try:
+            parsed.append(normalise(raw, field=name))
+        except InvalidIdentifierError as exc:
+            errors.append({"field": name, "message": exc.message, "value": exc.value})
+    if errors:
+        raise InvalidIdentifiersError(errors)
+    return list(dict.fromkeys(parsed))
+
+
+def check_buy_price(buy_price: Decimal | None) -> None:
+    """Refuse a negative buy price before any token is spent (the engine would only refuse it afterwards)."""
+    if buy_price is not None and buy_price < 0:
+        raise InvalidPriceError("buy price must not be negative",
+                                details=[{"field": "buy_price", "message": "must not be negative"}])
+
+
+def ingest(
+    identifiers: Sequence[str],
+    *,
+    created_by: str,
+    buy_price: Decimal | None = None,
+    strategy: str | None = None,
+    domain_id: int = 1,
+    force_refresh: bool = False,
+    options: FetchOptions | None = None,
+    client: KeepaClient | None = None,
+) -> IngestResult:
+    """Analyse and store ``identifiers`` (ASINs, ISBN-10s, ISBN-13s) under the effective rules.
+
+    ``buy_price`` is the reseller's acquisition cost (else the strategy's buy source, per the engine);
+    ``strategy`` forces a strategy. Raises ``InvalidIdentifiersError`` (422), ``TooManyIdentifiersError`` (413)
+    above ``INGEST_ASYNC_THRESHOLD``, ``UnknownStrategyError`` (422) before any token is spent, and
+    whatever ``fetch_products`` raises (429 token guard or Keepa, 503).
+    """
+    timings = Timings()
+    check_buy_price(buy_price)
+    wanted = parse_identifiers(identifiers)
+    threshold = get_settings().ingest_async_threshold
+    if len(wanted) > threshold:
+        raise TooManyIdentifiersError(count=len(wanted), threshold=threshold, batches_path=BATCHES_PATH)
+    client = client or keepa_client(domain_id)
+    with timings.measure("database"), session_scope() as session:
+        RulesBook(session, domain_id=domain_id).check_strategy(strategy)
+
+    lookup = fetch_products(wanted, domain_id=domain_id, options=options, force_refresh=force_refresh,
+                            client=client)
+    timings.add(lookup.timings)
+
+    rows = analyse_found(lookup, domain_id=domain_id, buy_price=buy_price, strategy=strategy,
+                         source=INGEST_SOURCE, created_by=created_by, timings=timings)
+    with timings.measure("database"), session_scope() as session:
+        stored = insert_analyses(session, rows)
+    return IngestResult(items=stored, not_found=lookup.not_found, tokens_consumed=lookup.tokens_consumed,
+                        snapshot_hits=lookup.snapshot_hits, miss_hits=lookup.miss_hits, timings=timings.finish())

@@ -1,0 +1,145 @@
+"""Product lookups through the snapshot store: fresh snapshots and known misses first, Keepa for the rest.
+
+Keepa is called outside any database transaction (an offers fetch takes seconds), behind the token guard, and
+its balance is recorded after the call whether it succeeded or not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.costs import product_lookup_cost
+from arbvault.catalog.guard import check_tokens, remember_balance
+from arbvault.catalog.snapshots import (
+    FetchOptions,
+    Snapshot,
+    freshness_cutoff,
+    load_misses,
+    load_snapshots,
+    save_misses,
+    save_snapshots,
+)
+from arbvault.catalog.timing import Timings
+from arbvault.db import session_scope
+from arbvault.identifiers import Identifier, normalise
+from arbvault.settings import get_settings
+
+if TYPE_CHECKING:
+    from arbvault.keepa import KeepaClient, KeepaProduct
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogProduct:
+    """The raw Keepa product found for one identifier, and whether it came from a stored snapshot."""
+
+    identifier: Identifier
+    raw: dict[str, Any]
+    fetched_at: datetime
+    from_snapshot: bool
+    options: FetchOptions
+
+    @property
+    def asin(self) -> str:
+        return str(self.raw.get("asin") or "").upper()
+
+    def parse(self) -> KeepaProduct:
+        """The typed product (pure parsing; callers time it as analysis)."""
+        from arbvault.keepa import parse_product
+
+        return parse_product(self.raw)
+
+
+@dataclass(slots=True)
+class CatalogLookup:
+    """Products by identifier value (request order), what Keepa had nothing for, and what it cost."""
+
+    found: dict[str, CatalogProduct]
+    not_found: tuple[str, ...]
+    tokens_consumed: int
+    snapshot_hits: int
+    """Identifiers answered from stored snapshots, without a Keepa call."""
+    miss_hits: int
+    """Identifiers reported not found from recent misses, without a Keepa call."""
+    keepa_requested: int
+    """Identifiers sent to Keepa."""
+    timings: Timings = field(default_factory=Timings)
+
+
+def identifiers_of(values: Iterable[str | Identifier]) -> list[Identifier]:
+    """Normalised and de-duplicated, first occurrence first (``InvalidIdentifierError`` on a bad one)."""
+    return list(dict.fromkeys(v if isinstance(v, Identifier) else normalise(v) for v in values))
+
+
+def _from_snapshot(identifier: Identifier, snapshot: Snapshot) -> CatalogProduct:
+    return CatalogProduct(identifier=identifier, raw=snapshot.product, fetched_at=snapshot.fetched_at,
+                          from_snapshot=True, options=snapshot.options)
+
+
+def fetch_products(
+    identifiers: Iterable[str | Identifier],
+    *,
+    domain_id: int = 1,
+    options: FetchOptions | None = None,
+    force_refresh: bool = False,
+    client: KeepaClient | None = None,
+) -> CatalogLookup:
+    """Look products up, paying Keepa only for what no fresh snapshot (or recent miss) answers.
+
+    ``force_refresh`` skips snapshots and misses. Opens its own sessions: call it while holding none.
+    Raises ``InvalidIdentifierError`` (422), ``TokenBudgetError`` (429, before any spend),
+    ``TokenCapacityError`` (413), and the Keepa client's errors (429 ``TokensExhaustedError``, 503).
+    """
+    timings = Timings()
+    options = options or FetchOptions()
+    wanted: Sequence[Identifier] = identifiers_of(identifiers)
+    client = client or keepa_client(domain_id)
+    settings = get_settings()
+    now = datetime.now(UTC)
+    snapshots: dict[str, Snapshot] = {}
+    misses: set[str] = set()
+    with timings.measure("database"), session_scope() as session:
+        if not force_refresh:
+            snapshots = load_snapshots(session, wanted, domain_id=domain_id, options=options,
+                                       fresh_after=freshness_cutoff(now, settings.keepa_snapshot_ttl_seconds))
+            misses = load_misses(session, [i.value for i in wanted if i.value not in snapshots],
+                                 domain_id=domain_id,
+                                 fresh_after=freshness_cutoff(now, settings.keepa_not_found_ttl_seconds))
+        remaining = [i for i in wanted if i.value not in snapshots and i.value not in misses]
+        check_tokens(session, client, product_lookup_cost(len(remaining), offers=options.offers,
+                                                          buybox=options.buybox))
+    fetched: dict[str, dict[str, Any]] = {}
+    consumed = 0
+    fetched_at = now
+    if remaining:
+        try:
+            with timings.measure("keepa"):
+                raw = client.fetch_raw_products(remaining, **options.client_options())
+        except BaseException:
+            with timings.measure("database"), session_scope() as session:
+                remember_balance(session, client)
+            raise
+        fetched, consumed, fetched_at = raw.found, raw.tokens_consumed, datetime.now(UTC)
+        with timings.measure("database"), session_scope() as session:
+            save_snapshots(session, fetched.values(), domain_id=domain_id, options=options, fetched_at=fetched_at)
+            save_misses(session, raw.missing, domain_id=domain_id, checked_at=fetched_at)
+            remember_balance(session, client)
+    found: dict[str, CatalogProduct] = {}
+    for identifier in wanted:
+        if identifier.value in snapshots:
+            found[identifier.value] = _from_snapshot(identifier, snapshots[identifier.value])
+        elif identifier.value in fetched:
+            found[identifier.value] = CatalogProduct(identifier=identifier, raw=fetched[identifier.value],
+                                                     fetched_at=fetched_at, from_snapshot=False, options=options)
+    return CatalogLookup(
+        found=found,
+        not_found=tuple(i.value for i in wanted if i.value not in found),
+        tokens_consumed=consumed,
+        snapshot_hits=len(snapshots),
+        miss_hits=len(misses),
+        keepa_requested=len(remaining),
+        timings=timings.finish(),
+    )

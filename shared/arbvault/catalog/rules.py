@@ -1,0 +1,75 @@
+"""Which business rules analyse a product: the effective config of its domain and its category layer.
+
+The category layer is the most specific node of the product's category tree (leaf first, then up to the
+root) that has an active ``category:<name>`` scope, so a textbook under Books gets ``category:textbooks`` when
+that scope exists, and ``category:books`` otherwise. With none, global < domain rules apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from arbvault.analysis import EngineConfig, named_strategy, read_config
+from arbvault.config import InvalidScopeError, effective_config, normalise_category
+from arbvault.models import BusinessConfig
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from arbvault.keepa import KeepaProduct
+
+_CATEGORY_PREFIX = "category:"
+
+
+def active_categories(session: Session) -> frozenset[str]:
+    """Names of the active category scopes (one indexed read of scope names, no documents)."""
+    scopes = session.scalars(select(BusinessConfig.scope).where(
+        BusinessConfig.scope.startswith(_CATEGORY_PREFIX), BusinessConfig.is_active))
+    return frozenset(scope.removeprefix(_CATEGORY_PREFIX) for scope in scopes)
+
+
+def category_layer(names: Iterable[str | None], active: frozenset[str]) -> str | None:
+    """The first of ``names`` (most specific first) whose canonical form is an active category scope."""
+    for name in names:
+        if not name:
+            continue
+        try:
+            canonical = normalise_category(name)
+        except InvalidScopeError:  # names like "Clothing, Shoes & Jewelry" can never be a scope
+            continue
+        if canonical in active:
+            return canonical
+    return None
+
+
+def product_category_names(product: KeepaProduct) -> list[str | None]:
+    """Leaf to root, then the root category name Keepa reports separately."""
+    return [node.name for node in reversed(product.categories)] + [product.root_category_name]
+
+
+class RulesBook:
+    """Engine configs for one domain by category layer, each read once per request."""
+
+    def __init__(self, session: Session, *, domain_id: int) -> None:
+        self._session = session
+        self._domain_id = domain_id
+        self._active = active_categories(session)
+        self._configs: dict[str | None, EngineConfig] = {}
+
+    def config(self, category: str | None) -> EngineConfig:
+        """The engine config of ``category``'s layer (None: domain level)."""
+        if category not in self._configs:
+            document = effective_config(self._session, domain_id=self._domain_id, category=category).document
+            self._configs[category] = read_config(document)
+        return self._configs[category]
+
+    def for_product(self, product: KeepaProduct) -> EngineConfig:
+        return self.config(category_layer(product_category_names(product), self._active))
+
+    def check_strategy(self, strategy: str | None) -> None:
+        """Refuse an unknown strategy before any token is spent (``UnknownStrategyError``, 422)."""
+        if strategy is not None:
+            named_strategy(strategy, self.config(None))

@@ -1,0 +1,175 @@
+"""Keepa product snapshots in PostgreSQL, with the request options they were fetched with, and known misses.
+
+A snapshot serves a lookup when it is younger than ``KEEPA_SNAPSHOT_TTL_SECONDS`` and was fetched with at
+least what the lookup needs: the same stats window, at least as many offers, history and buy box if asked.
+So a lookup needing offers never reads a snapshot fetched without them. Freshness is computed at read time
+from ``fetched_at``; nothing is written when a snapshot ages.
+
+Misses (identifiers Keepa had no product for) are kept for ``KEEPA_NOT_FOUND_TTL_SECONDS`` (default 10 min):
+an unknown ASIN is charged a token on every lookup, and lists pasted by resellers repeat. The TTL is short
+because Keepa starts tracking a product when someone asks for it.
+
+Writes are one ``INSERT ... ON CONFLICT`` per table (``bulk``), never a statement per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, or_, select, true
+
+from arbvault.catalog.bulk import insert_from_json, rows_parameter
+from arbvault.exceptions import InvalidInputError
+from arbvault.models import KeepaMiss, KeepaSnapshot
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from arbvault.identifiers import Identifier
+
+DEFAULT_STATS_DAYS = 90
+MIN_OFFERS, MAX_OFFERS = 20, 100
+_SNAPSHOTS = KeepaSnapshot.__table__
+_MISSES = KeepaMiss.__table__
+# The key first: an upsert rewrites every column after it.
+_SNAPSHOT_COLUMNS = ("domain_id", "asin", "codes", "stats_days", "offers", "history", "buybox", "product",
+                     "fetched_at")
+
+
+@dataclass(frozen=True, slots=True)
+class FetchOptions:
+    """What a lookup asks Keepa for: the stats window, live offers (20-100, or none), history, buy box."""
+
+    stats_days: int = DEFAULT_STATS_DAYS
+    offers: int | None = None
+    history: bool = True
+    buybox: bool = False
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.stats_days <= 3650:
+            raise InvalidInputError("stats_days must be between 1 and 3650")
+        if self.offers is not None and not MIN_OFFERS <= self.offers <= MAX_OFFERS:
+            raise InvalidInputError(f"offers must be between {MIN_OFFERS} and {MAX_OFFERS}",
+                                    details=[{"field": "offers", "message": f"{MIN_OFFERS}-{MAX_OFFERS}"}])
+
+    def client_options(self) -> dict[str, Any]:
+        """Keyword arguments for ``KeepaClient.fetch_raw_products``."""
+        return {"stats": self.stats_days, "offers": self.offers, "history": self.history, "buybox": self.buybox}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"stats_days": self.stats_days, "offers": self.offers or 0, "history": self.history,
+                "buybox": self.buybox}
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One stored raw product and how and when it was fetched."""
+
+    asin: str
+    codes: tuple[str, ...]
+    product: dict[str, Any]
+    options: FetchOptions
+    fetched_at: datetime
+
+
+def product_codes(product: Mapping[str, Any]) -> list[str]:
+    """The product's EAN-13 codes (ISBN-13s for books): what a ``code=`` lookup matches."""
+    return [str(code) for code in product.get("eanList") or () if len(str(code)) == 13 and str(code).isdigit()]
+
+
+def _serves(options: FetchOptions) -> Any:
+    """SQL condition: a snapshot fetched with at least ``options``."""
+    return and_(
+        KeepaSnapshot.stats_days == options.stats_days,
+        KeepaSnapshot.offers >= (options.offers or 0),
+        KeepaSnapshot.history if options.history else true(),
+        KeepaSnapshot.buybox if options.buybox else true(),
+    )
+
+
+def _snapshot(row: KeepaSnapshot) -> Snapshot:
+    options = FetchOptions(stats_days=row.stats_days or DEFAULT_STATS_DAYS, offers=row.offers or None,
+                           history=row.history, buybox=row.buybox)
+    return Snapshot(asin=row.asin, codes=tuple(row.codes), product=row.product, options=options,
+                    fetched_at=row.fetched_at)
+
+
+def load_snapshots(session: Session, identifiers: Sequence[Identifier], *, domain_id: int, options: FetchOptions,
+                   fresh_after: datetime) -> dict[str, Snapshot]:
+    """Fresh snapshots serving ``options``, by identifier value (ASINs and ISBN-10s by ASIN, ISBN-13s by code)."""
+    asins = [i.value for i in identifiers if i.kind != "isbn13"]
+    codes = [i.value for i in identifiers if i.kind == "isbn13"]
+    matches = []
+    if asins:
+        matches.append(KeepaSnapshot.asin.in_(asins))
+    if codes:
+        matches.append(KeepaSnapshot.codes.overlap(codes))
+    if not matches:
+        return {}
+    rows = session.scalars(
+        select(KeepaSnapshot)
+        .where(KeepaSnapshot.domain_id == domain_id, KeepaSnapshot.fetched_at > fresh_after, _serves(options),
+               or_(*matches))
+        .order_by(KeepaSnapshot.fetched_at)  # newest last, so it wins when a code matches several ASINs
+    ).all()
+    wanted_asins, wanted_codes = set(asins), set(codes)
+    by_identifier: dict[str, Snapshot] = {}
+    for row in rows:
+        snapshot = _snapshot(row)
+        if snapshot.asin in wanted_asins:
+            by_identifier[snapshot.asin] = snapshot
+        for code in wanted_codes.intersection(snapshot.codes):
+            by_identifier[code] = snapshot
+    return by_identifier
+
+
+def save_snapshots(session: Session, products: Iterable[Mapping[str, Any]], *, domain_id: int,
+                   options: FetchOptions, fetched_at: datetime) -> int:
+    """Upsert raw products (one statement); returns how many rows were written."""
+    rows: dict[str, dict[str, Any]] = {}
+    for product in products:
+        asin = str(product.get("asin") or "").upper()
+        if asin:
+            rows[asin] = {"domain_id": domain_id, "asin": asin, "codes": product_codes(product),
+                          "stats_days": options.stats_days, "offers": options.offers or 0,
+                          "history": options.history, "buybox": options.buybox, "product": product,
+                          "fetched_at": fetched_at}
+    if not rows:
+        return 0
+    statement = insert_from_json(_SNAPSHOTS, _SNAPSHOT_COLUMNS)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=[_SNAPSHOTS.c.domain_id, _SNAPSHOTS.c.asin],
+        set_={name: statement.excluded[name] for name in _SNAPSHOT_COLUMNS[2:]},
+    ), rows_parameter(list(rows.values())))
+    return len(rows)
+
+
+def load_misses(session: Session, values: Sequence[str], *, domain_id: int, fresh_after: datetime) -> set[str]:
+    """Which of ``values`` Keepa had no product for, recently."""
+    if not values:
+        return set()
+    return set(session.scalars(
+        select(KeepaMiss.identifier)
+        .where(KeepaMiss.domain_id == domain_id, KeepaMiss.identifier.in_(list(values)),
+               KeepaMiss.checked_at > fresh_after)
+    ))
+
+
+def save_misses(session: Session, values: Iterable[str], *, domain_id: int, checked_at: datetime) -> None:
+    """Remember identifiers Keepa had no product for (one statement)."""
+    rows = [{"domain_id": domain_id, "identifier": value, "checked_at": checked_at} for value in dict.fromkeys(values)]
+    if not rows:
+        return
+    statement = insert_from_json(_MISSES, ("domain_id", "identifier", "checked_at"))
+    session.execute(statement.on_conflict_do_update(
+        index_elements=[_MISSES.c.domain_id, _MISSES.c.identifier],
+        set_={"checked_at": statement.excluded.checked_at},
+    ), rows_parameter(rows))
+
+
+def freshness_cutoff(now: datetime, ttl_seconds: int) -> datetime:
+    """Rows written after this are still fresh."""
+    return now - timedelta(seconds=max(ttl_seconds, 0))

@@ -1,0 +1,141 @@
+"""Discovery with scoring: candidates, their products through the snapshots, the engine, filters, ranking.
+
+Per product (spec §4.9 step 2, fixed): products Amazon sells now are left out (Amazon takes the Buy Box);
+products without a current sell price or sales rank cannot be scored; the rest are analysed by the same
+engine as ingest, under the rules of each product's category layer, with the caller's buy price or strategy.
+Then ``min_roi`` / ``min_velocity`` (a 0 threshold counts; only an absent one is ignored), ranking by the
+rules' combined score, and the first ``max_results``. Two candidates are looked at per result wanted.
+
+Scores are not cached per ASIN; the Keepa data is, as catalog snapshots (``KEEPA_SNAPSHOT_TTL_SECONDS``),
+and the engine recomputes from it. The engine is pure and takes well under a millisecond per product, while a
+stored score would go stale on every config change and would need a key over the buy price and strategy too.
+A repeated request within the snapshot TTL costs no token either way.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Final, Literal, get_args
+
+from arbvault.analysis import Analysis, analyze
+from arbvault.catalog import RulesBook, check_buy_price, fetch_products, keepa_client
+from arbvault.db import session_scope
+from arbvault.discovery.candidates import Candidates, find_candidates
+from arbvault.identifiers import Identifier, InvalidIdentifierError, normalise
+
+if TYPE_CHECKING:
+    from arbvault.discovery.filters import DiscoveryFilters
+    from arbvault.keepa import KeepaClient, KeepaProduct
+
+CANDIDATES_PER_RESULT: Final = 2
+Exclusion = Literal["not_found", "amazon_sells", "no_price_or_rank", "below_min_roi", "below_min_velocity"]
+EXCLUSIONS: Final[tuple[Exclusion, ...]] = get_args(Exclusion)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringCriteria:
+    """What a product must reach (ROI in percent, velocity 0-100) and how to price it (``None``: the rules')."""
+
+    min_roi: Decimal | None = None
+    min_velocity: Decimal | None = None
+    buy_price: Decimal | None = None
+    strategy: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredProduct:
+    """One kept product's analysis and the age of the Keepa data behind it."""
+
+    analysis: Analysis
+    fetched_at: datetime
+    from_snapshot: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringResult:
+    """Kept products, best first; how many candidates were looked at and why the others were left out."""
+
+    candidates: Candidates
+    products: list[ScoredProduct]
+    considered: int
+    excluded: dict[Exclusion, int]
+    tokens_consumed: int
+    """Discovery and product lookups together, by this request."""
+    snapshot_hits: int
+    scored_at: datetime
+
+
+def exclusion(analysis: Analysis, product: KeepaProduct, criteria: ScoringCriteria) -> Exclusion | None:
+    """Why ``analysis`` is left out, or ``None`` when it is kept."""
+    if product.prices.amazon is not None:
+        return "amazon_sells"
+    if analysis.profit is None or analysis.bsr is None:
+        return "no_price_or_rank"
+    if criteria.min_roi is not None and analysis.profit.roi_pct < criteria.min_roi:
+        return "below_min_roi"
+    if criteria.min_velocity is not None and analysis.velocity.score < criteria.min_velocity:
+        return "below_min_velocity"
+    return None
+
+
+def ranking_key(analysis: Analysis) -> tuple[Decimal, Decimal, str]:
+    """Highest combined score first, then highest ROI, then ASIN (a stable order for equal scores)."""
+    roi = analysis.profit.roi_pct if analysis.profit is not None else Decimal(0)
+    return -analysis.combined_score, -roi, analysis.asin
+
+
+def _identifiers(asins: tuple[str, ...]) -> list[Identifier]:
+    parsed = []
+    for asin in asins:
+        try:
+            parsed.append(normalise(asin))
+        except InvalidIdentifierError:  # not ours to refuse: Keepa named it; it counts as not found
+            continue
+    return parsed
+
+
+def discover_with_scoring(filters: DiscoveryFilters, *, max_results: int, criteria: ScoringCriteria,
+                          force_refresh: bool = False, client: KeepaClient | None = None) -> ScoringResult:
+    """Discover, analyse and rank up to ``max_results`` products; ``force_refresh`` bypasses both caches.
+
+    Refuses a negative buy price and an unknown strategy (422) before spending anything; otherwise raises
+    what ``find_candidates`` and ``fetch_products`` raise (429 token guard or Keepa, 503).
+    """
+    check_buy_price(criteria.buy_price)
+    client = client or keepa_client(filters.domain_id)
+    with session_scope() as session:
+        RulesBook(session, domain_id=filters.domain_id).check_strategy(criteria.strategy)
+    candidates = find_candidates(filters, force_refresh=force_refresh, client=client)
+    window = candidates.asins[:max_results * CANDIDATES_PER_RESULT]
+    wanted = _identifiers(window)
+    lookup = fetch_products(wanted, domain_id=filters.domain_id, force_refresh=force_refresh, client=client)
+    items = list(lookup.found.values())
+    products = [item.parse() for item in items]
+    with session_scope() as session:
+        book = RulesBook(session, domain_id=filters.domain_id)
+        configs = [book.for_product(product) for product in products]
+    now = datetime.now(UTC)
+    excluded: Counter[Exclusion] = Counter()
+    excluded["not_found"] = len(window) - len(items)
+    kept = []
+    for item, product, config in zip(items, products, configs, strict=True):
+        analysis = analyze(product, config, now=now, buy_price=criteria.buy_price, strategy=criteria.strategy)
+        reason = exclusion(analysis, product, criteria)
+        if reason is None:
+            kept.append(ScoredProduct(analysis=analysis, fetched_at=item.fetched_at,
+                                      from_snapshot=item.from_snapshot))
+        else:
+            excluded[reason] += 1
+    kept.sort(key=lambda scored: ranking_key(scored.analysis))
+    return ScoringResult(
+        candidates=candidates,
+        products=kept[:max_results],
+        considered=len(window),
+        excluded={reason: excluded[reason] for reason in EXCLUSIONS},
+        tokens_consumed=candidates.tokens_consumed + lookup.tokens_consumed,
+        snapshot_hits=lookup.snapshot_hits,
+        scored_at=now,
+    )

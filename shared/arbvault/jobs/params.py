@@ -1,0 +1,70 @@
+"""What a job analyses with: the options of an ingest, kept on the job so every chunk uses the same."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from arbvault.catalog import FetchOptions
+from arbvault.exceptions import InvalidInputError
+
+_KNOWN = ("domain_id", "strategy", "buy_price", "force_refresh", "offers", "config_profile")
+
+
+def _invalid(field: str, message: str) -> InvalidInputError:
+    return InvalidInputError(f"params.{field} {message}", details=[{"field": field, "message": message}])
+
+
+@dataclass(frozen=True, slots=True)
+class JobParams:
+    """Options every chunk of a job is analysed with.
+
+    ``strategy`` forces a strategy (else the engine picks one per product); ``buy_price`` is the reseller's
+    acquisition cost for every product (else the strategy's buy source); ``offers`` asks Keepa for that many
+    live offers per product (20-100, 6 tokens per 10); ``config_profile`` is echoed back.
+    """
+
+    domain_id: int = 1
+    strategy: str | None = None
+    buy_price: Decimal | None = None
+    force_refresh: bool = False
+    offers: int | None = None
+    config_profile: str | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.domain_id, bool) or not isinstance(self.domain_id, int):
+            raise _invalid("domain_id", "must be an integer")
+        if self.buy_price is not None and (not self.buy_price.is_finite() or self.buy_price < 0):
+            raise _invalid("buy_price", "must be a non-negative number")
+        self.fetch_options()  # refuses an offers count Keepa would not accept, before the job exists
+
+    def fetch_options(self) -> FetchOptions:
+        """What each chunk asks Keepa for."""
+        return FetchOptions(offers=self.offers)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready values (``buy_price`` as a string, so no cent is lost)."""
+        return {"domain_id": self.domain_id, "strategy": self.strategy,
+                "buy_price": None if self.buy_price is None else str(self.buy_price),
+                "force_refresh": self.force_refresh, "offers": self.offers,
+                "config_profile": self.config_profile}
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> JobParams:
+        """Parameters from :meth:`as_dict` output or a caller's mapping; 422 naming an unknown or bad field."""
+        unknown = sorted(set(raw) - set(_KNOWN))
+        if unknown:
+            raise _invalid(unknown[0], f"is not a job parameter (known: {', '.join(_KNOWN)})")
+        price = raw.get("buy_price")
+        try:
+            buy_price = None if price is None else Decimal(str(price))
+        except InvalidOperation as exc:
+            raise _invalid("buy_price", "must be a number") from exc
+        strategy, profile, offers = raw.get("strategy"), raw.get("config_profile"), raw.get("offers")
+        if offers is not None and (isinstance(offers, bool) or not isinstance(offers, int)):
+            raise _invalid("offers", "must be an integer")
+        return cls(domain_id=raw.get("domain_id", 1), strategy=None if strategy is None else str(strategy),
+                   buy_price=buy_price, force_refresh=bool(raw.get("force_refresh", False)),
+                   offers=offers, config_profile=None if profile is None else str(profile))

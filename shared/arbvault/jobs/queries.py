@@ -1,0 +1,186 @@
+"""Reading jobs: one with its progress, or a page of them (newest first, keyset cursor on created_at and id)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Final
+
+from sqlalchemy import and_, case, func, or_, select
+
+from arbvault.exceptions import InvalidInputError
+from arbvault.jobs.exceptions import JobNotFoundError
+from arbvault.jobs.params import JobParams
+from arbvault.jobs.progress import Progress
+from arbvault.jobs.states import ChunkState, JobStatus
+from arbvault.models import Job, JobChunk
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+JOB_CURSOR_KEYS: Final = ("created_at", "id")
+
+
+def job_uuid(value: uuid.UUID | str, *, field: str = "job_id") -> uuid.UUID:
+    """``value`` as a UUID; 422 naming ``field`` when it is not one."""
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise InvalidInputError(f"{field} must be a UUID",
+                                details=[{"field": field, "message": "not a UUID", "value": str(value)}]) from exc
+
+
+@dataclass(frozen=True, slots=True)
+class JobSummary:
+    """A job as callers see it: its row's fields and its progress derived from the chunks."""
+
+    id: uuid.UUID
+    kind: str
+    name: str | None
+    status: JobStatus
+    owner_key_id: str
+    params: JobParams
+    idempotency_key: str | None
+    items_total: int
+    tokens_used: int
+    error_summary: dict[str, Any] | None
+    created_at: datetime
+    updated_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    duration_ms: int | None
+    progress: Progress
+
+    @classmethod
+    def of(cls, job: Job, progress: Progress) -> JobSummary:
+        return cls(id=job.id, kind=job.kind, name=job.name, status=JobStatus(job.status),
+                   owner_key_id=job.owner_key_id, params=JobParams.from_dict(job.params),
+                   idempotency_key=job.idempotency_key, items_total=job.items_total, tokens_used=job.tokens_used,
+                   error_summary=job.error_summary, created_at=job.created_at, updated_at=job.updated_at,
+                   started_at=job.started_at, finished_at=job.finished_at, duration_ms=job.duration_ms,
+                   progress=progress)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready fields (ISO-8601 timestamps, the status upper-case)."""
+
+        def iso(value: datetime | None) -> str | None:
+            return value.isoformat() if value is not None else None
+
+        return {"id": str(self.id), "kind": self.kind, "name": self.name, "status": self.status.value,
+                "owner_key_id": self.owner_key_id, "params": self.params.as_dict(),
+                "items_total": self.items_total, "tokens_used": self.tokens_used,
+                "error_summary": self.error_summary, "progress": self.progress.as_dict(),
+                "created_at": iso(self.created_at), "updated_at": iso(self.updated_at),
+                "started_at": iso(self.started_at), "finished_at": iso(self.finished_at),
+                "duration_ms": self.duration_ms}
+
+
+def progress_of(session: Session, jobs: Sequence[Job]) -> dict[uuid.UUID, Progress]:
+    """Progress of each of ``jobs``, in one aggregate over their chunks."""
+    if not jobs:
+        return {}
+    done = JobChunk.state == ChunkState.DONE.value
+    failed = JobChunk.state == ChunkState.FAILED.value
+    rows = session.execute(
+        select(
+            JobChunk.job_id,
+            func.count().filter(done),
+            func.count().filter(failed),
+            func.coalesce(func.sum(case((done, JobChunk.succeeded), else_=0)), 0),
+            func.coalesce(func.sum(case((done, JobChunk.not_found), else_=0)), 0),
+            func.coalesce(func.sum(case((failed, func.cardinality(JobChunk.identifiers)), else_=0)), 0),
+        ).where(JobChunk.job_id.in_([job.id for job in jobs])).group_by(JobChunk.job_id)
+    ).all()
+    counts = {row[0]: row[1:] for row in rows}
+    result = {}
+    for job in jobs:
+        chunks_done, chunks_failed, succeeded, not_found, failed_items = counts.get(job.id, (0, 0, 0, 0, 0))
+        result[job.id] = Progress(total=job.items_total, succeeded=int(succeeded), not_found=int(not_found),
+                                  failed=int(failed_items), chunks_total=job.chunks_total,
+                                  chunks_done=int(chunks_done), chunks_failed=int(chunks_failed))
+    return result
+
+
+def summarise(session: Session, job: Job) -> JobSummary:
+    """``job`` with its progress as of now."""
+    return JobSummary.of(job, progress_of(session, [job])[job.id])
+
+
+def load_job(session: Session, job_id: uuid.UUID | str, *, owner_key_id: str | None = None,
+             for_update: bool = False) -> Job:
+    """The job row, visible to ``owner_key_id`` (any owner when ``None``); 404 otherwise."""
+    key = job_uuid(job_id)
+    statement = select(Job).where(Job.id == key)
+    if owner_key_id is not None:
+        statement = statement.where(Job.owner_key_id == str(owner_key_id))
+    if for_update:
+        statement = statement.with_for_update()
+    job = session.scalars(statement).one_or_none()
+    if job is None:
+        raise JobNotFoundError(key)
+    return job
+
+
+def get_job(session: Session, job_id: uuid.UUID | str, *, owner_key_id: str | None = None) -> JobSummary:
+    """The job with its progress. ``JobNotFoundError`` (404) for an unknown id or another owner's job;
+    ``InvalidInputError`` (422) for an id that is not a UUID."""
+    return summarise(session, load_job(session, job_id, owner_key_id=owner_key_id))
+
+
+@dataclass(frozen=True, slots=True)
+class JobPosition:
+    """The last job of a page (newest first): the next page starts strictly after it."""
+
+    created_at: datetime
+    id: uuid.UUID
+
+    def as_dict(self) -> dict[str, str]:
+        """Values for ``arbvault.web.encode_cursor``."""
+        return {"created_at": self.created_at.isoformat(), "id": str(self.id)}
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> JobPosition:
+        """A position from :meth:`as_dict` output (``decode_cursor(cursor, keys=JOB_CURSOR_KEYS)``); 422 naming
+        ``query.cursor`` when damaged."""
+        try:
+            created_at = datetime.fromisoformat(str(raw["created_at"]))
+            if created_at.tzinfo is None:
+                raise ValueError("naive timestamp")
+            return cls(created_at=created_at, id=uuid.UUID(str(raw["id"])))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InvalidInputError("cursor is not valid",
+                                    details=[{"field": "query.cursor", "message": "malformed"}]) from exc
+
+
+@dataclass(frozen=True, slots=True)
+class JobPage:
+    """One page of jobs and where the next starts (``None`` on the last page)."""
+
+    items: list[JobSummary]
+    next_position: JobPosition | None
+
+
+def list_jobs(session: Session, *, owner_key_id: str | None = None, status: JobStatus | str | None = None,
+              kind: str | None = None, limit: int = 50, after: JobPosition | None = None) -> JobPage:
+    """Up to ``limit`` jobs, newest first, of ``owner_key_id`` (all owners when ``None``), optionally of one
+    ``status`` or ``kind``, starting after ``after``."""
+    statement = select(Job).order_by(Job.created_at.desc(), Job.id.desc()).limit(limit + 1)
+    if owner_key_id is not None:
+        statement = statement.where(Job.owner_key_id == str(owner_key_id))
+    if status is not None:
+        statement = statement.where(Job.status == JobStatus(status).value)
+    if kind is not None:
+        statement = statement.where(Job.kind == kind)
+    if after is not None:
+        statement = statement.where(or_(Job.created_at < after.created_at,
+                                        and_(Job.created_at == after.created_at, Job.id < after.id)))
+    rows = list(session.scalars(statement))
+    page, more = rows[:limit], len(rows) > limit
+    progress = progress_of(session, page)
+    items = [JobSummary.of(job, progress[job.id]) for job in page]
+    last = page[-1] if more else None
+    return JobPage(items, JobPosition(last.created_at, last.id) if last is not None else None)

@@ -1,0 +1,151 @@
+"""One chunk message, processed exactly once in effect.
+
+1. Claim the chunk (``claims.claim``): a settled chunk, a cancelled job or a live claim elsewhere -> skip.
+2. Look its products up through the catalog (snapshots first, token guard, Keepa) with no transaction open.
+3. Analyse them through the catalog, then in ONE transaction insert the analyses (``ON CONFLICT (job_id, asin)
+   DO NOTHING``), mark the chunk done (only if the claim is still ours) and settle the job if it was the last.
+
+Keepa tokens running out is not a failure: the chunk is given back without counting an attempt and a fresh
+message is queued (through the outbox) with ``DelaySeconds`` = Keepa's wait; the current message then
+succeeds, so SQS deletes it. Its receive count never grows while waiting for tokens, so ``maxReceiveCount``
+only ever counts real failures. Any other error gives the chunk back and is raised: the record is reported
+as a batch item failure and SQS delivers it again after the visibility timeout, then to the DLQ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from arbvault.catalog import (
+    TokenBudgetError,
+    TokenCapacityError,
+    analyse_found,
+    fetch_products,
+    insert_analyses,
+)
+from arbvault.db import session_scope
+from arbvault.jobs.claims import Claim, Refusal, claim, release, settle_chunk
+from arbvault.jobs.messages import ChunkMessage
+from arbvault.jobs.metrics import count
+from arbvault.jobs.outbox import add_message, publish_pending
+from arbvault.jobs.states import ChunkState, JobStatus
+from arbvault.keepa import TokensExhaustedError
+from arbvault.observability import logger
+
+if TYPE_CHECKING:
+    import uuid
+
+    from arbvault.catalog import CatalogLookup
+    from arbvault.jobs.queue import JobsQueue
+    from arbvault.keepa import KeepaClient
+
+BATCH_SOURCE = "batch"
+
+Action = Literal["done", "failed", "skipped", "waiting"]
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkOutcome:
+    """What processing one message did. ``job_status`` is set when this chunk settled its job."""
+
+    action: Action
+    job_id: uuid.UUID
+    chunk_id: uuid.UUID
+    analysed: int = 0
+    stored: int = 0
+    not_found: int = 0
+    tokens_used: int = 0
+    wait_seconds: int | None = None
+    job_status: JobStatus | None = None
+    reason: str | None = None
+
+
+def _log(outcome: ChunkOutcome) -> ChunkOutcome:
+    logger.info("chunk processed", extra={
+        "job_id": str(outcome.job_id), "chunk_id": str(outcome.chunk_id), "action": outcome.action,
+        "analysed": outcome.analysed, "stored": outcome.stored, "not_found": outcome.not_found,
+        "tokens_used": outcome.tokens_used, "wait_seconds": outcome.wait_seconds,
+        "job_status": outcome.job_status.value if outcome.job_status else None, "reason": outcome.reason})
+    return outcome
+
+
+def _wait_for_tokens(held: Claim, wait_seconds: int, queue: JobsQueue | None) -> ChunkOutcome:
+    """Give the chunk back and queue a fresh, delayed message for it (sent now, or by the relay)."""
+    with session_scope() as session:
+        if not release(session, held, reason=f"waiting {wait_seconds} s for Keepa tokens", token_wait=True):
+            return ChunkOutcome("skipped", held.job_id, held.chunk_id, reason="claim taken over while waiting")
+        row_id = add_message(session, ChunkMessage(held.job_id, held.chunk_id).to_body(), job_id=held.job_id,
+                             delay_seconds=wait_seconds)
+    publish_pending(ids=[row_id], queue=queue)
+    count("ChunkTokenWaits")
+    return ChunkOutcome("waiting", held.job_id, held.chunk_id, wait_seconds=wait_seconds)
+
+
+def _fail_now(held: Claim, reason: str) -> ChunkOutcome:
+    """Fail a chunk no retry can help (it needs more tokens than the plan ever holds)."""
+    with session_scope() as session:
+        mine, settled = settle_chunk(session, held, state=ChunkState.FAILED, error=reason)
+        if not mine:
+            session.rollback()
+            return ChunkOutcome("skipped", held.job_id, held.chunk_id, reason="claim taken over")
+    count("ChunksFailed")
+    return ChunkOutcome("failed", held.job_id, held.chunk_id, job_status=settled, reason=reason)
+
+
+def _store(held: Claim, lookup: CatalogLookup) -> ChunkOutcome:
+    params = held.params
+    rows = analyse_found(lookup, domain_id=params.domain_id, buy_price=params.buy_price, strategy=params.strategy,
+                         source=BATCH_SOURCE, created_by=held.owner_key_id, job_id=held.job_id)
+    with session_scope() as session:
+        stored = insert_analyses(session, rows, skip_existing=True)
+        mine, settled = settle_chunk(session, held, state=ChunkState.DONE, succeeded=len(rows),
+                                     not_found=len(lookup.not_found), tokens_used=lookup.tokens_consumed)
+        if not mine:
+            session.rollback()  # another worker took the chunk over after our lease: its write wins
+            return ChunkOutcome("skipped", held.job_id, held.chunk_id, reason="claim taken over")
+    count("ChunksDone")
+    count("IdentifiersAnalysed", len(rows))
+    count("KeepaTokensSpent", lookup.tokens_consumed)
+    return ChunkOutcome("done", held.job_id, held.chunk_id, analysed=len(rows), stored=len(stored),
+                        not_found=len(lookup.not_found), tokens_used=lookup.tokens_consumed, job_status=settled)
+
+
+def _give_back(held: Claim, exc: BaseException) -> None:
+    reason = getattr(exc, "message", None) or type(exc).__name__
+    try:
+        with session_scope() as session:
+            release(session, held, reason=f"attempt failed: {reason}")
+    except Exception:  # the database may be what failed: the lease then expires on its own
+        logger.warning("could not release chunk", extra={"job_id": str(held.job_id),
+                                                         "chunk_id": str(held.chunk_id)})
+
+
+def process_chunk_message(body: str, *, lease_seconds: float, client: KeepaClient | None = None,
+                          queue: JobsQueue | None = None) -> ChunkOutcome:
+    """Process the chunk named by the message ``body``; returns what was done, raises what should be retried.
+
+    ``lease_seconds`` is how long the claim lasts (the invocation's remaining time). Raises ``JobMessageError``
+    for a malformed body or an unknown job or chunk (it will reach the DLQ), and anything that failed the
+    attempt (Keepa or database unavailable) after giving the chunk back.
+    """
+    message = ChunkMessage.parse(body)
+    held = claim(message, lease_seconds=lease_seconds)
+    if isinstance(held, Refusal):
+        return _log(ChunkOutcome("skipped", message.job_id, message.chunk_id, reason=held.reason))
+    params = held.params
+    try:
+        try:
+            lookup = fetch_products(held.identifiers, domain_id=params.domain_id, options=params.fetch_options(),
+                                    force_refresh=params.force_refresh, client=client)
+        except (TokenBudgetError, TokensExhaustedError) as exc:
+            return _log(_wait_for_tokens(held, exc.retry_after_seconds, queue))
+        except TokenCapacityError as exc:
+            return _log(_fail_now(held, exc.message))
+        return _log(_store(held, lookup))
+    except BaseException as exc:
+        count("ChunkAttemptFailures")
+        _give_back(held, exc)
+        logger.warning("chunk attempt failed", extra={"job_id": str(held.job_id), "chunk_id": str(held.chunk_id),
+                                                      "error": type(exc).__name__})
+        raise

@@ -1,0 +1,30 @@
+"""The ingest service: one INSERT for all analyses, and a timing record split by phase."""
+
+from __future__ import annotations
+
+from arbvault.catalog import ingest
+from arbvault.keepa import KeepaClient
+from catalog_support import catalog_asins, inserts_into, statements
+
+
+def test_ingest_writes_all_analyses_in_one_statement_and_times_each_phase(client: KeepaClient) -> None:
+    wanted = catalog_asins(40, start=1_000)
+
+    with statements() as seen:
+        result = ingest(wanted, created_by="catalog-test", client=client)
+
+    assert len(result.items) == 40
+    assert inserts_into(seen, "analyses") == 1
+    timings = result.timings.as_ms()
+    assert timings["keepa"] > 0 and timings["analysis"] > 0 and timings["database"] > 0
+    assert timings["total"] >= timings["keepa"] + timings["analysis"] + timings["database"]
+
+
+def test_a_repeated_ingest_spends_no_time_at_keepa(client: KeepaClient) -> None:
+    wanted = catalog_asins(5, start=2_000)
+    ingest(wanted, created_by="catalog-test", client=client)
+
+    repeat = ingest(wanted, created_by="catalog-test", client=client)
+
+    assert repeat.tokens_consumed == 0 and repeat.snapshot_hits == 5
+    assert repeat.timings.as_ms()["keepa"] == 0

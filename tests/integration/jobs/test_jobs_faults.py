@@ -1,0 +1,384 @@
+"""Fault tests of the job pipeline (issue 4 section 5): each ends with no analysis lost and none duplicated.
+
+Real parts throughout: PostgreSQL (through a TCP proxy where it must go down), SQS on a moto server over
+HTTP with the template's redrive policy, the offline Keepa server, and the functions' real handlers driven
+the way Lambda's event-source mapping drives them (``jobs_support.EventSource``).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from arbvault.catalog import record_balance
+from arbvault.db import build_engine, reset_engine, session_scope
+from arbvault.jobs import (
+    ChunkMessage,
+    JobStatus,
+    cancel_job,
+    create_job,
+    process_chunk_message,
+    publish_pending,
+    relay_once,
+    reset_jobs_queue,
+)
+from arbvault.jobs.claims import Claim, claim
+from arbvault.keepa import TokenBalance
+from arbvault.settings import reset_settings
+from infra.keepa_offline import OfflineKeepa
+from infra.lambda_context import LocalLambdaContext
+from infra.paths import EVENTS_DIR
+from jobs_support import (
+    OWNER,
+    EventSource,
+    assert_exactly_once,
+    chunk_rows,
+    isbn13s,
+    job_row,
+    job_settled,
+    rows,
+    scalar,
+)
+from support import load_function
+from tcp_proxy import tcp_proxy
+
+from conftest import Queues
+
+
+def _create(identifiers: list[str]) -> uuid.UUID:
+    with session_scope() as session:
+        job, _ = create_job(session, kind="batch", identifiers=identifiers, owner_key_id=OWNER)
+    return job.id
+
+
+def _queue_depth(sqs: Any, url: str) -> int:
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
+        "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"])
+    return sum(int(value) for value in attributes["Attributes"].values())
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.01)
+
+
+def test_failed_attempt_after_claim_gives_the_chunk_back_and_redelivery_completes(
+        keepa: OfflineKeepa, worker: EventSource) -> None:
+    # GIVEN a job of two chunks, and Keepa rejecting the first request (an error after the claim)
+    known = isbn13s(200)
+    job_id = _create(known)
+    publish_pending(job_id=job_id)
+    keepa.fail_next(1, status=400)
+
+    # WHEN the worker drains the queue
+    worker.run_until(job_settled(job_id))
+
+    # THEN one record was reported failed, redelivered, and the job completed exactly once
+    assert len(worker.failures) == 1
+    assert job_row(job_id)["status"] == "SUCCESS"
+    assert sorted(c["attempts"] for c in chunk_rows(job_id)) == [1, 2]
+    assert_exactly_once(job_id, known)
+
+
+def test_worker_that_dies_after_its_claim_is_replaced_once_the_lease_expires(
+        keepa: OfflineKeepa, worker: EventSource) -> None:
+    # GIVEN a worker that received the message and claimed the chunk, then died (no release, no delete)
+    known = isbn13s(100)
+    job_id = _create(known)
+    publish_pending(job_id=job_id)
+    [message] = worker.receive()
+    held = claim(ChunkMessage.parse(message["Body"]), lease_seconds=1)
+    assert isinstance(held, Claim) and chunk_rows(job_id)[0]["state"] == "running"
+
+    # WHEN SQS redelivers the message after its visibility timeout (longer than the lease)
+    worker.run_until(job_settled(job_id), timeout=20)
+
+    # THEN the expired claim was taken over and the chunk was written once
+    assert job_row(job_id)["status"] == "SUCCESS"
+    assert chunk_rows(job_id)[0]["attempts"] == 2
+    assert_exactly_once(job_id, known)
+
+
+def test_relay_redrives_a_chunk_stuck_past_its_lease_when_its_message_is_gone(
+        keepa: OfflineKeepa, worker: EventSource, sqs: Any, queues: Queues) -> None:
+    # GIVEN a chunk claimed by a worker that died, whose message is gone from the queue
+    known = isbn13s(100)
+    job_id = _create(known)
+    publish_pending(job_id=job_id)
+    [message] = worker.receive()
+    sqs.delete_message(QueueUrl=queues.jobs_url, ReceiptHandle=message["ReceiptHandle"])
+    claim(ChunkMessage.parse(message["Body"]), lease_seconds=0.5)
+    assert relay_once().redriven == 0  # the lease is still live
+    time.sleep(0.6)
+
+    # WHEN the relay runs (through its function, with the sample schedule event)
+    event = json.loads((EVENTS_DIR / "outbox_relay" / "schedule.json").read_text())
+    report = load_function("outbox_relay").handler(event, LocalLambdaContext(function_name="outbox_relay"))
+    worker.run_until(job_settled(job_id))
+
+    # THEN the chunk went back to pending with a new message, and was processed once
+    assert report["redriven"] == 1 and report["sent"] == 1
+    assert job_row(job_id)["status"] == "SUCCESS"
+    assert_exactly_once(job_id, known)
+
+
+def test_the_same_message_twice_in_a_row_is_processed_once(keepa: OfflineKeepa, worker: EventSource) -> None:
+    known = isbn13s(100)
+    job_id = _create(known)
+    publish_pending(job_id=job_id)
+    [message] = worker.receive()
+
+    first = worker.invoke([message])
+    second = worker.invoke([message])  # a redelivery of the very same message
+
+    assert first == second == {"batchItemFailures": []}
+    assert job_row(job_id)["status"] == "SUCCESS"
+    assert chunk_rows(job_id)[0]["attempts"] == 1
+    assert_exactly_once(job_id, known)
+
+
+@pytest.fixture
+def connection_per_session(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Sessions with connections of their own (NullPool), as concurrent Lambda environments have."""
+    monkeypatch.setenv("DB_POOL", "null")
+    reset_settings()
+    reset_engine()
+    yield
+    monkeypatch.delenv("DB_POOL")
+    reset_settings()
+    reset_engine()
+
+
+def _at_once(bodies: list[str]) -> list[Any]:
+    barrier = threading.Barrier(len(bodies))
+    outcomes: list[Any] = [None] * len(bodies)
+
+    def run(index: int) -> None:
+        barrier.wait()
+        outcomes[index] = process_chunk_message(bodies[index], lease_seconds=10)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(bodies))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def test_the_same_message_twice_at_once_is_processed_once(keepa: OfflineKeepa, worker: EventSource,
+                                                          connection_per_session: None) -> None:
+    known = isbn13s(100)
+    job_id = _create(known)
+    publish_pending(job_id=job_id)
+    [message] = worker.receive()
+
+    outcomes = _at_once([message["Body"], message["Body"]])
+
+    assert sorted(o.action for o in outcomes) == ["done", "skipped"]
+    assert job_row(job_id)["status"] == "SUCCESS"
+    assert_exactly_once(job_id, known)
+
+
+def test_two_last_chunks_finishing_together_settle_the_job_exactly_once(
+        keepa: OfflineKeepa, worker: EventSource, connection_per_session: None) -> None:
+    known = isbn13s(200)
+    job_id = _create(known)
+    publish_pending(job_id=job_id)
+    messages = worker.receive()
+    assert len(messages) == 2
+
+    outcomes = _at_once([m["Body"] for m in messages])
+
+    assert [o.action for o in outcomes] == ["done", "done"]
+    assert sorted(str(o.job_status) for o in outcomes) == ["None", "SUCCESS"]
+    assert job_row(job_id)["status"] == "SUCCESS"
+    assert_exactly_once(job_id, known)
+
+
+def test_job_created_while_sqs_is_unreachable_is_delivered_by_the_relay(
+        keepa: OfflineKeepa, worker: EventSource, monkeypatch: pytest.MonkeyPatch, sqs_endpoint: str) -> None:
+    # GIVEN SQS unreachable (nothing listens on the endpoint) when the job is created
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead_endpoint = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SQS", dead_endpoint)
+    reset_jobs_queue()
+    known = isbn13s(150)
+    job_id = _create(known)
+    published = publish_pending(job_id=job_id)
+
+    # THEN the job exists, its messages wait in the outbox with the reason
+    assert published.sent == 0 and published.failed == 2
+    unsent = rows("SELECT attempts, last_error FROM outbox WHERE job_id = :job AND sent_at IS NULL", job=job_id)
+    assert len(unsent) == 2 and all(r["attempts"] == 1 and "unavailable" in r["last_error"] for r in unsent)
+
+    # WHEN SQS is back and the relay runs
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SQS", sqs_endpoint)
+    reset_jobs_queue()
+    report = relay_once()
+    worker.run_until(job_settled(job_id))
+
+    # THEN the relay sent both messages and the job completed exactly once
+    assert report.sent == 2 and report.unsent == 0
+    assert scalar("SELECT count(*) FROM outbox WHERE job_id = :job AND sent_at IS NULL", job=job_id) == 0
+    assert job_row(job_id)["status"] == "SUCCESS"
+    assert_exactly_once(job_id, known)
+
+
+def test_database_down_during_a_chunk_is_reported_retried_and_completes(
+        make_keepa: Callable[..., OfflineKeepa], worker: EventSource, database_url: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN the worker reaching PostgreSQL through a proxy, and Keepa slow enough to cut the database mid-chunk
+    make_keepa(tokens=1_000_000, refill_rate=1_000, latency_ms=700)
+    known = isbn13s(100)
+    job_id = _create(known)
+    publish_pending(job_id=job_id)
+    observer = build_engine(database_url)
+    with tcp_proxy(database_url) as proxy:
+        monkeypatch.setenv("DATABASE_URL", proxy.url_for(database_url))
+        reset_settings()
+        reset_engine()
+
+        def cut_once_claimed() -> None:
+            with observer.connect() as connection:
+                _wait_for(lambda: connection.exec_driver_sql(
+                    "SELECT state FROM job_chunks WHERE job_id = %s", (job_id,)).scalar() == "running")
+            proxy.cut()
+
+        cutter = threading.Thread(target=cut_once_claimed)
+        cutter.start()
+        # WHEN the database goes away after the claim, while the chunk waits on Keepa
+        worker.poll_once()
+        cutter.join()
+        assert len(worker.failures) == 1  # reported as a batch item failure
+        assert chunk_rows_via(observer, job_id)["state"] == "running"  # the release could not reach it either
+        proxy.restore()
+        # THEN SQS redelivers after the visibility timeout, the expired claim is taken over, the job completes
+        worker.run_until(job_settled(job_id), timeout=20)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    reset_settings()
+    reset_engine()
+    observer.dispose()
+    assert job_row(job_id)["status"] == "SUCCESS"
+    assert chunk_rows(job_id)[0]["attempts"] == 2
+    assert_exactly_once(job_id, known)
+
+
+def chunk_rows_via(engine: Any, job_id: uuid.UUID) -> dict[str, Any]:
+    with engine.connect() as connection:
+        return dict(connection.exec_driver_sql("SELECT * FROM job_chunks WHERE job_id = %s",
+                                               (job_id,)).mappings().one())
+
+
+def test_keepa_tokens_running_out_mid_job_waits_for_the_refill_and_never_reaches_the_dlq(
+        make_keepa: Callable[..., OfflineKeepa], worker: EventSource, sqs: Any, queues: Queues) -> None:
+    # GIVEN a tiny budget: 150 tokens, 100 more every second; three chunks of 100 cost 100 each
+    keepa = make_keepa(tokens=150, refill_rate=100, refill_period_ms=1000)
+    known = isbn13s(300)
+    job_id = _create(known)
+    publish_pending(job_id=job_id)
+
+    # WHEN the worker drains the queue
+    worker.run_until(job_settled(job_id), timeout=30)
+
+    # THEN chunks waited for tokens without failing or counting attempts, and the job completed exactly once
+    chunks = chunk_rows(job_id)
+    assert job_row(job_id)["status"] == "SUCCESS"
+    assert sum(c["token_waits"] for c in chunks) >= 1
+    assert [c["attempts"] for c in chunks] == [1, 1, 1]
+    assert worker.failures == []
+    assert _queue_depth(sqs, queues.dlq_url) == 0
+    assert sum(r.tokens_consumed for r in keepa.requests) == 300
+    assert_exactly_once(job_id, known)
+
+
+def test_keepa_answering_429_itself_mid_job_is_a_wait_not_a_failure(
+        make_keepa: Callable[..., OfflineKeepa], worker: EventSource, sqs: Any, queues: Queues) -> None:
+    # GIVEN a stale stored balance that looks plenty, while Keepa's bucket is in fact empty
+    keepa = make_keepa(tokens=0, refill_rate=200, refill_period_ms=1000)
+    with session_scope() as session:
+        record_balance(session, TokenBalance(tokens_left=10_000, refill_in_ms=60_000, refill_rate=200,
+                                             tokens_consumed=0, token_flow_reduction=0.0, server_time=None,
+                                             observed_at=datetime.now(UTC)), source="last_response")
+    known = isbn13s(200)
+    job_id = _create(known)
+    publish_pending(job_id=job_id)
+
+    worker.run_until(job_settled(job_id), timeout=30)
+
+    assert any(r.status == 429 for r in keepa.requests)
+    assert job_row(job_id)["status"] == "SUCCESS"
+    assert worker.failures == [] and _queue_depth(sqs, queues.dlq_url) == 0
+    assert all(c["attempts"] == 1 for c in chunk_rows(job_id))
+    assert_exactly_once(job_id, known)
+
+
+def test_poison_messages_and_a_chunk_that_always_fails_end_in_the_dlq_and_are_recorded(
+        keepa: OfflineKeepa, sqs: Any, make_queues: Callable[..., Queues]) -> None:
+    # GIVEN a fast-redelivering queue, a malformed message, one for an unknown job, and a job whose Keepa
+    # requests are always rejected
+    queues = make_queues(visibility_seconds=1)
+    worker = EventSource(sqs, queues.jobs_url, "batch_worker", batch_size=4, timeout_seconds=0.5)
+    dlq = EventSource(sqs, queues.dlq_url, "dlq_handler", batch_size=10)
+    sqs.send_message(QueueUrl=queues.jobs_url, MessageBody="not a job message")
+    sqs.send_message(QueueUrl=queues.jobs_url, MessageBody=ChunkMessage(uuid.uuid4(), uuid.uuid4()).to_body())
+    job_id = _create(isbn13s(100))
+    publish_pending(job_id=job_id)
+    keepa.fail_next(1_000, status=400)
+
+    # WHEN the worker and the DLQ handler drain their queues
+    worker.run_until(lambda: scalar("SELECT count(*) FROM job_dead_letters") == 3, timeout=40, also=[dlq])
+
+    # THEN every message was tried maxReceiveCount times, then recorded with its reason
+    reasons = sorted(r["reason"] for r in rows("SELECT reason FROM job_dead_letters"))
+    assert any(r.startswith("malformed job message") for r in reasons)
+    assert any(r.startswith("unknown job") for r in reasons)
+    assert any(r.startswith("gave up after") and "keepa" in r.lower() for r in reasons)
+    # AND the failing chunk is failed and its job reports ERROR with the count and reason, never plain success
+    job = job_row(job_id)
+    assert job["status"] == "ERROR"
+    assert job["error_summary"]["failed_chunks"] == 1 and job["error_summary"]["failed_identifiers"] == 100
+    assert "gave up after" in job["error_summary"]["reasons"][0]["reason"]
+    assert chunk_rows(job_id)[0]["state"] == "failed"
+    assert len(worker.failures) == 3 * queues.max_receive_count
+    assert _queue_depth(sqs, queues.jobs_url) == 0
+
+
+def test_cancel_while_running_skips_remaining_chunks_and_keeps_stored_results(
+        make_keepa: Callable[..., OfflineKeepa], sqs: Any, queues: Queues) -> None:
+    # GIVEN a job of five chunks and a worker taking one chunk per invocation, Keepa slow enough to cancel
+    # while the first chunk is in flight
+    make_keepa(tokens=1_000_000, refill_rate=1_000, latency_ms=300)
+    worker = EventSource(sqs, queues.jobs_url, "batch_worker", batch_size=1)
+    known = isbn13s(500)
+    job_id = _create(known)
+    publish_pending(job_id=job_id)
+    worker.poll_once()  # chunk 0 done
+    in_flight = threading.Thread(target=worker.poll_once)
+    in_flight.start()
+    _wait_for(lambda: any(c["state"] == "running" for c in chunk_rows(job_id)))
+
+    # WHEN the job is cancelled while that chunk is being processed, and the worker drains the rest
+    with session_scope() as session:
+        cancelled = cancel_job(session, job_id, owner_key_id=OWNER)
+    in_flight.join()
+    worker.drain()
+
+    # THEN the job is CANCELLED, the chunk in flight kept its results, the others were skipped
+    assert cancelled.status == JobStatus.CANCELLED
+    assert job_row(job_id)["status"] == "CANCELLED"
+    states = [c["state"] for c in chunk_rows(job_id)]
+    assert states.count("done") == 2 and states.count("pending") == 3
+    done_identifiers = [i for c in chunk_rows(job_id) if c["state"] == "done" for i in c["identifiers"]]
+    assert_exactly_once(job_id, done_identifiers)
+    assert worker.failures == [] and _queue_depth(sqs, queues.jobs_url) == 0

@@ -1,0 +1,149 @@
+"""The worker functions' handlers with the sample events, their metrics, and the dead-letter verdicts."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from arbvault.db import get_engine, session_scope
+from arbvault.jobs import (
+    ChunkMessage,
+    JobStatus,
+    cancel_job,
+    create_job,
+    job_results,
+    publish_pending,
+    record_dead_letter,
+)
+from arbvault.analyses import AnalysisFilters
+from arbvault.jobs.claims import claim
+from arbvault.models import Base
+from infra.keepa_offline import OfflineKeepa
+from infra.lambda_context import LocalLambdaContext
+from infra.paths import EVENTS_DIR
+from jobs_support import OWNER, EventSource, chunk_rows, isbn13s, job_row, job_settled, rows, scalar
+from support import load_function
+
+JOB_TABLES = {"jobs", "job_chunks", "outbox", "job_dead_letters"}
+
+
+def _event(function: str, scenario: str) -> dict[str, Any]:
+    event: dict[str, Any] = json.loads((EVENTS_DIR / function / f"{scenario}.json").read_text())
+    return event
+
+
+def _invoke(function: str, event: dict[str, Any]) -> Any:
+    return load_function(function).handler(event, LocalLambdaContext(function_name=function))
+
+
+def _emf(output: str) -> dict[str, float]:
+    """Metric values of the EMF documents printed on stdout."""
+    values: dict[str, float] = {}
+    for line in output.splitlines():
+        if line.startswith("{") and '"_aws"' in line:
+            document = json.loads(line)
+            for definition in document["_aws"]["CloudWatchMetrics"][0]["Metrics"]:
+                value = document[definition["Name"]]
+                values[definition["Name"]] = sum(value) if isinstance(value, list) else value
+    return values
+
+
+def test_job_models_match_the_migrated_tables(database_url: str) -> None:
+    def ours(obj: Any, name: str | None, kind: str, reflected: bool, compare_to: Any) -> bool:
+        table = obj if kind == "table" else getattr(obj, "table", None)
+        return table is None or table.name in JOB_TABLES
+
+    with get_engine().connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": ours})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+@pytest.mark.parametrize("scenario", ["chunk_message", "malformed_message"])
+def test_worker_sample_events_for_no_job_report_their_record_as_failed(scenario: str, database_url: str) -> None:
+    event = _event("batch_worker", scenario)
+    response = _invoke("batch_worker", event)
+    assert response == {"batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]}
+
+
+def test_dlq_sample_event_records_the_unknown_job(database_url: str) -> None:
+    event = _event("dlq_handler", "dead_letter")
+    assert _invoke("dlq_handler", event) == {"batchItemFailures": []}
+    assert _invoke("dlq_handler", event) == {"batchItemFailures": []}  # the DLQ redelivers too: recorded once
+    [letter] = rows("SELECT * FROM job_dead_letters")
+    assert letter["message_id"] == event["Records"][0]["messageId"] and letter["receive_count"] == 6
+    assert letter["reason"].startswith("unknown job 3b9f1c2e-7d4a-4e8b-9f21-6a0c5d7e8f90")
+
+
+def test_worker_emits_chunk_identifier_and_token_metrics(keepa: OfflineKeepa, worker: EventSource,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    with session_scope() as session:
+        job, _ = create_job(session, kind="batch", identifiers=isbn13s(150) + isbn13s(3, known=False),
+                            owner_key_id=OWNER)
+    publish_pending(job_id=job.id)
+    capsys.readouterr()
+    worker.run_until(job_settled(job.id))
+    metrics = _emf(capsys.readouterr().out)
+    assert metrics["ChunksDone"] == 2
+    assert metrics["IdentifiersAnalysed"] == 150
+    assert metrics["KeepaTokensSpent"] == job_row(job.id)["tokens_used"] > 0
+    assert metrics["ChunkMessagesReceived"] == 2
+
+
+def test_job_results_are_the_jobs_analyses_with_filters(keepa: OfflineKeepa, worker: EventSource) -> None:
+    known = isbn13s(120)
+    with session_scope() as session:
+        job, _ = create_job(session, kind="batch", identifiers=known, owner_key_id=OWNER)
+    publish_pending(job_id=job.id)
+    worker.run_until(job_settled(job.id))
+    with session_scope() as session:
+        everything, seen, after = [], set(), None
+        while True:
+            page = job_results(session, job.id, owner_key_id=OWNER, limit=50, after=after)
+            everything += page.items
+            if page.next_position is None:
+                break
+            after = page.next_position
+        seen = {a.identifier for a in everything}
+        recommended = job_results(session, job.id, filters=AnalysisFilters(recommendation="buy"), limit=500).items
+    assert seen == set(known) and len(everything) == 120
+    assert all(a.job_id == job.id and a.source == "batch" and a.created_by == OWNER for a in everything)
+    assert all(a.recommendation.upper() == "BUY" for a in recommended)
+
+
+def _job_with_chunk() -> tuple[uuid.UUID, uuid.UUID]:
+    with session_scope() as session:
+        job, _ = create_job(session, kind="batch", identifiers=isbn13s(100), owner_key_id=OWNER)
+    return job.id, chunk_rows(job.id)[0]["id"]
+
+
+def test_dead_letter_for_a_chunk_under_a_live_claim_leaves_it_to_its_worker(database_url: str) -> None:
+    job_id, chunk_id = _job_with_chunk()
+    claim(ChunkMessage(job_id, chunk_id), lease_seconds=60)
+    outcome = record_dead_letter("m-live", ChunkMessage(job_id, chunk_id).to_body(), receive_count=6)
+    assert outcome.verdict == "claimed_elsewhere" and outcome.recorded
+    assert chunk_rows(job_id)[0]["state"] == "running" and job_row(job_id)["status"] == "RUNNING"
+
+
+def test_dead_letter_fails_the_last_chunk_and_settles_the_job_error(database_url: str) -> None:
+    job_id, chunk_id = _job_with_chunk()
+    outcome = record_dead_letter("m-fail", ChunkMessage(job_id, chunk_id).to_body(), receive_count=6)
+    assert outcome.verdict == "chunk_failed" and outcome.job_status == JobStatus.ERROR
+    job = job_row(job_id)
+    assert job["status"] == "ERROR" and job["error_summary"]["failed_identifiers"] == 100
+    again = record_dead_letter("m-fail", ChunkMessage(job_id, chunk_id).to_body(), receive_count=7)
+    assert again.verdict == "already_settled" and not again.recorded
+    assert scalar("SELECT count(*) FROM job_dead_letters") == 1
+
+
+def test_dead_letter_of_a_cancelled_jobs_pending_chunk_keeps_the_job_cancelled(database_url: str) -> None:
+    job_id, chunk_id = _job_with_chunk()
+    with session_scope() as session:
+        cancel_job(session, job_id)
+    outcome = record_dead_letter("m-cancelled", ChunkMessage(job_id, chunk_id).to_body())
+    assert outcome.verdict == "chunk_failed" and outcome.job_status is None
+    assert job_row(job_id)["status"] == "CANCELLED"

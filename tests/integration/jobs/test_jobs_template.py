@@ -1,0 +1,97 @@
+"""template.yaml's job pipeline: queues, DLQ, the workers' event sources, schedule and scoped SQS policies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from samtranslator.translator.transform import transform
+
+from infra.paths import TEMPLATE_PATH
+from infra.template import load_document
+
+JOB_FUNCTIONS = ("BatchWorkerFunction", "DlqHandlerFunction", "OutboxRelayFunction")
+
+
+class NoManagedPolicies:
+    def load(self) -> dict[str, str]:
+        return {}
+
+
+@pytest.fixture(scope="module")
+def document() -> dict[str, Any]:
+    return load_document(TEMPLATE_PATH)
+
+
+@pytest.fixture(scope="module")
+def translated(document: dict[str, Any]) -> dict[str, Any]:
+    copy = load_document(TEMPLATE_PATH)
+    for logical_id, resource in copy["Resources"].items():
+        properties = resource.get("Properties") or {}
+        for key in ("CodeUri", "ContentUri"):
+            if key in properties:
+                properties[key] = f"s3://arbvault-artifacts/{logical_id}.zip"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        return transform(copy, {}, NoManagedPolicies())
+
+
+def _props(document: dict[str, Any], name: str) -> dict[str, Any]:
+    properties: dict[str, Any] = document["Resources"][name]["Properties"]
+    return properties
+
+
+def test_jobs_queue_visibility_is_at_least_six_times_the_worker_timeout(document: dict[str, Any]) -> None:
+    queue = _props(document, "JobsQueue")
+    worker = _props(document, "BatchWorkerFunction")
+    assert queue["VisibilityTimeout"] >= 6 * worker["Timeout"]
+
+
+def test_jobs_queue_redrives_to_a_dlq_that_keeps_messages_longer(document: dict[str, Any]) -> None:
+    queue, dlq = _props(document, "JobsQueue"), _props(document, "JobsDeadLetterQueue")
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": ["JobsDeadLetterQueue", "Arn"]}
+    assert 1 < queue["RedrivePolicy"]["maxReceiveCount"] <= 10
+    assert dlq["MessageRetentionPeriod"] == 1_209_600 > queue["MessageRetentionPeriod"]
+    assert "RedrivePolicy" not in dlq
+
+
+def test_worker_event_source_reports_partial_failures_with_bounded_concurrency(translated: dict[str, Any]) -> None:
+    mappings = {name: r["Properties"] for name, r in translated["Resources"].items()
+                if r["Type"] == "AWS::Lambda::EventSourceMapping"}
+    worker = next(p for p in mappings.values() if p["FunctionName"] == {"Ref": "BatchWorkerFunction"})
+    assert worker["EventSourceArn"] == {"Fn::GetAtt": ["JobsQueue", "Arn"]}
+    assert worker["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert 1 <= worker["BatchSize"] <= 10 and worker["MaximumBatchingWindowInSeconds"] > 0
+    assert 2 <= worker["ScalingConfig"]["MaximumConcurrency"] <= 10
+    dlq = next(p for p in mappings.values() if p["FunctionName"] == {"Ref": "DlqHandlerFunction"})
+    assert dlq["EventSourceArn"] == {"Fn::GetAtt": ["JobsDeadLetterQueue", "Arn"]}
+    assert dlq["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+
+
+def test_relay_runs_every_minute(translated: dict[str, Any]) -> None:
+    rules = [r["Properties"] for r in translated["Resources"].values() if r["Type"] == "AWS::Events::Rule"]
+    relay = [rule for rule in rules
+             if rule["Targets"][0]["Arn"] == {"Fn::GetAtt": ["OutboxRelayFunction", "Arn"]}]
+    assert [rule["ScheduleExpression"] for rule in relay] == ["rate(1 minute)"]
+
+
+def _sqs_statements(translated: dict[str, Any], function: str) -> list[dict[str, Any]]:
+    role = translated["Resources"][f"{function}Role"]["Properties"]
+    return [statement for policy in role.get("Policies", [])
+            for statement in policy["PolicyDocument"]["Statement"]
+            if any(str(action).startswith("sqs:") for action in statement["Action"])]
+
+
+@pytest.mark.parametrize("function", JOB_FUNCTIONS)
+def test_job_functions_have_only_queue_scoped_sqs_permissions(translated: dict[str, Any], function: str) -> None:
+    statements = _sqs_statements(translated, function)
+    assert statements
+    for statement in statements:
+        assert "sqs:*" not in statement["Action"]
+        assert "*" not in str(statement["Resource"]).replace("arn:${AWS::Partition}", "")
+
+
+def test_functions_sending_job_messages_get_the_queue_url(document: dict[str, Any]) -> None:
+    for name in ("BatchWorkerFunction", "OutboxRelayFunction"):
+        variables = _props(document, name)["Environment"]["Variables"]
+        assert variables["JOBS_QUEUE_URL"] == {"Ref": "JobsQueue"}

@@ -1,0 +1,117 @@
+"""The token guard and Keepa's own 429 through the keepa function: refusals cost nothing and say when to retry."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import text
+
+from arbvault.db import get_engine
+from infra.keepa_offline import OfflineKeepa
+from keepa_fn_support import INGEST, asins, isbn13s, product_requests, spent
+from support import call
+
+MakeKeepa = Callable[..., OfflineKeepa]
+
+
+def stored_balance() -> dict[str, object] | None:
+    with get_engine().connect() as connection:
+        row = connection.execute(text("SELECT * FROM keepa_token_state")).mappings().one_or_none()
+    return dict(row) if row else None
+
+
+def test_guard_refuses_a_short_balance_with_429_details_and_retry_after(make_keepa: MakeKeepa) -> None:
+    keepa = make_keepa(tokens=30, refill_rate=20)
+
+    status, headers, body = call("keepa", "POST", INGEST, json_body={"identifiers": asins(50)})
+
+    assert status == 429, body
+    assert body["error"]["code"] == "keepa_tokens_insufficient"
+    (details,) = body["error"]["details"]
+    assert details["required"] == 50 and details["balance"] == 30 and details["deficit"] == 20
+    # One refill of 20 covers the deficit: it lands within the next minute.
+    assert 1 <= int(headers["retry-after"]) <= 60
+    assert details["retry_after_seconds"] == int(headers["retry-after"])
+    # The check asked the free /token endpoint once (nothing was stored yet) and no product was requested.
+    assert [r.endpoint for r in keepa.requests] == ["token"]
+    assert spent(keepa) == 0 and keepa.bucket.peek().tokens_left == 30
+
+
+def test_guard_uses_the_stored_balance_without_asking_keepa(make_keepa: MakeKeepa) -> None:
+    keepa = make_keepa(tokens=1000)
+    observed = datetime.now(UTC)
+    with get_engine().begin() as connection:
+        connection.execute(text(
+            "INSERT INTO keepa_token_state VALUES (1, 3, 50000, 5, 0, 0, NULL, :at, 'last_response')"),
+            {"at": observed})
+
+    status, headers, body = call("keepa", "POST", INGEST, json_body={"identifiers": asins(12)})
+
+    # Another environment saw 3 tokens left, refilling 5 a minute: 9 short -> 2 refills, the first in ~50 s.
+    assert status == 429, body
+    assert body["error"]["details"][0]["deficit"] == 9
+    expected = (observed + timedelta(milliseconds=50_000 + 60_000) - datetime.now(UTC)).total_seconds()
+    assert abs(int(headers["retry-after"]) - math.ceil(expected)) <= 1
+    assert list(keepa.requests) == []
+
+
+def test_guard_estimates_refills_since_the_stored_balance(make_keepa: MakeKeepa) -> None:
+    keepa = make_keepa(tokens=1000)
+    with get_engine().begin() as connection:
+        connection.execute(text(
+            "INSERT INTO keepa_token_state VALUES (1, 0, 1000, 20, 0, 0, NULL, :at, 'last_response')"),
+            {"at": datetime.now(UTC) - timedelta(minutes=3)})
+
+    # 0 tokens three minutes ago at 20 a minute -> about 60 now: 55 products pass the guard.
+    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": asins(55)})
+
+    assert status == 200, body
+    assert [r.endpoint for r in keepa.requests] == ["product"]
+    stored = stored_balance()
+    assert stored is not None and stored["tokens_left"] == 1000 - 55
+
+
+def test_guard_refuses_more_than_the_plan_ever_holds_with_413(make_keepa: MakeKeepa) -> None:
+    keepa = make_keepa(tokens=10, refill_rate=1)  # a bucket of at most 60 tokens
+
+    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": asins(70)})
+
+    assert status == 413, body
+    assert body["error"]["code"] == "keepa_tokens_beyond_capacity"
+    assert body["error"]["details"] == [{"required": 70, "capacity": 60}]
+    assert product_requests(keepa) == []
+
+
+def test_keepa_429_mid_call_is_a_429_envelope_and_the_balance_is_recorded(make_keepa: MakeKeepa) -> None:
+    keepa = make_keepa(tokens=500, refill_rate=20)
+    assert call("keepa", "GET", "/api/v1/keepa/tokens")[0] == 200  # the guard now believes 500 tokens
+    keepa.set_tokens(1)  # another client of the same key spends them behind our back
+
+    identifiers = asins(10) + isbn13s(5, start=2_000)
+    status, headers, body = call("keepa", "POST", INGEST, json_body={"identifiers": identifiers})
+
+    # The ASIN request is accepted at a balance of 1 (and goes negative); the code request gets Keepa's 429.
+    assert status == 429, body
+    assert body["error"]["code"] == "keepa_tokens_exhausted"
+    assert int(headers["retry-after"]) >= 1
+    assert [r.status for r in product_requests(keepa)] == [200, 429]
+    stored = stored_balance()
+    assert stored is not None and stored["tokens_left"] == 1 - 10 and stored["source"] == "last_response"
+    assert "Traceback" not in str(body)
+
+
+def test_keepa_unreachable_is_503_without_internal_text(make_keepa: MakeKeepa) -> None:
+    keepa = make_keepa()
+    with get_engine().begin() as connection:
+        connection.execute(text(
+            "INSERT INTO keepa_token_state VALUES (1, 1000, 1000, 20, 0, 0, NULL, :at, 'last_response')"),
+            {"at": datetime.now(UTC)})
+    keepa.fail_next(4, status=502)  # every attempt the client makes
+
+    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": asins(2)})
+
+    assert status == 503, body
+    assert body["error"]["code"] == "keepa_unavailable"
+    assert "test-key" not in str(body) and keepa.base_url not in str(body)

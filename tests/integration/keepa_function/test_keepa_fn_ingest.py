@@ -1,0 +1,194 @@
+"""POST /api/v1/keepa/ingest through the handler: tokens, snapshots, stored analyses, and bad input."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from infra.keepa_offline import OfflineKeepa, is_unknown
+from keepa_fn_support import INGEST, asins, isbn13s, product_requests, spent, stored_analyses
+from support import ADMIN, SOURCER, call
+
+
+def _decimal(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def hundred_identifiers() -> list[str]:
+    """60 ISBN-10 ASINs (5 unknown) and 40 ISBN-13s looked up by code (2 unknown)."""
+    return (asins(55) + asins(5, known=False) + isbn13s(38, start=5_000) + isbn13s(2, known=False, start=5_000))
+
+
+def test_ingest_repeat_within_ttl_costs_no_token_and_force_refresh_spends_again(keepa: OfflineKeepa) -> None:
+    identifiers = hundred_identifiers()
+
+    status, headers, first = call("keepa", "POST", INGEST, json_body={"identifiers": identifiers})
+    assert status == 200, first
+    # Keepa charges every ASIN (unknown ones too) and only the products a code returns.
+    assert first["tokens_consumed"] == 60 + 38 == spent(keepa)
+    assert first["snapshot_hits"] == 0 and first["cached_not_found"] == 0
+    assert len(first["items"]) == 93
+    assert sorted(first["not_found"]) == sorted(i for i in identifiers if is_unknown(i))
+    assert "keepa;dur=" in headers["server-timing"] and "database;dur=" in headers["server-timing"]
+
+    requests_before = len(keepa.requests)
+    status, _, repeat = call("keepa", "POST", INGEST, json_body={"identifiers": identifiers})
+    assert status == 200, repeat
+    assert repeat["tokens_consumed"] == 0 and spent(keepa) == 98
+    assert len(keepa.requests) == requests_before  # not even /token: nothing needed paying for
+    assert repeat["snapshot_hits"] == 93 and repeat["cached_not_found"] == 7
+    assert [i["asin"] for i in repeat["items"]] == [i["asin"] for i in first["items"]]
+    assert {i["id"] for i in repeat["items"]}.isdisjoint({i["id"] for i in first["items"]})
+
+    status, _, forced = call("keepa", "POST", INGEST, json_body={"identifiers": identifiers, "force_refresh": True})
+    assert status == 200, forced
+    assert forced["tokens_consumed"] == 98 and spent(keepa) == 196
+    assert forced["snapshot_hits"] == 0 and forced["cached_not_found"] == 0
+
+
+def test_ingest_stores_every_analysis_with_its_columns_and_detail(keepa: OfflineKeepa) -> None:
+    identifiers = asins(3) + isbn13s(2, start=900)
+
+    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": identifiers, "buy_price": "4.25"},
+                           identity=SOURCER)
+
+    assert status == 200, body
+    rows = {str(row["id"]): row for row in stored_analyses([i["id"] for i in body["items"]])}
+    assert len(rows) == 5
+    for item in body["items"]:
+        row = rows[item["id"]]
+        assert row["source"] == "ingest" and row["created_by"] == SOURCER["key_id"]
+        assert row["buy_price"] == Decimal("4.25") and item["buy_price"] == 4.25
+        assert row["metrics"]["buy_price_source"] == "requested"
+        assert row["asin"] == item["asin"] and row["identifier"] == item["identifier"]
+        profit = row["metrics"]["profit"]
+        assert row["roi_pct"] == _decimal(item["roi_pct"]) == _decimal(profit and profit["roi_pct"])
+        assert row["velocity_score"] == Decimal(str(row["metrics"]["velocity"]["score"]))
+        assert 0 <= row["stability_score"] <= 100 and 0 <= row["confidence_score"] <= 100
+        assert row["recommendation"] == row["metrics"]["recommendation"]["label"]
+        assert row["metrics"]["keepa"]["from_snapshot"] is False
+    assert [i["identifier"] for i in body["items"]] == identifiers
+    assert any(i["roi_pct"] is not None for i in body["items"])
+
+
+def test_ingest_finds_isbn13_by_code_and_reports_its_asin(keepa: OfflineKeepa) -> None:
+    (isbn,) = isbn13s(1, start=321)
+
+    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": [isbn]})
+
+    assert status == 200, body
+    (item,) = body["items"]
+    assert item["identifier"] == isbn and item["isbn13"] == isbn
+    assert item["asin"] == asins(1, start=321)[0]
+    (request,) = product_requests(keepa)
+    assert request.params["code"] == isbn and "asin" not in request.params
+
+
+def test_ingest_deduplicates_after_normalisation(keepa: OfflineKeepa) -> None:
+    (isbn,) = isbn13s(1, start=77)
+    spelled = [isbn, f"{isbn[:3]}-{isbn[3:]}", f" {isbn} "]
+
+    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": spelled})
+
+    assert status == 200, body
+    assert len(body["items"]) == 1 and body["tokens_consumed"] == 1
+
+
+def test_ingest_of_only_unknown_identifiers_reports_them_all(keepa: OfflineKeepa) -> None:
+    unknown = asins(2, known=False) + isbn13s(1, known=False)
+
+    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": unknown})
+
+    assert status == 200, body
+    assert body["items"] == [] and body["not_found"] == unknown
+    assert body["tokens_consumed"] == 2  # the two ASINs; an unknown code costs nothing
+
+
+def test_ingest_above_the_threshold_is_413_naming_threshold_and_batches(keepa: OfflineKeepa) -> None:
+    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": asins(101)})
+
+    assert status == 413, body
+    assert body["error"]["code"] == "too_many_identifiers"
+    assert "100" in body["error"]["message"] and "/api/v1/batches" in body["error"]["message"]
+    assert body["error"]["details"][0]["count"] == 101
+    assert keepa.requests == type(keepa.requests)()  # Keepa never asked
+
+
+def test_ingest_threshold_comes_from_settings(keepa: OfflineKeepa, monkeypatch: pytest.MonkeyPatch) -> None:
+    from arbvault.settings import reset_settings
+
+    monkeypatch.setenv("INGEST_ASYNC_THRESHOLD", "2")
+    reset_settings()
+
+    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": asins(3)})
+
+    assert status == 413 and body["error"]["details"][0]["threshold"] == 2
+
+
+def test_ingest_names_each_invalid_identifier_by_index(keepa: OfflineKeepa) -> None:
+    good = asins(1)[0]
+    status, _, body = call("keepa", "POST", INGEST,
+                           json_body={"identifiers": [good, "12345", good, "9780000000000", "B0!!"]})
+
+    assert status == 422, body
+    assert body["error"]["code"] == "invalid_identifiers"
+    assert [d["field"] for d in body["error"]["details"]] == ["identifiers[1]", "identifiers[3]", "identifiers[4]"]
+    assert body["error"]["details"][1]["value"] == "9780000000000"
+    assert keepa.requests == type(keepa.requests)()
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"identifiers": []}, "body.identifiers"),
+    ({"identifiers": "1739104269"}, "body.identifiers"),
+    ({"identifiers": [17]}, "body.identifiers.0"),
+    ({"identifiers": ["1739104269"], "buy_price": -1}, "body.buy_price"),
+    ({"identifiers": ["1739104269"], "buy_price": "1.234"}, "body.buy_price"),
+    ({"identifiers": ["1739104269"], "domain_id": 0}, "body.domain_id"),
+    ({"identifiers": ["1739104269"], "offers": 5}, "body.offers"),
+    ({"identifiers": ["1739104269"], "force_refresh": "sometimes"}, "body.force_refresh"),
+    ({"identifiers": ["1739104269"], "asins": []}, "body.asins"),
+])
+def test_ingest_rejects_malformed_bodies_naming_the_field(keepa: OfflineKeepa, body: dict[str, object],
+                                                          field: str) -> None:
+    status, _, answer = call("keepa", "POST", INGEST, json_body=body)
+
+    assert status == 422, answer
+    assert field in [d["field"] for d in answer["error"]["details"]]
+
+
+def test_ingest_unknown_strategy_is_422_before_any_token(keepa: OfflineKeepa) -> None:
+    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": asins(2), "strategy": "moonshot"})
+
+    assert status == 422, body
+    assert body["error"]["code"] == "unknown_strategy"
+    assert body["error"]["details"][0]["field"] == "strategy"
+    assert spent(keepa) == 0
+
+
+def test_ingest_unserved_marketplace_is_422(keepa: OfflineKeepa) -> None:
+    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": asins(1), "domain_id": 7})
+
+    assert status == 422, body
+    assert body["error"]["details"][0]["field"] == "domain_id"
+
+
+def test_ingest_with_a_named_strategy_uses_it(keepa: OfflineKeepa) -> None:
+    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": asins(2), "strategy": "velocity"})
+
+    assert status == 200, body
+    assert {i["strategy"] for i in body["items"]} == {"velocity"}
+    assert all(i["metrics"]["strategy_auto_selected"] is False for i in body["items"])
+
+
+def test_ingest_needs_an_identity(keepa: OfflineKeepa) -> None:
+    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": asins(1)}, identity=None)
+
+    assert status == 401 and body["error"]["code"] == "unauthorized"
+
+
+def test_ingest_by_an_admin_records_the_admin_key(keepa: OfflineKeepa) -> None:
+    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": asins(1)}, identity=ADMIN)
+
+    assert status == 200
+    assert body["items"][0]["created_by"] == ADMIN["key_id"]
