@@ -5,18 +5,24 @@ else the embedded one (dropped afterwards); each chunk's message body is taken f
 ``arbvault.jobs.process_chunk_message`` one after another, as one worker would: claim, Keepa lookup through the
 snapshots (the offline server on loopback, latency 0), analysis, one transaction writing the analyses, the
 chunk and the job. No queue is involved. "fresh" jobs look every product up at Keepa; "snapshots" jobs repeat
-the same identifiers, so Keepa is not called (0 tokens). Usage:
+the same identifiers, so Keepa is not called (0 tokens). The offline Keepa runs in a process of its own, as the
+real one is remote (``--keepa-in-process`` shares this process, and its GIL, with it). Usage:
 
-    .venv/bin/python bench/bench_chunk.py [--count 5000] [--rounds 3]
+    .venv/bin/python bench/bench_chunk.py [--count 5000] [--rounds 3] [--keepa-in-process]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import socket
 import statistics
+import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("LOG_LEVEL", "WARNING")  # one JSON log line per chunk would drown the table
@@ -35,6 +41,37 @@ from infra.embedded_pg import scratch_database, server_url  # noqa: E402
 from infra.keepa_offline import OfflineKeepa  # noqa: E402
 
 OWNER = "00000000-0000-0000-0000-00000000be0c"
+TOKENS, REFILL_RATE = 100_000_000, 100_000
+PHASES = ("keepa", "analysis", "database", "other")
+
+
+@contextmanager
+def offline_keepa(in_process: bool) -> Iterator[str]:
+    """The offline Keepa's base URL: a thread of this process, or ``arbvault keepa-offline`` in its own."""
+    if in_process:
+        with OfflineKeepa(tokens=TOKENS, refill_rate=REFILL_RATE, latency_ms=0, clock=8_380_000) as keepa:
+            yield keepa.base_url
+        return
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [str(Path(sys.executable).parent / "arbvault"), "keepa-offline", "--port", str(port),
+               "--tokens", str(TOKENS), "--refill-rate", str(REFILL_RATE)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("the offline Keepa server did not start") from None
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 def identifiers(count: int, round_no: int) -> list[str]:
@@ -54,11 +91,15 @@ def run_job(ids: list[str]) -> dict[str, Any]:
         bodies = list(session.scalars(select(OutboxMessage.body).where(OutboxMessage.job_id == job.id)
                                       .order_by(OutboxMessage.id)))
     per_chunk: list[float] = []
+    phases = dict.fromkeys(PHASES, 0.0)
     started = time.perf_counter()
     for body in bodies:
         chunk_started = time.perf_counter()
         outcome = process_chunk_message(body, lease_seconds=120)
         per_chunk.append((time.perf_counter() - chunk_started) * 1000)
+        for phase, ms in outcome.timings.finish().as_ms().items():
+            if phase in phases:
+                phases[phase] += ms / len(bodies)
         metrics.clear_metrics()  # no handler flushes them here; keep them from piling up
         if outcome.action != "done":
             raise SystemExit(f"chunk not done: {outcome}")
@@ -68,14 +109,15 @@ def run_job(ids: list[str]) -> dict[str, Any]:
     progress = done.progress
     return {"wall": wall, "per_chunk_ms": statistics.median(per_chunk), "status": done.status.value,
             "succeeded": progress.succeeded, "not_found": progress.not_found, "tokens": done.tokens_used,
-            "rate": progress.processed / wall}
+            "rate": progress.processed / wall, **phases}
 
 
 def line(label: str, samples: list[dict[str, Any]]) -> str:
     rate = statistics.median(s["rate"] for s in samples)
     chunk = statistics.median(s["per_chunk_ms"] for s in samples)
+    split = "  ".join(f"{phase} {statistics.median(s[phase] for s in samples):5.1f}" for phase in PHASES)
     last = samples[-1]
-    return (f"{label:<10} {rate:10.0f} identifiers/s   {chunk:7.1f} ms/chunk   {last['status']}  "
+    return (f"{label:<10} {rate:7.0f} identifiers/s  {chunk:6.1f} ms/chunk ({split})  {last['status']}  "
             f"analysed {last['succeeded']}  not found {last['not_found']}  tokens {last['tokens']}")
 
 
@@ -83,11 +125,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--keepa-in-process", action="store_true")
     args = parser.parse_args()
     url, embedded = server_url()
-    with scratch_database(url, prefix="arbvault_bench") as database, \
-            OfflineKeepa(tokens=100_000_000, refill_rate=100_000, latency_ms=0, clock=8_380_000) as keepa:
-        os.environ.update(DATABASE_URL=database, KEEPA_BASE_URL=keepa.base_url, KEEPA_API_KEY="bench-key")
+    with scratch_database(url, prefix="arbvault_bench") as database, offline_keepa(args.keepa_in_process) as keepa:
+        os.environ.update(DATABASE_URL=database, KEEPA_BASE_URL=keepa, KEEPA_API_KEY="bench-key")
         os.environ.pop("KEEPA_SECRET_ARN", None)
         reset_settings()
         reset_keepa_client()
@@ -104,7 +146,7 @@ def main() -> None:
             reset_engine()
             reset_keepa_client()
     print(f"python {sys.version.split()[0]}, PostgreSQL {'embedded' if embedded else 'DATABASE_URL'}, "
-          f"offline Keepa latency 0 ms; jobs of {args.count} identifiers, one worker in process; "
+          f"offline Keepa latency 0 ms ({'this' if args.keepa_in_process else 'own'} process); jobs of {args.count} identifiers, one worker in process; "
           f"median of {args.rounds} rounds (processed identifiers per second of wall time)")
     print(line("fresh", fresh))
     print(line("snapshots", cached))

@@ -51,7 +51,17 @@ from arbvault.jobs import (
     transition,
 )
 from arbvault.observability import logger
-from arbvault.web import Cursor, CurrentIdentity, Identity, Limit, Page, create_app, create_handler, decode_cursor, encode_cursor
+from arbvault.web import (
+    Cursor,
+    CurrentIdentity,
+    Identity,
+    Limit,
+    Page,
+    create_app,
+    create_handler,
+    decode_cursor,
+    encode_cursor,
+)
 from arbvault.web.pagination import DEFAULT_LIMIT
 
 router = APIRouter(prefix="/api/v1/batches", tags=["batches"])
@@ -247,24 +257,23 @@ def _publish(job_id: uuid.UUID) -> None:
                                                                       "error_type": type(exc).__name__})
 
 
-def submit_job(body: BatchIn, identity: Identity, response: Response, *, kind: JobKind,
-               idempotency_key: str | None) -> BatchAccepted:
-    """Create the job (or find the one this Idempotency-Key made), guard its token cost, publish it.
-
-    The guard runs in the creating transaction, after the idempotency lookup: a retried request finds its job
-    even once the job has spent the tokens, and a refused one leaves nothing behind.
-    """
+@router.post("", status_code=202, summary="Create a batch job")
+def create_batch(body: BatchIn, identity: CurrentIdentity, response: Response,
+                 idempotency_key: IdempotencyKey = None) -> BatchAccepted:
+    """Queue the identifiers for analysis; follow the job at ``status_url`` (also the Location header)."""
     params = body.params()
     with session_scope() as session:
-        job, created = create_job(session, kind=kind, identifiers=body.identifiers, owner_key_id=identity.key_id,
+        job, created = create_job(session, kind="batch", identifiers=body.identifiers, owner_key_id=identity.key_id,
                                   params=params, name=body.name, idempotency_key=idempotency_key,
                                   request_fingerprint=request_fingerprint(body.model_dump(mode="json")))
         tokens = estimate_tokens(job.items_total, params=params)
+        # Guarded in the creating transaction, after the key lookup: a retry finds its job even once the job
+        # has spent the tokens, and a refused create leaves nothing behind.
         if created:
             check_tokens(session, keepa_client(params.domain_id), tokens)
     if created:
         _publish(job.id)
-        logger.info("job created", extra={"job_id": str(job.id), "kind": kind, "items": job.items_total})
+        logger.info("job created", extra={"job_id": str(job.id), "kind": job.kind, "items": job.items_total})
     else:
         response.headers["Idempotent-Replayed"] = "true"
     url = status_url(job.id)
@@ -272,13 +281,6 @@ def submit_job(body: BatchIn, identity: Identity, response: Response, *, kind: J
     return BatchAccepted(batch_id=job.id, status=job.status.value, status_url=url, name=job.name,
                          items_total=job.items_total, chunks_total=job.progress.chunks_total,
                          tokens_estimated=tokens, created_at=job.created_at)
-
-
-@router.post("", status_code=202, summary="Create a batch job")
-def create_batch(body: BatchIn, identity: CurrentIdentity, response: Response,
-                 idempotency_key: IdempotencyKey = None) -> BatchAccepted:
-    """Queue the identifiers for analysis; follow the job at ``status_url`` (also the Location header)."""
-    return submit_job(body, identity, response, kind="batch", idempotency_key=idempotency_key)
 
 
 @router.get("", response_model=Page[BatchOut], summary="List batch jobs")

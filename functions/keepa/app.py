@@ -1,5 +1,5 @@
-"""Keepa: ingest (analyse and store up to the synchronous threshold), one product's metrics, its raw Keepa
-object (admin), and the token balance (free: never spends a token).
+"""Keepa: ingest (analyse and store up to the synchronous threshold; above it, queue a job and answer 202), one
+product's metrics, its raw Keepa object (admin), and the token balance (free: never spends a token).
 
 Products come through the catalog's snapshots, so a repeat within ``KEEPA_SNAPSHOT_TTL_SECONDS`` costs 0
 tokens; ``force_refresh`` bypasses them. Every paid call is checked by the token guard first.
@@ -12,20 +12,25 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Header, Query, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from arbvault.catalog import (
+    BATCHES_PATH,
     DEFAULT_STATS_DAYS,
     FetchOptions,
+    TooManyIdentifiersError,
     analyse_one,
+    check_tokens,
     current_estimate,
     ingest,
     keepa_client,
     lookup_one,
 )
 from arbvault.db import session_scope
-from arbvault.web import AdminIdentity, CurrentIdentity, create_app, create_handler
+from arbvault.jobs import JobParams, create_job, estimate_tokens, publish_pending, request_fingerprint
+from arbvault.web import AdminIdentity, CurrentIdentity, Identity, create_app, create_handler
 
 router = APIRouter(prefix="/api/v1/keepa", tags=["keepa"])
 
@@ -33,6 +38,9 @@ Money = Annotated[Decimal, Field(ge=0, le=1_000_000, decimal_places=2)]
 Offers = Annotated[int, Field(ge=20, le=100, description="live offers to fetch (6 tokens per 10, per product)")]
 DomainId = Annotated[int, Field(ge=1, le=12, description="Keepa marketplace (1 = amazon.com)")]
 Strategy = Annotated[str, Field(min_length=1, max_length=50, description="a strategy of the business rules")]
+IdempotencyKey = Annotated[str | None, Header(
+    alias="Idempotency-Key", min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$",
+    description="above the threshold: the same key and body return the same job; another body with it is a 409")]
 
 
 class IngestIn(BaseModel):
@@ -87,6 +95,17 @@ class IngestOut(BaseModel):
     cached_not_found: int = Field(description="identifiers known missing from a recent lookup (0 tokens)")
 
 
+class IngestJobOut(BaseModel):
+    """An ingest above the synchronous threshold, queued as a job: follow it at ``status_url``."""
+
+    job_id: uuid.UUID
+    status: str
+    status_url: str
+    items_total: int
+    chunks_total: int
+    tokens_estimated: int = Field(description="Keepa tokens the job needs at most (stored snapshots cost 0)")
+
+
 class MetricsOut(BaseModel):
     identifier: str
     asin: str
@@ -121,11 +140,37 @@ def _options(offers: int | None) -> FetchOptions:
     return FetchOptions(stats_days=DEFAULT_STATS_DAYS, offers=offers)
 
 
-@router.post("/ingest", summary="Analyse and store products")
-def post_ingest(body: IngestIn, identity: CurrentIdentity, response: Response) -> IngestOut:
-    """Analyse up to the synchronous threshold of identifiers and store each analysis; larger lists get 413."""
-    result = ingest(body.identifiers, created_by=identity.key_id, buy_price=body.buy_price, strategy=body.strategy,
-                    domain_id=body.domain_id, force_refresh=body.force_refresh, options=_options(body.offers))
+def _queue_ingest(body: IngestIn, identity: Identity, idempotency_key: str | None) -> JSONResponse:
+    """The batches route's job, of kind ``ingest``: created (or found by its key), token-guarded, published."""
+    params = JobParams(domain_id=body.domain_id, strategy=body.strategy, buy_price=body.buy_price,
+                       force_refresh=body.force_refresh, offers=body.offers)
+    with session_scope() as session:
+        job, created = create_job(session, kind="ingest", identifiers=body.identifiers, owner_key_id=identity.key_id,
+                                  params=params, idempotency_key=idempotency_key,
+                                  request_fingerprint=request_fingerprint(body.model_dump(mode="json")))
+        tokens = estimate_tokens(job.items_total, params=params)
+        if created:  # a retry finds its job even after the job spent the tokens
+            check_tokens(session, keepa_client(params.domain_id), tokens)
+    if created:
+        publish_pending(job_id=job.id)  # what is not sent now, the outbox relay sends
+    url = f"{BATCHES_PATH}/{job.id}"
+    answer = IngestJobOut(job_id=job.id, status=job.status.value, status_url=url, items_total=job.items_total,
+                          chunks_total=job.progress.chunks_total, tokens_estimated=tokens)
+    return JSONResponse(answer.model_dump(mode="json"), status_code=202, headers={"Location": url})
+
+
+@router.post("/ingest", response_model=IngestOut, summary="Analyse and store products",
+             responses={202: {"model": IngestJobOut, "description": "above the threshold: queued as a job"}})
+def post_ingest(body: IngestIn, identity: CurrentIdentity, response: Response,
+                idempotency_key: IdempotencyKey = None) -> IngestOut | JSONResponse:
+    """Analyse up to the synchronous threshold of identifiers and store each analysis; larger lists become a
+    job (202, its status URL in ``status_url`` and Location)."""
+    try:
+        result = ingest(body.identifiers, created_by=identity.key_id, buy_price=body.buy_price,
+                        strategy=body.strategy, domain_id=body.domain_id, force_refresh=body.force_refresh,
+                        options=_options(body.offers))
+    except TooManyIdentifiersError:
+        return _queue_ingest(body, identity, idempotency_key)
     response.headers["Server-Timing"] = result.timings.server_timing()
     return IngestOut(items=[AnalysisOut.model_validate(item) for item in result.items],
                      not_found=list(result.not_found), tokens_consumed=result.tokens_consumed,

@@ -111,6 +111,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         stack = LocalStack(options, sock, console)
         stack.start(began)
+    except AddressUnavailableError as exc:  # --sqs-port or --keepa-port taken: a usage error, as with --port
+        sock.close()
+        print(f"arbvault local: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except Exception as exc:  # a bad template, an unreachable database: one line, not a traceback
         sock.close()
         print(f"arbvault local: could not start: {type(exc).__name__}: {exc}", file=sys.stderr)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from infra.keepa_offline import OfflineKeepa
 from infra.keepa_offline.server import DEFAULT_REFILL_RATE, DEFAULT_TOKENS
-from infra.local.exceptions import AddressUnavailableError
+from infra.local.server import address_error
 
 # The offline server accepts any non-empty key; functions need one to send.
 OFFLINE_KEY = "offline-local-key"
@@ -60,8 +60,8 @@ class Keepa:
             return f"real Keepa at {where} ({KEY_VARIABLE} set)"
         options = self._options
         latency = f", {options.latency_ms} ms latency" if options.latency_ms else ""
-        return (f"offline server at {self.url} ({KEY_VARIABLE} unset; {options.tokens} tokens, "
-                f"{options.refill_rate} per minute{latency})")
+        return (f"offline server at {self.url} ({KEY_VARIABLE} unset; {options.tokens:,} tokens, "
+                f"{options.refill_rate:,} per minute{latency})")
 
     def start(self) -> None:
         if not self.offline:
@@ -75,8 +75,7 @@ class Keepa:
         try:
             self.url = server.start()
         except OSError as exc:
-            raise AddressUnavailableError(f"the offline Keepa server cannot listen on 127.0.0.1:{options.port}: "
-                                          f"{exc.strerror or exc} (try --keepa-port)") from exc
+            raise address_error(exc, server.host, options.port, option="--keepa-port") from exc
         self._server = server
         self._provided.update({URL_VARIABLE: self.url, KEY_VARIABLE: OFFLINE_KEY})
 

@@ -1,9 +1,10 @@
 """A moto server on loopback: the AWS APIs the local stack emulates (SQS), over real HTTP.
 
 moto's own ``ThreadedMotoServer`` binds its port inside its serving thread, so a port that cannot be bound
-leaves ``start()`` waiting forever. Here the socket is bound in the constructor (a taken port fails at once,
-and the endpoint is known before anything starts), and moto's per-request log lines are silenced: pollers
-long-poll all the time, and the stack prints its own line per batch instead.
+leaves ``start()`` waiting forever. Here the socket is bound in the constructor (a taken port fails at once
+with :class:`AddressUnavailableError`, and the endpoint is known before anything starts), and moto's
+per-request log lines are silenced: pollers long-poll all the time, and the stack prints its own line per
+batch instead.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import threading
 from typing import Any
 
 from infra.local.aws import LOCAL_ACCOUNT_ID
-from infra.local.exceptions import AddressUnavailableError
+from infra.local.server import bind
 
 STOP_TIMEOUT_SECONDS = 5.0
 
@@ -40,12 +41,13 @@ class MotoServer:
                 """One line per API call would drown the stack's own output."""
 
         self.account_id = LOCAL_ACCOUNT_ID
+        # Bound here, not by werkzeug: it would print a message and exit the process on a taken port.
+        sock = bind(host, port, option="--sqs-port")
         try:
-            self._server = make_server(host, port, DomainDispatcherApplication(create_backend_app), threaded=True,
-                                       request_handler=QuietHandler)
-        except OSError as exc:
-            raise AddressUnavailableError(f"the local SQS endpoint cannot listen on {host}:{port}: "
-                                          f"{exc.strerror or exc} (try --sqs-port)") from exc
+            self._server = make_server(host, sock.getsockname()[1], DomainDispatcherApplication(create_backend_app),
+                                       threaded=True, request_handler=QuietHandler, fd=sock.fileno())
+        finally:
+            sock.close()  # the server works on a duplicate of the descriptor
         self._thread: threading.Thread | None = None
 
     @property

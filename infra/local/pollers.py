@@ -56,7 +56,7 @@ class _MappingPollers:
 
     def halt(self) -> None:
         """Take no more batches. A poller in a long poll is left to finish it (its thread is a daemon): what
-        it receives then is not invoked and comes back after the visibility timeout."""
+        it receives then is not invoked but made visible again at once."""
         self._stop.set()
 
     def _run(self) -> None:
@@ -124,8 +124,9 @@ class _MappingPollers:
         if undeleted:
             notes.append(f"{undeleted} could not be deleted")
         note = f" ({'; '.join(notes)})" if notes else ""
-        self._console.line(f"SQS {mapping.queue} -> {mapping.function} {len(messages)} records, "
-                           f"{len(settlement.failed)} failed {elapsed:.1f} ms{note}")
+        records = f"{len(messages)} record{'s' if len(messages) != 1 else ''}"
+        self._console.line(f"SQS {mapping.queue} -> {mapping.function} {records}, {len(settlement.failed)} failed "
+                           f"{elapsed:.1f} ms{note}")
 
     def _release(self, messages: list[dict[str, Any]]) -> None:
         """Make messages received after :meth:`halt` visible again at once (their receive still counts)."""

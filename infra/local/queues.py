@@ -48,11 +48,13 @@ class QueueSpec:
         return int(self.attributes.get("VisibilityTimeout", DEFAULT_VISIBILITY_TIMEOUT))
 
     def summary(self) -> str:
-        """``JobsQueue arbvault-jobs-dev (visibility 720 s, DLQ JobsDeadLetterQueue after 5 receives)``."""
+        """``JobsQueue arbvault-jobs-dev (visibility 720 s, DLQ JobsDeadLetterQueue after 5 receives)``: the
+        logical id, then the name when it differs."""
         details = [f"visibility {self.visibility_timeout} s"]
         if self.dead_letter:
             details.append(f"DLQ {self.dead_letter} after {self.max_receive_count} receives")
-        return f"{self.logical_id} {self.name} ({', '.join(details)})"
+        name = self.logical_id if self.name == self.logical_id else f"{self.logical_id} {self.name}"
+        return f"{name} ({', '.join(details)})"
 
 
 def _queue_name(logical_id: str, properties: dict[str, Any], parameters: dict[str, str]) -> str:

@@ -28,8 +28,16 @@ STOP_TIMEOUT_SECONDS = 5.0
 REQUEST_THREADS = 32
 
 
-def bind(host: str, port: int) -> socket.socket:
-    """A listening socket on ``host:port``; :class:`AddressUnavailableError` when that is impossible."""
+def address_error(exc: OSError, host: str, port: int, *, option: str = "--port") -> AddressUnavailableError:
+    """The one-line error for a failed bind; ``option`` is the command-line option that picks another port."""
+    if exc.errno == errno.EADDRINUSE:
+        return AddressUnavailableError(f"port {port} on {host} is already in use (try {option})")
+    return AddressUnavailableError(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+
+
+def bind(host: str, port: int, *, option: str = "--port") -> socket.socket:
+    """A listening socket on ``host:port``; :class:`AddressUnavailableError` (naming ``option``) when that is
+    impossible."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # The explicit protocol matters: asyncio turns Nagle off only on sockets whose proto is IPPROTO_TCP, and
     # accepted sockets inherit it from this one. With proto 0, every keep-alive response waited ~40 ms for
@@ -42,9 +50,7 @@ def bind(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        if exc.errno == errno.EADDRINUSE:
-            raise AddressUnavailableError(f"port {port} on {host} is already in use (try --port)") from exc
-        raise AddressUnavailableError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+        raise address_error(exc, host, port, option=option) from exc
     sock.listen(128)
     return sock
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import socket
 import time
 import uuid
 from collections.abc import Iterator
@@ -169,7 +170,7 @@ def test_partial_batch_deletes_only_successes_and_failures_reach_the_dead_letter
     # The DLQ's own event source received it, with the DLQ as its source.
     assert dead[0]["source"] == events.arn("ProbeDeadLetters")
     assert "SQS ProbeQueue -> sqs_probe 2 records, 1 failed " in events.process.stdout
-    assert "SQS ProbeDeadLetters -> dead_letters 1 records, 0 failed " in events.process.stdout
+    events.process.wait_for_line("SQS ProbeDeadLetters -> dead_letters 1 record, 0 failed ")  # after the handler
     eventually(lambda: events.waiting("probe-e2e") == 0 and events.waiting("ProbeDeadLetters") == 0,
                "both queues to drain")
 
@@ -232,13 +233,27 @@ def test_maximum_concurrency_bounds_concurrent_invocations(events: EventStack) -
     assert most == 2, spans  # MaximumConcurrency: 2, and both pollers were busy at once
 
 
+def test_taken_sqs_port_is_one_clear_line_and_exit_2(database_url: str, tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        stack = LocalStackProcess(tmp_path, database_url, extra_args=("--sqs-port", str(port), "--no-reload"))
+        try:
+            code = stack.process.wait(60)
+        finally:
+            stack.stop()
+    assert code == 2
+    assert stack.stderr.strip() == f"arbvault local: port {port} on 127.0.0.1 is already in use (try --sqs-port)"
+
+
 def test_edited_template_adds_a_queue_and_its_mapping(events: EventStack) -> None:
     document = yaml.safe_load(events.template.read_text())
     document["Resources"]["LateQueue"] = {"Type": "AWS::SQS::Queue", "Properties": {"VisibilityTimeout": 7}}
     document["Resources"]["DeadLettersFunction"]["Properties"]["Events"]["Late"] = {
         "Type": "SQS", "Properties": {"Queue": {"Fn::GetAtt": ["LateQueue", "Arn"]}}}
     events.template.write_text(yaml.safe_dump(document, sort_keys=False))
-    events.process.wait_for_line("reload: created LateQueue LateQueue (visibility 7 s)", timeout=20)
+    events.process.wait_for_line("reload: created LateQueue (visibility 7 s)", timeout=20)
     events.process.wait_for_line("reload: event-source mappings updated: dead_letters.Late")
     tag = _tag()
     events.sqs.send_message(QueueUrl=events.url("LateQueue"), MessageBody=f"late-{tag}")

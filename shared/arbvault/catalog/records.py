@@ -14,10 +14,6 @@ if TYPE_CHECKING:
     from arbvault.catalog.lookup import CatalogProduct
     from arbvault.keepa import KeepaProduct
 
-# Column widths of the analyses table; the full values stay in ``metrics``.
-_WIDTHS = {"strategy": 20, "category": 100, "overall_rating": 10, "recommendation": 20}
-
-
 def to_json(value: Any) -> Any:
     """Plain JSON values: dataclasses as objects (a fee breakdown with its total), Decimal as numbers."""
     if isinstance(value, Decimal):
@@ -47,10 +43,6 @@ def analysis_metrics(analysis: Analysis, item: CatalogProduct) -> dict[str, Any]
     return {**to_json(analysis), "keepa": data_source(item)}
 
 
-def _clip(column: str, value: str | None) -> str | None:
-    return value[:_WIDTHS[column]] if value is not None else None
-
-
 def offers_count(product: KeepaProduct) -> int | None:
     """Current offers of every condition, as Keepa counts them."""
     counts = product.offer_counts
@@ -71,8 +63,8 @@ def analysis_row(analysis: Analysis, product: KeepaProduct, item: CatalogProduct
         "asin": analysis.asin,
         "isbn13": product.isbn13 or item.identifier.isbn13,
         "title": analysis.title,
-        "category": _clip("category", analysis.category),
-        "strategy": _clip("strategy", analysis.strategy),
+        "category": analysis.category,
+        "strategy": analysis.strategy,
         "buy_price": analysis.buy_price,
         "sell_price": analysis.sell_price,
         "fees": analysis.fees.total if analysis.fees is not None else None,
@@ -83,8 +75,8 @@ def analysis_row(analysis: Analysis, product: KeepaProduct, item: CatalogProduct
         "velocity_score": analysis.velocity.score,
         "stability_score": analysis.stability.score,
         "confidence_score": analysis.confidence.score,
-        "overall_rating": _clip("overall_rating", analysis.overall_rating),
-        "recommendation": _clip("recommendation", analysis.recommendation.label),
+        "overall_rating": analysis.overall_rating,
+        "recommendation": analysis.recommendation.label,
         "combined_score": analysis.combined_score,
         "bsr": analysis.bsr,
         "offers_count": offers_count(product),

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from arbvault.catalog import RulesBook, TooManyIdentifiersError, keepa_client, parse_identifiers
+from arbvault.catalog import BATCHES_PATH, RulesBook, TooManyIdentifiersError, keepa_client, parse_identifiers
 from arbvault.exceptions import InvalidInputError
 from arbvault.jobs.chunking import MAX_JOB_IDENTIFIERS, split_chunks
 from arbvault.jobs.exceptions import IdempotencyConflictError
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from arbvault.identifiers import Identifier
 
 JobKind = Literal["batch", "ingest"]
-BATCHES_PATH = "/api/v1/batches"
 
 
 def _identifiers(values: Sequence[str | Identifier]) -> list[str]:

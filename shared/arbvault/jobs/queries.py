@@ -118,7 +118,8 @@ def load_job(session: Session, job_id: uuid.UUID | str, *, owner_key_id: str | N
     if owner_key_id is not None:
         statement = statement.where(Job.owner_key_id == str(owner_key_id))
     if for_update:
-        statement = statement.with_for_update()
+        # NO KEY UPDATE, as the workers take it: it does not block inserts referencing the job (outbox rows).
+        statement = statement.with_for_update(key_share=True)
     job = session.scalars(statement).one_or_none()
     if job is None:
         raise JobNotFoundError(key)

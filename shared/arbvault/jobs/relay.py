@@ -1,4 +1,5 @@
-"""The outbox relay's run: re-drive chunks stuck past their lease, then send every unsent outbox row.
+"""The outbox relay's run: re-drive chunks stuck past their lease, send every unsent outbox row, and prune
+rows sent long ago.
 
 A chunk running past its lease belongs to a worker that died (or outlived its invocation). It goes back to
 pending with a fresh outbox message; if that worker is in fact still writing, its fenced final write fails and
@@ -8,16 +9,17 @@ changes nothing. Only chunks of active jobs are re-driven.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Final
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from arbvault.db import session_scope
 from arbvault.jobs.messages import ChunkMessage
 from arbvault.jobs.metrics import count
 from arbvault.jobs.outbox import PublishResult, add_message, publish_pending
 from arbvault.jobs.states import ACTIVE_STATUSES, ChunkState
-from arbvault.models import Job, JobChunk
+from arbvault.models import Job, JobChunk, OutboxMessage
 from arbvault.observability import logger
 
 if TYPE_CHECKING:
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
 
 REDRIVE_LIMIT: Final = 500
 """Stale chunks re-driven per run; the next run takes the rest."""
+SENT_RETENTION: Final = timedelta(days=7)
+"""How long sent outbox rows are kept (to trace a message) before the relay deletes them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +38,10 @@ class RelayReport:
     redriven: int
     sent: int
     unsent: int
+    pruned: int
 
     def as_dict(self) -> dict[str, int]:
-        return {"redriven": self.redriven, "sent": self.sent, "unsent": self.unsent}
+        return {"redriven": self.redriven, "sent": self.sent, "unsent": self.unsent, "pruned": self.pruned}
 
 
 def redrive_stale_chunks(*, limit: int = REDRIVE_LIMIT) -> int:
@@ -60,11 +65,19 @@ def redrive_stale_chunks(*, limit: int = REDRIVE_LIMIT) -> int:
     return len(stale)
 
 
+def prune_sent(*, older_than: timedelta = SENT_RETENTION) -> int:
+    """Delete outbox rows sent more than ``older_than`` ago; returns how many."""
+    with session_scope() as session:
+        result = session.execute(delete(OutboxMessage).where(OutboxMessage.sent_at < func.now() - older_than))
+        return int(result.rowcount or 0)
+
+
 def relay_once(*, queue: JobsQueue | None = None) -> RelayReport:
-    """One scheduled run: re-drive stale chunks, then publish every unsent outbox row."""
+    """One scheduled run: re-drive stale chunks, publish every unsent outbox row, prune old sent rows."""
     redriven = redrive_stale_chunks()
     published: PublishResult = publish_pending(queue=queue, limit=10_000)
+    pruned = prune_sent()
     count("ChunksRedriven", redriven)
     count("OutboxSent", published.sent)
     count("OutboxUnsent", published.failed)
-    return RelayReport(redriven=redriven, sent=published.sent, unsent=published.failed)
+    return RelayReport(redriven=redriven, sent=published.sent, unsent=published.failed, pruned=pruned)

@@ -14,10 +14,11 @@ as a batch item failure and SQS delivers it again after the visibility timeout, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from arbvault.catalog import (
+    Timings,
     TokenBudgetError,
     TokenCapacityError,
     analyse_found,
@@ -47,7 +48,8 @@ Action = Literal["done", "failed", "skipped", "waiting"]
 
 @dataclass(frozen=True, slots=True)
 class ChunkOutcome:
-    """What processing one message did. ``job_status`` is set when this chunk settled its job."""
+    """What processing one message did. ``job_status`` is set when this chunk settled its job; ``timings``
+    splits the time between Keepa, analysis and the database."""
 
     action: Action
     job_id: uuid.UUID
@@ -59,6 +61,7 @@ class ChunkOutcome:
     wait_seconds: int | None = None
     job_status: JobStatus | None = None
     reason: str | None = None
+    timings: Timings = field(default_factory=Timings)
 
 
 def _log(outcome: ChunkOutcome) -> ChunkOutcome:
@@ -66,7 +69,8 @@ def _log(outcome: ChunkOutcome) -> ChunkOutcome:
         "job_id": str(outcome.job_id), "chunk_id": str(outcome.chunk_id), "action": outcome.action,
         "analysed": outcome.analysed, "stored": outcome.stored, "not_found": outcome.not_found,
         "tokens_used": outcome.tokens_used, "wait_seconds": outcome.wait_seconds,
-        "job_status": outcome.job_status.value if outcome.job_status else None, "reason": outcome.reason})
+        "job_status": outcome.job_status.value if outcome.job_status else None, "reason": outcome.reason,
+        "timings_ms": outcome.timings.finish().as_ms()})
     return outcome
 
 
@@ -93,11 +97,11 @@ def _fail_now(held: Claim, reason: str) -> ChunkOutcome:
     return ChunkOutcome("failed", held.job_id, held.chunk_id, job_status=settled, reason=reason)
 
 
-def _store(held: Claim, lookup: CatalogLookup) -> ChunkOutcome:
+def _store(held: Claim, lookup: CatalogLookup, timings: Timings) -> ChunkOutcome:
     params = held.params
     rows = analyse_found(lookup, domain_id=params.domain_id, buy_price=params.buy_price, strategy=params.strategy,
-                         source=BATCH_SOURCE, created_by=held.owner_key_id, job_id=held.job_id)
-    with session_scope() as session:
+                         source=BATCH_SOURCE, created_by=held.owner_key_id, job_id=held.job_id, timings=timings)
+    with timings.measure("database"), session_scope() as session:
         stored = insert_analyses(session, rows, skip_existing=True)
         mine, settled = settle_chunk(session, held, state=ChunkState.DONE, succeeded=len(rows),
                                      not_found=len(lookup.not_found), tokens_used=lookup.tokens_consumed)
@@ -108,7 +112,8 @@ def _store(held: Claim, lookup: CatalogLookup) -> ChunkOutcome:
     count("IdentifiersAnalysed", len(rows))
     count("KeepaTokensSpent", lookup.tokens_consumed)
     return ChunkOutcome("done", held.job_id, held.chunk_id, analysed=len(rows), stored=len(stored),
-                        not_found=len(lookup.not_found), tokens_used=lookup.tokens_consumed, job_status=settled)
+                        not_found=len(lookup.not_found), tokens_used=lookup.tokens_consumed, job_status=settled,
+                        timings=timings)
 
 
 def _give_back(held: Claim, exc: BaseException) -> None:
@@ -130,9 +135,11 @@ def process_chunk_message(body: str, *, lease_seconds: float, client: KeepaClien
     attempt (Keepa or database unavailable) after giving the chunk back.
     """
     message = ChunkMessage.parse(body)
-    held = claim(message, lease_seconds=lease_seconds)
+    timings = Timings()
+    with timings.measure("database"):
+        held = claim(message, lease_seconds=lease_seconds)
     if isinstance(held, Refusal):
-        return _log(ChunkOutcome("skipped", message.job_id, message.chunk_id, reason=held.reason))
+        return _log(ChunkOutcome("skipped", message.job_id, message.chunk_id, reason=held.reason, timings=timings))
     params = held.params
     try:
         try:
@@ -142,7 +149,8 @@ def process_chunk_message(body: str, *, lease_seconds: float, client: KeepaClien
             return _log(_wait_for_tokens(held, exc.retry_after_seconds, queue))
         except TokenCapacityError as exc:
             return _log(_fail_now(held, exc.message))
-        return _log(_store(held, lookup))
+        timings.add(lookup.timings)
+        return _log(_store(held, lookup, timings))
     except BaseException as exc:
         count("ChunkAttemptFailures")
         _give_back(held, exc)

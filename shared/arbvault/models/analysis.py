@@ -30,9 +30,15 @@ class Analysis(Timestamps, Base):
         CheckConstraint("confidence_score BETWEEN 0 AND 100", name="confidence_score_range"),
         Index("uq_analyses_job_id_asin", "job_id", "asin", unique=True,
               postgresql_where=text("job_id IS NOT NULL")),
-        Index("ix_analyses_roi_pct", "roi_pct"),
-        Index("ix_analyses_velocity_score", "velocity_score"),
-        Index("ix_analyses_created_at", "created_at"),
+        # Keyset pages order by (sort key, id); nullable keys sort NULLS LAST both ways, so they need a
+        # descending index of their own (a backward scan of the ascending one would put NULLs first).
+        Index("ix_analyses_created_at_id", "created_at", "id"),
+        Index("ix_analyses_velocity_score_id", "velocity_score", "id"),
+        Index("ix_analyses_combined_score_id", "combined_score", "id"),
+        Index("ix_analyses_roi_pct_id", "roi_pct", "id"),
+        Index("ix_analyses_roi_pct_desc_id", text("roi_pct DESC NULLS LAST"), text("id DESC")),
+        Index("ix_analyses_profit_id", "profit", "id"),
+        Index("ix_analyses_profit_desc_id", text("profit DESC NULLS LAST"), text("id DESC")),
         Index("ix_analyses_recommendation", "recommendation"),
         Index("ix_analyses_asin", "asin"),
     )
@@ -44,8 +50,8 @@ class Analysis(Timestamps, Base):
     asin: Mapped[str] = mapped_column(String(10))
     isbn13: Mapped[str | None] = mapped_column(String(13))
     title: Mapped[str | None] = mapped_column(Text)
-    category: Mapped[str | None] = mapped_column(String(100))
-    strategy: Mapped[str] = mapped_column(String(20))
+    category: Mapped[str | None] = mapped_column(Text)
+    strategy: Mapped[str] = mapped_column(Text)
     buy_price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     sell_price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     fees: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
@@ -57,8 +63,8 @@ class Analysis(Timestamps, Base):
     velocity_score: Mapped[Decimal] = mapped_column(Numeric(5, 2))
     stability_score: Mapped[int] = mapped_column(SmallInteger)
     confidence_score: Mapped[int] = mapped_column(SmallInteger)
-    overall_rating: Mapped[str] = mapped_column(String(10))
-    recommendation: Mapped[str] = mapped_column(String(20))
+    overall_rating: Mapped[str] = mapped_column(Text)
+    recommendation: Mapped[str] = mapped_column(Text)
     combined_score: Mapped[Decimal] = mapped_column(Numeric(5, 2))
     bsr: Mapped[int | None] = mapped_column(Integer)
     offers_count: Mapped[int | None] = mapped_column(Integer)

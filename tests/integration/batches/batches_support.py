@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +14,7 @@ from sqlalchemy import text
 
 from arbvault.db import get_engine
 from arbvault.identifiers import isbn13_check_digit
-from infra.keepa_offline import is_unknown
+from infra.keepa_offline import OfflineKeepa, is_unknown
 from infra.lambda_context import LocalLambdaContext
 from infra.template import parameter_values, project_template, resolve_value
 from support import load_function
@@ -21,6 +22,9 @@ from support import load_function
 CLOCK = 8_380_000
 """Pinned catalogue clock, so generated books are identical across runs."""
 BATCHES = "/api/v1/batches"
+
+MakeKeepa = Callable[..., OfflineKeepa]
+"""The ``make_keepa`` fixture: starts an offline Keepa with the given options and points the settings at it."""
 
 
 def isbn13s(count: int, *, known: bool = True, start: int = 0) -> list[str]:

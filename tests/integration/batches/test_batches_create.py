@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from batches_support import BATCHES, JobQueues, isbn13s, rows, scalar
+from batches_support import BATCHES, JobQueues, MakeKeepa, isbn13s, rows, scalar
 from infra.keepa_offline import OfflineKeepa
 from support import ADMIN, call
 
@@ -123,7 +123,8 @@ def test_ten_thousand_identifiers_make_one_hundred_chunks(queues: JobQueues, kee
     assert len(queues.messages()) == 100
 
 
-def test_short_token_balance_is_429_with_retry_after_and_leaves_nothing(queues: JobQueues, make_keepa) -> None:  # type: ignore[no-untyped-def]
+def test_short_token_balance_is_429_with_retry_after_and_leaves_nothing(queues: JobQueues,
+                                                                        make_keepa: MakeKeepa) -> None:
     keepa = make_keepa(tokens=100, refill_rate=20)
 
     status, headers, body = call("batches", "POST", BATCHES, json_body={"name": "x", "identifiers": isbn13s(250)})
@@ -139,7 +140,7 @@ def test_short_token_balance_is_429_with_retry_after_and_leaves_nothing(queues: 
     assert [r.endpoint for r in keepa.requests] == ["token"]
 
 
-def test_more_tokens_than_the_plan_ever_holds_is_413(queues: JobQueues, make_keepa) -> None:  # type: ignore[no-untyped-def]
+def test_more_tokens_than_the_plan_ever_holds_is_413(queues: JobQueues, make_keepa: MakeKeepa) -> None:
     make_keepa(tokens=10, refill_rate=1)  # a bucket of at most 60 tokens
 
     status, _, body = call("batches", "POST", BATCHES, json_body={"name": "x", "identifiers": isbn13s(70)})

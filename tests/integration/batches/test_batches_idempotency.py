@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from arbvault.db import get_engine, reset_engine
 from arbvault.settings import reset_settings
-from batches_support import BATCHES, JobQueues, isbn13s, scalar
+from batches_support import BATCHES, JobQueues, MakeKeepa, isbn13s, scalar
 from infra.keepa_offline import OfflineKeepa
 from support import ADMIN, SOURCER, call
 
@@ -76,7 +76,7 @@ def test_a_key_belongs_to_its_api_key_so_two_callers_get_two_jobs(queues: JobQue
     assert mine[2]["batch_id"] != theirs[2]["batch_id"]
 
 
-def test_a_retry_finds_its_job_even_once_the_tokens_are_gone(queues: JobQueues, make_keepa) -> None:  # type: ignore[no-untyped-def]
+def test_a_retry_finds_its_job_even_once_the_tokens_are_gone(queues: JobQueues, make_keepa: MakeKeepa) -> None:
     make_keepa(tokens=1_000, refill_rate=20)
     body = {"name": "spent", "identifiers": isbn13s(200)}
     key = str(uuid.uuid4())
@@ -94,7 +94,7 @@ def test_a_retry_finds_its_job_even_once_the_tokens_are_gone(queues: JobQueues, 
     assert fresh[0] == 429, fresh
 
 
-def test_a_refused_create_frees_its_key_for_the_retry(queues: JobQueues, make_keepa) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_create_frees_its_key_for_the_retry(queues: JobQueues, make_keepa: MakeKeepa) -> None:
     keepa = make_keepa(tokens=50, refill_rate=20)
     body = {"name": "later", "identifiers": isbn13s(60)}
     key = str(uuid.uuid4())

@@ -14,7 +14,6 @@ import os
 import socket
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -26,7 +25,7 @@ from arbvault.keepa import reset_keepa_client
 from arbvault.settings import reset_settings
 from infra.keepa_offline import OfflineKeepa
 from infra.template import project_template
-from jobs_support import CLOCK, EventSource
+from jobs_support import CLOCK, EventSource, Queues
 
 TEST_VISIBILITY_SECONDS = 3
 """Above the worker's test lease (``EventSource.timeout_seconds``, 2 s), as 720 s is above 120 s deployed."""
@@ -67,13 +66,6 @@ def sqs(sqs_endpoint: str) -> Any:
     import boto3
 
     return boto3.client("sqs", endpoint_url=sqs_endpoint, region_name="us-east-1")
-
-
-@dataclass(frozen=True)
-class Queues:
-    jobs_url: str
-    dlq_url: str
-    max_receive_count: int
 
 
 def _template_queue(name: str) -> dict[str, Any]:

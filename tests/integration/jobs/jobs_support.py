@@ -65,6 +65,15 @@ def chunk_rows(job_id: uuid.UUID) -> list[dict[str, Any]]:
     return rows('SELECT * FROM job_chunks WHERE job_id = :job ORDER BY "index"', job=job_id)
 
 
+@dataclass(frozen=True)
+class Queues:
+    """The test's jobs queue and DLQ, and the template's maxReceiveCount between them."""
+
+    jobs_url: str
+    dlq_url: str
+    max_receive_count: int
+
+
 def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
     """The event Lambda's SQS event source gives a function, for messages from ``receive_message``."""
     records = []

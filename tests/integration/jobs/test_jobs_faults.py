@@ -39,6 +39,7 @@ from infra.paths import EVENTS_DIR
 from jobs_support import (
     OWNER,
     EventSource,
+    Queues,
     assert_exactly_once,
     chunk_rows,
     isbn13s,
@@ -49,8 +50,6 @@ from jobs_support import (
 )
 from support import load_function
 from tcp_proxy import tcp_proxy
-
-from conftest import Queues
 
 
 def _create(identifiers: list[str]) -> uuid.UUID:
@@ -382,3 +381,23 @@ def test_cancel_while_running_skips_remaining_chunks_and_keeps_stored_results(
     done_identifiers = [i for c in chunk_rows(job_id) if c["state"] == "done" for i in c["identifiers"]]
     assert_exactly_once(job_id, done_identifiers)
     assert worker.failures == [] and _queue_depth(sqs, queues.jobs_url) == 0
+
+
+def test_chunk_needing_more_tokens_than_the_plan_holds_fails_at_once_and_the_job_reports_error(
+        make_keepa: Callable[..., OfflineKeepa], worker: EventSource) -> None:
+    # GIVEN a plan refilling 5 tokens a minute (a bucket of 300), and a job asking 100 offers per product
+    # (600 tokens for a chunk of 100): waiting can never help
+    keepa = make_keepa(tokens=100, refill_rate=5)
+    with session_scope() as session:
+        job, _ = create_job(session, kind="batch", identifiers=isbn13s(100), owner_key_id=OWNER,
+                            params={"offers": 100})
+    publish_pending(job_id=job.id)
+
+    worker.run_until(job_settled(job.id))
+
+    row = job_row(job.id)
+    assert row["status"] == "ERROR" and row["error_summary"]["failed_identifiers"] == 100
+    assert "600" in row["error_summary"]["reasons"][0]["reason"]
+    assert worker.failures == [] and chunk_rows(job.id)[0]["state"] == "failed"
+    assert not any(r.endpoint == "product" for r in keepa.requests)  # not a token was spent
+    assert scalar("SELECT count(*) FROM analyses WHERE job_id = :job", job=job.id) == 0

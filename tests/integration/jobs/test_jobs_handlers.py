@@ -10,6 +10,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from arbvault.analyses import AnalysisFilters
 from arbvault.db import get_engine, session_scope
 from arbvault.jobs import (
     ChunkMessage,
@@ -20,7 +21,6 @@ from arbvault.jobs import (
     publish_pending,
     record_dead_letter,
 )
-from arbvault.analyses import AnalysisFilters
 from arbvault.jobs.claims import claim
 from arbvault.models import Base
 from infra.keepa_offline import OfflineKeepa
@@ -101,7 +101,8 @@ def test_job_results_are_the_jobs_analyses_with_filters(keepa: OfflineKeepa, wor
     publish_pending(job_id=job.id)
     worker.run_until(job_settled(job.id))
     with session_scope() as session:
-        everything, seen, after = [], set(), None
+        everything: list[Any] = []
+        after = None
         while True:
             page = job_results(session, job.id, owner_key_id=OWNER, limit=50, after=after)
             everything += page.items
@@ -147,3 +148,16 @@ def test_dead_letter_of_a_cancelled_jobs_pending_chunk_keeps_the_job_cancelled(d
     outcome = record_dead_letter("m-cancelled", ChunkMessage(job_id, chunk_id).to_body())
     assert outcome.verdict == "chunk_failed" and outcome.job_status is None
     assert job_row(job_id)["status"] == "CANCELLED"
+
+
+def test_relay_prunes_outbox_rows_sent_more_than_a_week_ago(database_url: str, queues: Any) -> None:
+    from arbvault.jobs.relay import prune_sent
+
+    job_id, _ = _job_with_chunk()
+    publish_pending(job_id=job_id)
+    with get_engine().begin() as connection:
+        connection.exec_driver_sql("UPDATE outbox SET sent_at = now() - interval '8 days' WHERE job_id = %s",
+                                   (job_id,))
+    _job_with_chunk()
+    assert prune_sent() == 1
+    assert scalar("SELECT count(*) FROM outbox") == 1  # the unsent row of the second job stays

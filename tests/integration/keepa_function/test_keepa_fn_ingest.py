@@ -105,14 +105,13 @@ def test_ingest_of_only_unknown_identifiers_reports_them_all(keepa: OfflineKeepa
     assert body["tokens_consumed"] == 2  # the two ASINs; an unknown code costs nothing
 
 
-def test_ingest_above_the_threshold_is_413_naming_threshold_and_batches(keepa: OfflineKeepa) -> None:
-    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": asins(101)})
+def test_ingest_above_the_threshold_becomes_a_job_answering_202_with_its_status_url(keepa: OfflineKeepa) -> None:
+    status, headers, body = call("keepa", "POST", INGEST, json_body={"identifiers": asins(101)})
 
-    assert status == 413, body
-    assert body["error"]["code"] == "too_many_identifiers"
-    assert "100" in body["error"]["message"] and "/api/v1/batches" in body["error"]["message"]
-    assert body["error"]["details"][0]["count"] == 101
-    assert keepa.requests == type(keepa.requests)()  # Keepa never asked
+    assert status == 202, body
+    assert body["status"] == "PENDING" and (body["items_total"], body["chunks_total"]) == (101, 2)
+    assert body["status_url"] == f"/api/v1/batches/{body['job_id']}" == headers["location"]
+    assert product_requests(keepa) == []  # queued, not fetched: only the free /token balance was asked
 
 
 def test_ingest_threshold_comes_from_settings(keepa: OfflineKeepa, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -123,7 +122,7 @@ def test_ingest_threshold_comes_from_settings(keepa: OfflineKeepa, monkeypatch: 
 
     status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": asins(3)})
 
-    assert status == 413 and body["error"]["details"][0]["threshold"] == 2
+    assert status == 202 and body["items_total"] == 3, body
 
 
 def test_ingest_names_each_invalid_identifier_by_index(keepa: OfflineKeepa) -> None:

@@ -65,8 +65,8 @@ def upgrade() -> None:
         sa.Column("asin", sa.String(length=10), nullable=False),
         sa.Column("isbn13", sa.String(length=13), nullable=True),
         sa.Column("title", sa.Text(), nullable=True),
-        sa.Column("category", sa.String(length=100), nullable=True),
-        sa.Column("strategy", sa.String(length=20), nullable=False),
+        sa.Column("category", sa.Text(), nullable=True),
+        sa.Column("strategy", sa.Text(), nullable=False),
         sa.Column("buy_price", sa.Numeric(12, 2), nullable=True),
         sa.Column("sell_price", sa.Numeric(12, 2), nullable=True),
         sa.Column("fees", sa.Numeric(12, 2), nullable=True),
@@ -77,8 +77,8 @@ def upgrade() -> None:
         sa.Column("velocity_score", sa.Numeric(5, 2), nullable=False),
         sa.Column("stability_score", sa.SmallInteger(), nullable=False),
         sa.Column("confidence_score", sa.SmallInteger(), nullable=False),
-        sa.Column("overall_rating", sa.String(length=10), nullable=False),
-        sa.Column("recommendation", sa.String(length=20), nullable=False),
+        sa.Column("overall_rating", sa.Text(), nullable=False),
+        sa.Column("recommendation", sa.Text(), nullable=False),
         sa.Column("combined_score", sa.Numeric(5, 2), nullable=False),
         sa.Column("bsr", sa.Integer(), nullable=True),
         sa.Column("offers_count", sa.Integer(), nullable=True),
@@ -96,7 +96,13 @@ def upgrade() -> None:
     # Chunk writes of a job insert with ON CONFLICT (job_id, asin) WHERE job_id IS NOT NULL; it also serves job_id.
     op.create_index("uq_analyses_job_id_asin", "analyses", ["job_id", "asin"], unique=True,
                     postgresql_where=sa.text("job_id IS NOT NULL"))
-    for column in ("roi_pct", "velocity_score", "created_at", "recommendation", "asin"):
+    # Keyset pages order by (sort key, id); nullable keys sort NULLS LAST both ways and need a descending index.
+    for column in ("created_at", "velocity_score", "combined_score", "roi_pct", "profit"):
+        op.create_index(f"ix_analyses_{column}_id", "analyses", [column, "id"])
+    for column in ("roi_pct", "profit"):
+        op.create_index(f"ix_analyses_{column}_desc_id", "analyses",
+                        [sa.text(f"{column} DESC NULLS LAST"), sa.text("id DESC")])
+    for column in ("recommendation", "asin"):
         op.create_index(f"ix_analyses_{column}", "analyses", [column])
 
 

@@ -1,0 +1,94 @@
+"""POST /api/v1/keepa/ingest above INGEST_ASYNC_THRESHOLD becomes the same kind of job as a batch: 202 with a
+status URL the batches function serves, processed by the worker, idempotent and token-guarded like a batch."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from batches_support import BATCHES, JobQueues, MakeKeepa, isbn13s, rows, run_worker
+from infra.keepa_offline import OfflineKeepa
+from support import ADMIN, SOURCER, call
+
+INGEST = "/api/v1/keepa/ingest"
+
+
+def _ingest(body: dict[str, Any], key: str | None = None,
+            identity: dict[str, str] = ADMIN) -> tuple[int, dict[str, str], Any]:
+    headers = {"idempotency-key": key} if key else None
+    return call("keepa", "POST", INGEST, json_body=body, headers=headers, identity=identity)
+
+
+def _follow(url: str, identity: dict[str, str]) -> tuple[int, Any]:
+    status, _, body = call("batches", "GET", url, route=f"{BATCHES}/{{batch_id}}",
+                           path_parameters={"batch_id": url.rsplit("/", 1)[1]}, identity=identity)
+    return status, body
+
+
+def test_a_large_ingest_is_queued_and_its_status_url_follows_it_to_success(queues: JobQueues,
+                                                                           keepa: OfflineKeepa) -> None:
+    identifiers = isbn13s(140) + isbn13s(10, known=False)
+
+    status, headers, body = _ingest({"identifiers": identifiers, "strategy": "velocity"}, identity=SOURCER)
+
+    assert status == 202, body
+    assert headers["location"] == body["status_url"] == f"{BATCHES}/{body['job_id']}"
+    assert (body["items_total"], body["chunks_total"], body["tokens_estimated"]) == (150, 2, 150)
+    assert len(queues.messages()) == 2
+    status, job = _follow(body["status_url"], SOURCER)
+    assert status == 200, job
+    assert (job["kind"], job["status"], job["owner_key_id"]) == ("ingest", "PENDING", SOURCER["key_id"])
+    assert job["params"]["strategy"] == "velocity"
+
+    run_worker(queues)
+
+    status, job = _follow(body["status_url"], SOURCER)
+    assert job["status"] == "SUCCESS", job
+    assert (job["progress"]["succeeded"], job["progress"]["not_found"]) == (140, 10)
+    stored = rows("SELECT identifier, strategy, created_by FROM analyses WHERE job_id = :id",
+                  id=uuid.UUID(body["job_id"]))
+    assert sorted(r["identifier"] for r in stored) == sorted(isbn13s(140))
+    assert {(r["strategy"], r["created_by"]) for r in stored} == {("velocity", SOURCER["key_id"])}
+
+
+def test_at_the_threshold_ingest_stays_synchronous(queues: JobQueues, keepa: OfflineKeepa) -> None:
+    status, _, body = _ingest({"identifiers": isbn13s(100)})
+
+    assert status == 200, body
+    assert len(body["items"]) == 100
+    assert rows("SELECT id FROM jobs") == [] and queues.messages() == []
+
+
+def test_a_large_ingest_is_idempotent_by_key(queues: JobQueues, keepa: OfflineKeepa) -> None:
+    body = {"identifiers": isbn13s(120)}
+    key = str(uuid.uuid4())
+
+    first = _ingest(body, key)
+    again = _ingest(body, key)
+    other = _ingest({"identifiers": isbn13s(130)}, key)
+
+    assert first[0] == again[0] == 202 and first[2]["job_id"] == again[2]["job_id"], (first, again)
+    assert other[0] == 409 and other[2]["error"]["code"] == "idempotency_key_reused", other
+    assert len(rows("SELECT id FROM jobs")) == 1 and len(queues.messages()) == 2
+
+
+def test_a_large_ingest_short_of_tokens_is_429_and_queues_nothing(queues: JobQueues, make_keepa: MakeKeepa) -> None:
+    make_keepa(tokens=50, refill_rate=20)
+
+    status, headers, body = _ingest({"identifiers": isbn13s(101)})
+
+    assert status == 429, body
+    assert int(headers["retry-after"]) > 0 and body["error"]["details"][0]["deficit"] == 51
+    assert rows("SELECT id FROM jobs") == [] and queues.messages() == []
+
+
+def test_invalid_identifiers_of_a_large_ingest_are_422_before_any_job(queues: JobQueues,
+                                                                      keepa: OfflineKeepa) -> None:
+    identifiers = isbn13s(150)
+    identifiers[120] = "nope"
+
+    status, _, body = _ingest({"identifiers": identifiers})
+
+    assert status == 422, body
+    assert [d["field"] for d in body["error"]["details"]] == ["identifiers[120]"]
+    assert rows("SELECT id FROM jobs") == []
