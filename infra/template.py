@@ -47,7 +47,7 @@ _CfnLoader.add_multi_constructor("!", _intrinsic)
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """One HttpApi event: ``method path`` served by ``function``; ``auth`` is false for ``Authorizer: NONE``."""
+    """One HttpApi event: ``method path`` served by ``function``; ``auth``: an authorizer runs before it."""
 
     method: str
     path: str
@@ -116,11 +116,10 @@ class Template:
     def authorizer_for(self, route: Route) -> AuthorizerSpec | None:
         """The Lambda authorizer API Gateway runs before ``route``: its own, else its API's default, else none."""
         props = self.function(route.function).events[route.event].get("Properties") or {}
-        api = _http_api_properties(self.document, props.get("ApiId"))
-        auth = api.get("Auth") or {}
-        name = (props.get("Auth") or {}).get("Authorizer", auth.get("DefaultAuthorizer"))
-        if name is None or name == "NONE":
+        name = _authorizer_name(self.document, props)
+        if name is None:
             return None
+        auth = _http_api_properties(self.document, props.get("ApiId")).get("Auth") or {}
         definition = (auth.get("Authorizers") or {}).get(name)
         if not isinstance(definition, dict):
             raise ValueError(f"route {route.key} names authorizer {name!r}, which its HttpApi does not define")
@@ -234,19 +233,25 @@ def _function_spec(logical_id: str, props: dict[str, Any], globals_: dict[str, A
     )
 
 
-def _routes(spec: FunctionSpec) -> list[Route]:
+def _authorizer_name(document: dict[str, Any], props: dict[str, Any]) -> str | None:
+    """The authorizer an HttpApi event runs behind: its own, else its API's default; None for none or NONE."""
+    default = ((_http_api_properties(document, props.get("ApiId")).get("Auth")) or {}).get("DefaultAuthorizer")
+    name = (props.get("Auth") or {}).get("Authorizer", default)
+    return None if name in (None, "NONE") else str(name)
+
+
+def _routes(spec: FunctionSpec, document: dict[str, Any]) -> list[Route]:
     routes = []
     for event_name, event in spec.events.items():
         if event.get("Type") != "HttpApi":
             continue
         props = event.get("Properties") or {}
-        authorizer = (props.get("Auth") or {}).get("Authorizer")
         routes.append(Route(
             method=str(props.get("Method", "ANY")).upper(),
             path=str(props.get("Path", "/")),
             function=spec.name,
             event=event_name,
-            auth=authorizer != "NONE",
+            auth=_authorizer_name(document, props) is not None,
         ))
     return routes
 
@@ -265,7 +270,7 @@ def parse_template(path: Path = TEMPLATE_PATH, *, parameters: dict[str, str] | N
         for logical_id, resource in document["Resources"].items()
         if resource.get("Type") == "AWS::Serverless::Function"
     }
-    routes = [route for spec in functions.values() for route in _routes(spec)]
+    routes = [route for spec in functions.values() for route in _routes(spec, document)]
     return Template(path=path, document=document, functions=functions, routes=routes, parameters=values,
                     resources=local)
 

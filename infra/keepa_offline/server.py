@@ -202,6 +202,8 @@ class _Server(ThreadingHTTPServer):
 def _handler_for(keepa: OfflineKeepa) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Nagle would hold a body's last partial segment until the client's delayed ACK (about 40 ms a request).
+        disable_nagle_algorithm = True
         server_version = "OfflineKeepa/1"
         timeout = 60  # idle keep-alive connections close after a minute
 

@@ -37,6 +37,7 @@ class SqsMapping:
     report_failures: bool
     concurrency: int
     maximum_concurrency: int | None  # as the template says (``concurrency`` is what runs)
+    filter_ignored: bool = False  # FilterCriteria is not emulated: every message reaches the function
 
     @property
     def key(self) -> str:
@@ -50,6 +51,8 @@ class SqsMapping:
         if self.report_failures:
             details.append("partial failures")
         details.append(f"concurrency {self.concurrency}")
+        if self.filter_ignored:
+            details.append("FilterCriteria NOT applied locally")
         return f"{self.queue} -> {self.function} ({', '.join(details)})"
 
 
@@ -121,6 +124,7 @@ def _sqs_mapping(template: Template, spec: FunctionSpec, event: str, props: dict
         function=spec.name, event=event, queue=queue, queue_url=values["Ref"], queue_arn=values["Arn"],
         batch_size=batch_size, window_seconds=window, report_failures="ReportBatchItemFailures" in types,
         concurrency=maximum or DEFAULT_CONCURRENCY, maximum_concurrency=maximum,
+        filter_ignored=bool(props.get("FilterCriteria")),
     )
 
 

@@ -8,9 +8,14 @@ ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 
 
+# The quanta in use (cents, 1 dp for rates, 0.001 lb), built once: an analysis rounds about twenty values.
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(4)}
+
+
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     """``value`` rounded half-up to ``places`` decimals (cents by default)."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    quantum = _QUANTA.get(places)
+    return value.quantize(quantum if quantum is not None else Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def clamp(value: Decimal, low: Decimal = ZERO, high: Decimal = HUNDRED) -> Decimal:

@@ -32,6 +32,8 @@ def _encode(value: Any) -> Any:
         return str(value)
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, bytes):
+        return "\\x" + value.hex()  # bytea's hex input form
     raise TypeError(f"cannot encode {type(value).__name__} for a bulk write")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from arbvault.analysis import FeeBreakdown
@@ -14,14 +15,26 @@ if TYPE_CHECKING:
     from arbvault.catalog.lookup import CatalogProduct
     from arbvault.keepa import KeepaProduct
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+@lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """A dataclass type's field names (``None`` for other types); looked up once per type, not per value."""
+    return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
+
+
 def to_json(value: Any) -> Any:
     """Plain JSON values: dataclasses as objects (a fee breakdown with its total), Decimal as numbers."""
+    if type(value) in _PLAIN:  # most of an analysis' eighty-odd values; answered before any isinstance
+        return value
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 else float(value)
     if isinstance(value, datetime):
         return value.isoformat()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        result = {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    names = _field_names(type(value))
+    if names is not None:
+        result = {name: to_json(getattr(value, name)) for name in names}
         if isinstance(value, FeeBreakdown):
             result["total"] = to_json(value.total)
         return result

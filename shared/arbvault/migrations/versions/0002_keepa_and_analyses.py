@@ -27,7 +27,8 @@ def upgrade() -> None:
         sa.Column("offers", sa.SmallInteger(), server_default="0", nullable=False),
         sa.Column("history", sa.Boolean(), nullable=False),
         sa.Column("buybox", sa.Boolean(), server_default="false", nullable=False),
-        sa.Column("product", postgresql.JSONB(), nullable=False),
+        # zlib-compressed JSON of the raw product: never queried inside, so not worth JSONB's parse per write.
+        sa.Column("product_zlib", sa.LargeBinary(), nullable=False),
         sa.Column("fetched_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("domain_id", "asin", name=op.f("pk_keepa_snapshots")),
     )
