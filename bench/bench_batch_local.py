@@ -19,7 +19,6 @@ import argparse
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,7 @@ import httpx
 import yaml
 from sqlalchemy import text
 
+from _support import free_port
 from arbvault.db import build_engine
 from arbvault.identifiers import isbn13_check_digit
 from arbvault.migrations import upgrade
@@ -49,12 +49,6 @@ def identifiers(count: int) -> list[str]:
     """``count`` distinct, valid 978 ISBN-13s; the offline catalogue's rule leaves about one in ten unknown."""
     return [first12 + isbn13_check_digit(first12)
             for first12 in (f"978{(n * 7_654_321 + 977) % 10 ** 9:09d}" for n in range(count))]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def template_with(concurrency: int | None, workdir: Path) -> tuple[Path, int]:

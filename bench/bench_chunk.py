@@ -30,13 +30,10 @@ os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 
 from sqlalchemy import select  # noqa: E402
 
-from arbvault.db import reset_engine, session_scope  # noqa: E402
-from arbvault.identifiers import isbn13_check_digit, isbn13_to_isbn10  # noqa: E402
+from _support import bench_environment, books, free_port  # noqa: E402
+from arbvault.db import session_scope  # noqa: E402
 from arbvault.jobs import create_job, get_job, metrics, process_chunk_message  # noqa: E402
-from arbvault.keepa import reset_keepa_client  # noqa: E402
-from arbvault.migrations import upgrade  # noqa: E402
 from arbvault.models import OutboxMessage  # noqa: E402
-from arbvault.settings import reset_settings  # noqa: E402
 from infra.embedded_pg import scratch_database, server_url  # noqa: E402
 from infra.keepa_offline import OfflineKeepa  # noqa: E402
 
@@ -52,9 +49,7 @@ def offline_keepa(in_process: bool) -> Iterator[str]:
         with OfflineKeepa(tokens=TOKENS, refill_rate=REFILL_RATE, latency_ms=0, clock=8_380_000) as keepa:
             yield keepa.base_url
         return
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     command = [str(Path(sys.executable).parent / "arbvault"), "keepa-offline", "--port", str(port),
                "--tokens", str(TOKENS), "--refill-rate", str(REFILL_RATE)]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -75,13 +70,8 @@ def offline_keepa(in_process: bool) -> Iterator[str]:
 
 
 def identifiers(count: int, round_no: int) -> list[str]:
-    """``count`` distinct books: two thirds ISBN-10 ASINs, one third ISBN-13s (looked up by code)."""
-    result = []
-    for n in range(count):
-        first12 = f"978{(round_no * 100_000 + n) * 7_919 % 10 ** 9:09d}"
-        isbn = first12 + isbn13_check_digit(first12)
-        result.append(isbn if n % 3 == 2 else isbn13_to_isbn10(isbn) or isbn)
-    return result
+    """``count`` distinct books of round ``round_no`` (a round holds at most 100,000)."""
+    return books(count, start=round_no * 100_000)
 
 
 def run_job(ids: list[str]) -> dict[str, Any]:
@@ -92,7 +82,7 @@ def run_job(ids: list[str]) -> dict[str, Any]:
                                       .order_by(OutboxMessage.id)))
     per_chunk: list[float] = []
     phases = dict.fromkeys(PHASES, 0.0)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for body in bodies:
         chunk_started = time.perf_counter()
         outcome = process_chunk_message(body, lease_seconds=120)
@@ -103,22 +93,23 @@ def run_job(ids: list[str]) -> dict[str, Any]:
         metrics.clear_metrics()  # no handler flushes them here; keep them from piling up
         if outcome.action != "done":
             raise SystemExit(f"chunk not done: {outcome}")
-    wall = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     with session_scope() as session:
         done = get_job(session, job.id)
     progress = done.progress
     return {"wall": wall, "per_chunk_ms": statistics.median(per_chunk), "status": done.status.value,
             "succeeded": progress.succeeded, "not_found": progress.not_found, "tokens": done.tokens_used,
-            "rate": progress.processed / wall, **phases}
+            "rate": progress.processed / wall, "cpu_ms": cpu * 1000 / len(bodies), **phases}
 
 
 def line(label: str, samples: list[dict[str, Any]]) -> str:
     rate = statistics.median(s["rate"] for s in samples)
     chunk = statistics.median(s["per_chunk_ms"] for s in samples)
+    cpu = statistics.median(s["cpu_ms"] for s in samples)
     split = "  ".join(f"{phase} {statistics.median(s[phase] for s in samples):5.1f}" for phase in PHASES)
     last = samples[-1]
-    return (f"{label:<10} {rate:7.0f} identifiers/s  {chunk:6.1f} ms/chunk ({split})  {last['status']}  "
-            f"analysed {last['succeeded']}  not found {last['not_found']}  tokens {last['tokens']}")
+    return (f"{label:<10} {rate:7.0f} identifiers/s  {chunk:6.1f} ms/chunk ({split}; worker CPU {cpu:5.1f})  "
+            f"{last['status']}  analysed {last['succeeded']}  not found {last['not_found']}  tokens {last['tokens']}")
 
 
 def main() -> None:
@@ -128,23 +119,14 @@ def main() -> None:
     parser.add_argument("--keepa-in-process", action="store_true")
     args = parser.parse_args()
     url, embedded = server_url()
-    with scratch_database(url, prefix="arbvault_bench") as database, offline_keepa(args.keepa_in_process) as keepa:
-        os.environ.update(DATABASE_URL=database, KEEPA_BASE_URL=keepa, KEEPA_API_KEY="bench-key")
-        os.environ.pop("KEEPA_SECRET_ARN", None)
-        reset_settings()
-        reset_keepa_client()
-        reset_engine()
-        upgrade(database)
-        try:
-            run_job(identifiers(200, 0))  # warm-up: connection, config cache, /token
-            fresh, cached = [], []
-            for round_no in range(1, args.rounds + 1):
-                ids = identifiers(args.count, round_no)
-                fresh.append(run_job(ids))
-                cached.append(run_job(ids))
-        finally:
-            reset_engine()
-            reset_keepa_client()
+    with scratch_database(url, prefix="arbvault_bench") as database, offline_keepa(args.keepa_in_process) as keepa, \
+            bench_environment(database, keepa):
+        run_job(identifiers(200, 0))  # warm-up: connection, config cache, /token
+        fresh, cached = [], []
+        for round_no in range(1, args.rounds + 1):
+            ids = identifiers(args.count, round_no)
+            fresh.append(run_job(ids))
+            cached.append(run_job(ids))
     print(f"python {sys.version.split()[0]}, PostgreSQL {'embedded' if embedded else 'DATABASE_URL'}, "
           f"offline Keepa latency 0 ms ({'this' if args.keepa_in_process else 'own'} process); jobs of {args.count} identifiers, one worker in process; "
           f"median of {args.rounds} rounds (processed identifiers per second of wall time)")

@@ -22,11 +22,7 @@ from typing import Any
 os.environ.setdefault("LOG_LEVEL", "WARNING")  # one JSON log line per request would drown the table
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 
-from arbvault.db import reset_engine  # noqa: E402
-from arbvault.identifiers import isbn13_check_digit, isbn13_to_isbn10  # noqa: E402
-from arbvault.keepa import reset_keepa_client  # noqa: E402
-from arbvault.migrations import upgrade  # noqa: E402
-from arbvault.settings import reset_settings  # noqa: E402
+from _support import bench_environment, books  # noqa: E402
 from infra.embedded_pg import scratch_database, server_url  # noqa: E402
 from infra.function_loader import load_function  # noqa: E402
 from infra.http_events import http_api_event  # noqa: E402
@@ -38,13 +34,8 @@ PHASES = ("keepa", "analysis", "database", "other", "total")
 
 
 def identifiers(count: int, round_no: int) -> list[str]:
-    """``count`` distinct books per round: two thirds ISBN-10 ASINs, one third ISBN-13s (looked up by code)."""
-    result = []
-    for n in range(count):
-        first12 = f"978{(round_no * 1_000 + n) * 7_919 % 10 ** 9:09d}"
-        isbn = first12 + isbn13_check_digit(first12)
-        result.append(isbn if n % 3 == 2 else isbn13_to_isbn10(isbn) or isbn)
-    return result
+    """``count`` distinct books of round ``round_no`` (a round holds at most 1,000)."""
+    return books(count, start=round_no * 1_000)
 
 
 def ingest(handler: Any, ids: list[str]) -> dict[str, Any]:
@@ -76,24 +67,15 @@ def main() -> None:
     args = parser.parse_args()
     url, embedded = server_url()
     with scratch_database(url, prefix="arbvault_bench") as database, \
-            OfflineKeepa(tokens=10_000_000, latency_ms=0, clock=8_380_000) as keepa:
-        os.environ.update(DATABASE_URL=database, KEEPA_BASE_URL=keepa.base_url, KEEPA_API_KEY="bench-key")
-        os.environ.pop("KEEPA_SECRET_ARN", None)
-        reset_settings()
-        reset_keepa_client()
-        reset_engine()
-        upgrade(database)
+            OfflineKeepa(tokens=10_000_000, latency_ms=0, clock=8_380_000) as keepa, \
+            bench_environment(database, keepa.base_url):
         handler = load_function("keepa").handler
-        try:
-            cold = ingest(handler, identifiers(args.count, 0))  # first use: connection, config cache, /token
-            firsts, repeats = [], []
-            for round_no in range(1, args.rounds + 1):
-                ids = identifiers(args.count, round_no)
-                firsts.append(ingest(handler, ids))
-                repeats.append(ingest(handler, ids))
-        finally:
-            reset_engine()
-            reset_keepa_client()
+        cold = ingest(handler, identifiers(args.count, 0))  # first use: connection, config cache, /token
+        firsts, repeats = [], []
+        for round_no in range(1, args.rounds + 1):
+            ids = identifiers(args.count, round_no)
+            firsts.append(ingest(handler, ids))
+            repeats.append(ingest(handler, ids))
     print(f"python {sys.version.split()[0]}, PostgreSQL {'embedded' if embedded else 'DATABASE_URL'}, "
           f"offline Keepa latency 0 ms; {args.count} identifiers; median of {args.rounds} rounds (ms)")
     print(f"{'':<14}" + "".join(f"{key:>10}" for key in ("wall", *PHASES)))

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
+from arbvault.models import ApiKey
 from infra.function_loader import load_function
 from infra.http_events import http_api_event
 from infra.lambda_context import LocalLambdaContext
 
-__all__ = ["ADMIN", "SOURCER", "call", "load_function"]
+__all__ = ["ADMIN", "SOURCER", "MakeKey", "call", "load_function"]
 
 
 ADMIN = {"key_id": "00000000-0000-0000-0000-0000000000a1", "key_name": "test-admin", "role": "admin"}
 SOURCER = {"key_id": "00000000-0000-0000-0000-0000000000b2", "key_name": "test-sourcer", "role": "sourcer"}
+MakeKey = Callable[..., tuple[ApiKey, str]]
+"""The ``make_key`` fixture: ``make_key(name=..., role=...)`` creates a key and returns the row and the key."""
 
 
 def call(

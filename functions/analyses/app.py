@@ -8,23 +8,18 @@ states prices and lets the rules compute fees, profit, ROI and scores instead of
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
-from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from arbvault.analyses import (
-    CURSOR_KEYS,
     AnalysisFilters,
     InvalidAnalysisQueryError,
     ManualInput,
-    Position,
-    Sort,
-    SortKey,
-    SortOrder,
     TopMetric,
     create_manual_analysis,
     delete_analysis,
@@ -32,10 +27,10 @@ from arbvault.analyses import (
     list_analyses,
     top_analyses,
 )
+from arbvault.analyses.schemas import AnalysisOut, AnalysisQuery, PageQuery, page_out
 from arbvault.db import session_scope
 from arbvault.identifiers import normalise
-from arbvault.web import CurrentIdentity, Cursor, Limit, Page, create_app, create_handler, decode_cursor, encode_cursor
-from arbvault.web.pagination import DEFAULT_LIMIT
+from arbvault.web import CurrentIdentity, Page, create_app, create_handler
 
 router = APIRouter(prefix="/api/v1/analyses", tags=["analyses"])
 
@@ -45,42 +40,6 @@ TOP_LIMIT_MAX = 100
 TOP_LIMIT_DEFAULT = 10
 
 Money = Annotated[Decimal, Field(gt=0, le=PRICE_MAX, decimal_places=2, description="dollars, at most 2 decimals")]
-
-
-class AnalysisOut(BaseModel):
-    """A stored analysis: the filterable columns, and ``metrics``, the full detail it was computed with."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    job_id: uuid.UUID | None
-    domain_id: int
-    identifier: str
-    asin: str
-    isbn13: str | None
-    title: str | None
-    category: str | None
-    strategy: str
-    source: str
-    created_by: str
-    buy_price: float | None
-    sell_price: float | None
-    fees: float | None
-    profit: float | None
-    max_buy_price: float | None
-    roi_pct: float | None
-    margin_pct: float | None
-    velocity_score: float
-    stability_score: int
-    confidence_score: int
-    overall_rating: str
-    recommendation: str
-    combined_score: float
-    bsr: int | None
-    offers_count: int | None
-    metrics: dict[str, Any]
-    created_at: datetime
-    updated_at: datetime
 
 
 class TopOut(BaseModel):
@@ -111,42 +70,24 @@ class ManualAnalysisIn(BaseModel):
 
 
 def _filters(
+    common: AnalysisQuery,
     job_id: Annotated[uuid.UUID | None, Query(description="analyses of one job")] = None,
     batch_id: Annotated[uuid.UUID | None, Query(description="the original's name for job_id")] = None,
-    roi_min: Annotated[Decimal | None, Query(description="ROI % at least")] = None,
-    roi_max: Annotated[Decimal | None, Query(description="ROI % at most")] = None,
-    velocity_min: Annotated[Decimal | None, Query(ge=0, le=100, description="velocity score (0-100) at least")] = None,
-    velocity_max: Annotated[Decimal | None, Query(ge=0, le=100, description="velocity score (0-100) at most")] = None,
-    recommendation: Annotated[str | None, Query(min_length=1, max_length=20,
-                                                description="label, any case; _ stands for a space")] = None,
-    asin: Annotated[str | None, Query(min_length=1, max_length=32, description="ASIN, ISBN-10 or ISBN-13")] = None,
 ) -> AnalysisFilters:
     if job_id is not None and batch_id is not None and job_id != batch_id:
         raise InvalidAnalysisQueryError("query.batch_id", "is an alias of job_id; send one, or the same id twice")
-    return AnalysisFilters(job_id=job_id or batch_id, roi_min=roi_min, roi_max=roi_max, velocity_min=velocity_min,
-                           velocity_max=velocity_max, recommendation=recommendation, product=asin)
+    return dataclasses.replace(common, job_id=job_id or batch_id)
 
 
 Filters = Annotated[AnalysisFilters, Depends(_filters)]
 
 
 @router.get("", response_model=Page[AnalysisOut], summary="List analyses")
-def list_route(
-    _: CurrentIdentity,
-    filters: Filters,
-    sort_by: SortKey = "created_at",
-    sort_order: SortOrder = "desc",
-    limit: Limit = DEFAULT_LIMIT,
-    cursor: Cursor = None,
-) -> Page[AnalysisOut]:
+def list_route(_: CurrentIdentity, filters: Filters, page: PageQuery) -> Page[AnalysisOut]:
     """Analyses matching the filters, in ``sort_by``/``sort_order`` order (missing ROI/profit last), paged."""
-    sort = Sort(sort_by, sort_order)
-    after = Position.from_dict(decode_cursor(cursor, keys=CURSOR_KEYS), sort=sort) if cursor else None
     with session_scope() as session:
-        page = list_analyses(session, filters=filters, sort=sort, limit=limit, after=after)
-        items = [AnalysisOut.model_validate(row) for row in page.items]
-    next_cursor = encode_cursor(page.next_position.as_dict()) if page.next_position else None
-    return Page[AnalysisOut](items=items, next_cursor=next_cursor)
+        return page_out(list_analyses(session, filters=filters, sort=page.sort, limit=page.limit,
+                                      after=page.after))
 
 
 @router.get("/top", response_model=TopOut, summary="Top analyses")

@@ -17,11 +17,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy.exc import SQLAlchemyError
 
-from arbvault.analyses import CURSOR_KEYS, AnalysisFilters, Position, Sort, SortKey, SortOrder
+from arbvault.analyses.schemas import AnalysisOut, AnalysisQuery, PageQuery, page_out
 from arbvault.catalog import (
     TokenBudgetError,
     TokenCapacityError,
@@ -31,7 +30,6 @@ from arbvault.catalog import (
     parse_identifiers,
 )
 from arbvault.db import session_scope
-from arbvault.exceptions import PayloadTooLargeError
 from arbvault.jobs import (
     JOB_CURSOR_KEYS,
     MAX_JOB_IDENTIFIERS,
@@ -40,20 +38,20 @@ from arbvault.jobs import (
     JobPosition,
     JobSummary,
     cancel_job,
-    create_job,
+    check_job_size,
     estimate_tokens,
     get_job,
     job_results,
+    job_status_url,
     list_jobs,
     parse_status,
-    publish_pending,
-    request_fingerprint,
+    submit_job,
     transition,
 )
-from arbvault.observability import logger
 from arbvault.web import (
     Cursor,
     CurrentIdentity,
+    IdempotencyKey,
     Identity,
     Limit,
     Page,
@@ -69,14 +67,6 @@ router = APIRouter(prefix="/api/v1/batches", tags=["batches"])
 Money = Annotated[Decimal, Field(ge=0, le=100_000, decimal_places=2, description="dollars, at most 2 decimals")]
 DomainId = Annotated[int, Field(ge=1, le=12, description="Keepa marketplace (1 = amazon.com)")]
 Offers = Annotated[int, Field(ge=20, le=100, description="live offers to fetch per product (6 tokens per 10)")]
-IdempotencyKey = Annotated[str | None, Header(
-    alias="Idempotency-Key", min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$",
-    description="retrying with the same key and body returns the same job; another body with it is a 409")]
-
-
-def status_url(job_id: uuid.UUID) -> str:
-    """Where a job's status and progress are read."""
-    return f"{router.prefix}/{job_id}"
 
 
 def _owner_scope(identity: Identity) -> str | None:
@@ -156,7 +146,7 @@ class BatchOut(BaseModel):
 
     @classmethod
     def of(cls, job: JobSummary) -> BatchOut:
-        url = status_url(job.id)
+        url = job_status_url(job.id)
         return cls.model_validate({**job.as_dict(), "status_url": url, "results_url": f"{url}/results"})
 
 
@@ -202,85 +192,20 @@ class EstimateOut(BaseModel):
     observed_at: datetime
 
 
-def _filters(
-    roi_min: Annotated[Decimal | None, Query(description="ROI % at least")] = None,
-    roi_max: Annotated[Decimal | None, Query(description="ROI % at most")] = None,
-    velocity_min: Annotated[Decimal | None, Query(ge=0, le=100, description="velocity score (0-100) at least")] = None,
-    velocity_max: Annotated[Decimal | None, Query(ge=0, le=100, description="velocity score (0-100) at most")] = None,
-    recommendation: Annotated[str | None, Query(min_length=1, max_length=20,
-                                                description="label, any case; _ stands for a space")] = None,
-    asin: Annotated[str | None, Query(min_length=1, max_length=32, description="ASIN, ISBN-10 or ISBN-13")] = None,
-) -> AnalysisFilters:
-    return AnalysisFilters(roi_min=roi_min, roi_max=roi_max, velocity_min=velocity_min, velocity_max=velocity_max,
-                           recommendation=recommendation, product=asin)
-
-
-class ResultOut(BaseModel):
-    """One stored analysis of the job: the filterable columns, and ``metrics``, its full detail."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    job_id: uuid.UUID | None
-    domain_id: int
-    identifier: str
-    asin: str
-    isbn13: str | None
-    title: str | None
-    category: str | None
-    strategy: str
-    buy_price: float | None
-    sell_price: float | None
-    fees: float | None
-    profit: float | None
-    max_buy_price: float | None
-    roi_pct: float | None
-    margin_pct: float | None
-    velocity_score: float
-    stability_score: int
-    confidence_score: int
-    overall_rating: str
-    recommendation: str
-    combined_score: float
-    bsr: int | None
-    offers_count: int | None
-    metrics: dict[str, Any]
-    created_at: datetime
-
-
-def _publish(job_id: uuid.UUID) -> None:
-    """Send the new job's chunk messages; whatever is not sent now, the outbox relay sends within a minute."""
-    try:
-        publish_pending(job_id=job_id)
-    except SQLAlchemyError as exc:  # the job is committed; failing the request now would invite a duplicate
-        logger.warning("outbox publish deferred to the relay", extra={"job_id": str(job_id),
-                                                                      "error_type": type(exc).__name__})
-
-
 @router.post("", status_code=202, summary="Create a batch job")
 def create_batch(body: BatchIn, identity: CurrentIdentity, response: Response,
                  idempotency_key: IdempotencyKey = None) -> BatchAccepted:
     """Queue the identifiers for analysis; follow the job at ``status_url`` (also the Location header)."""
-    params = body.params()
-    with session_scope() as session:
-        job, created = create_job(session, kind="batch", identifiers=body.identifiers, owner_key_id=identity.key_id,
-                                  params=params, name=body.name, idempotency_key=idempotency_key,
-                                  request_fingerprint=request_fingerprint(body.model_dump(mode="json")))
-        tokens = estimate_tokens(job.items_total, params=params)
-        # Guarded in the creating transaction, after the key lookup: a retry finds its job even once the job
-        # has spent the tokens, and a refused create leaves nothing behind.
-        if created:
-            check_tokens(session, keepa_client(params.domain_id), tokens)
-    if created:
-        _publish(job.id)
-        logger.info("job created", extra={"job_id": str(job.id), "kind": job.kind, "items": job.items_total})
-    else:
+    submitted = submit_job(kind="batch", identifiers=body.identifiers, owner_key_id=identity.key_id,
+                           params=body.params(), request_body=body.model_dump(mode="json"),
+                           idempotency_key=idempotency_key, name=body.name)
+    if not submitted.created:
         response.headers["Idempotent-Replayed"] = "true"
-    url = status_url(job.id)
-    response.headers["Location"] = url
-    return BatchAccepted(batch_id=job.id, status=job.status.value, status_url=url, name=job.name,
+    response.headers["Location"] = submitted.status_url
+    job = submitted.job
+    return BatchAccepted(batch_id=job.id, status=job.status.value, status_url=submitted.status_url, name=job.name,
                          items_total=job.items_total, chunks_total=job.progress.chunks_total,
-                         tokens_estimated=tokens, created_at=job.created_at)
+                         tokens_estimated=submitted.tokens_estimated, created_at=job.created_at)
 
 
 @router.get("", response_model=Page[BatchOut], summary="List batch jobs")
@@ -305,10 +230,7 @@ def list_batches(
 def estimate_batch(body: EstimateIn, _: CurrentIdentity) -> EstimateOut:
     """Tokens a batch needs, the balance now, and whether creating it would pass the token guard (free)."""
     count = len(parse_identifiers(body.identifiers)) if body.identifiers is not None else int(body.count or 0)
-    if count > MAX_JOB_IDENTIFIERS:
-        raise PayloadTooLargeError(
-            f"{count} distinct identifiers is more than the {MAX_JOB_IDENTIFIERS} a batch holds; split them",
-            details=[{"field": "body.identifiers", "count": count, "max": MAX_JOB_IDENTIFIERS}])
+    check_job_size(count, field="body.identifiers")
     required = estimate_tokens(count, params=JobParams(domain_id=body.domain_id, offers=body.offers))
     client = keepa_client(body.domain_id)
     retry_after: int | None = None
@@ -337,25 +259,13 @@ def get_batch(batch_id: uuid.UUID, identity: CurrentIdentity) -> BatchOut:
         return BatchOut.of(get_job(session, batch_id, owner_key_id=_owner_scope(identity)))
 
 
-@router.get("/{batch_id}/results", response_model=Page[ResultOut], summary="A batch job's analyses")
-def batch_results(
-    batch_id: uuid.UUID,
-    identity: CurrentIdentity,
-    filters: Annotated[AnalysisFilters, Depends(_filters)],
-    sort_by: SortKey = "created_at",
-    sort_order: SortOrder = "desc",
-    limit: Limit = DEFAULT_LIMIT,
-    cursor: Cursor = None,
-) -> Page[ResultOut]:
+@router.get("/{batch_id}/results", response_model=Page[AnalysisOut], summary="A batch job's analyses")
+def batch_results(batch_id: uuid.UUID, identity: CurrentIdentity, filters: AnalysisQuery,
+                  page: PageQuery) -> Page[AnalysisOut]:
     """The analyses the job stored so far, filtered and sorted like ``/api/v1/analyses``, paged."""
-    sort = Sort(sort_by, sort_order)
-    after = Position.from_dict(decode_cursor(cursor, keys=CURSOR_KEYS), sort=sort) if cursor else None
     with session_scope() as session:
-        page = job_results(session, batch_id, owner_key_id=_owner_scope(identity), filters=filters, sort=sort,
-                           limit=limit, after=after)
-        items = [ResultOut.model_validate(row) for row in page.items]
-    next_cursor = encode_cursor(page.next_position.as_dict()) if page.next_position else None
-    return Page[ResultOut](items=items, next_cursor=next_cursor)
+        return page_out(job_results(session, batch_id, owner_key_id=_owner_scope(identity), filters=filters,
+                                    sort=page.sort, limit=page.limit, after=page.after))
 
 
 @router.post("/{batch_id}/cancel", summary="Cancel a batch job")

@@ -12,25 +12,24 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from arbvault.analyses.schemas import AnalysisOut
 from arbvault.catalog import (
-    BATCHES_PATH,
     DEFAULT_STATS_DAYS,
     FetchOptions,
     TooManyIdentifiersError,
     analyse_one,
-    check_tokens,
     current_estimate,
     ingest,
     keepa_client,
     lookup_one,
 )
 from arbvault.db import session_scope
-from arbvault.jobs import JobParams, create_job, estimate_tokens, publish_pending, request_fingerprint
-from arbvault.web import AdminIdentity, CurrentIdentity, Identity, create_app, create_handler
+from arbvault.jobs import JobParams, submit_job
+from arbvault.web import AdminIdentity, CurrentIdentity, IdempotencyKey, Identity, create_app, create_handler
 
 router = APIRouter(prefix="/api/v1/keepa", tags=["keepa"])
 
@@ -38,9 +37,6 @@ Money = Annotated[Decimal, Field(ge=0, le=1_000_000, decimal_places=2)]
 Offers = Annotated[int, Field(ge=20, le=100, description="live offers to fetch (6 tokens per 10, per product)")]
 DomainId = Annotated[int, Field(ge=1, le=12, description="Keepa marketplace (1 = amazon.com)")]
 Strategy = Annotated[str, Field(min_length=1, max_length=50, description="a strategy of the business rules")]
-IdempotencyKey = Annotated[str | None, Header(
-    alias="Idempotency-Key", min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$",
-    description="above the threshold: the same key and body return the same job; another body with it is a 409")]
 
 
 class IngestIn(BaseModel):
@@ -54,37 +50,6 @@ class IngestIn(BaseModel):
     domain_id: DomainId = 1
     force_refresh: bool = Field(default=False, description="ignore stored snapshots (spends tokens again)")
     offers: Offers | None = None
-
-
-class AnalysisOut(BaseModel):
-    """A stored analysis: the columns lists filter on, and the full detail under ``metrics``."""
-
-    id: uuid.UUID
-    identifier: str
-    asin: str
-    isbn13: str | None
-    title: str | None
-    category: str | None
-    strategy: str
-    buy_price: float | None
-    sell_price: float | None
-    fees: float | None
-    profit: float | None
-    max_buy_price: float | None
-    roi_pct: float | None
-    margin_pct: float | None
-    velocity_score: float
-    stability_score: int
-    confidence_score: int
-    overall_rating: str
-    recommendation: str
-    combined_score: float
-    bsr: int | None
-    offers_count: int | None
-    source: str
-    created_by: str
-    created_at: datetime
-    metrics: dict[str, Any]
 
 
 class IngestOut(BaseModel):
@@ -144,18 +109,11 @@ def _queue_ingest(body: IngestIn, identity: Identity, idempotency_key: str | Non
     """The batches route's job, of kind ``ingest``: created (or found by its key), token-guarded, published."""
     params = JobParams(domain_id=body.domain_id, strategy=body.strategy, buy_price=body.buy_price,
                        force_refresh=body.force_refresh, offers=body.offers)
-    with session_scope() as session:
-        job, created = create_job(session, kind="ingest", identifiers=body.identifiers, owner_key_id=identity.key_id,
-                                  params=params, idempotency_key=idempotency_key,
-                                  request_fingerprint=request_fingerprint(body.model_dump(mode="json")))
-        tokens = estimate_tokens(job.items_total, params=params)
-        if created:  # a retry finds its job even after the job spent the tokens
-            check_tokens(session, keepa_client(params.domain_id), tokens)
-    if created:
-        publish_pending(job_id=job.id)  # what is not sent now, the outbox relay sends
-    url = f"{BATCHES_PATH}/{job.id}"
+    submitted = submit_job(kind="ingest", identifiers=body.identifiers, owner_key_id=identity.key_id, params=params,
+                           request_body=body.model_dump(mode="json"), idempotency_key=idempotency_key)
+    job, url = submitted.job, submitted.status_url
     answer = IngestJobOut(job_id=job.id, status=job.status.value, status_url=url, items_total=job.items_total,
-                          chunks_total=job.progress.chunks_total, tokens_estimated=tokens)
+                          chunks_total=job.progress.chunks_total, tokens_estimated=submitted.tokens_estimated)
     return JSONResponse(answer.model_dump(mode="json"), status_code=202, headers={"Location": url})
 
 

@@ -28,6 +28,8 @@ from datetime import UTC, datetime
 from importlib import resources
 from typing import Any, TypeVar
 
+import orjson
+
 from arbvault.identifiers import (
     InvalidIdentifierError,
     is_valid_isbn10,
@@ -217,7 +219,7 @@ class Catalogue:
     def render(self, entry: Entry, options: ProductOptions) -> tuple[bytes, int]:
         """The product's JSON for ``options`` and its token cost (cached)."""
         return self._rendered.get_or_make((entry.key, options), lambda: (
-            json.dumps(product_view(entry.product, options, entry.now), separators=(",", ":")).encode(),
+            orjson.dumps(product_view(entry.product, options, entry.now)),
             product_cost(entry.product, options, entry.now)))
 
     def pool(self) -> list[Entry]:

@@ -25,12 +25,8 @@ HANDLERS = Path(__file__).resolve().parent / "handlers"
 @pytest.fixture(scope="module")
 def project_stack(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStackProcess]:
     """`arbvault local` on the project's own template."""
-    stack = LocalStackProcess(tmp_path_factory.mktemp("project-stack"), database_url)
-    try:
-        stack.wait_ready()
+    with LocalStackProcess(tmp_path_factory.mktemp("project-stack"), database_url) as stack:
         yield stack
-    finally:
-        stack.stop()
 
 
 def _auth(auth: bool | str) -> dict[str, Any]:
@@ -98,11 +94,7 @@ def fixture_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def fixture_stack(database_url: str, fixture_project: Path,
                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStackProcess]:
     """`arbvault local` on the copy, with an --env setting and a shell variable functions must not see."""
-    stack = LocalStackProcess(tmp_path_factory.mktemp("fixture-stack"), database_url,
-                              template=fixture_project / "template.yaml", extra_args=("--env", "PROBE_SETTING=on"),
-                              env={"ARBVAULT_E2E_LEAK": "visible"})
-    try:
-        stack.wait_ready()
+    with LocalStackProcess(tmp_path_factory.mktemp("fixture-stack"), database_url,
+                           template=fixture_project / "template.yaml", extra_args=("--env", "PROBE_SETTING=on"),
+                           env={"ARBVAULT_E2E_LEAK": "visible"}) as stack:
         yield stack
-    finally:
-        stack.stop()

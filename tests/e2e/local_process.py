@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +28,20 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@contextmanager
+def taken_port() -> Iterator[int]:
+    """A loopback port something already listens on, for the block."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        yield int(taken.getsockname()[1])
+
+
 class LocalStackProcess:
-    """One `arbvault local` subprocess; its stdout and stderr go to files under ``home``."""
+    """One `arbvault local` subprocess; its stdout and stderr go to files under ``home``.
+
+    As a context manager it waits until the stack is ready and stops it when the block ends, however it ends.
+    """
 
     def __init__(self, home: Path, database_url: str, *, template: Path | None = None,
                  extra_args: tuple[str, ...] = (), env: dict[str, str] | None = None) -> None:
@@ -45,6 +59,17 @@ class LocalStackProcess:
             self.process = subprocess.Popen(args, cwd=PROJECT_ROOT, env=environment, stdout=out, stderr=err,
                                             stdin=subprocess.DEVNULL, start_new_session=True)
         self.client = httpx.Client(base_url=self.url, timeout=30.0)
+
+    def __enter__(self) -> LocalStackProcess:
+        try:
+            self.wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
 
     @property
     def stdout(self) -> str:
@@ -73,6 +98,13 @@ class LocalStackProcess:
             if time.monotonic() > deadline:
                 raise AssertionError(f"{text!r} never printed:\n{self.stdout}")
             time.sleep(0.05)
+
+    def exit_code(self, timeout: float) -> int:
+        """The exit code of a stack expected to give up on its own within ``timeout`` s (stopped either way)."""
+        try:
+            return self.process.wait(timeout)
+        finally:
+            self.stop()
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         return self.client.request(method, path, **kwargs)

@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from local_process import LocalStackProcess
+from local_process import LocalStackProcess, taken_port
 
 pytestmark = pytest.mark.e2e
 
@@ -24,15 +23,10 @@ OFFLINE_BANNER = re.compile(r"  Keepa     offline server at (http://127\.0\.0\.1
 @pytest.fixture(scope="module")
 def offline_stack(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStackProcess]:
     """The project's stack with a small offline budget (and KEEPA_API_KEY empty, whatever the shell says)."""
-    stack = LocalStackProcess(tmp_path_factory.mktemp("keepa-stack"), database_url,
-                              extra_args=("--keepa-tokens", "777", "--keepa-refill-rate", "3", "--lazy",
-                                          "--no-reload"),
-                              env={"KEEPA_API_KEY": ""})
-    try:
-        stack.wait_ready()
+    with LocalStackProcess(tmp_path_factory.mktemp("keepa-stack"), database_url,
+                           extra_args=("--keepa-tokens", "777", "--keepa-refill-rate", "3", "--lazy", "--no-reload"),
+                           env={"KEEPA_API_KEY": ""}) as stack:
         yield stack
-    finally:
-        stack.stop()
 
 
 def _tokens(stack: LocalStackProcess) -> dict[str, int]:
@@ -69,30 +63,20 @@ def test_functions_reach_the_offline_server_through_keepa_base_url(offline_stack
 def test_real_key_is_handed_to_functions_and_never_printed(database_url: str, tmp_path: Path) -> None:
     secret = "kp-e2e-not-a-real-key-4711"
     unreachable = "http://127.0.0.1:9"  # discard port: nothing listens, so no request leaves the machine
-    stack = LocalStackProcess(tmp_path, database_url, extra_args=("--lazy", "--no-reload"),
-                              env={"KEEPA_API_KEY": secret, "KEEPA_BASE_URL": unreachable})
-    try:
-        stack.wait_ready()
+    with LocalStackProcess(tmp_path, database_url, extra_args=("--lazy", "--no-reload"),
+                           env={"KEEPA_API_KEY": secret, "KEEPA_BASE_URL": unreachable}) as stack:
         assert f"  Keepa     real Keepa at {unreachable} (KEEPA_API_KEY set)" in stack.stdout
         response = stack.request("GET", "/api/v1/keepa/tokens", params={"refresh": "true"},
                                  headers={"X-API-Key": stack.dev_key})
         # The function took the URL it was given (no offline server behind it): Keepa unavailable.
         assert response.status_code == 503, response.text
-    finally:
-        stack.stop()
     assert secret not in stack.stdout and secret not in stack.stderr
 
 
 def test_taken_keepa_port_is_one_clear_line_and_exit_2(database_url: str, tmp_path: Path) -> None:
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
+    with taken_port() as port:
         stack = LocalStackProcess(tmp_path, database_url, extra_args=("--keepa-port", str(port), "--no-reload"),
                                   env={"KEEPA_API_KEY": ""})
-        try:
-            code = stack.process.wait(60)
-        finally:
-            stack.stop()
+        code = stack.exit_code(60)
     assert code == 2
     assert stack.stderr.strip() == f"arbvault local: port {port} on 127.0.0.1 is already in use (try --keepa-port)"

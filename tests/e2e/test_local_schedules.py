@@ -29,13 +29,9 @@ def ticks(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     root = tmp_path_factory.mktemp("schedule-project")
     template = write_project(root, schedule_template())
     log = root / "ticks.log"
-    process = LocalStackProcess(tmp_path_factory.mktemp("schedule-stack"), database_url, template=template,
-                                extra_args=("--env", f"PROBE_LOG={log}", "--schedule-speedup", str(SPEEDUP)))
-    try:
-        process.wait_ready()
+    with LocalStackProcess(tmp_path_factory.mktemp("schedule-stack"), database_url, template=template,
+                           extra_args=("--env", f"PROBE_LOG={log}", "--schedule-speedup", str(SPEEDUP))) as process:
         yield process, log
-    finally:
-        process.stop()
 
 
 def _runs(log: Path, match: Any) -> list[dict[str, Any]]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import socket
 import time
 import uuid
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ import yaml
 from event_project import eventually, read_log, sqs_template, write_project
 from infra.local.aws import LOCAL_ACCOUNT_ID, sqs_client
 from infra.local.function_env import local_region
-from local_process import LocalStackProcess, free_port
+from local_process import LocalStackProcess, free_port, taken_port
 
 pytestmark = pytest.mark.e2e
 
@@ -234,15 +233,9 @@ def test_maximum_concurrency_bounds_concurrent_invocations(events: EventStack) -
 
 
 def test_taken_sqs_port_is_one_clear_line_and_exit_2(database_url: str, tmp_path: Path) -> None:
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
+    with taken_port() as port:
         stack = LocalStackProcess(tmp_path, database_url, extra_args=("--sqs-port", str(port), "--no-reload"))
-        try:
-            code = stack.process.wait(60)
-        finally:
-            stack.stop()
+        code = stack.exit_code(60)
     assert code == 2
     assert stack.stderr.strip() == f"arbvault local: port {port} on 127.0.0.1 is already in use (try --sqs-port)"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import socket
 import statistics
 import time
 import uuid
@@ -14,8 +13,8 @@ import pytest
 import yaml
 from sqlalchemy.engine import make_url
 
-from local_process import LocalStackProcess
 from infra.template import load_document, project_template
+from local_process import LocalStackProcess, taken_port
 
 pytestmark = pytest.mark.e2e
 
@@ -179,15 +178,9 @@ def test_signal_stops_the_stack_and_every_worker(database_url: str, tmp_path: Pa
 
 
 def test_port_in_use_is_one_clear_line_and_exit_2(database_url: str, tmp_path: Path) -> None:
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
+    with taken_port() as port:
         stack = LocalStackProcess(tmp_path, database_url, extra_args=("--port", str(port)))
-        try:
-            code = stack.process.wait(30)
-        finally:
-            stack.stop()
+        code = stack.exit_code(30)
     assert code == 2
     assert stack.stderr.strip() == f"arbvault local: port {port} on 127.0.0.1 is already in use (try --port)"
 
@@ -199,10 +192,7 @@ def test_template_that_names_an_unknown_authorizer_is_refused_at_start(database_
     template = tmp_path / "template.yaml"
     template.write_text(yaml.safe_dump(document))
     stack = LocalStackProcess(tmp_path, database_url, template=template)
-    try:
-        code = stack.process.wait(30)
-    finally:
-        stack.stop()
+    code = stack.exit_code(30)
     assert code == 1
     assert "could not start" in stack.stderr and "'Missing'" in stack.stderr
     assert "Traceback" not in stack.stderr

@@ -1,7 +1,6 @@
 """template.yaml: cfn-lint clean, translated offline by aws-sam-translator, and structurally as the project needs.
 
-The translation runs SAM's own transform with no AWS access: local CodeUri/ContentUri are replaced with S3
-URIs as `sam package` would, and managed policies resolve through an empty map (the template names none).
+The translation (the session fixture ``translated``) runs SAM's own transform with no AWS access.
 """
 
 from __future__ import annotations
@@ -9,9 +8,7 @@ from __future__ import annotations
 import tomllib
 from typing import Any
 
-import pytest
 from cfnlint.api import lint_file
-from samtranslator.translator.transform import transform
 
 from infra.paths import PROJECT_ROOT, TEMPLATE_PATH
 from infra.template import load_document, project_template
@@ -20,26 +17,6 @@ HEALTH_PATHS = {"/api/v1/health", "/api/v1/health/live", "/api/v1/health/ready"}
 SAM_FUNCTION = "AWS::Serverless::Function"
 ANY_METHOD = "x-amazon-apigateway-any-method"
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace", ANY_METHOD}
-
-
-class NoManagedPolicies:
-    """Managed-policy loader for the offline transform: SAM asks it only for AWS managed policies by name."""
-
-    def load(self) -> dict[str, str]:
-        return {}
-
-
-@pytest.fixture(scope="module")
-def translated() -> dict[str, Any]:
-    document = load_document(TEMPLATE_PATH)
-    for logical_id, resource in document["Resources"].items():
-        properties = resource.get("Properties") or {}
-        for key in ("CodeUri", "ContentUri"):
-            if key in properties:
-                properties[key] = f"s3://arbvault-artifacts/{logical_id}.zip"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AWS_DEFAULT_REGION", "us-east-1")  # the transform reads the region from a boto3 session
-        return transform(document, {}, NoManagedPolicies())
 
 
 def resources_of(template: dict[str, Any], type_: str) -> dict[str, dict[str, Any]]:

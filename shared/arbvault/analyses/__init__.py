@@ -2,6 +2,9 @@
 
 >>> page = list_analyses(session, filters=AnalysisFilters(roi_min=Decimal(30)), sort=Sort("roi_pct", "desc"))
 >>> page.next_position.as_dict()  # encode it as the next page's cursor
+
+Routes take the response schema, the query filters and the cursors from ``arbvault.analyses.schemas``, which
+this package does not import (the batch worker needs no FastAPI).
 """
 
 from arbvault.analyses.exceptions import (

@@ -46,8 +46,8 @@ def _fallback(score: Decimal) -> Score:
 
 
 def _mean(values: Sequence[int | Decimal]) -> Decimal:
-    """``statistics.mean`` as a Decimal. Whole numbers (Keepa's ranks) skip its Fraction arithmetic, which took a
-    fifth of the engine's time: the exact sum over the count, correctly rounded, is the very same Decimal."""
+    """``statistics.mean`` as a Decimal. Whole numbers (Keepa's ranks) skip its Fraction arithmetic, which made the
+    trend a quarter of the engine's time: the exact sum over the count, correctly rounded, is the same Decimal."""
     if all(type(value) is int for value in values):
         return Decimal(sum(values)) / len(values)
     return statistics.mean(Decimal(value) for value in values)

@@ -19,7 +19,7 @@ Functions here open their own sessions: call them while holding none (one pooled
 """
 
 from arbvault.catalog.analyse import analyse_found
-from arbvault.catalog.analyses_store import insert_analyses
+from arbvault.catalog.analyses_store import insert_analyses, insert_job_analyses
 from arbvault.catalog.clients import keepa_client
 from arbvault.catalog.costs import (
     BESTSELLERS_COST,
@@ -96,6 +96,7 @@ __all__ = [
     "identifiers_of",
     "ingest",
     "insert_analyses",
+    "insert_job_analyses",
     "keepa_client",
     "load_balance",
     "lookup_one",

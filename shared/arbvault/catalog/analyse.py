@@ -16,22 +16,29 @@ from arbvault.db import session_scope
 if TYPE_CHECKING:
     import uuid
 
+    from arbvault.analysis import EngineConfig
     from arbvault.catalog.lookup import CatalogLookup
+    from arbvault.keepa import KeepaProduct
 
 
 def analyse_found(lookup: CatalogLookup, *, domain_id: int, buy_price: Decimal | None, strategy: str | None,
-                  source: str, created_by: str, job_id: uuid.UUID | None = None,
+                  source: str, created_by: str, job_id: uuid.UUID | None = None, rules: RulesBook | None = None,
                   timings: Timings | None = None) -> list[dict[str, Any]]:
-    """One ``analysis_row`` per product ``lookup`` found (request order); reads the rules in its own session.
+    """One ``analysis_row`` per product ``lookup`` found (request order).
 
-    ``timings`` (if given) receives the parsing and engine time as analysis and the rules read as database.
+    The rules come from ``rules`` (a book on the caller's session: a batch chunk reads them in the transaction
+    that writes its rows), else from a session of its own. ``timings`` (if given) receives the parsing and
+    engine time as analysis and the rules read as database.
     """
     timings = timings or Timings()
     with timings.measure("analysis"):
         products = [(item, item.parse()) for item in lookup.found.values()]
-    with timings.measure("database"), session_scope() as session:
-        book = RulesBook(session, domain_id=domain_id)
-        configs = [book.for_product(product) for _, product in products]
+    with timings.measure("database"):
+        if rules is not None:
+            configs = _configs(rules, [product for _, product in products])
+        else:
+            with session_scope() as session:
+                configs = _configs(RulesBook(session, domain_id=domain_id), [product for _, product in products])
     with timings.measure("analysis"):
         now = datetime.now(UTC)
         return [
@@ -39,3 +46,7 @@ def analyse_found(lookup: CatalogLookup, *, domain_id: int, buy_price: Decimal |
                          source=source, created_by=created_by, job_id=job_id)
             for (item, product), config in zip(products, configs, strict=True)
         ]
+
+
+def _configs(book: RulesBook, products: list[KeepaProduct]) -> list[EngineConfig]:
+    return [book.for_product(product) for product in products]

@@ -1,4 +1,4 @@
-"""Writes of stored analyses: one statement for a whole ingest."""
+"""Writes of stored analyses: one statement for a whole ingest or batch chunk."""
 
 from __future__ import annotations
 
@@ -16,21 +16,32 @@ _TABLE = Analysis.__table__
 _RETURNED = (_TABLE.c.id, _TABLE.c.created_at, _TABLE.c.updated_at)
 
 
-def insert_analyses(session: Session, rows: Sequence[dict[str, Any]], *,
-                    skip_existing: bool = False) -> list[dict[str, Any]]:
-    """Insert ``rows`` (``analysis_row`` values) in one statement; returns them with id and timestamps.
+def _with_ids(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**row, "id": uuid.uuid4()} for row in rows]
 
-    ``skip_existing`` (job rows): a row whose ``(job_id, asin)`` is already stored is skipped, not duplicated
-    (``ON CONFLICT DO NOTHING`` on the partial unique index), and only the rows inserted are returned.
-    """
+
+def insert_analyses(session: Session, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Insert ``rows`` (``analysis_row`` values) in one statement; returns them with id and timestamps."""
     if not rows:
         return []
-    values = [{**row, "id": uuid.uuid4()} for row in rows]
+    values = _with_ids(rows)
     statement = insert_from_json(_TABLE, tuple(values[0]))  # type: ignore[arg-type]
-    if skip_existing:
-        statement = statement.on_conflict_do_nothing(index_elements=["job_id", "asin"],
-                                                     index_where=_TABLE.c.job_id.is_not(None))
     result = session.execute(statement.returning(*_RETURNED), rows_parameter(values))
     stamps = {row.id: row for row in result}
     return [{**value, "created_at": stamps[value["id"]].created_at, "updated_at": stamps[value["id"]].updated_at}
-            for value in values if value["id"] in stamps]
+            for value in values]
+
+
+def insert_job_analyses(session: Session, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert a job chunk's ``rows`` in one statement; returns how many were new.
+
+    A row whose ``(job_id, asin)`` is already stored is skipped, not duplicated (``ON CONFLICT DO NOTHING`` on
+    the partial unique index). Nothing is returned row by row: a worker needs the count, and reading back ids
+    and timestamps (pg8000 parses each timestamp in Python) cost a chunk about 2 ms.
+    """
+    if not rows:
+        return 0
+    values = _with_ids(rows)
+    statement = insert_from_json(_TABLE, tuple(values[0])).on_conflict_do_nothing(  # type: ignore[arg-type]
+        index_elements=["job_id", "asin"], index_where=_TABLE.c.job_id.is_not(None))
+    return int(session.execute(statement, rows_parameter(values)).rowcount)

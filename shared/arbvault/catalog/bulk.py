@@ -3,19 +3,18 @@
 Why not a multi-row ``VALUES`` list: SQLAlchemy compiles such a statement afresh for every call (3,000 bind
 parameters for 100 analyses) and pg8000 rewrites its parameter markers in pure Python; measured here, 100
 analyses took 68 ms that way and 14 ms this way. The statement text is constant, so it compiles once per
-process; the rows travel as one JSON document that PostgreSQL unpacks with the columns' own types.
+process; the rows travel as one JSON document that PostgreSQL unpacks with the columns' own types. The document
+is written by orjson (UUIDs and datetimes natively), several times faster than ``json`` for a chunk's rows.
 """
 
 from __future__ import annotations
 
-import json
-import uuid
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from sqlalchemy import Text, bindparam, cast, column, func, select
 from sqlalchemy.dialects.postgresql import JSONB, insert
 
@@ -28,10 +27,8 @@ ROWS_PARAM = "rows"
 
 def _encode(value: Any) -> Any:
     # Decimals travel as strings so no digit is lost; PostgreSQL parses them with the column's type.
-    if isinstance(value, (Decimal, uuid.UUID)):
+    if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, datetime):
-        return value.isoformat()
     if isinstance(value, bytes):
         return "\\x" + value.hex()  # bytea's hex input form
     raise TypeError(f"cannot encode {type(value).__name__} for a bulk write")
@@ -47,4 +44,4 @@ def insert_from_json(table: Table, columns: tuple[str, ...]) -> Insert:
 
 def rows_parameter(rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     """The statement's one parameter: the rows as a JSON array."""
-    return {ROWS_PARAM: json.dumps(list(rows), default=_encode)}
+    return {ROWS_PARAM: orjson.dumps(list(rows), default=_encode).decode()}

@@ -7,18 +7,18 @@ its products up and analyses them through the catalog, then writes the analyses,
 settles the job in one transaction; a redelivered message finds the chunk done and does nothing. Progress is
 derived from chunk states. A job whose chunks failed ends ERROR with the failure count and reasons.
 
-Creating a job from a route (the session is the request's unit of work; publish after it commits)::
+Submitting a job from a route: created (or found by its Idempotency-Key), token-guarded, then published::
 
-    from arbvault.db import session_scope
-    from arbvault.jobs import JobParams, create_job, publish_pending, request_fingerprint
+    from arbvault.jobs import JobParams, submit_job
 
-    with session_scope() as session:
-        job, created = create_job(session, kind="batch", identifiers=identifiers, owner_key_id=identity.key_id,
-                                  params=JobParams(strategy="velocity"), name="spring list",
-                                  idempotency_key=key, request_fingerprint=request_fingerprint(body))
-    if created:
-        publish_pending(job_id=job.id)  # never raises for queue trouble: the relay retries
-    job.as_dict()  # id, status, progress {total, processed, succeeded, not_found, failed, percent}, ...
+    submitted = submit_job(kind="batch", identifiers=identifiers, owner_key_id=identity.key_id,
+                           params=JobParams(strategy="velocity"), request_body=body.model_dump(mode="json"),
+                           idempotency_key=key, name="spring list")
+    submitted.created, submitted.tokens_estimated, submitted.status_url  # answer 202 with Location: status_url
+    submitted.job.as_dict()  # id, status, progress {total, processed, succeeded, not_found, failed, percent}, ...
+
+``create_job`` (the job, its chunks and outbox rows in the caller's session) and ``publish_pending`` (after
+that session commits) are the two halves, for callers that hold their own transaction.
 
 Reading and changing jobs (``owner_key_id=None`` means any owner: pass the caller's key id unless admin)::
 
@@ -37,7 +37,7 @@ Workers (``functions/batch_worker``, ``dlq_handler``, ``outbox_relay``) call :fu
 :func:`record_dead_letter` and :func:`relay_once`; they open their own sessions.
 """
 
-from arbvault.jobs.chunking import CHUNK_SIZE, MAX_JOB_IDENTIFIERS, split_chunks
+from arbvault.jobs.chunking import CHUNK_SIZE, MAX_JOB_IDENTIFIERS, check_job_size, split_chunks
 from arbvault.jobs.creation import JobKind, create_job
 from arbvault.jobs.dead_letters import DeadLetterOutcome, record_dead_letter
 from arbvault.jobs.estimate import estimate_tokens
@@ -46,6 +46,7 @@ from arbvault.jobs.exceptions import (
     IllegalTransitionError,
     JobMessageError,
     JobNotFoundError,
+    JobTooLargeError,
     QueueUnavailableError,
 )
 from arbvault.jobs.fingerprint import request_fingerprint
@@ -69,6 +70,7 @@ from arbvault.jobs.states import (
     check_transition,
     parse_status,
 )
+from arbvault.jobs.submit import Submission, job_status_url, submit_job
 from arbvault.jobs.worker import ChunkOutcome, process_chunk_message
 
 __all__ = [
@@ -93,18 +95,22 @@ __all__ = [
     "JobPosition",
     "JobStatus",
     "JobSummary",
+    "JobTooLargeError",
     "JobsQueue",
     "Progress",
     "PublishResult",
     "QueueUnavailableError",
     "RelayReport",
+    "Submission",
     "can_transition",
     "cancel_job",
+    "check_job_size",
     "check_transition",
     "create_job",
     "estimate_tokens",
     "get_job",
     "job_results",
+    "job_status_url",
     "jobs_queue",
     "list_jobs",
     "metrics",
@@ -116,5 +122,6 @@ __all__ = [
     "request_fingerprint",
     "reset_jobs_queue",
     "split_chunks",
+    "submit_job",
     "transition",
 ]

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from arbvault.catalog import BATCHES_PATH, RulesBook, TooManyIdentifiersError, keepa_client, parse_identifiers
+from arbvault.catalog import RulesBook, keepa_client, parse_identifiers
 from arbvault.exceptions import InvalidInputError
-from arbvault.jobs.chunking import MAX_JOB_IDENTIFIERS, split_chunks
+from arbvault.jobs.chunking import check_job_size, split_chunks
 from arbvault.jobs.exceptions import IdempotencyConflictError
 from arbvault.jobs.messages import JOBS_QUEUE, ChunkMessage
 from arbvault.jobs.params import JobParams
@@ -32,8 +32,7 @@ def _identifiers(values: Sequence[str | Identifier]) -> list[str]:
         raise InvalidInputError("identifiers must not be empty",
                                 details=[{"field": "identifiers", "message": "at least one identifier"}])
     parsed = parse_identifiers([v if isinstance(v, str) else v.value for v in values])
-    if len(parsed) > MAX_JOB_IDENTIFIERS:
-        raise TooManyIdentifiersError(count=len(parsed), threshold=MAX_JOB_IDENTIFIERS, batches_path=BATCHES_PATH)
+    check_job_size(len(parsed))
     return [identifier.value for identifier in parsed]
 
 
@@ -64,7 +63,7 @@ def create_job(
     :func:`publish_pending` after the transaction commits.
 
     Raises ``InvalidIdentifiersError`` (422, each bad entry named by index), ``InvalidInputError`` (422: no
-    identifiers, unknown kind, parameter, domain or strategy), ``TooManyIdentifiersError`` (413, above ``MAX_JOB_IDENTIFIERS``)
+    identifiers, unknown kind, parameter, domain or strategy), ``JobTooLargeError`` (413, above ``MAX_JOB_IDENTIFIERS``)
     and ``IdempotencyConflictError`` (409) when the key was used with another fingerprint.
     """
     if kind not in get_args(JobKind):

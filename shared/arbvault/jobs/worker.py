@@ -10,6 +10,9 @@ message is queued (through the outbox) with ``DelaySeconds`` = Keepa's wait; the
 succeeds, so SQS deletes it. Its receive count never grows while waiting for tokens, so ``maxReceiveCount``
 only ever counts real failures. Any other error gives the chunk back and is raised: the record is reported
 as a batch item failure and SQS delivers it again after the visibility timeout, then to the DLQ.
+
+The cyclic garbage collector is paused while a chunk is processed (``collector``): a chunk's objects are
+acyclic and freed by reference counting, and collecting them cost 8 of the 36 ms of parsing and analysis.
 """
 
 from __future__ import annotations
@@ -18,15 +21,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from arbvault.catalog import (
+    RulesBook,
     Timings,
     TokenBudgetError,
     TokenCapacityError,
     analyse_found,
     fetch_products,
-    insert_analyses,
+    insert_job_analyses,
 )
 from arbvault.db import session_scope
 from arbvault.jobs.claims import Claim, Refusal, claim, release, settle_chunk
+from arbvault.jobs.collector import collector_paused
 from arbvault.jobs.messages import ChunkMessage
 from arbvault.jobs.metrics import count
 from arbvault.jobs.outbox import add_message, publish_pending
@@ -99,19 +104,26 @@ def _fail_now(held: Claim, reason: str) -> ChunkOutcome:
 
 def _store(held: Claim, lookup: CatalogLookup, timings: Timings) -> ChunkOutcome:
     params = held.params
-    rows = analyse_found(lookup, domain_id=params.domain_id, buy_price=params.buy_price, strategy=params.strategy,
-                         source=BATCH_SOURCE, created_by=held.owner_key_id, job_id=held.job_id, timings=timings)
-    with timings.measure("database"), session_scope() as session:
-        stored = insert_analyses(session, rows, skip_existing=True)
-        mine, settled = settle_chunk(session, held, state=ChunkState.DONE, succeeded=len(rows),
-                                     not_found=len(lookup.not_found), tokens_used=lookup.tokens_consumed)
-        if not mine:
-            session.rollback()  # another worker took the chunk over after our lease: its write wins
-            return ChunkOutcome("skipped", held.job_id, held.chunk_id, reason="claim taken over")
+    # The rules are read in the transaction that writes the rows (a session less per chunk: with pg8000 that is
+    # five round trips). Nothing is locked until the rows are written; the claim is checked at the write.
+    with session_scope() as session:
+        with timings.measure("database"):
+            rules = RulesBook(session, domain_id=params.domain_id)
+        rows = analyse_found(lookup, domain_id=params.domain_id, buy_price=params.buy_price,
+                             strategy=params.strategy, source=BATCH_SOURCE, created_by=held.owner_key_id,
+                             job_id=held.job_id, rules=rules, timings=timings)
+        with timings.measure("database"):
+            stored = insert_job_analyses(session, rows)
+            mine, settled = settle_chunk(session, held, state=ChunkState.DONE, succeeded=len(rows),
+                                         not_found=len(lookup.not_found), tokens_used=lookup.tokens_consumed)
+            if not mine:
+                session.rollback()  # another worker took the chunk over after our lease: its write wins
+                return ChunkOutcome("skipped", held.job_id, held.chunk_id, reason="claim taken over")
+            session.commit()  # timed here; the scope then has nothing left to commit
     count("ChunksDone")
     count("IdentifiersAnalysed", len(rows))
     count("KeepaTokensSpent", lookup.tokens_consumed)
-    return ChunkOutcome("done", held.job_id, held.chunk_id, analysed=len(rows), stored=len(stored),
+    return ChunkOutcome("done", held.job_id, held.chunk_id, analysed=len(rows), stored=stored,
                         not_found=len(lookup.not_found), tokens_used=lookup.tokens_consumed, job_status=settled,
                         timings=timings)
 
@@ -134,6 +146,12 @@ def process_chunk_message(body: str, *, lease_seconds: float, client: KeepaClien
     for a malformed body or an unknown job or chunk (it will reach the DLQ), and anything that failed the
     attempt (Keepa or database unavailable) after giving the chunk back.
     """
+    with collector_paused():
+        return _process(body, lease_seconds=lease_seconds, client=client, queue=queue)
+
+
+def _process(body: str, *, lease_seconds: float, client: KeepaClient | None,
+             queue: JobsQueue | None) -> ChunkOutcome:
     message = ChunkMessage.parse(body)
     timings = Timings()
     with timings.measure("database"):

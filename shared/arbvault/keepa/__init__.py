@@ -35,7 +35,7 @@ from arbvault.keepa.results import (
     RawProductLookup,
 )
 from arbvault.keepa.sales_rank import SalesRank, extract_sales_rank, rank_confidence
-from arbvault.keepa.stats import BuyBoxShare, KeepaStats, parse_stats
+from arbvault.keepa.stats import BuyBoxShare, ExtremePoints, KeepaStats, parse_stats
 from arbvault.keepa.time import (
     KEEPA_EPOCH_OFFSET_MINUTES,
     datetime_to_keepa_minutes,
@@ -65,6 +65,7 @@ __all__ = [
     "CategoryNode",
     "Condition",
     "CsvType",
+    "ExtremePoints",
     "FinderResult",
     "KeepaCategory",
     "KeepaClient",

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
+import orjson
 
 from arbvault.exceptions import InvalidInputError
 from arbvault.identifiers import Identifier, normalise
@@ -276,7 +277,7 @@ class KeepaClient:
     def _answer(self, endpoint: str, response: httpx.Response, elapsed: float) -> dict[str, Any]:
         status = response.status_code
         try:
-            parsed = response.json()
+            parsed = orjson.loads(response.content)  # a hundred products are ~700 KB: 2-4x faster than json
         except ValueError:
             parsed = None
         body: dict[str, Any] = parsed if isinstance(parsed, dict) else {}

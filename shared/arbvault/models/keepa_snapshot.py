@@ -17,8 +17,8 @@ class KeepaSnapshot(Base):
     Freshness is derived from ``fetched_at`` and the configured TTL at read time, so changing the TTL needs no
     write. ``codes`` (the product's EAN/ISBN-13 list) lets an ISBN-13 lookup find the snapshot of its ASIN.
     ``product_zlib`` is the product's compact JSON, zlib-compressed (``arbvault.catalog`` packs and unpacks it):
-    nothing queries inside a product, and as JSONB every batch chunk paid PostgreSQL to parse 800 KB it never
-    looked into (a third of the chunk); compressed it is also a quarter of the bytes on the wire and on disk.
+    nothing queries inside a product, and as JSONB a batch chunk paid PostgreSQL to parse 800 KB it never
+    looked into (writing 100 products took 58 ms, now 15 ms); compressed it is a quarter of the bytes too.
     """
 
     __tablename__ = "keepa_snapshots"

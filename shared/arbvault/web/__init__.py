@@ -2,6 +2,7 @@
 
 from arbvault.web.app import create_app, create_handler
 from arbvault.web.errors import STATUS_BY_ERROR, error_response
+from arbvault.web.headers import IdempotencyKey
 from arbvault.web.identity import AdminIdentity, CurrentIdentity, Identity
 from arbvault.web.schema_types import DecimalNumber
 from arbvault.web.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
@@ -12,6 +13,7 @@ __all__ = [
     "CurrentIdentity",
     "Cursor",
     "DecimalNumber",
+    "IdempotencyKey",
     "Identity",
     "Limit",
     "Page",

@@ -1,5 +1,5 @@
-"""Fixtures for the API key room: an empty api_keys table per test, keys made through the real code path,
-and Lambda authorizer events as API Gateway sends them (payload 2.0)."""
+"""Fixtures for the API key room: an empty api_keys table per test (keys are made with ``make_key``, from
+tests/conftest.py), and Lambda authorizer events as API Gateway sends them (payload 2.0)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from sqlalchemy import delete
 
-from arbvault.auth import create_api_key
 from arbvault.db import session_scope
 from arbvault.models import ApiKey
 from arbvault.observability import logger
@@ -21,7 +20,6 @@ from infra.lambda_context import LocalLambdaContext
 from infra.local.authorizer import authorizer_event as gateway_authorizer_event
 from support import load_function
 
-MakeKey = Callable[..., tuple[ApiKey, str]]
 Authorize = Callable[..., dict[str, Any]]
 
 
@@ -33,17 +31,6 @@ def no_api_keys(database_url: str) -> Iterator[None]:
     yield
     with session_scope() as session:
         session.execute(delete(ApiKey))
-
-
-@pytest.fixture
-def make_key() -> MakeKey:
-    """Create a key through ``create_api_key``; returns the row and the plaintext key."""
-
-    def make(name: str = "test key", role: str = "sourcer") -> tuple[ApiKey, str]:
-        with session_scope() as session:
-            return create_api_key(session, name=name, role=role)
-
-    return make
 
 
 def authorizer_event(headers: dict[str, str] | None, *, method: str = "GET",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable
 from datetime import datetime
 
 import pytest
@@ -15,9 +14,8 @@ from arbvault.db import session_scope
 from arbvault.models import ApiKey
 from infra.http_events import http_api_event
 from infra.lambda_context import LocalLambdaContext
-from support import ADMIN, SOURCER, call, load_function
+from support import ADMIN, SOURCER, MakeKey, call, load_function
 
-MakeKey = Callable[..., tuple[ApiKey, str]]
 
 BASE = "/api/v1/api-keys"
 ITEM_ROUTE = "/api/v1/api-keys/{key_id}"

@@ -21,9 +21,8 @@ from arbvault.models import ApiKey
 from arbvault.settings import reset_settings
 from infra.lambda_context import LocalLambdaContext
 from infra.paths import PROJECT_ROOT
-from support import load_function
+from support import MakeKey, load_function
 
-MakeKey = Callable[..., tuple[ApiKey, str]]
 Authorize = Callable[..., dict[str, Any]]
 DENY = {"isAuthorized": False}
 
@@ -33,22 +32,6 @@ def stored(key_id: Any) -> ApiKey:
         row = session.get(ApiKey, key_id)
         assert row is not None
         return row
-
-
-@pytest.fixture
-def statements() -> Iterator[list[str]]:
-    """SQL statements the shared engine sends while the test runs."""
-    sent: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        sent.append(statement)
-
-    engine = get_engine()
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.mark.parametrize("header", ["authorization", "x-api-key"])

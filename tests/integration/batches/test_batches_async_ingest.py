@@ -6,8 +6,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from batches_support import BATCHES, JobQueues, MakeKeepa, isbn13s, rows, run_worker
+from batches_support import BATCHES
+from db_testing import rows
 from infra.keepa_offline import OfflineKeepa
+from jobs_testing import JobQueues, run_worker
+from keepa_testing import MakeKeepa, book_isbns
 from support import ADMIN, SOURCER, call
 
 INGEST = "/api/v1/keepa/ingest"
@@ -27,7 +30,7 @@ def _follow(url: str, identity: dict[str, str]) -> tuple[int, Any]:
 
 def test_a_large_ingest_is_queued_and_its_status_url_follows_it_to_success(queues: JobQueues,
                                                                            keepa: OfflineKeepa) -> None:
-    identifiers = isbn13s(140) + isbn13s(10, known=False)
+    identifiers = book_isbns(140) + book_isbns(10, known=False)
 
     status, headers, body = _ingest({"identifiers": identifiers, "strategy": "velocity"}, identity=SOURCER)
 
@@ -47,12 +50,12 @@ def test_a_large_ingest_is_queued_and_its_status_url_follows_it_to_success(queue
     assert (job["progress"]["succeeded"], job["progress"]["not_found"]) == (140, 10)
     stored = rows("SELECT identifier, strategy, created_by FROM analyses WHERE job_id = :id",
                   id=uuid.UUID(body["job_id"]))
-    assert sorted(r["identifier"] for r in stored) == sorted(isbn13s(140))
+    assert sorted(r["identifier"] for r in stored) == sorted(book_isbns(140))
     assert {(r["strategy"], r["created_by"]) for r in stored} == {("velocity", SOURCER["key_id"])}
 
 
 def test_at_the_threshold_ingest_stays_synchronous(queues: JobQueues, keepa: OfflineKeepa) -> None:
-    status, _, body = _ingest({"identifiers": isbn13s(100)})
+    status, _, body = _ingest({"identifiers": book_isbns(100)})
 
     assert status == 200, body
     assert len(body["items"]) == 100
@@ -60,12 +63,12 @@ def test_at_the_threshold_ingest_stays_synchronous(queues: JobQueues, keepa: Off
 
 
 def test_a_large_ingest_is_idempotent_by_key(queues: JobQueues, keepa: OfflineKeepa) -> None:
-    body = {"identifiers": isbn13s(120)}
+    body = {"identifiers": book_isbns(120)}
     key = str(uuid.uuid4())
 
     first = _ingest(body, key)
     again = _ingest(body, key)
-    other = _ingest({"identifiers": isbn13s(130)}, key)
+    other = _ingest({"identifiers": book_isbns(130)}, key)
 
     assert first[0] == again[0] == 202 and first[2]["job_id"] == again[2]["job_id"], (first, again)
     assert other[0] == 409 and other[2]["error"]["code"] == "idempotency_key_reused", other
@@ -75,7 +78,7 @@ def test_a_large_ingest_is_idempotent_by_key(queues: JobQueues, keepa: OfflineKe
 def test_a_large_ingest_short_of_tokens_is_429_and_queues_nothing(queues: JobQueues, make_keepa: MakeKeepa) -> None:
     make_keepa(tokens=50, refill_rate=20)
 
-    status, headers, body = _ingest({"identifiers": isbn13s(101)})
+    status, headers, body = _ingest({"identifiers": book_isbns(101)})
 
     assert status == 429, body
     assert int(headers["retry-after"]) > 0 and body["error"]["details"][0]["deficit"] == 51
@@ -84,7 +87,7 @@ def test_a_large_ingest_short_of_tokens_is_429_and_queues_nothing(queues: JobQue
 
 def test_invalid_identifiers_of_a_large_ingest_are_422_before_any_job(queues: JobQueues,
                                                                       keepa: OfflineKeepa) -> None:
-    identifiers = isbn13s(150)
+    identifiers = book_isbns(150)
     identifiers[120] = "nope"
 
     status, _, body = _ingest({"identifiers": identifiers})

@@ -8,14 +8,17 @@ import uuid
 
 import pytest
 
-from batches_support import BATCHES, JobQueues, MakeKeepa, isbn13s, rows, scalar
+from batches_support import BATCHES
+from db_testing import rows, scalar
 from infra.keepa_offline import OfflineKeepa
+from jobs_testing import JobQueues
+from keepa_testing import MakeKeepa, book_isbns
 from support import ADMIN, call
 
 
 def test_create_answers_202_with_location_and_queues_one_message_per_chunk(queues: JobQueues,
                                                                            keepa: OfflineKeepa) -> None:
-    identifiers = isbn13s(250)
+    identifiers = book_isbns(250)
 
     status, headers, body = call("batches", "POST", BATCHES, json_body={"name": "spring list",
                                                                         "identifiers": identifiers})
@@ -41,7 +44,7 @@ def test_create_answers_202_with_location_and_queues_one_message_per_chunk(queue
 
 
 def test_create_normalises_and_counts_duplicates_once(queues: JobQueues, keepa: OfflineKeepa) -> None:
-    isbn = isbn13s(1)[0]
+    isbn = book_isbns(1)[0]
     hyphenated = f"{isbn[:3]}-{isbn[3:4]}-{isbn[4:9]}-{isbn[9:12]}-{isbn[12]}"
 
     status, _, body = call("batches", "POST", BATCHES, json_body={
@@ -54,7 +57,7 @@ def test_create_normalises_and_counts_duplicates_once(queues: JobQueues, keepa: 
 
 def test_create_keeps_the_options_every_chunk_uses(queues: JobQueues, keepa: OfflineKeepa) -> None:
     status, _, body = call("batches", "POST", BATCHES, json_body={
-        "name": "opts", "identifiers": isbn13s(3), "strategy": "velocity", "buy_price": 4.5,
+        "name": "opts", "identifiers": book_isbns(3), "strategy": "velocity", "buy_price": 4.5,
         "config_profile": "spring", "offers": 20, "force_refresh": True})
 
     assert status == 202, body
@@ -67,7 +70,7 @@ def test_create_keeps_the_options_every_chunk_uses(queues: JobQueues, keepa: Off
 
 def test_invalid_identifiers_are_named_by_index_and_nothing_is_written(queues: JobQueues,
                                                                        keepa: OfflineKeepa) -> None:
-    good = isbn13s(2)
+    good = book_isbns(2)
 
     status, _, body = call("batches", "POST", BATCHES, json_body={
         "name": "bad", "identifiers": [good[0], "9780000000001", good[1], "nope"]})
@@ -99,7 +102,7 @@ def test_malformed_body_is_422_naming_the_field(queues: JobQueues, payload: dict
 
 def test_unknown_strategy_is_422_before_any_token_is_checked(queues: JobQueues, keepa: OfflineKeepa) -> None:
     status, _, body = call("batches", "POST", BATCHES, json_body={
-        "name": "x", "identifiers": isbn13s(2), "strategy": "moonshot"})
+        "name": "x", "identifiers": book_isbns(2), "strategy": "moonshot"})
 
     assert status == 422, body
     assert "moonshot" in body["error"]["message"]
@@ -107,7 +110,7 @@ def test_unknown_strategy_is_422_before_any_token_is_checked(queues: JobQueues, 
 
 
 def test_more_than_ten_thousand_distinct_identifiers_is_413(queues: JobQueues, keepa: OfflineKeepa) -> None:
-    status, _, body = call("batches", "POST", BATCHES, json_body={"name": "huge", "identifiers": isbn13s(10_001)})
+    status, _, body = call("batches", "POST", BATCHES, json_body={"name": "huge", "identifiers": book_isbns(10_001)})
 
     assert status == 413, body
     assert body["error"]["details"][0]["count"] == 10_001
@@ -115,7 +118,7 @@ def test_more_than_ten_thousand_distinct_identifiers_is_413(queues: JobQueues, k
 
 
 def test_ten_thousand_identifiers_make_one_hundred_chunks(queues: JobQueues, keepa: OfflineKeepa) -> None:
-    status, _, body = call("batches", "POST", BATCHES, json_body={"name": "full", "identifiers": isbn13s(10_000)})
+    status, _, body = call("batches", "POST", BATCHES, json_body={"name": "full", "identifiers": book_isbns(10_000)})
 
     assert status == 202, body
     assert (body["items_total"], body["chunks_total"]) == (10_000, 100)
@@ -127,7 +130,7 @@ def test_short_token_balance_is_429_with_retry_after_and_leaves_nothing(queues: 
                                                                         make_keepa: MakeKeepa) -> None:
     keepa = make_keepa(tokens=100, refill_rate=20)
 
-    status, headers, body = call("batches", "POST", BATCHES, json_body={"name": "x", "identifiers": isbn13s(250)})
+    status, headers, body = call("batches", "POST", BATCHES, json_body={"name": "x", "identifiers": book_isbns(250)})
 
     assert status == 429, body
     assert body["error"]["code"] == "keepa_tokens_insufficient"
@@ -143,7 +146,7 @@ def test_short_token_balance_is_429_with_retry_after_and_leaves_nothing(queues: 
 def test_more_tokens_than_the_plan_ever_holds_is_413(queues: JobQueues, make_keepa: MakeKeepa) -> None:
     make_keepa(tokens=10, refill_rate=1)  # a bucket of at most 60 tokens
 
-    status, _, body = call("batches", "POST", BATCHES, json_body={"name": "x", "identifiers": isbn13s(70)})
+    status, _, body = call("batches", "POST", BATCHES, json_body={"name": "x", "identifiers": book_isbns(70)})
 
     assert status == 413, body
     assert body["error"]["code"] == "keepa_tokens_beyond_capacity"
@@ -159,7 +162,7 @@ def test_unreachable_queue_still_answers_202_and_keeps_the_messages_for_the_rela
     reset_settings()
     reset_jobs_queue()
 
-    status, _, body = call("batches", "POST", BATCHES, json_body={"name": "x", "identifiers": isbn13s(150)})
+    status, _, body = call("batches", "POST", BATCHES, json_body={"name": "x", "identifiers": book_isbns(150)})
 
     assert status == 202, body
     outbox = rows("SELECT sent_at, attempts, last_error FROM outbox WHERE job_id = :id", id=uuid.UUID(body["batch_id"]))

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 
-from arbvault.db import get_engine
-from batches_support import BATCHES, JobQueues, MakeKeepa, isbn13s
+from batches_support import BATCHES
 from infra.keepa_offline import OfflineKeepa
+from jobs_testing import JobQueues
+from keepa_testing import MakeKeepa, book_isbns, store_balance
 from support import call
 
 ESTIMATE = f"{BATCHES}/estimate"
@@ -39,7 +39,7 @@ def test_estimate_by_count_with_a_sufficient_balance(make_keepa: MakeKeepa) -> N
 
 def test_estimate_by_identifiers_counts_distinct_ones_and_offers_cost_a_page_each(make_keepa: MakeKeepa) -> None:
     make_keepa(tokens=10_000, refill_rate=200)
-    identifiers = isbn13s(40)
+    identifiers = book_isbns(40)
 
     status, body = _estimate({"identifiers": identifiers + identifiers[:10], "offers": 20})
 
@@ -51,7 +51,8 @@ def test_a_short_balance_says_when_to_retry_and_creating_agrees(queues: JobQueue
     make_keepa(tokens=100, refill_rate=20)
 
     status, body = _estimate({"count": 250})
-    created, headers, refusal = call("batches", "POST", BATCHES, json_body={"name": "x", "identifiers": isbn13s(250)})
+    created, headers, refusal = call("batches", "POST", BATCHES,
+                                     json_body={"name": "x", "identifiers": book_isbns(250)})
 
     assert status == 200, body
     assert body["sufficient"] is False and body["deficit"] == 150 and body["capacity_exceeded"] is False
@@ -61,10 +62,7 @@ def test_a_short_balance_says_when_to_retry_and_creating_agrees(queues: JobQueue
 
 def test_estimate_uses_the_stored_balance_projected_to_now(make_keepa: MakeKeepa) -> None:
     keepa = make_keepa(tokens=5)
-    with get_engine().begin() as connection:
-        connection.execute(text(
-            "INSERT INTO keepa_token_state VALUES (1, 0, 1000, 20, 0, 0, NULL, :at, 'last_response')"),
-            {"at": datetime.now(UTC) - timedelta(minutes=3)})
+    store_balance(0, refill_in_ms=1000, refill_rate=20, observed_at=datetime.now(UTC) - timedelta(minutes=3))
 
     status, body = _estimate({"count": 55})
 
@@ -102,7 +100,7 @@ def test_bad_estimates_name_the_field(keepa: OfflineKeepa, payload: dict[str, An
 
 
 def test_more_than_a_batch_holds_is_413(keepa: OfflineKeepa) -> None:
-    status, body = _estimate({"identifiers": isbn13s(10_001)})
+    status, body = _estimate({"identifiers": book_isbns(10_001)})
 
     assert status == 413, body
     assert body["error"]["details"][0] == {"field": "body.identifiers", "count": 10_001, "max": 10_000}

@@ -6,17 +6,18 @@ from __future__ import annotations
 import asyncio
 import threading
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import text
 
-from arbvault.db import get_engine, reset_engine
-from arbvault.settings import reset_settings
-from batches_support import BATCHES, JobQueues, MakeKeepa, isbn13s, scalar
+from arbvault.db import get_engine
+from batches_support import BATCHES
+from db_testing import scalar
 from infra.keepa_offline import OfflineKeepa
+from jobs_testing import JobQueues
+from keepa_testing import MakeKeepa, book_isbns
 from support import ADMIN, SOURCER, call
 
 
@@ -27,7 +28,7 @@ def _create(body: dict[str, Any], key: str | None, identity: dict[str, str] = AD
 
 def test_same_key_and_body_returns_the_same_job_and_queues_nothing_twice(queues: JobQueues,
                                                                          keepa: OfflineKeepa) -> None:
-    body = {"name": "retry me", "identifiers": isbn13s(120)}
+    body = {"name": "retry me", "identifiers": book_isbns(120)}
     key = str(uuid.uuid4())
 
     first = _create(body, key)
@@ -43,7 +44,7 @@ def test_same_key_and_body_returns_the_same_job_and_queues_nothing_twice(queues:
 
 def test_same_key_with_the_same_meaning_in_another_key_order_is_the_same_job(queues: JobQueues,
                                                                               keepa: OfflineKeepa) -> None:
-    identifiers = isbn13s(3)
+    identifiers = book_isbns(3)
     key = str(uuid.uuid4())
 
     first = _create({"name": "n", "identifiers": identifiers}, key)
@@ -55,10 +56,10 @@ def test_same_key_with_the_same_meaning_in_another_key_order_is_the_same_job(que
 
 def test_same_key_with_another_body_is_409_naming_the_existing_job(queues: JobQueues, keepa: OfflineKeepa) -> None:
     key = str(uuid.uuid4())
-    status, _, created = _create({"name": "a", "identifiers": isbn13s(3)}, key)
+    status, _, created = _create({"name": "a", "identifiers": book_isbns(3)}, key)
     assert status == 202
 
-    status, _, body = _create({"name": "a", "identifiers": isbn13s(4)}, key)
+    status, _, body = _create({"name": "a", "identifiers": book_isbns(4)}, key)
 
     assert status == 409, body
     assert body["error"]["code"] == "idempotency_key_reused"
@@ -67,7 +68,7 @@ def test_same_key_with_another_body_is_409_naming_the_existing_job(queues: JobQu
 
 
 def test_a_key_belongs_to_its_api_key_so_two_callers_get_two_jobs(queues: JobQueues, keepa: OfflineKeepa) -> None:
-    body = {"name": "shared key", "identifiers": isbn13s(2)}
+    body = {"name": "shared key", "identifiers": book_isbns(2)}
 
     mine = _create(body, "same-key", ADMIN)
     theirs = _create(body, "same-key", SOURCER)
@@ -78,7 +79,7 @@ def test_a_key_belongs_to_its_api_key_so_two_callers_get_two_jobs(queues: JobQue
 
 def test_a_retry_finds_its_job_even_once_the_tokens_are_gone(queues: JobQueues, make_keepa: MakeKeepa) -> None:
     make_keepa(tokens=1_000, refill_rate=20)
-    body = {"name": "spent", "identifiers": isbn13s(200)}
+    body = {"name": "spent", "identifiers": book_isbns(200)}
     key = str(uuid.uuid4())
     first = _create(body, key)
     assert first[0] == 202
@@ -96,7 +97,7 @@ def test_a_retry_finds_its_job_even_once_the_tokens_are_gone(queues: JobQueues, 
 
 def test_a_refused_create_frees_its_key_for_the_retry(queues: JobQueues, make_keepa: MakeKeepa) -> None:
     keepa = make_keepa(tokens=50, refill_rate=20)
-    body = {"name": "later", "identifiers": isbn13s(60)}
+    body = {"name": "later", "identifiers": book_isbns(60)}
     key = str(uuid.uuid4())
     assert _create(body, key)[0] == 429
     # The refusal rolled everything back: no job, and not even the balance it asked /token for.
@@ -118,21 +119,9 @@ def test_a_malformed_idempotency_key_is_422(queues: JobQueues, key: str) -> None
     assert body["error"]["details"][0]["field"] == "header.Idempotency-Key"
 
 
-@pytest.fixture
-def unpooled(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A connection per session (``DB_POOL=null``), so concurrent requests really meet in the database."""
-    monkeypatch.setenv("DB_POOL", "null")
-    reset_settings()
-    reset_engine()
-    yield
-    monkeypatch.delenv("DB_POOL")
-    reset_settings()
-    reset_engine()
-
-
 def test_concurrent_creates_with_one_key_make_one_job(queues: JobQueues, keepa: OfflineKeepa,
                                                       unpooled: None) -> None:
-    body = {"name": "race", "identifiers": isbn13s(300)}
+    body = {"name": "race", "identifiers": book_isbns(300)}
     key = str(uuid.uuid4())
     callers = 8
     barrier = threading.Barrier(callers)

@@ -8,8 +8,11 @@ from typing import Any
 
 import pytest
 
-from batches_support import BATCHES, JobQueues, execute, isbn13s, rows, run_worker, scalar
+from batches_support import BATCHES
+from db_testing import execute, rows, scalar
 from infra.keepa_offline import OfflineKeepa
+from jobs_testing import JobQueues, run_worker
+from keepa_testing import book_isbns
 from support import ADMIN, SOURCER, call
 
 JOB_ROUTE = f"{BATCHES}/{{batch_id}}"
@@ -41,7 +44,7 @@ def _list(query: str = "", identity: dict[str, str] = ADMIN) -> tuple[int, Any]:
 
 
 def test_a_new_job_reads_pending_with_zero_progress(queues: JobQueues, keepa: OfflineKeepa) -> None:
-    job_id = _create(isbn13s(150), name="fresh")
+    job_id = _create(book_isbns(150), name="fresh")
 
     status, body = _get(job_id)
 
@@ -55,7 +58,7 @@ def test_a_new_job_reads_pending_with_zero_progress(queues: JobQueues, keepa: Of
 
 
 def test_a_processed_job_reads_success_with_counts_and_its_analyses(queues: JobQueues, keepa: OfflineKeepa) -> None:
-    known, unknown = isbn13s(230), isbn13s(20, known=False)
+    known, unknown = book_isbns(230), book_isbns(20, known=False)
     job_id = _create(known + unknown)
 
     run_worker(queues)
@@ -84,7 +87,7 @@ def test_a_processed_job_reads_success_with_counts_and_its_analyses(queues: JobQ
 
 
 def test_results_take_the_analyses_filters_and_sort(queues: JobQueues, keepa: OfflineKeepa) -> None:
-    job_id = _create(isbn13s(60))
+    job_id = _create(book_isbns(60))
     run_worker(queues)
     stored = rows("SELECT roi_pct, velocity_score FROM analyses WHERE job_id = :id", id=uuid.UUID(job_id))
     rois = sorted(float(r["roi_pct"]) for r in stored if r["roi_pct"] is not None)
@@ -101,7 +104,7 @@ def test_results_take_the_analyses_filters_and_sort(queues: JobQueues, keepa: Of
 @pytest.mark.parametrize("query", ["roi_min=50&roi_max=10", "velocity_min=101", "sort_by=title",
                                    "cursor=not-a-cursor", "limit=0"])
 def test_bad_results_queries_are_422(queues: JobQueues, keepa: OfflineKeepa, query: str) -> None:
-    job_id = _create(isbn13s(1))
+    job_id = _create(book_isbns(1))
 
     status, body = _results(job_id, query)
 
@@ -110,7 +113,7 @@ def test_bad_results_queries_are_422(queues: JobQueues, keepa: OfflineKeepa, que
 
 
 def test_results_of_another_owners_job_are_404(queues: JobQueues, keepa: OfflineKeepa) -> None:
-    job_id = _create(isbn13s(5))
+    job_id = _create(book_isbns(5))
     run_worker(queues)
 
     status, body = _results(job_id, identity=SOURCER)
@@ -136,8 +139,8 @@ def test_unknown_job_is_404_and_malformed_id_is_422(queues: JobQueues, path_suff
 
 
 def test_a_key_sees_its_own_jobs_and_an_admin_sees_every_job(queues: JobQueues, keepa: OfflineKeepa) -> None:
-    admins = _create(isbn13s(1), name="admin's", identity=ADMIN)
-    sourcers = _create(isbn13s(1, start=50), name="sourcer's", identity=SOURCER)
+    admins = _create(book_isbns(1), name="admin's", identity=ADMIN)
+    sourcers = _create(book_isbns(1, start=50), name="sourcer's", identity=SOURCER)
 
     assert _get(sourcers, SOURCER)[0] == 200
     status, body = _get(admins, SOURCER)
@@ -149,7 +152,7 @@ def test_a_key_sees_its_own_jobs_and_an_admin_sees_every_job(queues: JobQueues, 
 
 
 def test_list_is_newest_first_and_pages_by_cursor(queues: JobQueues, keepa: OfflineKeepa) -> None:
-    created = [_create(isbn13s(1, start=i * 10), name=f"job {i}") for i in range(5)]
+    created = [_create(book_isbns(1, start=i * 10), name=f"job {i}") for i in range(5)]
 
     seen: list[str] = []
     query = "limit=2"
@@ -167,8 +170,8 @@ def test_list_is_newest_first_and_pages_by_cursor(queues: JobQueues, keepa: Offl
 
 
 def test_list_filters_by_status_in_any_case_and_by_kind(queues: JobQueues, keepa: OfflineKeepa) -> None:
-    pending = _create(isbn13s(1), name="pending")
-    done = _create(isbn13s(1, start=40), name="done")
+    pending = _create(book_isbns(1), name="pending")
+    done = _create(book_isbns(1, start=40), name="done")
     execute("UPDATE jobs SET status = 'SUCCESS' WHERE id = :id", id=uuid.UUID(done))
 
     for spelling in ("success", "Success", "SUCCESS"):
@@ -190,7 +193,7 @@ def test_bad_list_queries_are_422_naming_the_field(queues: JobQueues, query: str
 
 
 def test_a_job_with_failed_chunks_reads_error_with_the_reasons(queues: JobQueues, keepa: OfflineKeepa) -> None:
-    job_id = _create(isbn13s(150))
+    job_id = _create(book_isbns(150))
     # GIVEN its second chunk failed for good (as the DLQ handler records it) and the first succeeded
     execute("""UPDATE job_chunks SET state = 'failed', last_error = 'Keepa kept failing'
                WHERE job_id = :id AND "index" = 1""", id=uuid.UUID(job_id))

@@ -8,8 +8,11 @@ from typing import Any
 
 import pytest
 
-from batches_support import BATCHES, JobQueues, execute, isbn13s, rows, run_worker, scalar
+from batches_support import BATCHES
+from db_testing import execute, rows, scalar
 from infra.keepa_offline import OfflineKeepa
+from jobs_testing import JobQueues, run_worker
+from keepa_testing import book_isbns
 from support import ADMIN, SOURCER, call
 
 STATUSES = ("PENDING", "RUNNING", "SUCCESS", "ERROR", "CANCELLED")
@@ -18,7 +21,7 @@ LEGAL = {("PENDING", "RUNNING"), ("PENDING", "CANCELLED"), ("RUNNING", "SUCCESS"
 
 
 def _create(count: int = 150, identity: dict[str, str] = ADMIN) -> str:
-    status, _, body = call("batches", "POST", BATCHES, json_body={"name": "s", "identifiers": isbn13s(count)},
+    status, _, body = call("batches", "POST", BATCHES, json_body={"name": "s", "identifiers": book_isbns(count)},
                            identity=identity)
     assert status == 202, body
     return str(body["batch_id"])

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from arbvault.catalog import ingest
 from arbvault.keepa import KeepaClient
-from catalog_support import catalog_asins, inserts_into, statements
+from db_testing import inserts_into, recording_statements
+from keepa_testing import book_asins
 
 
 def test_ingest_writes_all_analyses_in_one_statement_and_times_each_phase(client: KeepaClient) -> None:
-    wanted = catalog_asins(40, start=1_000)
+    wanted = book_asins(40, start=1_000)
 
-    with statements() as seen:
+    with recording_statements() as seen:
         result = ingest(wanted, created_by="catalog-test", client=client)
 
     assert len(result.items) == 40
@@ -21,7 +22,7 @@ def test_ingest_writes_all_analyses_in_one_statement_and_times_each_phase(client
 
 
 def test_a_repeated_ingest_spends_no_time_at_keepa(client: KeepaClient) -> None:
-    wanted = catalog_asins(5, start=2_000)
+    wanted = book_asins(5, start=2_000)
     ingest(wanted, created_by="catalog-test", client=client)
 
     repeat = ingest(wanted, created_by="catalog-test", client=client)

@@ -11,7 +11,7 @@ from arbvault.catalog import category_layer, fetch_products, ingest
 from arbvault.config import normalise_category, update_scope
 from arbvault.db import get_engine, session_scope
 from arbvault.keepa import KeepaClient
-from catalog_support import catalog_asins
+from keepa_testing import book_asins
 
 
 @pytest.mark.parametrize(("names", "active", "layer"), [
@@ -29,7 +29,7 @@ def test_category_layer_is_the_most_specific_active_scope(names: list[str | None
 @pytest.fixture
 def leaf_scope(client: KeepaClient) -> Iterator[tuple[str, str]]:
     """An ASIN and a category scope for its leaf category raising the ROI target to 55 %; removed after."""
-    (asin,) = catalog_asins(1, start=500)
+    (asin,) = book_asins(1, start=500)
     product = fetch_products([asin], client=client).found[asin].parse()
     scope = f"category:{normalise_category(product.categories[-1].name)}"
     with session_scope() as session:
@@ -43,7 +43,7 @@ def leaf_scope(client: KeepaClient) -> Iterator[tuple[str, str]]:
 
 def test_ingest_applies_the_products_category_layer(client: KeepaClient, leaf_scope: tuple[str, str]) -> None:
     asin, _ = leaf_scope
-    (other,) = catalog_asins(1, start=900)
+    (other,) = book_asins(1, start=900)
 
     result = ingest([asin, other], created_by="catalog-test", client=client)
 

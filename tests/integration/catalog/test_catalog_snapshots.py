@@ -9,8 +9,9 @@ from arbvault.catalog import FetchOptions, fetch_products
 from arbvault.db import get_engine
 from arbvault.keepa import KeepaClient
 from arbvault.settings import reset_settings
-from catalog_support import catalog_asins, catalog_isbns, inserts_into, statements
+from db_testing import inserts_into, recording_statements
 from infra.keepa_offline import OfflineKeepa
+from keepa_testing import book_asins, book_isbns
 
 
 def age(table: str, column: str, seconds: int) -> None:
@@ -20,7 +21,7 @@ def age(table: str, column: str, seconds: int) -> None:
 
 
 def test_a_repeat_within_the_ttl_is_free_and_an_expired_snapshot_is_fetched_again(client: KeepaClient) -> None:
-    wanted = catalog_asins(4)
+    wanted = book_asins(4)
     first = fetch_products(wanted, client=client)
     assert first.tokens_consumed == 4 and first.snapshot_hits == 0 and first.keepa_requested == 4
 
@@ -35,7 +36,7 @@ def test_a_repeat_within_the_ttl_is_free_and_an_expired_snapshot_is_fetched_agai
 
 
 def test_the_ttl_comes_from_settings(client: KeepaClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    wanted = catalog_asins(2, start=10)
+    wanted = book_asins(2, start=10)
     fetch_products(wanted, client=client)
     monkeypatch.setenv("KEEPA_SNAPSHOT_TTL_SECONDS", "0")
     reset_settings()
@@ -47,7 +48,7 @@ def test_the_ttl_comes_from_settings(client: KeepaClient, monkeypatch: pytest.Mo
 
 
 def test_force_refresh_bypasses_fresh_snapshots(client: KeepaClient) -> None:
-    wanted = catalog_asins(3, start=20)
+    wanted = book_asins(3, start=20)
     fetch_products(wanted, client=client)
 
     forced = fetch_products(wanted, client=client, force_refresh=True)
@@ -70,7 +71,7 @@ def test_force_refresh_bypasses_fresh_snapshots(client: KeepaClient) -> None:
 ])
 def test_a_snapshot_serves_only_lookups_it_has_the_data_for(client: KeepaClient, stored: FetchOptions,
                                                             wanted: FetchOptions, served: bool) -> None:
-    (asin,) = catalog_asins(1, start=30)
+    (asin,) = book_asins(1, start=30)
     fetch_products([asin], client=client, options=stored)
 
     again = fetch_products([asin], client=client, options=wanted)
@@ -80,8 +81,8 @@ def test_a_snapshot_serves_only_lookups_it_has_the_data_for(client: KeepaClient,
 
 
 def test_an_isbn13_finds_the_snapshot_fetched_by_its_asin(client: KeepaClient, keepa: OfflineKeepa) -> None:
-    (isbn,) = catalog_isbns(1, start=40)
-    (asin,) = catalog_asins(1, start=40)
+    (isbn,) = book_isbns(1, start=40)
+    (asin,) = book_asins(1, start=40)
     fetch_products([asin], client=client)
 
     by_code = fetch_products([isbn], client=client)
@@ -92,7 +93,7 @@ def test_an_isbn13_finds_the_snapshot_fetched_by_its_asin(client: KeepaClient, k
 
 
 def test_misses_are_reported_remembered_briefly_and_bypassed_by_force(client: KeepaClient) -> None:
-    unknown = catalog_asins(2, known=False, start=50)
+    unknown = book_asins(2, known=False, start=50)
     first = fetch_products(unknown, client=client)
     assert first.not_found == tuple(unknown) and first.tokens_consumed == 2 and first.found == {}
 
@@ -105,7 +106,7 @@ def test_misses_are_reported_remembered_briefly_and_bypassed_by_force(client: Ke
 
 
 def test_misses_are_not_stored_as_snapshots(client: KeepaClient) -> None:
-    fetch_products(catalog_asins(3, known=False, start=60), client=client)
+    fetch_products(book_asins(3, known=False, start=60), client=client)
 
     with get_engine().connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM keepa_snapshots")).scalar_one() == 0
@@ -113,9 +114,9 @@ def test_misses_are_not_stored_as_snapshots(client: KeepaClient) -> None:
 
 
 def test_a_hundred_products_are_written_in_one_statement_per_table(client: KeepaClient) -> None:
-    wanted = catalog_asins(90, start=100) + catalog_asins(10, known=False, start=100)
+    wanted = book_asins(90, start=100) + book_asins(10, known=False, start=100)
 
-    with statements() as seen:
+    with recording_statements() as seen:
         lookup = fetch_products(wanted, client=client)
 
     assert len(lookup.found) == 90 and len(lookup.not_found) == 10
@@ -126,7 +127,7 @@ def test_a_hundred_products_are_written_in_one_statement_per_table(client: Keepa
 
 
 def test_results_keep_request_order_and_deduplicate(client: KeepaClient) -> None:
-    wanted = catalog_asins(3, start=200)
+    wanted = book_asins(3, start=200)
     spelled = [wanted[2], wanted[0], wanted[2].lower(), wanted[1]]
 
     lookup = fetch_products(spelled, client=client)

@@ -3,45 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from arbvault.config import StaleVersionError, update_scope
-from arbvault.db import build_engine, reset_engine
-from arbvault.settings import reset_settings
+from arbvault.db import build_engine
 from support import call
 
 RACERS = 8
 Caller = Callable[..., tuple[int, dict[str, str], Any]]
 Reader = Callable[[str], dict[str, Any] | None]
-
-
-@pytest.fixture
-def unpooled_handlers() -> Iterator[None]:
-    """The handler's engine without a pool (DB_POOL=null), so each concurrent request has its own connection,
-    as requests in separate Lambda environments do."""
-    previous = os.environ.get("DB_POOL")
-    os.environ["DB_POOL"] = "null"
-    reset_settings()
-    reset_engine()
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("DB_POOL", None)
-        else:
-            os.environ["DB_POOL"] = previous
-        reset_settings()
-        reset_engine()
 
 
 def _race(requests: list[Callable[[], tuple[int, dict[str, str], Any]]]) -> list[int]:
@@ -65,7 +43,7 @@ def _put(scope: str, value: int, if_match: str) -> Callable[[], tuple[int, dict[
                         json_body={"config_patch": {"racer": value}}, headers={"if-match": if_match})
 
 
-def test_puts_racing_with_the_same_if_match_have_one_winner(unpooled_handlers: None, put_config: Caller,
+def test_puts_racing_with_the_same_if_match_have_one_winner(unpooled: None, put_config: Caller,
                                                             category: str, stored_scope: Reader) -> None:
     scope = f"category:{category}"
     assert put_config(scope, {"racer": -1})[0] == 200
@@ -76,7 +54,7 @@ def test_puts_racing_with_the_same_if_match_have_one_winner(unpooled_handlers: N
     assert row["data"]["racer"] == statuses.index(200)
 
 
-def test_racing_creations_of_a_new_scope_have_one_winner(unpooled_handlers: None, category: str,
+def test_racing_creations_of_a_new_scope_have_one_winner(unpooled: None, category: str,
                                                          stored_scope: Reader) -> None:
     scope = f"category:{category}"
     statuses = _race([_put(scope, n, '"0"') for n in range(RACERS)])

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from arbvault.config import DEFAULT_OVERRIDES, DEFAULT_RULES, deep_merge
-from arbvault.db import get_engine
 
 Getter = Callable[..., tuple[int, dict[str, str], Any]]
 
@@ -29,22 +28,6 @@ def _insert_scope(engine: Engine, scope: str, data: dict[str, Any]) -> None:
             text("INSERT INTO business_config (scope, data, parent_id) VALUES (:s, CAST(:d AS jsonb), 1)"),
             {"s": scope, "d": json.dumps(data)},
         )
-
-
-@pytest.fixture
-def statements() -> Iterator[list[str]]:
-    """The SQL statements the handler's engine runs while the test does."""
-    seen: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
-
-    engine = get_engine()
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def test_default_read_is_the_global_scope_alone(get_config: Getter, other_environment: Engine) -> None:

@@ -2,7 +2,7 @@
 
 Real parts throughout: PostgreSQL (through a TCP proxy where it must go down), SQS on a moto server over
 HTTP with the template's redrive policy, the offline Keepa server, and the functions' real handlers driven
-the way Lambda's event-source mapping drives them (``jobs_support.EventSource``).
+the way Lambda's event-source mapping drives them (``jobs_testing.EventSource``).
 """
 
 from __future__ import annotations
@@ -33,21 +33,13 @@ from arbvault.jobs import (
 from arbvault.jobs.claims import Claim, claim
 from arbvault.keepa import TokenBalance
 from arbvault.settings import reset_settings
+from db_testing import rows, scalar
 from infra.keepa_offline import OfflineKeepa
 from infra.lambda_context import LocalLambdaContext
 from infra.paths import EVENTS_DIR
-from jobs_support import (
-    OWNER,
-    EventSource,
-    Queues,
-    assert_exactly_once,
-    chunk_rows,
-    isbn13s,
-    job_row,
-    job_settled,
-    rows,
-    scalar,
-)
+from jobs_support import OWNER, assert_exactly_once, chunk_rows, job_row, job_settled
+from jobs_testing import EventSource, JobQueues
+from keepa_testing import book_isbns
 from support import load_function
 from tcp_proxy import tcp_proxy
 
@@ -74,7 +66,7 @@ def _wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
 def test_failed_attempt_after_claim_gives_the_chunk_back_and_redelivery_completes(
         keepa: OfflineKeepa, worker: EventSource) -> None:
     # GIVEN a job of two chunks, and Keepa rejecting the first request (an error after the claim)
-    known = isbn13s(200)
+    known = book_isbns(200)
     job_id = _create(known)
     publish_pending(job_id=job_id)
     keepa.fail_next(1, status=400)
@@ -92,7 +84,7 @@ def test_failed_attempt_after_claim_gives_the_chunk_back_and_redelivery_complete
 def test_worker_that_dies_after_its_claim_is_replaced_once_the_lease_expires(
         keepa: OfflineKeepa, worker: EventSource) -> None:
     # GIVEN a worker that received the message and claimed the chunk, then died (no release, no delete)
-    known = isbn13s(100)
+    known = book_isbns(100)
     job_id = _create(known)
     publish_pending(job_id=job_id)
     [message] = worker.receive()
@@ -109,9 +101,9 @@ def test_worker_that_dies_after_its_claim_is_replaced_once_the_lease_expires(
 
 
 def test_relay_redrives_a_chunk_stuck_past_its_lease_when_its_message_is_gone(
-        keepa: OfflineKeepa, worker: EventSource, sqs: Any, queues: Queues) -> None:
+        keepa: OfflineKeepa, worker: EventSource, sqs: Any, queues: JobQueues) -> None:
     # GIVEN a chunk claimed by a worker that died, whose message is gone from the queue
-    known = isbn13s(100)
+    known = book_isbns(100)
     job_id = _create(known)
     publish_pending(job_id=job_id)
     [message] = worker.receive()
@@ -132,7 +124,7 @@ def test_relay_redrives_a_chunk_stuck_past_its_lease_when_its_message_is_gone(
 
 
 def test_the_same_message_twice_in_a_row_is_processed_once(keepa: OfflineKeepa, worker: EventSource) -> None:
-    known = isbn13s(100)
+    known = book_isbns(100)
     job_id = _create(known)
     publish_pending(job_id=job_id)
     [message] = worker.receive()
@@ -144,18 +136,6 @@ def test_the_same_message_twice_in_a_row_is_processed_once(keepa: OfflineKeepa, 
     assert job_row(job_id)["status"] == "SUCCESS"
     assert chunk_rows(job_id)[0]["attempts"] == 1
     assert_exactly_once(job_id, known)
-
-
-@pytest.fixture
-def connection_per_session(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Sessions with connections of their own (NullPool), as concurrent Lambda environments have."""
-    monkeypatch.setenv("DB_POOL", "null")
-    reset_settings()
-    reset_engine()
-    yield
-    monkeypatch.delenv("DB_POOL")
-    reset_settings()
-    reset_engine()
 
 
 def _at_once(bodies: list[str]) -> list[Any]:
@@ -175,8 +155,8 @@ def _at_once(bodies: list[str]) -> list[Any]:
 
 
 def test_the_same_message_twice_at_once_is_processed_once(keepa: OfflineKeepa, worker: EventSource,
-                                                          connection_per_session: None) -> None:
-    known = isbn13s(100)
+                                                          unpooled: None) -> None:
+    known = book_isbns(100)
     job_id = _create(known)
     publish_pending(job_id=job_id)
     [message] = worker.receive()
@@ -189,8 +169,8 @@ def test_the_same_message_twice_at_once_is_processed_once(keepa: OfflineKeepa, w
 
 
 def test_two_last_chunks_finishing_together_settle_the_job_exactly_once(
-        keepa: OfflineKeepa, worker: EventSource, connection_per_session: None) -> None:
-    known = isbn13s(200)
+        keepa: OfflineKeepa, worker: EventSource, unpooled: None) -> None:
+    known = book_isbns(200)
     job_id = _create(known)
     publish_pending(job_id=job_id)
     messages = worker.receive()
@@ -212,7 +192,7 @@ def test_job_created_while_sqs_is_unreachable_is_delivered_by_the_relay(
         dead_endpoint = f"http://127.0.0.1:{probe.getsockname()[1]}"
     monkeypatch.setenv("AWS_ENDPOINT_URL_SQS", dead_endpoint)
     reset_jobs_queue()
-    known = isbn13s(150)
+    known = book_isbns(150)
     job_id = _create(known)
     published = publish_pending(job_id=job_id)
 
@@ -239,7 +219,7 @@ def test_database_down_during_a_chunk_is_reported_retried_and_completes(
         monkeypatch: pytest.MonkeyPatch) -> None:
     # GIVEN the worker reaching PostgreSQL through a proxy, and Keepa slow enough to cut the database mid-chunk
     make_keepa(tokens=1_000_000, refill_rate=1_000, latency_ms=700)
-    known = isbn13s(100)
+    known = book_isbns(100)
     job_id = _create(known)
     publish_pending(job_id=job_id)
     observer = build_engine(database_url)
@@ -280,10 +260,10 @@ def chunk_rows_via(engine: Any, job_id: uuid.UUID) -> dict[str, Any]:
 
 
 def test_keepa_tokens_running_out_mid_job_waits_for_the_refill_and_never_reaches_the_dlq(
-        make_keepa: Callable[..., OfflineKeepa], worker: EventSource, sqs: Any, queues: Queues) -> None:
+        make_keepa: Callable[..., OfflineKeepa], worker: EventSource, sqs: Any, queues: JobQueues) -> None:
     # GIVEN a tiny budget: 150 tokens, 100 more every second; three chunks of 100 cost 100 each
     keepa = make_keepa(tokens=150, refill_rate=100, refill_period_ms=1000)
-    known = isbn13s(300)
+    known = book_isbns(300)
     job_id = _create(known)
     publish_pending(job_id=job_id)
 
@@ -302,14 +282,14 @@ def test_keepa_tokens_running_out_mid_job_waits_for_the_refill_and_never_reaches
 
 
 def test_keepa_answering_429_itself_mid_job_is_a_wait_not_a_failure(
-        make_keepa: Callable[..., OfflineKeepa], worker: EventSource, sqs: Any, queues: Queues) -> None:
+        make_keepa: Callable[..., OfflineKeepa], worker: EventSource, sqs: Any, queues: JobQueues) -> None:
     # GIVEN a stale stored balance that looks plenty, while Keepa's bucket is in fact empty
     keepa = make_keepa(tokens=0, refill_rate=200, refill_period_ms=1000)
     with session_scope() as session:
         record_balance(session, TokenBalance(tokens_left=10_000, refill_in_ms=60_000, refill_rate=200,
                                              tokens_consumed=0, token_flow_reduction=0.0, server_time=None,
                                              observed_at=datetime.now(UTC)), source="last_response")
-    known = isbn13s(200)
+    known = book_isbns(200)
     job_id = _create(known)
     publish_pending(job_id=job_id)
 
@@ -323,7 +303,7 @@ def test_keepa_answering_429_itself_mid_job_is_a_wait_not_a_failure(
 
 
 def test_poison_messages_and_a_chunk_that_always_fails_end_in_the_dlq_and_are_recorded(
-        keepa: OfflineKeepa, sqs: Any, make_queues: Callable[..., Queues]) -> None:
+        keepa: OfflineKeepa, sqs: Any, make_queues: Callable[..., JobQueues]) -> None:
     # GIVEN a fast-redelivering queue, a malformed message, one for an unknown job, and a job whose Keepa
     # requests are always rejected
     queues = make_queues(visibility_seconds=1)
@@ -331,7 +311,7 @@ def test_poison_messages_and_a_chunk_that_always_fails_end_in_the_dlq_and_are_re
     dlq = EventSource(sqs, queues.dlq_url, "dlq_handler", batch_size=10)
     sqs.send_message(QueueUrl=queues.jobs_url, MessageBody="not a job message")
     sqs.send_message(QueueUrl=queues.jobs_url, MessageBody=ChunkMessage(uuid.uuid4(), uuid.uuid4()).to_body())
-    job_id = _create(isbn13s(100))
+    job_id = _create(book_isbns(100))
     publish_pending(job_id=job_id)
     keepa.fail_next(1_000, status=400)
 
@@ -354,12 +334,12 @@ def test_poison_messages_and_a_chunk_that_always_fails_end_in_the_dlq_and_are_re
 
 
 def test_cancel_while_running_skips_remaining_chunks_and_keeps_stored_results(
-        make_keepa: Callable[..., OfflineKeepa], sqs: Any, queues: Queues) -> None:
+        make_keepa: Callable[..., OfflineKeepa], sqs: Any, queues: JobQueues) -> None:
     # GIVEN a job of five chunks and a worker taking one chunk per invocation, Keepa slow enough to cancel
     # while the first chunk is in flight
     make_keepa(tokens=1_000_000, refill_rate=1_000, latency_ms=300)
     worker = EventSource(sqs, queues.jobs_url, "batch_worker", batch_size=1)
-    known = isbn13s(500)
+    known = book_isbns(500)
     job_id = _create(known)
     publish_pending(job_id=job_id)
     worker.poll_once()  # chunk 0 done
@@ -389,7 +369,7 @@ def test_chunk_needing_more_tokens_than_the_plan_holds_fails_at_once_and_the_job
     # (600 tokens for a chunk of 100): waiting can never help
     keepa = make_keepa(tokens=100, refill_rate=5)
     with session_scope() as session:
-        job, _ = create_job(session, kind="batch", identifiers=isbn13s(100), owner_key_id=OWNER,
+        job, _ = create_job(session, kind="batch", identifiers=book_isbns(100), owner_key_id=OWNER,
                             params={"offers": 100})
     publish_pending(job_id=job.id)
 

@@ -1,4 +1,4 @@
-"""The worker functions' handlers with the sample events, their metrics, and the dead-letter verdicts."""
+"""The job tables against the migrations, worker metrics, job results, dead-letter verdicts and relay pruning."""
 
 from __future__ import annotations
 
@@ -23,22 +23,13 @@ from arbvault.jobs import (
 )
 from arbvault.jobs.claims import claim
 from arbvault.models import Base
+from db_testing import scalar
 from infra.keepa_offline import OfflineKeepa
-from infra.lambda_context import LocalLambdaContext
-from infra.paths import EVENTS_DIR
-from jobs_support import OWNER, EventSource, chunk_rows, isbn13s, job_row, job_settled, rows, scalar
-from support import load_function
+from jobs_support import OWNER, chunk_rows, job_row, job_settled
+from jobs_testing import EventSource
+from keepa_testing import book_isbns
 
 JOB_TABLES = {"jobs", "job_chunks", "outbox", "job_dead_letters"}
-
-
-def _event(function: str, scenario: str) -> dict[str, Any]:
-    event: dict[str, Any] = json.loads((EVENTS_DIR / function / f"{scenario}.json").read_text())
-    return event
-
-
-def _invoke(function: str, event: dict[str, Any]) -> Any:
-    return load_function(function).handler(event, LocalLambdaContext(function_name=function))
 
 
 def _emf(output: str) -> dict[str, float]:
@@ -63,26 +54,10 @@ def test_job_models_match_the_migrated_tables(database_url: str) -> None:
         assert compare_metadata(context, Base.metadata) == []
 
 
-@pytest.mark.parametrize("scenario", ["chunk_message", "malformed_message"])
-def test_worker_sample_events_for_no_job_report_their_record_as_failed(scenario: str, database_url: str) -> None:
-    event = _event("batch_worker", scenario)
-    response = _invoke("batch_worker", event)
-    assert response == {"batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]}
-
-
-def test_dlq_sample_event_records_the_unknown_job(database_url: str) -> None:
-    event = _event("dlq_handler", "dead_letter")
-    assert _invoke("dlq_handler", event) == {"batchItemFailures": []}
-    assert _invoke("dlq_handler", event) == {"batchItemFailures": []}  # the DLQ redelivers too: recorded once
-    [letter] = rows("SELECT * FROM job_dead_letters")
-    assert letter["message_id"] == event["Records"][0]["messageId"] and letter["receive_count"] == 6
-    assert letter["reason"].startswith("unknown job 3b9f1c2e-7d4a-4e8b-9f21-6a0c5d7e8f90")
-
-
 def test_worker_emits_chunk_identifier_and_token_metrics(keepa: OfflineKeepa, worker: EventSource,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     with session_scope() as session:
-        job, _ = create_job(session, kind="batch", identifiers=isbn13s(150) + isbn13s(3, known=False),
+        job, _ = create_job(session, kind="batch", identifiers=book_isbns(150) + book_isbns(3, known=False),
                             owner_key_id=OWNER)
     publish_pending(job_id=job.id)
     capsys.readouterr()
@@ -95,7 +70,7 @@ def test_worker_emits_chunk_identifier_and_token_metrics(keepa: OfflineKeepa, wo
 
 
 def test_job_results_are_the_jobs_analyses_with_filters(keepa: OfflineKeepa, worker: EventSource) -> None:
-    known = isbn13s(120)
+    known = book_isbns(120)
     with session_scope() as session:
         job, _ = create_job(session, kind="batch", identifiers=known, owner_key_id=OWNER)
     publish_pending(job_id=job.id)
@@ -118,7 +93,7 @@ def test_job_results_are_the_jobs_analyses_with_filters(keepa: OfflineKeepa, wor
 
 def _job_with_chunk() -> tuple[uuid.UUID, uuid.UUID]:
     with session_scope() as session:
-        job, _ = create_job(session, kind="batch", identifiers=isbn13s(100), owner_key_id=OWNER)
+        job, _ = create_job(session, kind="batch", identifiers=book_isbns(100), owner_key_id=OWNER)
     return job.id, chunk_rows(job.id)[0]["id"]
 
 

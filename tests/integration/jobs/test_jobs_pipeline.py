@@ -6,16 +6,11 @@ from typing import Any
 
 from arbvault.db import session_scope
 from arbvault.jobs import JobStatus, create_job, get_job, publish_pending
+from db_testing import rows
 from infra.keepa_offline import OfflineKeepa
-from jobs_support import (
-    OWNER,
-    EventSource,
-    assert_exactly_once,
-    chunk_rows,
-    isbn13s,
-    job_settled,
-    rows,
-)
+from jobs_support import OWNER, assert_exactly_once, chunk_rows, job_settled
+from jobs_testing import EventSource
+from keepa_testing import book_isbns
 
 
 def _create(identifiers: list[str], **options: Any) -> Any:
@@ -28,7 +23,7 @@ def _create(identifiers: list[str], **options: Any) -> Any:
 def test_job_of_250_identifiers_succeeds_with_every_analysis_stored_once(keepa: OfflineKeepa,
                                                                           worker: EventSource) -> None:
     # GIVEN 240 known books and 10 Keepa does not know, across three chunks
-    known, unknown = isbn13s(240), isbn13s(10, known=False)
+    known, unknown = book_isbns(240), book_isbns(10, known=False)
     job = _create(known + unknown, name="spring list")
     assert job.status == JobStatus.PENDING and job.progress.chunks_total == 3
     assert rows("SELECT count(*) AS n FROM outbox WHERE job_id = :job AND sent_at IS NULL", job=job.id)[0]["n"] == 3

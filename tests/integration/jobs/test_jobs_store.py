@@ -10,7 +10,7 @@ import pytest
 
 from arbvault.analyses import AnalysisFilters
 from arbvault.catalog import InvalidIdentifiersError, TooManyIdentifiersError
-from arbvault.db import reset_engine, session_scope
+from arbvault.db import session_scope
 from arbvault.exceptions import InvalidInputError
 from arbvault.jobs import (
     IdempotencyConflictError,
@@ -27,9 +27,10 @@ from arbvault.jobs import (
     request_fingerprint,
     transition,
 )
-from arbvault.settings import reset_settings
 from arbvault.web.errors import status_for
-from jobs_support import OWNER, chunk_rows, isbn13s, rows, scalar
+from db_testing import rows, scalar
+from jobs_support import OWNER, chunk_rows
+from keepa_testing import book_isbns
 
 OTHER_OWNER = "00000000-0000-0000-0000-0000000000c3"
 
@@ -37,11 +38,11 @@ OTHER_OWNER = "00000000-0000-0000-0000-0000000000c3"
 def _create(identifiers: list[str] | None = None, **options: Any) -> tuple[Any, bool]:
     options.setdefault("owner_key_id", OWNER)
     with session_scope() as session:
-        return create_job(session, kind="batch", identifiers=identifiers or isbn13s(3), **options)
+        return create_job(session, kind="batch", identifiers=identifiers or book_isbns(3), **options)
 
 
 def test_create_job_writes_job_chunks_and_one_outbox_row_per_chunk() -> None:
-    identifiers = isbn13s(205)
+    identifiers = book_isbns(205)
     job, created = _create(identifiers + identifiers[:5], params=JobParams(strategy="velocity"), name="list")
     assert created and job.status == JobStatus.PENDING and job.items_total == 205
     chunks = chunk_rows(job.id)
@@ -54,14 +55,14 @@ def test_create_job_writes_job_chunks_and_one_outbox_row_per_chunk() -> None:
 
 def test_create_job_writes_nothing_when_the_callers_transaction_rolls_back() -> None:
     with pytest.raises(RuntimeError), session_scope() as session:
-        job, _ = create_job(session, kind="batch", identifiers=isbn13s(3), owner_key_id=OWNER)
+        job, _ = create_job(session, kind="batch", identifiers=book_isbns(3), owner_key_id=OWNER)
         raise RuntimeError("the request failed after creating the job")
     assert scalar("SELECT count(*) FROM jobs WHERE id = :job", job=job.id) == 0
     assert scalar("SELECT count(*) FROM outbox WHERE job_id = :job", job=job.id) == 0
 
 
 def test_same_idempotency_key_and_body_returns_the_same_job() -> None:
-    fingerprint = request_fingerprint({"identifiers": isbn13s(3)})
+    fingerprint = request_fingerprint({"identifiers": book_isbns(3)})
     first, created = _create(idempotency_key="key-1", request_fingerprint=fingerprint)
     again, created_again = _create(idempotency_key="key-1", request_fingerprint=fingerprint)
     assert created and not created_again and again.id == first.id
@@ -81,17 +82,14 @@ def test_idempotency_keys_are_scoped_to_their_owner() -> None:
     assert created and theirs.id != mine.id
 
 
-def test_concurrent_creates_with_one_key_make_one_job(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_concurrent_creates_with_one_key_make_one_job(unpooled: None) -> None:
     # Each thread gets a connection of its own, as separate Lambda environments would.
-    monkeypatch.setenv("DB_POOL", "null")
-    reset_settings()
-    reset_engine()
     barrier = threading.Barrier(6)
     results: list[tuple[uuid.UUID, bool]] = []
 
     def create() -> None:
         barrier.wait()
-        job, created = _create(isbn13s(150), idempotency_key="race", request_fingerprint="c" * 64)
+        job, created = _create(book_isbns(150), idempotency_key="race", request_fingerprint="c" * 64)
         results.append((job.id, created))
 
     threads = [threading.Thread(target=create) for _ in range(6)]
@@ -99,9 +97,6 @@ def test_concurrent_creates_with_one_key_make_one_job(monkeypatch: pytest.Monkey
         thread.start()
     for thread in threads:
         thread.join()
-    monkeypatch.undo()
-    reset_settings()
-    reset_engine()
     assert len(results) == 6 and len({job_id for job_id, _ in results}) == 1
     assert sum(created for _, created in results) == 1
     assert scalar("SELECT count(*) FROM job_chunks") == 2 and scalar("SELECT count(*) FROM outbox") == 2
@@ -126,7 +121,7 @@ def _create_empty() -> None:
 
 def test_create_job_refuses_more_than_10000_identifiers_with_413() -> None:
     with pytest.raises(TooManyIdentifiersError) as caught:
-        _create(isbn13s(10_001))
+        _create(book_isbns(10_001))
     assert status_for(caught.value) == 413
 
 

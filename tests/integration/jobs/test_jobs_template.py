@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from samtranslator.translator.transform import transform
 
 from infra.paths import TEMPLATE_PATH
 from infra.template import load_document
@@ -13,27 +12,9 @@ from infra.template import load_document
 JOB_FUNCTIONS = ("BatchWorkerFunction", "DlqHandlerFunction", "OutboxRelayFunction")
 
 
-class NoManagedPolicies:
-    def load(self) -> dict[str, str]:
-        return {}
-
-
 @pytest.fixture(scope="module")
 def document() -> dict[str, Any]:
     return load_document(TEMPLATE_PATH)
-
-
-@pytest.fixture(scope="module")
-def translated(document: dict[str, Any]) -> dict[str, Any]:
-    copy = load_document(TEMPLATE_PATH)
-    for logical_id, resource in copy["Resources"].items():
-        properties = resource.get("Properties") or {}
-        for key in ("CodeUri", "ContentUri"):
-            if key in properties:
-                properties[key] = f"s3://arbvault-artifacts/{logical_id}.zip"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-        return transform(copy, {}, NoManagedPolicies())
 
 
 def _props(document: dict[str, Any], name: str) -> dict[str, Any]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -23,9 +22,7 @@ from arbvault.keepa import (
     reset_keepa_client,
 )
 from infra.keepa_offline import OfflineKeepa
-from keepa_support import FAST_RETRY, book_asins, book_isbns
-
-Factory = Callable[..., OfflineKeepa]
+from keepa_testing import FAST_RETRY, MakeKeepa, book_asins, book_isbns
 
 
 def _client(base_url: str, *, api_key: str = "k", **options: Any) -> KeepaClient:
@@ -94,7 +91,7 @@ def test_client_asks_for_gzip_and_gets_it(offline_keepa: OfflineKeepa, keepa_cli
     assert [r.gzip for r in list(offline_keepa.requests)[before:]] == [True]
 
 
-def test_balance_is_recorded_from_every_envelope(make_keepa: Factory) -> None:
+def test_balance_is_recorded_from_every_envelope(make_keepa: MakeKeepa) -> None:
     keepa = make_keepa()  # a fresh bucket: no refill falls inside the test
     with _client(keepa.base_url) as client:
         assert client.balance is None
@@ -106,7 +103,7 @@ def test_balance_is_recorded_from_every_envelope(make_keepa: Factory) -> None:
     assert 0 < balance.refill_in_ms <= 60_000 and balance.estimate() >= balance.tokens_left
 
 
-def test_token_status_is_free(make_keepa: Factory) -> None:
+def test_token_status_is_free(make_keepa: MakeKeepa) -> None:
     keepa = make_keepa(tokens=500)
     with _client(keepa.base_url) as client:
         first = client.token_status()
@@ -116,7 +113,7 @@ def test_token_status_is_free(make_keepa: Factory) -> None:
     assert second.tokens_consumed == 0
 
 
-def test_429_carries_refill_and_the_balance_recovers(make_keepa: Factory) -> None:
+def test_429_carries_refill_and_the_balance_recovers(make_keepa: MakeKeepa) -> None:
     keepa = make_keepa(tokens=0, refill_rate=5, refill_period_ms=1000)
     with _client(keepa.base_url) as client:
         with pytest.raises(TokensExhaustedError) as caught:
@@ -132,7 +129,7 @@ def test_429_carries_refill_and_the_balance_recovers(make_keepa: Factory) -> Non
         assert lookup.balance.tokens_left % 5 == 4  # one refill of 5, less 1 (more if the machine was slow)
 
 
-def test_negative_balance_waits_for_enough_refills(make_keepa: Factory) -> None:
+def test_negative_balance_waits_for_enough_refills(make_keepa: MakeKeepa) -> None:
     keepa = make_keepa(tokens=1, refill_rate=20)
     with _client(keepa.base_url) as client:
         client.get_products(["1739104269"], offers=20)  # accepted at 1 token, costs 6: balance -5
@@ -142,7 +139,7 @@ def test_negative_balance_waits_for_enough_refills(make_keepa: Factory) -> None:
         assert caught.value.tokens_left == -5 and caught.value.retry_after_seconds <= 60
 
 
-def test_wrong_key_is_a_request_error_without_the_key(make_keepa: Factory) -> None:
+def test_wrong_key_is_a_request_error_without_the_key(make_keepa: MakeKeepa) -> None:
     keepa = make_keepa(key="the-right-key")
     with _client(keepa.base_url, api_key="a-wrong-key") as client, pytest.raises(KeepaRequestError) as caught:
         client.get_products(["1739104269"])
@@ -151,7 +148,7 @@ def test_wrong_key_is_a_request_error_without_the_key(make_keepa: Factory) -> No
     assert len(keepa.requests) == 1  # a 400 is not retried
 
 
-def test_5xx_is_retried(make_keepa: Factory) -> None:
+def test_5xx_is_retried(make_keepa: MakeKeepa) -> None:
     keepa = make_keepa()
     keepa.fail_next(2, status=503)
     with _client(keepa.base_url) as client:
@@ -160,7 +157,7 @@ def test_5xx_is_retried(make_keepa: Factory) -> None:
     assert [r.status for r in keepa.requests] == [503, 503, 200]
 
 
-def test_5xx_gives_up_after_the_last_attempt(make_keepa: Factory) -> None:
+def test_5xx_gives_up_after_the_last_attempt(make_keepa: MakeKeepa) -> None:
     keepa = make_keepa()
     keepa.fail_next(5, status=500)
     with _client(keepa.base_url) as client, pytest.raises(KeepaUnavailableError) as caught:
@@ -168,7 +165,7 @@ def test_5xx_gives_up_after_the_last_attempt(make_keepa: Factory) -> None:
     assert caught.value.status == 500 and len(keepa.requests) == 3
 
 
-def test_dropped_connection_is_retried(make_keepa: Factory) -> None:
+def test_dropped_connection_is_retried(make_keepa: MakeKeepa) -> None:
     keepa = make_keepa()
     keepa.drop_next(1)
     with _client(keepa.base_url) as client:
@@ -176,13 +173,13 @@ def test_dropped_connection_is_retried(make_keepa: Factory) -> None:
     assert [r.status for r in keepa.requests] == [0, 200]
 
 
-def test_timeouts_are_retried_then_reported(make_keepa: Factory) -> None:
+def test_timeouts_are_retried_then_reported(make_keepa: MakeKeepa) -> None:
     keepa = make_keepa(latency_ms=300)
     with _client(keepa.base_url, timeout=0.1) as client, pytest.raises(KeepaUnavailableError, match="ReadTimeout"):
         client.token_status()
 
 
-def test_unreachable_server_is_unavailable(make_keepa: Factory) -> None:
+def test_unreachable_server_is_unavailable(make_keepa: MakeKeepa) -> None:
     keepa = make_keepa()
     url = keepa.base_url
     keepa.stop()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from importlib import resources
 from typing import Any
 
@@ -16,9 +16,8 @@ from arbvault.identifiers import isbn10_to_isbn13, isbn13_check_digit, isbn13_to
 from arbvault.keepa import CsvType
 from infra.keepa_offline import OfflineKeepa, is_unknown
 from infra.keepa_offline.catalogue import asin_for_979, isbn13_for_b0
-from keepa_support import CLOCK, book_asins, book_isbns
+from keepa_testing import CLOCK, MakeKeepa, book_asins, book_isbns
 
-Factory = Callable[..., OfflineKeepa]
 KEY = {"key": "test-key"}
 
 
@@ -40,7 +39,7 @@ def _fixture(name: str) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------------------- determinism
-def test_same_identifier_gives_the_same_product(http: httpx.Client, make_keepa: Factory) -> None:
+def test_same_identifier_gives_the_same_product(http: httpx.Client, make_keepa: MakeKeepa) -> None:
     asin = book_asins(1, start=40)[0]
     first = http.get("/product", params={**KEY, "domain": 1, "asin": asin, "stats": 90, "offers": 20})
     second = http.get("/product", params={**KEY, "domain": 1, "asin": asin, "stats": 90, "offers": 20})
@@ -242,7 +241,7 @@ def test_wrong_method_is_405(http: httpx.Client) -> None:
     assert response.status_code == 405 and response.json()["error"]["type"] == "methodNotAllowed"
 
 
-def test_wrong_key_when_a_key_is_configured(make_keepa: Factory) -> None:
+def test_wrong_key_when_a_key_is_configured(make_keepa: MakeKeepa) -> None:
     keepa = make_keepa(key="only-this")
     with httpx.Client(base_url=keepa.base_url) as client:
         assert client.get("/token", params={"key": "only-this"}).status_code == 200
@@ -283,7 +282,7 @@ def test_gzip_when_the_client_accepts_it(offline_keepa: OfflineKeepa, accept: st
         ("/category", {"domain": 1, "category": "283155,25", "parents": 1}, 1),
     ],
 )
-def test_token_costs(make_keepa: Factory, path: str, params: dict[str, Any], cost: int) -> None:
+def test_token_costs(make_keepa: MakeKeepa, path: str, params: dict[str, Any], cost: int) -> None:
     keepa = make_keepa(tokens=1000)
     with httpx.Client(base_url=keepa.base_url) as client:
         body = client.get(path, params={**KEY, **params}).json()
@@ -306,7 +305,7 @@ def test_query_filters_and_sorts(http: httpx.Client) -> None:
     assert all(75 in [n["catId"] for n in p["categoryTree"]] for p in products)
 
 
-def test_429_body_and_negative_balances(make_keepa: Factory) -> None:
+def test_429_body_and_negative_balances(make_keepa: MakeKeepa) -> None:
     keepa = make_keepa(tokens=2)
     with httpx.Client(base_url=keepa.base_url) as client:
         first = client.get("/product", params={**KEY, "domain": 1, "asin": "1739104269", "offers": 20})
@@ -318,7 +317,7 @@ def test_429_body_and_negative_balances(make_keepa: Factory) -> None:
     assert status.status_code == 200  # /token answers even when the balance is spent
 
 
-def test_latency_is_applied(make_keepa: Factory) -> None:
+def test_latency_is_applied(make_keepa: MakeKeepa) -> None:
     keepa = make_keepa(latency_ms=150)
     with httpx.Client(base_url=keepa.base_url) as client:
         started = time.perf_counter()

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 
 from arbvault.db import get_engine
-from infra.keepa_offline import OfflineKeepa
-from keepa_fn_support import INGEST, asins, isbn13s, product_requests, spent
+from keepa_fn_support import INGEST
+from keepa_testing import MakeKeepa, book_asins, book_isbns, product_requests, spent, store_balance
 from support import call
-
-MakeKeepa = Callable[..., OfflineKeepa]
 
 
 def stored_balance() -> dict[str, object] | None:
@@ -25,7 +22,7 @@ def stored_balance() -> dict[str, object] | None:
 def test_guard_refuses_a_short_balance_with_429_details_and_retry_after(make_keepa: MakeKeepa) -> None:
     keepa = make_keepa(tokens=30, refill_rate=20)
 
-    status, headers, body = call("keepa", "POST", INGEST, json_body={"identifiers": asins(50)})
+    status, headers, body = call("keepa", "POST", INGEST, json_body={"identifiers": book_asins(50)})
 
     assert status == 429, body
     assert body["error"]["code"] == "keepa_tokens_insufficient"
@@ -42,12 +39,9 @@ def test_guard_refuses_a_short_balance_with_429_details_and_retry_after(make_kee
 def test_guard_uses_the_stored_balance_without_asking_keepa(make_keepa: MakeKeepa) -> None:
     keepa = make_keepa(tokens=1000)
     observed = datetime.now(UTC)
-    with get_engine().begin() as connection:
-        connection.execute(text(
-            "INSERT INTO keepa_token_state VALUES (1, 3, 50000, 5, 0, 0, NULL, :at, 'last_response')"),
-            {"at": observed})
+    store_balance(3, refill_in_ms=50_000, refill_rate=5, observed_at=observed)
 
-    status, headers, body = call("keepa", "POST", INGEST, json_body={"identifiers": asins(12)})
+    status, headers, body = call("keepa", "POST", INGEST, json_body={"identifiers": book_asins(12)})
 
     # Another environment saw 3 tokens left, refilling 5 a minute: 9 short -> 2 refills, the first in ~50 s.
     assert status == 429, body
@@ -59,13 +53,10 @@ def test_guard_uses_the_stored_balance_without_asking_keepa(make_keepa: MakeKeep
 
 def test_guard_estimates_refills_since_the_stored_balance(make_keepa: MakeKeepa) -> None:
     keepa = make_keepa(tokens=1000)
-    with get_engine().begin() as connection:
-        connection.execute(text(
-            "INSERT INTO keepa_token_state VALUES (1, 0, 1000, 20, 0, 0, NULL, :at, 'last_response')"),
-            {"at": datetime.now(UTC) - timedelta(minutes=3)})
+    store_balance(0, refill_in_ms=1000, refill_rate=20, observed_at=datetime.now(UTC) - timedelta(minutes=3))
 
     # 0 tokens three minutes ago at 20 a minute -> about 60 now: 55 products pass the guard.
-    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": asins(55)})
+    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": book_asins(55)})
 
     assert status == 200, body
     assert [r.endpoint for r in keepa.requests] == ["product"]
@@ -76,7 +67,7 @@ def test_guard_estimates_refills_since_the_stored_balance(make_keepa: MakeKeepa)
 def test_guard_refuses_more_than_the_plan_ever_holds_with_413(make_keepa: MakeKeepa) -> None:
     keepa = make_keepa(tokens=10, refill_rate=1)  # a bucket of at most 60 tokens
 
-    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": asins(70)})
+    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": book_asins(70)})
 
     assert status == 413, body
     assert body["error"]["code"] == "keepa_tokens_beyond_capacity"
@@ -89,7 +80,7 @@ def test_keepa_429_mid_call_is_a_429_envelope_and_the_balance_is_recorded(make_k
     assert call("keepa", "GET", "/api/v1/keepa/tokens")[0] == 200  # the guard now believes 500 tokens
     keepa.set_tokens(1)  # another client of the same key spends them behind our back
 
-    identifiers = asins(10) + isbn13s(5, start=2_000)
+    identifiers = book_asins(10) + book_isbns(5, start=2_000)
     status, headers, body = call("keepa", "POST", INGEST, json_body={"identifiers": identifiers})
 
     # The ASIN request is accepted at a balance of 1 (and goes negative); the code request gets Keepa's 429.
@@ -104,13 +95,10 @@ def test_keepa_429_mid_call_is_a_429_envelope_and_the_balance_is_recorded(make_k
 
 def test_keepa_unreachable_is_503_without_internal_text(make_keepa: MakeKeepa) -> None:
     keepa = make_keepa()
-    with get_engine().begin() as connection:
-        connection.execute(text(
-            "INSERT INTO keepa_token_state VALUES (1, 1000, 1000, 20, 0, 0, NULL, :at, 'last_response')"),
-            {"at": datetime.now(UTC)})
+    store_balance(1000, refill_in_ms=1000, refill_rate=20, observed_at=datetime.now(UTC))
     keepa.fail_next(4, status=502)  # every attempt the client makes
 
-    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": asins(2)})
+    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": book_asins(2)})
 
     assert status == 503, body
     assert body["error"]["code"] == "keepa_unavailable"

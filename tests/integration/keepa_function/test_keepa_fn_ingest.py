@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 
 from infra.keepa_offline import OfflineKeepa, is_unknown
-from keepa_fn_support import INGEST, asins, isbn13s, product_requests, spent, stored_analyses
+from keepa_fn_support import INGEST, stored_analyses
+from keepa_testing import book_asins, book_isbns, product_requests, spent
 from support import ADMIN, SOURCER, call
 
 
@@ -17,7 +18,8 @@ def _decimal(value: float | None) -> Decimal | None:
 
 def hundred_identifiers() -> list[str]:
     """60 ISBN-10 ASINs (5 unknown) and 40 ISBN-13s looked up by code (2 unknown)."""
-    return (asins(55) + asins(5, known=False) + isbn13s(38, start=5_000) + isbn13s(2, known=False, start=5_000))
+    return (book_asins(55) + book_asins(5, known=False)
+            + book_isbns(38, start=5_000) + book_isbns(2, known=False, start=5_000))
 
 
 def test_ingest_repeat_within_ttl_costs_no_token_and_force_refresh_spends_again(keepa: OfflineKeepa) -> None:
@@ -48,7 +50,7 @@ def test_ingest_repeat_within_ttl_costs_no_token_and_force_refresh_spends_again(
 
 
 def test_ingest_stores_every_analysis_with_its_columns_and_detail(keepa: OfflineKeepa) -> None:
-    identifiers = asins(3) + isbn13s(2, start=900)
+    identifiers = book_asins(3) + book_isbns(2, start=900)
 
     status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": identifiers, "buy_price": "4.25"},
                            identity=SOURCER)
@@ -73,20 +75,20 @@ def test_ingest_stores_every_analysis_with_its_columns_and_detail(keepa: Offline
 
 
 def test_ingest_finds_isbn13_by_code_and_reports_its_asin(keepa: OfflineKeepa) -> None:
-    (isbn,) = isbn13s(1, start=321)
+    (isbn,) = book_isbns(1, start=321)
 
     status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": [isbn]})
 
     assert status == 200, body
     (item,) = body["items"]
     assert item["identifier"] == isbn and item["isbn13"] == isbn
-    assert item["asin"] == asins(1, start=321)[0]
+    assert item["asin"] == book_asins(1, start=321)[0]
     (request,) = product_requests(keepa)
     assert request.params["code"] == isbn and "asin" not in request.params
 
 
 def test_ingest_deduplicates_after_normalisation(keepa: OfflineKeepa) -> None:
-    (isbn,) = isbn13s(1, start=77)
+    (isbn,) = book_isbns(1, start=77)
     spelled = [isbn, f"{isbn[:3]}-{isbn[3:]}", f" {isbn} "]
 
     status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": spelled})
@@ -96,7 +98,7 @@ def test_ingest_deduplicates_after_normalisation(keepa: OfflineKeepa) -> None:
 
 
 def test_ingest_of_only_unknown_identifiers_reports_them_all(keepa: OfflineKeepa) -> None:
-    unknown = asins(2, known=False) + isbn13s(1, known=False)
+    unknown = book_asins(2, known=False) + book_isbns(1, known=False)
 
     status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": unknown})
 
@@ -106,7 +108,7 @@ def test_ingest_of_only_unknown_identifiers_reports_them_all(keepa: OfflineKeepa
 
 
 def test_ingest_above_the_threshold_becomes_a_job_answering_202_with_its_status_url(keepa: OfflineKeepa) -> None:
-    status, headers, body = call("keepa", "POST", INGEST, json_body={"identifiers": asins(101)})
+    status, headers, body = call("keepa", "POST", INGEST, json_body={"identifiers": book_asins(101)})
 
     assert status == 202, body
     assert body["status"] == "PENDING" and (body["items_total"], body["chunks_total"]) == (101, 2)
@@ -120,13 +122,13 @@ def test_ingest_threshold_comes_from_settings(keepa: OfflineKeepa, monkeypatch: 
     monkeypatch.setenv("INGEST_ASYNC_THRESHOLD", "2")
     reset_settings()
 
-    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": asins(3)})
+    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": book_asins(3)})
 
     assert status == 202 and body["items_total"] == 3, body
 
 
 def test_ingest_names_each_invalid_identifier_by_index(keepa: OfflineKeepa) -> None:
-    good = asins(1)[0]
+    good = book_asins(1)[0]
     status, _, body = call("keepa", "POST", INGEST,
                            json_body={"identifiers": [good, "12345", good, "9780000000000", "B0!!"]})
 
@@ -157,7 +159,7 @@ def test_ingest_rejects_malformed_bodies_naming_the_field(keepa: OfflineKeepa, b
 
 
 def test_ingest_unknown_strategy_is_422_before_any_token(keepa: OfflineKeepa) -> None:
-    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": asins(2), "strategy": "moonshot"})
+    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": book_asins(2), "strategy": "moonshot"})
 
     assert status == 422, body
     assert body["error"]["code"] == "unknown_strategy"
@@ -166,14 +168,14 @@ def test_ingest_unknown_strategy_is_422_before_any_token(keepa: OfflineKeepa) ->
 
 
 def test_ingest_unserved_marketplace_is_422(keepa: OfflineKeepa) -> None:
-    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": asins(1), "domain_id": 7})
+    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": book_asins(1), "domain_id": 7})
 
     assert status == 422, body
     assert body["error"]["details"][0]["field"] == "domain_id"
 
 
 def test_ingest_with_a_named_strategy_uses_it(keepa: OfflineKeepa) -> None:
-    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": asins(2), "strategy": "velocity"})
+    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": book_asins(2), "strategy": "velocity"})
 
     assert status == 200, body
     assert {i["strategy"] for i in body["items"]} == {"velocity"}
@@ -181,13 +183,13 @@ def test_ingest_with_a_named_strategy_uses_it(keepa: OfflineKeepa) -> None:
 
 
 def test_ingest_needs_an_identity(keepa: OfflineKeepa) -> None:
-    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": asins(1)}, identity=None)
+    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": book_asins(1)}, identity=None)
 
     assert status == 401 and body["error"]["code"] == "unauthorized"
 
 
 def test_ingest_by_an_admin_records_the_admin_key(keepa: OfflineKeepa) -> None:
-    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": asins(1)}, identity=ADMIN)
+    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": book_asins(1)}, identity=ADMIN)
 
     assert status == 200
     assert body["items"][0]["created_by"] == ADMIN["key_id"]

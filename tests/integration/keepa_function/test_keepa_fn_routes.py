@@ -8,7 +8,8 @@ from sqlalchemy import text
 
 from arbvault.db import get_engine
 from infra.keepa_offline import OfflineKeepa
-from keepa_fn_support import INGEST, asins, isbn13s, product_requests, spent
+from keepa_fn_support import INGEST
+from keepa_testing import book_asins, book_isbns, product_requests, spent
 from support import ADMIN, SOURCER, call
 
 Response = tuple[int, dict[str, str], Any]
@@ -45,13 +46,13 @@ def test_metrics_analyses_one_product_and_reuses_its_snapshot(keepa: OfflineKeep
 def test_metrics_does_not_store_an_analysis(keepa: OfflineKeepa) -> None:
     with get_engine().connect() as connection:
         before = connection.execute(text("SELECT count(*) FROM analyses")).scalar_one()
-    assert metrics(asins(1, start=40)[0])[0] == 200
+    assert metrics(book_asins(1, start=40)[0])[0] == 200
     with get_engine().connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM analyses")).scalar_one() == before
 
 
 def test_metrics_needing_offers_never_uses_a_snapshot_without_them(keepa: OfflineKeepa) -> None:
-    (asin,) = asins(1, start=60)
+    (asin,) = book_asins(1, start=60)
     assert metrics(asin)[2]["tokens_consumed"] == 1
 
     status, _, with_offers = metrics(asin, "offers=20")
@@ -64,11 +65,11 @@ def test_metrics_needing_offers_never_uses_a_snapshot_without_them(keepa: Offlin
 
 
 def test_metrics_by_isbn13_and_not_found_and_malformed(keepa: OfflineKeepa) -> None:
-    (isbn,) = isbn13s(1, start=10)
+    (isbn,) = book_isbns(1, start=10)
     status, _, body = metrics(isbn)
-    assert status == 200 and body["identifier"] == isbn and body["asin"] == asins(1, start=10)[0]
+    assert status == 200 and body["identifier"] == isbn and body["asin"] == book_asins(1, start=10)[0]
 
-    (unknown,) = asins(1, known=False)
+    (unknown,) = book_asins(1, known=False)
     status, _, body = metrics(unknown)
     assert status == 404, body
     assert body["error"]["code"] == "product_not_found" and unknown in body["error"]["message"]
@@ -119,7 +120,7 @@ def test_tokens_asks_the_free_endpoint_once_then_reads_the_stored_balance(keepa:
 
 
 def test_tokens_after_an_ingest_come_from_its_response(keepa: OfflineKeepa) -> None:
-    call("keepa", "POST", INGEST, json_body={"identifiers": asins(7)})
+    call("keepa", "POST", INGEST, json_body={"identifiers": book_asins(7)})
 
     status, _, body = call("keepa", "GET", "/api/v1/keepa/tokens")
 

@@ -6,50 +6,19 @@ before each test, so every test starts as a fresh deployment facing a fresh Keep
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from typing import cast
 
 import pytest
-from sqlalchemy import text
 
-from arbvault.db import get_engine
-from arbvault.keepa import reset_keepa_client
-from arbvault.settings import reset_settings
-from products_support import CLOCK, RecordingKeepa
+from keepa_testing import MakeKeepa, RecordingKeepa
 
 
 @pytest.fixture(autouse=True)
-def _clean_state(database_url: str) -> None:
-    with get_engine().begin() as connection:
-        connection.execute(text("TRUNCATE keepa_snapshots, keepa_misses, keepa_token_state, discovery_results,"
-                                " stock_estimates"))
+def _fresh_catalog(clean_catalog: None) -> None:
+    """Every test starts with no Keepa-derived state."""
 
 
 @pytest.fixture
-def make_keepa(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., RecordingKeepa]]:
-    """Start an offline Keepa (options as ``OfflineKeepa``) and point the settings at it; stopped after the test."""
-    started: list[RecordingKeepa] = []
-
-    def make(**options: Any) -> RecordingKeepa:
-        keepa = RecordingKeepa(clock=CLOCK, **options)
-        keepa.start()
-        started.append(keepa)
-        monkeypatch.setenv("KEEPA_BASE_URL", keepa.base_url)
-        monkeypatch.setenv("KEEPA_API_KEY", "test-key")
-        monkeypatch.delenv("KEEPA_SECRET_ARN", raising=False)
-        reset_settings()
-        reset_keepa_client()
-        return keepa
-
-    yield make
-    reset_keepa_client()
-    monkeypatch.undo()
-    reset_settings()
-    for keepa in started:
-        keepa.stop()
-
-
-@pytest.fixture
-def keepa(make_keepa: Callable[..., RecordingKeepa]) -> RecordingKeepa:
-    """An offline Keepa with a balance no test here exhausts."""
-    return make_keepa(tokens=100_000)
+def keepa(make_keepa: MakeKeepa) -> RecordingKeepa:
+    """An offline Keepa recording its selections, with a balance no test here exhausts."""
+    return cast(RecordingKeepa, make_keepa(RecordingKeepa, tokens=100_000))

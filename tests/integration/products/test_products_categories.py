@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from products_support import CATEGORIES, RecordingKeepa, paid, spent
+from keepa_testing import MakeKeepa, RecordingKeepa, paid, spent
+from products_support import CATEGORIES
 from support import SOURCER, call
 
 BOOK_SUBJECTS = {3: "business", 266117: "accounting", 5: "computer_technology", 3839: "programming",
@@ -43,7 +42,7 @@ def test_categories_refresh_checks_every_id_with_keepa(keepa: RecordingKeepa) ->
 
 
 def test_categories_refresh_is_refused_by_the_guard_when_tokens_are_short(
-        make_keepa: Callable[..., RecordingKeepa]) -> None:
+        make_keepa: MakeKeepa) -> None:
     keepa = make_keepa(tokens=1, refill_rate=20)
 
     status, headers, answer = call("products", "GET", CATEGORIES, query="refresh=true")

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from arbvault.keepa import CsvType, KeepaClient
+from db_testing import execute, scalar
 from infra.keepa_offline.finder import find
-from products_support import DISCOVER, RecordingKeepa, execute, paid, scalar, spent
+from keepa_testing import MakeKeepa, RecordingKeepa, paid, spent
+from products_support import DISCOVER
 from support import SOURCER, call
-
-MakeKeepa = Callable[..., RecordingKeepa]
 
 
 def discover(body: dict[str, Any], **options: Any) -> tuple[int, dict[str, str], Any]:

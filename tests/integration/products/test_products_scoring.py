@@ -13,7 +13,8 @@ from arbvault.analysis import analyze
 from arbvault.catalog import RulesBook, fetch_products
 from arbvault.db import session_scope
 from infra.keepa_offline.finder import find
-from products_support import SCORING, RecordingKeepa, paid, spent
+from keepa_testing import RecordingKeepa, paid, spent
+from products_support import SCORING
 from support import SOURCER, call
 
 PROGRAMMING = 3839

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -10,7 +9,9 @@ from typing import Any
 import pytest
 
 from arbvault.keepa import KeepaClient, KeepaProduct
-from products_support import STOCK_ROUTE, RecordingKeepa, book_asins, execute, paid, scalar, spent
+from db_testing import execute, scalar
+from keepa_testing import MakeKeepa, RecordingKeepa, book_asins, paid, spent
+from products_support import STOCK_ROUTE
 from support import SOURCER, call
 
 SIX_FBA = "0285715038"
@@ -135,7 +136,7 @@ def test_stock_estimate_without_a_row_is_503_when_keepa_is_down(keepa: Recording
 
 
 def test_stock_estimate_without_a_row_is_429_when_tokens_are_short(
-        make_keepa: Callable[..., RecordingKeepa]) -> None:
+        make_keepa: MakeKeepa) -> None:
     keepa = make_keepa(tokens=3, refill_rate=20)
 
     status, headers, answer = stock(SIX_FBA)

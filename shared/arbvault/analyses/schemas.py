@@ -1,0 +1,112 @@
+"""The HTTP side of stored analyses, for every function that returns them (analyses, batches, keepa): the
+response schema, and a listing's query string (filters, order, page size, cursor) and pages.
+
+Import them from this module: the package does not re-export them, because the batch worker imports
+``arbvault.analyses`` and has no use for pydantic and FastAPI at cold start.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import Depends, Query
+from pydantic import BaseModel, ConfigDict
+
+from arbvault.analyses.filters import AnalysisFilters
+from arbvault.analyses.listing import CURSOR_KEYS, AnalysisPage, Position, Sort, SortKey, SortOrder
+from arbvault.web import Cursor, DecimalNumber, Limit, Page, decode_cursor, encode_cursor
+from arbvault.web.pagination import DEFAULT_LIMIT
+
+
+class AnalysisOut(BaseModel):
+    """A stored analysis: the columns lists filter and sort on, and ``metrics``, the full detail it was computed with.
+
+    Validates from an ``Analysis`` row or from the row values an ingest stored.
+    """
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    job_id: uuid.UUID | None
+    domain_id: int
+    identifier: str
+    asin: str
+    isbn13: str | None
+    title: str | None
+    category: str | None
+    strategy: str
+    source: str
+    created_by: str
+    buy_price: DecimalNumber | None
+    sell_price: DecimalNumber | None
+    fees: DecimalNumber | None
+    profit: DecimalNumber | None
+    max_buy_price: DecimalNumber | None
+    roi_pct: DecimalNumber | None
+    margin_pct: DecimalNumber | None
+    velocity_score: DecimalNumber
+    stability_score: int
+    confidence_score: int
+    overall_rating: str
+    recommendation: str
+    combined_score: DecimalNumber
+    bsr: int | None
+    offers_count: int | None
+    metrics: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+def analysis_filters(
+    roi_min: Annotated[Decimal | None, Query(description="ROI % at least")] = None,
+    roi_max: Annotated[Decimal | None, Query(description="ROI % at most")] = None,
+    velocity_min: Annotated[Decimal | None, Query(ge=0, le=100, description="velocity score (0-100) at least")] = None,
+    velocity_max: Annotated[Decimal | None, Query(ge=0, le=100, description="velocity score (0-100) at most")] = None,
+    recommendation: Annotated[str | None, Query(min_length=1, max_length=20,
+                                                description="label, any case; _ stands for a space")] = None,
+    asin: Annotated[str | None, Query(min_length=1, max_length=32, description="ASIN, ISBN-10 or ISBN-13")] = None,
+) -> AnalysisFilters:
+    """The filters of every analyses listing, from the query string (a job's own listing has no job filter)."""
+    return AnalysisFilters(roi_min=roi_min, roi_max=roi_max, velocity_min=velocity_min, velocity_max=velocity_max,
+                           recommendation=recommendation, product=asin)
+
+
+AnalysisQuery = Annotated[AnalysisFilters, Depends(analysis_filters)]
+"""A route parameter holding :func:`analysis_filters`' result."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    """Which page of a listing a request asks for: its order, its size, and where it starts (``None``: first)."""
+
+    sort: Sort
+    limit: int
+    after: Position | None
+
+
+def page_request(
+    sort_by: SortKey = "created_at",
+    sort_order: SortOrder = "desc",
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> PageRequest:
+    """The page a listing's query string asks for; 422 naming ``query.cursor`` for a damaged cursor or one made
+    under another sort."""
+    sort = Sort(sort_by, sort_order)
+    after = Position.from_dict(decode_cursor(cursor, keys=CURSOR_KEYS), sort=sort) if cursor else None
+    return PageRequest(sort=sort, limit=limit, after=after)
+
+
+PageQuery = Annotated[PageRequest, Depends(page_request)]
+"""A route parameter holding :func:`page_request`'s result."""
+
+
+def page_out(page: AnalysisPage) -> Page[AnalysisOut]:
+    """A listing's page as the API returns it, with the cursor of the next page. Call it inside the session that
+    read the page: the rows are ORM objects."""
+    next_cursor = encode_cursor(page.next_position.as_dict()) if page.next_position else None
+    return Page[AnalysisOut](items=[AnalysisOut.model_validate(row) for row in page.items], next_cursor=next_cursor)

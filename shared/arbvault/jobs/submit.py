@@ -1,0 +1,87 @@
+"""Submitting a job for a request: every route that answers 202 with a job goes through :func:`submit_job`.
+
+The job is created (or found by its Idempotency-Key) and its Keepa tokens guarded in one transaction, then its
+outbox is published. Whatever is not sent then, the outbox relay sends within a minute.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from arbvault.catalog import BATCHES_PATH, check_tokens, keepa_client
+from arbvault.db import session_scope
+from arbvault.jobs.creation import JobKind, create_job
+from arbvault.jobs.estimate import estimate_tokens
+from arbvault.jobs.fingerprint import request_fingerprint
+from arbvault.jobs.outbox import publish_pending
+from arbvault.observability import logger
+
+if TYPE_CHECKING:
+    from arbvault.identifiers import Identifier
+    from arbvault.jobs.params import JobParams
+    from arbvault.jobs.queries import JobSummary
+
+
+def job_status_url(job_id: uuid.UUID) -> str:
+    """Where a job's status and progress are read: the batches route serves every job, whatever created it."""
+    return f"{BATCHES_PATH}/{job_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """A submitted job, whether this request created it (else an earlier one with the same key did), and the
+    Keepa tokens it needs at most (stored snapshots cost 0)."""
+
+    job: JobSummary
+    created: bool
+    tokens_estimated: int
+
+    @property
+    def status_url(self) -> str:
+        """The job's :func:`job_status_url`, for the answer's body and its Location header."""
+        return job_status_url(self.job.id)
+
+
+def _publish(job_id: uuid.UUID) -> None:
+    try:
+        publish_pending(job_id=job_id)  # queue trouble never raises: the rows stay for the relay
+    except SQLAlchemyError as exc:  # the job is committed; failing the request now would invite a duplicate
+        logger.warning("outbox publish deferred to the relay", extra={"job_id": str(job_id),
+                                                                      "error_type": type(exc).__name__})
+
+
+def submit_job(
+    *,
+    kind: JobKind,
+    identifiers: Sequence[str | Identifier],
+    owner_key_id: str,
+    params: JobParams,
+    request_body: Mapping[str, Any],
+    idempotency_key: str | None = None,
+    name: str | None = None,
+) -> Submission:
+    """Create a job of ``identifiers`` for ``owner_key_id``, check the Keepa tokens it needs, then publish it.
+
+    ``request_body`` (JSON-ready values) is fingerprinted for ``idempotency_key``: the same key and body find the
+    job the first request created (``created`` False; nothing is checked or sent again), another body is a 409.
+    Raises what :func:`create_job` raises (422, 413, 409) and the token guard's ``TokenBudgetError`` (429) or
+    ``TokenCapacityError`` (413); a refused job leaves nothing behind.
+    """
+    with session_scope() as session:
+        job, created = create_job(session, kind=kind, identifiers=identifiers, owner_key_id=owner_key_id,
+                                  params=params, name=name, idempotency_key=idempotency_key,
+                                  request_fingerprint=request_fingerprint(request_body))
+        tokens = estimate_tokens(job.items_total, params=params)
+        # Guarded in the creating transaction, after the key lookup: a retry finds its job even once the job
+        # has spent the tokens, and a refused create leaves nothing behind.
+        if created:
+            check_tokens(session, keepa_client(params.domain_id), tokens)
+    if created:
+        _publish(job.id)
+        logger.info("job created", extra={"job_id": str(job.id), "kind": job.kind, "items": job.items_total})
+    return Submission(job=job, created=created, tokens_estimated=tokens)
