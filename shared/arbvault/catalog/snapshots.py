@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from sqlalchemy import and_, or_, select, true
+from sqlalchemy import and_, select, true, union_all
 
 from arbvault.catalog.bulk import insert_from_json, rows_parameter
 from arbvault.exceptions import InvalidInputError
@@ -126,23 +126,23 @@ def load_snapshots(session: Session, identifiers: Sequence[Identifier], *, domai
     """Fresh snapshots serving ``options``, by identifier value (ASINs and ISBN-10s by ASIN, ISBN-13s by code)."""
     asins = [i.value for i in identifiers if i.kind != "isbn13"]
     codes = [i.value for i in identifiers if i.kind == "isbn13"]
-    matches = []
-    if asins:
-        matches.append(KeepaSnapshot.asin.in_(asins))
-    if codes:
-        matches.append(KeepaSnapshot.codes.overlap(codes))
-    if not matches:
+    # One arm per index: ASINs through the primary key, codes through the GIN index. As one OR the planner may
+    # (and with fresh statistics did) scan every snapshot of the domain and filter: a chunk's read then grew
+    # with the table.
+    arms = [select(*_READ).where(KeepaSnapshot.domain_id == domain_id, KeepaSnapshot.fetched_at > fresh_after,
+                                 _serves(options), match)
+            for match, wanted in ((KeepaSnapshot.asin.in_(asins), asins),
+                                  (KeepaSnapshot.codes.overlap(codes), codes)) if wanted]
+    if not arms:
         return {}
-    rows = session.execute(
-        select(*_READ)
-        .where(KeepaSnapshot.domain_id == domain_id, KeepaSnapshot.fetched_at > fresh_after, _serves(options),
-               or_(*matches))
-        .order_by(KeepaSnapshot.fetched_at)  # newest last, so it wins when a code matches several ASINs
-    ).all()
+    query = arms[0] if len(arms) == 1 else union_all(*arms)
+    # newest last, so it wins when a code matches several ASINs
+    rows = session.execute(query.order_by(KeepaSnapshot.fetched_at)).all()
     wanted_asins, wanted_codes = set(asins), set(codes)
     by_identifier: dict[str, Snapshot] = {}
+    unpacked: dict[str, Snapshot] = {}  # a product asked for by ASIN and by code comes back from both arms
     for row in rows:
-        snapshot = _snapshot(row)
+        snapshot = unpacked.get(row.asin) or unpacked.setdefault(row.asin, _snapshot(row))
         if snapshot.asin in wanted_asins:
             by_identifier[snapshot.asin] = snapshot
         for code in wanted_codes.intersection(snapshot.codes):
