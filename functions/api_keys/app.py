@@ -12,7 +12,6 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from arbvault.auth import (
     DEFAULT_ROLE,
     NAME_MAX_LENGTH,
-    Position,
     Role,
     create_api_key,
     list_api_keys,
@@ -20,14 +19,12 @@ from arbvault.auth import (
     revoke_api_key,
 )
 from arbvault.db import session_scope
-from arbvault.exceptions import InvalidInputError
+from arbvault.keyset import KEYSET_KEYS, KeysetPosition
 from arbvault.observability import logger
 from arbvault.web import AdminIdentity, Cursor, Limit, Page, create_app, create_handler, decode_cursor, encode_cursor
 from arbvault.web.pagination import DEFAULT_LIMIT
 
 router = APIRouter(prefix="/api/v1/api-keys", tags=["api-keys"])
-
-_CURSOR_KEYS = ("created_at", "id")
 
 
 class NewApiKey(BaseModel):
@@ -66,22 +63,6 @@ class CreatedApiKey(BaseModel):
     created_at: datetime
 
 
-def _position(cursor: str) -> Position:
-    raw = decode_cursor(cursor, keys=_CURSOR_KEYS)
-    try:
-        return datetime.fromisoformat(raw["created_at"]), uuid.UUID(raw["id"])
-    except (TypeError, ValueError) as exc:
-        raise InvalidInputError("cursor is not valid",
-                                details=[{"field": "query.cursor", "message": "malformed"}]) from exc
-
-
-def _cursor(position: Position | None) -> str | None:
-    if position is None:
-        return None
-    created_at, key_id = position
-    return encode_cursor({"created_at": created_at.isoformat(), "id": str(key_id)})
-
-
 @router.post("", status_code=201, response_model=CreatedApiKey, summary="Create an API key")
 def create_key(body: NewApiKey, identity: AdminIdentity, response: Response) -> CreatedApiKey:
     """Create a key; this response is the only time the key is shown."""
@@ -99,11 +80,12 @@ def list_keys(
     identity: AdminIdentity, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None, include_revoked: bool = False
 ) -> Page[ApiKeyRecord]:
     """Keys, newest first; revoked ones only with ``include_revoked=true``."""
-    after = _position(cursor) if cursor else None
+    after = KeysetPosition.from_dict(decode_cursor(cursor, keys=KEYSET_KEYS)) if cursor else None
     with session_scope() as session:
         page = list_api_keys(session, limit=limit, after=after, include_revoked=include_revoked)
+    next_cursor = encode_cursor(page.next_position.as_dict()) if page.next_position else None
     return Page[ApiKeyRecord](items=[ApiKeyRecord.model_validate(row) for row in page.items],
-                              next_cursor=_cursor(page.next_after))
+                              next_cursor=next_cursor)
 
 
 @router.delete("/{key_id}", response_model=ApiKeyRecord, summary="Revoke an API key")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
@@ -31,11 +30,9 @@ from arbvault.catalog import (
 )
 from arbvault.db import session_scope
 from arbvault.jobs import (
-    JOB_CURSOR_KEYS,
     MAX_JOB_IDENTIFIERS,
     JobKind,
     JobParams,
-    JobPosition,
     JobSummary,
     cancel_job,
     check_job_size,
@@ -48,6 +45,8 @@ from arbvault.jobs import (
     submit_job,
     transition,
 )
+from arbvault.jobs.schemas import DomainId, JobOptionsIn, Offers
+from arbvault.keyset import KEYSET_KEYS, KeysetPosition
 from arbvault.web import (
     Cursor,
     CurrentIdentity,
@@ -64,36 +63,19 @@ from arbvault.web.pagination import DEFAULT_LIMIT
 
 router = APIRouter(prefix="/api/v1/batches", tags=["batches"])
 
-Money = Annotated[Decimal, Field(ge=0, le=100_000, decimal_places=2, description="dollars, at most 2 decimals")]
-DomainId = Annotated[int, Field(ge=1, le=12, description="Keepa marketplace (1 = amazon.com)")]
-Offers = Annotated[int, Field(ge=20, le=100, description="live offers to fetch per product (6 tokens per 10)")]
-
-
 def _owner_scope(identity: Identity) -> str | None:
     """Whose jobs a caller may see: its own, or every one for an admin key."""
     return None if identity.is_admin else identity.key_id
 
 
-class BatchIn(BaseModel):
+class BatchIn(JobOptionsIn):
     """A batch to analyse: identifiers and the options every one of them is analysed with."""
-
-    model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=200, description="your label for the batch")
     identifiers: list[str] = Field(min_length=1, description=(
         f"ASINs, ISBN-10s or ISBN-13s; duplicates count once; at most {MAX_JOB_IDENTIFIERS:,} distinct"))
-    strategy: str | None = Field(default=None, min_length=1, max_length=20,
-                                 description="a strategy of the business rules; else picked per product")
     config_profile: str | None = Field(default=None, min_length=1, max_length=50,
                                        description="a label kept with the job and echoed back")
-    domain_id: DomainId = 1
-    buy_price: Money | None = Field(default=None, description="your acquisition cost; else the strategy's source")
-    force_refresh: bool = Field(default=False, description="ignore stored Keepa snapshots (spends tokens again)")
-    offers: Offers | None = None
-
-    def params(self) -> JobParams:
-        return JobParams(domain_id=self.domain_id, strategy=self.strategy, buy_price=self.buy_price,
-                         force_refresh=self.force_refresh, offers=self.offers, config_profile=self.config_profile)
 
 
 class BatchAccepted(BaseModel):
@@ -197,11 +179,10 @@ def create_batch(body: BatchIn, identity: CurrentIdentity, response: Response,
                  idempotency_key: IdempotencyKey = None) -> BatchAccepted:
     """Queue the identifiers for analysis; follow the job at ``status_url`` (also the Location header)."""
     submitted = submit_job(kind="batch", identifiers=body.identifiers, owner_key_id=identity.key_id,
-                           params=body.params(), request_body=body.model_dump(mode="json"),
+                           params=body.params(config_profile=body.config_profile),
+                           request_body=body.model_dump(mode="json"),
                            idempotency_key=idempotency_key, name=body.name)
-    if not submitted.created:
-        response.headers["Idempotent-Replayed"] = "true"
-    response.headers["Location"] = submitted.status_url
+    response.headers.update(submitted.headers)
     job = submitted.job
     return BatchAccepted(batch_id=job.id, status=job.status.value, status_url=submitted.status_url, name=job.name,
                          items_total=job.items_total, chunks_total=job.progress.chunks_total,
@@ -218,7 +199,7 @@ def list_batches(
 ) -> Page[BatchOut]:
     """The caller's jobs (an admin's: everyone's), newest first, with their progress."""
     wanted = parse_status(status, field="query.status") if status is not None else None
-    after = JobPosition.from_dict(decode_cursor(cursor, keys=JOB_CURSOR_KEYS)) if cursor else None
+    after = KeysetPosition.from_dict(decode_cursor(cursor, keys=KEYSET_KEYS)) if cursor else None
     with session_scope() as session:
         page = list_jobs(session, owner_key_id=_owner_scope(identity), status=wanted, kind=kind, limit=limit,
                          after=after)

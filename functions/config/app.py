@@ -20,7 +20,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from arbvault.config import (
     DOMAIN_ID_MAX,
-    ChangePosition,
     config_stats,
     effective_config,
     list_changes,
@@ -31,6 +30,7 @@ from arbvault.config import (
     update_scope,
 )
 from arbvault.db import session_scope
+from arbvault.keyset import KEYSET_KEYS, KeysetPosition
 from arbvault.web import (
     AdminIdentity,
     CurrentIdentity,
@@ -213,7 +213,7 @@ def get_changes(
     cursor: Cursor = None,
 ) -> Page[ChangeOut]:
     """Audited changes, newest first, optionally of one scope or by one API key name."""
-    after = ChangePosition.from_dict(decode_cursor(cursor, keys=("changed_at", "change_id"))) if cursor else None
+    after = KeysetPosition.from_dict(decode_cursor(cursor, keys=KEYSET_KEYS)) if cursor else None
     canonical = parse_scope(scope, field="query.scope") if scope else None
     with session_scope() as session:
         page = list_changes(session, scope=canonical, changed_by=changed_by, limit=limit, after=after)

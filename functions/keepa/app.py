@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from arbvault.analyses.schemas import AnalysisOut
 from arbvault.catalog import (
@@ -28,28 +28,17 @@ from arbvault.catalog import (
     lookup_one,
 )
 from arbvault.db import session_scope
-from arbvault.jobs import JobParams, submit_job
+from arbvault.jobs import submit_job
+from arbvault.jobs.schemas import JobOptionsIn
 from arbvault.web import AdminIdentity, CurrentIdentity, IdempotencyKey, Identity, create_app, create_handler
 
 router = APIRouter(prefix="/api/v1/keepa", tags=["keepa"])
 
-Money = Annotated[Decimal, Field(ge=0, le=1_000_000, decimal_places=2)]
-Offers = Annotated[int, Field(ge=20, le=100, description="live offers to fetch (6 tokens per 10, per product)")]
-DomainId = Annotated[int, Field(ge=1, le=12, description="Keepa marketplace (1 = amazon.com)")]
-Strategy = Annotated[str, Field(min_length=1, max_length=50, description="a strategy of the business rules")]
 
-
-class IngestIn(BaseModel):
+class IngestIn(JobOptionsIn):
     """What to analyse and how."""
 
-    model_config = ConfigDict(extra="forbid")
-
     identifiers: list[str] = Field(min_length=1, description="ASINs, ISBN-10s or ISBN-13s; duplicates count once")
-    buy_price: Money | None = Field(default=None, description="your acquisition cost; else the strategy's source")
-    strategy: Strategy | None = None
-    domain_id: DomainId = 1
-    force_refresh: bool = Field(default=False, description="ignore stored snapshots (spends tokens again)")
-    offers: Offers | None = None
 
 
 class IngestOut(BaseModel):
@@ -107,14 +96,14 @@ def _options(offers: int | None) -> FetchOptions:
 
 def _queue_ingest(body: IngestIn, identity: Identity, idempotency_key: str | None) -> JSONResponse:
     """The batches route's job, of kind ``ingest``: created (or found by its key), token-guarded, published."""
-    params = JobParams(domain_id=body.domain_id, strategy=body.strategy, buy_price=body.buy_price,
-                       force_refresh=body.force_refresh, offers=body.offers)
-    submitted = submit_job(kind="ingest", identifiers=body.identifiers, owner_key_id=identity.key_id, params=params,
-                           request_body=body.model_dump(mode="json"), idempotency_key=idempotency_key)
-    job, url = submitted.job, submitted.status_url
-    answer = IngestJobOut(job_id=job.id, status=job.status.value, status_url=url, items_total=job.items_total,
-                          chunks_total=job.progress.chunks_total, tokens_estimated=submitted.tokens_estimated)
-    return JSONResponse(answer.model_dump(mode="json"), status_code=202, headers={"Location": url})
+    submitted = submit_job(kind="ingest", identifiers=body.identifiers, owner_key_id=identity.key_id,
+                           params=body.params(), request_body=body.model_dump(mode="json"),
+                           idempotency_key=idempotency_key)
+    job = submitted.job
+    answer = IngestJobOut(job_id=job.id, status=job.status.value, status_url=submitted.status_url,
+                          items_total=job.items_total, chunks_total=job.progress.chunks_total,
+                          tokens_estimated=submitted.tokens_estimated)
+    return JSONResponse(answer.model_dump(mode="json"), status_code=202, headers=submitted.headers)
 
 
 @router.post("/ingest", response_model=IngestOut, summary="Analyse and store products",

@@ -85,9 +85,9 @@ def _list(args: argparse.Namespace) -> int:
         for row in page.items:
             print(f"{row.id!s:36}  {row.role:7}  {row.prefix:12}  {_when(row.created_at):20}  "
                   f"{_when(row.last_used_at):20}  {_when(row.revoked_at):20}  {row.name}")
-        if page.next_after is None:
+        if page.next_position is None:
             return 0
-        after = page.next_after
+        after = page.next_position
 
 
 def _revoke(args: argparse.Namespace) -> int:

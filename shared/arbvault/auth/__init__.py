@@ -17,7 +17,6 @@ from arbvault.auth.keys import KEY_PREFIX, display_prefix, generate_key, hash_ke
 from arbvault.auth.store import (
     LAST_USED_RESOLUTION,
     ApiKeyPage,
-    Position,
     authenticate,
     create_api_key,
     list_api_keys,
@@ -37,7 +36,6 @@ __all__ = [
     "CredentialProblem",
     "InvalidKeyFieldError",
     "LastAdminKeyError",
-    "Position",
     "Role",
     "authenticate",
     "check_role",

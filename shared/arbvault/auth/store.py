@@ -13,6 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from arbvault.auth.exceptions import ApiKeyNotFoundError, LastAdminKeyError
 from arbvault.auth.keys import display_prefix, generate_key, hash_key, is_well_formed
 from arbvault.auth.validation import check_role, normalise_name
+from arbvault.keyset import KeysetPosition
 from arbvault.models import ApiKey
 from arbvault.observability import logger
 
@@ -20,16 +21,13 @@ from arbvault.observability import logger
 # authorizer, which runs on every request, to a single read almost always.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
-# Keyset position of a key in listings (newest first): its creation time, then its id.
-Position = tuple[datetime, uuid.UUID]
-
 
 @dataclass(frozen=True, slots=True)
 class ApiKeyPage:
     """One page of keys and the position after its last item (``None`` on the last page)."""
 
     items: list[ApiKey]
-    next_after: Position | None
+    next_position: KeysetPosition | None
 
 
 def create_api_key(session: Session, *, name: str, role: str) -> tuple[ApiKey, str]:
@@ -82,19 +80,19 @@ def _record_use(session: Session, row: ApiKey) -> None:
 
 
 def list_api_keys(
-    session: Session, *, limit: int, after: Position | None = None, include_revoked: bool = False
+    session: Session, *, limit: int, after: KeysetPosition | None = None, include_revoked: bool = False
 ) -> ApiKeyPage:
     """Up to ``limit`` keys, newest first, starting after the keyset position ``after``."""
     query = select(ApiKey).order_by(ApiKey.created_at.desc(), ApiKey.id.desc()).limit(limit + 1)
     if not include_revoked:
         query = query.where(ApiKey.revoked_at.is_(None))
     if after is not None:
-        query = query.where(tuple_(ApiKey.created_at, ApiKey.id) < tuple_(*after))
+        query = query.where(tuple_(ApiKey.created_at, ApiKey.id) < tuple_(after.created_at, after.id))
     rows = list(session.scalars(query))
     if len(rows) <= limit:
-        return ApiKeyPage(items=rows, next_after=None)
+        return ApiKeyPage(items=rows, next_position=None)
     last = rows[limit - 1]
-    return ApiKeyPage(items=rows[:limit], next_after=(last.created_at, last.id))
+    return ApiKeyPage(items=rows[:limit], next_position=KeysetPosition(last.created_at, last.id))
 
 
 def revoke_api_key(session: Session, key_id: uuid.UUID) -> ApiKey:

@@ -13,7 +13,7 @@ from arbvault.config.exceptions import (
     MalformedIfMatchError,
     StaleVersionError,
 )
-from arbvault.config.history import ChangePage, ChangePosition, ChangeRecord, diff_summary, list_changes
+from arbvault.config.history import ChangePage, ChangeRecord, diff_summary, list_changes
 from arbvault.config.merge import apply_merge_patch, deep_merge
 from arbvault.config.preconditions import parse_if_match
 from arbvault.config.preview import preview_patch
@@ -28,7 +28,6 @@ __all__ = [
     "DEFAULT_RULES",
     "CacheStats",
     "ChangePage",
-    "ChangePosition",
     "ChangeRecord",
     "ConfigNotSeededError",
     "ConfigStats",

@@ -12,36 +12,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select, tuple_
 
 from arbvault.config.scopes import parse_scope
-from arbvault.exceptions import InvalidInputError
+from arbvault.keyset import KeysetPosition
 from arbvault.models import BusinessConfig, ConfigChange
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
-
-
-@dataclass(frozen=True, slots=True)
-class ChangePosition:
-    """Where a page ended: the (changed_at, change_id) of its last row; the next page starts after it."""
-
-    changed_at: datetime
-    change_id: uuid.UUID
-
-    def as_dict(self) -> dict[str, str]:
-        return {"changed_at": self.changed_at.isoformat(), "change_id": str(self.change_id)}
-
-    @classmethod
-    def from_dict(cls, position: dict[str, Any]) -> ChangePosition:
-        """Rebuild a position from :meth:`as_dict` output; a damaged one is a 422 naming ``query.cursor``."""
-        try:
-            changed_at = datetime.fromisoformat(str(position["changed_at"]))
-            change_id = uuid.UUID(str(position["change_id"]))
-            if changed_at.tzinfo is None:
-                raise ValueError("the cursor's timestamp has no time zone")
-        except (KeyError, ValueError) as exc:
-            raise InvalidInputError(
-                "cursor is not valid", details=[{"field": "query.cursor", "message": "malformed"}]
-            ) from exc
-        return cls(changed_at, change_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +40,7 @@ class ChangePage:
     """One page of changes, and the position to continue from (None on the last page)."""
 
     items: list[ChangeRecord]
-    next_position: ChangePosition | None
+    next_position: KeysetPosition | None
 
 
 def diff_summary(operations: Iterable[dict[str, Any]]) -> str:
@@ -85,7 +60,7 @@ def list_changes(
     scope: str | None = None,
     changed_by: str | None = None,
     limit: int = 50,
-    after: ChangePosition | None = None,
+    after: KeysetPosition | None = None,
 ) -> ChangePage:
     """Changes newest first, optionally of one ``scope`` (normalised) and by one ``changed_by``, ``limit`` per page."""
     # Only the listed columns: the old and new documents stay in the database.
@@ -103,7 +78,7 @@ def list_changes(
         statement = statement.where(ConfigChange.changed_by == changed_by)
     if after is not None:
         statement = statement.where(
-            tuple_(ConfigChange.created_at, ConfigChange.id) < tuple_(after.changed_at, after.change_id)
+            tuple_(ConfigChange.created_at, ConfigChange.id) < tuple_(after.created_at, after.id)
         )
     rows = session.execute(statement).all()
     items = [
@@ -116,4 +91,4 @@ def list_changes(
         for row in rows[:limit]
     ]
     more = len(rows) > limit
-    return ChangePage(items, ChangePosition(items[-1].changed_at, items[-1].change_id) if more else None)
+    return ChangePage(items, KeysetPosition(items[-1].changed_at, items[-1].change_id) if more else None)

@@ -20,11 +20,12 @@ Submitting a job from a route: created (or found by its Idempotency-Key), token-
 ``create_job`` (the job, its chunks and outbox rows in the caller's session) and ``publish_pending`` (after
 that session commits) are the two halves, for callers that hold their own transaction.
 
-Reading and changing jobs (``owner_key_id=None`` means any owner: pass the caller's key id unless admin)::
+Reading and changing jobs (``owner_key_id=None`` means any owner: pass the caller's key id unless admin; list
+positions are ``arbvault.keyset.KeysetPosition``)::
 
     get_job(session, job_id, owner_key_id=key_id)
     page = list_jobs(session, owner_key_id=key_id, status=JobStatus.RUNNING, limit=50,
-                     after=JobPosition.from_dict(decode_cursor(cursor, keys=JOB_CURSOR_KEYS)) if cursor else None)
+                     after=KeysetPosition.from_dict(decode_cursor(cursor, keys=KEYSET_KEYS)) if cursor else None)
     next_cursor = encode_cursor(page.next_position.as_dict()) if page.next_position else None
     transition(session, job_id, "running", owner_key_id=key_id)   # any case; 409 IllegalTransitionError if refused
     cancel_job(session, job_id, owner_key_id=key_id)
@@ -56,7 +57,7 @@ from arbvault.jobs.metrics import metrics
 from arbvault.jobs.outbox import PublishResult, publish_pending
 from arbvault.jobs.params import JobParams
 from arbvault.jobs.progress import Progress
-from arbvault.jobs.queries import JOB_CURSOR_KEYS, JobPage, JobPosition, JobSummary, get_job, list_jobs
+from arbvault.jobs.queries import JobPage, JobSummary, get_job, list_jobs
 from arbvault.jobs.queue import JobsQueue, jobs_queue, reset_jobs_queue
 from arbvault.jobs.relay import RelayReport, relay_once
 from arbvault.jobs.results import job_results
@@ -77,7 +78,6 @@ __all__ = [
     "ACTIVE_STATUSES",
     "CHUNK_SIZE",
     "JOBS_QUEUE",
-    "JOB_CURSOR_KEYS",
     "MAX_JOB_IDENTIFIERS",
     "TERMINAL_STATUSES",
     "TRANSITIONS",
@@ -92,7 +92,6 @@ __all__ = [
     "JobNotFoundError",
     "JobPage",
     "JobParams",
-    "JobPosition",
     "JobStatus",
     "JobSummary",
     "JobTooLargeError",

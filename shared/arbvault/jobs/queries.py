@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, case, func, or_, select
 
@@ -15,13 +15,11 @@ from arbvault.jobs.exceptions import JobNotFoundError
 from arbvault.jobs.params import JobParams
 from arbvault.jobs.progress import Progress
 from arbvault.jobs.states import ChunkState, JobStatus
+from arbvault.keyset import KeysetPosition
 from arbvault.models import Job, JobChunk
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
-
-JOB_CURSOR_KEYS: Final = ("created_at", "id")
-
 
 def job_uuid(value: uuid.UUID | str, *, field: str = "job_id") -> uuid.UUID:
     """``value`` as a UUID; 422 naming ``field`` when it is not one."""
@@ -133,40 +131,15 @@ def get_job(session: Session, job_id: uuid.UUID | str, *, owner_key_id: str | No
 
 
 @dataclass(frozen=True, slots=True)
-class JobPosition:
-    """The last job of a page (newest first): the next page starts strictly after it."""
-
-    created_at: datetime
-    id: uuid.UUID
-
-    def as_dict(self) -> dict[str, str]:
-        """Values for ``arbvault.web.encode_cursor``."""
-        return {"created_at": self.created_at.isoformat(), "id": str(self.id)}
-
-    @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> JobPosition:
-        """A position from :meth:`as_dict` output (``decode_cursor(cursor, keys=JOB_CURSOR_KEYS)``); 422 naming
-        ``query.cursor`` when damaged."""
-        try:
-            created_at = datetime.fromisoformat(str(raw["created_at"]))
-            if created_at.tzinfo is None:
-                raise ValueError("naive timestamp")
-            return cls(created_at=created_at, id=uuid.UUID(str(raw["id"])))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise InvalidInputError("cursor is not valid",
-                                    details=[{"field": "query.cursor", "message": "malformed"}]) from exc
-
-
-@dataclass(frozen=True, slots=True)
 class JobPage:
     """One page of jobs and where the next starts (``None`` on the last page)."""
 
     items: list[JobSummary]
-    next_position: JobPosition | None
+    next_position: KeysetPosition | None
 
 
 def list_jobs(session: Session, *, owner_key_id: str | None = None, status: JobStatus | str | None = None,
-              kind: str | None = None, limit: int = 50, after: JobPosition | None = None) -> JobPage:
+              kind: str | None = None, limit: int = 50, after: KeysetPosition | None = None) -> JobPage:
     """Up to ``limit`` jobs, newest first, of ``owner_key_id`` (all owners when ``None``), optionally of one
     ``status`` or ``kind``, starting after ``after``."""
     statement = select(Job).order_by(Job.created_at.desc(), Job.id.desc()).limit(limit + 1)
@@ -184,4 +157,4 @@ def list_jobs(session: Session, *, owner_key_id: str | None = None, status: JobS
     progress = progress_of(session, page)
     items = [JobSummary.of(job, progress[job.id]) for job in page]
     last = page[-1] if more else None
-    return JobPage(items, JobPosition(last.created_at, last.id) if last is not None else None)
+    return JobPage(items, KeysetPosition(last.created_at, last.id) if last is not None else None)

@@ -46,6 +46,15 @@ class Submission:
         """The job's :func:`job_status_url`, for the answer's body and its Location header."""
         return job_status_url(self.job.id)
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """The 202 answer's headers: ``Location`` (:attr:`status_url`) and, when an earlier request with the same
+        Idempotency-Key created the job, ``Idempotent-Replayed: true``."""
+        headers = {"Location": self.status_url}
+        if not self.created:
+            headers["Idempotent-Replayed"] = "true"
+        return headers
+
 
 def _publish(job_id: uuid.UUID) -> None:
     try:

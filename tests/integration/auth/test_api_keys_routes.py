@@ -12,6 +12,7 @@ from sqlalchemy import select
 from arbvault.auth import authenticate, hash_key
 from arbvault.db import session_scope
 from arbvault.models import ApiKey
+from arbvault.web import encode_cursor
 from infra.http_events import http_api_event
 from infra.lambda_context import LocalLambdaContext
 from support import ADMIN, SOURCER, MakeKey, call, load_function
@@ -164,6 +165,8 @@ def test_list_hides_revoked_keys_unless_asked(make_key: MakeKey) -> None:
         ("cursor=not-a-cursor", "query.cursor"),
         ("cursor=eyJhIjoxfQ", "query.cursor"),                                      # {"a":1}
         ("cursor=eyJjcmVhdGVkX2F0IjoieCIsImlkIjoieSJ9", "query.cursor"),             # {"created_at":"x","id":"y"}
+        ("cursor=" + encode_cursor({"created_at": "2026-01-01T00:00:00", "id": str(uuid.UUID(int=0))}),
+         "query.cursor"),                                                            # a naive timestamp
         ("limit=0", "query.limit"),
         ("limit=501", "query.limit"),
         ("include_revoked=maybe", "query.include_revoked"),

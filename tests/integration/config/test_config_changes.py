@@ -79,8 +79,8 @@ def test_unfiltered_list_includes_the_newest_change(put_config: Caller, category
     ("limit=0", "query.limit"),
     ("limit=501", "query.limit"),
     ("cursor=not-a-cursor", "query.cursor"),
-    ("cursor=" + encode_cursor({"changed_at": "yesterday", "change_id": "x"}), "query.cursor"),
-    ("cursor=" + encode_cursor({"changed_at": "2026-01-01T00:00:00", "change_id":
+    ("cursor=" + encode_cursor({"created_at": "yesterday", "id": "x"}), "query.cursor"),
+    ("cursor=" + encode_cursor({"created_at": "2026-01-01T00:00:00", "id":
                                 "00000000-0000-0000-0000-000000000000"}), "query.cursor"),
     ("cursor=" + encode_cursor({"offset": 5}), "query.cursor"),
     ("scope=tenant:1", "query.scope"),

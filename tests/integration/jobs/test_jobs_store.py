@@ -17,7 +17,6 @@ from arbvault.jobs import (
     IllegalTransitionError,
     JobNotFoundError,
     JobParams,
-    JobPosition,
     JobStatus,
     cancel_job,
     create_job,
@@ -27,6 +26,7 @@ from arbvault.jobs import (
     request_fingerprint,
     transition,
 )
+from arbvault.keyset import KeysetPosition
 from arbvault.web.errors import status_for
 from db_testing import rows, scalar
 from jobs_support import OWNER, chunk_rows
@@ -153,13 +153,13 @@ def test_list_jobs_pages_newest_first_per_owner_and_status() -> None:
     with session_scope() as session:
         transition(session, mine[0], "running")
         seen: list[uuid.UUID] = []
-        after: JobPosition | None = None
+        after: KeysetPosition | None = None
         while True:
             page = list_jobs(session, owner_key_id=OWNER, limit=2, after=after)
             seen += [job.id for job in page.items]
             if page.next_position is None:
                 break
-            after = JobPosition.from_dict(page.next_position.as_dict())
+            after = KeysetPosition.from_dict(page.next_position.as_dict())
         running = list_jobs(session, owner_key_id=OWNER, status=JobStatus.RUNNING).items
         everyone = list_jobs(session).items
     assert seen == list(reversed(mine))

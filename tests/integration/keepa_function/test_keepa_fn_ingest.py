@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -116,6 +117,19 @@ def test_ingest_above_the_threshold_becomes_a_job_answering_202_with_its_status_
     assert product_requests(keepa) == []  # queued, not fetched: only the free /token balance was asked
 
 
+def test_ingest_job_replayed_by_its_idempotency_key_says_so_and_is_the_same_job(keepa: OfflineKeepa) -> None:
+    body = {"identifiers": book_asins(101)}
+    headers = {"idempotency-key": str(uuid.uuid4())}
+
+    first = call("keepa", "POST", INGEST, json_body=body, headers=headers)
+    again = call("keepa", "POST", INGEST, json_body=body, headers=headers)
+
+    assert first[0] == again[0] == 202, (first, again)
+    assert first[2]["job_id"] == again[2]["job_id"]
+    assert first[1]["location"] == again[1]["location"] == first[2]["status_url"]
+    assert "idempotent-replayed" not in first[1] and again[1]["idempotent-replayed"] == "true"
+
+
 def test_ingest_threshold_comes_from_settings(keepa: OfflineKeepa, monkeypatch: pytest.MonkeyPatch) -> None:
     from arbvault.settings import reset_settings
 
@@ -145,6 +159,9 @@ def test_ingest_names_each_invalid_identifier_by_index(keepa: OfflineKeepa) -> N
     ({"identifiers": [17]}, "body.identifiers.0"),
     ({"identifiers": ["1739104269"], "buy_price": -1}, "body.buy_price"),
     ({"identifiers": ["1739104269"], "buy_price": "1.234"}, "body.buy_price"),
+    ({"identifiers": ["1739104269"], "buy_price": 0}, "body.buy_price"),
+    ({"identifiers": ["1739104269"], "buy_price": "100000.01"}, "body.buy_price"),
+    ({"identifiers": ["1739104269"], "strategy": "s" * 51}, "body.strategy"),
     ({"identifiers": ["1739104269"], "domain_id": 0}, "body.domain_id"),
     ({"identifiers": ["1739104269"], "offers": 5}, "body.offers"),
     ({"identifiers": ["1739104269"], "force_refresh": "sometimes"}, "body.force_refresh"),

@@ -1,0 +1,42 @@
+"""The HTTP side of creating a job: the analysis options a job-creating body carries, with one set of limits for
+every route that creates a job (``POST /api/v1/batches`` and a large ``POST /api/v1/keepa/ingest``).
+
+Import them from this module: the package does not re-export them, because the workers import
+``arbvault.jobs`` and have no use for pydantic at cold start.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from arbvault.jobs.params import JobParams
+
+# As manual analyses: keeps ROI and margin inside the analyses' numeric(12, 2) columns at a one-cent price.
+BUY_PRICE_MAX = 100_000
+STRATEGY_MAX_LENGTH = 50
+
+BuyPrice = Annotated[Decimal, Field(gt=0, le=BUY_PRICE_MAX, decimal_places=2,
+                                    description="dollars, at most 2 decimals")]
+DomainId = Annotated[int, Field(ge=1, le=12, description="Keepa marketplace (1 = amazon.com)")]
+Offers = Annotated[int, Field(ge=20, le=100, description="live offers to fetch per product (6 tokens per 10)")]
+
+
+class JobOptionsIn(BaseModel):
+    """How every identifier of a job is analysed; a job-creating body extends it with its identifiers."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    strategy: str | None = Field(default=None, min_length=1, max_length=STRATEGY_MAX_LENGTH,
+                                 description="a strategy of the business rules; else picked per product")
+    domain_id: DomainId = 1
+    buy_price: BuyPrice | None = Field(default=None, description="your acquisition cost; else the strategy's source")
+    force_refresh: bool = Field(default=False, description="ignore stored Keepa snapshots (spends tokens again)")
+    offers: Offers | None = None
+
+    def params(self, *, config_profile: str | None = None) -> JobParams:
+        """The job's parameters: these options, and ``config_profile`` (a label echoed back) when given."""
+        return JobParams(domain_id=self.domain_id, strategy=self.strategy, buy_price=self.buy_price,
+                         force_refresh=self.force_refresh, offers=self.offers, config_profile=config_profile)

@@ -1,0 +1,52 @@
+"""The (created_at, id) keyset position round-trips through an opaque cursor; damaged values are a 422."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from arbvault.exceptions import InvalidInputError
+from arbvault.keyset import KEYSET_KEYS, KeysetPosition
+from arbvault.web import decode_cursor, encode_cursor
+from arbvault.web.errors import status_for
+
+ID = uuid.UUID("4f1c0d5e-7a39-4d0b-9a61-3c2f8b7e9d10")
+
+
+@pytest.mark.parametrize("created_at", [
+    datetime(2026, 11, 26, 5, 0, 0, 123456, tzinfo=timezone.utc),
+    datetime(2026, 3, 29, 2, 30, tzinfo=timezone(timedelta(hours=2))),
+])
+def test_position_round_trips_through_a_cursor(created_at: datetime) -> None:
+    position = KeysetPosition(created_at, ID)
+
+    again = KeysetPosition.from_dict(decode_cursor(encode_cursor(position.as_dict()), keys=KEYSET_KEYS))
+
+    assert again == position
+    assert again.created_at.utcoffset() == created_at.utcoffset()
+
+
+def test_as_dict_has_exactly_the_cursor_keys() -> None:
+    raw = KeysetPosition(datetime(2026, 1, 1, tzinfo=timezone.utc), ID).as_dict()
+
+    assert tuple(sorted(raw)) == tuple(sorted(KEYSET_KEYS))
+    assert raw == {"created_at": "2026-01-01T00:00:00+00:00", "id": str(ID)}
+
+
+@pytest.mark.parametrize("raw", [
+    {"created_at": "2026-01-01T00:00:00", "id": str(ID)},          # naive: cannot be compared with stored times
+    {"created_at": "yesterday", "id": str(ID)},
+    {"created_at": "2026-01-01T00:00:00+00:00", "id": "x"},
+    {"created_at": None, "id": str(ID)},
+    {"id": str(ID)},
+    {"created_at": "2026-01-01T00:00:00+00:00"},
+])
+def test_damaged_position_is_422_naming_the_cursor(raw: dict[str, Any]) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        KeysetPosition.from_dict(raw)
+
+    assert status_for(caught.value) == 422
+    assert caught.value.details == [{"field": "query.cursor", "message": "malformed"}]
