@@ -6,7 +6,9 @@ else the embedded one (dropped afterwards); each chunk's message body is taken f
 snapshots (the offline server on loopback, latency 0), analysis, one transaction writing the analyses, the
 chunk and the job. No queue is involved. "fresh" jobs look every product up at Keepa; "snapshots" jobs repeat
 the same identifiers, so Keepa is not called (0 tokens). The offline Keepa runs in a process of its own, as the
-real one is remote (``--keepa-in-process`` shares this process, and its GIL, with it). Usage:
+real one is remote (``--keepa-in-process`` shares this process, and its GIL, with it). Each line splits a chunk's
+wall time by phase and adds the worker's own CPU time per chunk (``process_time``), which other load on the
+machine disturbs far less than wall time. Usage:
 
     .venv/bin/python bench/bench_chunk.py [--count 5000] [--rounds 3] [--keepa-in-process]
 """
