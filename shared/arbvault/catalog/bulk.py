@@ -1,10 +1,13 @@
-"""Bulk writes as one ``INSERT ... SELECT FROM jsonb_to_recordset(:rows)``: one statement, one parameter.
+"""Bulk writes as one ``INSERT ... SELECT FROM json_to_recordset(:rows)``: one statement, one parameter.
 
 Why not a multi-row ``VALUES`` list: SQLAlchemy compiles such a statement afresh for every call (3,000 bind
 parameters for 100 analyses) and pg8000 rewrites its parameter markers in pure Python; measured here, 100
 analyses took 68 ms that way and 14 ms this way. The statement text is constant, so it compiles once per
 process; the rows travel as one JSON document that PostgreSQL unpacks with the columns' own types. The document
 is written by orjson (UUIDs and datetimes natively), several times faster than ``json`` for a chunk's rows.
+The document is cast to ``json``, not ``jsonb``: ``json_to_recordset`` reads the text once, where ``jsonb``
+first builds a binary copy of the whole document; with ``analyses.metrics`` a ``json`` column too, a chunk's 100
+analyses went from 10.6 to 8.1 ms (median per chunk, measured here).
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from sqlalchemy import Text, bindparam, cast, column, func, select
-from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy import JSON, Text, bindparam, cast, column, func, select
+from sqlalchemy.dialects.postgresql import insert
 
 if TYPE_CHECKING:
     from sqlalchemy import Table
@@ -36,8 +39,8 @@ def _encode(value: Any) -> Any:
 
 @lru_cache(maxsize=32)
 def insert_from_json(table: Table, columns: tuple[str, ...]) -> Insert:
-    """``INSERT INTO table (columns) SELECT ... FROM jsonb_to_recordset(:rows)`` (add ON CONFLICT/RETURNING)."""
-    record = func.jsonb_to_recordset(cast(bindparam(ROWS_PARAM, type_=Text), JSONB)).table_valued(
+    """``INSERT INTO table (columns) SELECT ... FROM json_to_recordset(:rows)`` (add ON CONFLICT/RETURNING)."""
+    record = func.json_to_recordset(cast(bindparam(ROWS_PARAM, type_=Text), JSON)).table_valued(
         *(column(name, table.c[name].type) for name in columns)).render_derived(with_types=True)
     return insert(table).from_select(list(columns), select(*(record.c[name] for name in columns)))
 

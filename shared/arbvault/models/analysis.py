@@ -6,8 +6,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Index, Integer, Numeric, SmallInteger, String, Text, Uuid, text
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import JSON, CheckConstraint, Index, Integer, Numeric, SmallInteger, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from arbvault.models.base import Base, Timestamps
@@ -68,6 +67,7 @@ class Analysis(Timestamps, Base):
     combined_score: Mapped[Decimal] = mapped_column(Numeric(5, 2))
     bsr: Mapped[int | None] = mapped_column(Integer)
     offers_count: Mapped[int | None] = mapped_column(Integer)
-    metrics: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    # JSON, not JSONB: nothing queries inside it, and JSONB's parse on write was most of a chunk's insert.
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON)
     source: Mapped[str] = mapped_column(String(10))
     created_by: Mapped[str] = mapped_column(String(100))

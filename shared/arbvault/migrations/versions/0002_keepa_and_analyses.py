@@ -83,7 +83,8 @@ def upgrade() -> None:
         sa.Column("combined_score", sa.Numeric(5, 2), nullable=False),
         sa.Column("bsr", sa.Integer(), nullable=True),
         sa.Column("offers_count", sa.Integer(), nullable=True),
-        sa.Column("metrics", postgresql.JSONB(), nullable=False),
+        # Plain JSON: returned whole, never queried inside; JSONB would cost a parse on every chunk write.
+        sa.Column("metrics", postgresql.JSON(), nullable=False),
         sa.Column("source", sa.String(length=10), nullable=False),
         sa.Column("created_by", sa.String(length=100), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
