@@ -30,16 +30,14 @@ from arbvault.analyses import (
 from arbvault.analyses.schemas import AnalysisOut, AnalysisQuery, PageQuery, page_out
 from arbvault.db import session_scope
 from arbvault.identifiers import normalise
-from arbvault.web import CurrentIdentity, Page, create_app, create_handler
+from arbvault.web import CurrentIdentity, Page, PriceIn, create_app, create_handler
 
 router = APIRouter(prefix="/api/v1/analyses", tags=["analyses"])
 
-PRICE_MAX = 100_000  # keeps ROI and margin inside their numeric(12, 2) columns at a one-cent price
 DOMAIN_ID_MAX = 32_767  # analyses.domain_id is a smallint
 TOP_LIMIT_MAX = 100
 TOP_LIMIT_DEFAULT = 10
 
-Money = Annotated[Decimal, Field(gt=0, le=PRICE_MAX, decimal_places=2, description="dollars, at most 2 decimals")]
 
 
 class TopOut(BaseModel):
@@ -56,8 +54,8 @@ class ManualAnalysisIn(BaseModel):
 
     identifier: str = Field(min_length=1, max_length=32, description="ASIN, ISBN-10 or ISBN-13",
                             examples=["0134685997"])
-    buy_price: Money = Field(description="what the caller would pay, dollars")
-    sell_price: Money = Field(description="what the caller expects to sell for on Amazon, dollars")
+    buy_price: PriceIn = Field(description="what the caller would pay, dollars")
+    sell_price: PriceIn = Field(description="what the caller expects to sell for on Amazon, dollars")
     category: str = Field(default="books", min_length=1, max_length=41,
                           description="picks the fee schedule, the rank benchmark and the category's rules")
     weight_lb: Decimal | None = Field(default=None, gt=0, le=150, decimal_places=3,

@@ -41,15 +41,13 @@ from arbvault.analysis import (
 from arbvault.config import effective_config, normalise_category
 from arbvault.db import session_scope
 from arbvault.identifiers import normalise
-from arbvault.web import CurrentIdentity, create_app, create_handler
+from arbvault.web import PRICE_MAX, CurrentIdentity, PriceIn, create_app, create_handler
 
 router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"])
 
-PRICE_MAX = 100_000
 HISTORY_MAX = 1_000  # points per history: a year of daily points fits with room to spare
 DOMAIN_ID_MAX = 32_767
 
-Money = Annotated[Decimal, Field(gt=0, le=PRICE_MAX, decimal_places=2, description="dollars, at most 2 decimals")]
 
 
 class BsrPoint(BaseModel):
@@ -79,8 +77,8 @@ class AnalyticsIn(BaseModel):
     bsr: int | None = Field(default=None, ge=1, le=2**31 - 1)
     bsr_history: list[BsrPoint] = Field(default_factory=list, max_length=HISTORY_MAX)
     price_history: list[PricePoint] = Field(default_factory=list, max_length=HISTORY_MAX)
-    estimated_buy_price: Money
-    estimated_sell_price: Money
+    estimated_buy_price: PriceIn
+    estimated_sell_price: PriceIn
     weight_lb: Decimal | None = Field(default=None, gt=0, le=150, decimal_places=3)
     seller_count: int | None = Field(default=None, ge=0, le=100_000)
     fba_seller_count: int | None = Field(default=None, ge=0, le=100_000)

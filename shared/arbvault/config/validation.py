@@ -20,6 +20,7 @@ MAX_DEPTH: Final = 32  # the rules documents nest 4 deep; hundreds of levels bre
 BOUNDED_NUMBERS: Final[tuple[tuple[str, float, float], ...]] = (
     ("roi.target_pct_default", 0, 200),
     ("roi.min_for_buy", 0, 100),
+    ("roi.source_price_factor", 0.1, 0.9),  # spec §4.2 bounds; 0.05 and 0.95 are rejected (check #7)
     ("fees.buffer_pct_default", 0, 50),
     ("combined_score.roi_weight", 0, 1),
     ("combined_score.velocity_weight", 0, 1),

@@ -7,19 +7,15 @@ Import them from this module: the package does not re-export them, because the w
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from arbvault.jobs.params import JobParams
+from arbvault.web.schema_types import PriceIn
 
-# As manual analyses: keeps ROI and margin inside the analyses' numeric(12, 2) columns at a one-cent price.
-BUY_PRICE_MAX = 100_000
 STRATEGY_MAX_LENGTH = 50
 
-BuyPrice = Annotated[Decimal, Field(gt=0, le=BUY_PRICE_MAX, decimal_places=2,
-                                    description="dollars, at most 2 decimals")]
 DomainId = Annotated[int, Field(ge=1, le=12, description="Keepa marketplace (1 = amazon.com)")]
 Offers = Annotated[int, Field(ge=20, le=100, description="live offers to fetch per product (6 tokens per 10)")]
 
@@ -32,7 +28,7 @@ class JobOptionsIn(BaseModel):
     strategy: str | None = Field(default=None, min_length=1, max_length=STRATEGY_MAX_LENGTH,
                                  description="a strategy of the business rules; else picked per product")
     domain_id: DomainId = 1
-    buy_price: BuyPrice | None = Field(default=None, description="your acquisition cost; else the strategy's source")
+    buy_price: PriceIn | None = Field(default=None, description="your acquisition cost; else the strategy's source")
     force_refresh: bool = Field(default=False, description="ignore stored Keepa snapshots (spends tokens again)")
     offers: Offers | None = None
 

@@ -4,10 +4,11 @@ from arbvault.web.app import create_app, create_handler
 from arbvault.web.errors import STATUS_BY_ERROR, error_response
 from arbvault.web.headers import IdempotencyKey
 from arbvault.web.identity import AdminIdentity, CurrentIdentity, Identity
-from arbvault.web.schema_types import DecimalNumber
+from arbvault.web.schema_types import PRICE_MAX, DecimalNumber, PriceIn
 from arbvault.web.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 
 __all__ = [
+    "PRICE_MAX",
     "STATUS_BY_ERROR",
     "AdminIdentity",
     "CurrentIdentity",
@@ -17,6 +18,7 @@ __all__ = [
     "Identity",
     "Limit",
     "Page",
+    "PriceIn",
     "create_app",
     "create_handler",
     "decode_cursor",

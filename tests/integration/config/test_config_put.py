@@ -313,3 +313,11 @@ def test_unknown_keys_keep_any_json_value(put_config: Caller, category: str, sto
     assert status == 200, body
     assert body["config"]["extra"]["value"] == value
     assert stored_scope(f"category:{category}")["data"]["extra"]["value"] == value  # type: ignore[index]
+
+
+@pytest.mark.parametrize("factor", [0.05, 0.95])
+def test_source_price_factor_outside_its_bounds_is_rejected_naming_it(category: str, factor: float) -> None:
+    status, _, body = call("config", "PUT", "/api/v1/config", query=f"scope=category:{category}",
+                           json_body={"config_patch": {"roi": {"source_price_factor": factor}}})
+    assert status == 422
+    assert any(d["field"].endswith("roi.source_price_factor") for d in body["error"]["details"])
