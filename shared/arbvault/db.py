@@ -16,12 +16,12 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote
 
-import pg8000
 from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, QueuePool
 
+from arbvault import pg_connection
 from arbvault.exceptions import ConfigurationError
 from arbvault.settings import get_settings
 
@@ -106,7 +106,7 @@ def build_engine(url: str, *, pool: str = "single") -> Engine:
     parsed = make_url(normalise_url(url))
 
     def creator() -> Any:
-        return pg8000.dbapi.connect(**_connect_kwargs(parsed))
+        return pg_connection.connect(**_connect_kwargs(parsed))
 
     if pool == "null":
         return create_engine(parsed, creator=creator, poolclass=NullPool)
@@ -136,6 +136,19 @@ def reset_engine() -> None:
             _engine.dispose()
         _engine = None
         _sessionmaker = None
+
+
+def defer_next_statement(session: Session) -> None:
+    """Send ``session``'s next statement without waiting for its answer: for a write whose result nobody
+    needs, which the server then runs while this process works on (``pg_connection``). The next statement,
+    the commit or the rollback reads its answer and raises its error. A no-op on other connections.
+
+    Pending ORM changes are flushed first, so that the next statement is the caller's and not an autoflush
+    (the ORM checks the row counts of its own writes)."""
+    session.flush()
+    connection = session.connection().connection.dbapi_connection
+    if isinstance(connection, pg_connection.PipelinedConnection):
+        connection.defer_next()
 
 
 @contextmanager

@@ -13,6 +13,7 @@ Anything else raises ``InvalidIdentifierError`` naming the reason (422 in the AP
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -142,6 +143,16 @@ def normalise(raw: str, *, field: str = "identifier") -> Identifier:
     raise InvalidIdentifierError(
         f"{raw!r}: expected an ASIN or ISBN-10 (10 characters) or an ISBN-13 (13 digits), got {len(value)}",
         value=raw, field=field)
+
+
+def split_by_lookup(identifiers: Iterable[Identifier]) -> tuple[list[Identifier], list[Identifier]]:
+    """``(by_asin, by_code)``, each in order: Keepa finds ASINs and ISBN-10s with ``asin=`` and ISBN-13s with
+    ``code=``, one request per kind."""
+    by_asin: list[Identifier] = []
+    by_code: list[Identifier] = []
+    for identifier in identifiers:
+        (by_code if identifier.kind == "isbn13" else by_asin).append(identifier)
+    return by_asin, by_code
 
 
 def normalise_asin(raw: str, *, field: str = "asin") -> str:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import warnings
+import zlib
+
+import orjson
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from arbvault.catalog.snapshots import unpack_product
 from arbvault.db import build_engine
 from arbvault.migrations import alembic_config, head_revision, status, upgrade
 from arbvault.models import Base
@@ -41,3 +46,28 @@ def test_migrations_downgrade_to_base_and_upgrade_again(database_url: str) -> No
             assert status(connection).current == head_revision()
         engine.dispose()
         assert _diff(url) == []
+
+
+def test_snapshots_are_repacked_both_ways(database_url: str) -> None:
+    product = {"asin": "0316769487", "title": "Ünïcode & more", "csv": [[1, 2, 3]] * 50}
+    raw = orjson.dumps(product)
+    server = make_url(database_url).set(database="postgres").render_as_string(hide_password=False)
+    with scratch_database(server, prefix="arbvault_migrations") as url:
+        upgrade(url, "0004_jobs")
+        engine = build_engine(url, pool="null")
+        try:
+            with engine.begin() as connection:
+                connection.execute(text(
+                    "INSERT INTO keepa_snapshots (domain_id, asin, history, product_zlib, fetched_at) "
+                    "SELECT 1, 'A' || lpad(n::text, 9, '0'), true, :packed, now() FROM generate_series(1, 1201) n"),
+                    {"packed": zlib.compress(raw, 1)})
+            upgrade(url)
+            with engine.connect() as connection:
+                packed = connection.execute(text("SELECT product_lz4 FROM keepa_snapshots")).scalars().all()
+            assert len(packed) == 1201 and {unpack_product(value) == product for value in packed} == {True}
+            command.downgrade(alembic_config(url), "0004_jobs")
+            with engine.connect() as connection:
+                back = connection.execute(text("SELECT product_zlib FROM keepa_snapshots")).scalars().all()
+            assert len(back) == 1201 and {zlib.decompress(value) for value in back} == {raw}
+        finally:
+            engine.dispose()

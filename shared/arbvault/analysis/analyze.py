@@ -46,7 +46,7 @@ from arbvault.analysis.strategy import (
 )
 from arbvault.analysis.targets import max_buy_price, purchase_cost
 from arbvault.analysis.velocity import Velocity, VelocityTier, benchmark_for, velocity_score, velocity_tier
-from arbvault.keepa import CsvType
+from arbvault.keepa import Condition, CsvType
 
 if TYPE_CHECKING:
     from arbvault.keepa import KeepaProduct, Offer
@@ -54,6 +54,9 @@ if TYPE_CHECKING:
 BuyPriceSource = Literal["requested", "strategy_target"] | PriceField
 # Conditions a reseller buys in, as named on the wire enum; collectible and refurbished are left out.
 ACQUISITION_CONDITIONS = ("NEW", "USED_LIKE_NEW", "USED_VERY_GOOD", "USED_GOOD", "USED_ACCEPTABLE")
+# The same conditions as enum members, in that order, with their output names: an offer is tested by a dict
+# lookup (IntEnum hashes as its int) rather than through the enum's ``name`` property.
+_ACQUISITION_NAMES = {Condition[name]: name.lower() for name in ACQUISITION_CONDITIONS}
 
 
 @dataclass(frozen=True)
@@ -127,18 +130,20 @@ def market_prices(product: KeepaProduct) -> MarketPrices:
 
 def _condition_options(live_offers: tuple[Offer, ...], sell: Decimal, fees: Decimal,
                        config: EngineConfig) -> tuple[ConditionOption, ...]:
-    by_condition: dict[str, list[Decimal]] = {}
+    by_condition: dict[Condition, list[Decimal]] = {}
     for offer in live_offers:
-        landed = offer.landed_price
-        if landed is not None and landed > 0 and offer.condition.name in ACQUISITION_CONDITIONS:
-            by_condition.setdefault(offer.condition.name, []).append(landed)
+        if offer.condition in _ACQUISITION_NAMES:
+            landed = offer.landed_price
+            if landed is not None and landed > 0:
+                by_condition.setdefault(offer.condition, []).append(landed)
     options = []
-    for name in ACQUISITION_CONDITIONS:
-        if name in by_condition:
-            cheapest = min(by_condition[name])
+    for condition, name in _ACQUISITION_NAMES.items():
+        prices = by_condition.get(condition)
+        if prices:
+            cheapest = min(prices)
             m = profit_metrics(sell, cheapest, fees=fees, buffer_pct=config.buffer_pct, rules=config.roi)
-            options.append(ConditionOption(name.lower(), round_half_up(cheapest), len(by_condition[name]),
-                                           round_half_up(m.net_profit), round_half_up(m.roi_pct), m.profitable))
+            options.append(ConditionOption(name, round_half_up(cheapest), len(prices), round_half_up(m.net_profit),
+                                           round_half_up(m.roi_pct), m.profitable))
     return tuple(options)
 
 
@@ -159,24 +164,23 @@ def _pricing(product: KeepaProduct, config: EngineConfig, *, sell: SourcedPrice,
              strategy_buy: SourcedPrice | None, buy_price: Decimal | None, fee_category: str,
              schedule: FeeSchedule) -> _Pricing:
     fees = amazon_fees(sell.price, schedule, category=fee_category, weight_lb=product.weight_lb)
+    total = fees.total  # a property that adds five Decimals: summed once here, not once per use
     source: BuyPriceSource
     if buy_price is not None:
         source = "requested"
     elif strategy_buy is not None:
         buy_price, source = strategy_buy.price, strategy_buy.field
     else:
-        buy_price = purchase_cost(sell.price, fees.total, config=config, strategy=strategy.name)
+        buy_price = purchase_cost(sell.price, total, config=config, strategy=strategy.name)
         source = "strategy_target"
     return _Pricing(
         fees=fees,
         buy_price=buy_price,
         buy_source=source,
-        profit=profit_metrics(sell.price, buy_price, fees=fees.total, buffer_pct=config.buffer_pct,
-                              rules=config.roi),
-        max_buy=max_buy_price(sell.price, fees.total, target_roi_pct=config.roi.target_pct,
-                              buffer_pct=config.buffer_pct),
-        breakeven=max_buy_price(sell.price, fees.total, target_roi_pct=ZERO, buffer_pct=config.buffer_pct),
-        options=_condition_options(product.live_offers, sell.price, fees.total, config),
+        profit=profit_metrics(sell.price, buy_price, fees=total, buffer_pct=config.buffer_pct, rules=config.roi),
+        max_buy=max_buy_price(sell.price, total, target_roi_pct=config.roi.target_pct, buffer_pct=config.buffer_pct),
+        breakeven=max_buy_price(sell.price, total, target_roi_pct=ZERO, buffer_pct=config.buffer_pct),
+        options=_condition_options(product.live_offers, sell.price, total, config),
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from string import Formatter
 from typing import Any, Final, Literal, get_args
 
@@ -156,6 +157,13 @@ class EngineConfig:
     def rating(self, name: RatingName) -> RatingRule:
         """The minima of overall rating ``name``."""
         return next(rule for rule in self.ratings if rule.name == name)
+
+    @cached_property
+    def selection_order(self) -> tuple[Strategy, ...]:
+        """The strategies auto-selection may pick, most demanding first: highest minimum sell price, then lowest
+        rank bound, then name. Sorted once per rules read, not once per analysed product."""
+        return tuple(sorted((s for s in self.strategies.values() if s.selectable),
+                            key=lambda s: (-(s.min_sell_price or 0), s.max_bsr or 0, s.name)))
 
 
 class _Reader:

@@ -7,7 +7,7 @@ With the books schedule at 1 lb that is 0.15 P + 5.30 (P = 20 gives 8.30).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from arbvault.analysis.categories import first_rules_key
@@ -38,9 +38,10 @@ class FeeBreakdown:
 
     def rounded(self) -> FeeBreakdown:
         """A copy for output with every fee in cents (the total is then the sum of the rounded fees)."""
-        r = round_half_up
-        return replace(self, referral=r(self.referral), closing=r(self.closing), fulfilment=r(self.fulfilment),
-                       inbound_shipping=r(self.inbound_shipping), prep=r(self.prep))
+        r = round_half_up  # built directly: dataclasses.replace re-reads every field's metadata per call
+        return FeeBreakdown(category=self.category, weight_lb=self.weight_lb, referral=r(self.referral),
+                            closing=r(self.closing), fulfilment=r(self.fulfilment),
+                            inbound_shipping=r(self.inbound_shipping), prep=r(self.prep))
 
 
 def fee_schedule(config: EngineConfig, category_names: Iterable[str | None]) -> tuple[str, FeeSchedule]:

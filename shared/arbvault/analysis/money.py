@@ -14,8 +14,9 @@ _QUANTA = {places: Decimal(1).scaleb(-places) for places in range(4)}
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     """``value`` rounded half-up to ``places`` decimals (cents by default)."""
+    # The rounding mode goes positionally: as a keyword, quantize's argument parsing cost more than the rounding.
     quantum = _QUANTA.get(places)
-    return value.quantize(quantum if quantum is not None else Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return value.quantize(quantum if quantum is not None else Decimal(1).scaleb(-places), ROUND_HALF_UP)
 
 
 def clamp(value: Decimal, low: Decimal = ZERO, high: Decimal = HUNDRED) -> Decimal:

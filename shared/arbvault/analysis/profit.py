@@ -6,7 +6,7 @@ before the item sells. ``other_costs`` carries holding costs some callers know (
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
@@ -35,10 +35,11 @@ class ProfitMetrics:
 
     def rounded(self) -> ProfitMetrics:
         """A copy for output: money to cents, rates to 2 dp (flags and tier stay as computed, unrounded)."""
-        r = round_half_up
-        return replace(self, sell_price=r(self.sell_price), buy_price=r(self.buy_price), fees=r(self.fees),
-                       buffer=r(self.buffer), other_costs=r(self.other_costs), net_profit=r(self.net_profit),
-                       roi_pct=r(self.roi_pct), margin_pct=r(self.margin_pct))
+        r = round_half_up  # built directly: dataclasses.replace re-reads every field's metadata per call
+        return ProfitMetrics(sell_price=r(self.sell_price), buy_price=r(self.buy_price), fees=r(self.fees),
+                             buffer=r(self.buffer), other_costs=r(self.other_costs), net_profit=r(self.net_profit),
+                             roi_pct=r(self.roi_pct), margin_pct=r(self.margin_pct), profitable=self.profitable,
+                             meets_target=self.meets_target, tier=self.tier)
 
 
 def roi_pct(net_profit: Decimal, buy_price: Decimal) -> Decimal:
@@ -57,6 +58,14 @@ def profit_tier(roi: Decimal, rules: RoiRules) -> ProfitTier:
     return "poor" if roi > 0 else "loss"
 
 
+def _refuse_negative(**values: Decimal) -> None:
+    """Raise ``InvalidPriceError`` naming the first negative one of ``values``."""
+    for field, value in values.items():
+        if value < 0:
+            raise InvalidPriceError(f"{field} must not be negative",
+                                    details=[{"field": field, "message": "must not be negative"}])
+
+
 def profit_metrics(sell_price: Decimal, buy_price: Decimal, *, fees: Decimal, buffer_pct: Decimal,
                    rules: RoiRules, other_costs: Decimal = ZERO) -> ProfitMetrics:
     """Profit, ROI, margin and tier of one buy/sell pair.
@@ -70,11 +79,8 @@ def profit_metrics(sell_price: Decimal, buy_price: Decimal, *, fees: Decimal, bu
     >>> m.net_profit, m.roi_pct, m.tier
     (Decimal('2.70'), Decimal('33.750'), 'good')
     """
-    for field, value in (("sell_price", sell_price), ("buy_price", buy_price), ("fees", fees),
-                         ("other_costs", other_costs)):
-        if value < 0:
-            raise InvalidPriceError(f"{field} must not be negative",
-                                    details=[{"field": field, "message": "must not be negative"}])
+    if sell_price < 0 or buy_price < 0 or fees < 0 or other_costs < 0:  # no tuple of pairs built per call
+        _refuse_negative(sell_price=sell_price, buy_price=buy_price, fees=fees, other_costs=other_costs)
     buffer = pct_of(sell_price, buffer_pct)
     net = sell_price - fees - buffer - buy_price - other_costs
     roi = roi_pct(net, buy_price)

@@ -59,9 +59,10 @@ def velocity_trend(bsr_history: Sequence[tuple[datetime, int]], *, now: datetime
     Fewer than ``min_data_points`` positive ranks in the window give the fallback score, level "unknown".
     """
     since = now - timedelta(days=rules.velocity_window_days)
-    points = sorted((at, rank) for at, rank in bsr_history if rank > 0 and at >= since)
+    points = [(at, rank) for at, rank in bsr_history if rank > 0 and at >= since]
     if not points or len(points) < rules.velocity_min_points:
         return _fallback(rules.velocity_fallback)
+    points.sort()  # Keepa's histories come oldest first: one linear pass over an already ordered list
     ranks = [rank for _, rank in points]
     recent = _mean(ranks[-TREND_POINTS:])
     older = _mean(ranks[:TREND_POINTS] if len(ranks) >= 2 * TREND_POINTS else ranks)

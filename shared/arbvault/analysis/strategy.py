@@ -59,12 +59,8 @@ def price_from(source: PriceSource, prices: MarketPrices) -> SourcedPrice | None
 
 def select_strategy(price: Decimal | None, bsr: int | None, config: EngineConfig) -> Strategy:
     """The most demanding strategy the product qualifies for, else the rules' active strategy."""
-    candidates = sorted(
-        (s for s in config.strategies.values() if s.selectable),
-        key=lambda s: (-(s.min_sell_price or 0), s.max_bsr or 0, s.name),
-    )
     if price is not None and bsr is not None and bsr > 0:
-        for strategy in candidates:
+        for strategy in config.selection_order:
             assert strategy.min_sell_price is not None and strategy.max_bsr is not None
             if price >= strategy.min_sell_price and bsr <= strategy.max_bsr:
                 return strategy

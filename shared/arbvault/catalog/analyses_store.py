@@ -6,7 +6,9 @@ import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from arbvault.catalog.bulk import insert_from_json, rows_parameter
+import orjson
+
+from arbvault.catalog.bulk import ROWS_PARAM, insert_from_json, rows_parameter
 from arbvault.models import Analysis
 
 if TYPE_CHECKING:
@@ -26,10 +28,13 @@ def insert_analyses(session: Session, rows: Sequence[dict[str, Any]]) -> list[di
         return []
     values = _with_ids(rows)
     statement = insert_from_json(_TABLE, tuple(values[0]))  # type: ignore[arg-type]
-    result = session.execute(statement.returning(*_RETURNED), rows_parameter(values))
+    parameter = rows_parameter(values)
+    result = session.execute(statement.returning(*_RETURNED), parameter)
     stamps = {row.id: row for row in result}
-    return [{**value, "created_at": stamps[value["id"]].created_at, "updated_at": stamps[value["id"]].updated_at}
-            for value in values]
+    # A row's metrics are JSON text (orjson.Fragment); callers get them as the dict the text stands for.
+    sent = orjson.loads(parameter[ROWS_PARAM])
+    return [{**value, "metrics": written["metrics"], "created_at": stamps[value["id"]].created_at,
+             "updated_at": stamps[value["id"]].updated_at} for value, written in zip(values, sent, strict=True)]
 
 
 def insert_job_analyses(session: Session, rows: Sequence[dict[str, Any]]) -> int:

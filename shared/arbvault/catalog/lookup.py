@@ -6,7 +6,7 @@ its balance is recorded after the call whether it succeeded or not.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -29,6 +29,8 @@ from arbvault.identifiers import Identifier, normalise
 from arbvault.settings import get_settings
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from arbvault.keepa import KeepaClient, KeepaProduct
 
 
@@ -53,6 +55,22 @@ class CatalogProduct:
         return parse_product(self.raw)
 
 
+@dataclass(frozen=True, slots=True)
+class FetchedSnapshots:
+    """Products just fetched from Keepa, to be stored as snapshots by whoever holds the right transaction."""
+
+    products: tuple[Mapping[str, Any], ...]
+    domain_id: int
+    options: FetchOptions
+    fetched_at: datetime
+
+    def save(self, session: Session) -> None:
+        """Write them in ``session``'s transaction, sent without waiting for the answer (the next statement or
+        the commit reads it), so the server stores them while this process goes on."""
+        save_snapshots(session, self.products, domain_id=self.domain_id, options=self.options,
+                       fetched_at=self.fetched_at, wait=False)
+
+
 @dataclass(slots=True)
 class CatalogLookup:
     """Products by identifier value (request order), what Keepa had nothing for, and what it cost."""
@@ -67,6 +85,8 @@ class CatalogLookup:
     keepa_requested: int
     """Identifiers sent to Keepa."""
     timings: Timings = field(default_factory=Timings)
+    unsaved: FetchedSnapshots | None = None
+    """With ``fetch_products(defer_snapshots=True)``: the fetched products, for the caller to save."""
 
 
 def identifiers_of(values: Iterable[str | Identifier]) -> list[Identifier]:
@@ -86,10 +106,14 @@ def fetch_products(
     options: FetchOptions | None = None,
     force_refresh: bool = False,
     client: KeepaClient | None = None,
+    defer_snapshots: bool = False,
 ) -> CatalogLookup:
     """Look products up, paying Keepa only for what no fresh snapshot (or recent miss) answers.
 
-    ``force_refresh`` skips snapshots and misses. Opens its own sessions: call it while holding none.
+    ``force_refresh`` skips snapshots and misses. Opens its own sessions: call it while holding none. With
+    ``defer_snapshots`` the fetched products are not stored here but returned as ``unsaved``: a batch chunk
+    writes them in the transaction that writes its analyses, where the server stores them while the chunk's
+    products are parsed (misses and the token balance are stored here either way).
     Raises ``InvalidIdentifierError`` (422), ``TokenBudgetError`` (429, before any spend),
     ``TokenCapacityError`` (413), and the Keepa client's errors (429 ``TokensExhaustedError``, 503).
     """
@@ -112,6 +136,7 @@ def fetch_products(
         check_tokens(session, client, product_lookup_cost(len(remaining), offers=options.offers,
                                                           buybox=options.buybox))
     fetched: dict[str, dict[str, Any]] = {}
+    unsaved: FetchedSnapshots | None = None
     consumed = 0
     fetched_at = now
     if remaining:
@@ -123,8 +148,10 @@ def fetch_products(
                 remember_balance(session, client)
             raise
         fetched, consumed, fetched_at = raw.found, raw.tokens_consumed, datetime.now(UTC)
+        unsaved = FetchedSnapshots(tuple(fetched.values()), domain_id, options, fetched_at)
         with timings.measure("database"), session_scope() as session:
-            save_snapshots(session, fetched.values(), domain_id=domain_id, options=options, fetched_at=fetched_at)
+            if not defer_snapshots:
+                unsaved.save(session)
             save_misses(session, raw.missing, domain_id=domain_id, checked_at=fetched_at)
             remember_balance(session, client)
     found: dict[str, CatalogProduct] = {}
@@ -142,4 +169,5 @@ def fetch_products(
         miss_hits=len(misses),
         keepa_requested=len(remaining),
         timings=timings.finish(),
+        unsaved=unsaved if defer_snapshots else None,
     )

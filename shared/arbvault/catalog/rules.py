@@ -8,6 +8,7 @@ that scope exists, and ``category:books`` otherwise. With none, global < domain 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -31,16 +32,20 @@ def active_categories(session: Session) -> frozenset[str]:
     return frozenset(scope.removeprefix(_CATEGORY_PREFIX) for scope in scopes)
 
 
+@lru_cache(maxsize=4096)
+def _canonical(name: str) -> str | None:
+    """``name`` as a scope name; ``None`` for names like "Clothing, Shoes & Jewelry" that can never be one.
+    Cached: a chunk's hundred products share a few dozen category names."""
+    try:
+        return normalise_category(name)
+    except InvalidScopeError:
+        return None
+
+
 def category_layer(names: Iterable[str | None], active: frozenset[str]) -> str | None:
     """The first of ``names`` (most specific first) whose canonical form is an active category scope."""
     for name in names:
-        if not name:
-            continue
-        try:
-            canonical = normalise_category(name)
-        except InvalidScopeError:  # names like "Clothing, Shoes & Jewelry" can never be a scope
-            continue
-        if canonical in active:
+        if name and (canonical := _canonical(name)) in active:
             return canonical
     return None
 
@@ -51,12 +56,13 @@ def product_category_names(product: KeepaProduct) -> list[str | None]:
 
 
 class RulesBook:
-    """Engine configs for one domain by category layer, each read once per request."""
+    """Engine configs for one domain by category layer, each read once per request; nothing is read before
+    the first config is asked for."""
 
     def __init__(self, session: Session, *, domain_id: int) -> None:
         self._session = session
         self._domain_id = domain_id
-        self._active = active_categories(session)
+        self._active: frozenset[str] | None = None
         self._configs: dict[str | None, EngineConfig] = {}
 
     def config(self, category: str | None) -> EngineConfig:
@@ -67,6 +73,8 @@ class RulesBook:
         return self._configs[category]
 
     def for_product(self, product: KeepaProduct) -> EngineConfig:
+        if self._active is None:
+            self._active = active_categories(self._session)
         return self.config(category_layer(product_category_names(product), self._active))
 
     def check_strategy(self, strategy: str | None) -> None:

@@ -10,24 +10,26 @@ an unknown ASIN is charged a token on every lookup, and lists pasted by reseller
 because Keepa starts tracking a product when someone asks for it.
 
 Writes are one ``INSERT ... ON CONFLICT`` per table (``bulk``), never a statement per row. A product is stored
-as its compact JSON (orjson), zlib-compressed at level 1 (``pack_product``): about 2 KB instead of 8 KB, and no
-JSON for PostgreSQL to parse; level 1 because the worker's CPU is what a chunk waits on, and higher levels save
-little.
+as its compact JSON (orjson), LZ4-compressed (``pack_product``): about 3 KB instead of 7 KB, and no JSON for
+PostgreSQL to parse. LZ4 rather than zlib because the worker's CPU is what a chunk waits on: for 100 products
+it packs in 0.8 ms instead of 6 and unpacks in 0.2 ms instead of 2.4, for 3.1 KB a product instead of 2.2.
 """
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import lz4.block
 import orjson
 from sqlalchemy import and_, select, true, union_all
 
 from arbvault.catalog.bulk import insert_from_json, rows_parameter
+from arbvault.db import defer_next_statement
 from arbvault.exceptions import InvalidInputError
+from arbvault.identifiers import split_by_lookup
 from arbvault.models import KeepaMiss, KeepaSnapshot
 
 if TYPE_CHECKING:
@@ -40,9 +42,8 @@ MIN_OFFERS, MAX_OFFERS = 20, 100
 _SNAPSHOTS = KeepaSnapshot.__table__
 _MISSES = KeepaMiss.__table__
 # The key first: an upsert rewrites every column after it.
-_SNAPSHOT_COLUMNS = ("domain_id", "asin", "codes", "stats_days", "offers", "history", "buybox", "product_zlib",
+_SNAPSHOT_COLUMNS = ("domain_id", "asin", "codes", "stats_days", "offers", "history", "buybox", "product_lz4",
                      "fetched_at")
-_COMPRESSION_LEVEL = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +83,13 @@ class Snapshot:
 
 
 def pack_product(product: Mapping[str, Any]) -> bytes:
-    """A raw product as stored: compact JSON, zlib-compressed."""
-    return zlib.compress(orjson.dumps(product), _COMPRESSION_LEVEL)
+    """A raw product as stored: compact JSON, one LZ4 block with its size in front."""
+    return bytes(lz4.block.compress(orjson.dumps(product)))
 
 
 def unpack_product(packed: bytes) -> dict[str, Any]:
     """The raw product ``pack_product`` stored."""
-    product: dict[str, Any] = orjson.loads(zlib.decompress(packed))
+    product: dict[str, Any] = orjson.loads(lz4.block.decompress(packed))
     return product
 
 
@@ -110,13 +111,13 @@ def _serves(options: FetchOptions) -> Any:
 # What a read needs. ``codes`` is left out: it is the product's own ``eanList`` (``product_codes``), and pg8000
 # parses arrays in Python, row by row.
 _READ = (KeepaSnapshot.asin, KeepaSnapshot.stats_days, KeepaSnapshot.offers, KeepaSnapshot.history,
-         KeepaSnapshot.buybox, KeepaSnapshot.product_zlib, KeepaSnapshot.fetched_at)
+         KeepaSnapshot.buybox, KeepaSnapshot.product_lz4, KeepaSnapshot.fetched_at)
 
 
 def _snapshot(row: Any) -> Snapshot:
     options = FetchOptions(stats_days=row.stats_days or DEFAULT_STATS_DAYS, offers=row.offers or None,
                            history=row.history, buybox=row.buybox)
-    product = unpack_product(row.product_zlib)
+    product = unpack_product(row.product_lz4)
     return Snapshot(asin=row.asin, codes=tuple(product_codes(product)), product=product, options=options,
                     fetched_at=row.fetched_at)
 
@@ -124,8 +125,8 @@ def _snapshot(row: Any) -> Snapshot:
 def load_snapshots(session: Session, identifiers: Sequence[Identifier], *, domain_id: int, options: FetchOptions,
                    fresh_after: datetime) -> dict[str, Snapshot]:
     """Fresh snapshots serving ``options``, by identifier value (ASINs and ISBN-10s by ASIN, ISBN-13s by code)."""
-    asins = [i.value for i in identifiers if i.kind != "isbn13"]
-    codes = [i.value for i in identifiers if i.kind == "isbn13"]
+    by_asin, by_code = split_by_lookup(identifiers)
+    asins, codes = [i.value for i in by_asin], [i.value for i in by_code]
     # One arm per index: ASINs through the primary key, codes through the GIN index. As one OR the planner may
     # (and with fresh statistics did) scan every snapshot of the domain and filter: a chunk's read then grew
     # with the table.
@@ -151,8 +152,9 @@ def load_snapshots(session: Session, identifiers: Sequence[Identifier], *, domai
 
 
 def save_snapshots(session: Session, products: Iterable[Mapping[str, Any]], *, domain_id: int,
-                   options: FetchOptions, fetched_at: datetime) -> int:
-    """Upsert raw products (one statement); returns how many rows were written."""
+                   options: FetchOptions, fetched_at: datetime, wait: bool = True) -> int:
+    """Upsert raw products (one statement); returns how many rows were written. ``wait=False`` sends the
+    statement without waiting for its answer (``defer_next_statement``)."""
     rows: dict[str, dict[str, Any]] = {}
     for product in products:
         asin = str(product.get("asin") or "").upper()
@@ -160,10 +162,12 @@ def save_snapshots(session: Session, products: Iterable[Mapping[str, Any]], *, d
             rows[asin] = {"domain_id": domain_id, "asin": asin, "codes": product_codes(product),
                           "stats_days": options.stats_days, "offers": options.offers or 0,
                           "history": options.history, "buybox": options.buybox,
-                          "product_zlib": pack_product(product), "fetched_at": fetched_at}
+                          "product_lz4": pack_product(product), "fetched_at": fetched_at}
     if not rows:
         return 0
     statement = insert_from_json(_SNAPSHOTS, _SNAPSHOT_COLUMNS)
+    if not wait:
+        defer_next_statement(session)
     session.execute(statement.on_conflict_do_update(
         index_elements=[_SNAPSHOTS.c.domain_id, _SNAPSHOTS.c.asin],
         set_={name: statement.excluded[name] for name in _SNAPSHOT_COLUMNS[2:]},

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from arbvault.catalog import RulesBook, keepa_client, parse_identifiers
 from arbvault.exceptions import InvalidInputError
-from arbvault.jobs.chunking import check_job_size, split_chunks
+from arbvault.jobs.chunking import check_job_size, chunk_identifiers
 from arbvault.jobs.exceptions import IdempotencyConflictError
 from arbvault.jobs.messages import JOBS_QUEUE, ChunkMessage
 from arbvault.jobs.params import JobParams
@@ -27,13 +27,13 @@ if TYPE_CHECKING:
 JobKind = Literal["batch", "ingest"]
 
 
-def _identifiers(values: Sequence[str | Identifier]) -> list[str]:
+def _identifiers(values: Sequence[str | Identifier]) -> list[Identifier]:
     if not values:
         raise InvalidInputError("identifiers must not be empty",
                                 details=[{"field": "identifiers", "message": "at least one identifier"}])
     parsed = parse_identifiers([v if isinstance(v, str) else v.value for v in values])
     check_job_size(len(parsed))
-    return [identifier.value for identifier in parsed]
+    return list(parsed)
 
 
 def _existing(session: Session, owner_key_id: str, key: str, fingerprint: str | None) -> JobSummary:
@@ -73,7 +73,7 @@ def create_job(
     values = _identifiers(identifiers)
     keepa_client(job_params.domain_id)  # 422 naming domain_id for a marketplace Keepa does not serve
     RulesBook(session, domain_id=job_params.domain_id).check_strategy(job_params.strategy)
-    chunks = split_chunks(values)
+    chunks = chunk_identifiers(values)
     owner = str(owner_key_id)
     job_id = uuid.uuid4()
     inserted = session.execute(

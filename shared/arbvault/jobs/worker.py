@@ -2,8 +2,10 @@
 
 1. Claim the chunk (``claims.claim``): a settled chunk, a cancelled job or a live claim elsewhere -> skip.
 2. Look its products up through the catalog (snapshots first, token guard, Keepa) with no transaction open.
-3. Analyse them through the catalog, then in ONE transaction insert the analyses (``ON CONFLICT (job_id, asin)
+3. In ONE transaction: store the products fetched from Keepa as snapshots (sent without waiting, so the server
+   writes them while the products are parsed and analysed), insert the analyses (``ON CONFLICT (job_id, asin)
    DO NOTHING``), mark the chunk done (only if the claim is still ours) and settle the job if it was the last.
+   If that transaction does not commit, the snapshots are saved on their own: Keepa was paid for them.
 
 Keepa tokens running out is not a failure: the chunk is given back without counting an attempt and a fresh
 message is queued (through the outbox) with ``DelaySeconds`` = Keepa's wait; the current message then
@@ -104,11 +106,14 @@ def _fail_now(held: Claim, reason: str) -> ChunkOutcome:
 
 def _store(held: Claim, lookup: CatalogLookup, timings: Timings) -> ChunkOutcome:
     params = held.params
-    # The rules are read in the transaction that writes the rows (a session less per chunk: with pg8000 that is
-    # five round trips). Nothing is locked until the rows are written; the claim is checked at the write.
+    # One transaction: the fetched products' snapshots (sent without waiting, so the server writes them while the
+    # products are parsed), the rules (read after parsing, in the same session: with pg8000 a session costs
+    # round trips), then the analyses, the chunk and the job. Nothing is locked until the job is settled.
     with session_scope() as session:
-        with timings.measure("database"):
-            rules = RulesBook(session, domain_id=params.domain_id)
+        if lookup.unsaved is not None:
+            with timings.measure("database"):
+                lookup.unsaved.save(session)
+        rules = RulesBook(session, domain_id=params.domain_id)
         rows = analyse_found(lookup, domain_id=params.domain_id, buy_price=params.buy_price,
                              strategy=params.strategy, source=BATCH_SOURCE, created_by=held.owner_key_id,
                              job_id=held.job_id, rules=rules, timings=timings)
@@ -118,6 +123,7 @@ def _store(held: Claim, lookup: CatalogLookup, timings: Timings) -> ChunkOutcome
                                          not_found=len(lookup.not_found), tokens_used=lookup.tokens_consumed)
             if not mine:
                 session.rollback()  # another worker took the chunk over after our lease: its write wins
+                _save_snapshots_apart(lookup)
                 return ChunkOutcome("skipped", held.job_id, held.chunk_id, reason="claim taken over")
             session.commit()  # timed here; the scope then has nothing left to commit
     count("ChunksDone")
@@ -126,6 +132,18 @@ def _store(held: Claim, lookup: CatalogLookup, timings: Timings) -> ChunkOutcome
     return ChunkOutcome("done", held.job_id, held.chunk_id, analysed=len(rows), stored=stored,
                         not_found=len(lookup.not_found), tokens_used=lookup.tokens_consumed, job_status=settled,
                         timings=timings)
+
+
+def _save_snapshots_apart(lookup: CatalogLookup) -> None:
+    """Keep what Keepa was paid for when the chunk's own transaction did not commit (best effort: the database
+    may be what failed)."""
+    if lookup.unsaved is None:
+        return
+    try:
+        with session_scope() as session:
+            lookup.unsaved.save(session)
+    except Exception:
+        logger.warning("could not save the fetched snapshots", extra={"products": len(lookup.unsaved.products)})
 
 
 def _give_back(held: Claim, exc: BaseException) -> None:
@@ -162,13 +180,17 @@ def _process(body: str, *, lease_seconds: float, client: KeepaClient | None,
     try:
         try:
             lookup = fetch_products(held.identifiers, domain_id=params.domain_id, options=params.fetch_options(),
-                                    force_refresh=params.force_refresh, client=client)
+                                    force_refresh=params.force_refresh, client=client, defer_snapshots=True)
         except (TokenBudgetError, TokensExhaustedError) as exc:
             return _log(_wait_for_tokens(held, exc.retry_after_seconds, queue))
         except TokenCapacityError as exc:
             return _log(_fail_now(held, exc.message))
         timings.add(lookup.timings)
-        return _log(_store(held, lookup, timings))
+        try:
+            return _log(_store(held, lookup, timings))
+        except BaseException:
+            _save_snapshots_apart(lookup)
+            raise
     except BaseException as exc:
         count("ChunkAttemptFailures")
         _give_back(held, exc)

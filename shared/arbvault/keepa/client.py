@@ -22,7 +22,7 @@ import httpx
 import orjson
 
 from arbvault.exceptions import InvalidInputError
-from arbvault.identifiers import Identifier, normalise
+from arbvault.identifiers import Identifier, normalise, split_by_lookup
 from arbvault.keepa.exceptions import KeepaRequestError, KeepaUnavailableError, TokensExhaustedError
 from arbvault.keepa.parsing import is_found, parse_product
 from arbvault.keepa.results import (
@@ -157,8 +157,7 @@ class KeepaClient:
                                       days=days, update=update)
         found: dict[str, dict[str, Any]] = {}
         consumed = 0
-        by_asin = [i for i in wanted if i.kind != "isbn13"]
-        by_code = [i for i in wanted if i.kind == "isbn13"]
+        by_asin, by_code = split_by_lookup(wanted)
         for chunk in _chunks(by_asin, MAX_PRODUCTS_PER_REQUEST):
             body = self._request("GET", "product", {**params, "asin": ",".join(i.value for i in chunk)})
             consumed += int(body.get("tokensConsumed") or 0)

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
+from operator import countOf
 from typing import Any
 
 from arbvault.keepa.csv_types import CsvType
-from arbvault.keepa.time import keepa_minutes_to_datetime
+from arbvault.keepa.time import int_minutes_to_datetime, keepa_minutes_to_datetime
 from arbvault.keepa.units import cents_to_decimal
 
 
@@ -47,10 +48,19 @@ def last_value(raw: Mapping[str, Any], kind: CsvType) -> int | None:
     return newest if newest >= 0 else None
 
 
+def _plain_ints(flat: Sequence[int]) -> bool:
+    """Every entry is a plain ``int``, as Keepa sends them: such series skip the general converters."""
+    return countOf(map(type, flat), int) == len(flat)
+
+
 def count_history(raw: Mapping[str, Any], kind: CsvType) -> tuple[tuple[datetime, int], ...]:
     """Integer history (ranks, counts) with the no-data points left out."""
+    flat = series(raw, kind)
+    if flat and _plain_ints(flat):
+        return tuple([(int_minutes_to_datetime(minutes), value)
+                      for minutes, value in points(flat, kind) if value >= 0 and minutes >= 0])
     result = []
-    for minutes, value in points(series(raw, kind), kind):
+    for minutes, value in points(flat, kind):
         when = keepa_minutes_to_datetime(minutes)
         if value >= 0 and when is not None:
             result.append((when, value))
@@ -59,8 +69,12 @@ def count_history(raw: Mapping[str, Any], kind: CsvType) -> tuple[tuple[datetime
 
 def price_history(raw: Mapping[str, Any], kind: CsvType) -> tuple[tuple[datetime, Decimal], ...]:
     """Price history in dollars (landed for S types) with the no-data points left out."""
+    flat = series(raw, kind)
+    if flat and _plain_ints(flat):
+        return tuple([(int_minutes_to_datetime(minutes), cents_to_decimal(value))
+                      for minutes, value in points(flat, kind) if value >= 0 and minutes >= 0])
     result = []
-    for minutes, value in points(series(raw, kind), kind):
+    for minutes, value in points(flat, kind):
         when = keepa_minutes_to_datetime(minutes)
         price = cents_to_decimal(value)
         if price is not None and when is not None:

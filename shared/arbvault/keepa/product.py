@@ -3,7 +3,8 @@
 ``parsing.parse_product`` builds it from the raw JSON object.
 
 Money is ``Decimal`` dollars (cents / 100); Keepa's "no data" markers (-1, -2, null) become ``None``.
-Histories are ``(datetime, value)`` tuples, oldest first, with the no-data points left out.
+Histories are ``(datetime, value)`` tuples, oldest first, with the no-data points left out. Only the two the
+engine reads are parsed (sales rank, new price); ``history.count_history``/``price_history`` date any other.
 """
 
 from __future__ import annotations
@@ -135,10 +136,6 @@ class KeepaProduct:
     fba_pick_and_pack_fee: Decimal | None
     bsr_history: tuple[CountPoint, ...]
     new_price_history: tuple[PricePoint, ...]
-    used_price_history: tuple[PricePoint, ...]
-    amazon_price_history: tuple[PricePoint, ...]
-    buy_box_price_history: tuple[PricePoint, ...]
-    new_offer_count_history: tuple[CountPoint, ...]
     stats: KeepaStats | None
     last_update: datetime | None
     last_price_change: datetime | None

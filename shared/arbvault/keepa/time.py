@@ -7,10 +7,28 @@ aged every date by about ten years; the offset below is Keepa's own ``keepaStart
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from itertools import accumulate, repeat
 
 KEEPA_EPOCH = datetime(2011, 1, 1, tzinfo=UTC)
 KEEPA_EPOCH_OFFSET_MINUTES = 21_564_000
 """Minutes from the Unix epoch to the Keepa epoch."""
+
+_MINUTES_PER_DAY = 1440
+# Building a timedelta from an int was most of the cost of dating a point (a product has ~50), so a point is
+# its day's midnight (cached) plus a ready-made time of day. Summing builds the table ~10x faster at import.
+_TIME_OF_DAY = tuple(accumulate(repeat(timedelta(0, 60), _MINUTES_PER_DAY - 1), initial=timedelta(0)))
+
+
+@lru_cache(maxsize=16_384)  # Keepa's whole history is ~5,500 days
+def _midnight(day: int) -> datetime:
+    return KEEPA_EPOCH + timedelta(day)
+
+
+def int_minutes_to_datetime(minutes: int) -> datetime:
+    """``keepa_minutes_to_datetime`` for a plain non-negative ``int`` (the hot path of csv histories)."""
+    day, minute = divmod(minutes, _MINUTES_PER_DAY)
+    return _midnight(day) + _TIME_OF_DAY[minute]
 
 
 def keepa_minutes_to_datetime(minutes: int | str | None) -> datetime | None:
@@ -26,7 +44,7 @@ def keepa_minutes_to_datetime(minutes: int | str | None) -> datetime | None:
     value = int(minutes)
     if value < 0:
         return None
-    return KEEPA_EPOCH + timedelta(0, value * 60)  # positional seconds: half the cost of minutes=
+    return int_minutes_to_datetime(value)
 
 
 def datetime_to_keepa_minutes(moment: datetime) -> int:

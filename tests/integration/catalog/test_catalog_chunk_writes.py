@@ -43,7 +43,7 @@ def test_snapshots_are_stored_compressed_and_read_back_unchanged(client: KeepaCl
     wanted = book_asins(6, start=3_100)
     fresh = fetch_products(wanted, client=client)
 
-    stored = rows("SELECT asin, octet_length(product_zlib) AS size FROM keepa_snapshots")
+    stored = rows("SELECT asin, octet_length(product_lz4) AS size FROM keepa_snapshots")
     repeat = fetch_products(wanted, client=client)
 
     sizes = {row["asin"]: row["size"] for row in stored}

@@ -381,3 +381,29 @@ def test_chunk_needing_more_tokens_than_the_plan_holds_fails_at_once_and_the_job
     assert worker.failures == [] and chunk_rows(job.id)[0]["state"] == "failed"
     assert not any(r.endpoint == "product" for r in keepa.requests)  # not a token was spent
     assert scalar("SELECT count(*) FROM analyses WHERE job_id = :job", job=job.id) == 0
+
+
+def test_a_worker_whose_claim_was_taken_over_writes_no_analysis_but_keeps_the_snapshots_it_paid_for(
+        keepa: OfflineKeepa) -> None:
+    # GIVEN a chunk claimed with a short lease, and Keepa slower than the lease
+    known = book_isbns(20)
+    job_id = _create(known)
+    [chunk] = chunk_rows(job_id)
+    body = ChunkMessage(job_id, chunk["id"]).to_body()
+    keepa.latency_ms = 1_500
+    taken: list[Claim | object] = []
+    # another worker takes the chunk over once the first one's lease has expired, while it waits on Keepa
+    thief = threading.Timer(1.2, lambda: taken.append(claim(ChunkMessage.parse(body), lease_seconds=60)))
+    thief.start()
+
+    # WHEN the first worker finishes its chunk
+    outcome = process_chunk_message(body, lease_seconds=1)
+    thief.join()
+
+    # THEN it wrote no analysis and left the chunk to the new claim, but the products it fetched are stored
+    assert outcome.action == "skipped" and outcome.reason == "claim taken over"
+    assert isinstance(taken[0], Claim)
+    assert scalar("SELECT count(*) FROM analyses WHERE job_id = :job", job=job_id) == 0
+    assert chunk_rows(job_id)[0]["state"] == "running"
+    codes = scalar("SELECT count(*) FROM keepa_snapshots WHERE codes && CAST(:codes AS varchar[])", codes=known)
+    assert codes == len(known)

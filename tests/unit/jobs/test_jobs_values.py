@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from arbvault.exceptions import InvalidInputError
+from arbvault.identifiers import isbn13_check_digit, isbn13_to_isbn10, normalise
 from arbvault.jobs import (
     CHUNK_SIZE,
     ChunkMessage,
@@ -18,6 +19,7 @@ from arbvault.jobs import (
     request_fingerprint,
     split_chunks,
 )
+from arbvault.jobs.chunking import chunk_identifiers
 
 
 @pytest.mark.parametrize(("count", "sizes"), [(0, []), (1, [1]), (100, [100]), (101, [100, 1]),
@@ -79,3 +81,13 @@ def test_request_fingerprint_ignores_key_order_and_sees_values() -> None:
                                                          (10, JobParams(offers=20), 60)])
 def test_estimate_tokens_uses_the_documented_costs(count: int, params: JobParams | None, tokens: int) -> None:
     assert estimate_tokens(count, params=params) == tokens
+
+
+def test_chunks_are_one_keepa_request_each_asins_then_isbn13s_in_order() -> None:
+    isbn13s = [normalise(f"978{n:09d}" + isbn13_check_digit(f"978{n:09d}")) for n in range(150)]
+    asins = [normalise(isbn13_to_isbn10(i.value) or "") for i in isbn13s[:120]]
+    mixed = [item for pair in zip(asins, isbn13s, strict=False) for item in pair] + isbn13s[120:]
+    chunks = chunk_identifiers(mixed)
+    assert [len(c) for c in chunks] == [100, 20, 100, 50]
+    assert [v for c in chunks[:2] for v in c] == [i.value for i in asins]
+    assert [v for c in chunks[2:] for v in c] == [i.value for i in isbn13s]

@@ -61,11 +61,6 @@ def test_novel_histories_are_oldest_first_without_no_data_points(novel: dict[str
     assert len(product.new_price_history) == 11
     assert product.new_price_history[0] == (datetime(2024, 2, 20, 14, 6, tzinfo=UTC), D("17.99"))
     assert product.new_price_history[-1][1] == D("14.52")
-    # Amazon's -1 (out of stock 2026-04-10) is left out: 8 points, 7 prices
-    assert [p for _, p in product.amazon_price_history] == [
-        D("17.99"), D("12.99"), D("17.99"), D("15.99"), D("11.99"), D("15.99"), D("14.99")]
-    assert [p for _, p in product.buy_box_price_history][-3:] == [D("15.99"), D("15.62"), D("14.99")]
-    assert [n for _, n in product.new_offer_count_history] == [1, 2, 3, 4, 5, 4, 5]
     times = [t for t, _ in product.bsr_history]
     assert times == sorted(times)
 
@@ -122,7 +117,6 @@ def test_paperback_never_sold_by_amazon(paperback: dict[str, Any]) -> None:
     counts = product.offer_counts
     assert (counts.new, counts.used, counts.collectible, counts.total) == (0, 9, 1, 10)
     assert (product.sales_rank_drops_30, product.sales_rank_drops_90) == (0, 0)
-    assert product.amazon_price_history == ()  # csv[0] is [trackingSince, -1]
     assert product.weight_lb == D("0.280") and product.fba_pick_and_pack_fee is None
     assert product.category_name == "Baking" and not product.amazon_on_listing
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -51,3 +51,12 @@ def test_round_trip_datetime_and_unix_ms(minutes: int) -> None:
 def test_datetime_to_keepa_minutes_floors_and_treats_naive_as_utc() -> None:
     assert datetime_to_keepa_minutes(datetime(2025, 10, 15, 1, 48, 59)) == 7_777_548
     assert unix_ms_to_keepa_minutes(1_318_510_800_000 + 59_999) == 411_180
+
+
+def test_cached_midnights_agree_with_plain_arithmetic() -> None:
+    # Every minute of two days, then one minute a day across Keepa's whole range, each against the epoch sum.
+    epoch = datetime(2011, 1, 1, tzinfo=UTC)
+    for minutes in [*range(0, 2 * 1440 + 1), *range(7, 11_000_000, 1441)]:
+        assert keepa_minutes_to_datetime(minutes) == epoch + timedelta(minutes=minutes)
+    moment = keepa_minutes_to_datetime(8_107_153)
+    assert moment is not None and moment.tzinfo is UTC

@@ -41,3 +41,15 @@ def test_unknown_weight_and_size_are_none(unknown: int | None) -> None:
 def test_millimetres_to_inches() -> None:
     assert millimetres_to_inches(254) == Decimal("10.00")
     assert millimetres_to_inches(28) == Decimal("1.10")
+
+
+def test_cents_match_divide_and_quantize() -> None:
+    for cents in [*range(0, 100_001, 7), 123_456_789, 10**25 + 1, 10**26 - 1, 10**26, 10**27 + 7]:
+        expected = (Decimal(cents) / 100).quantize(Decimal("0.01"))
+        value = cents_to_decimal(cents)
+        assert value is not None and value.as_tuple() == expected.as_tuple(), cents
+
+
+def test_non_int_cents_keep_the_general_conversion() -> None:
+    assert str(cents_to_decimal(29.99)) == "0.30"  # type: ignore[arg-type]
+    assert cents_to_decimal(True) == Decimal("0.01")  # type: ignore[arg-type]
