@@ -18,7 +18,7 @@ Guard any other paid Keepa call (the check never spends a token; the balance is 
 Functions here open their own sessions: call them while holding none (one pooled connection per environment).
 """
 
-from arbvault.catalog.analyse import analyse_found
+from arbvault.catalog.analyse import PreparedAnalyses, analyse_found, prepare_analyses
 from arbvault.catalog.analyses_store import insert_analyses, insert_job_analyses
 from arbvault.catalog.clients import keepa_client
 from arbvault.catalog.costs import (
@@ -72,6 +72,7 @@ __all__ = [
     "FetchOptions",
     "IngestResult",
     "InvalidIdentifiersError",
+    "PreparedAnalyses",
     "ProductAnswer",
     "ProductNotFoundError",
     "RulesBook",
@@ -102,6 +103,7 @@ __all__ = [
     "lookup_one",
     "offers_count",
     "parse_identifiers",
+    "prepare_analyses",
     "product_lookup_cost",
     "record_balance",
     "remember_balance",

@@ -20,6 +20,7 @@ from arbvault.models import BusinessConfig
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from arbvault.config import EffectiveConfig
     from arbvault.keepa import KeepaProduct
 
 _CATEGORY_PREFIX = "category:"
@@ -55,6 +56,11 @@ def product_category_names(product: KeepaProduct) -> list[str | None]:
     return [node.name for node in reversed(product.categories)] + [product.root_category_name]
 
 
+# The engine config read from each cached effective config, kept while that cached value stays the same object
+# (``effective_config(own_copy=False)``): a chunk then neither copies nor re-reads an unchanged document.
+_read_configs: dict[tuple[int, str | None], tuple[EffectiveConfig, EngineConfig]] = {}
+
+
 class RulesBook:
     """Engine configs for one domain by category layer, each read once per request; nothing is read before
     the first config is asked for."""
@@ -68,8 +74,13 @@ class RulesBook:
     def config(self, category: str | None) -> EngineConfig:
         """The engine config of ``category``'s layer (None: domain level)."""
         if category not in self._configs:
-            document = effective_config(self._session, domain_id=self._domain_id, category=category).document
-            self._configs[category] = read_config(document)
+            effective = effective_config(self._session, domain_id=self._domain_id, category=category,
+                                         own_copy=False)
+            key = (self._domain_id, category)
+            known = _read_configs.get(key)
+            if known is None or known[0] is not effective:
+                known = _read_configs[key] = (effective, read_config(effective.document))
+            self._configs[category] = known[1]
         return self._configs[category]
 
     def for_product(self, product: KeepaProduct) -> EngineConfig:

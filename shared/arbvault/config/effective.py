@@ -81,14 +81,16 @@ def _build(domain_id: int, category: str | None, layers: store.Layers) -> Effect
 
 
 def effective_config(
-    session: Session, *, domain_id: int = 1, category: str | None = "books", force_refresh: bool = False
+    session: Session, *, domain_id: int = 1, category: str | None = "books", force_refresh: bool = False,
+    own_copy: bool = True,
 ) -> EffectiveConfig:
     """The effective rules for ``domain_id`` and ``category`` (normalised; None or "" for no category layer).
 
     Served from this environment's cache when the involved rows are unchanged (one cheap query), else read
     and merged. ``force_refresh`` skips the cache. Raises :class:`InvalidScopeError` for a bad domain id or
     category name and :class:`ConfigNotSeededError` when the global row is missing. The result is the
-    caller's own copy.
+    caller's own copy, unless ``own_copy`` is False: then it is the cached value itself, the same object for
+    as long as the rows are unchanged, which the caller must not change.
     """
     domain_id = check_domain_id(domain_id)
     canonical = normalise_category(category) if category else None
@@ -97,11 +99,11 @@ def effective_config(
     if not force_refresh:
         cached = _cache.get(key)
         if cached is not None and cached[1] == store.layer_fingerprint(session, scopes):
-            return _own_copy(cached[0])
+            return _own_copy(cached[0]) if own_copy else cached[0]
     layers = store.load_layers(session, scopes)
     value = _build(domain_id, canonical, layers)
     _cache.put(key, value, layers.fingerprint, ttl_seconds=get_settings().config_cache_seconds)
-    return _own_copy(value)
+    return _own_copy(value) if own_copy else value
 
 
 def _key_name(key: Hashable) -> str:

@@ -2,10 +2,12 @@
 
 1. Claim the chunk (``claims.claim``): a settled chunk, a cancelled job or a live claim elsewhere -> skip.
 2. Look its products up through the catalog (snapshots first, token guard, Keepa) with no transaction open.
-3. In ONE transaction: store the products fetched from Keepa as snapshots (sent without waiting, so the server
-   writes them while the products are parsed and analysed), insert the analyses (``ON CONFLICT (job_id, asin)
-   DO NOTHING``), mark the chunk done (only if the claim is still ours) and settle the job if it was the last.
-   If that transaction does not commit, the snapshots are saved on their own: Keepa was paid for them.
+3. In ONE transaction: store the products fetched from Keepa as snapshots, insert the analyses (``ON CONFLICT
+   (job_id, asin) DO NOTHING``, in two statements), mark the chunk done (only if the claim is still ours) and
+   settle the job if it was the last. The snapshots and the first half of the analyses are sent without waiting
+   for the answer (``defer_next_statement``), so the server writes them while the products are parsed and the
+   second half analysed. If that transaction does not commit, the snapshots are saved on their own: Keepa was
+   paid for them.
 
 Keepa tokens running out is not a failure: the chunk is given back without counting an attempt and a fresh
 message is queued (through the outbox) with ``DelaySeconds`` = Keepa's wait; the current message then
@@ -27,9 +29,9 @@ from arbvault.catalog import (
     Timings,
     TokenBudgetError,
     TokenCapacityError,
-    analyse_found,
     fetch_products,
     insert_job_analyses,
+    prepare_analyses,
 )
 from arbvault.db import session_scope
 from arbvault.jobs.claims import Claim, Refusal, claim, release, settle_chunk
@@ -62,7 +64,6 @@ class ChunkOutcome:
     job_id: uuid.UUID
     chunk_id: uuid.UUID
     analysed: int = 0
-    stored: int = 0
     not_found: int = 0
     tokens_used: int = 0
     wait_seconds: int | None = None
@@ -74,7 +75,7 @@ class ChunkOutcome:
 def _log(outcome: ChunkOutcome) -> ChunkOutcome:
     logger.info("chunk processed", extra={
         "job_id": str(outcome.job_id), "chunk_id": str(outcome.chunk_id), "action": outcome.action,
-        "analysed": outcome.analysed, "stored": outcome.stored, "not_found": outcome.not_found,
+        "analysed": outcome.analysed, "not_found": outcome.not_found,
         "tokens_used": outcome.tokens_used, "wait_seconds": outcome.wait_seconds,
         "job_status": outcome.job_status.value if outcome.job_status else None, "reason": outcome.reason,
         "timings_ms": outcome.timings.finish().as_ms()})
@@ -106,20 +107,30 @@ def _fail_now(held: Claim, reason: str) -> ChunkOutcome:
 
 def _store(held: Claim, lookup: CatalogLookup, timings: Timings) -> ChunkOutcome:
     params = held.params
-    # One transaction: the fetched products' snapshots (sent without waiting, so the server writes them while the
-    # products are parsed), the rules (read after parsing, in the same session: with pg8000 a session costs
-    # round trips), then the analyses, the chunk and the job. Nothing is locked until the job is settled.
+    # One transaction, arranged so that the server works while this process does: the fetched products'
+    # snapshots are sent without waiting and written while the products are parsed; the rules are read next
+    # (same session: with pg8000 a session costs round trips); the first half of the analyses is sent without
+    # waiting and inserted while the second half is analysed; then the chunk and the job are settled. Nothing
+    # is locked until the job is settled.
     with session_scope() as session:
         if lookup.unsaved is not None:
             with timings.measure("database"):
                 lookup.unsaved.save(session)
-        rules = RulesBook(session, domain_id=params.domain_id)
-        rows = analyse_found(lookup, domain_id=params.domain_id, buy_price=params.buy_price,
-                             strategy=params.strategy, source=BATCH_SOURCE, created_by=held.owner_key_id,
-                             job_id=held.job_id, rules=rules, timings=timings)
+        prepared = prepare_analyses(lookup, domain_id=params.domain_id, buy_price=params.buy_price,
+                                    strategy=params.strategy, source=BATCH_SOURCE, created_by=held.owner_key_id,
+                                    job_id=held.job_id, rules=RulesBook(session, domain_id=params.domain_id),
+                                    timings=timings)
+        half = slice(len(prepared) // 2)
+        with timings.measure("analysis"):
+            first = prepared.rows(half)
         with timings.measure("database"):
-            stored = insert_job_analyses(session, rows)
-            mine, settled = settle_chunk(session, held, state=ChunkState.DONE, succeeded=len(rows),
+            insert_job_analyses(session, first, wait=False)
+        with timings.measure("analysis"):
+            rest = prepared.rows(slice(half.stop, None))
+        with timings.measure("database"):
+            insert_job_analyses(session, rest)
+            succeeded = len(first) + len(rest)
+            mine, settled = settle_chunk(session, held, state=ChunkState.DONE, succeeded=succeeded,
                                          not_found=len(lookup.not_found), tokens_used=lookup.tokens_consumed)
             if not mine:
                 session.rollback()  # another worker took the chunk over after our lease: its write wins
@@ -127,11 +138,10 @@ def _store(held: Claim, lookup: CatalogLookup, timings: Timings) -> ChunkOutcome
                 return ChunkOutcome("skipped", held.job_id, held.chunk_id, reason="claim taken over")
             session.commit()  # timed here; the scope then has nothing left to commit
     count("ChunksDone")
-    count("IdentifiersAnalysed", len(rows))
+    count("IdentifiersAnalysed", succeeded)
     count("KeepaTokensSpent", lookup.tokens_consumed)
-    return ChunkOutcome("done", held.job_id, held.chunk_id, analysed=len(rows), stored=stored,
-                        not_found=len(lookup.not_found), tokens_used=lookup.tokens_consumed, job_status=settled,
-                        timings=timings)
+    return ChunkOutcome("done", held.job_id, held.chunk_id, analysed=succeeded, not_found=len(lookup.not_found),
+                        tokens_used=lookup.tokens_consumed, job_status=settled, timings=timings)
 
 
 def _save_snapshots_apart(lookup: CatalogLookup) -> None:

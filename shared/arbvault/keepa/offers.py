@@ -59,9 +59,9 @@ class Condition(IntEnum):
 _CONDITIONS = {condition.value: condition for condition in Condition}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Offer:
-    """One marketplace offer with its current price."""
+    """One marketplace offer with its current price. Read-only (not frozen: see ``product``)."""
 
     offer_id: int
     seller_id: str

@@ -5,6 +5,10 @@
 Money is ``Decimal`` dollars (cents / 100); Keepa's "no data" markers (-1, -2, null) become ``None``.
 Histories are ``(datetime, value)`` tuples, oldest first, with the no-data points left out. Only the two the
 engine reads are parsed (sales rank, new price); ``history.count_history``/``price_history`` date any other.
+
+The parse results are plain (not frozen) slots dataclasses, treated as read-only: a frozen dataclass sets each
+field through ``object.__setattr__``, and a product's hundred-odd fields cost a sixth of parsing it that way.
+Nothing hashes them (non-frozen dataclasses with ``eq`` are unhashable).
 """
 
 from __future__ import annotations
@@ -22,17 +26,17 @@ PricePoint = tuple[datetime, Decimal]
 CountPoint = tuple[datetime, int]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CategoryNode:
-    """One node of ``categoryTree`` (root first)."""
+    """One node of ``categoryTree`` (root first). Read-only."""
 
     id: int
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Prices:
-    """Current prices in dollars; types with a shipping component are landed (price + shipping)."""
+    """Current prices in dollars; types with a shipping component are landed (price + shipping). Read-only."""
 
     amazon: Decimal | None = None
     new: Decimal | None = None
@@ -50,9 +54,9 @@ class Prices:
     used_acceptable: Decimal | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class OfferCounts:
-    """Current offer counts; ``None`` when Keepa did not report the count."""
+    """Current offer counts; ``None`` when Keepa did not report the count. Read-only."""
 
     new: int | None = None
     used: int | None = None
@@ -66,9 +70,9 @@ class OfferCounts:
     total: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PackageDimensions:
-    """Package size as Keepa reports it (millimetres, grams); ``None`` where unknown."""
+    """Package size as Keepa reports it (millimetres, grams); ``None`` where unknown. Read-only."""
 
     length_mm: int | None
     width_mm: int | None
@@ -93,9 +97,9 @@ class PackageDimensions:
         return millimetres_to_inches(self.height_mm)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class KeepaProduct:
-    """One parsed Keepa product (see ``parse_product``)."""
+    """One parsed Keepa product (see ``parse_product``); treated as read-only, as are its parts."""
 
     asin: str
     domain_id: int

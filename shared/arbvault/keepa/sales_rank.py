@@ -31,9 +31,9 @@ _VALID_MAX: dict[str, int] = {"books": 5_000_000, "electronics": 1_000_000, "toy
                               "default": 10_000_000}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SalesRank:
-    """A sales rank with its source and confidence (0-1)."""
+    """A sales rank with its source and confidence (0-1). Read-only (not frozen: see ``product``)."""
 
     value: int | None
     source: RankSource

@@ -21,9 +21,9 @@ Window = Literal["current", "avg", "avg30", "avg90", "avg180", "avg365", "at_int
 Extreme = tuple[datetime, int]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class BuyBoxShare:
-    """One seller's share of the buy box over the stats interval (``buyBoxStats``)."""
+    """One seller's share of the buy box over the stats interval (``buyBoxStats``). Read-only."""
 
     seller_id: str
     percentage_won: Decimal
@@ -32,9 +32,12 @@ class BuyBoxShare:
     last_seen: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class KeepaStats:
-    """A parsed ``stats`` object; the 36-entry arrays keep Keepa's raw integers (see the accessors)."""
+    """A parsed ``stats`` object; the 36-entry arrays keep Keepa's raw integers (see the accessors).
+
+    Read-only (not frozen: see ``product``).
+    """
 
     current: tuple[int, ...]
     avg: tuple[int, ...]

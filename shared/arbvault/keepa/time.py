@@ -6,9 +6,11 @@ aged every date by about ten years; the offset below is Keepa's own ``keepaStart
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from itertools import accumulate, repeat
+from operator import add, floordiv, mod
 
 KEEPA_EPOCH = datetime(2011, 1, 1, tzinfo=UTC)
 KEEPA_EPOCH_OFFSET_MINUTES = 21_564_000
@@ -31,6 +33,12 @@ def int_minutes_to_datetime(minutes: int) -> datetime:
     return _midnight(day) + _TIME_OF_DAY[minute]
 
 
+def int_minutes_to_datetimes(minutes: Sequence[int]) -> Iterator[datetime]:
+    """``int_minutes_to_datetime`` of each entry, all in C iterators: a history's points cost no Python call."""
+    days = map(_midnight, map(floordiv, minutes, repeat(_MINUTES_PER_DAY)))
+    return map(add, days, map(_TIME_OF_DAY.__getitem__, map(mod, minutes, repeat(_MINUTES_PER_DAY))))
+
+
 def keepa_minutes_to_datetime(minutes: int | str | None) -> datetime | None:
     """Aware UTC datetime for Keepa minutes; ``None``, negatives (-1 "no date") and "" give ``None``.
 
@@ -39,6 +47,8 @@ def keepa_minutes_to_datetime(minutes: int | str | None) -> datetime | None:
     >>> keepa_minutes_to_datetime(7_777_548)
     datetime.datetime(2025, 10, 15, 1, 48, tzinfo=datetime.timezone.utc)
     """
+    if type(minutes) is int:  # the usual case, before the string checks
+        return int_minutes_to_datetime(minutes) if minutes >= 0 else None
     if minutes is None or minutes == "":
         return None
     value = int(minutes)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
+from itertools import repeat
 
 CENT = Decimal("0.01")
 _GRAMS_PER_POUND = Decimal("453.59237")
@@ -24,6 +26,13 @@ def cents_to_decimal(cents: int | None) -> Decimal | None:
     if type(cents) is int and cents < _EXACT_CENTS:  # Keepa's plain ints: a third cheaper than divide + quantize
         return Decimal(cents).scaleb(-2)
     return (Decimal(cents) / 100).quantize(CENT)
+
+
+def plain_cents_to_decimals(cents: Sequence[int]) -> Iterator[Decimal]:
+    """``cents_to_decimal`` of each non-negative plain ``int``, in C iterators when all are below the exact bound."""
+    if max(cents, default=0) < _EXACT_CENTS:
+        return map(Decimal.scaleb, map(Decimal, cents), repeat(-2))
+    return map(cents_to_decimal, cents)  # type: ignore[arg-type]  # never None: no negatives
 
 
 def grams_to_pounds(grams: int | None) -> Decimal | None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import text
 
-from arbvault.catalog import category_layer, fetch_products, ingest
+from arbvault.catalog import RulesBook, category_layer, fetch_products, ingest
 from arbvault.config import normalise_category, update_scope
 from arbvault.db import get_engine, session_scope
 from arbvault.keepa import KeepaClient
@@ -51,3 +51,18 @@ def test_ingest_applies_the_products_category_layer(client: KeepaClient, leaf_sc
     assert result.items[0]["category"] != result.items[1]["category"]
     assert targets[asin] == 55
     assert targets[other] == 30  # the global default: no scope for that book's categories
+
+
+def test_a_rules_change_reaches_the_next_book_at_once(leaf_scope: tuple[str, str]) -> None:
+    _, scope = leaf_scope
+    category = scope.removeprefix("category:")
+    with session_scope() as session:
+        before = RulesBook(session, domain_id=1).config(category)
+        again = RulesBook(session, domain_id=1).config(category)
+    with session_scope() as session:
+        update_scope(session, scope=scope, patch={"roi": {"target_pct_default": 60.0}}, changed_by="catalog-test")
+    with session_scope() as session:
+        after = RulesBook(session, domain_id=1).config(category)
+
+    assert again is before  # unchanged rows: the engine config read once is reused
+    assert (before.roi.target_pct, after.roi.target_pct) == (55, 60)
