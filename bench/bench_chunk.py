@@ -1,10 +1,11 @@
 """The batch worker's chunk handler alone, in process: identifiers analysed and persisted per second, per worker.
 
 A job of ``--count`` identifiers (chunks of 100) is created in a scratch database on ``DATABASE_URL``'s server,
-else the embedded one (dropped afterwards); each chunk's message body is taken from the outbox and given to
-``arbvault.jobs.process_chunk_message`` one after another, as one worker would: claim, Keepa lookup through the
-snapshots (the offline server on loopback, latency 0), analysis, one transaction writing the analyses, the
-chunk and the job. No queue is involved. "fresh" jobs look every product up at Keepa; "snapshots" jobs repeat
+else the embedded one (dropped afterwards); its chunks' message bodies are taken from the outbox and given, in
+batches of the template's ``BatchSize``, to ``arbvault.jobs.ChunkPipeline``, as one worker's invocations would:
+claim, Keepa lookup through the snapshots (the offline server on loopback, latency 0; the next chunk's request
+goes out while the current chunk is stored), analysis, one transaction writing the snapshots, the analyses,
+the chunk and the job. No queue is involved. "fresh" jobs look every product up at Keepa; "snapshots" jobs repeat
 the same identifiers, so Keepa is not called (0 tokens). The offline Keepa runs in a process of its own, as the
 real one is remote (``--keepa-in-process`` shares this process, and its GIL, with it). Before each fresh job,
 untimed, the same requests are sent to it once, so that its own work of generating books (about 0.5 ms a book
@@ -42,10 +43,11 @@ from _support import bench_environment, books, free_port  # noqa: E402
 from arbvault.catalog import FetchOptions, keepa_client  # noqa: E402
 from arbvault import pg_connection  # noqa: E402
 from arbvault.db import reset_engine, session_scope  # noqa: E402
-from arbvault.jobs import create_job, get_job, metrics, process_chunk_message  # noqa: E402
+from arbvault.jobs import ChunkPipeline, create_job, get_job, metrics  # noqa: E402
 from arbvault.models import OutboxMessage  # noqa: E402
 from infra.embedded_pg import scratch_database, server_url  # noqa: E402
 from infra.keepa_offline import OfflineKeepa  # noqa: E402
+from infra.template import load_document  # noqa: E402
 
 OWNER = "00000000-0000-0000-0000-00000000be0c"
 TOKENS, REFILL_RATE = 100_000_000, 100_000
@@ -104,25 +106,35 @@ def warm_keepa(ids: list[str]) -> None:
         client.fetch_raw_products(ids[start:start + 100], **FetchOptions().client_options())
 
 
+def batch_size() -> int:
+    """``BatchSize`` of the batch worker's SQS event in template.yaml."""
+    events = load_document()["Resources"]["BatchWorkerFunction"]["Properties"]["Events"]
+    return int(next(event["Properties"]["BatchSize"] for event in events.values() if event["Type"] == "SQS"))
+
+
 def run_job(ids: list[str]) -> dict[str, Any]:
-    """Create a job of ``ids`` and process its chunks in order; returns its counts and timings."""
+    """Create a job of ``ids`` and process its chunks in order, a batch at a time; returns counts and timings."""
     with session_scope() as session:
         job, _ = create_job(session, kind="batch", identifiers=ids, owner_key_id=OWNER)
         bodies = list(session.scalars(select(OutboxMessage.body).where(OutboxMessage.job_id == job.id)
                                       .order_by(OutboxMessage.id)))
     per_chunk: list[float] = []
     phases = dict.fromkeys(PHASES, 0.0)
+    size = batch_size()
     started, cpu_started = time.perf_counter(), time.process_time()
-    for body in bodies:
-        chunk_started = time.perf_counter()
-        outcome = process_chunk_message(body, lease_seconds=120)
-        per_chunk.append((time.perf_counter() - chunk_started) * 1000)
-        for phase, ms in outcome.timings.finish().as_ms().items():
-            if phase in phases:
-                phases[phase] += ms / len(bodies)
-        metrics.clear_metrics()  # no handler flushes them here; keep them from piling up
-        if outcome.action != "done":
-            raise SystemExit(f"chunk not done: {outcome}")
+    for first in range(0, len(bodies), size):
+        batch = [(str(index), body) for index, body in enumerate(bodies[first:first + size])]
+        pipeline = ChunkPipeline(batch, lease_seconds=lambda: 120)
+        for message_id, _ in batch:
+            chunk_started = time.perf_counter()
+            outcome = pipeline.process(message_id)
+            per_chunk.append((time.perf_counter() - chunk_started) * 1000)
+            for phase, ms in outcome.timings.finish().as_ms().items():
+                if phase in phases:
+                    phases[phase] += ms / len(bodies)
+            metrics.clear_metrics()  # no handler flushes them here; keep them from piling up
+            if outcome.action != "done":
+                raise SystemExit(f"chunk not done: {outcome}")
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     with session_scope() as session:
         done = get_job(session, job.id)

@@ -1,4 +1,8 @@
-"""Batch worker: one job chunk per SQS record, failures reported per record (ReportBatchItemFailures)."""
+"""Batch worker: one job chunk per SQS record, failures reported per record (ReportBatchItemFailures).
+
+The batch's records go through one ``ChunkPipeline``: while a chunk is analysed and stored, the next one is
+claimed and its Keepa request is on its way.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
-from arbvault.jobs import metrics, process_chunk_message
+from arbvault.jobs import ChunkPipeline, metrics
 from arbvault.jobs.claims import lease_seconds_for
 from arbvault.observability import logger
 
@@ -18,16 +22,19 @@ if TYPE_CHECKING:
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
-def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> None:
-    """Process one chunk message; raising reports this record alone as failed."""
-    logger.append_keys(message_id=record.message_id)
-    # A claim lasts as long as this invocation can: SQS only redelivers after the (6x longer) visibility timeout.
-    process_chunk_message(record.body, lease_seconds=lease_seconds_for(lambda_context.get_remaining_time_in_millis()))
-
-
 @metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    metrics.add_metric(name="ChunkMessagesReceived", unit="Count", value=len(event.get("Records") or []))
+    records = event.get("Records") or []
+    metrics.add_metric(name="ChunkMessagesReceived", unit="Count", value=len(records))
+    # A claim lasts as long as this invocation can: SQS only redelivers after the (6x longer) visibility timeout.
+    pipeline = ChunkPipeline([(record["messageId"], record["body"]) for record in records],
+                             lease_seconds=lambda: lease_seconds_for(context.get_remaining_time_in_millis()))
+
+    def record_handler(record: SQSRecord) -> None:
+        """Process one chunk message; raising reports this record alone as failed."""
+        logger.append_keys(message_id=record.message_id)
+        pipeline.process(record.message_id)
+
     return process_partial_response(event=event, record_handler=record_handler, processor=processor,
                                     context=context)

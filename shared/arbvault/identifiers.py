@@ -90,9 +90,16 @@ def is_valid_isbn10(value: str) -> bool:
 
 def is_valid_isbn13(value: str) -> bool:
     """Thirteen digits, a 978/979 prefix and a correct check digit (after normalising)."""
-    value = clean(value)
-    return (bool(_DIGITS13.fullmatch(value)) and value[:3] in ("978", "979")
-            and isbn13_check_digit(value[:12]) == value[12])
+    if not (type(value) is str and len(value) == 13 and value.isascii() and value.isdigit()):  # clean: no regexes
+        value = clean(value)
+        if not _DIGITS13.fullmatch(value):
+            return False
+    if value[:3] not in ("978", "979"):
+        return False
+    # The check digit makes the weighted sum a multiple of 10; summed over the ASCII codes (48 + digit) of the
+    # 6 odd positions (weight 1), 6 even ones (weight 3) and the check digit, 25 x 48 too much is added.
+    codes = value.encode("ascii")
+    return (sum(codes[0:12:2]) + 3 * sum(codes[1:12:2]) + codes[12] - 25 * 48) % 10 == 0
 
 
 def isbn10_to_isbn13(isbn10: str) -> str:

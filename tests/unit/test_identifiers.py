@@ -7,9 +7,11 @@ import pytest
 from arbvault.identifiers import (
     Identifier,
     InvalidIdentifierError,
+    clean,
     is_valid_isbn10,
     is_valid_isbn13,
     isbn10_to_isbn13,
+    isbn13_check_digit,
     isbn13_to_isbn10,
     normalise,
     normalise_asin,
@@ -93,6 +95,25 @@ def test_isbn13_to_isbn10_rejects_invalid() -> None:
 )
 def test_validity_checks(value: str, valid10: bool, valid13: bool) -> None:
     assert (is_valid_isbn10(value), is_valid_isbn13(value)) == (valid10, valid13)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["9781739104269", "9791090636071", "9781739104268", "9771739104269", "978-1-7391-0426-9", " 9781739104269",
+     "97817391042６9", "978173910426²", "٩٧٨١٧٣٩١٠٤٢٦٩", "978173910426", "97817391042690", "97817391042X9"],
+)
+def test_isbn13_arithmetic_check_agrees_with_the_check_digit(value: str) -> None:
+    # Clean ASCII digits take the arithmetic check; anything else (hyphens, Unicode digits) the regex path.
+    cleaned = clean(value)
+    expected = (len(cleaned) == 13 and cleaned.isascii() and cleaned.isdigit() and cleaned[:3] in ("978", "979")
+                and isbn13_check_digit(cleaned[:12]) == cleaned[12])
+    assert is_valid_isbn13(value) is expected
+
+
+def test_every_isbn13_check_digit_but_the_right_one_is_invalid() -> None:
+    for first12 in ("978000000000", "979109063607", "978173910426", "978999999999"):
+        right = isbn13_check_digit(first12)
+        assert [d for d in "0123456789" if is_valid_isbn13(first12 + d)] == [right]
 
 
 def test_identifier_lookup_forms() -> None:

@@ -13,13 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Literal
 
 from arbvault.analysis.config_view import EngineConfig, FeeSchedule, Strategy, read_config
 from arbvault.analysis.exceptions import InvalidPriceError
 from arbvault.analysis.fees import FeeBreakdown, amazon_fees, fee_schedule
 from arbvault.analysis.money import ZERO, round_half_up
-from arbvault.analysis.profit import ProfitMetrics, profit_metrics
+from arbvault.analysis.profit import ProfitMetrics, net_and_roi, profit_metrics
 from arbvault.analysis.recommendation import PASS_LABEL, Recommendation, combined_score, recommend
 from arbvault.analysis.scores import (
     Rating,
@@ -57,11 +58,15 @@ ACQUISITION_CONDITIONS = ("NEW", "USED_LIKE_NEW", "USED_VERY_GOOD", "USED_GOOD",
 # The same conditions as enum members, in that order, with their output names: an offer is tested by a dict
 # lookup (IntEnum hashes as its int) rather than through the enum's ``name`` property.
 _ACQUISITION_NAMES = {Condition[name]: name.lower() for name in ACQUISITION_CONDITIONS}
+_ROI = attrgetter("roi_pct")
 
 
-@dataclass(frozen=True)
+@dataclass
 class ConditionOption:
-    """Buying the cheapest live offer of one condition (landed price) and selling at the analysis sell price."""
+    """Buying the cheapest live offer of one condition (landed price) and selling at the analysis sell price.
+
+    Read-only (not frozen: see ``Analysis``).
+    """
 
     condition: str
     buy_price: Decimal
@@ -71,11 +76,15 @@ class ConditionOption:
     profitable: bool
 
 
-@dataclass(frozen=True)
+@dataclass
 class Analysis:
     """One product's analysis. Money in dollars (cents), rates in percent (2 dp), scores 0-100.
 
     Profit fields are None when the product has no current sell price (no Buy Box, FBA or new offer).
+
+    Read-only, like every result the engine builds, though not frozen: a frozen dataclass sets each field
+    through ``object.__setattr__``, four times slower than a plain one, and an analysis builds some 150 fields.
+    Nothing hashes or mutates them.
     """
 
     asin: str
@@ -128,11 +137,12 @@ def market_prices(product: KeepaProduct) -> MarketPrices:
                         new=product.prices.new, used=product.prices.used)
 
 
-def _condition_options(live_offers: tuple[Offer, ...], sell: Decimal, fees: Decimal,
-                       config: EngineConfig) -> tuple[ConditionOption, ...]:
+def _condition_options(offers: tuple[Offer, ...], sell: Decimal, fees: Decimal,
+                       buffer: Decimal) -> tuple[ConditionOption, ...]:
     by_condition: dict[Condition, list[Decimal]] = {}
-    for offer in live_offers:
-        if offer.condition in _ACQUISITION_NAMES:
+    for offer in offers:
+        # The live ones (what ``KeepaProduct.live_offers`` lists), tested here rather than gathered into a tuple.
+        if offer.is_live and offer.condition in _ACQUISITION_NAMES:
             landed = offer.landed_price
             if landed is not None and landed > 0:
                 by_condition.setdefault(offer.condition, []).append(landed)
@@ -141,13 +151,14 @@ def _condition_options(live_offers: tuple[Offer, ...], sell: Decimal, fees: Deci
         prices = by_condition.get(condition)
         if prices:
             cheapest = min(prices)
-            m = profit_metrics(sell, cheapest, fees=fees, buffer_pct=config.buffer_pct, rules=config.roi)
-            options.append(ConditionOption(name, round_half_up(cheapest), len(prices), round_half_up(m.net_profit),
-                                           round_half_up(m.roi_pct), m.profitable))
+            # Net and ROI only: the full metrics (margin, tier, a dataclass) were most of an option's cost.
+            net, roi = net_and_roi(sell, cheapest, fees=fees, buffer=buffer)
+            options.append(ConditionOption(name, round_half_up(cheapest), len(prices), round_half_up(net),
+                                           round_half_up(roi), net > 0))
     return tuple(options)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Pricing:
     """The money side of an analysis, unrounded; absent entirely without a sell price."""
 
@@ -173,14 +184,15 @@ def _pricing(product: KeepaProduct, config: EngineConfig, *, sell: SourcedPrice,
     else:
         buy_price = purchase_cost(sell.price, total, config=config, strategy=strategy.name)
         source = "strategy_target"
+    profit = profit_metrics(sell.price, buy_price, fees=total, buffer_pct=config.buffer_pct, rules=config.roi)
     return _Pricing(
         fees=fees,
         buy_price=buy_price,
         buy_source=source,
-        profit=profit_metrics(sell.price, buy_price, fees=total, buffer_pct=config.buffer_pct, rules=config.roi),
+        profit=profit,
         max_buy=max_buy_price(sell.price, total, target_roi_pct=config.roi.target_pct, buffer_pct=config.buffer_pct),
         breakeven=max_buy_price(sell.price, total, target_roi_pct=ZERO, buffer_pct=config.buffer_pct),
-        options=_condition_options(product.live_offers, sell.price, total, config),
+        options=_condition_options(product.offers, sell.price, total, profit.buffer),
     )
 
 
@@ -197,13 +209,14 @@ def analyze(product: KeepaProduct, rules: EngineConfig | Mapping[str, Any], *, n
         raise InvalidPriceError("buy price must not be negative",
                                 details=[{"field": "buy_price", "message": "must not be negative"}])
     config = rules if isinstance(rules, EngineConfig) else read_config(rules)
+    bsr = product.bsr
     prices = market_prices(product)
     names = (product.root_category_name, product.category_name)
     if strategy is not None:
         chosen = named_strategy(strategy, config)
     else:
         selection = price_from(SELECTION_SOURCE, prices)
-        chosen = select_strategy(selection.price if selection else None, product.bsr, config)
+        chosen = select_strategy(selection.price if selection else None, bsr, config)
     sell, strategy_buy = strategy_prices(chosen, prices)
     fee_category, schedule = fee_schedule(config, names)
 
@@ -211,38 +224,41 @@ def analyze(product: KeepaProduct, rules: EngineConfig | Mapping[str, Any], *, n
                       fee_category=fee_category, schedule=schedule) if sell is not None else None)
     profit = money.profit if money is not None else None
 
-    velocity = velocity_score(product.bsr, benchmark=benchmark_for(config.velocity, names),
+    velocity = velocity_score(bsr, benchmark=benchmark_for(config.velocity, names),
                               drops30=product.sales_rank_drops_30, drops90=product.sales_rank_drops_90,
                               drops180=product.sales_rank_drops_180)
     trend = velocity_trend(product.bsr_history, now=now, rules=config.advanced)
-    stability = price_stability(product.new_price_history, rules=config.advanced)
+    new_prices = [price for _, price in product.new_price_history if price > 0]
+    stability = price_stability(new_prices, rules=config.advanced)
     age = data_age_days(product.last_update, now)
-    trust = confidence(age_days=age, price_points=sum(1 for _, price in product.new_price_history if price > 0),
-                       has_bsr=bool(product.bsr_history) or product.bsr is not None, rules=config.advanced)
+    trust = confidence(age_days=age, price_points=len(new_prices), has_bsr=bool(product.bsr_history) or bsr is not None,
+                       rules=config.advanced)
     roi = profit.roi_pct if profit is not None else ZERO
     measures = RatingInputs(roi, velocity.score, Decimal(stability.score), Decimal(trust.score))
     rating = overall_rating(measures, config)
+    issue = primary_issue(measures, config)  # the summary template may name it whatever the rating
     velocity_level = config.advanced.velocity_levels.level(velocity.score)
     recommendation = (recommend(roi_pct=roi, velocity=velocity.score, profitable=profit.profitable, config=config)
                       if profit is not None else Recommendation(PASS_LABEL, "no current sell price", None))
+    rounded = profit.rounded() if profit is not None else None  # its sell and buy prices are the cents ones too
     return Analysis(
         asin=product.asin,
         title=product.title,
         category=product.category_name,
         root_category=product.root_category_name,
         fee_category=fee_category,
-        bsr=product.bsr,
+        bsr=bsr,
         bsr_source=product.sales_rank.source,
         bsr_confidence=product.sales_rank.confidence,
         strategy=chosen.name,
         strategy_auto_selected=strategy is None,
         prices=prices,
-        sell_price=round_half_up(sell.price) if sell else None,
+        sell_price=rounded.sell_price if rounded else None,
         sell_price_source=sell.field if sell else None,
-        buy_price=round_half_up(money.buy_price) if money else _cents(buy_price),
+        buy_price=rounded.buy_price if rounded else _cents(buy_price),
         buy_price_source=money.buy_source if money else "requested" if buy_price is not None else None,
         fees=money.fees.rounded() if money else None,
-        profit=money.profit.rounded() if money else None,
+        profit=rounded,
         target_roi_pct=config.roi.target_pct,
         max_buy_price=round_half_up(money.max_buy) if money else None,
         breakeven_buy_price=round_half_up(money.breakeven) if money else None,
@@ -253,15 +269,15 @@ def analyze(product: KeepaProduct, rules: EngineConfig | Mapping[str, Any], *, n
         confidence=trust,
         data_age_days=round_half_up(age, 2) if age is not None else None,
         overall_rating=rating,
-        primary_issue=primary_issue(measures, config) if rating == "PASS" else None,
+        primary_issue=issue if rating == "PASS" else None,
         summary=summary(rating, measures, velocity_level=velocity_level, stability_level=stability.level,
-                        confidence_level=trust.level, config=config),
+                        confidence_level=trust.level, config=config, issue=issue),
         risk_factors=tuple(risk_factors(measures, amazon_on_listing=product.amazon_on_listing, config=config)),
         recommendation=recommendation,
         combined_score=combined_score(roi_pct=roi, velocity=velocity.score, config=config),
         amazon_on_listing=product.amazon_on_listing,
         amazon_owns_buy_box=product.amazon_owns_buy_box,
         condition_options=money.options if money else (),
-        best_condition=max(money.options, key=lambda o: o.roi_pct).condition if money and money.options else None,
+        best_condition=max(money.options, key=_ROI).condition if money and money.options else None,
         analyzed_at=now,
     )

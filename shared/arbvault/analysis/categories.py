@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable
+from functools import lru_cache
 
 DEFAULT_KEY = "default"
 
@@ -44,3 +45,10 @@ def first_rules_key(names: Iterable[str | None], known: Collection[str]) -> str:
         if key != DEFAULT_KEY:
             return key
     return DEFAULT_KEY
+
+
+@lru_cache(maxsize=4096)
+def cached_first_rules_key(names: tuple[str | None, ...], known: frozenset[str]) -> str:
+    """``first_rules_key``, remembered: a batch's products share a handful of category names, and every analysis
+    resolves its names twice (fees, velocity benchmark) through string folding and regular expressions."""
+    return first_rules_key(names, known)

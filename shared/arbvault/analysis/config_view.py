@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from string import Formatter
@@ -64,6 +65,11 @@ class VelocityRules:
     medium: Decimal
     slow: Decimal
     benchmarks: Mapping[str, Decimal]
+
+    @cached_property
+    def benchmark_keys(self) -> frozenset[str]:
+        """The category keys of ``benchmarks``, hashable (``categories.cached_first_rules_key`` takes them)."""
+        return frozenset(self.benchmarks)
 
 
 @dataclass(frozen=True)
@@ -124,6 +130,11 @@ class AdvancedRules:
     stability_levels: Levels
     confidence_levels: Levels
 
+    @cached_property
+    def velocity_window(self) -> timedelta:
+        """``velocity_window_days`` as a timedelta, built once per rules read."""
+        return timedelta(days=self.velocity_window_days)
+
 
 @dataclass(frozen=True)
 class RatingRule:
@@ -154,9 +165,19 @@ class EngineConfig:
     summary_templates: Mapping[str, str]
     demo_asins: tuple[str, ...]
 
+    @cached_property
+    def fee_keys(self) -> frozenset[str]:
+        """The category keys of ``fees``, hashable (``categories.cached_first_rules_key`` takes them)."""
+        return frozenset(self.fees)
+
     def rating(self, name: RatingName) -> RatingRule:
         """The minima of overall rating ``name``."""
-        return next(rule for rule in self.ratings if rule.name == name)
+        return self._ratings_by_name[name]
+
+    @cached_property
+    def _ratings_by_name(self) -> Mapping[str, RatingRule]:
+        # Every analysis asks for two ratings' minima: a lookup, not a scan, per ask.
+        return {rule.name: rule for rule in self.ratings}
 
     @cached_property
     def selection_order(self) -> tuple[Strategy, ...]:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from arbvault.analysis.categories import first_rules_key
+from arbvault.analysis.categories import cached_first_rules_key
 from arbvault.analysis.config_view import EngineConfig, FeeSchedule
 from arbvault.analysis.exceptions import InvalidPriceError
 from arbvault.analysis.money import pct_of, round_half_up
@@ -19,9 +19,12 @@ from arbvault.analysis.money import pct_of, round_half_up
 DEFAULT_WEIGHT_LB = Decimal(1)
 
 
-@dataclass(frozen=True)
+@dataclass
 class FeeBreakdown:
-    """The fees Amazon keeps on one sale, in dollars, unrounded."""
+    """The fees Amazon keeps on one sale, in dollars, unrounded.
+
+    Read-only (not frozen: see ``analyze.Analysis``).
+    """
 
     category: str
     weight_lb: Decimal
@@ -38,15 +41,14 @@ class FeeBreakdown:
 
     def rounded(self) -> FeeBreakdown:
         """A copy for output with every fee in cents (the total is then the sum of the rounded fees)."""
-        r = round_half_up  # built directly: dataclasses.replace re-reads every field's metadata per call
-        return FeeBreakdown(category=self.category, weight_lb=self.weight_lb, referral=r(self.referral),
-                            closing=r(self.closing), fulfilment=r(self.fulfilment),
-                            inbound_shipping=r(self.inbound_shipping), prep=r(self.prep))
+        r = round_half_up  # fields in order, positionally: dataclasses.replace, or keywords, cost more than this
+        return FeeBreakdown(self.category, self.weight_lb, r(self.referral), r(self.closing), r(self.fulfilment),
+                            r(self.inbound_shipping), r(self.prep))
 
 
 def fee_schedule(config: EngineConfig, category_names: Iterable[str | None]) -> tuple[str, FeeSchedule]:
     """The fee schedule key and schedule for a product's category names (root first, then leaf)."""
-    key = first_rules_key(category_names, config.fees.keys())
+    key = cached_first_rules_key(tuple(category_names), config.fee_keys)
     return key, config.fees[key]
 
 

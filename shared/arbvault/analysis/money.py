@@ -8,15 +8,20 @@ ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 
 
-# The quanta in use (cents, 1 dp for rates, 0.001 lb), built once: an analysis rounds about twenty values.
-_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(4)}
+class _Quanta(dict[int, Decimal]):
+    """``10 ** -places`` by number of places, each built once: an analysis rounds about thirty values."""
+
+    def __missing__(self, places: int) -> Decimal:
+        return Decimal(1).scaleb(-places)
+
+
+_QUANTA = _Quanta({places: Decimal(1).scaleb(-places) for places in range(4)})
 
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     """``value`` rounded half-up to ``places`` decimals (cents by default)."""
     # The rounding mode goes positionally: as a keyword, quantize's argument parsing cost more than the rounding.
-    quantum = _QUANTA.get(places)
-    return value.quantize(quantum if quantum is not None else Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return value.quantize(_QUANTA[places], ROUND_HALF_UP)
 
 
 def clamp(value: Decimal, low: Decimal = ZERO, high: Decimal = HUNDRED) -> Decimal:

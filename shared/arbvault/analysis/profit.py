@@ -17,9 +17,12 @@ from arbvault.analysis.money import HUNDRED, ZERO, pct_of, round_half_up
 ProfitTier = Literal["excellent", "good", "fair", "poor", "loss"]
 
 
-@dataclass(frozen=True)
+@dataclass
 class ProfitMetrics:
-    """Profit of buying at ``buy_price`` and selling at ``sell_price``; money in dollars, rates in percent."""
+    """Profit of buying at ``buy_price`` and selling at ``sell_price``; money in dollars, rates in percent.
+
+    Read-only (not frozen: see ``analyze.Analysis``).
+    """
 
     sell_price: Decimal
     buy_price: Decimal
@@ -35,16 +38,25 @@ class ProfitMetrics:
 
     def rounded(self) -> ProfitMetrics:
         """A copy for output: money to cents, rates to 2 dp (flags and tier stay as computed, unrounded)."""
-        r = round_half_up  # built directly: dataclasses.replace re-reads every field's metadata per call
-        return ProfitMetrics(sell_price=r(self.sell_price), buy_price=r(self.buy_price), fees=r(self.fees),
-                             buffer=r(self.buffer), other_costs=r(self.other_costs), net_profit=r(self.net_profit),
-                             roi_pct=r(self.roi_pct), margin_pct=r(self.margin_pct), profitable=self.profitable,
-                             meets_target=self.meets_target, tier=self.tier)
+        r = round_half_up  # fields in order, positionally: dataclasses.replace, or keywords, cost more than this
+        return ProfitMetrics(r(self.sell_price), r(self.buy_price), r(self.fees), r(self.buffer), r(self.other_costs),
+                             r(self.net_profit), r(self.roi_pct), r(self.margin_pct), self.profitable,
+                             self.meets_target, self.tier)
 
 
 def roi_pct(net_profit: Decimal, buy_price: Decimal) -> Decimal:
     """Return on the money spent buying, in percent; 0 when nothing was spent."""
     return net_profit / buy_price * HUNDRED if buy_price > 0 else ZERO
+
+
+def net_and_roi(sell_price: Decimal, buy_price: Decimal, *, fees: Decimal, buffer: Decimal,
+                other_costs: Decimal = ZERO) -> tuple[Decimal, Decimal]:
+    """Net profit and ROI of one buy/sell pair, ``buffer`` already in dollars; the pair is profitable when the
+    net is above 0. ``profit_metrics`` builds on it; callers that need no more (one pair per offer condition)
+    call it directly. Unchecked: ``profit_metrics`` refuses negative inputs.
+    """
+    net = sell_price - fees - buffer - buy_price - other_costs
+    return net, roi_pct(net, buy_price)
 
 
 def profit_tier(roi: Decimal, rules: RoiRules) -> ProfitTier:
@@ -82,8 +94,7 @@ def profit_metrics(sell_price: Decimal, buy_price: Decimal, *, fees: Decimal, bu
     if sell_price < 0 or buy_price < 0 or fees < 0 or other_costs < 0:  # no tuple of pairs built per call
         _refuse_negative(sell_price=sell_price, buy_price=buy_price, fees=fees, other_costs=other_costs)
     buffer = pct_of(sell_price, buffer_pct)
-    net = sell_price - fees - buffer - buy_price - other_costs
-    roi = roi_pct(net, buy_price)
+    net, roi = net_and_roi(sell_price, buy_price, fees=fees, buffer=buffer, other_costs=other_costs)
     return ProfitMetrics(
         sell_price=sell_price,
         buy_price=buy_price,

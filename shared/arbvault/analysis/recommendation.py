@@ -12,9 +12,12 @@ from arbvault.analysis.money import HUNDRED, ZERO, clamp, round_half_up
 PASS_LABEL: Final = "PASS"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Recommendation:
-    """The label of the first rule met, its description, and its position in the rules (None: no rule met)."""
+    """The label of the first rule met, its description, and its position in the rules (None: no rule met).
+
+    Read-only (not frozen: see ``analyze.Analysis``).
+    """
 
     label: str
     description: str

@@ -11,11 +11,11 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import ROUND_FLOOR, Decimal
 from typing import Final, Literal
 
-from arbvault.analysis.config_view import AdvancedRules, EngineConfig, RatingRule
+from arbvault.analysis.config_view import AdvancedRules, EngineConfig
 from arbvault.analysis.money import HUNDRED, ZERO, clamp, round_half_up
 
 Rating = Literal["EXCELLENT", "GOOD", "FAIR", "PASS"]
@@ -25,11 +25,16 @@ COMPLETE_PRICE_POINTS: Final = Decimal(90)  # about one point a day over Keepa's
 STALE_DECAY_DAYS: Final = Decimal(30)  # freshness falls to 0 this many days past the freshness limit
 NO_BSR_AVAILABILITY: Final = Decimal("0.3")  # a price history without ranks is still worth something
 SECONDS_PER_DAY: Final = Decimal(86400)
+_ONE: Final = Decimal(1)
+_HALF: Final = Decimal("0.5")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Score:
-    """A 0-100 score, its level name, and whether there was enough data to compute it."""
+    """A 0-100 score, its level name, and whether there was enough data to compute it.
+
+    Read-only (not frozen: see ``analyze.Analysis``).
+    """
 
     score: int
     level: str
@@ -38,7 +43,7 @@ class Score:
 
 def _floor_points(raw: Decimal) -> int:
     """Whole points of a 0-1 fraction, floored (0.39 -> 39 exactly: Decimal has no binary rounding error)."""
-    return int((clamp(raw, ZERO, Decimal(1)) * HUNDRED).to_integral_value(rounding=ROUND_FLOOR))
+    return int((clamp(raw, ZERO, _ONE) * HUNDRED).to_integral_value(ROUND_FLOOR))
 
 
 def _fallback(score: Decimal) -> Score:
@@ -47,9 +52,13 @@ def _fallback(score: Decimal) -> Score:
 
 def _mean(values: Sequence[int | Decimal]) -> Decimal:
     """``statistics.mean`` as a Decimal. Whole numbers (Keepa's ranks) skip its Fraction arithmetic, which made the
-    trend a quarter of the engine's time: the exact sum over the count, correctly rounded, is the same Decimal."""
-    if all(type(value) is int for value in values):
-        return Decimal(sum(values)) / len(values)
+    trend a quarter of the engine's time: the exact sum over the count, correctly rounded, is the same Decimal.
+
+    Whole numbers are told by their sum: only ints (bools and other int subclasses included) sum to an int.
+    """
+    total = sum(values)
+    if type(total) is int:
+        return Decimal(total) / len(values)
     return statistics.mean(Decimal(value) for value in values)
 
 
@@ -58,8 +67,8 @@ def velocity_trend(bsr_history: Sequence[tuple[datetime, int]], *, now: datetime
 
     Fewer than ``min_data_points`` positive ranks in the window give the fallback score, level "unknown".
     """
-    since = now - timedelta(days=rules.velocity_window_days)
-    points = [(at, rank) for at, rank in bsr_history if rank > 0 and at >= since]
+    since = now - rules.velocity_window
+    points = [point for point in bsr_history if point[1] > 0 and point[0] >= since]
     if not points or len(points) < rules.velocity_min_points:
         return _fallback(rules.velocity_fallback)
     points.sort()  # Keepa's histories come oldest first: one linear pass over an already ordered list
@@ -67,7 +76,7 @@ def velocity_trend(bsr_history: Sequence[tuple[datetime, int]], *, now: datetime
     recent = _mean(ranks[-TREND_POINTS:])
     older = _mean(ranks[:TREND_POINTS] if len(ranks) >= 2 * TREND_POINTS else ranks)
     improvement = (older - recent) / older
-    score = _floor_points(Decimal("0.5") + Decimal("0.5") * improvement)
+    score = _floor_points(_HALF + _HALF * improvement)
     return Score(score, rules.velocity_levels.level(score), True)
 
 
@@ -88,7 +97,7 @@ def price_stability(price_history: Sequence[tuple[datetime, Decimal]] | Sequence
     prices = [price for price in values if price > 0]
     if not prices or len(prices) < rules.stability_min_points:
         return _fallback(rules.stability_fallback)
-    score = _floor_points(1 - min(price_volatility(prices), Decimal(1)))
+    score = _floor_points(1 - min(price_volatility(prices), _ONE))
     return Score(score, rules.stability_levels.level(score), True)
 
 
@@ -109,20 +118,23 @@ def confidence(*, age_days: Decimal | None, price_points: int, has_bsr: bool, ru
     if age_days is None:
         freshness = ZERO
     elif age_days <= rules.freshness_days:
-        freshness = Decimal(1)
+        freshness = _ONE
     else:
         freshness = max(ZERO, 1 - (age_days - rules.freshness_days) / STALE_DECAY_DAYS)
-    completeness = min(Decimal(price_points) / COMPLETE_PRICE_POINTS, Decimal(1))
-    availability = Decimal(1) if has_bsr else NO_BSR_AVAILABILITY
+    completeness = min(Decimal(price_points) / COMPLETE_PRICE_POINTS, _ONE)
+    availability = _ONE if has_bsr else NO_BSR_AVAILABILITY
     raw = (rules.weight_freshness * freshness + rules.weight_completeness * completeness
            + rules.weight_bsr * availability)
     score = _floor_points(raw)
     return Score(score, rules.confidence_levels.level(score), True)
 
 
-@dataclass(frozen=True)
+@dataclass
 class RatingInputs:
-    """The four measures the overall rating compares with its minima."""
+    """The four measures the overall rating compares with its minima.
+
+    Read-only (not frozen: see ``analyze.Analysis``).
+    """
 
     roi_pct: Decimal
     velocity: Decimal
@@ -130,15 +142,12 @@ class RatingInputs:
     confidence: Decimal
 
 
-def _meets(rule: RatingRule, m: RatingInputs) -> bool:
-    return (m.roi_pct >= rule.min_roi and m.velocity >= rule.min_velocity and m.stability >= rule.min_stability
-            and m.confidence >= rule.min_confidence)
-
-
 def overall_rating(measures: RatingInputs, config: EngineConfig) -> Rating:
     """The first of EXCELLENT, GOOD, FAIR whose four minima are all met; else PASS."""
+    m = measures
     for rule in config.ratings:
-        if _meets(rule, measures):
+        if (m.roi_pct >= rule.min_roi and m.velocity >= rule.min_velocity and m.stability >= rule.min_stability
+                and m.confidence >= rule.min_confidence):
             return rule.name
     return "PASS"
 
@@ -152,20 +161,23 @@ def primary_issue(measures: RatingInputs, config: EngineConfig) -> str:
         "volatile pricing": fair.min_stability - measures.stability,
         "low confidence": fair.min_confidence - measures.confidence,
     }
-    issue, gap = max(shortfalls.items(), key=lambda item: item[1])
-    return issue if gap > 0 else "multiple factors"
+    issue = max(shortfalls, key=shortfalls.__getitem__)  # the first of equal gaps, as the dict is ordered
+    return issue if shortfalls[issue] > 0 else "multiple factors"
 
 
 def summary(rating: Rating, measures: RatingInputs, *, velocity_level: str, stability_level: str,
-            confidence_level: str, config: EngineConfig) -> str:
-    """The rating's summary template from the rules, filled in (ROI to 1 dp)."""
+            confidence_level: str, config: EngineConfig, issue: str | None = None) -> str:
+    """The rating's summary template from the rules, filled in (ROI to 1 dp).
+
+    ``issue`` is ``primary_issue(measures, config)`` when the caller has it already; computed otherwise.
+    """
     return config.summary_templates[rating].format(
         rating=rating,
         roi_pct=round_half_up(measures.roi_pct, 1),
         velocity_level=velocity_level,
         stability_level=stability_level,
         confidence_level=confidence_level,
-        primary_issue=primary_issue(measures, config),
+        primary_issue=issue if issue is not None else primary_issue(measures, config),
     )
 
 

@@ -29,9 +29,12 @@ SOURCE_CHAINS: Final[dict[PriceSource, tuple[PriceField, ...]]] = {
 SELECTION_SOURCE: Final[PriceSource] = "current_buy_box"
 
 
-@dataclass(frozen=True)
+@dataclass
 class MarketPrices:
-    """Current marketplace prices of a product in dollars (None when there is no such offer)."""
+    """Current marketplace prices of a product in dollars (None when there is no such offer).
+
+    Read-only (not frozen: see ``analyze.Analysis``).
+    """
 
     buy_box: Decimal | None = None
     buy_box_avg90: Decimal | None = None
@@ -40,9 +43,9 @@ class MarketPrices:
     used: Decimal | None = None
 
 
-@dataclass(frozen=True)
+@dataclass
 class SourcedPrice:
-    """A price and the field it was read from."""
+    """A price and the field it was read from. Read-only (not frozen: see ``analyze.Analysis``)."""
 
     price: Decimal
     field: PriceField

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final, Literal
 
-from arbvault.analysis.categories import first_rules_key
+from arbvault.analysis.categories import cached_first_rules_key
 from arbvault.analysis.config_view import VelocityRules
 from arbvault.analysis.money import HUNDRED, ZERO, clamp, round_half_up
 
@@ -38,11 +38,18 @@ SLOW_SPAN: Final = Decimal(10)  # the slow band reaches 0 ten benchmarks further
 DROPS_WEIGHT: Final = Decimal("0.5")
 DROP_WINDOWS: Final = (30, 90, 180)
 DAYS_PER_MONTH: Final = Decimal(30)
+# The sales model's constants, built once rather than parsed from text per product.
+_MEDIUM_END_SALES: Final = Decimal("0.1")  # daily sales where the medium band ends
+_MEDIUM_SALES_SPAN: Final = Decimal("0.9")  # 1 - 0.1: the medium band's fall in daily sales
+_SLOW_SCORE_FACTOR: Final = Decimal("1.5")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Velocity:
-    """A product's place on the velocity scale and the sales rate behind it (scores 1 dp, sales 2 dp)."""
+    """A product's place on the velocity scale and the sales rate behind it (scores 1 dp, sales 2 dp).
+
+    Read-only (not frozen: see ``analyze.Analysis``).
+    """
 
     score: Decimal
     rank_score: Decimal | None
@@ -56,7 +63,7 @@ class Velocity:
 
 def benchmark_for(rules: VelocityRules, category_names: Iterable[str | None]) -> Decimal:
     """The BSR benchmark of a product's category (root first, then leaf), else the default one."""
-    return rules.benchmarks[first_rules_key(category_names, rules.benchmarks.keys())]
+    return rules.benchmarks[cached_first_rules_key(tuple(category_names), rules.benchmark_keys)]
 
 
 def rank_score(rank: Decimal, benchmark: Decimal) -> tuple[Decimal, RankBand]:
@@ -74,8 +81,8 @@ def modelled_daily_sales(rank: Decimal, benchmark: Decimal) -> Decimal:
     if rank <= benchmark:
         return 10 - 9 * rank / benchmark
     if rank <= MEDIUM_LIMIT * benchmark:
-        return 1 - Decimal("0.9") * (rank - benchmark) / ((MEDIUM_LIMIT - 1) * benchmark)
-    return Decimal("0.1") * MEDIUM_LIMIT * benchmark / rank
+        return 1 - _MEDIUM_SALES_SPAN * (rank - benchmark) / ((MEDIUM_LIMIT - 1) * benchmark)
+    return _MEDIUM_END_SALES * MEDIUM_LIMIT * benchmark / rank
 
 
 def sales_score(daily_sales: Decimal) -> Decimal:
@@ -84,11 +91,11 @@ def sales_score(daily_sales: Decimal) -> Decimal:
         return HUNDRED
     if daily_sales >= 1:
         return 100 - 30 * (10 - daily_sales) / 9
-    if daily_sales >= Decimal("0.1"):
-        return 70 - 40 * (1 - daily_sales) / Decimal("0.9")
+    if daily_sales >= _MEDIUM_END_SALES:
+        return 70 - 40 * (1 - daily_sales) / _MEDIUM_SALES_SPAN
     if daily_sales <= 0:
         return ZERO
-    return max(ZERO, 45 - Decimal("1.5") / daily_sales)
+    return max(ZERO, 45 - _SLOW_SCORE_FACTOR / daily_sales)
 
 
 def observed_daily_sales(drops30: int | None, drops90: int | None, drops180: int | None) -> Decimal | None:

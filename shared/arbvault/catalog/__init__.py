@@ -18,7 +18,7 @@ Guard any other paid Keepa call (the check never spends a token; the balance is 
 Functions here open their own sessions: call them while holding none (one pooled connection per environment).
 """
 
-from arbvault.catalog.analyse import PreparedAnalyses, analyse_found, prepare_analyses
+from arbvault.catalog.analyse import analyse_found
 from arbvault.catalog.analyses_store import insert_analyses, insert_job_analyses
 from arbvault.catalog.clients import keepa_client
 from arbvault.catalog.costs import (
@@ -49,7 +49,16 @@ from arbvault.catalog.guard import (
     retry_after_seconds,
 )
 from arbvault.catalog.ingest import BATCHES_PATH, IngestResult, check_buy_price, ingest, parse_identifiers
-from arbvault.catalog.lookup import CatalogLookup, CatalogProduct, fetch_products, identifiers_of
+from arbvault.catalog.lookup import (
+    CatalogLookup,
+    CatalogProduct,
+    LookupPlan,
+    ask_keepa,
+    complete_lookup,
+    fetch_products,
+    identifiers_of,
+    plan_lookup,
+)
 from arbvault.catalog.records import analysis_metrics, analysis_row, offers_count, to_json
 from arbvault.catalog.rules import RulesBook, category_layer
 from arbvault.catalog.single import ProductAnswer, analyse_one, lookup_one
@@ -72,7 +81,7 @@ __all__ = [
     "FetchOptions",
     "IngestResult",
     "InvalidIdentifiersError",
-    "PreparedAnalyses",
+    "LookupPlan",
     "ProductAnswer",
     "ProductNotFoundError",
     "RulesBook",
@@ -87,9 +96,11 @@ __all__ = [
     "analyse_one",
     "analysis_metrics",
     "analysis_row",
+    "ask_keepa",
     "category_layer",
     "check_buy_price",
     "check_tokens",
+    "complete_lookup",
     "current_estimate",
     "estimate",
     "fetch_products",
@@ -103,7 +114,7 @@ __all__ = [
     "lookup_one",
     "offers_count",
     "parse_identifiers",
-    "prepare_analyses",
+    "plan_lookup",
     "product_lookup_cost",
     "record_balance",
     "remember_balance",

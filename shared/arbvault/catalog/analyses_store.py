@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from arbvault.catalog.bulk import ROWS_PARAM, insert_from_json, rows_parameter
-from arbvault.db import defer_next_statement
 from arbvault.models import Analysis
 
 if TYPE_CHECKING:
@@ -38,9 +37,8 @@ def insert_analyses(session: Session, rows: Sequence[dict[str, Any]]) -> list[di
              "updated_at": stamps[value["id"]].updated_at} for value, written in zip(values, sent, strict=True)]
 
 
-def insert_job_analyses(session: Session, rows: Sequence[dict[str, Any]], *, wait: bool = True) -> int | None:
-    """Insert a job chunk's ``rows`` in one statement; returns how many were new (``None`` with ``wait=False``:
-    the statement is sent without waiting for its answer, see ``defer_next_statement``).
+def insert_job_analyses(session: Session, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert a job chunk's ``rows`` in one statement; returns how many were new.
 
     A row whose ``(job_id, asin)`` is already stored is skipped, not duplicated (``ON CONFLICT DO NOTHING`` on
     the partial unique index). Nothing is returned row by row: a worker needs the count, and reading back ids
@@ -51,8 +49,4 @@ def insert_job_analyses(session: Session, rows: Sequence[dict[str, Any]], *, wai
     values = _with_ids(rows)
     statement = insert_from_json(_TABLE, tuple(values[0])).on_conflict_do_nothing(  # type: ignore[arg-type]
         index_elements=["job_id", "asin"], index_where=_TABLE.c.job_id.is_not(None))
-    if not wait:
-        defer_next_statement(session)
-        session.execute(statement, rows_parameter(values))
-        return None
     return int(session.execute(statement, rows_parameter(values)).rowcount)

@@ -47,4 +47,11 @@ def insert_from_json(table: Table, columns: tuple[str, ...]) -> Insert:
 
 def rows_parameter(rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     """The statement's one parameter: the rows as a JSON array."""
-    return {ROWS_PARAM: orjson.dumps(list(rows), default=_encode).decode()}
+    rows = list(rows)
+    try:
+        # Decimals (an analysis row has nine) converted in C, with no Python call per value; rows carrying
+        # bytes stop this pass at their first bytes value and are written by ``_encode`` instead.
+        document = orjson.dumps(rows, default=Decimal.__str__)
+    except orjson.JSONEncodeError:
+        document = orjson.dumps(rows, default=_encode)
+    return {ROWS_PARAM: document.decode()}

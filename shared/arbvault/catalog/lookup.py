@@ -6,7 +6,7 @@ its balance is recorded after the call whether it succeeded or not.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -31,7 +31,7 @@ from arbvault.settings import get_settings
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from arbvault.keepa import KeepaClient, KeepaProduct
+    from arbvault.keepa import KeepaClient, KeepaProduct, RawProductLookup
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +86,7 @@ class CatalogLookup:
     """Identifiers sent to Keepa."""
     timings: Timings = field(default_factory=Timings)
     unsaved: FetchedSnapshots | None = None
-    """With ``fetch_products(defer_snapshots=True)``: the fetched products, for the caller to save."""
+    """With ``complete_lookup(defer_snapshots=True)``: the fetched products, for the caller to save."""
 
 
 def identifiers_of(values: Iterable[str | Identifier]) -> list[Identifier]:
@@ -99,23 +99,26 @@ def _from_snapshot(identifier: Identifier, snapshot: Snapshot) -> CatalogProduct
                           from_snapshot=True, options=snapshot.options)
 
 
-def fetch_products(
-    identifiers: Iterable[str | Identifier],
-    *,
-    domain_id: int = 1,
-    options: FetchOptions | None = None,
-    force_refresh: bool = False,
-    client: KeepaClient | None = None,
-    defer_snapshots: bool = False,
-) -> CatalogLookup:
-    """Look products up, paying Keepa only for what no fresh snapshot (or recent miss) answers.
+@dataclass(slots=True)
+class LookupPlan:
+    """What a lookup found stored (fresh snapshots, recent misses) and what it must ask Keepa for."""
 
-    ``force_refresh`` skips snapshots and misses. Opens its own sessions: call it while holding none. With
-    ``defer_snapshots`` the fetched products are not stored here but returned as ``unsaved``: a batch chunk
-    writes them in the transaction that writes its analyses, where the server stores them while the chunk's
-    products are parsed (misses and the token balance are stored here either way).
-    Raises ``InvalidIdentifierError`` (422), ``TokenBudgetError`` (429, before any spend),
-    ``TokenCapacityError`` (413), and the Keepa client's errors (429 ``TokensExhaustedError``, 503).
+    wanted: Sequence[Identifier]
+    snapshots: dict[str, Snapshot]
+    misses: set[str]
+    remaining: list[Identifier]
+    domain_id: int
+    options: FetchOptions
+    now: datetime
+    timings: Timings
+
+
+def plan_lookup(identifiers: Iterable[str | Identifier], *, domain_id: int = 1, options: FetchOptions | None = None,
+                force_refresh: bool = False, client: KeepaClient | None = None) -> LookupPlan:
+    """Read the fresh snapshots and recent misses of ``identifiers`` and check the tokens the rest will cost.
+
+    ``force_refresh`` skips snapshots and misses. Opens its own session: call it while holding none. Raises
+    ``InvalidIdentifierError`` (422), ``TokenBudgetError`` (429, before any spend), ``TokenCapacityError`` (413).
     """
     timings = Timings()
     options = options or FetchOptions()
@@ -135,39 +138,82 @@ def fetch_products(
         remaining = [i for i in wanted if i.value not in snapshots and i.value not in misses]
         check_tokens(session, client, product_lookup_cost(len(remaining), offers=options.offers,
                                                           buybox=options.buybox))
+    return LookupPlan(wanted, snapshots, misses, remaining, domain_id, options, now, timings)
+
+
+def ask_keepa(plan: LookupPlan, client: KeepaClient) -> RawProductLookup | None:
+    """Keepa's answer for what ``plan`` found nothing stored for (``None`` when that is nothing). No database:
+    a batch worker runs it in a thread of its own while it stores the previous chunk."""
+    if not plan.remaining:
+        return None
+    return client.fetch_raw_products(plan.remaining, **plan.options.client_options())
+
+
+def complete_lookup(plan: LookupPlan, fetch: Callable[[], RawProductLookup | None], client: KeepaClient, *,
+                    defer_snapshots: bool = False) -> CatalogLookup:
+    """Wait for ``fetch`` (``ask_keepa``, or its future's result), record the balance, the misses and, unless
+    ``defer_snapshots``, the snapshots, and return the lookup. Opens its own session.
+
+    With ``defer_snapshots`` the fetched products are returned as ``unsaved``: a batch chunk writes them in the
+    transaction that writes its analyses, where the server stores them while the chunk's products are parsed.
+    Raises the Keepa client's errors (429 ``TokensExhaustedError``, 503) after recording the balance.
+    """
+    timings = plan.timings
+    try:
+        with timings.measure("keepa"):
+            raw = fetch()
+    except BaseException:
+        with timings.measure("database"), session_scope() as session:
+            remember_balance(session, client)
+        raise
     fetched: dict[str, dict[str, Any]] = {}
     unsaved: FetchedSnapshots | None = None
     consumed = 0
-    fetched_at = now
-    if remaining:
-        try:
-            with timings.measure("keepa"):
-                raw = client.fetch_raw_products(remaining, **options.client_options())
-        except BaseException:
-            with timings.measure("database"), session_scope() as session:
-                remember_balance(session, client)
-            raise
+    fetched_at = plan.now
+    if raw is not None:
         fetched, consumed, fetched_at = raw.found, raw.tokens_consumed, datetime.now(UTC)
-        unsaved = FetchedSnapshots(tuple(fetched.values()), domain_id, options, fetched_at)
+        unsaved = FetchedSnapshots(tuple(fetched.values()), plan.domain_id, plan.options, fetched_at)
         with timings.measure("database"), session_scope() as session:
             if not defer_snapshots:
                 unsaved.save(session)
-            save_misses(session, raw.missing, domain_id=domain_id, checked_at=fetched_at)
+            save_misses(session, raw.missing, domain_id=plan.domain_id, checked_at=fetched_at)
             remember_balance(session, client)
     found: dict[str, CatalogProduct] = {}
-    for identifier in wanted:
-        if identifier.value in snapshots:
-            found[identifier.value] = _from_snapshot(identifier, snapshots[identifier.value])
+    for identifier in plan.wanted:
+        if identifier.value in plan.snapshots:
+            found[identifier.value] = _from_snapshot(identifier, plan.snapshots[identifier.value])
         elif identifier.value in fetched:
             found[identifier.value] = CatalogProduct(identifier=identifier, raw=fetched[identifier.value],
-                                                     fetched_at=fetched_at, from_snapshot=False, options=options)
+                                                     fetched_at=fetched_at, from_snapshot=False,
+                                                     options=plan.options)
     return CatalogLookup(
         found=found,
-        not_found=tuple(i.value for i in wanted if i.value not in found),
+        not_found=tuple(i.value for i in plan.wanted if i.value not in found),
         tokens_consumed=consumed,
-        snapshot_hits=len(snapshots),
-        miss_hits=len(misses),
-        keepa_requested=len(remaining),
+        snapshot_hits=len(plan.snapshots),
+        miss_hits=len(plan.misses),
+        keepa_requested=len(plan.remaining),
         timings=timings.finish(),
         unsaved=unsaved if defer_snapshots else None,
     )
+
+
+def fetch_products(
+    identifiers: Iterable[str | Identifier],
+    *,
+    domain_id: int = 1,
+    options: FetchOptions | None = None,
+    force_refresh: bool = False,
+    client: KeepaClient | None = None,
+) -> CatalogLookup:
+    """Look products up, paying Keepa only for what no fresh snapshot (or recent miss) answers.
+
+    ``plan_lookup``, ``ask_keepa`` and ``complete_lookup`` in one go. ``force_refresh`` skips snapshots and
+    misses. Opens its own sessions: call it while holding none. Raises ``InvalidIdentifierError`` (422),
+    ``TokenBudgetError`` (429, before any spend), ``TokenCapacityError`` (413), and the Keepa client's errors
+    (429 ``TokensExhaustedError``, 503).
+    """
+    client = client or keepa_client(domain_id)
+    plan = plan_lookup(identifiers, domain_id=domain_id, options=options, force_refresh=force_refresh,
+                       client=client)
+    return complete_lookup(plan, lambda: ask_keepa(plan, client), client)

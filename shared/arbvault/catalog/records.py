@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+from datetime import datetime, tzinfo
 from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -18,13 +18,15 @@ if TYPE_CHECKING:
     from arbvault.keepa import KeepaProduct
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
+_ONE = Decimal(1)
 
 
 def json_number(value: Decimal) -> int | float:
     """A Decimal as a JSON number: an int when it has no fractional digits (exponent >= 0), else a float."""
     as_float = float(value)
-    # Integral floats are the few that need the exponent (30.00 stays a float, 100000 an int): as_tuple is slow.
-    if as_float.is_integer() and value.as_tuple().exponent >= 0:
+    # Integral floats are the few that need the exponent (30.00 stays a float, 100000 an int). The usual whole
+    # number (a rules value, the default weight) has exponent 0, which same_quantum tells; as_tuple is slow.
+    if as_float.is_integer() and (value.same_quantum(_ONE) or value.as_tuple().exponent >= 0):
         return int(value)
     return as_float
 
@@ -56,30 +58,47 @@ def to_json(value: Any) -> Any:
     return value
 
 
-def _metrics_default(value: Any) -> int | float:
-    if isinstance(value, Decimal):
-        return json_number(value)
-    raise TypeError(f"cannot encode {type(value).__name__} in analysis metrics")
+@lru_cache(maxsize=256)
+def _zoned_isoformat(at: datetime, tz: tzinfo | None) -> str:
+    # A chunk's analyses share one analysis time and mostly one fetch time, and an aware isoformat costs as much as
+    # a dozen Decimal conversions. Keyed with the zone too: equal instants in two zones print differently.
+    return at.isoformat()
+
+
+def _isoformat(at: datetime) -> str:
+    """``at.isoformat()``, remembered for the times a chunk repeats."""
+    return _zoned_isoformat(at, at.tzinfo)
 
 
 def data_source(item: CatalogProduct) -> dict[str, Any]:
     """Where an analysis' Keepa data came from."""
-    return {"fetched_at": item.fetched_at.isoformat(), "from_snapshot": item.from_snapshot,
-            **item.options.as_dict()}
+    return {"fetched_at": _isoformat(item.fetched_at), "from_snapshot": item.from_snapshot, **item.options.as_dict()}
 
 
 def metrics_json(analysis: Analysis, item: CatalogProduct) -> bytes:
-    """``analysis_metrics`` as JSON text, written by orjson in one pass (no intermediate dicts per dataclass).
+    """``analysis_metrics`` as JSON text, written by orjson in one pass.
 
-    orjson writes the nested dataclasses (field order), tuples and floats itself and calls back only for
-    Decimals; what it would write differently from ``to_json`` is set here: the fee total, and the analysis
-    time through ``isoformat`` (orjson drops the seconds of an offset that has them).
+    orjson writes the analysis' dataclasses itself, calling back only for Decimals (nothing else in an analysis
+    is foreign to it); the callback is ``float``, in C, because every amount, rate and score the engine returns
+    is rounded by ``round_half_up`` to 1 or 2 places: a negative exponent, whose JSON number ``json_number``
+    says is the float. The few Decimals read as they came (market prices, weight, velocity benchmark, the rules'
+    target ROI) and the fee total (a sum) are converted here by ``json_number``. Also set here: the fee total,
+    and the analysis time through ``isoformat`` (orjson drops the seconds of an offset that has them).
     """
-    detail = {**vars(analysis), "analyzed_at": analysis.analyzed_at.isoformat(), "keepa": data_source(item)}
+    velocity = analysis.velocity
+    detail = {
+        **vars(analysis),
+        "prices": {name: json_number(price) if price is not None else None
+                   for name, price in vars(analysis.prices).items()},
+        "target_roi_pct": json_number(analysis.target_roi_pct),
+        "velocity": {**vars(velocity), "benchmark": json_number(velocity.benchmark)},
+        "analyzed_at": _isoformat(analysis.analyzed_at),
+        "keepa": data_source(item),
+    }
     fees = analysis.fees
     if fees is not None:
-        detail["fees"] = {**vars(fees), "total": fees.total}
-    return orjson.dumps(detail, default=_metrics_default)
+        detail["fees"] = {**vars(fees), "weight_lb": json_number(fees.weight_lb), "total": json_number(fees.total)}
+    return orjson.dumps(detail, default=float)
 
 
 def analysis_metrics(analysis: Analysis, item: CatalogProduct) -> dict[str, Any]:

@@ -29,6 +29,15 @@ class Timings:
         finally:
             self.seconds[phase] += time.perf_counter() - started
 
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Leave the block's time out of the total (another request's work done meanwhile)."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self._started += time.perf_counter() - started
+
     def add(self, other: Timings) -> None:
         """Fold a sub-step's phases into these (its total is already inside ours)."""
         for phase in PHASES:

@@ -72,7 +72,7 @@ from arbvault.jobs.states import (
     parse_status,
 )
 from arbvault.jobs.submit import Submission, job_status_url, submit_job
-from arbvault.jobs.worker import ChunkOutcome, process_chunk_message
+from arbvault.jobs.worker import ChunkOutcome, ChunkPipeline, process_chunk_message
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -83,6 +83,7 @@ __all__ = [
     "TRANSITIONS",
     "ChunkMessage",
     "ChunkOutcome",
+    "ChunkPipeline",
     "ChunkState",
     "DeadLetterOutcome",
     "IdempotencyConflictError",

@@ -3,11 +3,10 @@
 1. Claim the chunk (``claims.claim``): a settled chunk, a cancelled job or a live claim elsewhere -> skip.
 2. Look its products up through the catalog (snapshots first, token guard, Keepa) with no transaction open.
 3. In ONE transaction: store the products fetched from Keepa as snapshots, insert the analyses (``ON CONFLICT
-   (job_id, asin) DO NOTHING``, in two statements), mark the chunk done (only if the claim is still ours) and
-   settle the job if it was the last. The snapshots and the first half of the analyses are sent without waiting
-   for the answer (``defer_next_statement``), so the server writes them while the products are parsed and the
-   second half analysed. If that transaction does not commit, the snapshots are saved on their own: Keepa was
-   paid for them.
+   (job_id, asin) DO NOTHING``), mark the chunk done (only if the claim is still ours) and settle the job if it
+   was the last. The snapshots are sent without waiting for the answer (``defer_next_statement``), so the
+   server writes them while the products are parsed. If that transaction does not commit, the snapshots are
+   saved on their own: Keepa was paid for them.
 
 Keepa tokens running out is not a failure: the chunk is given back without counting an attempt and a fresh
 message is queued (through the outbox) with ``DelaySeconds`` = Keepa's wait; the current message then
@@ -21,7 +20,11 @@ acyclic and freed by reference counting, and collecting them cost 8 of the 36 ms
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Literal
 
 from arbvault.catalog import (
@@ -29,9 +32,12 @@ from arbvault.catalog import (
     Timings,
     TokenBudgetError,
     TokenCapacityError,
-    fetch_products,
+    ask_keepa,
+    complete_lookup,
+    analyse_found,
     insert_job_analyses,
-    prepare_analyses,
+    keepa_client,
+    plan_lookup,
 )
 from arbvault.db import session_scope
 from arbvault.jobs.claims import Claim, Refusal, claim, release, settle_chunk
@@ -46,9 +52,9 @@ from arbvault.observability import logger
 if TYPE_CHECKING:
     import uuid
 
-    from arbvault.catalog import CatalogLookup
+    from arbvault.catalog import CatalogLookup, LookupPlan
     from arbvault.jobs.queue import JobsQueue
-    from arbvault.keepa import KeepaClient
+    from arbvault.keepa import KeepaClient, RawProductLookup
 
 BATCH_SOURCE = "batch"
 
@@ -64,6 +70,7 @@ class ChunkOutcome:
     job_id: uuid.UUID
     chunk_id: uuid.UUID
     analysed: int = 0
+    stored: int = 0
     not_found: int = 0
     tokens_used: int = 0
     wait_seconds: int | None = None
@@ -75,7 +82,7 @@ class ChunkOutcome:
 def _log(outcome: ChunkOutcome) -> ChunkOutcome:
     logger.info("chunk processed", extra={
         "job_id": str(outcome.job_id), "chunk_id": str(outcome.chunk_id), "action": outcome.action,
-        "analysed": outcome.analysed, "not_found": outcome.not_found,
+        "analysed": outcome.analysed, "stored": outcome.stored, "not_found": outcome.not_found,
         "tokens_used": outcome.tokens_used, "wait_seconds": outcome.wait_seconds,
         "job_status": outcome.job_status.value if outcome.job_status else None, "reason": outcome.reason,
         "timings_ms": outcome.timings.finish().as_ms()})
@@ -107,30 +114,20 @@ def _fail_now(held: Claim, reason: str) -> ChunkOutcome:
 
 def _store(held: Claim, lookup: CatalogLookup, timings: Timings) -> ChunkOutcome:
     params = held.params
-    # One transaction, arranged so that the server works while this process does: the fetched products'
-    # snapshots are sent without waiting and written while the products are parsed; the rules are read next
-    # (same session: with pg8000 a session costs round trips); the first half of the analyses is sent without
-    # waiting and inserted while the second half is analysed; then the chunk and the job are settled. Nothing
-    # is locked until the job is settled.
+    # One transaction: the fetched products' snapshots (sent without waiting, so the server writes them while
+    # the products are parsed), the rules (read after parsing, in the same session: with pg8000 a session costs
+    # round trips), then the analyses, the chunk and the job. Nothing is locked until the job is settled.
     with session_scope() as session:
         if lookup.unsaved is not None:
             with timings.measure("database"):
                 lookup.unsaved.save(session)
-        prepared = prepare_analyses(lookup, domain_id=params.domain_id, buy_price=params.buy_price,
-                                    strategy=params.strategy, source=BATCH_SOURCE, created_by=held.owner_key_id,
-                                    job_id=held.job_id, rules=RulesBook(session, domain_id=params.domain_id),
-                                    timings=timings)
-        half = slice(len(prepared) // 2)
-        with timings.measure("analysis"):
-            first = prepared.rows(half)
+        rows = analyse_found(lookup, domain_id=params.domain_id, buy_price=params.buy_price,
+                             strategy=params.strategy, source=BATCH_SOURCE, created_by=held.owner_key_id,
+                             job_id=held.job_id, rules=RulesBook(session, domain_id=params.domain_id),
+                             timings=timings)
         with timings.measure("database"):
-            insert_job_analyses(session, first, wait=False)
-        with timings.measure("analysis"):
-            rest = prepared.rows(slice(half.stop, None))
-        with timings.measure("database"):
-            insert_job_analyses(session, rest)
-            succeeded = len(first) + len(rest)
-            mine, settled = settle_chunk(session, held, state=ChunkState.DONE, succeeded=succeeded,
+            stored = insert_job_analyses(session, rows)
+            mine, settled = settle_chunk(session, held, state=ChunkState.DONE, succeeded=len(rows),
                                          not_found=len(lookup.not_found), tokens_used=lookup.tokens_consumed)
             if not mine:
                 session.rollback()  # another worker took the chunk over after our lease: its write wins
@@ -138,10 +135,11 @@ def _store(held: Claim, lookup: CatalogLookup, timings: Timings) -> ChunkOutcome
                 return ChunkOutcome("skipped", held.job_id, held.chunk_id, reason="claim taken over")
             session.commit()  # timed here; the scope then has nothing left to commit
     count("ChunksDone")
-    count("IdentifiersAnalysed", succeeded)
+    count("IdentifiersAnalysed", len(rows))
     count("KeepaTokensSpent", lookup.tokens_consumed)
-    return ChunkOutcome("done", held.job_id, held.chunk_id, analysed=succeeded, not_found=len(lookup.not_found),
-                        tokens_used=lookup.tokens_consumed, job_status=settled, timings=timings)
+    return ChunkOutcome("done", held.job_id, held.chunk_id, analysed=len(rows), stored=stored,
+                        not_found=len(lookup.not_found), tokens_used=lookup.tokens_consumed, job_status=settled,
+                        timings=timings)
 
 
 def _save_snapshots_apart(lookup: CatalogLookup) -> None:
@@ -166,6 +164,91 @@ def _give_back(held: Claim, exc: BaseException) -> None:
                                                          "chunk_id": str(held.chunk_id)})
 
 
+@dataclass(slots=True)
+class _Begun:
+    """A claimed chunk whose lookup is planned and whose Keepa request may already be on its way."""
+
+    held: Claim
+    plan: LookupPlan
+    client: KeepaClient
+    fetch: Callable[[], RawProductLookup | None]
+    timings: Timings
+
+
+def _attempt_failed(held: Claim, exc: BaseException) -> None:
+    count("ChunkAttemptFailures")
+    _give_back(held, exc)
+    logger.warning("chunk attempt failed", extra={"job_id": str(held.job_id), "chunk_id": str(held.chunk_id),
+                                                  "error": type(exc).__name__})
+
+
+def _begin(body: str, *, lease_seconds: float, client: KeepaClient | None, queue: JobsQueue | None,
+           prefetch: bool) -> ChunkOutcome | _Begun:
+    """Claim the chunk and plan its lookup; with ``prefetch`` its Keepa request starts in the Keepa thread."""
+    message = ChunkMessage.parse(body)
+    timings = Timings()
+    with timings.measure("database"):
+        held = claim(message, lease_seconds=lease_seconds)
+    if isinstance(held, Refusal):
+        return _log(ChunkOutcome("skipped", message.job_id, message.chunk_id, reason=held.reason, timings=timings))
+    params = held.params
+    try:
+        keepa = client or keepa_client(params.domain_id)
+        try:
+            plan = plan_lookup(held.identifiers, domain_id=params.domain_id, options=params.fetch_options(),
+                               force_refresh=params.force_refresh, client=keepa)
+        except TokenBudgetError as exc:
+            return _log(_wait_for_tokens(held, exc.retry_after_seconds, queue))
+        except TokenCapacityError as exc:
+            return _log(_fail_now(held, exc.message))
+        timings.add(plan.timings)
+        plan.timings = Timings()  # the lookup's own phases from here on
+        fetch = partial(ask_keepa, plan, keepa)
+        if prefetch and plan.remaining:
+            fetch = _keepa_thread().submit(fetch).result
+        return _Begun(held, plan, keepa, fetch, timings)
+    except BaseException as exc:
+        _attempt_failed(held, exc)
+        raise
+
+
+def _receive(begun: _Begun, queue: JobsQueue | None) -> ChunkOutcome | CatalogLookup:
+    """Wait for the chunk's Keepa answer and record it (balance, misses); a 429 becomes a wait."""
+    try:
+        try:
+            lookup = complete_lookup(begun.plan, begun.fetch, begun.client, defer_snapshots=True)
+        except TokensExhaustedError as exc:
+            return _log(_wait_for_tokens(begun.held, exc.retry_after_seconds, queue))
+    except BaseException as exc:
+        _attempt_failed(begun.held, exc)
+        raise
+    begun.timings.add(lookup.timings)
+    return lookup
+
+
+def _store_lookup(begun: _Begun, lookup: CatalogLookup) -> ChunkOutcome:
+    try:
+        try:
+            return _log(_store(begun.held, lookup, begun.timings))
+        except BaseException:
+            _save_snapshots_apart(lookup)
+            raise
+    except BaseException as exc:
+        _attempt_failed(begun.held, exc)
+        raise
+
+
+_keepa_pool: ThreadPoolExecutor | None = None
+
+
+def _keepa_thread() -> ThreadPoolExecutor:
+    """One thread per environment for Keepa requests sent ahead: no database access happens there."""
+    global _keepa_pool
+    if _keepa_pool is None:
+        _keepa_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keepa")
+    return _keepa_pool
+
+
 def process_chunk_message(body: str, *, lease_seconds: float, client: KeepaClient | None = None,
                           queue: JobsQueue | None = None) -> ChunkOutcome:
     """Process the chunk named by the message ``body``; returns what was done, raises what should be retried.
@@ -175,35 +258,62 @@ def process_chunk_message(body: str, *, lease_seconds: float, client: KeepaClien
     attempt (Keepa or database unavailable) after giving the chunk back.
     """
     with collector_paused():
-        return _process(body, lease_seconds=lease_seconds, client=client, queue=queue)
+        begun = _begin(body, lease_seconds=lease_seconds, client=client, queue=queue, prefetch=False)
+        if isinstance(begun, ChunkOutcome):
+            return begun
+        received = _receive(begun, queue)
+        return received if isinstance(received, ChunkOutcome) else _store_lookup(begun, received)
 
 
-def _process(body: str, *, lease_seconds: float, client: KeepaClient | None,
-             queue: JobsQueue | None) -> ChunkOutcome:
-    message = ChunkMessage.parse(body)
-    timings = Timings()
-    with timings.measure("database"):
-        held = claim(message, lease_seconds=lease_seconds)
-    if isinstance(held, Refusal):
-        return _log(ChunkOutcome("skipped", message.job_id, message.chunk_id, reason=held.reason, timings=timings))
-    params = held.params
-    try:
+class ChunkPipeline:
+    """An SQS batch's chunk messages, processed in order, each chunk's Keepa request sent while the chunk before
+    it is stored.
+
+    ``process(message_id)`` waits for that message's Keepa answer, then claims the next message and starts its
+    Keepa request in the Keepa thread (no database there: the environment keeps its one connection), then
+    analyses and stores its own chunk. The token guard still sees every answer before the next request, and one
+    request at most is in flight. With Keepa's answer taking longer than a chunk's analysis and writes, a worker
+    waits for Keepa once per batch instead of once per chunk. A message begun ahead whose own ``process`` never
+    comes (the invocation ended) keeps its claim only until the lease ends, as after a crash. Results and errors
+    are those of ``process_chunk_message``, raised from the message's own ``process`` call.
+    """
+
+    def __init__(self, messages: Sequence[tuple[str, str]], *, lease_seconds: Callable[[], float],
+                 client: KeepaClient | None = None, queue: JobsQueue | None = None) -> None:
+        self._ids = [message_id for message_id, _ in messages]
+        self._bodies = dict(messages)
+        self._lease_seconds = lease_seconds
+        self._client = client
+        self._queue = queue
+        self._begun: dict[str, ChunkOutcome | _Begun | BaseException] = {}
+
+    def _begin(self, message_id: str) -> ChunkOutcome | _Begun | BaseException:
         try:
-            lookup = fetch_products(held.identifiers, domain_id=params.domain_id, options=params.fetch_options(),
-                                    force_refresh=params.force_refresh, client=client, defer_snapshots=True)
-        except (TokenBudgetError, TokensExhaustedError) as exc:
-            return _log(_wait_for_tokens(held, exc.retry_after_seconds, queue))
-        except TokenCapacityError as exc:
-            return _log(_fail_now(held, exc.message))
-        timings.add(lookup.timings)
-        try:
-            return _log(_store(held, lookup, timings))
-        except BaseException:
-            _save_snapshots_apart(lookup)
-            raise
-    except BaseException as exc:
-        count("ChunkAttemptFailures")
-        _give_back(held, exc)
-        logger.warning("chunk attempt failed", extra={"job_id": str(held.job_id), "chunk_id": str(held.chunk_id),
-                                                      "error": type(exc).__name__})
-        raise
+            return _begin(self._bodies[message_id], lease_seconds=self._lease_seconds(), client=self._client,
+                          queue=self._queue, prefetch=True)
+        except BaseException as exc:  # raised when its own turn comes, for its own record
+            return exc
+
+    def _begin_next(self, message_id: str) -> ChunkOutcome | _Begun | BaseException | None:
+        position = self._ids.index(message_id) + 1
+        if position == len(self._ids):
+            return None
+        following = self._ids[position]
+        if following not in self._begun:
+            self._begun[following] = self._begin(following)
+        return self._begun[following]
+
+    def process(self, message_id: str) -> ChunkOutcome:
+        with collector_paused():
+            current = self._begun.pop(message_id, None) or self._begin(message_id)
+            if isinstance(current, BaseException):
+                raise current
+            if isinstance(current, ChunkOutcome):
+                return current
+            received = _receive(current, self._queue)
+            with current.timings.paused():  # the next chunk's work, timed as its own
+                upcoming = self._begin_next(message_id)
+            if isinstance(received, ChunkOutcome):
+                return received
+            with upcoming.timings.paused() if isinstance(upcoming, _Begun) else nullcontext():
+                return _store_lookup(current, received)

@@ -6,16 +6,15 @@ A value holds from its time until the next point. Negative values mean "no data"
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
-from itertools import compress, repeat
-from operator import and_, countOf, ge
+from operator import countOf
 from typing import Any
 
 from arbvault.keepa.csv_types import CsvType
-from arbvault.keepa.time import int_minutes_to_datetimes, keepa_minutes_to_datetime
-from arbvault.keepa.units import cents_to_decimal, plain_cents_to_decimals
+from arbvault.keepa.time import date_int_points, keepa_minutes_to_datetime
+from arbvault.keepa.units import cents_to_decimal
 
 
 def series(raw: Mapping[str, Any], kind: CsvType) -> Sequence[int] | None:
@@ -54,24 +53,11 @@ def _plain_ints(flat: Sequence[int]) -> bool:
     return countOf(map(type, flat), int) == len(flat)
 
 
-def _dated_columns(flat: Sequence[int], kind: CsvType) -> tuple[Iterator[datetime], list[int]]:
-    """Dates and values of a plain-int series' points that have both (neither negative), oldest first."""
-    if kind.step == 2:
-        minutes, values = flat[0:len(flat) // 2 * 2:2], flat[1::2]  # an incomplete last pair is dropped
-    else:
-        landed = points(flat, kind)
-        minutes, values = [t for t, _ in landed], [v for _, v in landed]
-    if min(minutes, default=0) < 0 or min(values, default=0) < 0:
-        keep = list(map(and_, map(ge, minutes, repeat(0)), map(ge, values, repeat(0))))
-        minutes, values = list(compress(minutes, keep)), list(compress(values, keep))
-    return int_minutes_to_datetimes(minutes), values
-
-
 def count_history(raw: Mapping[str, Any], kind: CsvType) -> tuple[tuple[datetime, int], ...]:
     """Integer history (ranks, counts) with the no-data points left out."""
     flat = series(raw, kind)
     if flat and _plain_ints(flat):
-        return tuple(zip(*_dated_columns(flat, kind)))
+        return tuple(date_int_points(points(flat, kind)))
     result = []
     for minutes, value in points(flat, kind):
         when = keepa_minutes_to_datetime(minutes)
@@ -84,8 +70,7 @@ def price_history(raw: Mapping[str, Any], kind: CsvType) -> tuple[tuple[datetime
     """Price history in dollars (landed for S types) with the no-data points left out."""
     flat = series(raw, kind)
     if flat and _plain_ints(flat):
-        dates, cents = _dated_columns(flat, kind)
-        return tuple(zip(dates, plain_cents_to_decimals(cents)))
+        return tuple([(when, cents_to_decimal(cents)) for when, cents in date_int_points(points(flat, kind))])
     result = []
     for minutes, value in points(flat, kind):
         when = keepa_minutes_to_datetime(minutes)

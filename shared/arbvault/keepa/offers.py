@@ -108,20 +108,22 @@ def parse_offers(raw: Mapping[str, Any]) -> tuple[Offer, ...]:
         live = {i for i, item in enumerate(items) if (item.get("lastSeen") or -1) == newest >= 0}
     offers = []
     for index, item in enumerate(items):
-        price, shipping = current_offer_price(item.get("offerCSV"))
+        get = item.get
+        price, shipping = current_offer_price(get("offerCSV"))
+        # Positional, in field order: keyword arguments to a class call cost twice the construction.
         offers.append(Offer(
-            offer_id=int(item.get("offerId", index)),
-            seller_id=str(item.get("sellerId") or ""),
-            condition=Condition.of(item.get("condition")),
-            is_fba=bool(item.get("isFBA")),
-            is_amazon=bool(item.get("isAmazon")),
-            is_prime=bool(item.get("isPrime")),
-            is_warehouse_deal=bool(item.get("isWarehouseDeal")),
-            is_live=index in live,
-            price=price,
-            shipping=shipping,
-            last_seen=keepa_minutes_to_datetime(item.get("lastSeen")),
-            condition_comment=item.get("conditionComment"),
+            int(get("offerId", index)),  # offer_id
+            str(get("sellerId") or ""),  # seller_id
+            Condition.of(get("condition")),  # condition
+            bool(get("isFBA")),  # is_fba
+            bool(get("isAmazon")),  # is_amazon
+            bool(get("isPrime")),  # is_prime
+            bool(get("isWarehouseDeal")),  # is_warehouse_deal
+            index in live,  # is_live
+            price,
+            shipping,
+            keepa_minutes_to_datetime(get("lastSeen")),  # last_seen
+            get("conditionComment"),  # condition_comment
         ))
     return tuple(offers)
 
@@ -155,10 +157,13 @@ def amazon_owns_buy_box(raw: Mapping[str, Any], offers: Sequence[Offer]) -> bool
     The last seller id in ``buyBoxSellerIdHistory`` is Amazon (its merchant id or an ``isAmazon`` offer's seller),
     else the first index of ``liveOffersOrder`` points at an Amazon offer. (The original looked for seller id 1.)
     """
-    amazon_ids = {AMAZON_SELLER_ID} | {offer.seller_id for offer in offers if offer.is_amazon}
-    seller = buy_box_seller_id(raw)
+    return amazon_owns_buy_box_given(buy_box_seller_id(raw), raw, offers)
+
+
+def amazon_owns_buy_box_given(seller: str | None, raw: Mapping[str, Any], offers: Sequence[Offer]) -> bool:
+    """``amazon_owns_buy_box`` with the buy-box seller already read (``buy_box_seller_id``)."""
     if seller is not None:
-        return seller in amazon_ids
+        return seller == AMAZON_SELLER_ID or any(offer.is_amazon and offer.seller_id == seller for offer in offers)
     order = raw.get("liveOffersOrder") or []
     if order and 0 <= int(order[0]) < len(offers):
         return offers[int(order[0])].is_amazon

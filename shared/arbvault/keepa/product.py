@@ -7,7 +7,7 @@ Histories are ``(datetime, value)`` tuples, oldest first, with the no-data point
 engine reads are parsed (sales rank, new price); ``history.count_history``/``price_history`` date any other.
 
 The parse results are plain (not frozen) slots dataclasses, treated as read-only: a frozen dataclass sets each
-field through ``object.__setattr__``, and a product's hundred-odd fields cost a sixth of parsing it that way.
+field through ``object.__setattr__``, and a product's hundred-odd fields cost a fifth of parsing it that way.
 Nothing hashes them (non-frozen dataclasses with ``eq`` are unhashable).
 """
 

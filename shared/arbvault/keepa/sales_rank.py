@@ -119,18 +119,18 @@ def _from_recent_csv(raw: Mapping[str, Any], now: datetime) -> int | None:
 
 def extract_sales_rank(raw: Mapping[str, Any], *, now: datetime | None = None) -> SalesRank:
     """Apply the rule to a raw product object; ``now`` decides what "24 hours old" means (default: now)."""
-    moment = now or datetime.now(UTC)
     stats = raw.get("stats") or {}
-    # A root-level ``current`` array (seen in some payloads) beats ``stats.current``.
-    current_holder = raw if isinstance(raw.get("current"), list) else stats
-    candidates: tuple[tuple[RankSource, int | None], ...] = (
-        ("sales_ranks", _from_sales_ranks(raw)),
-        ("current", _stat(current_holder, "current")),
-        ("csv_recent", _from_recent_csv(raw, moment)),
-        ("avg30", _stat(stats, "avg30")),
-    )
-    for source, value in candidates:
-        if value is not None:
-            confidence, valid = rank_confidence(value, source, rank_category(raw))
-            return SalesRank(value=value, source=source, confidence=confidence, valid=valid)
-    return NO_RANK
+    # Each source is read only when the ones before it have no rank (salesRanks nearly always has one).
+    source: RankSource = "sales_ranks"
+    value = _from_sales_ranks(raw)
+    if value is None:
+        # A root-level ``current`` array (seen in some payloads) beats ``stats.current``.
+        source, value = "current", _stat(raw if isinstance(raw.get("current"), list) else stats, "current")
+    if value is None:
+        source, value = "csv_recent", _from_recent_csv(raw, now or datetime.now(UTC))
+    if value is None:
+        source, value = "avg30", _stat(stats, "avg30")
+    if value is None:
+        return NO_RANK
+    confidence, valid = rank_confidence(value, source, rank_category(raw))
+    return SalesRank(value, source, confidence, valid)

@@ -6,17 +6,18 @@ For S types Keepa reports the landed price. -1 means no data in the interval and
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from operator import countOf
-from typing import Any, Literal, overload
+from typing import Any, Generic, Literal, TypeVar, overload
 
 from arbvault.keepa.csv_types import CSV_LENGTH, CsvType
 from arbvault.keepa.time import keepa_minutes_to_datetime
 from arbvault.keepa.units import cents_to_decimal
 
+_T = TypeVar("_T")
 Window = Literal["current", "avg", "avg30", "avg90", "avg180", "avg365", "at_interval_start"]
 Extreme = tuple[datetime, int]
 
@@ -32,61 +33,6 @@ class BuyBoxShare:
     last_seen: datetime | None
 
 
-@dataclass(slots=True)
-class KeepaStats:
-    """A parsed ``stats`` object; the 36-entry arrays keep Keepa's raw integers (see the accessors).
-
-    Read-only (not frozen: see ``product``).
-    """
-
-    current: tuple[int, ...]
-    avg: tuple[int, ...]
-    avg30: tuple[int, ...]
-    avg90: tuple[int, ...]
-    avg180: tuple[int, ...]
-    avg365: tuple[int, ...]
-    at_interval_start: tuple[int, ...]
-    min: ExtremePoints
-    max: ExtremePoints
-    min_in_interval: ExtremePoints
-    max_in_interval: ExtremePoints
-    out_of_stock_percentage_30: tuple[int, ...]
-    out_of_stock_percentage_90: tuple[int, ...]
-    sales_rank_drops_30: int | None
-    sales_rank_drops_90: int | None
-    sales_rank_drops_180: int | None
-    sales_rank_drops_365: int | None
-    total_offer_count: int | None
-    offer_count_fba: int | None
-    offer_count_fbm: int | None
-    retrieved_offer_count: int | None
-    buy_box_price: Decimal | None
-    buy_box_shipping: Decimal | None
-    buy_box_seller_id: str | None
-    buy_box_is_amazon: bool | None
-    buy_box_is_fba: bool | None
-    buy_box_is_used: bool | None
-    buy_box_used_price: Decimal | None
-    last_offers_update: datetime | None
-    buy_box_stats: tuple[BuyBoxShare, ...]
-
-    def value(self, kind: CsvType, window: Window = "current") -> int | None:
-        """The integer for ``kind`` in ``window`` (rank, count, rating x10, cents); ``None`` when negative."""
-        raw = getattr(self, window)[kind]
-        return raw if raw >= 0 else None
-
-    def price(self, kind: CsvType, window: Window = "current") -> Decimal | None:
-        """The dollar amount for price type ``kind`` in ``window``."""
-        return cents_to_decimal(self.value(kind, window))
-
-    @property
-    def buy_box_landed_price(self) -> Decimal | None:
-        """Buy-box price plus shipping when the buy box was collected, else ``current[BUY_BOX_SHIPPING]``."""
-        if self.buy_box_price is not None:
-            return self.buy_box_price + (self.buy_box_shipping or Decimal("0.00"))
-        return self.price(CsvType.BUY_BOX_SHIPPING)
-
-
 def _is_int(value: Any) -> bool:
     return type(value) is int or (isinstance(value, int) and not isinstance(value, bool))
 
@@ -96,11 +42,15 @@ _NO_EXTREMES = (None,) * CSV_LENGTH
 
 
 def _ints(values: Any) -> tuple[int, ...]:
-    items = (values or [])[:CSV_LENGTH]
-    # Keepa sends plain ints: one C-level pass over the types settles that, instead of a check per entry.
+    # Keepa sends 36 plain ints: no slice or padding then, and one C-level pass over the types settles the rest
+    # instead of a check per entry.
+    if type(values) is list and len(values) == CSV_LENGTH:
+        items = tuple(values)
+    else:
+        items = tuple((values or [])[:CSV_LENGTH])
     if countOf(map(type, items), int) != len(items):
-        items = [v if _is_int(v) else -1 for v in items]
-    return tuple(items) + _NO_VALUES[len(items):]
+        items = tuple([v if _is_int(v) else -1 for v in items])
+    return items + _NO_VALUES[len(items):]
 
 
 def _extreme(entry: Any) -> Extreme | None:
@@ -147,6 +97,129 @@ class ExtremePoints(Sequence[Extreme | None]):
         return repr(tuple(self))
 
 
+_ARRAYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "avg": ("avg", _ints), "avg30": ("avg30", _ints), "avg90": ("avg90", _ints), "avg180": ("avg180", _ints),
+    "avg365": ("avg365", _ints), "at_interval_start": ("atIntervalStart", _ints),
+    "min": ("min", ExtremePoints), "max": ("max", ExtremePoints),
+    "min_in_interval": ("minInInterval", ExtremePoints), "max_in_interval": ("maxInInterval", ExtremePoints),
+    "out_of_stock_percentage_30": ("outOfStockPercentage30", _ints),
+    "out_of_stock_percentage_90": ("outOfStockPercentage90", _ints),
+}
+"""``StatsArrays``' arrays: ``KeepaStats`` attribute -> (wire name, converter), in the order they compare."""
+
+
+class StatsArrays:
+    """The arrays of a raw ``stats`` object other than ``current``, each converted when first read and kept.
+
+    ``KeepaStats`` exposes them as attributes (``avg90``, ``min``, ...) of the same types and values as converting
+    them while parsing. Parsing reads none of them and the engine one, and converting all twelve up front was
+    two thirds of parsing ``stats``. They are read from the raw object later, so it must not change after
+    parsing (nothing changes a raw product).
+    """
+
+    __slots__ = ("_raw", "_read")
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        self._raw = raw
+        self._read: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        """The converted array for ``KeepaStats`` attribute ``name``."""
+        value = self._read.get(name)
+        if value is None:
+            key, convert = _ARRAYS[name]
+            value = self._read[name] = convert(self._raw.get(key))
+        return value
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, StatsArrays):
+            return all(self[name] == other[name] for name in _ARRAYS)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"StatsArrays({', '.join(f'{name}={self[name]!r}' for name in _ARRAYS)})"
+
+
+class _Array(Generic[_T]):
+    """A ``KeepaStats`` attribute read through its ``StatsArrays``."""
+
+    __slots__ = ("_name",)
+
+    def __set_name__(self, owner: type[KeepaStats], name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, stats: None, owner: type[KeepaStats]) -> _Array[_T]: ...
+
+    @overload
+    def __get__(self, stats: KeepaStats, owner: type[KeepaStats] | None = None) -> _T: ...
+
+    def __get__(self, stats: KeepaStats | None, owner: type[KeepaStats] | None = None) -> _T | _Array[_T]:
+        if stats is None:
+            return self
+        value: _T = stats._arrays[self._name]
+        return value
+
+
+@dataclass(slots=True)
+class KeepaStats:
+    """A parsed ``stats`` object; the 36-entry arrays keep Keepa's raw integers (see the accessors).
+
+    Read-only (not frozen: see ``product``). ``current`` is converted while parsing, the other arrays when first
+    read (``StatsArrays``).
+    """
+
+    current: tuple[int, ...]
+    sales_rank_drops_30: int | None
+    sales_rank_drops_90: int | None
+    sales_rank_drops_180: int | None
+    sales_rank_drops_365: int | None
+    total_offer_count: int | None
+    offer_count_fba: int | None
+    offer_count_fbm: int | None
+    retrieved_offer_count: int | None
+    buy_box_price: Decimal | None
+    buy_box_shipping: Decimal | None
+    buy_box_seller_id: str | None
+    buy_box_is_amazon: bool | None
+    buy_box_is_fba: bool | None
+    buy_box_is_used: bool | None
+    buy_box_used_price: Decimal | None
+    last_offers_update: datetime | None
+    buy_box_stats: tuple[BuyBoxShare, ...]
+    _arrays: StatsArrays
+    """What the array attributes below read (``StatsArrays``)."""
+
+    avg = _Array[tuple[int, ...]]()
+    avg30 = _Array[tuple[int, ...]]()
+    avg90 = _Array[tuple[int, ...]]()
+    avg180 = _Array[tuple[int, ...]]()
+    avg365 = _Array[tuple[int, ...]]()
+    at_interval_start = _Array[tuple[int, ...]]()
+    min = _Array[ExtremePoints]()
+    max = _Array[ExtremePoints]()
+    min_in_interval = _Array[ExtremePoints]()
+    max_in_interval = _Array[ExtremePoints]()
+    out_of_stock_percentage_30 = _Array[tuple[int, ...]]()
+    out_of_stock_percentage_90 = _Array[tuple[int, ...]]()
+
+    def value(self, kind: CsvType, window: Window = "current") -> int | None:
+        """The integer for ``kind`` in ``window`` (rank, count, rating x10, cents); ``None`` when negative."""
+        raw = getattr(self, window)[kind]
+        return raw if raw >= 0 else None
+
+    def price(self, kind: CsvType, window: Window = "current") -> Decimal | None:
+        """The dollar amount for price type ``kind`` in ``window``."""
+        return cents_to_decimal(self.value(kind, window))
+
+    @property
+    def buy_box_landed_price(self) -> Decimal | None:
+        """Buy-box price plus shipping when the buy box was collected, else ``current[BUY_BOX_SHIPPING]``."""
+        if self.buy_box_price is not None:
+            return self.buy_box_price + (self.buy_box_shipping or Decimal("0.00"))
+        return self.price(CsvType.BUY_BOX_SHIPPING)
+
+
 def _count(value: Any) -> int | None:
     return value if _is_int(value) and value >= 0 else None
 
@@ -158,12 +231,12 @@ def _flag(value: Any) -> bool | None:
 def _buy_box_stats(values: Mapping[str, Any] | None) -> tuple[BuyBoxShare, ...]:
     shares = []
     for seller, item in (values or {}).items():
-        shares.append(BuyBoxShare(
-            seller_id=seller,
-            percentage_won=Decimal(str(item.get("percentageWon", 0))),
-            avg_price=cents_to_decimal(item.get("avgPrice")),
-            is_fba=bool(item.get("isFBA")),
-            last_seen=keepa_minutes_to_datetime(item.get("lastSeen")),
+        shares.append(BuyBoxShare(  # positional, in field order (see KeepaStats)
+            seller,
+            Decimal(str(item.get("percentageWon", 0))),  # percentage_won
+            cents_to_decimal(item.get("avgPrice")),  # avg_price
+            bool(item.get("isFBA")),  # is_fba
+            keepa_minutes_to_datetime(item.get("lastSeen")),  # last_seen
         ))
     return tuple(sorted(shares, key=lambda share: share.percentage_won, reverse=True))
 
@@ -172,37 +245,27 @@ def parse_stats(raw: Mapping[str, Any] | None) -> KeepaStats | None:
     """Parse ``product["stats"]``; ``None`` when the request had no ``stats=``. Short arrays pad with -1."""
     if not raw:
         return None
-    seller = raw.get("buyBoxSellerId")
+    get = raw.get
+    seller = get("buyBoxSellerId")
+    # Positional, in field order: twenty keyword arguments to a class call cost twice the construction.
     return KeepaStats(
-        current=_ints(raw.get("current")),
-        avg=_ints(raw.get("avg")),
-        avg30=_ints(raw.get("avg30")),
-        avg90=_ints(raw.get("avg90")),
-        avg180=_ints(raw.get("avg180")),
-        avg365=_ints(raw.get("avg365")),
-        at_interval_start=_ints(raw.get("atIntervalStart")),
-        min=ExtremePoints(raw.get("min")),
-        max=ExtremePoints(raw.get("max")),
-        min_in_interval=ExtremePoints(raw.get("minInInterval")),
-        max_in_interval=ExtremePoints(raw.get("maxInInterval")),
-        out_of_stock_percentage_30=_ints(raw.get("outOfStockPercentage30")),
-        out_of_stock_percentage_90=_ints(raw.get("outOfStockPercentage90")),
-        sales_rank_drops_30=_count(raw.get("salesRankDrops30")),
-        sales_rank_drops_90=_count(raw.get("salesRankDrops90")),
-        sales_rank_drops_180=_count(raw.get("salesRankDrops180")),
-        sales_rank_drops_365=_count(raw.get("salesRankDrops365")),
-        total_offer_count=_count(raw.get("totalOfferCount")),
-        offer_count_fba=_count(raw.get("offerCountFBA")),
-        offer_count_fbm=_count(raw.get("offerCountFBM")),
-        retrieved_offer_count=_count(raw.get("retrievedOfferCount")),
-        buy_box_price=cents_to_decimal(raw.get("buyBoxPrice")),
-        buy_box_shipping=cents_to_decimal(raw.get("buyBoxShipping")),
-        buy_box_seller_id=seller if isinstance(seller, str) and seller not in ("-1", "-2") else None,
-        buy_box_is_amazon=_flag(raw.get("buyBoxIsAmazon")),
-        buy_box_is_fba=_flag(raw.get("buyBoxIsFBA")),
-        buy_box_is_used=_flag(raw.get("buyBoxIsUsed")),
-        buy_box_used_price=cents_to_decimal(raw.get("buyBoxUsedPrice")),
-        last_offers_update=keepa_minutes_to_datetime(raw.get("lastOffersUpdate")),
-        buy_box_stats=_buy_box_stats(raw.get("buyBoxStats")),
+        _ints(get("current")),
+        _count(get("salesRankDrops30")),  # sales_rank_drops_30
+        _count(get("salesRankDrops90")),  # sales_rank_drops_90
+        _count(get("salesRankDrops180")),  # sales_rank_drops_180
+        _count(get("salesRankDrops365")),  # sales_rank_drops_365
+        _count(get("totalOfferCount")),  # total_offer_count
+        _count(get("offerCountFBA")),  # offer_count_fba
+        _count(get("offerCountFBM")),  # offer_count_fbm
+        _count(get("retrievedOfferCount")),  # retrieved_offer_count
+        cents_to_decimal(get("buyBoxPrice")),  # buy_box_price
+        cents_to_decimal(get("buyBoxShipping")),  # buy_box_shipping
+        seller if isinstance(seller, str) and seller not in ("-1", "-2") else None,  # buy_box_seller_id
+        _flag(get("buyBoxIsAmazon")),  # buy_box_is_amazon
+        _flag(get("buyBoxIsFBA")),  # buy_box_is_fba
+        _flag(get("buyBoxIsUsed")),  # buy_box_is_used
+        cents_to_decimal(get("buyBoxUsedPrice")),  # buy_box_used_price
+        keepa_minutes_to_datetime(get("lastOffersUpdate")),  # last_offers_update
+        _buy_box_stats(get("buyBoxStats")),  # buy_box_stats
+        StatsArrays(raw),  # _arrays
     )
-

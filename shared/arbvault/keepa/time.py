@@ -6,11 +6,10 @@ aged every date by about ten years; the offset below is Keepa's own ``keepaStart
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from itertools import accumulate, repeat
-from operator import add, floordiv, mod
 
 KEEPA_EPOCH = datetime(2011, 1, 1, tzinfo=UTC)
 KEEPA_EPOCH_OFFSET_MINUTES = 21_564_000
@@ -33,10 +32,15 @@ def int_minutes_to_datetime(minutes: int) -> datetime:
     return _midnight(day) + _TIME_OF_DAY[minute]
 
 
-def int_minutes_to_datetimes(minutes: Sequence[int]) -> Iterator[datetime]:
-    """``int_minutes_to_datetime`` of each entry, all in C iterators: a history's points cost no Python call."""
-    days = map(_midnight, map(floordiv, minutes, repeat(_MINUTES_PER_DAY)))
-    return map(add, days, map(_TIME_OF_DAY.__getitem__, map(mod, minutes, repeat(_MINUTES_PER_DAY))))
+def date_int_points(points: Iterable[tuple[int, int]]) -> list[tuple[datetime, int]]:
+    """``(int_minutes_to_datetime(minutes), value)`` for each pair of plain ints with neither one negative.
+
+    The fast path of csv histories (a product dates ~40 points): the day arithmetic is written out in one
+    comprehension because a call per point cost a third of it.
+    """
+    midnight, time_of_day, per_day = _midnight, _TIME_OF_DAY, _MINUTES_PER_DAY
+    return [(midnight(minutes // per_day) + time_of_day[minutes % per_day], value)
+            for minutes, value in points if value >= 0 and minutes >= 0]
 
 
 def keepa_minutes_to_datetime(minutes: int | str | None) -> datetime | None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from decimal import Decimal
-from itertools import repeat
 
 CENT = Decimal("0.01")
 _GRAMS_PER_POUND = Decimal("453.59237")
@@ -12,7 +10,7 @@ _MM_PER_INCH = Decimal("25.4")
 _THOUSANDTH = Decimal("0.001")
 _HUNDREDTH = Decimal("0.01")
 _EXACT_CENTS = 10 ** 26
-"""Below this, moving the point two places is exact in the default 28-digit context and equals the quantize."""
+"""Below this, cents x 0.01 is exact in the default 28-digit context and equals the quantize."""
 
 
 def cents_to_decimal(cents: int | None) -> Decimal | None:
@@ -23,16 +21,9 @@ def cents_to_decimal(cents: int | None) -> Decimal | None:
     """
     if cents is None or cents < 0:
         return None
-    if type(cents) is int and cents < _EXACT_CENTS:  # Keepa's plain ints: a third cheaper than divide + quantize
-        return Decimal(cents).scaleb(-2)
+    if type(cents) is int and cents < _EXACT_CENTS:  # Keepa's plain ints: exact, a third of scaleb(-2)'s cost
+        return CENT * cents
     return (Decimal(cents) / 100).quantize(CENT)
-
-
-def plain_cents_to_decimals(cents: Sequence[int]) -> Iterator[Decimal]:
-    """``cents_to_decimal`` of each non-negative plain ``int``, in C iterators when all are below the exact bound."""
-    if max(cents, default=0) < _EXACT_CENTS:
-        return map(Decimal.scaleb, map(Decimal, cents), repeat(-2))
-    return map(cents_to_decimal, cents)  # type: ignore[arg-type]  # never None: no negatives
 
 
 def grams_to_pounds(grams: int | None) -> Decimal | None:

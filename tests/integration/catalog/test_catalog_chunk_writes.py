@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 
-from arbvault.catalog import fetch_products, insert_job_analyses, prepare_analyses
+from arbvault.catalog import analyse_found, fetch_products, insert_job_analyses
 from arbvault.db import session_scope
 from arbvault.keepa import KeepaClient
 from db_testing import rows, scalar
@@ -14,8 +14,8 @@ from keepa_testing import book_asins
 
 def _job_rows(client: KeepaClient, count: int, *, start: int, job_id: uuid.UUID) -> list[dict[str, object]]:
     lookup = fetch_products(book_asins(count, start=start), client=client)
-    return prepare_analyses(lookup, domain_id=1, buy_price=None, strategy=None, source="batch",
-                            created_by="catalog-test", job_id=job_id).rows()
+    return analyse_found(lookup, domain_id=1, buy_price=None, strategy=None, source="batch",
+                         created_by="catalog-test", job_id=job_id)
 
 
 def test_job_rows_are_counted_and_a_repeat_stores_nothing_twice(client: KeepaClient) -> None:
@@ -32,17 +32,6 @@ def test_job_rows_are_counted_and_a_repeat_stores_nothing_twice(client: KeepaCli
     assert (first, second, third) == (5, len(chunk) - 5, 0)
     assert scalar("SELECT count(*) FROM analyses WHERE job_id = :job_id", job_id=job_id) == len(chunk)
     assert scalar("SELECT count(DISTINCT asin) FROM analyses WHERE job_id = :job_id", job_id=job_id) == len(chunk)
-
-
-def test_rows_sent_without_waiting_are_stored_with_the_transaction(client: KeepaClient) -> None:
-    job_id = uuid.uuid4()
-    chunk = _job_rows(client, 12, start=3_200, job_id=job_id)
-
-    with session_scope() as session:
-        assert insert_job_analyses(session, chunk[:6], wait=False) is None
-        assert insert_job_analyses(session, chunk) == len(chunk) - 6  # read after the first statement's answer
-
-    assert scalar("SELECT count(*) FROM analyses WHERE job_id = :job_id", job_id=job_id) == len(chunk)
 
 
 def test_no_job_rows_insert_nothing() -> None:

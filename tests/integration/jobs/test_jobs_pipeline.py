@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import time
+import uuid
+from collections.abc import Callable
 from typing import Any
 
 from arbvault.db import session_scope
-from arbvault.jobs import JobStatus, create_job, get_job, publish_pending
+from arbvault.jobs import ChunkMessage, ChunkPipeline, JobMessageError, JobStatus, create_job, get_job, publish_pending
 from db_testing import rows
 from infra.keepa_offline import OfflineKeepa
 from jobs_support import OWNER, assert_exactly_once, chunk_rows, job_settled
 from jobs_testing import EventSource
 from keepa_testing import book_isbns
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.01)
 
 
 def _create(identifiers: list[str], **options: Any) -> Any:
@@ -46,3 +56,52 @@ def test_job_of_250_identifiers_succeeds_with_every_analysis_stored_once(keepa: 
     assert_exactly_once(job.id, known)
     assert {c["state"] for c in chunk_rows(job.id)} == {"done"}
     assert worker.failures == []
+
+
+def _product_requests(keepa: OfflineKeepa) -> list[Any]:
+    return [request for request in keepa.requests if request.endpoint == "product"]
+
+
+def _messages(job_id: Any) -> list[tuple[str, str]]:
+    return [(f"m{c['index']}", ChunkMessage(job_id, c["id"]).to_body()) for c in chunk_rows(job_id)]
+
+
+def test_a_batch_claims_the_next_chunk_and_asks_keepa_for_it_before_storing_the_current_one(
+        keepa: OfflineKeepa) -> None:
+    # GIVEN a job of three chunks delivered as one SQS batch
+    known = book_isbns(300)
+    job = _create(known)
+    pipeline = ChunkPipeline(_messages(job.id), lease_seconds=lambda: 60)
+
+    # WHEN the first message is processed
+    first = pipeline.process("m0")
+
+    # THEN the second chunk is already claimed and its Keepa request sent; the third is untouched
+    assert first.action == "done"
+    assert [c["state"] for c in chunk_rows(job.id)] == ["done", "running", "pending"]
+    _wait_for(lambda: len(_product_requests(keepa)) == 2)
+    # AND the rest completes exactly once, with one Keepa request per chunk
+    assert [pipeline.process(m).action for m in ("m1", "m2")] == ["done", "done"]
+    assert len(_product_requests(keepa)) == 3
+    assert_exactly_once(job.id, known)
+
+
+def test_a_bad_message_in_a_batch_fails_alone(keepa: OfflineKeepa) -> None:
+    # GIVEN a batch whose middle message names a chunk that does not exist
+    known = book_isbns(200)
+    job = _create(known)
+    good = _messages(job.id)
+    batch = [good[0], ("bad", ChunkMessage(job.id, uuid.uuid4()).to_body()), ("last", good[1][1])]
+    pipeline = ChunkPipeline(batch, lease_seconds=lambda: 60)
+
+    # WHEN the batch is processed in order
+    outcomes: list[str] = []
+    for message_id, _ in batch:
+        try:
+            outcomes.append(pipeline.process(message_id).action)
+        except JobMessageError:
+            outcomes.append("error")
+
+    # THEN only the bad record failed, and both chunks were stored once
+    assert outcomes == ["done", "error", "done"]
+    assert_exactly_once(job.id, known)

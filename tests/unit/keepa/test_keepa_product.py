@@ -163,3 +163,31 @@ def test_placeholder_parses_without_errors() -> None:
 def test_offer_conditions_of_the_novel(novel: dict[str, Any]) -> None:
     offers = parse_product(novel, now=FIXTURE_NOW).offers
     assert [o.condition for o in offers] == [Condition(c) for c in (1, 1, 1, 1, 1, 2, 3, 4, 5, 4)]
+
+
+PRICE_TYPES = {
+    "amazon": CsvType.AMAZON, "new": CsvType.NEW, "used": CsvType.USED, "new_fba": CsvType.NEW_FBA,
+    "new_fbm": CsvType.NEW_FBM_SHIPPING, "buy_box": CsvType.BUY_BOX_SHIPPING,
+    "buy_box_used": CsvType.BUY_BOX_USED_SHIPPING, "list_price": CsvType.LISTPRICE,
+    "collectible": CsvType.COLLECTIBLE, "refurbished": CsvType.REFURBISHED,
+    "used_like_new": CsvType.USED_NEW_SHIPPING, "used_very_good": CsvType.USED_VERY_GOOD_SHIPPING,
+    "used_good": CsvType.USED_GOOD_SHIPPING, "used_acceptable": CsvType.USED_ACCEPTABLE_SHIPPING,
+}
+COUNT_TYPES = {"new": CsvType.COUNT_NEW, "used": CsvType.COUNT_USED, "collectible": CsvType.COUNT_COLLECTIBLE,
+               "refurbished": CsvType.COUNT_REFURBISHED, "new_fba": CsvType.COUNT_NEW_FBA,
+               "new_fbm": CsvType.COUNT_NEW_FBM}
+
+
+@pytest.mark.parametrize("with_stats", [True, False])
+def test_each_price_and_count_reads_its_own_type(with_stats: bool) -> None:
+    # A distinct value per type (1000 + index), from stats.current or else from each series' newest point.
+    if with_stats:
+        raw: dict[str, Any] = {"stats": {"current": [1000 + kind for kind in range(36)], "totalOfferCount": 7}}
+    else:
+        raw = {"csv": [[8_000_000, 1000 + kind] + ([0] if CsvType(kind).has_shipping else []) for kind in range(36)]}
+    product = parse_product(raw, now=FIXTURE_NOW)
+    assert {name: getattr(product.prices, name) for name in PRICE_TYPES} == {
+        name: D(1000 + kind) / 100 for name, kind in PRICE_TYPES.items()}
+    assert {name: getattr(product.offer_counts, name) for name in COUNT_TYPES} == {
+        name: 1000 + kind for name, kind in COUNT_TYPES.items()}
+    assert product.offer_counts.total == (7 if with_stats else 4050)  # else the four condition counts summed
