@@ -41,7 +41,7 @@ class FeeBreakdown:
 
     def rounded(self) -> FeeBreakdown:
         """A copy for output with every fee in cents (the total is then the sum of the rounded fees)."""
-        r = round_half_up  # fields in order, positionally: dataclasses.replace, or keywords, cost more than this
+        r = round_half_up  # fields in order (see analyze.Analysis on positional construction)
         return FeeBreakdown(self.category, self.weight_lb, r(self.referral), r(self.closing), r(self.fulfilment),
                             r(self.inbound_shipping), r(self.prep))
 
@@ -62,13 +62,9 @@ def amazon_fees(sell_price: Decimal, schedule: FeeSchedule, *, category: str = "
         raise InvalidPriceError("sell price must not be negative", details=[{"field": "sell_price",
                                                                              "message": "must not be negative"}])
     weight = weight_lb if weight_lb is not None and weight_lb > 0 else DEFAULT_WEIGHT_LB
-    return FeeBreakdown(
-        category=category,
-        weight_lb=weight,
-        referral=pct_of(sell_price, schedule.referral_pct),
-        closing=schedule.closing_fee,
-        fulfilment=schedule.fba_base + schedule.fba_per_lb * weight,
-        inbound_shipping=schedule.inbound_shipping,
-        prep=schedule.prep_fee,
-    )
+    referral = pct_of(sell_price, schedule.referral_pct)
+    fulfilment = schedule.fba_base + schedule.fba_per_lb * weight
+    # Fields in order (see analyze.Analysis on positional construction).
+    return FeeBreakdown(category, weight, referral, schedule.closing_fee, fulfilment, schedule.inbound_shipping,
+                        schedule.prep_fee)
 

@@ -38,7 +38,7 @@ class ProfitMetrics:
 
     def rounded(self) -> ProfitMetrics:
         """A copy for output: money to cents, rates to 2 dp (flags and tier stay as computed, unrounded)."""
-        r = round_half_up  # fields in order, positionally: dataclasses.replace, or keywords, cost more than this
+        r = round_half_up  # fields in order (see analyze.Analysis on positional construction)
         return ProfitMetrics(r(self.sell_price), r(self.buy_price), r(self.fees), r(self.buffer), r(self.other_costs),
                              r(self.net_profit), r(self.roi_pct), r(self.margin_pct), self.profitable,
                              self.meets_target, self.tier)
@@ -95,16 +95,7 @@ def profit_metrics(sell_price: Decimal, buy_price: Decimal, *, fees: Decimal, bu
         _refuse_negative(sell_price=sell_price, buy_price=buy_price, fees=fees, other_costs=other_costs)
     buffer = pct_of(sell_price, buffer_pct)
     net, roi = net_and_roi(sell_price, buy_price, fees=fees, buffer=buffer, other_costs=other_costs)
-    return ProfitMetrics(
-        sell_price=sell_price,
-        buy_price=buy_price,
-        fees=fees,
-        buffer=buffer,
-        other_costs=other_costs,
-        net_profit=net,
-        roi_pct=roi,
-        margin_pct=net / sell_price * HUNDRED if sell_price > 0 else ZERO,
-        profitable=net > 0,
-        meets_target=roi >= rules.target_pct,
-        tier=profit_tier(roi, rules),
-    )
+    margin = net / sell_price * HUNDRED if sell_price > 0 else ZERO
+    # Fields in order (see analyze.Analysis on positional construction).
+    return ProfitMetrics(sell_price, buy_price, fees, buffer, other_costs, net, roi, margin, net > 0,
+                         roi >= rules.target_pct, profit_tier(roi, rules))

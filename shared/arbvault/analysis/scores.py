@@ -71,7 +71,9 @@ def velocity_trend(bsr_history: Sequence[tuple[datetime, int]], *, now: datetime
     points = [point for point in bsr_history if point[1] > 0 and point[0] >= since]
     if not points or len(points) < rules.velocity_min_points:
         return _fallback(rules.velocity_fallback)
-    points.sort()  # Keepa's histories come oldest first: one linear pass over an already ordered list
+    # Keepa's histories come oldest first, so this sort is one pass of tuple comparisons in C: cheaper than any
+    # "already sorted?" check written here, and it keeps other callers' histories (user-supplied) right.
+    points.sort()
     ranks = [rank for _, rank in points]
     recent = _mean(ranks[-TREND_POINTS:])
     older = _mean(ranks[:TREND_POINTS] if len(ranks) >= 2 * TREND_POINTS else ranks)

@@ -127,15 +127,15 @@ def velocity_score(bsr: int | None, *, benchmark: Decimal, drops30: int | None =
         daily, source = modelled_daily_sales(rank, benchmark), "sales_rank"
     else:
         daily, source = ZERO, "none"
-    return Velocity(
-        score=round_half_up(clamp(score), 1),
-        rank_score=round_half_up(r_score, 1) if r_score is not None else None,
-        drops_score=round_half_up(d_score, 1) if d_score is not None else None,
-        rank_band=band,
-        benchmark=benchmark,
-        est_daily_sales=round_half_up(daily, 2),
-        est_monthly_sales=round_half_up(daily * DAYS_PER_MONTH, 1),
-        sales_source=source,
+    return Velocity(  # fields in order (see analyze.Analysis on positional construction)
+        round_half_up(clamp(score), 1),
+        round_half_up(r_score, 1) if r_score is not None else None,
+        round_half_up(d_score, 1) if d_score is not None else None,
+        band,
+        benchmark,
+        round_half_up(daily, 2),
+        round_half_up(daily * DAYS_PER_MONTH, 1),
+        source,
     )
 
 

@@ -78,12 +78,14 @@ def data_source(item: CatalogProduct) -> dict[str, Any]:
 def metrics_json(analysis: Analysis, item: CatalogProduct) -> bytes:
     """``analysis_metrics`` as JSON text, written by orjson in one pass.
 
-    orjson writes the analysis' dataclasses itself, calling back only for Decimals (nothing else in an analysis
-    is foreign to it); the callback is ``float``, in C, because every amount, rate and score the engine returns
-    is rounded by ``round_half_up`` to 1 or 2 places: a negative exponent, whose JSON number ``json_number``
-    says is the float. The few Decimals read as they came (market prices, weight, velocity benchmark, the rules'
-    target ROI) and the fee total (a sum) are converted here by ``json_number``. Also set here: the fee total,
-    and the analysis time through ``isoformat`` (orjson drops the seconds of an offset that has them).
+    orjson writes the analysis' dataclasses itself and calls back only for Decimals (nothing else in an analysis
+    is foreign to it). The callback is ``float``, in C, with no Python call per value: every Decimal the engine
+    computes (money, rates, scores, sales, data age) leaves it rounded by ``round_half_up`` to 1 or 2 places, so
+    its exponent is negative and ``json_number`` would say float too. The Decimals passed through as they came
+    (market prices, package weight, velocity benchmark, the rules' target ROI) and the fee total (a sum) are
+    converted here by ``json_number``. Also set here: the fee total, and the analysis time through ``isoformat``
+    (orjson drops the seconds of an offset that has them). ``tests/unit/catalog/test_catalog_records.py`` holds
+    the text to the recursive ``to_json`` conversion.
     """
     velocity = analysis.velocity
     detail = {

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import orjson
 import pytest
 
-from arbvault.analysis import Analysis, analyze, read_config
+from arbvault.analysis import Analysis, MarketPrices, analyze, read_config
 from arbvault.catalog import analysis_metrics, analysis_row, to_json
 from arbvault.catalog.lookup import CatalogProduct
 from arbvault.catalog.records import data_source, json_number, metrics_json
@@ -97,3 +98,15 @@ def test_json_number_is_an_int_only_without_fractional_digits(value: Decimal, nu
 
 def test_json_number_keeps_nan_a_float() -> None:
     assert math.isnan(json_number(Decimal("NaN")))
+
+
+def test_decimals_passed_through_keep_their_json_type() -> None:
+    """Prices, weight, benchmark and target come from outside the engine unrounded: whole ones stay ints."""
+    item, product = PRODUCTS[1]
+    analysis = analyze(product, RULES, now=NOW)
+    assert analysis.fees is not None
+    whole = replace(analysis, prices=MarketPrices(Decimal(20), Decimal("1E+1"), None, Decimal("19.5"), Decimal(0)),
+                    target_roi_pct=Decimal(35), fees=replace(analysis.fees, weight_lb=Decimal(2)),
+                    velocity=replace(analysis.velocity, benchmark=Decimal("1E+5")))
+    assert metrics_json(whole, item) == orjson.dumps(reference(whole, item))
+    assert b'"buy_box":20,' in metrics_json(whole, item) and b'"weight_lb":2,' in metrics_json(whole, item)
