@@ -71,3 +71,15 @@ def test_snapshots_are_repacked_both_ways(database_url: str) -> None:
             assert len(back) == 1201 and {zlib.decompress(value) for value in back} == {raw}
         finally:
             engine.dispose()
+
+
+def test_packed_snapshots_are_not_compressed_again(database_url: str) -> None:
+    engine = build_engine(database_url, pool="null")
+    try:
+        with engine.connect() as connection:
+            storage = connection.execute(text(
+                "SELECT attstorage FROM pg_attribute WHERE attrelid = 'keepa_snapshots'::regclass "
+                "AND attname = 'product_lz4'")).scalar()
+    finally:
+        engine.dispose()
+    assert storage == "e"  # EXTERNAL: out of line, no pglz pass over LZ4 bytes
