@@ -74,7 +74,8 @@ def claim(message: ChunkMessage, *, lease_seconds: float) -> Claim | Refusal:
             .values(state=ChunkState.RUNNING.value, attempts=JobChunk.attempts + 1, claim_id=claim_id,
                     lease_expires_at=func.now() + func.make_interval(0, 0, 0, 0, 0, 0, lease_seconds))
             # as one string: pg8000 parses array text character by character in Python (0.7 ms for 100)
-            .returning(JobChunk.index, func.array_to_string(JobChunk.identifiers, IDENTIFIER_SEPARATOR),
+            .returning(JobChunk.index,
+                       func.array_to_string(JobChunk.identifiers, IDENTIFIER_SEPARATOR).label("identifiers"),
                        JobChunk.lease_expires_at)
         ).one_or_none()
         if row is None:
@@ -88,7 +89,7 @@ def claim(message: ChunkMessage, *, lease_seconds: float) -> Claim | Refusal:
         if job.status == JobStatus.PENDING.value:
             apply_status(job, JobStatus.RUNNING)
         return Claim(job_id=job.id, chunk_id=message.chunk_id, chunk_index=row.index, claim_id=claim_id,
-                     identifiers=tuple(row[1].split(IDENTIFIER_SEPARATOR)), owner_key_id=job.owner_key_id,
+                     identifiers=tuple(row.identifiers.split(IDENTIFIER_SEPARATOR)), owner_key_id=job.owner_key_id,
                      params=JobParams.from_dict(job.params), lease_expires_at=row.lease_expires_at)
 
 

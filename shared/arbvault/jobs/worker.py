@@ -32,9 +32,9 @@ from arbvault.catalog import (
     Timings,
     TokenBudgetError,
     TokenCapacityError,
+    analyse_found,
     ask_keepa,
     complete_lookup,
-    analyse_found,
     insert_job_analyses,
     keepa_client,
     plan_lookup,
@@ -228,12 +228,9 @@ def _receive(begun: _Begun, queue: JobsQueue | None) -> ChunkOutcome | CatalogLo
 
 def _store_lookup(begun: _Begun, lookup: CatalogLookup) -> ChunkOutcome:
     try:
-        try:
-            return _log(_store(begun.held, lookup, begun.timings))
-        except BaseException:
-            _save_snapshots_apart(lookup)
-            raise
+        return _log(_store(begun.held, lookup, begun.timings))
     except BaseException as exc:
+        _save_snapshots_apart(lookup)
         _attempt_failed(begun.held, exc)
         raise
 
