@@ -68,7 +68,7 @@ def create_template_queues(sqs: Any, *, visibility_seconds: int | None = None) -
     """Create JobsDeadLetterQueue, then JobsQueue redriving to it, as the template declares them.
 
     Names get a suffix of their own, so no test ever sees another test's messages. ``visibility_seconds``
-    replaces the jobs queue's visibility timeout (720 s deployed), so redelivery can happen in a test's time.
+    replaces the jobs queue's visibility timeout (150 s deployed), so redelivery can happen in a test's time.
     """
     suffix = uuid.uuid4().hex[:8]
     resources: dict[str, dict[str, str]] = {}

@@ -38,6 +38,7 @@ class Settings:
     keepa_snapshot_ttl_seconds: int = 3600
     keepa_not_found_ttl_seconds: int = 600
     ingest_async_threshold: int = 100
+    jobs_redrive_pending_after_seconds: int = 600
 
 
 def _env(name: str) -> str | None:
@@ -82,6 +83,7 @@ def get_settings() -> Settings:
         keepa_snapshot_ttl_seconds=_int_env("KEEPA_SNAPSHOT_TTL_SECONDS", 3600),
         keepa_not_found_ttl_seconds=_int_env("KEEPA_NOT_FOUND_TTL_SECONDS", 600),
         ingest_async_threshold=_int_env("INGEST_ASYNC_THRESHOLD", 100),
+        jobs_redrive_pending_after_seconds=_int_env("JOBS_REDRIVE_PENDING_AFTER_SECONDS", 600),
     )
 
 

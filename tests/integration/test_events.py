@@ -288,6 +288,6 @@ def test_relay_schedule_publishes_the_unsent_outbox(clean_jobs: None, queues: Jo
     report = _invoke("outbox_relay", _event("outbox_relay", "schedule"))
 
     # THEN both messages reached the jobs queue
-    assert report == {"redriven": 0, "sent": 2, "unsent": 0, "pruned": 0}
+    assert report == {"redriven": 0, "reannounced": 0, "sent": 2, "unsent": 0, "pruned": 0}
     assert {json.loads(m["Body"])["job_id"] for m in queues.messages()} == {str(job.id)}
     assert len(queues.messages()) == 2

@@ -13,7 +13,8 @@ from arbvault.catalog import RulesBook, keepa_client, parse_identifiers
 from arbvault.exceptions import InvalidInputError
 from arbvault.jobs.chunking import check_job_size, chunk_identifiers
 from arbvault.jobs.exceptions import IdempotencyConflictError
-from arbvault.jobs.messages import JOBS_QUEUE, ChunkMessage
+from arbvault.jobs.messages import ChunkMessage
+from arbvault.jobs.outbox import chunk_message_row
 from arbvault.jobs.params import JobParams
 from arbvault.jobs.queries import JobSummary, summarise
 from arbvault.jobs.states import JobStatus
@@ -93,9 +94,7 @@ def create_job(
         {"id": chunk_id, "job_id": job_id, "index": index, "identifiers": items}
         for index, (chunk_id, items) in enumerate(zip(chunk_ids, chunks, strict=True))
     ]))
-    session.execute(insert(OutboxMessage).values([
-        {"queue": JOBS_QUEUE, "job_id": job_id, "body": ChunkMessage(job_id, chunk_id).to_body()}
-        for chunk_id in chunk_ids
-    ]))
+    session.execute(insert(OutboxMessage).values([chunk_message_row(ChunkMessage(job_id, chunk_id))
+                                                  for chunk_id in chunk_ids]))
     job = session.get_one(Job, job_id)
     return summarise(session, job), True

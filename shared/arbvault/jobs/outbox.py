@@ -11,13 +11,13 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from arbvault.db import session_scope
 from arbvault.exceptions import ArbvaultError
-from arbvault.jobs.messages import JOBS_QUEUE
+from arbvault.jobs.messages import JOBS_QUEUE, ChunkMessage
 from arbvault.jobs.queue import SEND_BATCH_SIZE, JobsQueue, Outgoing, jobs_queue
 from arbvault.models import OutboxMessage
 from arbvault.observability import logger
@@ -43,13 +43,16 @@ class PublishResult:
         self.errors += other.errors
 
 
-def add_message(session: Session, body: str, *, job_id: uuid.UUID | None, delay_seconds: int = 0,
-                queue: str = JOBS_QUEUE) -> int:
-    """Write one outbox row in ``session``'s transaction; returns its id."""
-    row = OutboxMessage(queue=queue, body=body, job_id=job_id, delay_seconds=delay_seconds)
-    session.add(row)
-    session.flush()
-    return row.id
+def chunk_message_row(message: ChunkMessage, *, delay_seconds: int = 0) -> dict[str, Any]:
+    """The outbox row's values announcing ``message``'s chunk (for one multi-row insert)."""
+    return {"queue": JOBS_QUEUE, "body": message.to_body(), "job_id": message.job_id,
+            "chunk_id": message.chunk_id, "delay_seconds": delay_seconds}
+
+
+def add_chunk_message(session: Session, message: ChunkMessage, *, delay_seconds: int = 0) -> int:
+    """Write the outbox row announcing ``message``'s chunk in ``session``'s transaction; returns its id."""
+    return int(session.execute(insert(OutboxMessage).values(chunk_message_row(message, delay_seconds=delay_seconds))
+                               .returning(OutboxMessage.id)).scalar_one())
 
 
 def _remaining_delay(row: OutboxMessage, now: datetime) -> int:

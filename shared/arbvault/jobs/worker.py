@@ -44,7 +44,7 @@ from arbvault.jobs.claims import Claim, Refusal, claim, release, settle_chunk
 from arbvault.jobs.collector import collector_paused
 from arbvault.jobs.messages import ChunkMessage
 from arbvault.jobs.metrics import count
-from arbvault.jobs.outbox import add_message, publish_pending
+from arbvault.jobs.outbox import add_chunk_message, publish_pending
 from arbvault.jobs.states import ChunkState, JobStatus
 from arbvault.keepa import TokensExhaustedError
 from arbvault.observability import logger
@@ -94,8 +94,7 @@ def _wait_for_tokens(held: Claim, wait_seconds: int, queue: JobsQueue | None) ->
     with session_scope() as session:
         if not release(session, held, reason=f"waiting {wait_seconds} s for Keepa tokens", token_wait=True):
             return ChunkOutcome("skipped", held.job_id, held.chunk_id, reason="claim taken over while waiting")
-        row_id = add_message(session, ChunkMessage(held.job_id, held.chunk_id).to_body(), job_id=held.job_id,
-                             delay_seconds=wait_seconds)
+        row_id = add_chunk_message(session, ChunkMessage(held.job_id, held.chunk_id), delay_seconds=wait_seconds)
     publish_pending(ids=[row_id], queue=queue)
     count("ChunkTokenWaits")
     return ChunkOutcome("waiting", held.job_id, held.chunk_id, wait_seconds=wait_seconds)

@@ -111,12 +111,15 @@ class OutboxMessage(Base):
     """A queue message written in the same transaction as the state it announces, sent afterwards.
 
     ``queue`` is a logical name (``jobs``), resolved to a URL when sent, so rows stay valid across stacks.
+    ``chunk_id`` names the chunk a chunk message announces: the relay finds chunks whose last message was sent
+    long ago.
     """
 
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_unsent", "created_at", postgresql_where=text("sent_at IS NULL")),
         Index("ix_outbox_job_id", "job_id"),
+        Index("ix_outbox_chunk_id", "chunk_id"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -124,6 +127,7 @@ class OutboxMessage(Base):
     body: Mapped[str] = mapped_column(Text)
     delay_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     job_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("jobs.id", ondelete="CASCADE"))
+    chunk_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("job_chunks.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

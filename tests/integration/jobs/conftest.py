@@ -1,7 +1,7 @@
 """Job pipeline tests: the run's database, the template's queues on the session's moto server (over real HTTP),
 and an offline Keepa of each test's own.
 
-The queues get names unique per test and a visibility timeout of seconds instead of the deployed 720 s, so
+The queues get names unique per test and a visibility timeout of seconds instead of the deployed 150 s, so
 redelivery and the DLQ can be observed in a test's time.
 """
 
@@ -15,7 +15,7 @@ import pytest
 from jobs_testing import EventSource, JobQueues
 
 TEST_VISIBILITY_SECONDS = 3
-"""Above the worker's test lease (``EventSource.timeout_seconds``, 2 s), as 720 s is above 120 s deployed."""
+"""Above the worker's test lease (``EventSource.timeout_seconds``, 2 s), as 150 s is above 25 s deployed."""
 
 
 @pytest.fixture(autouse=True)

@@ -12,11 +12,12 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from arbvault.catalog import record_balance
 from arbvault.db import build_engine, reset_engine, session_scope
@@ -31,6 +32,7 @@ from arbvault.jobs import (
     reset_jobs_queue,
 )
 from arbvault.jobs.claims import Claim, claim
+from arbvault.jobs.outbox import add_chunk_message
 from arbvault.keepa import TokenBalance
 from arbvault.settings import reset_settings
 from db_testing import rows, scalar
@@ -120,6 +122,94 @@ def test_relay_redrives_a_chunk_stuck_past_its_lease_when_its_message_is_gone(
     # THEN the chunk went back to pending with a new message, and was processed once
     assert report["redriven"] == 1 and report["sent"] == 1
     assert job_row(job_id)["status"] == "SUCCESS"
+    assert_exactly_once(job_id, known)
+
+
+@pytest.fixture
+def relay_silence(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[int], None]]:
+    """Set how long (s) the relay lets a pending chunk's message be silent before re-announcing the chunk."""
+
+    def allow(seconds: int) -> None:
+        monkeypatch.setenv("JOBS_REDRIVE_PENDING_AFTER_SECONDS", str(seconds))
+        reset_settings()
+
+    yield allow
+    reset_settings()
+
+
+def test_relay_reannounces_pending_chunks_whose_messages_were_lost_and_only_once(
+        keepa: OfflineKeepa, worker: EventSource, sqs: Any, queues: JobQueues,
+        relay_silence: Callable[[int], None]) -> None:
+    # GIVEN a job of three chunks whose messages were sent, then lost (the queue purged), and a relay that
+    # re-announces a chunk 2 s after its last message was due
+    relay_silence(2)
+    known = book_isbns(300)
+    job_id = _create(known)
+    assert publish_pending(job_id=job_id).sent == 3
+    sqs.purge_queue(QueueUrl=queues.jobs_url)
+    assert relay_once().reannounced == 0  # the messages were sent just now: they may still arrive
+
+    # WHEN the relay runs (through its function) once their messages have been silent long enough
+    time.sleep(2.2)
+    event = json.loads((EVENTS_DIR / "outbox_relay" / "schedule.json").read_text())
+    report = load_function("outbox_relay").handler(event, LocalLambdaContext(function_name="outbox_relay"))
+    again = relay_once()
+
+    # THEN each chunk got one fresh message (the second run sends none), and the job completed exactly once
+    assert (report["reannounced"], report["sent"]) == (3, 3)
+    assert (again.reannounced, again.sent) == (0, 0)
+    assert scalar("SELECT count(DISTINCT chunk_id) FROM outbox WHERE job_id = :job", job=job_id) == 3
+    worker.run_until(job_settled(job_id))
+    assert job_row(job_id)["status"] == "SUCCESS"
+    assert_exactly_once(job_id, known)
+
+
+def test_relay_leaves_a_chunk_alone_while_its_delayed_message_is_still_due(
+        keepa: OfflineKeepa, queues: JobQueues, relay_silence: Callable[[int], None]) -> None:
+    # GIVEN a chunk waiting for Keepa tokens: released, with a fresh message delayed by 5 s
+    relay_silence(1)
+    job_id = _create(book_isbns(100))
+    [chunk] = chunk_rows(job_id)
+    with session_scope() as session:
+        session.execute(text("DELETE FROM outbox WHERE job_id = :job"), {"job": job_id})
+        add_chunk_message(session, ChunkMessage(job_id, chunk["id"]), delay_seconds=5)
+    publish_pending(job_id=job_id)
+    time.sleep(1.2)
+
+    # WHEN the relay runs after the silence allowed but before the delay plus the silence have passed
+    report = relay_once()
+
+    # THEN the chunk is not re-announced: its message is still on its way
+    assert report.reannounced == 0
+    assert scalar("SELECT count(*) FROM outbox WHERE job_id = :job", job=job_id) == 1
+
+
+def test_a_crashed_worker_delays_its_chunks_by_the_visibility_timeout_plus_one_invocation_at_most(
+        keepa: OfflineKeepa, sqs: Any, make_queues: Callable[..., JobQueues]) -> None:
+    # GIVEN the deployed ratio scaled down: a 1 s worker timeout and a 6 s visibility timeout (25 s and 150 s
+    # deployed), and a worker that received a batch of four chunks, claimed the first and died
+    timeout_seconds, visibility_seconds = 1.0, 6
+    queues = make_queues(visibility_seconds=visibility_seconds)
+    worker = EventSource(sqs, queues.jobs_url, "batch_worker", batch_size=10, timeout_seconds=timeout_seconds)
+    known = book_isbns(400)
+    job_id = _create(known)
+    publish_pending(job_id=job_id)
+    _wait_for(lambda: _queue_depth(sqs, queues.jobs_url) == 4)
+    received = worker.receive()
+    while len(received) < 4:
+        received += worker.receive()
+    claim(ChunkMessage.parse(received[0]["Body"]), lease_seconds=timeout_seconds)
+    crashed_at = time.monotonic()
+
+    # WHEN the event source keeps polling (another worker)
+    worker.run_until(job_settled(job_id), timeout=visibility_seconds + 10)
+    recovery = time.monotonic() - crashed_at
+
+    # THEN nothing came back before the visibility timeout, and everything was done within one invocation after
+    assert visibility_seconds - 0.5 < recovery < visibility_seconds + timeout_seconds + 2
+    assert job_row(job_id)["status"] == "SUCCESS"
+    assert sorted(c["attempts"] for c in chunk_rows(job_id)) == [1, 1, 1, 2]
+    assert worker.failures == []
     assert_exactly_once(job_id, known)
 
 

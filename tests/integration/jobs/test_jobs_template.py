@@ -28,6 +28,24 @@ def test_jobs_queue_visibility_is_at_least_six_times_the_worker_timeout(document
     assert queue["VisibilityTimeout"] >= 6 * worker["Timeout"]
 
 
+CRASH_RECOVERY_BOUND_SECONDS = 180
+
+
+def test_a_crashed_workers_records_are_done_again_within_three_minutes(document: dict[str, Any]) -> None:
+    # A crashed worker's records come back after the visibility timeout; one more invocation finishes them.
+    queue = _props(document, "JobsQueue")
+    worker = _props(document, "BatchWorkerFunction")
+    assert queue["VisibilityTimeout"] + worker["Timeout"] < CRASH_RECOVERY_BOUND_SECONDS
+
+
+def test_relay_reannounces_a_pending_chunk_only_after_a_crashed_batch_would_have_come_back(
+        document: dict[str, Any]) -> None:
+    queue = _props(document, "JobsQueue")
+    worker = _props(document, "BatchWorkerFunction")
+    relay = _props(document, "OutboxRelayFunction")["Environment"]["Variables"]
+    assert int(relay["JOBS_REDRIVE_PENDING_AFTER_SECONDS"]) > queue["VisibilityTimeout"] + worker["Timeout"]
+
+
 def test_jobs_queue_redrives_to_a_dlq_that_keeps_messages_longer(document: dict[str, Any]) -> None:
     queue, dlq = _props(document, "JobsQueue"), _props(document, "JobsDeadLetterQueue")
     assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": ["JobsDeadLetterQueue", "Arn"]}
