@@ -89,7 +89,7 @@ class Stack:
 
     def wait_ready(self) -> None:
         deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-        while "ready in" not in self.output:
+        while "Ctrl-C stops the stack" not in self.output:  # the banner's last line
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"the local stack did not start:\n{self.output}")
             time.sleep(0.1)

@@ -21,13 +21,14 @@ from infra.local.functions import Functions
 from infra.local.gateway import Gateway
 from infra.local.keepa import KeepaOptions
 from infra.local.pollers import Pollers
+from infra.local.queue_store import STORE_FILE
 from infra.local.reload import Reloader
 from infra.local.routing import RouteTable
 from infra.local.schedules import Schedules
 from infra.local.server import HttpServer
 from infra.local.services import Services
 from infra.local.stack import Component, Stack
-from infra.paths import PROJECT_ROOT
+from infra.paths import PROJECT_ROOT, state_dir
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,7 @@ class LocalStack:
     def __init__(self, options: LocalOptions, sock: socket.socket, console: Console) -> None:
         # Always with an SQS endpoint: a reloaded template may add queues.
         self.services = Services(options.template_path, options.environment, options.keepa, console,
-                                 sqs_port=options.sqs_port)
+                                 sqs_port=options.sqs_port, queue_store=state_dir() / STORE_FILE)
         template = self.services.template
         routes = RouteTable(template)  # refuses a template whose routes name unknown authorizers
         assert self.services.sqs is not None and self.services.queues is not None

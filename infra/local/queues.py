@@ -9,6 +9,9 @@ on the receive that follows its ``maxReceiveCount``-th, as SQS does.
 :func:`queue_resources` tells ``infra.template`` what ``!Ref Queue`` (the URL) and ``!GetAtt Queue.Arn``,
 ``.QueueName`` and ``.QueueUrl`` are locally, so functions get ``JOBS_QUEUE_URL`` and the like. The values
 depend only on the endpoint, so they are known before the server starts.
+
+With a ``store`` (`arbvault local`), the queues' messages outlive the stack: saved at stop, sent again at the
+next start (``queue_store``).
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ from __future__ import annotations
 import json
 from collections.abc import MutableMapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from infra.local import queue_store
 from infra.local.aws import function_environment, sqs_client
 from infra.local.console import Console
 from infra.local.function_env import local_region
@@ -133,21 +138,34 @@ class Queues:
     name = "queues"
 
     def __init__(self, template: Template, endpoint: str, provided: MutableMapping[str, str],
-                 console: Console) -> None:
+                 console: Console, *, account_id: str, store: Path | None = None) -> None:
         self._template = template
         self._endpoint = endpoint
         self._provided = provided
         self._console = console
+        self._account_id = account_id
+        self._store = store
         self._client: Any = None
         self.created: dict[str, QueueSpec] = {}
+        self.restored: dict[str, int] = {}  # messages put back from the last run, by queue name
 
     def start(self) -> None:
         self._client = sqs_client(self._endpoint)
         self._create(queue_specs(self._template))
+        if self._store is not None:
+            self.restored = queue_store.restore(self._store, self._client,
+                                                {spec.name: spec.url for spec in self.created.values()})
         self._provided.update(function_environment(self._endpoint))
 
     def stop(self) -> None:
-        """Nothing to release: the queues live in the moto server, which stops after this."""
+        """Save the queues' messages for the next start, when asked to keep them (the moto server, where the
+        queues live, stops after this)."""
+        if self._store is not None:
+            kept = queue_store.snapshot(self._account_id, [spec.name for spec in self.created.values()])
+            count = queue_store.save(self._store, kept)
+            if count:
+                self._console.line(f"kept {count} queued message{'s' if count != 1 else ''} for the next start "
+                                   f"({self._store})")
 
     def apply(self, template: Template) -> None:
         """Follow a reloaded template: create the queues it adds, update the attributes it changes.
@@ -178,7 +196,12 @@ class Queues:
         """The banner's entries: the endpoint, then each queue."""
         if not self.created:
             return [f"{self._endpoint} (moto; no queues in {self._template.path.name})"]
-        return [f"{self._endpoint} (moto)", *(spec.summary() for spec in self.created.values())]
+        return [f"{self._endpoint} (moto)", *(spec.summary() + self._restored_note(spec)
+                                              for spec in self.created.values())]
+
+    def _restored_note(self, spec: QueueSpec) -> str:
+        count = self.restored.get(spec.name)
+        return f", {count} message{'s' if count != 1 else ''} restored from the last run" if count else ""
 
     def _create(self, specs: list[QueueSpec]) -> None:
         for spec in specs:

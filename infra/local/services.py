@@ -27,11 +27,12 @@ class Services:
 
     With ``only_for`` (a function's name), the SQS endpoint starts only if that function uses the template's
     queues: one in its environment, or an SQS event (``arbvault invoke`` of any other function then pays nothing
-    for it). Otherwise it always starts: a reloaded template may add queues.
+    for it). Otherwise it always starts: a reloaded template may add queues. With ``queue_store`` (a file), the
+    queues' messages are kept there between runs.
     """
 
     def __init__(self, template_path: Path, environment: Mapping[str, str], keepa: KeepaOptions, console: Console,
-                 *, sqs_port: int = 0, only_for: str | None = None) -> None:
+                 *, sqs_port: int = 0, only_for: str | None = None, queue_store: Path | None = None) -> None:
         self.provided: dict[str, str] = {}
         self.sqs: MotoServer | None = None
         self.queues: Queues | None = None
@@ -44,7 +45,8 @@ class Services:
         self.database = Database(self.provided)
         self.keepa = Keepa(self.provided, environment, keepa)
         if self.sqs is not None:
-            self.queues = Queues(self.template, self.sqs.endpoint, self.provided, console)
+            self.queues = Queues(self.template, self.sqs.endpoint, self.provided, console,
+                                 account_id=self.sqs.account_id, store=queue_store)
 
     @property
     def components(self) -> list[Component]:

@@ -20,6 +20,7 @@ from infra.paths import PROJECT_ROOT
 
 READY_TIMEOUT_SECONDS = 60.0
 STOP_TIMEOUT_SECONDS = 15.0
+BANNER_END = "Ctrl-C stops the stack"  # the banner's last line (infra.local.local_stack)
 
 
 def free_port() -> int:
@@ -84,8 +85,9 @@ class LocalStackProcess:
         return (self.home / "dev-api-key").read_text().strip()
 
     def wait_ready(self) -> None:
+        """Wait for the banner's last line: the banner is printed line by line."""
         deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-        while "ready in" not in self.stdout:
+        while BANNER_END not in self.stdout:
             if self.process.poll() is not None:
                 raise AssertionError(f"stack exited {self.process.returncode}:\n{self.stdout}\n{self.stderr}")
             if time.monotonic() > deadline:
