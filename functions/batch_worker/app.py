@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
 from arbvault.jobs import ChunkPipeline, metrics
-from arbvault.jobs.claims import lease_seconds_for
+from arbvault.jobs.claims import lease_seconds_for, start_margin_for
 from arbvault.observability import logger
 
 if TYPE_CHECKING:
@@ -28,8 +28,10 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     records = event.get("Records") or []
     metrics.add_metric(name="ChunkMessagesReceived", unit="Count", value=len(records))
     # A claim lasts as long as this invocation can: SQS only redelivers after the (6x longer) visibility timeout.
+    # Records the invocation has no time left to start are handed back at once, as fresh messages.
     pipeline = ChunkPipeline([(record["messageId"], record["body"]) for record in records],
-                             lease_seconds=lambda: lease_seconds_for(context.get_remaining_time_in_millis()))
+                             lease_seconds=lambda: lease_seconds_for(context.get_remaining_time_in_millis()),
+                             start_margin_seconds=start_margin_for(context.get_remaining_time_in_millis()))
 
     def record_handler(record: SQSRecord) -> None:
         """Process one chunk message; raising reports this record alone as failed."""

@@ -129,3 +129,13 @@ def settle_chunk(session: Session, held: Claim, *, state: ChunkState, succeeded:
 def lease_seconds_for(remaining_ms: int, *, floor_seconds: float = 1.0) -> float:
     """A lease that ends when the invocation must have: its remaining time (at least ``floor_seconds``)."""
     return max(floor_seconds, remaining_ms / 1000)
+
+
+START_MARGIN_SECONDS = 8.0
+"""The time a chunk needs at most to be started: a few Keepa round trips and its writes."""
+
+
+def start_margin_for(timeout_ms: int) -> float:
+    """How much time an invocation of ``timeout_ms`` must have left to start another chunk: 8 s, or a third of
+    a shorter invocation (tests run workers with timeouts of a few seconds)."""
+    return min(START_MARGIN_SECONDS, timeout_ms / 1000 / 3)

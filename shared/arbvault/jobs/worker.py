@@ -58,7 +58,7 @@ if TYPE_CHECKING:
 
 BATCH_SOURCE = "batch"
 
-Action = Literal["done", "failed", "skipped", "waiting"]
+Action = Literal["done", "failed", "skipped", "waiting", "handed_back"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +98,18 @@ def _wait_for_tokens(held: Claim, wait_seconds: int, queue: JobsQueue | None) ->
     publish_pending(ids=[row_id], queue=queue)
     count("ChunkTokenWaits")
     return ChunkOutcome("waiting", held.job_id, held.chunk_id, wait_seconds=wait_seconds)
+
+
+def _hand_back(body: str, queue: JobsQueue | None) -> ChunkOutcome:
+    """Queue a fresh message for a chunk this invocation has no time left to start (sent now, or by the relay):
+    the current message then succeeds instead of waiting out the visibility timeout."""
+    message = ChunkMessage.parse(body)
+    with session_scope() as session:
+        row_id = add_chunk_message(session, message)
+    publish_pending(ids=[row_id], queue=queue)
+    count("ChunksHandedBack")
+    return ChunkOutcome("handed_back", message.job_id, message.chunk_id,
+                        reason="too little time left in the invocation to start it")
 
 
 def _fail_now(held: Claim, reason: str) -> ChunkOutcome:
@@ -272,20 +284,29 @@ class ChunkPipeline:
     waits for Keepa once per batch instead of once per chunk. A message begun ahead whose own ``process`` never
     comes (the invocation ended) keeps its claim only until the lease ends, as after a crash. Results and errors
     are those of ``process_chunk_message``, raised from the message's own ``process`` call.
+
+    A message due to begin when less than ``start_margin_seconds`` is left is handed back instead (a fresh
+    message, the chunk untouched): an invocation running out of time ends cleanly rather than being cut off
+    with records that would wait out the visibility timeout and count a receive towards the DLQ.
     """
 
     def __init__(self, messages: Sequence[tuple[str, str]], *, lease_seconds: Callable[[], float],
-                 client: KeepaClient | None = None, queue: JobsQueue | None = None) -> None:
+                 start_margin_seconds: float = 0.0, client: KeepaClient | None = None,
+                 queue: JobsQueue | None = None) -> None:
         self._ids = [message_id for message_id, _ in messages]
         self._bodies = dict(messages)
         self._lease_seconds = lease_seconds
+        self._start_margin = start_margin_seconds
         self._client = client
         self._queue = queue
         self._begun: dict[str, ChunkOutcome | _Begun | BaseException] = {}
 
     def _begin(self, message_id: str) -> ChunkOutcome | _Begun | BaseException:
         try:
-            return _begin(self._bodies[message_id], lease_seconds=self._lease_seconds(), client=self._client,
+            lease_seconds = self._lease_seconds()
+            if lease_seconds < self._start_margin:
+                return _log(_hand_back(self._bodies[message_id], self._queue))
+            return _begin(self._bodies[message_id], lease_seconds=lease_seconds, client=self._client,
                           queue=self._queue, prefetch=True)
         except BaseException as exc:  # raised when its own turn comes, for its own record
             return exc

@@ -105,3 +105,28 @@ def test_a_bad_message_in_a_batch_fails_alone(keepa: OfflineKeepa) -> None:
     # THEN only the bad record failed, and both chunks were stored once
     assert outcomes == ["done", "error", "done"]
     assert_exactly_once(job.id, known)
+
+
+def test_a_batch_running_out_of_time_hands_the_chunks_it_cannot_start_back_as_fresh_messages(
+        keepa: OfflineKeepa, worker: EventSource) -> None:
+    # GIVEN a batch of three chunks whose invocation has 60 s left, then 5 s: under the 8 s needed to start one
+    known = book_isbns(300)
+    job = _create(known)
+    publish_pending(job_id=job.id)
+    left = [60.0]
+    pipeline = ChunkPipeline(_messages(job.id), lease_seconds=lambda: left[0], start_margin_seconds=8)
+
+    # WHEN the batch is processed, time running short after the first chunk (the second is begun by then)
+    first = pipeline.process("m0")
+    left[0] = 5.0
+    outcomes = [first.action, pipeline.process("m1").action, pipeline.process("m2").action]
+
+    # THEN the third chunk was not claimed but handed back: still pending, no attempt, a fresh message sent
+    assert outcomes == ["done", "done", "handed_back"]
+    last = chunk_rows(job.id)[2]
+    assert (last["state"], last["attempts"]) == ("pending", 0)
+    fresh = rows("SELECT sent_at FROM outbox WHERE chunk_id = :chunk", chunk=last["id"])
+    assert len(fresh) == 2 and all(row["sent_at"] is not None for row in fresh)
+    # AND the next invocation completes the job exactly once
+    worker.run_until(job_settled(job.id))
+    assert_exactly_once(job.id, known)
