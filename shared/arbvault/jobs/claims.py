@@ -132,7 +132,7 @@ def lease_seconds_for(remaining_ms: int, *, floor_seconds: float = 1.0) -> float
 
 
 START_MARGIN_SECONDS = 8.0
-"""The time a chunk needs at most to be started: a few Keepa round trips and its writes."""
+"""Time left below which an invocation starts no more chunks: a chunk's Keepa request and writes fit in it."""
 
 
 def start_margin_for(timeout_ms: int) -> float:
