@@ -58,6 +58,8 @@ HTTP_EVENTS: dict[tuple[str, str], tuple[int, Check]] = {
     ("api_keys", "list"): (200, lambda b: isinstance(b["items"], list) and "next_cursor" in b),
     ("api_keys", "revoke"): (404, lambda b: b["error"]["code"] == "not_found"
                              and "8d1c7e52-4a0f-4b6e-9d3a-5f2e1c0b7a94" in b["error"]["message"]),
+    ("api_keys", "me"): (404, lambda b: b["error"]["code"] == "not_found"
+                         and "5e2b9c1d-4f3a-4c8e-a7d2-9b0c1e6f3a58" in b["error"]["message"]),
     ("analyses", "list"): (200, lambda b: isinstance(b["items"], list) and "next_cursor" in b
                            and all(item["roi_pct"] >= 15 for item in b["items"])),
     ("analyses", "top"): (200, lambda b: b["metric"] == "combined_score" and len(b["items"]) <= 5),
