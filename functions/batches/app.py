@@ -26,7 +26,7 @@ from arbvault.catalog import (
     check_tokens,
     current_estimate,
     keepa_client,
-    parse_identifiers,
+    screen_identifiers,
 )
 from arbvault.db import session_scope
 from arbvault.jobs import (
@@ -45,7 +45,7 @@ from arbvault.jobs import (
     submit_job,
     transition,
 )
-from arbvault.jobs.schemas import DomainId, JobOptionsIn, Offers
+from arbvault.jobs.schemas import DomainId, JobOptionsIn, Offers, RejectedIdentifierOut
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
 from arbvault.web import (
     Cursor,
@@ -73,7 +73,8 @@ class BatchIn(JobOptionsIn):
 
     name: str = Field(min_length=1, max_length=200, description="your label for the batch")
     identifiers: list[str] = Field(min_length=1, description=(
-        f"ASINs, ISBN-10s or ISBN-13s; duplicates count once; at most {MAX_JOB_IDENTIFIERS:,} distinct"))
+        f"ASINs, ISBN-10s or ISBN-13s; duplicates count once; at most {MAX_JOB_IDENTIFIERS:,} distinct; entries "
+        "that are none of these are left out and listed in the answer (422 only when none is usable)"))
     config_profile: str | None = Field(default=None, min_length=1, max_length=50,
                                        description="a label kept with the job and echoed back")
 
@@ -89,6 +90,8 @@ class BatchAccepted(BaseModel):
     chunks_total: int = Field(description="Keepa requests of at most 100 products")
     tokens_estimated: int = Field(description="Keepa tokens the job needs at most (stored snapshots cost 0)")
     created_at: datetime
+    invalid_identifiers: list[RejectedIdentifierOut] = Field(
+        description="entries left out of the job: no ASIN, ISBN-10 or ISBN-13")
 
 
 class ProgressOut(BaseModel):
@@ -146,7 +149,8 @@ class EstimateIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    identifiers: list[str] | None = Field(default=None, min_length=1, description="duplicates count once")
+    identifiers: list[str] | None = Field(default=None, min_length=1,
+                                          description="duplicates count once; entries that are no identifier do not")
     count: int | None = Field(default=None, ge=1, le=MAX_JOB_IDENTIFIERS)
     domain_id: DomainId = 1
     offers: Offers | None = None
@@ -162,6 +166,8 @@ class EstimateOut(BaseModel):
     """A batch's token cost against the balance the token guard would use for it now."""
 
     identifiers: int = Field(description="distinct identifiers priced")
+    invalid_identifiers: list[RejectedIdentifierOut] = Field(
+        default_factory=list, description="entries a batch of these identifiers would leave out")
     tokens_required: int = Field(description="at most this many (stored snapshots cost 0)")
     balance: int = Field(description="the last known balance plus refills since")
     sufficient: bool = Field(description="whether POST /api/v1/batches would pass the token guard now")
@@ -186,7 +192,8 @@ def create_batch(body: BatchIn, identity: CurrentIdentity, response: Response,
     job = submitted.job
     return BatchAccepted(batch_id=job.id, status=job.status.value, status_url=submitted.status_url, name=job.name,
                          items_total=job.items_total, chunks_total=job.progress.chunks_total,
-                         tokens_estimated=submitted.tokens_estimated, created_at=job.created_at)
+                         tokens_estimated=submitted.tokens_estimated, created_at=job.created_at,
+                         invalid_identifiers=[RejectedIdentifierOut(**r.as_dict()) for r in submitted.rejected])
 
 
 @router.get("", response_model=Page[BatchOut], summary="List batch jobs")
@@ -210,7 +217,8 @@ def list_batches(
 @router.post("/estimate", summary="Estimate a batch's Keepa token cost")
 def estimate_batch(body: EstimateIn, _: CurrentIdentity) -> EstimateOut:
     """Tokens a batch needs, the balance now, and whether creating it would pass the token guard (free)."""
-    count = len(parse_identifiers(body.identifiers)) if body.identifiers is not None else int(body.count or 0)
+    screened = screen_identifiers(body.identifiers) if body.identifiers is not None else None
+    count = len(screened.valid) if screened is not None else int(body.count or 0)
     check_job_size(count, field="body.identifiers")
     required = estimate_tokens(count, params=JobParams(domain_id=body.domain_id, offers=body.offers))
     client = keepa_client(body.domain_id)
@@ -226,7 +234,8 @@ def estimate_batch(body: EstimateIn, _: CurrentIdentity) -> EstimateOut:
         except TokenCapacityError:
             capacity_exceeded = True
     sufficient = retry_after is None and not capacity_exceeded
-    return EstimateOut(identifiers=count, tokens_required=required, balance=current.estimated, sufficient=sufficient,
+    rejected = [RejectedIdentifierOut(**r.as_dict()) for r in screened.rejected] if screened is not None else []
+    return EstimateOut(identifiers=count, invalid_identifiers=rejected, tokens_required=required, balance=current.estimated, sufficient=sufficient,
                        deficit=max(0, required - current.estimated), capacity_exceeded=capacity_exceeded,
                        retry_after_seconds=retry_after, refill_rate=current.balance.refill_rate,
                        refill_in_ms=current.refill_in_ms, balance_source=current.source,

@@ -48,7 +48,16 @@ from arbvault.catalog.guard import (
     remember_balance,
     retry_after_seconds,
 )
-from arbvault.catalog.ingest import BATCHES_PATH, IngestResult, check_buy_price, ingest, parse_identifiers
+from arbvault.catalog.ingest import (
+    BATCHES_PATH,
+    IngestResult,
+    RejectedIdentifier,
+    ScreenedIdentifiers,
+    check_buy_price,
+    ingest,
+    parse_identifiers,
+    screen_identifiers,
+)
 from arbvault.catalog.lookup import (
     CatalogLookup,
     CatalogProduct,
@@ -84,7 +93,9 @@ __all__ = [
     "LookupPlan",
     "ProductAnswer",
     "ProductNotFoundError",
+    "RejectedIdentifier",
     "RulesBook",
+    "ScreenedIdentifiers",
     "Snapshot",
     "StoredBalance",
     "Timings",
@@ -119,5 +130,6 @@ __all__ = [
     "record_balance",
     "remember_balance",
     "retry_after_seconds",
+    "screen_identifiers",
     "to_json",
 ]

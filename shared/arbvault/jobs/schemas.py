@@ -20,6 +20,14 @@ DomainId = Annotated[int, Field(ge=1, le=12, description="Keepa marketplace (1 =
 Offers = Annotated[int, Field(ge=20, le=100, description="live offers to fetch per product (6 tokens per 10)")]
 
 
+class RejectedIdentifierOut(BaseModel):
+    """An entry of ``identifiers`` that is no ASIN, ISBN-10 or ISBN-13, left out of the work."""
+
+    index: int = Field(description="its position in the request's identifiers")
+    value: str = Field(description="as sent")
+    reason: str
+
+
 class JobOptionsIn(BaseModel):
     """How every identifier of a job is analysed; a job-creating body extends it with its identifiers."""
 
