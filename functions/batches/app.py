@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from arbvault.analyses.schemas import AnalysisOut, AnalysisQuery, PageQuery, page_out
+from arbvault.analyses import AnalysisFilters, SortKey, SortOrder
+from arbvault.analyses.schemas import AnalysisOut, AnalysisQuery, page_out, page_request
 from arbvault.catalog import (
     TokenBudgetError,
     TokenCapacityError,
@@ -29,11 +30,15 @@ from arbvault.catalog import (
     screen_identifiers,
 )
 from arbvault.db import session_scope
+from arbvault.exceptions import InvalidInputError
 from arbvault.jobs import (
     MAX_JOB_IDENTIFIERS,
+    UNRESOLVED_CURSOR_KEYS,
     JobKind,
     JobParams,
     JobSummary,
+    UnresolvedPosition,
+    UnresolvedStatus,
     cancel_job,
     check_job_size,
     estimate_tokens,
@@ -44,6 +49,7 @@ from arbvault.jobs import (
     parse_status,
     submit_job,
     transition,
+    unresolved_identifiers,
 )
 from arbvault.jobs.schemas import DomainId, JobOptionsIn, Offers, RejectedIdentifierOut
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
@@ -133,6 +139,17 @@ class BatchOut(BaseModel):
     def of(cls, job: JobSummary) -> BatchOut:
         url = job_status_url(job.id)
         return cls.model_validate({**job.as_dict(), "status_url": url, "results_url": f"{url}/results"})
+
+
+ResultStatus = Literal["analysed", UnresolvedStatus]
+
+
+class UnresolvedIdentifierOut(BaseModel):
+    """An identifier of the job without an analysis: Keepa had no product for it, or its chunk failed."""
+
+    identifier: str = Field(description="as the job holds it (normalised)")
+    status: UnresolvedStatus
+    reason: str | None = Field(description="why: no product at Keepa, or the failed chunk's last error")
 
 
 class StatusIn(BaseModel):
@@ -249,13 +266,39 @@ def get_batch(batch_id: uuid.UUID, identity: CurrentIdentity) -> BatchOut:
         return BatchOut.of(get_job(session, batch_id, owner_key_id=_owner_scope(identity)))
 
 
-@router.get("/{batch_id}/results", response_model=Page[AnalysisOut], summary="A batch job's analyses")
-def batch_results(batch_id: uuid.UUID, identity: CurrentIdentity, filters: AnalysisQuery,
-                  page: PageQuery) -> Page[AnalysisOut]:
-    """The analyses the job stored so far, filtered and sorted like ``/api/v1/analyses``, paged."""
+@router.get("/{batch_id}/results", response_model=Page[AnalysisOut] | Page[UnresolvedIdentifierOut],
+            summary="A batch job's analyses, or its identifiers without one")
+def batch_results(
+    batch_id: uuid.UUID,
+    identity: CurrentIdentity,
+    filters: AnalysisQuery,
+    status: Annotated[ResultStatus, Query(description=(
+        "analysed (default): the stored analyses; not_found / failed: the identifiers Keepa had no product for "
+        "or whose chunk failed, with the reason (the analysis filters and sort_by do not apply to these)"))]
+    = "analysed",
+    sort_by: SortKey = "created_at",
+    sort_order: SortOrder = "desc",
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> Page[AnalysisOut] | Page[UnresolvedIdentifierOut]:
+    """The analyses the job stored so far, filtered and sorted like ``/api/v1/analyses``; or, with ``status``,
+    the identifiers that got none and why. Paged."""
+    owner = _owner_scope(identity)
+    if status == "analysed":
+        page = page_request(sort_by, sort_order, limit, cursor)
+        with session_scope() as session:
+            return page_out(job_results(session, batch_id, owner_key_id=owner, filters=filters, sort=page.sort,
+                                        limit=page.limit, after=page.after))
+    if filters != AnalysisFilters():
+        raise InvalidInputError(f"the analysis filters do not apply to status={status}",
+                                details=[{"field": "query.status", "message": "filters apply to analysed only"}])
+    after = UnresolvedPosition.from_dict(decode_cursor(cursor, keys=UNRESOLVED_CURSOR_KEYS)) if cursor else None
     with session_scope() as session:
-        return page_out(job_results(session, batch_id, owner_key_id=_owner_scope(identity), filters=filters,
-                                    sort=page.sort, limit=page.limit, after=page.after))
+        found = unresolved_identifiers(session, batch_id, status=status, owner_key_id=owner, limit=limit,
+                                       after=after)
+    items = [UnresolvedIdentifierOut(identifier=i.identifier, status=i.status, reason=i.reason) for i in found.items]
+    next_cursor = encode_cursor(found.next_position.as_dict()) if found.next_position else None
+    return Page[UnresolvedIdentifierOut](items=items, next_cursor=next_cursor)
 
 
 @router.post("/{batch_id}/cancel", summary="Cancel a batch job")
