@@ -68,7 +68,7 @@ from arbvault.catalog.lookup import (
     identifiers_of,
     plan_lookup,
 )
-from arbvault.catalog.records import analysis_metrics, analysis_row, offers_count, to_json
+from arbvault.catalog.records import analysis_metrics, analysis_row, condition_options_note, offers_count, to_json
 from arbvault.catalog.rules import RulesBook, category_layer
 from arbvault.catalog.single import ProductAnswer, analyse_one, lookup_one
 from arbvault.catalog.snapshots import DEFAULT_STATS_DAYS, FetchOptions, Snapshot
@@ -112,6 +112,7 @@ __all__ = [
     "check_buy_price",
     "check_tokens",
     "complete_lookup",
+    "condition_options_note",
     "current_estimate",
     "estimate",
     "fetch_products",
