@@ -67,6 +67,7 @@ from arbvault.catalog.lookup import (
     fetch_products,
     identifiers_of,
     plan_lookup,
+    stored_since,
 )
 from arbvault.catalog.records import analysis_metrics, analysis_row, condition_options_note, offers_count, to_json
 from arbvault.catalog.rules import RulesBook, category_layer
@@ -132,5 +133,6 @@ __all__ = [
     "remember_balance",
     "retry_after_seconds",
     "screen_identifiers",
+    "stored_since",
     "to_json",
 ]
