@@ -37,10 +37,10 @@ SEED = """
 INSERT INTO analyses (id, domain_id, identifier, asin, strategy, velocity_score, stability_score, confidence_score,
                       overall_rating, recommendation, combined_score, roi_pct, profit, metrics, source, created_by,
                       created_at, updated_at)
-SELECT gen_random_uuid(), 1, 'B0' || lpad(mod(g, CAST(:products AS integer))::text, 8, '0'), 'B0' || lpad(mod(g, CAST(:products AS integer))::text, 8, '0'),
-       'balanced', mod(g, 100), 50, 50, 'GOOD', 'BUY', mod(g, 97), mod(g, 211) - 50, mod(g, 13), '{}', 'ingest', 'bench',
-       now() - g * interval '1 second', now()
-FROM generate_series(CAST(:first AS integer), CAST(:last AS integer)) AS g
+SELECT gen_random_uuid(), 1, asin, asin, 'balanced', mod(g, 100), 50, 50, 'GOOD', 'BUY', mod(g, 97), mod(g, 211) - 50,
+       mod(g, 13), '{}', 'ingest', 'bench', now() - g * interval '1 second', now()
+FROM generate_series(CAST(:first AS integer), CAST(:last AS integer)) AS g,
+     LATERAL (SELECT 'B0' || lpad(mod(g, CAST(:products AS integer))::text, 8, '0') AS asin) AS product
 """
 
 

@@ -210,7 +210,7 @@ def create_batch(body: BatchIn, identity: CurrentIdentity, response: Response,
     return BatchAccepted(batch_id=job.id, status=job.status.value, status_url=submitted.status_url, name=job.name,
                          items_total=job.items_total, chunks_total=job.progress.chunks_total,
                          tokens_estimated=submitted.tokens_estimated, created_at=job.created_at,
-                         invalid_identifiers=[RejectedIdentifierOut(**r.as_dict()) for r in submitted.rejected])
+                         invalid_identifiers=RejectedIdentifierOut.listed(submitted.rejected))
 
 
 @router.get("", response_model=Page[BatchOut], summary="List batch jobs")
@@ -251,8 +251,9 @@ def estimate_batch(body: EstimateIn, _: CurrentIdentity) -> EstimateOut:
         except TokenCapacityError:
             capacity_exceeded = True
     sufficient = retry_after is None and not capacity_exceeded
-    rejected = [RejectedIdentifierOut(**r.as_dict()) for r in screened.rejected] if screened is not None else []
-    return EstimateOut(identifiers=count, invalid_identifiers=rejected, tokens_required=required, balance=current.estimated, sufficient=sufficient,
+    rejected = RejectedIdentifierOut.listed(screened.rejected) if screened is not None else []
+    return EstimateOut(identifiers=count, invalid_identifiers=rejected, tokens_required=required,
+                       balance=current.estimated, sufficient=sufficient,
                        deficit=max(0, required - current.estimated), capacity_exceeded=capacity_exceeded,
                        retry_after_seconds=retry_after, refill_rate=current.balance.refill_rate,
                        refill_in_ms=current.refill_in_ms, balance_source=current.source,

@@ -107,7 +107,7 @@ def _queue_ingest(body: IngestIn, identity: Identity, idempotency_key: str | Non
     answer = IngestJobOut(job_id=job.id, status=job.status.value, status_url=submitted.status_url,
                           items_total=job.items_total, chunks_total=job.progress.chunks_total,
                           tokens_estimated=submitted.tokens_estimated,
-                          invalid_identifiers=[RejectedIdentifierOut(**r.as_dict()) for r in submitted.rejected])
+                          invalid_identifiers=RejectedIdentifierOut.listed(submitted.rejected))
     return JSONResponse(answer.model_dump(mode="json"), status_code=202, headers=submitted.headers)
 
 
@@ -127,7 +127,7 @@ def post_ingest(body: IngestIn, identity: CurrentIdentity, response: Response,
     return IngestOut(items=[AnalysisOut.model_validate(item) for item in result.items],
                      not_found=list(result.not_found), tokens_consumed=result.tokens_consumed,
                      snapshot_hits=result.snapshot_hits, cached_not_found=result.miss_hits,
-                     invalid_identifiers=[RejectedIdentifierOut(**r.as_dict()) for r in result.rejected])
+                     invalid_identifiers=RejectedIdentifierOut.listed(result.rejected))
 
 
 @router.get("/tokens", summary="Keepa token balance")

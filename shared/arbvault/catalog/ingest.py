@@ -55,9 +55,6 @@ class RejectedIdentifier:
     value: str
     reason: str
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"index": self.index, "value": self.value, "reason": self.reason}
-
 
 @dataclass(frozen=True, slots=True)
 class ScreenedIdentifiers:

@@ -78,8 +78,9 @@ def submit_job(
     """Create a job of ``identifiers`` for ``owner_key_id``, check the Keepa tokens it needs, then publish it.
 
     Entries that are no identifier are left out of the job and listed in ``rejected``; the job is refused (422)
-    only when none is an identifier. ``request_body`` (JSON-ready values) is fingerprinted for ``idempotency_key``: the same key and body find the
-    job the first request created (``created`` False; nothing is checked or sent again), another body is a 409.
+    only when none is an identifier. ``request_body`` (JSON-ready values) is fingerprinted for
+    ``idempotency_key``: the same key and body find the job the first request created (``created`` False;
+    nothing is checked or sent again), another body is a 409.
     Raises what :func:`create_job` raises (422, 413, 409) and the token guard's ``TokenBudgetError`` (429) or
     ``TokenCapacityError`` (413); a refused job leaves nothing behind.
     """
