@@ -135,7 +135,7 @@ def events_stored_nothing(database_url: str) -> Iterator[None]:
 @pytest.fixture
 def fresh_keepa(clean_catalog: None, clean_jobs: None, queues: JobQueues, make_keepa: MakeKeepa) -> OfflineKeepa:
     """What the Keepa events meet: no Keepa or job state, the template's queues, and a fresh offline Keepa with
-    the default balance (1,200 tokens, 20 per minute), as a first `arbvault local` would."""
+    the server's default balance (1,200 tokens, 20 per minute), as `arbvault keepa-offline` starts it."""
     return make_keepa()
 
 
