@@ -1,4 +1,4 @@
-"""API keys (admin role only): create (the key is shown once), list, revoke."""
+"""API keys: create (the key is shown once), list, revoke (admin role only); and the calling key itself (any role)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from arbvault.auth import (
     NAME_MAX_LENGTH,
     Role,
     create_api_key,
+    get_api_key,
     list_api_keys,
     normalise_name,
     revoke_api_key,
@@ -21,7 +22,17 @@ from arbvault.auth import (
 from arbvault.db import session_scope
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
 from arbvault.observability import logger
-from arbvault.web import AdminIdentity, Cursor, Limit, Page, create_app, create_handler, decode_cursor, encode_cursor
+from arbvault.web import (
+    AdminIdentity,
+    CurrentIdentity,
+    Cursor,
+    Limit,
+    Page,
+    create_app,
+    create_handler,
+    decode_cursor,
+    encode_cursor,
+)
 from arbvault.web.pagination import DEFAULT_LIMIT
 
 router = APIRouter(prefix="/api/v1/api-keys", tags=["api-keys"])
@@ -50,6 +61,19 @@ class ApiKeyRecord(BaseModel):
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+
+
+class CallerKey(BaseModel):
+    """The key that made the request, as the caller may see it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    name: str
+    role: Role
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None = Field(description="recorded at most once a minute")
 
 
 class CreatedApiKey(BaseModel):
@@ -86,6 +110,13 @@ def list_keys(
     next_cursor = encode_cursor(page.next_position.as_dict()) if page.next_position else None
     return Page[ApiKeyRecord](items=[ApiKeyRecord.model_validate(row) for row in page.items],
                               next_cursor=next_cursor)
+
+
+@router.get("/me", response_model=CallerKey, summary="The calling API key")
+def my_key(identity: CurrentIdentity) -> CallerKey:
+    """The key this request was made with: id, name, role, creation and last use (any role)."""
+    with session_scope() as session:
+        return CallerKey.model_validate(get_api_key(session, identity.key_id))
 
 
 @router.delete("/{key_id}", response_model=ApiKeyRecord, summary="Revoke an API key")

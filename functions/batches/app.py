@@ -14,26 +14,31 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from arbvault.analyses.schemas import AnalysisOut, AnalysisQuery, PageQuery, page_out
+from arbvault.analyses import AnalysisFilters, SortKey, SortOrder
+from arbvault.analyses.schemas import AnalysisOut, AnalysisQuery, page_out, page_request
 from arbvault.catalog import (
     TokenBudgetError,
     TokenCapacityError,
     check_tokens,
     current_estimate,
     keepa_client,
-    parse_identifiers,
+    screen_identifiers,
 )
 from arbvault.db import session_scope
+from arbvault.exceptions import InvalidInputError
 from arbvault.jobs import (
     MAX_JOB_IDENTIFIERS,
+    UNRESOLVED_CURSOR_KEYS,
     JobKind,
     JobParams,
     JobSummary,
+    UnresolvedPosition,
+    UnresolvedStatus,
     cancel_job,
     check_job_size,
     estimate_tokens,
@@ -44,8 +49,9 @@ from arbvault.jobs import (
     parse_status,
     submit_job,
     transition,
+    unresolved_identifiers,
 )
-from arbvault.jobs.schemas import DomainId, JobOptionsIn, Offers
+from arbvault.jobs.schemas import DomainId, JobOptionsIn, Offers, RejectedIdentifierOut
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
 from arbvault.web import (
     Cursor,
@@ -73,7 +79,8 @@ class BatchIn(JobOptionsIn):
 
     name: str = Field(min_length=1, max_length=200, description="your label for the batch")
     identifiers: list[str] = Field(min_length=1, description=(
-        f"ASINs, ISBN-10s or ISBN-13s; duplicates count once; at most {MAX_JOB_IDENTIFIERS:,} distinct"))
+        f"ASINs, ISBN-10s or ISBN-13s; duplicates count once; at most {MAX_JOB_IDENTIFIERS:,} distinct; entries "
+        "that are none of these are left out and listed in the answer (422 only when none is usable)"))
     config_profile: str | None = Field(default=None, min_length=1, max_length=50,
                                        description="a label kept with the job and echoed back")
 
@@ -89,6 +96,8 @@ class BatchAccepted(BaseModel):
     chunks_total: int = Field(description="Keepa requests of at most 100 products")
     tokens_estimated: int = Field(description="Keepa tokens the job needs at most (stored snapshots cost 0)")
     created_at: datetime
+    invalid_identifiers: list[RejectedIdentifierOut] = Field(
+        description="entries left out of the job: no ASIN, ISBN-10 or ISBN-13")
 
 
 class ProgressOut(BaseModel):
@@ -132,6 +141,17 @@ class BatchOut(BaseModel):
         return cls.model_validate({**job.as_dict(), "status_url": url, "results_url": f"{url}/results"})
 
 
+ResultStatus = Literal["analysed", UnresolvedStatus]
+
+
+class UnresolvedIdentifierOut(BaseModel):
+    """An identifier of the job without an analysis: Keepa had no product for it, or its chunk failed."""
+
+    identifier: str = Field(description="as the job holds it (normalised)")
+    status: UnresolvedStatus
+    reason: str | None = Field(description="why: no product at Keepa, or the failed chunk's last error")
+
+
 class StatusIn(BaseModel):
     """The status to move to (any case); only the state machine's transitions are allowed."""
 
@@ -146,7 +166,8 @@ class EstimateIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    identifiers: list[str] | None = Field(default=None, min_length=1, description="duplicates count once")
+    identifiers: list[str] | None = Field(default=None, min_length=1,
+                                          description="duplicates count once; entries that are no identifier do not")
     count: int | None = Field(default=None, ge=1, le=MAX_JOB_IDENTIFIERS)
     domain_id: DomainId = 1
     offers: Offers | None = None
@@ -162,6 +183,8 @@ class EstimateOut(BaseModel):
     """A batch's token cost against the balance the token guard would use for it now."""
 
     identifiers: int = Field(description="distinct identifiers priced")
+    invalid_identifiers: list[RejectedIdentifierOut] = Field(
+        default_factory=list, description="entries a batch of these identifiers would leave out")
     tokens_required: int = Field(description="at most this many (stored snapshots cost 0)")
     balance: int = Field(description="the last known balance plus refills since")
     sufficient: bool = Field(description="whether POST /api/v1/batches would pass the token guard now")
@@ -186,7 +209,8 @@ def create_batch(body: BatchIn, identity: CurrentIdentity, response: Response,
     job = submitted.job
     return BatchAccepted(batch_id=job.id, status=job.status.value, status_url=submitted.status_url, name=job.name,
                          items_total=job.items_total, chunks_total=job.progress.chunks_total,
-                         tokens_estimated=submitted.tokens_estimated, created_at=job.created_at)
+                         tokens_estimated=submitted.tokens_estimated, created_at=job.created_at,
+                         invalid_identifiers=RejectedIdentifierOut.listed(submitted.rejected))
 
 
 @router.get("", response_model=Page[BatchOut], summary="List batch jobs")
@@ -210,7 +234,8 @@ def list_batches(
 @router.post("/estimate", summary="Estimate a batch's Keepa token cost")
 def estimate_batch(body: EstimateIn, _: CurrentIdentity) -> EstimateOut:
     """Tokens a batch needs, the balance now, and whether creating it would pass the token guard (free)."""
-    count = len(parse_identifiers(body.identifiers)) if body.identifiers is not None else int(body.count or 0)
+    screened = screen_identifiers(body.identifiers) if body.identifiers is not None else None
+    count = len(screened.valid) if screened is not None else int(body.count or 0)
     check_job_size(count, field="body.identifiers")
     required = estimate_tokens(count, params=JobParams(domain_id=body.domain_id, offers=body.offers))
     client = keepa_client(body.domain_id)
@@ -226,7 +251,9 @@ def estimate_batch(body: EstimateIn, _: CurrentIdentity) -> EstimateOut:
         except TokenCapacityError:
             capacity_exceeded = True
     sufficient = retry_after is None and not capacity_exceeded
-    return EstimateOut(identifiers=count, tokens_required=required, balance=current.estimated, sufficient=sufficient,
+    rejected = RejectedIdentifierOut.listed(screened.rejected) if screened is not None else []
+    return EstimateOut(identifiers=count, invalid_identifiers=rejected, tokens_required=required,
+                       balance=current.estimated, sufficient=sufficient,
                        deficit=max(0, required - current.estimated), capacity_exceeded=capacity_exceeded,
                        retry_after_seconds=retry_after, refill_rate=current.balance.refill_rate,
                        refill_in_ms=current.refill_in_ms, balance_source=current.source,
@@ -240,13 +267,39 @@ def get_batch(batch_id: uuid.UUID, identity: CurrentIdentity) -> BatchOut:
         return BatchOut.of(get_job(session, batch_id, owner_key_id=_owner_scope(identity)))
 
 
-@router.get("/{batch_id}/results", response_model=Page[AnalysisOut], summary="A batch job's analyses")
-def batch_results(batch_id: uuid.UUID, identity: CurrentIdentity, filters: AnalysisQuery,
-                  page: PageQuery) -> Page[AnalysisOut]:
-    """The analyses the job stored so far, filtered and sorted like ``/api/v1/analyses``, paged."""
+@router.get("/{batch_id}/results", response_model=Page[AnalysisOut] | Page[UnresolvedIdentifierOut],
+            summary="A batch job's analyses, or its identifiers without one")
+def batch_results(
+    batch_id: uuid.UUID,
+    identity: CurrentIdentity,
+    filters: AnalysisQuery,
+    status: Annotated[ResultStatus, Query(description=(
+        "analysed (default): the stored analyses; not_found / failed: the identifiers Keepa had no product for "
+        "or whose chunk failed, with the reason (the analysis filters and sort_by do not apply to these)"))]
+    = "analysed",
+    sort_by: SortKey = "created_at",
+    sort_order: SortOrder = "desc",
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> Page[AnalysisOut] | Page[UnresolvedIdentifierOut]:
+    """The analyses the job stored so far, filtered and sorted like ``/api/v1/analyses``; or, with ``status``,
+    the identifiers that got none and why. Paged."""
+    owner = _owner_scope(identity)
+    if status == "analysed":
+        page = page_request(sort_by, sort_order, limit, cursor)
+        with session_scope() as session:
+            return page_out(job_results(session, batch_id, owner_key_id=owner, filters=filters, sort=page.sort,
+                                        limit=page.limit, after=page.after))
+    if filters != AnalysisFilters():
+        raise InvalidInputError(f"the analysis filters do not apply to status={status}",
+                                details=[{"field": "query.status", "message": "filters apply to analysed only"}])
+    after = UnresolvedPosition.from_dict(decode_cursor(cursor, keys=UNRESOLVED_CURSOR_KEYS)) if cursor else None
     with session_scope() as session:
-        return page_out(job_results(session, batch_id, owner_key_id=_owner_scope(identity), filters=filters,
-                                    sort=page.sort, limit=page.limit, after=page.after))
+        found = unresolved_identifiers(session, batch_id, status=status, owner_key_id=owner, limit=limit,
+                                       after=after)
+    items = [UnresolvedIdentifierOut(identifier=i.identifier, status=i.status, reason=i.reason) for i in found.items]
+    next_cursor = encode_cursor(found.next_position.as_dict()) if found.next_position else None
+    return Page[UnresolvedIdentifierOut](items=items, next_cursor=next_cursor)
 
 
 @router.post("/{batch_id}/cancel", summary="Cancel a batch job")

@@ -29,7 +29,7 @@ from arbvault.catalog import (
 )
 from arbvault.db import session_scope
 from arbvault.jobs import submit_job
-from arbvault.jobs.schemas import JobOptionsIn
+from arbvault.jobs.schemas import JobOptionsIn, RejectedIdentifierOut
 from arbvault.web import AdminIdentity, CurrentIdentity, IdempotencyKey, Identity, create_app, create_handler
 
 router = APIRouter(prefix="/api/v1/keepa", tags=["keepa"])
@@ -38,7 +38,9 @@ router = APIRouter(prefix="/api/v1/keepa", tags=["keepa"])
 class IngestIn(JobOptionsIn):
     """What to analyse and how."""
 
-    identifiers: list[str] = Field(min_length=1, description="ASINs, ISBN-10s or ISBN-13s; duplicates count once")
+    identifiers: list[str] = Field(min_length=1, description=(
+        "ASINs, ISBN-10s or ISBN-13s; duplicates count once; entries that are none of these are left out and "
+        "listed in invalid_identifiers (422 only when none is usable)"))
 
 
 class IngestOut(BaseModel):
@@ -47,6 +49,7 @@ class IngestOut(BaseModel):
     tokens_consumed: int
     snapshot_hits: int = Field(description="products served from stored snapshots (0 tokens)")
     cached_not_found: int = Field(description="identifiers known missing from a recent lookup (0 tokens)")
+    invalid_identifiers: list[RejectedIdentifierOut] = Field(description="entries that are no ASIN, ISBN-10 or ISBN-13")
 
 
 class IngestJobOut(BaseModel):
@@ -58,6 +61,7 @@ class IngestJobOut(BaseModel):
     items_total: int
     chunks_total: int
     tokens_estimated: int = Field(description="Keepa tokens the job needs at most (stored snapshots cost 0)")
+    invalid_identifiers: list[RejectedIdentifierOut] = Field(description="entries left out of the job")
 
 
 class MetricsOut(BaseModel):
@@ -102,7 +106,8 @@ def _queue_ingest(body: IngestIn, identity: Identity, idempotency_key: str | Non
     job = submitted.job
     answer = IngestJobOut(job_id=job.id, status=job.status.value, status_url=submitted.status_url,
                           items_total=job.items_total, chunks_total=job.progress.chunks_total,
-                          tokens_estimated=submitted.tokens_estimated)
+                          tokens_estimated=submitted.tokens_estimated,
+                          invalid_identifiers=RejectedIdentifierOut.listed(submitted.rejected))
     return JSONResponse(answer.model_dump(mode="json"), status_code=202, headers=submitted.headers)
 
 
@@ -121,7 +126,8 @@ def post_ingest(body: IngestIn, identity: CurrentIdentity, response: Response,
     response.headers["Server-Timing"] = result.timings.server_timing()
     return IngestOut(items=[AnalysisOut.model_validate(item) for item in result.items],
                      not_found=list(result.not_found), tokens_consumed=result.tokens_consumed,
-                     snapshot_hits=result.snapshot_hits, cached_not_found=result.miss_hits)
+                     snapshot_hits=result.snapshot_hits, cached_not_found=result.miss_hits,
+                     invalid_identifiers=RejectedIdentifierOut.listed(result.rejected))
 
 
 @router.get("/tokens", summary="Keepa token balance")

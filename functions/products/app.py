@@ -28,6 +28,7 @@ from arbvault.discovery import (
     refresh_categories,
     stock_estimate,
 )
+from arbvault.catalog import to_json
 from arbvault.web import CurrentIdentity, create_app, create_handler
 
 router = APIRouter(prefix="/api/v1/products", tags=["products"])
@@ -101,6 +102,10 @@ class ScoredProductOut(BaseModel):
     overall_rating: str
     strategy: str
     data_fetched_at: datetime
+    offers_count: int | None = Field(description="current offers of every condition, as Keepa counts them")
+    condition_options: list[dict[str, Any]] = Field(
+        description="the cheapest live offer per buyable condition, bought and sold at the sell price")
+    condition_options_note: str | None = Field(description="why condition_options is empty (null when it is not)")
 
     @classmethod
     def of(cls, scored: ScoredProduct) -> ScoredProductOut:
@@ -112,13 +117,17 @@ class ScoredProductOut(BaseModel):
                    fees=float(a.fees.total), profit=float(a.profit.net_profit), roi_pct=float(a.profit.roi_pct),
                    velocity_score=float(a.velocity.score), velocity_tier=a.velocity_tier,
                    combined_score=float(a.combined_score), recommendation=a.recommendation.label,
-                   overall_rating=a.overall_rating, strategy=a.strategy, data_fetched_at=scored.fetched_at)
+                   overall_rating=a.overall_rating, strategy=a.strategy, data_fetched_at=scored.fetched_at,
+                   offers_count=scored.offers_count, condition_options=to_json(a.condition_options),
+                   condition_options_note=scored.condition_options_note)
 
 
 class ScoringMetadata(BaseModel):
     filters_applied: dict[str, Any]
     timestamp: datetime
-    source: Source = Field(description="where the candidate list came from")
+    source: Source = Field(description="cache only when nothing was fetched from Keepa (candidates nor products)")
+    candidates_source: Source = Field(description="where the candidate list came from")
+    products_fetched: int = Field(description="candidates asked of Keepa (the others came from stored snapshots)")
     tokens_consumed: int = Field(description="discovery and product lookups, by this request")
     candidates_considered: int
     excluded: dict[Exclusion, int]
@@ -129,7 +138,8 @@ class ScoringMetadata(BaseModel):
 class ScoringOut(BaseModel):
     products: list[ScoredProductOut]
     total_count: int
-    cache_hit: bool = Field(description="true only when the candidate list came from the discovery cache")
+    cache_hit: bool = Field(description=(
+        "true only when nothing was fetched from Keepa: candidates from the discovery cache, products from snapshots"))
     metadata: ScoringMetadata
 
 
@@ -197,11 +207,13 @@ def discover_scored(body: ScoringIn, _: CurrentIdentity) -> ScoringOut:
     products = [ScoredProductOut.of(scored) for scored in result.products]
     metadata = ScoringMetadata(
         filters_applied=_given(body), timestamp=result.scored_at,
-        source="cache" if result.candidates.from_cache else "keepa", tokens_consumed=result.tokens_consumed,
+        source="cache" if result.from_cache else "keepa",
+        candidates_source="cache" if result.candidates.from_cache else "keepa",
+        products_fetched=result.products_fetched, tokens_consumed=result.tokens_consumed,
         candidates_considered=result.considered, excluded=result.excluded, snapshot_hits=result.snapshot_hits,
         discovery_fetched_at=result.candidates.stored.fetched_at,
     )
-    return ScoringOut(products=products, total_count=len(products), cache_hit=result.candidates.from_cache,
+    return ScoringOut(products=products, total_count=len(products), cache_hit=result.from_cache,
                       metadata=metadata)
 
 

@@ -29,6 +29,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--template", type=Path, default=TEMPLATE_PATH, help="SAM template (default: %(default)s)")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                         help="set a variable in every function's environment (repeatable)")
+    parser.add_argument("--parameter", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a template parameter, as sam's --parameter-overrides does (repeatable), "
+                             "e.g. CorsAllowedOrigins=http://localhost:8080")
     parser.add_argument("--lazy", action="store_true",
                         help="start each function on its first request instead of warming them at start")
     parser.add_argument("--no-reload", action="store_true", help="do not watch files for changes")
@@ -92,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
     console = Console()
     try:
         environment = parse_assignments(args.env)
+        parameters = parse_assignments(args.parameter, option="--parameter")
     except ValueError as exc:
         print(f"arbvault local: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -106,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
         signal.signal(signum, lambda *_: stopping.set())
     keepa = KeepaOptions(port=args.keepa_port, tokens=args.keepa_tokens, refill_rate=args.keepa_refill_rate,
                          latency_ms=args.keepa_latency_ms)
-    options = LocalOptions(args.template, environment, prewarm=not args.lazy, reload=not args.no_reload,
+    options = LocalOptions(args.template, environment, parameters, prewarm=not args.lazy, reload=not args.no_reload,
                            keepa=keepa, sqs_port=args.sqs_port, schedule_speedup=args.schedule_speedup)
     try:
         stack = LocalStack(options, sock, console)

@@ -54,12 +54,12 @@ def function_runtime(template: Template, spec: FunctionSpec, overrides: Mapping[
     )
 
 
-def parse_assignments(pairs: list[str]) -> dict[str, str]:
-    """``["K=V", ...]`` from ``--env`` options as a map; raises ``ValueError`` naming a malformed one."""
+def parse_assignments(pairs: list[str], *, option: str = "--env") -> dict[str, str]:
+    """``["K=V", ...]`` from ``option`` options as a map; raises ``ValueError`` naming a malformed one."""
     values = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise ValueError(f"--env expects NAME=VALUE, got {pair!r}")
+            raise ValueError(f"{option} expects NAME=VALUE, got {pair!r}")
         values[name.strip()] = value
     return values

@@ -2,7 +2,8 @@
 
 :meth:`Gateway.handle` turns one HTTP request into the response API Gateway would give, logging one line per
 request (``GET /api/v1/config -> config 200 12.3 ms``). Failures inside functions are logged with their reason
-and answered with API Gateway's generic errors, never with the function's internals.
+and answered with API Gateway's generic errors, never with the function's internals. With the API's CORS
+configured, preflights are answered here and every other response carries the CORS headers (``cors``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from infra.http_events import http_api_event
 from infra.local.authorizer import authorizer_event, decision, identity_source
 from infra.local.console import Console
+from infra.local.cors import is_preflight, preflight, with_cors
 from infra.local.environments import Invocation
 from infra.local.responses import (
     FORBIDDEN,
@@ -66,8 +68,14 @@ class Gateway:
     def handle(self, request: IncomingRequest) -> HttpResponse:
         """The response to ``request``, after logging it."""
         started = time.perf_counter()
+        cors = self.routes.cors
         try:
-            outcome = self._dispatch(request)
+            if cors is not None and is_preflight(request.method, request.headers):
+                outcome = _Outcome(preflight(cors, request.headers), "cors", "preflight")
+            else:
+                outcome = self._dispatch(request)
+                if cors is not None:
+                    outcome.response = with_cors(cors, request.headers, outcome.response)
         except Exception as exc:  # a fault of the stack itself: answer as API Gateway would, keep serving
             outcome = _Outcome(_copy(INTERNAL_ERROR), note=f"local gateway error: {type(exc).__name__}: {exc}")
         elapsed = (time.perf_counter() - started) * 1000

@@ -37,6 +37,7 @@ class LocalOptions:
 
     template_path: Path
     environment: dict[str, str] = field(default_factory=dict)  # --env overrides for every function
+    parameters: dict[str, str] = field(default_factory=dict)  # --parameter overrides of template parameters
     prewarm: bool = True
     reload: bool = True
     keepa: KeepaOptions = field(default_factory=KeepaOptions)
@@ -50,7 +51,8 @@ class LocalStack:
     def __init__(self, options: LocalOptions, sock: socket.socket, console: Console) -> None:
         # Always with an SQS endpoint: a reloaded template may add queues.
         self.services = Services(options.template_path, options.environment, options.keepa, console,
-                                 sqs_port=options.sqs_port, queue_store=state_dir() / STORE_FILE)
+                                 sqs_port=options.sqs_port, queue_store=state_dir() / STORE_FILE,
+                                 parameters=options.parameters)
         template = self.services.template
         routes = RouteTable(template)  # refuses a template whose routes name unknown authorizers
         assert self.services.sqs is not None and self.services.queues is not None
@@ -106,6 +108,10 @@ class LocalStack:
             f"  database  {self.services.database.description}, migrations applied",
             f"  Keepa     {self.services.keepa.description}",
         ]
+        cors = self.gateway.routes.cors
+        if cors is not None:
+            credentials = "with" if cors.allow_credentials else "without"
+            lines.append(f"  CORS      {', '.join(cors.allow_origins)} ({credentials} credentials)")
         endpoint, *queues = self.queues.describe()
         lines.append(f"  SQS       {endpoint}")
         lines += [f"  queue     {queue}" for queue in queues]

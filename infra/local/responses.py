@@ -31,8 +31,8 @@ class MalformedResponseError(ValueError):
 
 
 def gateway_error(status: int, message: str) -> HttpResponse:
-    """One of API Gateway's own answers, e.g. ``404 {"message":"Not Found"}``."""
-    body = json.dumps({"message": message}).encode()
+    """One of API Gateway's own answers, e.g. ``404 {"message":"Not Found"}`` (compact, as API Gateway writes it)."""
+    body = json.dumps({"message": message}, separators=(",", ":")).encode()
     return HttpResponse(status, [("content-type", "application/json")], body)
 
 

@@ -12,6 +12,7 @@ from urllib.parse import unquote
 
 from infra.local.authorizer import check_supported
 from infra.template import AuthorizerSpec, Route, Template
+from infra.template_cors import CorsSpec, cors_spec
 
 DEFAULT_ROUTE = "$default"
 
@@ -75,12 +76,14 @@ def _compile(path: str) -> tuple[tuple[int, str], ...]:
 class RouteTable:
     """The template's HttpApi routes, ready to match requests.
 
-    Raises ``ValueError`` when a route names an authorizer the template does not define, so a broken template
-    is refused when it is loaded rather than on the first request.
+    Raises ``ValueError`` when a route names an authorizer the template does not define, or the API's CORS
+    allows credentials from any origin, so a broken template is refused when it is loaded rather than on the
+    first request.
     """
 
     def __init__(self, template: Template) -> None:
         self.template = template
+        self.cors: CorsSpec | None = cors_spec(template)
         compiled = [
             _CompiledRoute(route, () if route.path == DEFAULT_ROUTE else _compile(route.path),
                            template.authorizer_for(route))

@@ -32,15 +32,18 @@ class Services:
     """
 
     def __init__(self, template_path: Path, environment: Mapping[str, str], keepa: KeepaOptions, console: Console,
-                 *, sqs_port: int = 0, only_for: str | None = None, queue_store: Path | None = None) -> None:
+                 *, sqs_port: int = 0, only_for: str | None = None, queue_store: Path | None = None,
+                 parameters: Mapping[str, str] | None = None) -> None:
         self.provided: dict[str, str] = {}
         self.sqs: MotoServer | None = None
         self.queues: Queues | None = None
-        if only_for is None or _uses_queues(parse_template(template_path), only_for):
+        # The template as deployed with these parameter values (its defaults for the others).
+        parse = partial(parse_template, parameters=dict(parameters or {}))
+        if only_for is None or _uses_queues(parse(template_path), only_for):
             self.sqs = MotoServer(port=sqs_port)
-            self.parse = partial(parse_template, resources=queue_resources(self.sqs.endpoint, self.sqs.account_id))
+            self.parse = partial(parse, resources=queue_resources(self.sqs.endpoint, self.sqs.account_id))
         else:
-            self.parse = parse_template
+            self.parse = parse
         self.template = self.parse(template_path)
         self.database = Database(self.provided)
         self.keepa = Keepa(self.provided, environment, keepa)

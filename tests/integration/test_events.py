@@ -58,6 +58,8 @@ HTTP_EVENTS: dict[tuple[str, str], tuple[int, Check]] = {
     ("api_keys", "list"): (200, lambda b: isinstance(b["items"], list) and "next_cursor" in b),
     ("api_keys", "revoke"): (404, lambda b: b["error"]["code"] == "not_found"
                              and "8d1c7e52-4a0f-4b6e-9d3a-5f2e1c0b7a94" in b["error"]["message"]),
+    ("api_keys", "me"): (404, lambda b: b["error"]["code"] == "not_found"
+                         and "5e2b9c1d-4f3a-4c8e-a7d2-9b0c1e6f3a58" in b["error"]["message"]),
     ("analyses", "list"): (200, lambda b: isinstance(b["items"], list) and "next_cursor" in b
                            and all(item["roi_pct"] >= 15 for item in b["items"])),
     ("analyses", "top"): (200, lambda b: b["metric"] == "combined_score" and len(b["items"]) <= 5),
@@ -133,7 +135,7 @@ def events_stored_nothing(database_url: str) -> Iterator[None]:
 @pytest.fixture
 def fresh_keepa(clean_catalog: None, clean_jobs: None, queues: JobQueues, make_keepa: MakeKeepa) -> OfflineKeepa:
     """What the Keepa events meet: no Keepa or job state, the template's queues, and a fresh offline Keepa with
-    the default balance (1,200 tokens, 20 per minute), as a first `arbvault local` would."""
+    the server's default balance (1,200 tokens, 20 per minute), as `arbvault keepa-offline` starts it."""
     return make_keepa()
 
 

@@ -124,3 +124,22 @@ def test_samconfig_declares_every_environment() -> None:
         assert config["default"][command]["parameters"]["parameter_overrides"] == "Stage=dev"
     allowed_stages = load_document(TEMPLATE_PATH)["Parameters"]["Stage"]["AllowedValues"]
     assert {stage for stage, _ in stages.values()} == set(allowed_stages)
+
+
+def test_http_api_cors_comes_from_the_origins_parameter_without_credentials(translated: dict[str, Any]) -> None:
+    # GIVEN the template's origins parameter
+    document = load_document(TEMPLATE_PATH)
+    default = document["Parameters"]["CorsAllowedOrigins"]["Default"]
+    assert "*" not in default.split(",")
+    # THEN SAM writes the API's CORS from it: on while origins are given, the list split at deploy time, with
+    # every other setting kept and credentials never allowed
+    (api,) = resources_of(translated, "AWS::ApiGatewayV2::Api").values()
+    condition, cors, otherwise = api["Properties"]["Body"]["x-amazon-apigateway-cors"]["Fn::If"]
+    assert otherwise == {"Ref": "AWS::NoValue"}
+    assert translated["Conditions"][condition] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "CorsAllowedOrigins"}, ""]}]}
+    assert cors["allowOrigins"] in ({"Fn::Split": [",", {"Ref": "CorsAllowedOrigins"}]}, {"Fn::Split": [",", default]})
+    assert cors["allowCredentials"] is False
+    assert {"x-api-key", "authorization", "content-type", "idempotency-key", "if-match"} <= set(cors["allowHeaders"])
+    assert set(cors["allowMethods"]) == {"GET", "POST", "PUT", "PATCH", "DELETE"}
+    assert {"location", "retry-after", "etag"} <= set(cors["exposeHeaders"])
+    assert cors["maxAge"] == 600

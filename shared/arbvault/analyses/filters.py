@@ -1,4 +1,4 @@
-"""List filters over stored analyses: job, ROI and velocity ranges, recommendation, product."""
+"""List filters over stored analyses: job, ROI and velocity ranges, recommendation, product, newest per product."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, or_
+from sqlalchemy import exists, func, or_, tuple_
+from sqlalchemy.orm import aliased
 
 from arbvault.analyses.exceptions import InvalidAnalysisQueryError
 from arbvault.identifiers import normalise
@@ -28,6 +29,8 @@ class AnalysisFilters:
 
     ``product`` is an ASIN, ISBN-10 or ISBN-13 as a caller typed it: an ASIN or ISBN-10 (a print book's ASIN)
     matches the stored ASIN; an ISBN-13 matches the stored ISBN-13 or, for 978 ISBNs, the ISBN-10 as ASIN.
+    ``latest`` keeps only each product's newest analysis (see :func:`newest_per_product`); the other filters
+    then apply to that row, so a product whose newest analysis misses them is left out.
     """
 
     job_id: uuid.UUID | None = None
@@ -37,6 +40,7 @@ class AnalysisFilters:
     velocity_max: Decimal | None = None
     recommendation: str | None = None
     product: str | None = None
+    latest: bool = False
 
     def conditions(self) -> list[ColumnElement[bool]]:
         """SQL conditions for these filters. Raises :class:`InvalidAnalysisQueryError` for an empty range."""
@@ -66,4 +70,17 @@ class AnalysisFilters:
                 conditions.append(Analysis.isbn13 == identifier.value)
             else:
                 conditions.append(or_(Analysis.isbn13 == identifier.value, Analysis.asin == identifier.asin))
+        if self.latest:
+            conditions.append(newest_per_product(job_id=self.job_id))
         return conditions
+
+
+def newest_per_product(*, job_id: uuid.UUID | None = None) -> ColumnElement[bool]:
+    """The row is its product's newest analysis: no row of the same marketplace and ASIN (within ``job_id``'s
+    rows, when given) is later in (created_at, id) order, the order lists break ties in."""
+    newer = aliased(Analysis)
+    competing = [newer.asin == Analysis.asin, newer.domain_id == Analysis.domain_id,
+                 tuple_(newer.created_at, newer.id) > tuple_(Analysis.created_at, Analysis.id)]
+    if job_id is not None:
+        competing.append(newer.job_id == job_id)
+    return ~exists().where(*competing)

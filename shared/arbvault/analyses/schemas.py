@@ -69,10 +69,12 @@ def analysis_filters(
     recommendation: Annotated[str | None, Query(min_length=1, max_length=20,
                                                 description="label, any case; _ stands for a space")] = None,
     asin: Annotated[str | None, Query(min_length=1, max_length=32, description="ASIN, ISBN-10 or ISBN-13")] = None,
+    latest: Annotated[bool, Query(description=(
+        "only each product's newest analysis (per marketplace and ASIN); the other filters apply to it"))] = False,
 ) -> AnalysisFilters:
     """The filters of every analyses listing, from the query string (a job's own listing has no job filter)."""
     return AnalysisFilters(roi_min=roi_min, roi_max=roi_max, velocity_min=velocity_min, velocity_max=velocity_max,
-                           recommendation=recommendation, product=asin)
+                           recommendation=recommendation, product=asin, latest=latest)
 
 
 AnalysisQuery = Annotated[AnalysisFilters, Depends(analysis_filters)]

@@ -19,6 +19,7 @@ from arbvault.auth.store import (
     ApiKeyPage,
     authenticate,
     create_api_key,
+    get_api_key,
     list_api_keys,
     revoke_api_key,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "authenticate",
     "check_role",
     "create_api_key",
+    "get_api_key",
     "display_prefix",
     "generate_key",
     "hash_key",

@@ -32,7 +32,7 @@ class InvalidKeyFieldError(InvalidInputError, ValueError):
 class ApiKeyNotFoundError(NotFoundError):
     """Raised when no API key has the given id."""
 
-    def __init__(self, key_id: uuid.UUID) -> None:
+    def __init__(self, key_id: uuid.UUID | str) -> None:
         super().__init__(f"no API key with id {key_id}")
         self.key_id = key_id
 

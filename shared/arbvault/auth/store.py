@@ -79,6 +79,18 @@ def _record_use(session: Session, row: ApiKey) -> None:
         set_committed_value(row, "last_used_at", used_at)
 
 
+def get_api_key(session: Session, key_id: uuid.UUID | str) -> ApiKey:
+    """The key ``key_id``, revoked or not; :class:`ApiKeyNotFoundError` (404) when no key has that id."""
+    try:
+        wanted = key_id if isinstance(key_id, uuid.UUID) else uuid.UUID(str(key_id))
+    except ValueError:
+        raise ApiKeyNotFoundError(key_id) from None
+    row = session.get(ApiKey, wanted)
+    if row is None:
+        raise ApiKeyNotFoundError(wanted)
+    return row
+
+
 def list_api_keys(
     session: Session, *, limit: int, after: KeysetPosition | None = None, include_revoked: bool = False
 ) -> ApiKeyPage:

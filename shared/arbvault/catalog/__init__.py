@@ -48,7 +48,16 @@ from arbvault.catalog.guard import (
     remember_balance,
     retry_after_seconds,
 )
-from arbvault.catalog.ingest import BATCHES_PATH, IngestResult, check_buy_price, ingest, parse_identifiers
+from arbvault.catalog.ingest import (
+    BATCHES_PATH,
+    IngestResult,
+    RejectedIdentifier,
+    ScreenedIdentifiers,
+    check_buy_price,
+    ingest,
+    parse_identifiers,
+    screen_identifiers,
+)
 from arbvault.catalog.lookup import (
     CatalogLookup,
     CatalogProduct,
@@ -58,8 +67,9 @@ from arbvault.catalog.lookup import (
     fetch_products,
     identifiers_of,
     plan_lookup,
+    stored_since,
 )
-from arbvault.catalog.records import analysis_metrics, analysis_row, offers_count, to_json
+from arbvault.catalog.records import analysis_metrics, analysis_row, condition_options_note, offers_count, to_json
 from arbvault.catalog.rules import RulesBook, category_layer
 from arbvault.catalog.single import ProductAnswer, analyse_one, lookup_one
 from arbvault.catalog.snapshots import DEFAULT_STATS_DAYS, FetchOptions, Snapshot
@@ -84,7 +94,9 @@ __all__ = [
     "LookupPlan",
     "ProductAnswer",
     "ProductNotFoundError",
+    "RejectedIdentifier",
     "RulesBook",
+    "ScreenedIdentifiers",
     "Snapshot",
     "StoredBalance",
     "Timings",
@@ -101,6 +113,7 @@ __all__ = [
     "check_buy_price",
     "check_tokens",
     "complete_lookup",
+    "condition_options_note",
     "current_estimate",
     "estimate",
     "fetch_products",
@@ -119,5 +132,7 @@ __all__ = [
     "record_balance",
     "remember_balance",
     "retry_after_seconds",
+    "screen_identifiers",
+    "stored_since",
     "to_json",
 ]

@@ -35,29 +35,65 @@ INGEST_SOURCE = "ingest"
 
 @dataclass
 class IngestResult:
-    """Stored analyses (request order), identifiers Keepa has no product for, and what the ingest cost."""
+    """Stored analyses (request order), identifiers Keepa has no product for, entries that are no identifier,
+    and what the ingest cost."""
 
     items: list[dict[str, Any]]
     not_found: tuple[str, ...]
     tokens_consumed: int
     snapshot_hits: int
     miss_hits: int
+    rejected: tuple[RejectedIdentifier, ...] = ()
     timings: Timings = field(default_factory=Timings)
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedIdentifier:
+    """An entry of an identifier list that is no ASIN, ISBN-10 or ISBN-13: where it was, as sent, and why."""
+
+    index: int
+    value: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenedIdentifiers:
+    """An identifier list split into the usable ones (normalised, de-duplicated, first occurrence first) and the
+    entries that are not identifiers."""
+
+    valid: list[Identifier]
+    rejected: list[RejectedIdentifier]
+
+    def error(self, field_name: str) -> InvalidIdentifiersError:
+        """The 422 naming every rejected entry by index."""
+        return InvalidIdentifiersError([{"field": f"{field_name}[{r.index}]", "message": r.reason, "value": r.value}
+                                        for r in self.rejected])
+
+
+def screen_identifiers(values: Sequence[str], *, field_name: str = "identifiers") -> ScreenedIdentifiers:
+    """Split ``values`` into usable identifiers and rejected entries (with the reason of each).
+
+    Raises ``InvalidIdentifiersError`` (422, every entry named by index) when there are entries and none is usable.
+    """
+    parsed: list[Identifier] = []
+    rejected: list[RejectedIdentifier] = []
+    for index, raw in enumerate(values):
+        try:
+            parsed.append(normalise(raw, field=f"{field_name}[{index}]"))
+        except InvalidIdentifierError as exc:
+            rejected.append(RejectedIdentifier(index, exc.value, exc.message))
+    screened = ScreenedIdentifiers(list(dict.fromkeys(parsed)), rejected)
+    if rejected and not parsed:
+        raise screened.error(field_name)
+    return screened
 
 
 def parse_identifiers(values: Sequence[str], *, field_name: str = "identifiers") -> list[Identifier]:
     """Normalised, de-duplicated identifiers; ``InvalidIdentifiersError`` naming every bad entry by index."""
-    parsed: list[Identifier] = []
-    errors: list[dict[str, Any]] = []
-    for index, raw in enumerate(values):
-        name = f"{field_name}[{index}]"
-        try:
-            parsed.append(normalise(raw, field=name))
-        except InvalidIdentifierError as exc:
-            errors.append({"field": name, "message": exc.message, "value": exc.value})
-    if errors:
-        raise InvalidIdentifiersError(errors)
-    return list(dict.fromkeys(parsed))
+    screened = screen_identifiers(values, field_name=field_name)
+    if screened.rejected:
+        raise screened.error(field_name)
+    return screened.valid
 
 
 def check_buy_price(buy_price: Decimal | None) -> None:
@@ -81,13 +117,15 @@ def ingest(
     """Analyse and store ``identifiers`` (ASINs, ISBN-10s, ISBN-13s) under the effective rules.
 
     ``buy_price`` is the reseller's acquisition cost (else the strategy's buy source, per the engine);
-    ``strategy`` forces a strategy. Raises ``InvalidIdentifiersError`` (422), ``TooManyIdentifiersError`` (413)
+    ``strategy`` forces a strategy. Entries that are no identifier are skipped and reported in ``rejected``.
+    Raises ``InvalidIdentifiersError`` (422) when no entry is an identifier, ``TooManyIdentifiersError`` (413)
     above ``INGEST_ASYNC_THRESHOLD``, ``UnknownStrategyError`` (422) before any token is spent, and
     whatever ``fetch_products`` raises (429 token guard or Keepa, 503).
     """
     timings = Timings()
     check_buy_price(buy_price)
-    wanted = parse_identifiers(identifiers)
+    screened = screen_identifiers(identifiers)
+    wanted = screened.valid
     threshold = get_settings().ingest_async_threshold
     if len(wanted) > threshold:
         raise TooManyIdentifiersError(count=len(wanted), threshold=threshold, batches_path=BATCHES_PATH)
@@ -104,4 +142,5 @@ def ingest(
     with timings.measure("database"), session_scope() as session:
         stored = insert_analyses(session, rows)
     return IngestResult(items=stored, not_found=lookup.not_found, tokens_consumed=lookup.tokens_consumed,
-                        snapshot_hits=lookup.snapshot_hits, miss_hits=lookup.miss_hits, timings=timings.finish())
+                        snapshot_hits=lookup.snapshot_hits, miss_hits=lookup.miss_hits,
+                        rejected=tuple(screened.rejected), timings=timings.finish())

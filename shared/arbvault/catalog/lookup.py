@@ -99,6 +99,16 @@ def _from_snapshot(identifier: Identifier, snapshot: Snapshot) -> CatalogProduct
                           from_snapshot=True, options=snapshot.options)
 
 
+def stored_since(identifier: Identifier, *, domain_id: int, options: FetchOptions,
+                 fetched_after: datetime) -> CatalogProduct | None:
+    """The stored snapshot of ``identifier`` serving ``options`` if it was fetched after ``fetched_after``, whatever
+    its age (never a Keepa call); ``None`` otherwise. Opens its own session."""
+    with session_scope() as session:
+        found = load_snapshots(session, [identifier], domain_id=domain_id, options=options, fresh_after=fetched_after)
+    snapshot = found.get(identifier.value)
+    return _from_snapshot(identifier, snapshot) if snapshot is not None else None
+
+
 @dataclass(slots=True)
 class LookupPlan:
     """What a lookup found stored (fresh snapshots, recent misses) and what it must ask Keepa for."""

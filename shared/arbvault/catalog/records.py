@@ -75,6 +75,21 @@ def data_source(item: CatalogProduct) -> dict[str, Any]:
     return {"fetched_at": _isoformat(item.fetched_at), "from_snapshot": item.from_snapshot, **item.options.as_dict()}
 
 
+OFFERS_NOT_FETCHED = "offers not fetched: ask with offers (20-100; 6 tokens per 10 live offers) to compare conditions"
+NO_SELL_PRICE = "no current sell price to compare an acquisition price with"
+NO_LIVE_OFFER = "no live offer in a condition a reseller buys in"
+
+
+def condition_options_note(analysis: Analysis, item: CatalogProduct) -> str | None:
+    """Why ``analysis.condition_options`` is empty (``None`` when it is not): the offers were not fetched (not
+    asked for, or Keepa could not fetch them), there is no sell price, or no live offer in a buyable condition."""
+    if analysis.condition_options:
+        return None
+    if not (item.raw.get("offersSuccessful") and item.raw.get("offers") is not None):
+        return OFFERS_NOT_FETCHED
+    return NO_SELL_PRICE if analysis.sell_price is None else NO_LIVE_OFFER
+
+
 def metrics_json(analysis: Analysis, item: CatalogProduct) -> bytes:
     """``analysis_metrics`` as JSON text, written by orjson in one pass.
 
@@ -95,6 +110,7 @@ def metrics_json(analysis: Analysis, item: CatalogProduct) -> bytes:
         "target_roi_pct": json_number(analysis.target_roi_pct),
         "velocity": {**vars(velocity), "benchmark": json_number(velocity.benchmark)},
         "analyzed_at": _isoformat(analysis.analyzed_at),
+        "condition_options_note": condition_options_note(analysis, item),
         "keepa": data_source(item),
     }
     fees = analysis.fees
@@ -106,7 +122,8 @@ def metrics_json(analysis: Analysis, item: CatalogProduct) -> bytes:
 def analysis_metrics(analysis: Analysis, item: CatalogProduct) -> dict[str, Any]:
     """The full analysis detail, plus the Keepa data's age and request options under ``keepa``.
 
-    Equal, value for value and type for type, to ``{**to_json(analysis), "keepa": data_source(item)}``.
+    Equal, value for value and type for type, to ``{**to_json(analysis), "condition_options_note":
+    condition_options_note(analysis, item), "keepa": data_source(item)}``.
     """
     detail: dict[str, Any] = orjson.loads(metrics_json(analysis, item))
     return detail

@@ -15,7 +15,7 @@ Example::
 from arbvault.discovery.candidates import Candidates, find_candidates
 from arbvault.discovery.categories import BOOKS, CATEGORIES, US_DOMAIN, Category, category_by_id
 from arbvault.discovery.category_lookup import CategoryRefresh, LiveCategory, refresh_categories
-from arbvault.discovery.exceptions import InvalidFiltersError
+from arbvault.discovery.exceptions import InvalidFiltersError, OffersNotDeliveredError
 from arbvault.discovery.filters import CANDIDATE_WINDOW, CandidateSource, DiscoveryFilters
 from arbvault.discovery.results_store import DISCOVERY_TTL, StoredCandidates
 from arbvault.discovery.scoring import (
@@ -46,6 +46,7 @@ __all__ = [
     "Exclusion",
     "InvalidFiltersError",
     "LiveCategory",
+    "OffersNotDeliveredError",
     "ScoredProduct",
     "ScoringCriteria",
     "ScoringResult",

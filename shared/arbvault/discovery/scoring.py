@@ -21,7 +21,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Final, Literal, get_args
 
 from arbvault.analysis import Analysis, analyze
-from arbvault.catalog import RulesBook, check_buy_price, fetch_products, keepa_client
+from arbvault.catalog import (
+    RulesBook,
+    check_buy_price,
+    condition_options_note,
+    fetch_products,
+    keepa_client,
+    offers_count,
+)
 from arbvault.db import session_scope
 from arbvault.discovery.candidates import Candidates, find_candidates
 from arbvault.identifiers import Identifier, InvalidIdentifierError, normalise
@@ -47,16 +54,22 @@ class ScoringCriteria:
 
 @dataclass(frozen=True, slots=True)
 class ScoredProduct:
-    """One kept product's analysis and the age of the Keepa data behind it."""
+    """One kept product's analysis, the Keepa data's age and offer count, and why the analysis has no condition
+    options when it has none."""
 
     analysis: Analysis
     fetched_at: datetime
     from_snapshot: bool
+    offers_count: int | None = None
+    condition_options_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ScoringResult:
-    """Kept products, best first; how many candidates were looked at and why the others were left out."""
+    """Kept products, best first; how many candidates were looked at and why the others were left out.
+
+    ``from_cache`` holds only when nothing was fetched from Keepa: the candidate list came from the discovery
+    cache and every product from a stored snapshot (or a recent miss)."""
 
     candidates: Candidates
     products: list[ScoredProduct]
@@ -65,7 +78,13 @@ class ScoringResult:
     tokens_consumed: int
     """Discovery and product lookups together, by this request."""
     snapshot_hits: int
+    products_fetched: int
+    """Candidates this request asked Keepa for (the others came from snapshots or recent misses)."""
     scored_at: datetime
+
+    @property
+    def from_cache(self) -> bool:
+        return self.candidates.from_cache and self.products_fetched == 0
 
 
 def exclusion(analysis: Analysis, product: KeepaProduct, criteria: ScoringCriteria) -> Exclusion | None:
@@ -125,8 +144,9 @@ def discover_with_scoring(filters: DiscoveryFilters, *, max_results: int, criter
         analysis = analyze(product, config, now=now, buy_price=criteria.buy_price, strategy=criteria.strategy)
         reason = exclusion(analysis, product, criteria)
         if reason is None:
-            kept.append(ScoredProduct(analysis=analysis, fetched_at=item.fetched_at,
-                                      from_snapshot=item.from_snapshot))
+            kept.append(ScoredProduct(analysis=analysis, fetched_at=item.fetched_at, from_snapshot=item.from_snapshot,
+                                      offers_count=offers_count(product),
+                                      condition_options_note=condition_options_note(analysis, item)))
         else:
             excluded[reason] += 1
     kept.sort(key=lambda scored: ranking_key(scored.analysis))
@@ -137,5 +157,6 @@ def discover_with_scoring(filters: DiscoveryFilters, *, max_results: int, criter
         excluded={reason: excluded[reason] for reason in EXCLUSIONS},
         tokens_consumed=candidates.tokens_consumed + lookup.tokens_consumed,
         snapshot_hits=lookup.snapshot_hits,
+        products_fetched=lookup.keepa_requested,
         scored_at=now,
     )

@@ -2,10 +2,13 @@
 
 The offers are stored, not the estimate, so any ``price_target`` is answered from the same row. Sources:
 ``cache`` (a row younger than the TTL), ``fresh`` (offers just looked up through the catalog, which may answer
-from a snapshot of its own younger than its TTL), ``cache_fallback`` (Keepa unreachable or tokens short, and
-an older row exists), ``no_data`` (the product has no live offer). Without any row, Keepa's failure stands (503,
-or 429 with Retry-After). The original asked its client for offers with an argument it did not accept, so every
-fresh estimate was ``no_data``.
+from a snapshot of its own younger than its TTL), ``cache_fallback`` (Keepa unreachable, tokens short or the
+offers not delivered, and an older row exists), ``no_data`` (the product has no live offer). Without any row,
+Keepa's failure stands (503, or 429 with Retry-After).
+
+The estimate reads the same offers as the analyses: a catalog snapshot with offers fetched after the row (an
+ingest or batch with ``offers``) replaces the row. A product whose offers Keepa did not deliver
+(``offersSuccessful`` false) is never ``no_data``: that would claim no offers where Keepa counts some.
 """
 
 from __future__ import annotations
@@ -16,16 +19,18 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Final, Literal
 
 from arbvault.analysis import StockEstimate, estimate_stock
-from arbvault.catalog import FetchOptions, lookup_one
+from arbvault.catalog import FetchOptions, lookup_one, stored_since
 from arbvault.db import session_scope
 from arbvault.discovery.categories import US_DOMAIN
+from arbvault.discovery.exceptions import OffersNotDeliveredError
 from arbvault.discovery.stock_store import StockOffer, StoredStock, load_stock, save_stock
 from arbvault.exceptions import DependencyUnavailableError, RateLimitedError
 from arbvault.identifiers import InvalidIdentifierError, normalise
 from arbvault.observability import logger
 
 if TYPE_CHECKING:
-    from arbvault.keepa import KeepaClient
+    from arbvault.catalog import CatalogProduct
+    from arbvault.keepa import KeepaClient, KeepaProduct
 
 STOCK_TTL: Final = timedelta(hours=24)
 OFFERS_FETCHED: Final = 20
@@ -55,12 +60,33 @@ def _answer(stored: StoredStock, source: StockSource, *, now: datetime, price_ta
                        tokens_consumed=tokens_consumed)
 
 
+def _stored(item: CatalogProduct, product: KeepaProduct, asin: str) -> StoredStock:
+    return StoredStock(asin=asin, fetched_at=item.fetched_at,
+                       offers=tuple(StockOffer(is_fba=o.is_fba, price=o.price) for o in product.live_offers))
+
+
+def _offers_since(stored: StoredStock, *, domain_id: int, options: FetchOptions) -> StoredStock | None:
+    """The live offers of a catalog snapshot fetched after ``stored`` (by an ingest or batch with offers), if any."""
+    item = stored_since(normalise(stored.asin), domain_id=domain_id, options=options,
+                        fetched_after=stored.fetched_at)
+    if item is None:
+        return None
+    product = item.parse()
+    return _stored(item, product, stored.asin) if product.offers_fetched else None
+
+
+def _save(stock: StoredStock, domain_id: int) -> None:
+    with session_scope() as session:
+        save_stock(session, stock, domain_id=domain_id)
+
+
 def stock_estimate(asin: str, *, price_target: Decimal | None = None, domain_id: int = US_DOMAIN,
                    client: KeepaClient | None = None) -> StockAnswer:
     """Estimate the units buyable now of ``asin`` (an ASIN, ISBN-10 or 978 ISBN-13); opens its own sessions.
 
     Raises ``InvalidIdentifierError`` (422 on ``path.asin``), ``ProductNotFoundError`` (404), and with no stored
-    row to fall back on, the lookup's errors (429 token guard or Keepa, 503 Keepa unavailable).
+    row to fall back on, the lookup's errors (429 token guard or Keepa, 503 Keepa unavailable) and
+    ``OffersNotDeliveredError`` (503) when Keepa sent the product without its offers.
     """
     identifier = normalise(asin, field="path.asin")
     key = identifier.asin
@@ -68,22 +94,26 @@ def stock_estimate(asin: str, *, price_target: Decimal | None = None, domain_id:
         raise InvalidIdentifierError("this ISBN-13 has no ISBN-10; use the product's ASIN", value=identifier.value,
                                      field="path.asin")
     now = datetime.now(UTC)
+    options = FetchOptions(offers=OFFERS_FETCHED)
     with session_scope() as session:
         stored = load_stock(session, domain_id=domain_id, asin=key)
     if stored is not None and stored.fetched_at > now - STOCK_TTL:
-        return _answer(stored, "cache", now=now, price_target=price_target)
+        newer = _offers_since(stored, domain_id=domain_id, options=options)
+        if newer is None:
+            return _answer(stored, "cache", now=now, price_target=price_target)
+        _save(newer, domain_id)
+        return _answer(newer, "fresh", now=now, price_target=price_target)
     try:
-        found = lookup_one(key, domain_id=domain_id, options=FetchOptions(offers=OFFERS_FETCHED), client=client,
-                           field="path.asin")
+        found = lookup_one(key, domain_id=domain_id, options=options, client=client, field="path.asin")
+        product = found.item.parse()
+        if not product.offers_fetched:
+            raise OffersNotDeliveredError(key)
     except (DependencyUnavailableError, RateLimitedError) as exc:
         if stored is None:
             raise
         logger.warning("stock estimate from a stale row", extra={"asin": key, "error_code": exc.code})
         return _answer(stored, "cache_fallback", now=now, price_target=price_target)
-    product = found.item.parse()
-    fresh = StoredStock(asin=key, fetched_at=found.item.fetched_at,
-                        offers=tuple(StockOffer(is_fba=o.is_fba, price=o.price) for o in product.live_offers))
-    with session_scope() as session:
-        save_stock(session, fresh, domain_id=domain_id)
+    fresh = _stored(found.item, product, key)
+    _save(fresh, domain_id)
     return _answer(fresh, "fresh", now=datetime.now(UTC), price_target=price_target,
                    tokens_consumed=found.tokens_consumed)

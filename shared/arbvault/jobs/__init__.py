@@ -30,6 +30,7 @@ positions are ``arbvault.keyset.KeysetPosition``)::
     transition(session, job_id, "running", owner_key_id=key_id)   # any case; 409 IllegalTransitionError if refused
     cancel_job(session, job_id, owner_key_id=key_id)
     job_results(session, job_id, owner_key_id=key_id, filters=AnalysisFilters(roi_min=Decimal(30)))
+    unresolved_identifiers(session, job_id, status="not_found", owner_key_id=key_id)  # or "failed", with reasons
     estimate_tokens(len(identifiers), params=JobParams(offers=20))  # compare with catalog.current_estimate()
 
 ``JobSummary.as_dict()`` is the JSON a route returns; ``owner_key_id`` is the caller's ``Identity.key_id``.
@@ -72,6 +73,15 @@ from arbvault.jobs.states import (
     parse_status,
 )
 from arbvault.jobs.submit import Submission, job_status_url, submit_job
+from arbvault.jobs.unresolved import (
+    UNRESOLVED_CURSOR_KEYS,
+    UNRESOLVED_STATUSES,
+    UnresolvedIdentifier,
+    UnresolvedPage,
+    UnresolvedPosition,
+    UnresolvedStatus,
+    unresolved_identifiers,
+)
 from arbvault.jobs.worker import ChunkOutcome, ChunkPipeline, process_chunk_message
 
 __all__ = [
@@ -81,6 +91,8 @@ __all__ = [
     "MAX_JOB_IDENTIFIERS",
     "TERMINAL_STATUSES",
     "TRANSITIONS",
+    "UNRESOLVED_CURSOR_KEYS",
+    "UNRESOLVED_STATUSES",
     "ChunkMessage",
     "ChunkOutcome",
     "ChunkPipeline",
@@ -102,6 +114,10 @@ __all__ = [
     "QueueUnavailableError",
     "RelayReport",
     "Submission",
+    "UnresolvedIdentifier",
+    "UnresolvedPage",
+    "UnresolvedPosition",
+    "UnresolvedStatus",
     "can_transition",
     "cancel_job",
     "check_job_size",
@@ -124,4 +140,5 @@ __all__ = [
     "split_chunks",
     "submit_job",
     "transition",
+    "unresolved_identifiers",
 ]

@@ -7,17 +7,33 @@ Import them from this module: the package does not re-export them, because the w
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from arbvault.jobs.params import JobParams
 from arbvault.web.schema_types import PriceIn
 
+if TYPE_CHECKING:
+    from arbvault.catalog import RejectedIdentifier
+
 STRATEGY_MAX_LENGTH = 50
 
 DomainId = Annotated[int, Field(ge=1, le=12, description="Keepa marketplace (1 = amazon.com)")]
 Offers = Annotated[int, Field(ge=20, le=100, description="live offers to fetch per product (6 tokens per 10)")]
+
+
+class RejectedIdentifierOut(BaseModel):
+    """An entry of ``identifiers`` that is no ASIN, ISBN-10 or ISBN-13, left out of the work."""
+
+    index: int = Field(description="its position in the request's identifiers")
+    value: str = Field(description="as sent")
+    reason: str
+
+    @classmethod
+    def listed(cls, rejected: Iterable[RejectedIdentifier]) -> list[RejectedIdentifierOut]:
+        return [cls(index=r.index, value=r.value, reason=r.reason) for r in rejected]
 
 
 class JobOptionsIn(BaseModel):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from arbvault.catalog import BATCHES_PATH, check_tokens, keepa_client
+from arbvault.catalog import BATCHES_PATH, RejectedIdentifier, check_tokens, keepa_client, screen_identifiers
 from arbvault.db import session_scope
 from arbvault.jobs.creation import JobKind, create_job
 from arbvault.jobs.estimate import estimate_tokens
@@ -34,12 +34,13 @@ def job_status_url(job_id: uuid.UUID) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Submission:
-    """A submitted job, whether this request created it (else an earlier one with the same key did), and the
-    Keepa tokens it needs at most (stored snapshots cost 0)."""
+    """A submitted job, whether this request created it (else an earlier one with the same key did), the Keepa
+    tokens it needs at most (stored snapshots cost 0), and the entries left out as no identifier."""
 
     job: JobSummary
     created: bool
     tokens_estimated: int
+    rejected: tuple[RejectedIdentifier, ...] = ()
 
     @property
     def status_url(self) -> str:
@@ -76,13 +77,16 @@ def submit_job(
 ) -> Submission:
     """Create a job of ``identifiers`` for ``owner_key_id``, check the Keepa tokens it needs, then publish it.
 
-    ``request_body`` (JSON-ready values) is fingerprinted for ``idempotency_key``: the same key and body find the
-    job the first request created (``created`` False; nothing is checked or sent again), another body is a 409.
+    Entries that are no identifier are left out of the job and listed in ``rejected``; the job is refused (422)
+    only when none is an identifier. ``request_body`` (JSON-ready values) is fingerprinted for
+    ``idempotency_key``: the same key and body find the job the first request created (``created`` False;
+    nothing is checked or sent again), another body is a 409.
     Raises what :func:`create_job` raises (422, 413, 409) and the token guard's ``TokenBudgetError`` (429) or
     ``TokenCapacityError`` (413); a refused job leaves nothing behind.
     """
+    screened = screen_identifiers([v if isinstance(v, str) else v.value for v in identifiers])
     with session_scope() as session:
-        job, created = create_job(session, kind=kind, identifiers=identifiers, owner_key_id=owner_key_id,
+        job, created = create_job(session, kind=kind, identifiers=screened.valid, owner_key_id=owner_key_id,
                                   params=params, name=name, idempotency_key=idempotency_key,
                                   request_fingerprint=request_fingerprint(request_body))
         tokens = estimate_tokens(job.items_total, params=params)
@@ -93,4 +97,4 @@ def submit_job(
     if created:
         _publish(job.id)
         logger.info("job created", extra={"job_id": str(job.id), "kind": job.kind, "items": job.items_total})
-    return Submission(job=job, created=created, tokens_estimated=tokens)
+    return Submission(job=job, created=created, tokens_estimated=tokens, rejected=tuple(screened.rejected))

@@ -239,3 +239,67 @@ def test_filters_combine(seed: Seed) -> None:
     assert _ids(f"{job}&roi_min=30&velocity_min=50") == {str(rows[0]["id"])}
     assert _ids(f"{job}&recommendation=CONSIDER&roi_min=30") == {str(rows[1]["id"])}
     assert _ids(f"{job}&roi_min=30&velocity_min=50&recommendation=CONSIDER") == set()
+
+
+def _latest_pages(query: str, mine: set[str], limit: int = 7) -> list[dict[str, Any]]:
+    """Every page of ``latest=true&{query}``; the items of the products in ``mine`` (other tests store rows too)."""
+    items: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        status, body = list_analyses(f"latest=true&{query}&limit={limit}" + (f"&cursor={cursor}" if cursor else ""))
+        assert status == 200, body
+        items += [item for item in body["items"] if item["asin"] in mine]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            return items
+
+
+@pytest.mark.parametrize(("key", "order"), [("created_at", "desc"), ("roi_pct", "desc"), ("profit", "asc")])
+def test_latest_pages_one_row_per_product_the_newest(seed: Seed, key: str, order: str) -> None:
+    # GIVEN three products analysed in a first job, two of them again later in a second job
+    first = seed([{"roi_pct": Decimal(10 * i), "created_at": BASE_TIME} for i in range(3)])
+    again = seed([{"asin": first[i]["asin"], "roi_pct": Decimal(5 + i), "created_at": BASE_TIME + timedelta(days=1)}
+                  for i in range(2)])
+    mine = {row["asin"] for row in first}
+    # WHEN every page of latest=true is read in that sort, through the cursor
+    items = _latest_pages(f"sort_by={key}&sort_order={order}", mine)
+    # THEN each product appears once, as its newest analysis
+    assert sorted(item["id"] for item in items) == sorted(str(r["id"]) for r in (*again, first[2]))
+
+
+def test_latest_breaks_a_created_at_tie_by_id(seed: Seed) -> None:
+    rows = [*seed([{"asin": "B0LATESTT1", "created_at": BASE_TIME}]), *seed([{"asin": "B0LATESTT1",
+                                                                              "created_at": BASE_TIME}])]
+    newest = max(rows, key=lambda r: r["id"])
+    assert _ids("latest=true&asin=B0LATESTT1") == {str(newest["id"])}
+    assert _ids("asin=B0LATESTT1") == {str(r["id"]) for r in rows}
+
+
+def test_latest_applies_the_filters_to_the_newest_row(seed: Seed) -> None:
+    # GIVEN a product whose older analysis had 40 % ROI and whose newest has 10 %
+    old = seed([{"roi_pct": Decimal(40), "created_at": BASE_TIME}])[0]
+    new = seed([{"asin": old["asin"], "roi_pct": Decimal(10), "created_at": BASE_TIME + timedelta(hours=1)}])[0]
+    product = f"asin={old['asin']}"
+    # THEN latest=true with roi_min=30 leaves the product out; without latest the older row still matches
+    assert _ids(f"{product}&latest=true&roi_min=30") == set()
+    assert _ids(f"{product}&latest=true") == {str(new["id"])}
+    assert _ids(f"{product}&roi_min=30") == {str(old["id"])}
+
+
+def test_latest_keeps_one_row_per_marketplace(seed: Seed) -> None:
+    rows = [*seed([{"asin": "B0LATESTD2", "domain_id": 1, "created_at": BASE_TIME}]),
+            *seed([{"asin": "B0LATESTD2", "domain_id": 3, "created_at": BASE_TIME + timedelta(minutes=5)}])]
+    assert _ids("latest=true&asin=B0LATESTD2") == {str(r["id"]) for r in rows}
+
+
+def test_latest_within_a_job_is_the_jobs_own_rows(seed: Seed) -> None:
+    # GIVEN a job's rows and a newer analysis of one of its products outside the job
+    rows = seed([{}, {}])
+    seed([{"asin": rows[0]["asin"], "created_at": BASE_TIME + timedelta(days=2)}])
+    # THEN the job's listing with latest=true still holds both of its rows
+    assert _ids(f"job_id={rows[0]['job_id']}&latest=true") == {str(r["id"]) for r in rows}
+
+
+def test_latest_must_be_a_boolean() -> None:
+    status, body = list_analyses("latest=sometimes")
+    assert status == 422 and body["error"]["details"][0]["field"] == "query.latest"

@@ -74,3 +74,13 @@ def test_top_is_not_taken_for_an_analysis_id() -> None:
     # /top is its own route, not GET /{analysis_id} with a malformed id
     status, body = top_analyses("limit=1")
     assert status == 200 and set(body) == {"metric", "items"}
+
+
+def test_top_with_latest_ranks_only_each_products_newest(seed: Seed) -> None:
+    # GIVEN a product whose older analysis scored 90 and whose newest scores 10
+    old = seed([{"combined_score": Decimal(90), "created_at": BASE_TIME}])[0]
+    new = seed([{"asin": old["asin"], "combined_score": Decimal(10), "created_at": BASE_TIME + timedelta(hours=1)}])[0]
+    # THEN top with latest=true ranks the newest only
+    status, body = top_analyses(f"asin={old['asin']}&latest=true")
+    assert status == 200, body
+    assert [item["id"] for item in body["items"]] == [str(new["id"])]

@@ -222,3 +222,43 @@ def test_revoked_admin_keys_do_not_count_as_the_other_admin(make_key: MakeKey) -
     assert revoke(str(first.id))[0] == 200
     assert revoke(str(second.id))[0] == 409
     assert revoke(str(first.id))[0] == 200  # revoking an already revoked admin key stays idempotent
+
+
+def me(identity: dict[str, str] | None) -> tuple[int, dict[str, str], object]:
+    return call("api_keys", "GET", f"{BASE}/me", identity=identity)
+
+
+@pytest.mark.parametrize("role", ["sourcer", "admin"])
+def test_me_describes_the_calling_key_for_any_role(make_key: MakeKey, role: str) -> None:
+    # GIVEN a key that has been used once (the authorizer records the use)
+    row, key = make_key(name=f"{role} laptop", role=role)
+    with session_scope() as session:
+        used = authenticate(session, key)
+        assert used is not None
+        last_used = used.last_used_at
+    # WHEN that key asks who it is
+    status, _, body = me({"key_id": str(row.id), "key_name": row.name, "role": role})
+    # THEN it gets its own record, without the key or its digest
+    assert status == 200, body
+    assert body == {"id": str(row.id), "name": f"{role} laptop", "role": role, "prefix": row.prefix,
+                    "created_at": body["created_at"], "last_used_at": body["last_used_at"]}
+    assert datetime.fromisoformat(body["created_at"]) == row.created_at
+    assert last_used is not None and datetime.fromisoformat(body["last_used_at"]) == last_used
+
+
+def test_me_of_a_key_never_used_has_no_last_use(make_key: MakeKey) -> None:
+    row, _ = make_key(name="fresh")
+    status, _, body = me({"key_id": str(row.id), "key_name": row.name, "role": "sourcer"})
+    assert status == 200, body
+    assert body["last_used_at"] is None and body["name"] == "fresh"
+
+
+def test_me_without_an_identity_is_401() -> None:
+    status, _, body = me(None)
+    assert status == 401 and body["error"]["code"] == "unauthorized"
+
+
+def test_me_of_a_key_no_database_holds_is_404() -> None:
+    status, _, body = me(SOURCER)
+    assert status == 404, body
+    assert SOURCER["key_id"] in body["error"]["message"]

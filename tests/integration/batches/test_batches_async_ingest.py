@@ -85,13 +85,15 @@ def test_a_large_ingest_short_of_tokens_is_429_and_queues_nothing(queues: JobQue
     assert rows("SELECT id FROM jobs") == [] and queues.messages() == []
 
 
-def test_invalid_identifiers_of_a_large_ingest_are_422_before_any_job(queues: JobQueues,
-                                                                      keepa: OfflineKeepa) -> None:
+def test_invalid_identifiers_of_a_large_ingest_are_left_out_of_its_job_and_listed(queues: JobQueues,
+                                                                                  keepa: OfflineKeepa) -> None:
     identifiers = book_isbns(150)
     identifiers[120] = "nope"
 
     status, _, body = _ingest({"identifiers": identifiers})
 
-    assert status == 422, body
-    assert [d["field"] for d in body["error"]["details"]] == ["identifiers[120]"]
-    assert rows("SELECT id FROM jobs") == []
+    assert status == 202, body
+    assert body["items_total"] == 149
+    assert [(r["index"], r["value"]) for r in body["invalid_identifiers"]] == [(120, "nope")]
+    (job,) = rows("SELECT items_total FROM jobs")
+    assert job["items_total"] == 149

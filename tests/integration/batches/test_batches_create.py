@@ -68,16 +68,44 @@ def test_create_keeps_the_options_every_chunk_uses(queues: JobQueues, keepa: Off
                              "offers": 20, "config_profile": "spring"}
 
 
-def test_invalid_identifiers_are_named_by_index_and_nothing_is_written(queues: JobQueues,
-                                                                       keepa: OfflineKeepa) -> None:
+def test_invalid_identifiers_are_left_out_and_listed_with_their_reason(queues: JobQueues,
+                                                                      keepa: OfflineKeepa) -> None:
     good = book_isbns(2)
 
     status, _, body = call("batches", "POST", BATCHES, json_body={
-        "name": "bad", "identifiers": [good[0], "9780000000001", good[1], "nope"]})
+        "name": "some bad", "identifiers": [good[0], "9780000000001", good[1], "nope"]})
+
+    assert status == 202, body
+    assert body["items_total"] == 2 and body["tokens_estimated"] == 2
+    assert [(r["index"], r["value"]) for r in body["invalid_identifiers"]] == [(1, "9780000000001"), (3, "nope")]
+    assert "check digit" in body["invalid_identifiers"][0]["reason"]
+    assert "10 characters" in body["invalid_identifiers"][1]["reason"]
+    (chunk,) = rows("SELECT identifiers FROM job_chunks WHERE job_id = :id", id=uuid.UUID(body["batch_id"]))
+    assert chunk["identifiers"] == good
+
+
+def test_replayed_create_lists_the_same_invalid_identifiers(queues: JobQueues, keepa: OfflineKeepa) -> None:
+    payload = {"name": "replay", "identifiers": [book_isbns(1)[0], "nope"]}
+    headers = {"idempotency-key": f"replay-{uuid.uuid4()}"}
+
+    first = call("batches", "POST", BATCHES, json_body=payload, headers=headers)
+    again = call("batches", "POST", BATCHES, json_body=payload, headers=headers)
+
+    assert first[0] == again[0] == 202
+    assert again[1]["idempotent-replayed"] == "true"
+    assert again[2]["batch_id"] == first[2]["batch_id"]
+    assert again[2]["invalid_identifiers"] == first[2]["invalid_identifiers"] == [
+        {"index": 1, "value": "nope", "reason": first[2]["invalid_identifiers"][0]["reason"]}]
+
+
+def test_only_invalid_identifiers_are_named_by_index_and_nothing_is_written(queues: JobQueues,
+                                                                            keepa: OfflineKeepa) -> None:
+    status, _, body = call("batches", "POST", BATCHES, json_body={
+        "name": "bad", "identifiers": ["9780000000001", "nope"]})
 
     assert status == 422, body
-    assert [d["field"] for d in body["error"]["details"]] == ["identifiers[1]", "identifiers[3]"]
-    assert "identifiers[1]" in body["error"]["message"] and "identifiers[3]" in body["error"]["message"]
+    assert [d["field"] for d in body["error"]["details"]] == ["identifiers[0]", "identifiers[1]"]
+    assert "identifiers[0]" in body["error"]["message"] and "identifiers[1]" in body["error"]["message"]
     assert scalar("SELECT count(*) FROM jobs") == 0
     assert queues.messages() == [] and list(keepa.requests) == []
 

@@ -45,6 +45,17 @@ def test_estimate_by_identifiers_counts_distinct_ones_and_offers_cost_a_page_eac
 
     assert status == 200, body
     assert (body["identifiers"], body["tokens_required"]) == (40, 40 * 6)
+    assert body["invalid_identifiers"] == []
+
+
+def test_estimate_leaves_out_and_lists_what_a_batch_would_leave_out(make_keepa: MakeKeepa) -> None:
+    make_keepa(tokens=10_000, refill_rate=200)
+
+    status, body = _estimate({"identifiers": [*book_isbns(3), "bad"]})
+
+    assert status == 200, body
+    assert (body["identifiers"], body["tokens_required"]) == (3, 3)
+    assert [(r["index"], r["value"]) for r in body["invalid_identifiers"]] == [(3, "bad")]
 
 
 def test_a_short_balance_says_when_to_retry_and_creating_agrees(queues: JobQueues, make_keepa: MakeKeepa) -> None:
@@ -87,7 +98,7 @@ def test_more_than_the_plan_holds_is_flagged(make_keepa: MakeKeepa) -> None:
     ({"count": 0}, 422, "body.count"),
     ({"count": 10_001}, 422, "body.count"),
     ({"identifiers": []}, 422, "body.identifiers"),
-    ({"identifiers": ["0134685997", "bad"]}, 422, "identifiers[1]"),
+    ({"identifiers": ["bad", "0134685998"]}, 422, "identifiers[0]"),
     ({"count": 3, "offers": 7}, 422, "body.offers"),
 ])
 def test_bad_estimates_name_the_field(keepa: OfflineKeepa, payload: dict[str, Any], status_code: int,

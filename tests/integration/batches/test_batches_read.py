@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
+from arbvault.identifiers import isbn13_to_isbn10
 from batches_support import BATCHES
 from db_testing import execute, rows, scalar
 from infra.keepa_offline import OfflineKeepa
 from jobs_testing import JobQueues, run_worker
-from keepa_testing import book_isbns
+from keepa_testing import book_asins, book_isbns
 from support import ADMIN, SOURCER, call
 
 JOB_ROUTE = f"{BATCHES}/{{batch_id}}"
@@ -207,3 +208,80 @@ def test_a_job_with_failed_chunks_reads_error_with_the_reasons(queues: JobQueues
     assert body["error_summary"]["failed_chunks"] == 1
     assert body["error_summary"]["reasons"] == [{"chunk": 1, "reason": "Keepa kept failing"}]
     assert scalar("SELECT count(*) FROM analyses WHERE job_id = :id", id=uuid.UUID(job_id)) == 100
+
+
+def _all_unresolved(job_id: str, status: str, limit: int) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    query = f"status={status}&limit={limit}"
+    while True:
+        code, page = _results(job_id, query)
+        assert code == 200, page
+        assert len(page["items"]) <= limit
+        items += page["items"]
+        if page["next_cursor"] is None:
+            return items
+        query = f"status={status}&limit={limit}&cursor={page['next_cursor']}"
+
+
+def test_results_list_the_identifiers_keepa_had_no_product_for(queues: JobQueues, keepa: OfflineKeepa) -> None:
+    # GIVEN a job of ISBN-13s and ASINs, some of each unknown to Keepa, and an ISBN-10 and the ISBN-13 of one book
+    known, unknown = book_isbns(120), book_isbns(15, known=False)
+    asins, unknown_asins = book_asins(3), book_asins(4, known=False)
+    job_id = _create(known + unknown + asins + unknown_asins)
+    run_worker(queues)
+    # WHEN the not-found identifiers are read page by page
+    items = _all_unresolved(job_id, "not_found", limit=4)
+    # THEN each unknown identifier is listed once, with the reason, and nothing that was analysed
+    assert sorted(item["identifier"] for item in items) == sorted(unknown + unknown_asins)
+    assert {item["status"] for item in items} == {"not_found"}
+    assert all("no product" in item["reason"] for item in items)
+    assert _all_unresolved(job_id, "failed", limit=10) == []
+
+
+def test_results_list_the_identifiers_of_failed_chunks_with_the_reason(queues: JobQueues,
+                                                                      keepa: OfflineKeepa) -> None:
+    identifiers = book_isbns(150)
+    job_id = _create(identifiers)
+    execute("""UPDATE job_chunks SET state = 'failed', last_error = 'Keepa kept failing'
+               WHERE job_id = :id AND "index" = 1""", id=uuid.UUID(job_id))
+    run_worker(queues)
+
+    items = _all_unresolved(job_id, "failed", limit=30)
+
+    assert [item["identifier"] for item in items] == identifiers[100:]
+    assert {(item["status"], item["reason"]) for item in items} == {("failed", "Keepa kept failing")}
+    assert _all_unresolved(job_id, "not_found", limit=30) == []
+
+
+def test_an_isbn10_and_isbn13_of_one_book_are_both_found(queues: JobQueues, keepa: OfflineKeepa) -> None:
+    # GIVEN one book by ISBN-10 and by ISBN-13 (one stored analysis for both) next to an unknown ISBN-13
+    (isbn13,) = book_isbns(1)
+    (unknown,) = book_isbns(1, known=False)
+    job_id = _create([isbn13_to_isbn10(isbn13) or "", isbn13, unknown])
+    run_worker(queues)
+    assert scalar("SELECT count(*) FROM analyses WHERE job_id = :id", id=uuid.UUID(job_id)) == 1
+    # THEN only the unknown one is listed as not found
+    assert [item["identifier"] for item in _all_unresolved(job_id, "not_found", limit=5)] == [unknown]
+
+
+@pytest.mark.parametrize(("query", "field"), [
+    ("status=not_found&roi_min=10", "query.status"), ("status=lost", "query.status"),
+    ("status=failed&cursor=eyJhIjoxfQ", "query.cursor"),
+    ("status=failed&cursor=eyJjaHVuayI6LTEsInBsYWNlIjowfQ", "query.cursor"),
+])
+def test_bad_unresolved_queries_are_422_naming_the_field(queues: JobQueues, keepa: OfflineKeepa, query: str,
+                                                         field: str) -> None:
+    job_id = _create(book_isbns(1))
+
+    status, body = _results(job_id, query)
+
+    assert status == 422, body
+    assert body["error"]["details"][0]["field"] == field
+
+
+def test_unresolved_identifiers_of_another_owners_job_are_404(queues: JobQueues, keepa: OfflineKeepa) -> None:
+    job_id = _create(book_isbns(2))
+
+    status, body = _results(job_id, "status=not_found", identity=SOURCER)
+
+    assert status == 404, body

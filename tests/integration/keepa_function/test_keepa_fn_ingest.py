@@ -141,14 +141,25 @@ def test_ingest_threshold_comes_from_settings(keepa: OfflineKeepa, monkeypatch: 
     assert status == 202 and body["items_total"] == 3, body
 
 
-def test_ingest_names_each_invalid_identifier_by_index(keepa: OfflineKeepa) -> None:
+def test_ingest_analyses_the_valid_identifiers_and_lists_each_invalid_one(keepa: OfflineKeepa) -> None:
     good = book_asins(1)[0]
     status, _, body = call("keepa", "POST", INGEST,
                            json_body={"identifiers": [good, "12345", good, "9780000000000", "B0!!"]})
 
+    assert status == 200, body
+    assert [item["asin"] for item in body["items"]] == [good]
+    assert [(r["index"], r["value"]) for r in body["invalid_identifiers"]] == [
+        (1, "12345"), (3, "9780000000000"), (4, "B0!!")]
+    assert "check digit" in body["invalid_identifiers"][1]["reason"]
+    assert body["not_found"] == [] and body["tokens_consumed"] == 1
+
+
+def test_ingest_of_only_invalid_identifiers_is_422_naming_each_by_index(keepa: OfflineKeepa) -> None:
+    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": ["12345", "9780000000000", "B0!!"]})
+
     assert status == 422, body
     assert body["error"]["code"] == "invalid_identifiers"
-    assert [d["field"] for d in body["error"]["details"]] == ["identifiers[1]", "identifiers[3]", "identifiers[4]"]
+    assert [d["field"] for d in body["error"]["details"]] == ["identifiers[0]", "identifiers[1]", "identifiers[2]"]
     assert body["error"]["details"][1]["value"] == "9780000000000"
     assert keepa.requests == type(keepa.requests)()
 

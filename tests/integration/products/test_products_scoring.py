@@ -121,7 +121,7 @@ def test_scoring_ranks_two_candidates_per_result_and_keeps_the_best(keepa: Recor
     assert answer["total_count"] == 3 and answer["metadata"]["candidates_considered"] == 6
 
 
-def test_scoring_cache_hit_is_true_only_when_the_candidates_came_from_the_cache(keepa: RecordingKeepa) -> None:
+def test_scoring_cache_hit_is_true_only_when_nothing_was_fetched(keepa: RecordingKeepa) -> None:
     body = {"bsr_max": 2_000_000, "max_results": 10}
 
     _, _, first = score(body)
@@ -133,6 +133,8 @@ def test_scoring_cache_hit_is_true_only_when_the_candidates_came_from_the_cache(
     assert first["cache_hit"] is False and first["metadata"]["source"] == "keepa"
     assert first["metadata"]["tokens_consumed"] == spent_first > 0
     assert second["cache_hit"] is True and second["metadata"]["source"] == "cache"
+    assert (second["metadata"]["candidates_source"], second["metadata"]["products_fetched"]) == ("cache", 0)
+    assert first["metadata"]["products_fetched"] == 20
     assert second["metadata"]["tokens_consumed"] == 0 and spent_second == spent_first
     assert second["metadata"]["snapshot_hits"] == second["metadata"]["candidates_considered"] == 20
     assert [p["asin"] for p in second["products"]] == [p["asin"] for p in first["products"]]
@@ -141,14 +143,30 @@ def test_scoring_cache_hit_is_true_only_when_the_candidates_came_from_the_cache(
     assert [r.endpoint for r in paid(keepa)] == ["query", "product", "query", "product"]
 
 
-def test_scoring_uses_a_cached_discovery_of_the_same_filters(keepa: RecordingKeepa) -> None:
+def test_scoring_uses_a_cached_discovery_but_is_no_cache_hit_when_products_are_fetched(
+        keepa: RecordingKeepa) -> None:
     call("products", "POST", "/api/v1/products/discover", json_body={"bsr_max": 700_000})
 
     status, _, answer = score({"bsr_max": 700_000, "max_results": 5})
 
-    assert status == 200 and answer["cache_hit"] is True
+    assert status == 200, answer
+    assert answer["cache_hit"] is False and answer["metadata"]["source"] == "keepa"
+    assert (answer["metadata"]["candidates_source"], answer["metadata"]["products_fetched"]) == ("cache", 10)
     assert [r.endpoint for r in paid(keepa)] == ["query", "product"]
     assert answer["metadata"]["tokens_consumed"] == 10  # two candidates per result, one token each
+
+
+def test_scored_products_say_why_their_condition_options_are_empty(keepa: RecordingKeepa) -> None:
+    status, _, answer = score({"category": PROGRAMMING, "bsr_max": 5_000_000, "max_results": 50})
+
+    assert status == 200, answer
+    assert answer["products"]
+    for product in answer["products"]:
+        # discovery asks Keepa for no offers: no condition options, and the note says so
+        assert product["condition_options"] == []
+        assert product["condition_options_note"].startswith("offers not fetched")
+        assert product["offers_count"] is None or product["offers_count"] >= 0
+    assert any(p["offers_count"] for p in answer["products"])
 
 
 def test_scoring_strategy_is_applied_to_every_product(keepa: RecordingKeepa) -> None:

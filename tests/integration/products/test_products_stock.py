@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -184,3 +186,62 @@ def test_stock_estimate_bad_input_is_422_before_any_keepa_call(keepa: RecordingK
     assert status == 422, answer
     assert field in [detail["field"] for detail in answer["error"]["details"]]
     assert list(keepa.requests) == []
+
+
+class OffersFailingKeepa(RecordingKeepa):
+    """The offline Keepa answering every product without its offers (``offersSuccessful`` false), as Keepa does
+    when it could not fetch them."""
+
+    def respond(self, method: str, path: str, query: Mapping[str, str], body: bytes | None) -> tuple[int, bytes, int]:
+        status, payload, consumed = super().respond(method, path, query, body)
+        if path.strip("/") != "product" or status != 200:
+            return status, payload, consumed
+        answer = json.loads(payload)
+        for product in answer.get("products") or []:
+            product.update(offers=None, liveOffersOrder=None, offersSuccessful=False)
+        return status, json.dumps(answer).encode(), consumed
+
+
+def test_stock_estimate_reads_the_offers_a_later_analysis_read(keepa: RecordingKeepa) -> None:
+    # GIVEN a stock row an hour old that saw no offers, and an ingest with offers since (the snapshot is newer)
+    stock(SIX_FBA)
+    execute("UPDATE stock_estimates SET offers = '[]', fetched_at = fetched_at - interval '2 hours'")
+    execute("UPDATE keepa_snapshots SET fetched_at = fetched_at - interval '2 hours'")
+    status, _, ingested = call("keepa", "POST", "/api/v1/keepa/ingest",
+                               json_body={"identifiers": [SIX_FBA], "offers": 20})
+    assert status == 200, ingested
+    paid_before = len(paid(keepa))
+    # WHEN the stock is estimated again within the row's 24 hours
+    status, _, answer = stock(SIX_FBA)
+    # THEN it reads the analysis' offers: 7 live offers, not "no_data", without another Keepa call
+    assert status == 200, answer
+    assert answer["source"] == "fresh" and answer["tokens_consumed"] == 0
+    assert answer["offers_fba"] + answer["offers_mfn"] == ingested["items"][0]["offers_count"] == 7
+    assert answer["updated_at"].replace("Z", "+00:00") == ingested["items"][0]["metrics"]["keepa"]["fetched_at"]
+    assert len(paid(keepa)) == paid_before
+    # and the row now holds those offers
+    _, _, again = stock(SIX_FBA)
+    assert again["source"] == "cache" and again["offers_fba"] == 6
+
+
+def test_stock_estimate_is_never_no_data_when_keepa_did_not_deliver_the_offers(make_keepa: MakeKeepa) -> None:
+    make_keepa(OffersFailingKeepa, tokens=100_000)
+
+    status, _, answer = stock(SIX_FBA)
+
+    assert status == 503, answer
+    assert answer["error"]["code"] == "dependency_unavailable" and SIX_FBA in answer["error"]["message"]
+    assert scalar("SELECT count(*) FROM stock_estimates") == 0
+
+
+def test_stock_estimate_falls_back_to_a_stale_row_when_keepa_did_not_deliver_the_offers(
+        keepa: RecordingKeepa, make_keepa: MakeKeepa) -> None:
+    _, _, fresh = stock(SIX_FBA)
+    age_everything()
+    make_keepa(OffersFailingKeepa, tokens=100_000)
+
+    status, _, answer = stock(SIX_FBA)
+
+    assert status == 200, answer
+    assert answer["source"] == "cache_fallback"
+    assert (answer["offers_fba"], answer["offers_mfn"]) == (fresh["offers_fba"], fresh["offers_mfn"]) == (6, 1)

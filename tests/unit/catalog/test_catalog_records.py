@@ -15,7 +15,15 @@ import pytest
 from arbvault.analysis import Analysis, MarketPrices, analyze, read_config
 from arbvault.catalog import analysis_metrics, analysis_row, to_json
 from arbvault.catalog.lookup import CatalogProduct
-from arbvault.catalog.records import data_source, json_number, metrics_json
+from arbvault.catalog.records import (
+    NO_LIVE_OFFER,
+    NO_SELL_PRICE,
+    OFFERS_NOT_FETCHED,
+    condition_options_note,
+    data_source,
+    json_number,
+    metrics_json,
+)
 from arbvault.catalog.snapshots import FetchOptions
 from arbvault.config.defaults import DEFAULT_RULES
 from arbvault.identifiers import normalise
@@ -49,7 +57,8 @@ PRODUCTS = _products()
 
 def reference(analysis: Analysis, item: CatalogProduct) -> dict[str, Any]:
     """The metrics as first defined: the recursive conversion of the whole analysis."""
-    return {**to_json(analysis), "keepa": data_source(item)}
+    return {**to_json(analysis), "condition_options_note": condition_options_note(analysis, item),
+            "keepa": data_source(item)}
 
 
 @pytest.mark.parametrize("options", [{}, {"buy_price": Decimal("4.00")}, {"buy_price": Decimal(0)},
@@ -110,3 +119,19 @@ def test_decimals_passed_through_keep_their_json_type() -> None:
                     velocity=replace(analysis.velocity, benchmark=Decimal("1E+5")))
     assert metrics_json(whole, item) == orjson.dumps(reference(whole, item))
     assert b'"buy_box":20,' in metrics_json(whole, item) and b'"weight_lb":2,' in metrics_json(whole, item)
+
+
+def test_condition_options_say_why_they_are_empty() -> None:
+    notes = set()
+    for item, product in PRODUCTS:
+        analysis = analyze(product, RULES, now=NOW)
+        note = condition_options_note(analysis, item)
+        notes.add(note)
+        if not product.offers_fetched:
+            assert analysis.condition_options == () and note == OFFERS_NOT_FETCHED
+        elif analysis.condition_options:
+            assert note is None
+        else:
+            assert note == (NO_SELL_PRICE if analysis.sell_price is None else NO_LIVE_OFFER)
+        assert analysis_metrics(analysis, item)["condition_options_note"] == note
+    assert {None, OFFERS_NOT_FETCHED} <= notes
