@@ -21,10 +21,20 @@ from arbvault.auth import (
 from arbvault.db import session_scope
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
 from arbvault.observability import logger
-from arbvault.web import AdminIdentity, Cursor, Limit, Page, create_app, create_handler, decode_cursor, encode_cursor
+from arbvault.web import (
+    AdminIdentity,
+    Cursor,
+    Limit,
+    Page,
+    RoleCheckedRoute,
+    create_app,
+    create_handler,
+    decode_cursor,
+    encode_cursor,
+)
 from arbvault.web.pagination import DEFAULT_LIMIT
 
-router = APIRouter(prefix="/api/v1/api-keys", tags=["api-keys"])
+router = APIRouter(prefix="/api/v1/api-keys", tags=["api-keys"], route_class=RoleCheckedRoute)
 
 
 class NewApiKey(BaseModel):
