@@ -77,7 +77,7 @@ def fuzz(*, examples: int, seed: int, report_dir: Path | None) -> int:
                 FuzzPass("admin", "admin", ("--exclude-operation-id", revocation)),
                 FuzzPass("admin-revocation", "admin", ("--include-operation-id", revocation)),
             )
-            figures = [_run_pass(fuzz_pass, stack.url, document, keys[fuzz_pass.role], examples=examples,
+            figures = [run_pass(fuzz_pass, stack.url, document, keys[fuzz_pass.role], examples=examples,
                                  seed=seed, reports=reports) for fuzz_pass in passes]
         if report_dir is not None:
             (report_dir / "stack.log").write_text(stack.stdout + stack.stderr)
@@ -95,7 +95,7 @@ def _operation_id(document: dict[str, Any], method: str, path: str) -> str:
     return str(document["paths"][path][method]["operationId"])
 
 
-def _run_pass(fuzz_pass: FuzzPass, base_url: str, document: Path, key: str, *, examples: int, seed: int,
+def run_pass(fuzz_pass: FuzzPass, base_url: str, document: Path, key: str, *, examples: int, seed: int,
               reports: Path) -> PassFigures:
     report = reports / f"{fuzz_pass.name}.json"
     command = [
