@@ -31,6 +31,7 @@ PHASES = ("examples", "coverage", "fuzzing")
 REVOCATION = ("delete", "/api/v1/api-keys/{key_id}")
 SOURCER_KEY_NAME = "fuzz-sourcer"
 REQUEST_TIMEOUT_SECONDS = 30
+WORKERS = 2  # requests in flight at once: the stack answers one while Schemathesis builds the next
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,14 +97,15 @@ def _operation_id(document: dict[str, Any], method: str, path: str) -> str:
 
 
 def run_pass(fuzz_pass: FuzzPass, base_url: str, document: Path, key: str, *, examples: int, seed: int,
-              reports: Path) -> PassFigures:
+             reports: Path) -> PassFigures:
+    """Run Schemathesis once (its report goes to standard output) and read the figures of its JSON report."""
     report = reports / f"{fuzz_pass.name}.json"
     command = [
         sys.executable, "-m", "schemathesis.cli", "run", str(document), "--url", base_url,
         "--header", f"X-API-Key: {key}", "--generation-with-security-parameters", "false",
         "--checks", ",".join(CHECKS), "--phases", ",".join(PHASES),
         "--max-examples", str(examples), "--seed", str(seed), "--generation-database", "none",
-        "--request-timeout", str(REQUEST_TIMEOUT_SECONDS), "--workers", "2", "--continue-on-failure",
+        "--request-timeout", str(REQUEST_TIMEOUT_SECONDS), "--workers", str(WORKERS), "--continue-on-failure",
         "--report", "json", "--report-json-path", str(report), *fuzz_pass.filters,
     ]
     print(f"\n=== fuzz pass: {fuzz_pass.name} ({fuzz_pass.role} key) ===", flush=True)
