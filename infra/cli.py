@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "migrate": "infra.commands.migrate",
     "keys": "infra.commands.keys",
     "keepa-offline": "infra.commands.keepa_offline",
+    "fuzz": "infra.commands.fuzz",
 }
 
 

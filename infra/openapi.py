@@ -33,6 +33,29 @@ _AUTHORIZER_RESPONSES = {
     "401": {"description": "No API key was sent."},
     "403": {"description": "The API key is unknown or revoked."},
 }
+# Every other client error a function answers (400, 404, 409, 413, 429, ...) comes in the one error envelope.
+ERROR_SCHEMA_NAME = "ErrorEnvelope"
+ERROR_SCHEMA: dict[str, Any] = {
+    "title": ERROR_SCHEMA_NAME,
+    "type": "object",
+    "required": ["error", "request_id"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "details"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "details": {"type": "array", "items": {"type": "object"}},
+            },
+        },
+        "request_id": {"type": "string"},
+    },
+}
+_CLIENT_ERROR_RESPONSE = {
+    "description": "A client error, in the error envelope.",
+    "content": {"application/json": {"schema": {"$ref": _SCHEMA_REF + ERROR_SCHEMA_NAME}}},
+}
 
 
 def _rename_refs(node: Any, renames: dict[str, str]) -> Any:
@@ -91,6 +114,7 @@ def _operation(route: Route, operation: dict[str, Any], renames: dict[str, str],
             operation.setdefault("responses", {}).setdefault(status, copy.deepcopy(response))
     else:
         operation["security"] = []
+    operation.setdefault("responses", {}).setdefault("4XX", copy.deepcopy(_CLIENT_ERROR_RESPONSE))
     return operation
 
 
@@ -103,7 +127,7 @@ def build_openapi(template: Template) -> dict[str, Any]:
     routes_by_function: dict[str, list[Route]] = defaultdict(list)
     for route in template.routes:
         routes_by_function[route.function].append(route)
-    schemas: dict[str, Any] = {}
+    schemas: dict[str, Any] = {ERROR_SCHEMA_NAME: copy.deepcopy(ERROR_SCHEMA)}  # a function's namesake is renamed
     operation_ids: set[str] = set()
     paths: dict[str, dict[str, Any]] = {}
     for function in sorted(routes_by_function):

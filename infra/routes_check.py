@@ -70,7 +70,7 @@ def _is_greedy(path: str) -> bool:
     return any(m.group(2) or m.group(3) == "path" for m in _PARAM.finditer(path))
 
 
-def _flat_routes(app: FastAPI) -> Iterable[Any]:
+def flat_routes(app: FastAPI) -> Iterable[Any]:
     """``app``'s routes with their full paths.
 
     FastAPI 0.16x keeps an included router as one lazy branch of ``app.routes`` and flattens branches through
@@ -88,7 +88,7 @@ def app_routes(app: FastAPI, function: str) -> list[CodeRoute]:
     method list (a class endpoint) answers any method. WebSocket routes are not HTTP routes: left out.
     """
     routes: list[CodeRoute] = []
-    for route in _flat_routes(app):
+    for route in flat_routes(app):
         original = getattr(route, "original_route", route)
         if isinstance(original, Mount):
             routes.append(CodeRoute("ANY", _normalise(route.path + "/{path:path}"), function, greedy=True))

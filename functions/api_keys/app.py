@@ -28,6 +28,7 @@ from arbvault.web import (
     Cursor,
     Limit,
     Page,
+    RoleCheckedRoute,
     create_app,
     create_handler,
     decode_cursor,
@@ -35,7 +36,7 @@ from arbvault.web import (
 )
 from arbvault.web.pagination import DEFAULT_LIMIT
 
-router = APIRouter(prefix="/api/v1/api-keys", tags=["api-keys"])
+router = APIRouter(prefix="/api/v1/api-keys", tags=["api-keys"], route_class=RoleCheckedRoute)
 
 
 class NewApiKey(BaseModel):

@@ -38,6 +38,7 @@ from arbvault.web import (
     DecimalNumber,
     Limit,
     Page,
+    RoleCheckedRoute,
     create_app,
     create_handler,
     decode_cursor,
@@ -45,7 +46,7 @@ from arbvault.web import (
 )
 from arbvault.web.pagination import DEFAULT_LIMIT
 
-router = APIRouter(prefix="/api/v1/config", tags=["config"])
+router = APIRouter(prefix="/api/v1/config", tags=["config"], route_class=RoleCheckedRoute)
 
 CHANGE_REASON_MAX = 1000
 

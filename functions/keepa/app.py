@@ -30,9 +30,17 @@ from arbvault.catalog import (
 from arbvault.db import session_scope
 from arbvault.jobs import submit_job
 from arbvault.jobs.schemas import JobOptionsIn, RejectedIdentifierOut
-from arbvault.web import AdminIdentity, CurrentIdentity, IdempotencyKey, Identity, create_app, create_handler
+from arbvault.web import (
+    AdminIdentity,
+    CurrentIdentity,
+    IdempotencyKey,
+    Identity,
+    RoleCheckedRoute,
+    create_app,
+    create_handler,
+)
 
-router = APIRouter(prefix="/api/v1/keepa", tags=["keepa"])
+router = APIRouter(prefix="/api/v1/keepa", tags=["keepa"], route_class=RoleCheckedRoute)
 
 
 class IngestIn(JobOptionsIn):

@@ -3,7 +3,7 @@
 from arbvault.web.app import create_app, create_handler
 from arbvault.web.errors import STATUS_BY_ERROR, error_response
 from arbvault.web.headers import IdempotencyKey
-from arbvault.web.identity import AdminIdentity, CurrentIdentity, Identity
+from arbvault.web.identity import AdminIdentity, CurrentIdentity, Identity, RoleCheckedRoute
 from arbvault.web.schema_types import PRICE_MAX, DecimalNumber, PriceIn
 from arbvault.web.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 
@@ -19,6 +19,7 @@ __all__ = [
     "Limit",
     "Page",
     "PriceIn",
+    "RoleCheckedRoute",
     "create_app",
     "create_handler",
     "decode_cursor",

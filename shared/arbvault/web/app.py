@@ -8,11 +8,13 @@ from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
 from mangum import Mangum
 
 from arbvault import __version__
 from arbvault.observability import logger
 from arbvault.web.errors import install_error_handlers
+from arbvault.web.identity import RoleCheckedRoute, requires_admin
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -26,8 +28,18 @@ def create_app(*routers: APIRouter, title: str) -> FastAPI:
     app = FastAPI(title=title, version=__version__, docs_url=None, redoc_url=None, openapi_url=None)
     install_error_handlers(app)
     for router in routers:
+        _refuse_unchecked_admin_routes(router)
         app.include_router(router)
     return app
+
+
+def _refuse_unchecked_admin_routes(router: APIRouter) -> None:
+    """Fail at import when an admin route would read its input before checking the caller's role."""
+    for route in router.routes:
+        if isinstance(route, APIRoute) and requires_admin(route.dependant) \
+                and not isinstance(route, RoleCheckedRoute):
+            raise TypeError(f"{sorted(route.methods)} {route.path} needs the admin role: build its router "
+                            "with route_class=RoleCheckedRoute")
 
 
 def create_handler(app: FastAPI) -> LambdaHandler:

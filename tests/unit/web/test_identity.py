@@ -7,11 +7,11 @@ import json
 import pytest
 from fastapi import APIRouter
 
-from arbvault.web import AdminIdentity, CurrentIdentity, create_app, create_handler
+from arbvault.web import AdminIdentity, CurrentIdentity, RoleCheckedRoute, create_app, create_handler
 from infra.http_events import http_api_event
 from infra.lambda_context import LocalLambdaContext
 
-router = APIRouter(prefix="/who")
+router = APIRouter(prefix="/who", route_class=RoleCheckedRoute)
 
 
 @router.get("/me")
@@ -22,6 +22,11 @@ def me(identity: CurrentIdentity) -> dict[str, str]:
 @router.get("/admin")
 def admin_only(identity: AdminIdentity) -> dict[str, str]:
     return {"key_id": identity.key_id}
+
+
+@router.post("/admin")
+def admin_post(identity: AdminIdentity, body: dict[str, int]) -> dict[str, int]:
+    return body
 
 
 handler = create_handler(create_app(router, title="identity under test"))
@@ -45,3 +50,30 @@ def test_identity_from_authorizer_context(path: str, authorizer: dict[str, str] 
         assert body["key_id"] == authorizer["key_id"]  # type: ignore[index]
     else:
         assert body["error"]["code"] in {"unauthorized", "forbidden"}
+
+
+@pytest.mark.parametrize(
+    ("authorizer", "status", "code"),
+    [
+        ({"key_id": "k1", "role": "sourcer"}, 403, "forbidden"),
+        (None, 401, "unauthorized"),
+        ({"key_id": "k2", "role": "admin"}, 400, "malformed_json"),
+    ],
+)
+def test_role_is_checked_before_the_body_is_decoded(authorizer: dict[str, str] | None, status: int,
+                                                    code: str) -> None:
+    event = http_api_event("POST", "/who/admin", headers={"content-type": "application/json"}, body="{not json",
+                           authorizer=authorizer)
+    response = handler(event, LocalLambdaContext("who"))
+    assert (response["statusCode"], json.loads(response["body"])["error"]["code"]) == (status, code)
+
+
+def test_an_admin_route_on_an_unchecked_router_is_refused() -> None:
+    unchecked = APIRouter(prefix="/plain")
+
+    @unchecked.put("/settings")
+    def put_settings(identity: AdminIdentity, body: dict[str, int]) -> dict[str, int]:
+        return body
+
+    with pytest.raises(TypeError, match=r"\['PUT'\] /plain/settings needs the admin role"):
+        create_app(unchecked, title="unchecked")
