@@ -49,7 +49,7 @@ FIXTURE_CLOCK = 8_107_200
 FIXTURE_FILES = ("product-response-1739104269.json", "product-1639584722.json", "product-0972351868.json")
 UNKNOWN_ONE_IN = 20
 GENERATED_CACHE_SIZE = 4_096
-"""About 18 KB each; rendered bodies (about 7 KB) are what repeated runs reuse."""
+"""About 17 KB each as JSON; rendered bodies (about as large) are what repeated runs reuse."""
 _ASIN = re.compile(r"[A-Z0-9]{10}")
 _DIGITS = re.compile(r"[0-9X]{10}")
 _BASE36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"

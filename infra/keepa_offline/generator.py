@@ -2,21 +2,25 @@
 
 Values come from a random generator seeded by the identifier's canonical key (the ISBN-13 for books, so an
 ISBN-10 ASIN and its ISBN-13 give the same book); times are placed relative to the catalogue clock. Offers
-are generated first and the marketplace csv, buy box and counts derived from them (``market.derive``),
-the sales rank follows fixgen's trend-plus-sawtooth shape, and ``stats`` are computed per request from the
-csv (``stats.build_stats``), so every number a client reads agrees with the others.
+are generated first, at price levels drawn per book (``market_for``), and the marketplace csv, buy boxes and
+counts derived from them (``market.derive``); the sales rank drops once per sale at the rate a published
+rank-to-sales curve gives (``sales``); ``stats`` are computed per request from the csv
+(``stats.build_stats``). So every number a client reads agrees with the others.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import random
+from dataclasses import dataclass
 from datetime import UTC, timedelta
 from typing import Any
 
 from arbvault.keepa.time import KEEPA_EPOCH
 from infra.keepa_offline.categories import BOOKS, CATEGORIES, LEAVES, path_to
 from infra.keepa_offline.market import OfferPlan, derive, pairs
+from infra.keepa_offline.sales import YEAR, level_at, monthly_sold_badge, rank_history
 from infra.keepa_offline.stats import DAY, PRICE_INDEXES, SHIP_INDEXES
 
 AMAZON = "ATVPDKIKX0DER"
@@ -32,8 +36,14 @@ _LAST = ("Ellison", "Okonkwo", "Tollemache", "Varga", "Lindqvist", "Achterberg",
          "Whitcombe", "Nakamura", "Ferreira", "Halloran", "Brandt", "Oyelaran", "Sorensen", "Quill")
 _PUBLISHERS = ("Halcyon Street Press", "Meridian Technical Books", "Brambleford Paperbacks", "Northgate House",
                "Copperleaf Editions", "Tideline Academic", "Foxglove & Reed")
+RANK_LOG10_MIN, RANK_LOG10_MAX = 2.9, 6.8
+"""Generated sales ranks: log10 normal (mean 5.4, textbooks 5.2; sd 0.85) clipped to about 800 - 6,300,000."""
+_SUBCATEGORY_POINTS = 60
 _SELLER_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
-_USED_FACTOR = {2: 1.0, 3: 0.85, 4: 0.7, 5: 0.55}
+SHIPPING = 399
+"""A merchant-fulfilled book's shipping charge."""
+_USED_CONDITIONS = (2, 3, 3, 4, 4, 4, 5)
+_USED_FACTOR = {2: 1.15, 3: 1.05, 4: 1.0, 5: 0.85}
 _COMMENTS = {2: "Like new, unread copy.", 3: "Light shelf wear; clean pages.", 4: "Good: minor wear, no markings.",
              5: "Acceptable: heavy wear, all pages intact."}
 
@@ -44,40 +54,54 @@ def seed_for(key: str) -> int:
 
 
 def _seller(rng: random.Random) -> str:
-    return "A" + "".join(rng.choice(_SELLER_CHARS) for _ in range(rng.choice((12, 13))))
-
-
-def _rank_series(rng: random.Random, t0: int, t_end: int, now: int, start: int, end: int, recent: int) -> list[int]:
-    """Sparse long-term trend plus ``recent`` sawtooth points (each drop is a sale) in the last 30 days."""
-    out: list[tuple[int, int]] = []
-    sparse = 12
-    t_dense = now - 31 * DAY
-    step = max((t_dense - t0) // sparse, 1)
-    t = t0
-    for k in range(sparse):
-        base = start * (end / start) ** (k / (sparse - 1))
-        rank = int(base * (0.8 if k % 3 == 0 else 1.0 + rng.random() * 0.25))
-        out.append((t, max(rank, 1)))
-        t += step + rng.randint(-180, 180)
-    first = max(t_dense, t)
-    gap = max((t_end - first) // max(recent, 1), 4)
-    for k in range(recent):
-        factor = 0.62 + rng.random() * 0.1 if k % 2 else 1.05 + rng.random() * 0.2
-        # jitter within a quarter gap keeps the points ordered and before t_end
-        out.append((first + k * gap + rng.randint(-gap // 4 if k else 0, gap // 4), max(int(end * factor), 1)))
-    out.append((t_end, end))
-    out.sort()
-    return pairs(out)
+    """A merchant id: "A" and 12 or 13 characters (one draw of random bits, read in base 34)."""
+    n = rng.getrandbits(72)
+    length, n = 12 + (n & 1), n >> 1
+    chars = []
+    for _ in range(length):
+        n, r = divmod(n, len(_SELLER_CHARS))
+        chars.append(_SELLER_CHARS[r])
+    return "A" + "".join(chars)
 
 
 def _price_history(rng: random.Random, first: int, last: int, base: int, shipping: int,
                    changes: int) -> list[tuple[int, int, int]]:
+    """Repricings around ``base`` (the last one is the current price), the first at ``first``."""
     times = sorted({first} | {rng.randint(first, max(first, last - DAY)) for _ in range(changes)})
-    return [(t, max(99, int(base * (0.9 + rng.random() * 0.2)) // 10 * 10 + 9), shipping) for t in times]
+    return [(t, max(99, int(base * (0.93 + rng.random() * 0.14)) // 10 * 10 + 9), shipping) for t in times]
 
 
-def _offers(rng: random.Random, *, list_price: int, rank: int, textbook: bool, t_track: int,
+@dataclass(frozen=True, slots=True)
+class Market:
+    """A book's price levels in cents (see ``market_for``)."""
+
+    new: int
+    """What new copies sell for: Amazon's price when it sells the book, the FBA sellers' level otherwise."""
+    used_floor: int
+    """The cheapest merchant-fulfilled used copy's item price (shipping 3.99 on top)."""
+    used_fba_markup: float
+    """FBA used copies over the cheapest used landed price (Prime, and the used Buy Box's premium)."""
+    popularity: float
+    """0 (rank 3,000,000 and worse) to 1 (rank 3,000 and better): how many sellers list the book."""
+
+
+def market_for(rng: random.Random, *, list_price: int, rank: int, textbook: bool, in_print: bool) -> Market:
+    """Price levels: new near list price; used from near-penny (plentiful novels) to half of new (textbooks)."""
+    popularity = min(1.0, max(0.0, (6.5 - math.log10(rank)) / 3.0))
+    new = int(list_price * ((0.72 + rng.random() * 0.23) if in_print else (1.0 + rng.random() * 0.8)))
+    if textbook:
+        floor = new * (0.25 + rng.random() * 0.35)
+    else:
+        # plentiful popular titles sell used for pennies; scarce ones hold more of their value
+        floor = new * rng.random() ** 1.5 * (0.5 - 0.35 * popularity)
+    markup = 1.0 + rng.random() ** 1.5 * (0.55 if textbook else 2.2)
+    return Market(new, max(1, int(floor)), markup, popularity)
+
+
+def _offers(rng: random.Random, market: Market, *, amazon: bool, in_print: bool, t_track: int,
             last_update: int) -> list[OfferPlan]:
+    """Amazon's offer (when it sells the book), new offers near ``market.new`` (none or few, dear, when out of
+    print), and used ones from the merchant-fulfilled floor up, FBA copies at the book's markup."""
     offers: list[OfferPlan] = []
     span = last_update - t_track
 
@@ -86,31 +110,40 @@ def _offers(rng: random.Random, *, list_price: int, rank: int, textbook: bool, t
         last = last_update if live else min(last_update - 2 * DAY, first + rng.randint(20, 400) * DAY)
         return first, max(first, last)
 
-    if rng.random() < (0.45 if textbook else 0.25) and rank < 1_500_000:
+    def add(condition: int, fba: bool, base: int, live: bool, comment: str | None = None) -> None:
+        first, last = window(live)
+        offers.append(OfferPlan(len(offers), _seller(rng), condition, fba, False,
+                                _price_history(rng, first, last, base, 0 if fba else SHIPPING, rng.randint(0, 2)),
+                                first, last, comment))
+
+    if amazon:
         first, last = t_track, last_update
-        plan = OfferPlan(0, AMAZON, 1, True, True,
-                         _price_history(rng, first, last, int(list_price * (0.72 + rng.random() * 0.2)), 0, 3),
-                         first, last)
+        plan = OfferPlan(0, AMAZON, 1, True, True, _price_history(rng, first, last, market.new, 0, 3), first, last)
         if rng.random() < 0.3:
             gap_start = last_update - rng.randint(20, 120) * DAY
             plan.gaps.append((gap_start, gap_start + rng.randint(3, 15) * DAY))
         offers.append(plan)
-    sparse = rank > 2_000_000
-    for _ in range(rng.randint(0, 2 if sparse else 5)):
-        fba = rng.random() < 0.55
-        first, last = window(rng.random() > 0.15)
-        base = int(list_price * (0.65 + rng.random() * 0.4))
-        offers.append(OfferPlan(len(offers), _seller(rng), 1, fba, False,
-                                _price_history(rng, first, last, base, 0 if fba else 399, rng.randint(0, 2)),
-                                first, last))
-    for _ in range(rng.randint(0, 3 if sparse else 7)):
-        condition = rng.choice((2, 3, 3, 4, 4, 4, 5))
-        fba = rng.random() < 0.35
-        first, last = window(rng.random() > 0.2)
-        base = int(list_price * (0.18 + rng.random() * 0.42) * _USED_FACTOR[condition])
-        offers.append(OfferPlan(len(offers), _seller(rng), condition, fba, False,
-                                _price_history(rng, first, last, base, 0 if fba else 399, rng.randint(0, 2)),
-                                first, last, _COMMENTS[condition]))
+    new_sellers = round(market.popularity * 5 + rng.random() * 2) if in_print else rng.choice((0, 0, 0, 1, 2))
+    for _ in range(new_sellers):
+        fba = rng.random() < 0.5
+        if not in_print:
+            base = int(market.new * (1.0 + rng.random() * 0.6))
+        elif fba:
+            base = int(market.new * (0.97 + rng.random() * 0.25))
+        else:
+            base = int(market.new * (0.75 + rng.random() * 0.3))
+        add(1, fba, base, rng.random() > 0.15)
+    used_sellers = max(0, round(market.popularity * 9 + rng.random() * 3 - 0.6))
+    cheapest_landed = market.used_floor + SHIPPING
+    for k in range(used_sellers):
+        condition = rng.choice(_USED_CONDITIONS)
+        fba = k > 0 and rng.random() < 0.35  # the first used copy is the merchant-fulfilled floor
+        if fba:
+            base = int(cheapest_landed * market.used_fba_markup * _USED_FACTOR[condition]
+                       * (1.0 + rng.random() * 0.25))
+        else:
+            base = int(market.used_floor * (1.0 + (rng.random() * 0.8 if k else 0.0)) * _USED_FACTOR[condition])
+        add(condition, fba, base, k == 0 or rng.random() > 0.2, _COMMENTS[condition])
     return offers
 
 
@@ -130,6 +163,13 @@ def _package(rng: random.Random, binding: str, pages: int) -> dict[str, int]:
     weight = int(pages * grams_per_page) + 40
     return {"packageHeight": height, "packageLength": length, "packageWidth": width, "packageWeight": weight,
             "itemHeight": length - 3, "itemLength": width - 3, "itemWidth": height - 2, "itemWeight": weight - 25}
+
+
+def _subcategory_ranks(ranks: list[int], leaf: int) -> list[int]:
+    """The leaf category's rank history: the main rank scaled down, sampled at most ``_SUBCATEGORY_POINTS`` times."""
+    step = 2 * max(1, len(ranks) // (2 * _SUBCATEGORY_POINTS))
+    points = [(ranks[i], max(1, ranks[i + 1] * 10 // (30 + leaf % 400))) for i in range(0, len(ranks), step)]
+    return pairs([*points, (ranks[-2], max(1, ranks[-1] * 10 // (30 + leaf % 400)))])
 
 
 def _pick_and_pack(grams: int) -> int:
@@ -155,23 +195,25 @@ def generate_book(key: str, *, asin: str, ean: str | None, clock: int) -> dict[s
         list_price = rng.randint(7, 10) * 100 - 1
     else:
         list_price = rng.randint(40, 220) * 100 - 1 if textbook else rng.randint(12, 35) * 100 - 1
-    end_rank = int(10 ** rng.uniform(3.3, 6.3) if textbook else 10 ** rng.uniform(2.7, 6.5))
-    start_rank = max(1, int(end_rank * 10 ** rng.uniform(-0.7, 0.7)))
-    recent = max(2, min(30, int(40 * (100_000 / end_rank) ** 0.5)))
-    recent -= recent % 2
-
-    offers = _offers(rng, list_price=list_price, rank=end_rank, textbook=textbook, t_track=t_track,
-                     last_update=last_update)
+    end_rank = int(10 ** min(RANK_LOG10_MAX, max(RANK_LOG10_MIN, rng.gauss(5.2 if textbook else 5.4, 0.85))))
+    year_rank = end_rank * 10 ** rng.uniform(-0.15, 0.15)
+    start_rank = year_rank * 10 ** rng.uniform(-0.6, 0.6)
+    in_print = rng.random() < (0.92 if end_rank < 1_000_000 else 0.65)
+    amazon_share = (0.65 if end_rank < 100_000 else 0.45 if end_rank < 1_000_000 else 0.2) + 0.1 * textbook
+    amazon = in_print and rng.random() < amazon_share
+    market = market_for(rng, list_price=list_price, rank=end_rank, textbook=textbook, in_print=in_print)
+    offers = _offers(rng, market, amazon=amazon, in_print=in_print, t_track=t_track, last_update=last_update)
     events = {o.first for o in offers} | {o.last + 1 for o in offers if o.last < last_update}
     events |= {h[0] for o in offers for h in o.history} | {t for o in offers for gap in o.gaps for t in gap}
     # Keepa refreshes offers now and then even when nothing changes; a few such fetches, the latest at lastUpdate.
     events |= {t_track} | {last_update - k * 60 * DAY for k in range(5)}
-    market, bbh, bbu = derive(offers, sorted(t for t in events if t_track <= t <= last_update))
+    marketplace, bbh, bbu = derive(offers, sorted(t for t in events if t_track <= t <= last_update))
 
     csv: list[list[int] | None] = [None] * 36
-    for index, values in market.items():
+    for index, values in marketplace.items():
         csv[index] = values
-    ranks = _rank_series(rng, t_track, last_update - rng.randint(1, 3) * 60, clock, start_rank, end_rank, recent)
+    ranks = rank_history(rng, t_track=t_track, t_end=last_update - rng.randint(1, 3) * 60, now=clock,
+                         start_rank=start_rank, year_rank=year_rank, end_rank=end_rank)
     csv[3] = ranks
     csv[4] = [t_track, list_price]
     rating_time = t_track + rng.randint(5, 60) * DAY
@@ -211,9 +253,7 @@ def generate_book(key: str, *, asin: str, ean: str | None, clock: int) -> dict[s
         "frequentlyBoughtTogether": None, "features": None,
         "description": "<p>Generated by the offline Keepa server; not a real product.</p>",
         "categories": [leaf], "categoryTree": [{"catId": c.cat_id, "name": c.name} for c in path],
-        "salesRanks": {str(BOOKS): ranks,
-                       str(leaf): pairs([(ranks[i], max(1, ranks[i + 1] * 10 // (30 + leaf % 400)))
-                                         for i in range(0, len(ranks), 2)])},
+        "salesRanks": {str(BOOKS): ranks, str(leaf): _subcategory_ranks(ranks, leaf)},
         "salesRankReferenceHistory": [t_track, BOOKS],
         **package,
         "availabilityAmazon": 0 if any(o.amazon for o in live) else -1,
@@ -221,12 +261,15 @@ def generate_book(key: str, *, asin: str, ean: str | None, clock: int) -> dict[s
                     "pickAndPackFee": _pick_and_pack(package["packageWeight"])},
         "csv": csv,
     }
-    if end_rank < 40_000:
-        sold = 1000 if end_rank < 2_000 else 300 if end_rank < 10_000 else 100 if end_rank < 20_000 else 50
+    sold = monthly_sold_badge(end_rank)
+    if sold is not None:
         product["monthlySold"] = sold
         product["lastSoldUpdate"] = last_update - rng.randint(60, 1440)
-        product["monthlySoldHistory"] = pairs([(clock - 200 * DAY, sold * 2 if sold < 1000 else sold),
-                                               (clock - 70 * DAY, max(50, sold // 2)), (clock - 12 * DAY, sold)])
+        history = []
+        for days in (200, 70, 12):
+            level = level_at(clock - days * DAY, t0=clock - YEAR, t1=last_update, rank0=year_rank, rank1=end_rank)
+            history.append((clock - days * DAY, monthly_sold_badge(level) or 0))
+        product["monthlySoldHistory"] = pairs([*history, (last_update, sold)])
     product["lastPriceChange"] = max(
         (series[-3] if i in SHIP_INDEXES else series[-2]) for i in PRICE_INDEXES if (series := csv[i]))
     return product

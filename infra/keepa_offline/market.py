@@ -42,6 +42,12 @@ class OfferPlan:
             current = (price, shipping)
         return current
 
+    def timeline(self) -> list[tuple[int, tuple[int, int] | None]]:
+        """``(t, at(t))`` at every time the offer's state may change, ascending (``at`` is constant in between)."""
+        changes = {self.first, self.last + 1} | {h[0] for h in self.history}
+        changes |= {t for gap in self.gaps for t in gap}
+        return [(t, self.at(t)) for t in sorted(changes)]
+
     def wire(self) -> dict[str, Any]:
         """The offer object as Keepa sends it."""
         return {"offerId": self.offer_id, "lastSeen": self.last, "sellerId": self.seller,
@@ -70,7 +76,25 @@ def derive(offers: Sequence[OfferPlan], times: Sequence[int]) -> tuple[dict[int,
                                                                  32, 34, 35)}
     bb_hist: list[tuple[int, str]] = []
     bbu_hist: list[tuple[int, str, str, str]] = []
+    # Each offer's state changes, by time; ``state`` holds every offer's (price, shipping) while listed.
+    changes: dict[int, list[tuple[int, tuple[int, int] | None]]] = {}
+    for k, o in enumerate(offers):
+        for when, ps in o.timeline():
+            changes.setdefault(when, []).append((k, ps))
+    change_times = sorted(changes)
+    state: list[tuple[int, int] | None] = [None] * len(offers)
+    next_change = 0
+    live = 0
     for t in times:
+        changed = False
+        while next_change < len(change_times) and change_times[next_change] <= t:
+            for k, ps in changes[change_times[next_change]]:
+                state[k] = ps
+            next_change += 1
+            changed = True
+        if not changed and series[15]:  # a fetch that found nothing new: only its update entry
+            series[15].append((t, live))
+            continue
         # One pass over the live offers (this loop dominates generating a book). Ties go to the earlier
         # offer, and the per-condition lowest to the lowest (landed, price, shipping).
         amazon = cheapest_new = cheapest_fba = cheapest_used = cheapest_used_fba = None
@@ -78,8 +102,7 @@ def derive(offers: Sequence[OfferPlan], times: Sequence[int]) -> tuple[dict[int,
         fbm: tuple[int, int, int] | None = None
         by_condition: dict[int, tuple[int, int, int]] = {}
         live = new_count = used_count = fba_count = 0
-        for o in offers:
-            ps = o.at(t)
+        for o, ps in zip(offers, state):
             if not ps:
                 continue
             live += 1

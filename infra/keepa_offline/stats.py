@@ -16,13 +16,16 @@ Serving the spec fixtures through this module reproduces their stored ``stats`` 
 
 from __future__ import annotations
 
+import operator
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import compress
 from typing import Any
 
 from arbvault.keepa.csv_types import CSV_LENGTH, PRICE_TYPES, SHIPPING_TYPES
 
 DAY = 1440
-Point = tuple[int, int]
 PRICE_INDEXES = frozenset(int(t) for t in PRICE_TYPES)
 SHIP_INDEXES = frozenset(int(t) for t in SHIPPING_TYPES)
 _ARRAYS = ("current", "avg", "avg30", "avg90", "avg180", "avg365", "atIntervalStart",
@@ -35,85 +38,119 @@ NOT_COLLECTED: dict[str, Any] = {
     "sellerIdsLowestFBA": None, "sellerIdsLowestFBM": None, "tradeInPrice": -2,
 }
 """What Keepa reports for offer and buy-box fields the request did not collect."""
+_SUMS_FROM = 24
+"""Windows spanning this many points or more are summed with builtins (long sales-rank histories)."""
 
 
-def points(flat: Sequence[int], index: int) -> list[Point]:
-    """``(t, value)`` pairs; S types give the landed price (price + max(shipping, 0); -1 stays -1)."""
+@dataclass(slots=True)
+class Series:
+    """One csv type as parallel lists: point times and values (landed prices for S types; -1 stays -1)."""
+
+    times: list[int]
+    values: list[int]
+    _spans: list[int] | None = None
+
+    def first_in_force(self, t: int) -> int:
+        """Index of the point in force at ``t`` (0 when ``t`` precedes every point)."""
+        return max(bisect_right(self.times, t) - 1, 0)
+
+    def spans(self) -> list[int]:
+        """Minutes from each point to the next, 0 for points with a negative value (they count for nothing)."""
+        if self._spans is None:
+            times, values = self.times, self.values
+            spans = list(map(operator.sub, times[1:], times))
+            if min(values) < 0:
+                spans = [span if v >= 0 else 0 for span, v in zip(spans, values)]
+            self._spans = spans
+        return self._spans
+
+
+def series(flat: Sequence[int], index: int) -> Series:
+    """The csv type ``index`` read from its flat list."""
     if index in SHIP_INDEXES:
-        return [(flat[i], flat[i + 1] if flat[i + 1] < 0 else flat[i + 1] + max(flat[i + 2], 0))
-                for i in range(0, len(flat) - 2, 3)]
-    return [(flat[i], flat[i + 1]) for i in range(0, len(flat) - 1, 2)]
+        return Series(list(flat[0::3]), [price if price < 0 else price + (ship if ship > 0 else 0)
+                                         for price, ship in zip(flat[1::3], flat[2::3])])
+    return Series(list(flat[0::2]), list(flat[1::2]))
 
 
-def value_at(pts: Sequence[Point], t: int) -> int:
-    value = -1
-    for pt, pv in pts:
-        if pt > t:
-            break
-        value = pv
-    return value
+def value_at(s: Series, t: int) -> int:
+    i = bisect_right(s.times, t) - 1
+    return s.values[i] if i >= 0 else -1
 
 
-def weighted_avg(pts: Sequence[Point], start: int, end: int) -> int:
-    if not pts or pts[0][0] >= end:
+def _covered(s: Series, start: int, end: int) -> tuple[int, int]:
+    """Sum of value x minutes and the minutes with a non-negative value inside ``[start, end)``.
+
+    ``start`` must lie before ``end`` and ``end`` after the first point.
+    """
+    times, values = s.times, s.values
+    i, j = s.first_in_force(start), bisect_left(times, end) - 1
+    if j - i < _SUMS_FROM:
+        total = weight = 0
+        for k in range(i, j + 1):
+            if (v := values[k]) >= 0:
+                minutes = (times[k + 1] if k < j else end) - (times[k] if times[k] > start else start)
+                total += v * minutes
+                weight += minutes
+        return total, weight
+    spans = s.spans()[i:j]  # whole segments i .. j-1, summed in C
+    total, weight = sum(map(operator.mul, spans, values[i:j])), sum(spans)
+    if (v := values[i]) >= 0:  # segment i counts from start, not from its own point
+        cut = max(start, times[i]) - times[i]
+        total, weight = total - v * cut, weight - cut
+    if (v := values[j]) >= 0:  # segment j counts up to end
+        total, weight = total + v * (end - times[j]), weight + end - times[j]
+    return total, weight
+
+
+def weighted_avg(s: Series, start: int, end: int) -> int:
+    if not s.times or s.times[0] >= end or start >= end:
         return -1
-    total = weight = 0
-    last = len(pts) - 1
-    for i, (t, v) in enumerate(pts):
-        t2 = pts[i + 1][0] if i < last else end
-        a = t if t > start else start
-        b = t2 if t2 < end else end
-        if b <= a or v < 0:
-            continue
-        total += v * (b - a)
-        weight += b - a
+    total, weight = _covered(s, start, end)
     return round(total / weight) if weight else -1
 
 
-def oos_pct(pts: Sequence[Point], start: int, end: int) -> int:
-    if not pts:
+def oos_pct(s: Series, start: int, end: int) -> int:
+    if not s.times:
         return -1
-    s = max(start, pts[0][0])
-    if s >= end:
+    first = max(start, s.times[0])
+    if first >= end:
         return -1
-    oos = 0
-    last = len(pts) - 1
-    for i, (t, v) in enumerate(pts):
-        t2 = pts[i + 1][0] if i < last else end
-        a, b = max(t, s), min(t2, end)
-        if b > a and v < 0:
-            oos += b - a
-    return round(100 * oos / (end - s))
+    return round(100 * (end - first - _covered(s, first, end)[1]) / (end - first))
 
 
-def extremes(pts: Sequence[Point], start: int, end: int) -> tuple[list[int] | None, list[int] | None]:
+def extremes(s: Series, start: int, end: int) -> tuple[list[int] | None, list[int] | None]:
+    """Lowest and highest non-negative values in force in ``[start, end)``, each first reached (dated at ``start``
+    when it began earlier)."""
+    times, values = s.times, s.values
+    i0, i1 = s.first_in_force(start), bisect_left(times, end)
+    window = values[i0:i1]
+    if not window:
+        return None, None
+    low = min(window)
+    if low >= 0:  # no gaps: the builtins find the first lowest and highest
+        high = max(window)
+        lo_i, hi_i = i0 + window.index(low), i0 + window.index(high)
+        return [max(times[lo_i], start), low], [max(times[hi_i], start), high]
     lo: list[int] | None = None
     hi: list[int] | None = None
-    last = len(pts) - 1
-    for i, (t, v) in enumerate(pts):
-        if v < 0 or t >= end:
-            continue
-        nxt = pts[i + 1][0] if i < last else end
-        if t >= start:
-            when = t
-        elif nxt > start:
-            when = start
-        else:
+    for i in range(i0, i1):
+        v = values[i]
+        if v < 0:
             continue
         if lo is None or v < lo[1]:
-            lo = [when, v]
+            lo = [max(times[i], start), v]
         if hi is None or v > hi[1]:
-            hi = [when, v]
+            hi = [max(times[i], start), v]
     return lo, hi
 
 
-def rank_drops(pts: Sequence[Point], start: int, end: int) -> int:
-    drops, prev = 0, None
-    for t, v in pts:
-        if start <= t < end and prev is not None and v > 0 and prev > 0 and v < prev:
-            drops += 1
-        prev = v
-    return drops
+def drop_times(s: Series) -> list[int]:
+    """When the rank fell (each a likely sale): a positive value below the positive one before it."""
+    times, values = s.times, s.values
+    if values and min(values) > 0:
+        return list(compress(times[1:], map(operator.lt, values[1:], values)))
+    return [times[i] for i in range(1, len(values)) if 0 < values[i] < values[i - 1]]
 
 
 def build_stats(csv: Sequence[Sequence[int] | None], *, start: int, end: int, now: int) -> dict[str, Any]:
@@ -126,8 +163,8 @@ def build_stats(csv: Sequence[Sequence[int] | None], *, start: int, end: int, no
         flat = csv[i] if i < len(csv) else None
         if not flat:
             continue
-        pts = points(flat, i)
-        cur = pts[-1][1]
+        pts = series(flat, i)
+        cur = pts.values[-1]
         st["current"][i] = cur
         st["avg"][i] = weighted_avg(pts, start, end)
         for d, since in windows.items():
@@ -143,13 +180,14 @@ def build_stats(csv: Sequence[Sequence[int] | None], *, start: int, end: int, no
             st["outOfStockPercentageInInterval"][i] = oos_pct(pts, start, end)
             st["outOfStockPercentage30"][i] = oos_pct(pts, windows[30], now)
             st["outOfStockPercentage90"][i] = oos_pct(pts, windows[90], now)
-    sales = points(csv[3], 3) if csv[3] else []
+    drops = drop_times(series(csv[3], 3)) if csv[3] else None
     for d, since in windows.items():
-        st[f"salesRankDrops{d}"] = rank_drops(sales, since, now) if sales else -1
-    amazon = points(csv[0], 0) if csv[0] else []
+        st[f"salesRankDrops{d}"] = -1 if drops is None else bisect_left(drops, now) - bisect_left(drops, since)
+    amazon = series(csv[0], 0) if csv[0] else Series([], [])
     for d in (30, 90):
         st[f"outOfStockCountAmazon{d}"] = sum(
-            1 for j in range(1, len(amazon)) if amazon[j][1] < 0 <= amazon[j - 1][1] and amazon[j][0] >= windows[d])
+            1 for j in range(1, len(amazon.times))
+            if amazon.values[j] < 0 <= amazon.values[j - 1] and amazon.times[j] >= windows[d])
     st["totalOfferCount"] = sum(c for c in (st["current"][k] for k in (11, 12, 13, 14)) if c > 0)
     st["lightningDealInfo"] = None
     st["deltaPercent90_monthlySold"] = 0
@@ -162,7 +200,7 @@ def monthly_sold_delta(product: Mapping[str, Any], now: int) -> int:
     sold, history = product.get("monthlySold"), product.get("monthlySoldHistory")
     if not sold or not history:
         return 0
-    avg = weighted_avg(points(history, 0), now - 90 * DAY, now)
+    avg = weighted_avg(series(history, 0), now - 90 * DAY, now)
     return round(100 * (sold - avg) / avg) if avg > 0 else 0
 
 
@@ -176,7 +214,7 @@ def buy_box_stats(product: Mapping[str, Any], start: int, now: int) -> dict[str,
     csv, history = product["csv"], product.get("buyBoxSellerIdHistory") or []
     last_update = product["lastUpdate"]
     fba_sellers = {o["sellerId"] for o in product.get("offers") or [] if o["condition"] == 1 and o["isFBA"]}
-    bb, new_counts, used_counts = (points(csv[i], i) if csv[i] else [] for i in (18, 11, 12))
+    bb, new_counts, used_counts = (series(csv[i], i) if csv[i] else Series([], []) for i in (18, 11, 12))
     spans = [(int(history[i]), history[i + 1]) for i in range(0, len(history) - 1, 2)]
     held: dict[str, dict[str, Any]] = {}
     for i, (t, seller) in enumerate(spans):
@@ -189,7 +227,7 @@ def buy_box_stats(product: Mapping[str, Any], start: int, now: int) -> dict[str,
         entry["segments"].append((a, b))
         entry["last"] = min(t2, last_update)
 
-    def while_held(entry: dict[str, Any], pts: Sequence[Point]) -> int:
+    def while_held(entry: dict[str, Any], pts: Series) -> int:
         total = weight = 0
         for a, b in entry["segments"]:
             total += weighted_avg(pts, a, b) * (b - a)

@@ -18,7 +18,8 @@ from products_support import SCORING
 from support import SOURCER, call
 
 PROGRAMMING = 3839
-"""26 books of the offline pool: few enough that every candidate is considered, with a spread of prices."""
+"""About two dozen books of the offline pool: few enough that every candidate is considered, with a spread of
+prices."""
 
 
 def score(body: dict[str, Any], **options: Any) -> tuple[int, dict[str, str], Any]:
@@ -68,14 +69,15 @@ def test_scoring_leaves_out_amazon_sold_and_unpriced_products_and_counts_them(ke
     assert status == 200, answer
     meta = answer["metadata"]
     (query,) = [r for r in paid(keepa) if r.endpoint == "query"]
-    assert meta["candidates_considered"] == len(_finder_asins(keepa)) == 26
+    considered = meta["candidates_considered"]
+    assert considered == len(_finder_asins(keepa)) and 0 < considered < 100
     assert meta["candidates_considered"] == answer["total_count"] + sum(meta["excluded"].values())
     assert meta["excluded"]["amazon_sells"] > 0 and meta["excluded"]["not_found"] == 0
     lookup = fetch_products([p["asin"] for p in answer["products"]])
     for item in lookup.found.values():
         product = item.parse()
         assert product.prices.amazon is None and product.bsr is not None
-    assert meta["tokens_consumed"] == query.tokens_consumed + 26 == spent(keepa)
+    assert meta["tokens_consumed"] == query.tokens_consumed + considered == spent(keepa)
 
 
 @pytest.mark.parametrize("threshold", [Decimal("-10"), Decimal("150"), Decimal("0")])
@@ -118,7 +120,8 @@ def test_scoring_ranks_two_candidates_per_result_and_keeps_the_best(keepa: Recor
     window = set(_finder_asins(keepa)[:6])  # the six best-ranked candidates
     best_in_window = [p["asin"] for p in everything["products"] if p["asin"] in window][:3]
     assert [p["asin"] for p in answer["products"]] == best_in_window
-    assert answer["total_count"] == 3 and answer["metadata"]["candidates_considered"] == 6
+    assert best_in_window and answer["total_count"] == len(best_in_window)
+    assert answer["metadata"]["candidates_considered"] == 6
 
 
 def test_scoring_cache_hit_is_true_only_when_nothing_was_fetched(keepa: RecordingKeepa) -> None:

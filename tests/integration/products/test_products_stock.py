@@ -16,9 +16,9 @@ from keepa_testing import MakeKeepa, RecordingKeepa, book_asins, paid, spent
 from products_support import STOCK_ROUTE
 from support import SOURCER, call
 
-SIX_FBA = "0285715038"
-"""A generated book with 7 live offers: 6 FBA (54.79, 8.49, 10.59, 16.39, 9.99, 12.39) and 1 merchant-fulfilled."""
-NO_LIVE_OFFERS = "0428572197"
+SIX_FBA = "3883951064"
+"""A generated book with 7 live offers: 6 FBA (60.99, 67.29, 70.99, 80.09, 90.99, 106.69) and 1 merchant-fulfilled."""
+NO_LIVE_OFFERS = "5083950820"
 """A generated book whose only offer is no longer listed."""
 DAY = 86_400
 
@@ -63,9 +63,9 @@ def test_stock_estimate_is_fresh_then_served_from_the_row(keepa: RecordingKeepa)
 
 
 @pytest.mark.parametrize(("target", "expected"), [
-    ("10", 2),  # 8.50-11.50: 10.59 and 9.99 (8.49 is just outside)
-    ("14", 1),  # 11.90-16.10: 12.39 (16.39 is just outside)
-    ("55", 1),  # 46.75-63.25: 54.79
+    ("70", 4),  # 59.50-80.50: 60.99, 67.29, 70.99 and 80.09
+    ("95", 2),  # 80.75-109.25: 90.99 and 106.69 (80.09 is just outside)
+    ("55", 1),  # 46.75-63.25: 60.99
     ("500", 0),
 ])
 def test_stock_estimate_price_target_counts_fba_offers_within_15_percent(keepa: RecordingKeepa, target: str,
@@ -81,7 +81,7 @@ def test_stock_estimate_price_target_counts_fba_offers_within_15_percent(keepa: 
 
 
 def test_stock_estimate_other_price_targets_reuse_the_same_row(keepa: RecordingKeepa) -> None:
-    stock(SIX_FBA, query="price_target=10")
+    stock(SIX_FBA, query="price_target=70")
 
     _, _, answer = stock(SIX_FBA, query="price_target=55")
 
@@ -157,7 +157,7 @@ def test_stock_estimate_of_a_product_without_live_offers_is_no_data(keepa: Recor
 
 
 def test_stock_estimate_accepts_the_isbn13_of_a_book(keepa: RecordingKeepa) -> None:
-    status, _, answer = stock("978-0-285-71503-5")
+    status, _, answer = stock("978-3-88395-106-5")
 
     assert status == 200, answer
     assert answer["asin"] == SIX_FBA and answer["offers_fba"] == 6
@@ -174,7 +174,7 @@ def test_stock_estimate_of_an_unknown_product_is_404(keepa: RecordingKeepa) -> N
 
 @pytest.mark.parametrize(("asin", "query", "field"), [
     ("NOT-AN-ASIN!", "", "path.asin"),
-    ("0285715039", "", "path.asin"),  # wrong ISBN-10 check digit
+    ("3883951065", "", "path.asin"),  # wrong ISBN-10 check digit
     ("9791032300824", "", "path.asin"),  # a 979 ISBN-13 has no ISBN-10
     (SIX_FBA, "price_target=0", "query.price_target"),
     (SIX_FBA, "price_target=ten", "query.price_target"),
