@@ -29,7 +29,7 @@ from arbvault.analysis.analytics import (
     stability_insight,
     velocity_insight,
 )
-from arbvault.analysis.analyze import Analysis, ConditionOption, analyze, market_prices
+from arbvault.analysis.analyze import Analysis, ConditionOption, analyze, check_buy, market_prices
 from arbvault.analysis.categories import rules_key
 from arbvault.analysis.config_view import (
     BUY_CONDITIONS,
@@ -117,6 +117,7 @@ __all__ = [
     "amazon_fees",
     "analyze",
     "benchmark_for",
+    "check_buy",
     "choose_prices",
     "combined_score",
     "competition",

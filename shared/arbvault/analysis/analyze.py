@@ -175,6 +175,17 @@ def _missing_price(buy: BuyOption | None, sell: SourcedPrice | None) -> str:
     return "no buy price" if buy is None else "no sell price"
 
 
+def check_buy(buy_price: Decimal | None, buy_condition: str | None) -> None:
+    """Raise ``InvalidPriceError`` for a negative buy price or an unknown buy condition."""
+    if buy_price is not None and buy_price < 0:
+        raise InvalidPriceError("buy price must not be negative",
+                                details=[{"field": "buy_price", "message": "must not be negative"}])
+    if buy_condition is not None and buy_condition not in BUY_CONDITIONS:
+        raise InvalidPriceError(f"unknown buy condition {buy_condition!r}",
+                                details=[{"field": "buy_condition",
+                                          "message": f"must be one of {', '.join(BUY_CONDITIONS)}"}])
+
+
 def analyze(product: KeepaProduct, rules: EngineConfig | Mapping[str, Any], *, now: datetime,
             buy_price: Decimal | None = None, buy_condition: str | None = None,
             strategy: str | None = None) -> Analysis:
@@ -186,13 +197,7 @@ def analyze(product: KeepaProduct, rules: EngineConfig | Mapping[str, Any], *, n
     ``UnknownStrategyError`` for a strategy without price sources and ``InvalidPriceError`` for a negative buy
     price or an unknown buy condition (all 422).
     """
-    if buy_price is not None and buy_price < 0:
-        raise InvalidPriceError("buy price must not be negative",
-                                details=[{"field": "buy_price", "message": "must not be negative"}])
-    if buy_condition is not None and buy_condition not in BUY_CONDITIONS:
-        raise InvalidPriceError(f"unknown buy condition {buy_condition!r}",
-                                details=[{"field": "buy_condition",
-                                          "message": f"must be one of {', '.join(BUY_CONDITIONS)}"}])
+    check_buy(buy_price, buy_condition)
     config = rules if isinstance(rules, EngineConfig) else read_config(rules)
     bsr = product.bsr
     by_condition, used_fba = _live_offers(product.offers)

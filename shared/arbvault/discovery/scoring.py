@@ -42,6 +42,7 @@ class ScoringCriteria:
     min_roi: Decimal | None = None
     min_velocity: Decimal | None = None
     buy_price: Decimal | None = None
+    buy_condition: str | None = None
     strategy: str | None = None
 
 
@@ -104,7 +105,7 @@ def discover_with_scoring(filters: DiscoveryFilters, *, max_results: int, criter
     Refuses a negative buy price and an unknown strategy (422) before spending anything; otherwise raises
     what ``find_candidates`` and ``fetch_products`` raise (429 token guard or Keepa, 503).
     """
-    check_buy_price(criteria.buy_price)
+    check_buy_price(criteria.buy_price, criteria.buy_condition)
     client = client or keepa_client(filters.domain_id)
     with session_scope() as session:
         RulesBook(session, domain_id=filters.domain_id).check_strategy(criteria.strategy)
@@ -122,7 +123,8 @@ def discover_with_scoring(filters: DiscoveryFilters, *, max_results: int, criter
     excluded["not_found"] = len(window) - len(items)
     kept = []
     for item, product, config in zip(items, products, configs, strict=True):
-        analysis = analyze(product, config, now=now, buy_price=criteria.buy_price, strategy=criteria.strategy)
+        analysis = analyze(product, config, now=now, buy_price=criteria.buy_price,
+                           buy_condition=criteria.buy_condition, strategy=criteria.strategy)
         reason = exclusion(analysis, product, criteria)
         if reason is None:
             kept.append(ScoredProduct(analysis=analysis, fetched_at=item.fetched_at,
