@@ -1,8 +1,9 @@
 """Discovery with scoring: candidates, their products through the snapshots, the engine, filters, ranking.
 
 Per product (spec §4.9 step 2, fixed): products Amazon sells now are left out (Amazon takes the Buy Box);
-products without a current sell price or sales rank cannot be scored; the rest are analysed by the same
-engine as ingest, under the rules of each product's category layer, with the caller's buy price or strategy.
+products without both a buy and a sell price (ROI unknown) or a sales rank cannot be scored; the rest are
+analysed by the same engine as ingest, under the rules of each product's category layer, with the caller's buy
+price (and its condition) or strategy.
 Then ``min_roi`` / ``min_velocity`` (a 0 threshold counts; only an absent one is ignored), ranking by the
 rules' combined score, and the first ``max_results``. Two candidates are looked at per result wanted.
 
