@@ -8,9 +8,11 @@ qualifies the rules' ``active_strategy`` applies.
 Prices: the buy side is the caller's price, else the strategy's buy source. ``cheapest_offer`` takes the cheapest
 live offer (landed) in each condition the strategy allows, or, when Keepa sent no offers, the lowest new and
 used prices it lists; the other sources are fixed marketplace prices. The sell side follows the condition
-bought under ``condition_buy_box`` (a used copy sells at the used Buy Box, a new one at the Buy Box), and is a
-fixed marketplace price under the other sources. Of several candidate buys the cheapest that has a sell price
-wins (the cheapest of all when none has).
+bought under ``condition_buy_box`` (a used copy sells at the used Buy Box, else the lowest used FBA offer; a new
+one at the Buy Box, else the lowest FBA new offer; as a last resort, without offer data, at the lowest price
+listed in that condition), and is a fixed marketplace price under the other sources. A buy read from a
+marketplace price never sells at that same price (it would be the same listing). Of several candidate buys the
+cheapest that has a sell price wins (the cheapest of all when none has).
 """
 
 from __future__ import annotations
@@ -46,8 +48,8 @@ SOURCE_CHAINS: Final[dict[PriceSource, tuple[PriceField, ...]]] = {
 }
 # ``condition_buy_box``: where a copy sells, by whether it is new or used.
 CONDITION_SELL_CHAINS: Final[dict[str, tuple[PriceField, ...]]] = {
-    NEW: ("buy_box", "fba"),
-    USED: ("buy_box_used", "used_fba"),
+    NEW: ("buy_box", "fba", "new"),
+    USED: ("buy_box_used", "used_fba", "used"),
 }
 # The price a product is judged by when picking a strategy.
 SELECTION_SOURCE: Final[PriceSource] = "current_buy_box"
@@ -87,10 +89,10 @@ class BuyOption:
     condition: str
 
 
-def _first(chain: tuple[PriceField, ...], prices: MarketPrices) -> SourcedPrice | None:
+def _first(chain: tuple[PriceField, ...], prices: MarketPrices, skip: str | None = None) -> SourcedPrice | None:
     for field in chain:
         value: Decimal | None = getattr(prices, field)
-        if value is not None and value > 0:
+        if value is not None and value > 0 and field != skip:
             return SourcedPrice(value, field)
     return None
 
@@ -105,11 +107,12 @@ def condition_class(condition: str) -> str:
     return NEW if condition == NEW else USED
 
 
-def sell_price(source: SellSource, condition: str, prices: MarketPrices) -> SourcedPrice | None:
-    """Where a copy bought in ``condition`` sells under ``source``, or None."""
-    if source == CONDITION_BUY_BOX:
-        return _first(CONDITION_SELL_CHAINS[condition_class(condition)], prices)
-    return price_from(source, prices)  # type: ignore[arg-type]
+def sell_price(source: SellSource, condition: str, prices: MarketPrices,
+               bought_at: str | None = None) -> SourcedPrice | None:
+    """Where a copy bought in ``condition`` sells under ``source``, or None; never at the ``bought_at`` field."""
+    chain = (CONDITION_SELL_CHAINS[condition_class(condition)] if source == CONDITION_BUY_BOX
+             else SOURCE_CHAINS[source])  # type: ignore[index]
+    return _first(chain, prices, bought_at)
 
 
 def buy_options(strategy: Strategy, prices: MarketPrices,
@@ -149,7 +152,7 @@ def choose_prices(strategy: Strategy, prices: MarketPrices, cheapest_offers: Map
     if requested is not None:
         condition = requested_condition or strategy.default_buy_condition
         return BuyOption(requested, "requested", condition), sell_price(source, condition, prices), condition
-    priced = [(option, sell_price(source, option.condition, prices))
+    priced = [(option, sell_price(source, option.condition, prices, option.source))
               for option in buy_options(strategy, prices, cheapest_offers)]
     if not priced:
         condition = strategy.default_buy_condition

@@ -102,6 +102,8 @@ def test_without_offers_the_listed_lowest_prices_stand_in(rules: EngineConfig) -
     assert (buy.price, buy.source, condition, sell.price) == (D(25), "new", "new", D(30))
     buy, sell, condition = choose_prices(balanced, MarketPrices(used=D(9)), None)
     assert buy is not None and sell is None and (buy.price, condition) == (D(9), "used")  # nothing sells: cheapest
+    _, sell, _ = choose_prices(balanced, MarketPrices(used=D(9)), None, requested=D(3))
+    assert sell is not None and (sell.price, sell.field) == (D(9), "used")  # last resort: the lowest used listed
     buy, sell, condition = choose_prices(balanced, MarketPrices(buy_box=D(30), new=D(25), used=D(9),
                                                                 buy_box_used=D(14)), None)
     assert buy is not None and sell is not None and (buy.price, sell.price, condition) == (D(9), D(14), "used")
