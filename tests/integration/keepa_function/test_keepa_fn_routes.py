@@ -90,6 +90,14 @@ def test_metrics_unknown_strategy_is_422(keepa: OfflineKeepa) -> None:
     assert spent(keepa) == 0
 
 
+def test_metrics_unknown_buy_condition_is_422_before_any_token(keepa: OfflineKeepa) -> None:
+    status, _, body = metrics(FIXTURE_ASIN, "buy_price=4&buy_condition=mint")
+
+    assert status == 422, body
+    assert any("buy_condition" in str(detail.get("field")) for detail in body["error"]["details"]), body
+    assert spent(keepa) == 0
+
+
 def test_raw_returns_the_stored_keepa_object_for_admins(keepa: OfflineKeepa) -> None:
     assert call("keepa", "POST", INGEST, json_body={"identifiers": [FIXTURE_ASIN]})[0] == 200
 
