@@ -101,8 +101,9 @@ def test_stored_rules_and_labels_move_to_the_verdict_table(database_url: str) ->
         engine = build_engine(url, pool="null")
         try:
             with engine.begin() as connection:
-                connection.execute(text("UPDATE business_config SET data = CAST(:data AS JSONB) WHERE scope = 'global'"),
-                                   {"data": orjson.dumps(old_rules).decode()})
+                connection.execute(text(
+                    "UPDATE business_config SET data = CAST(:data AS JSONB) WHERE scope = 'global'"),
+                    {"data": orjson.dumps(old_rules).decode()})
                 connection.execute(text(
                     "INSERT INTO analyses (id, identifier, asin, strategy, velocity_score, stability_score,"
                     " confidence_score, overall_rating, recommendation, combined_score, metrics, source, created_by)"

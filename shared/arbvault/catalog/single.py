@@ -44,7 +44,8 @@ def lookup_one(identifier: str, *, domain_id: int = 1, force_refresh: bool = Fal
 
 
 def analyse_one(identifier: str, *, domain_id: int = 1, buy_price: Decimal | None = None,
-                buy_condition: str | None = None, strategy: str | None = None, force_refresh: bool = False, options: FetchOptions | None = None,
+                buy_condition: str | None = None, strategy: str | None = None, force_refresh: bool = False,
+                options: FetchOptions | None = None,
                 client: KeepaClient | None = None) -> tuple[dict[str, Any], ProductAnswer]:
     """The analysis detail (as the API returns it) of one product under its effective rules; nothing is stored."""
     check_buy_price(buy_price, buy_condition)

@@ -52,7 +52,8 @@ class JobParams:
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready values (``buy_price`` as a string, so no cent is lost)."""
         return {"domain_id": self.domain_id, "strategy": self.strategy,
-                "buy_price": None if self.buy_price is None else str(self.buy_price), "buy_condition": self.buy_condition,
+                "buy_price": None if self.buy_price is None else str(self.buy_price),
+                "buy_condition": self.buy_condition,
                 "force_refresh": self.force_refresh, "offers": self.offers,
                 "config_profile": self.config_profile}
 

@@ -7,7 +7,15 @@ from decimal import Decimal
 
 import pytest
 
-from arbvault.analysis import EngineConfig, RatingInputs, RulesConfigError, ScoreLevels, combined_score, decide
+from arbvault.analysis import (
+    EngineConfig,
+    RatingInputs,
+    RulesConfigError,
+    ScoreLevels,
+    Verdict,
+    combined_score,
+    decide,
+)
 from arbvault.analysis.verdict import primary_issue
 
 D = Decimal
@@ -15,7 +23,7 @@ LEVELS = ScoreLevels("fair", "good", "good")
 
 
 def _decide(rules: EngineConfig, roi: str | None, velocity: int = 90, stability: int = 90, conf: int = 90, *,
-            profitable: bool = True, amazon: bool = False, missing: str = "no buy price"):  # type: ignore[no-untyped-def]
+            profitable: bool = True, amazon: bool = False, missing: str = "no buy price") -> Verdict:
     measures = RatingInputs(D(roi) if roi is not None else None, D(velocity), D(stability), D(conf))
     return decide(measures, profitable=profitable, levels=LEVELS, amazon_on_listing=amazon, config=rules,
                   missing_price=missing)
@@ -103,7 +111,8 @@ def test_rows_and_templates_are_read_from_the_config(rules_with) -> None:  # typ
         (lambda rows: rows.pop(), "verdicts", "must be a list of 4 rows"),
     ],
 )
-def test_unusable_tables_are_refused(rules_with, edit, field: str, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_unusable_tables_are_refused(rules_with, edit, field: str,  # type: ignore[no-untyped-def]
+                                     message: str) -> None:
     with pytest.raises(RulesConfigError) as caught:
         rules_with(lambda doc: edit(doc["verdicts"]))
     assert any(d["field"] == field and message in d["message"] for d in caught.value.details), caught.value.details
