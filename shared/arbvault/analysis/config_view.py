@@ -4,7 +4,8 @@ The engine never reads the raw document: ``read_config`` checks it once, reports
 naming its dotted field) and hands back frozen dataclasses. Policy bounds (weights summing to 1 and the like)
 are the config room's validation; this read only refuses values the arithmetic cannot use: missing sections,
 non-numbers, negatives, and fee schedules whose referral plus buffer would make profit fall as price rises.
-Unknown keys are ignored.
+The strategies (price sources, buy conditions) and the verdict table are judged here in full, and the config
+room validates them through ``table_problems``. Unknown keys are ignored.
 """
 
 from __future__ import annotations
