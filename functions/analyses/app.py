@@ -27,8 +27,8 @@ from arbvault.analyses import (
     list_analyses,
     top_analyses,
 )
-from arbvault.analysis import BuyCondition
 from arbvault.analyses.schemas import AnalysisOut, AnalysisQuery, PageQuery, page_out
+from arbvault.analysis import BuyCondition
 from arbvault.db import session_scope
 from arbvault.identifiers import normalise
 from arbvault.web import CurrentIdentity, Page, PriceIn, create_app, create_handler

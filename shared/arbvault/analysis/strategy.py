@@ -9,17 +9,17 @@ Prices: the buy side is the caller's price, else the strategy's buy source. ``ch
 live offer (landed) in each condition the strategy allows, or, when Keepa sent no offers, the lowest new and
 used prices it lists; the other sources are fixed marketplace prices. The sell side follows the condition
 bought under ``condition_buy_box`` (a used copy sells at the used Buy Box, else the lowest used FBA offer; a new
-one at the Buy Box, else the lowest FBA new offer; as a last resort, without offer data, at the lowest price
-listed in that condition), and is a fixed marketplace price under the other sources. A buy read from a
+one at the Buy Box, else the lowest FBA new offer; as a last resort at the lowest price Keepa lists in that
+condition), and is a fixed marketplace price under the other sources. A buy read from a
 marketplace price never sells at that same price (it would be the same listing). Of several candidate buys the
 cheapest that has a sell price wins (the cheapest of all when none has).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from collections.abc import Mapping
 from typing import Final, Literal
 
 from arbvault.analysis.config_view import (

@@ -11,8 +11,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from arbvault.jobs.params import JobParams
 from arbvault.analysis import BuyCondition
+from arbvault.jobs.params import JobParams
 from arbvault.web.schema_types import PriceIn
 
 STRATEGY_MAX_LENGTH = 50

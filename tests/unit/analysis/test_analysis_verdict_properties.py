@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from arbvault.analysis import BUY_CONDITIONS, Analysis, EngineConfig, analyze, read_config
 from arbvault.config.defaults import DEFAULT_RULES
-from arbvault.keepa import parse_product, keepa_minutes_to_datetime
+from arbvault.keepa import keepa_minutes_to_datetime, parse_product
 from infra.keepa_offline import Catalogue
 from infra.keepa_offline.views import ProductOptions
 from keepa_testing import CLOCK, book_isbns
