@@ -28,6 +28,7 @@ from arbvault.analyses import (
     top_analyses,
 )
 from arbvault.analyses.schemas import AnalysisOut, AnalysisQuery, PageQuery, page_out
+from arbvault.analysis import BuyCondition
 from arbvault.db import session_scope
 from arbvault.identifiers import normalise
 from arbvault.web import CurrentIdentity, Page, PriceIn, create_app, create_handler
@@ -64,6 +65,8 @@ class ManualAnalysisIn(BaseModel):
     strategy: str | None = Field(default=None, min_length=1, max_length=20,
                                  description="a strategy of the rules; chosen by price and rank when not given")
     title: str | None = Field(default=None, max_length=500)
+    buy_condition: BuyCondition | None = Field(default=None,
+                                               description="condition of the copy bought; else the strategy's default")
     domain_id: int = Field(default=1, ge=1, le=DOMAIN_ID_MAX, description="Amazon marketplace (Keepa domain id)")
 
 
@@ -114,7 +117,7 @@ def create_route(body: ManualAnalysisIn, identity: CurrentIdentity, response: Re
     data = ManualInput(
         identifier=normalise(body.identifier, field="body.identifier"), buy_price=body.buy_price,
         sell_price=body.sell_price, category=body.category, weight_lb=body.weight_lb, bsr=body.bsr,
-        strategy=body.strategy, title=body.title,
+        strategy=body.strategy, title=body.title, buy_condition=body.buy_condition,
     )
     with session_scope() as session:
         row = create_manual_analysis(session, data, created_by=identity.key_id, domain_id=body.domain_id)

@@ -108,6 +108,7 @@ class PreviewOutcomeOut(BaseModel):
     velocity_tier: str
     combined_score: DecimalNumber
     recommendation: str
+    overall_rating: str
 
 
 class PreviewResultOut(BaseModel):

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from arbvault.analyses.schemas import AnalysisOut
+from arbvault.analysis import BuyCondition
 from arbvault.catalog import (
     DEFAULT_STATS_DAYS,
     FetchOptions,
@@ -127,6 +128,7 @@ def post_ingest(body: IngestIn, identity: CurrentIdentity, response: Response,
     job (202, its status URL in ``status_url`` and Location)."""
     try:
         result = ingest(body.identifiers, created_by=identity.key_id, buy_price=body.buy_price,
+                        buy_condition=body.buy_condition,
                         strategy=body.strategy, domain_id=body.domain_id, force_refresh=body.force_refresh,
                         options=_options(body.offers))
     except TooManyIdentifiersError:
@@ -155,13 +157,15 @@ def get_metrics(
     asin: str,
     _: CurrentIdentity,
     buy_price: Annotated[Decimal | None, Query(ge=0, le=1_000_000, decimal_places=2)] = None,
+    buy_condition: Annotated[BuyCondition | None, Query(description="condition of the copy at buy_price")] = None,
     strategy: Annotated[str | None, Query(min_length=1, max_length=50)] = None,
     domain_id: Annotated[int, Query(ge=1, le=12)] = 1,
     force_refresh: bool = False,
     offers: Annotated[int | None, Query(ge=20, le=100)] = None,
 ) -> MetricsOut:
     """The analysis of one ASIN, ISBN-10 or ISBN-13 under the effective rules (not stored)."""
-    metrics, answer = analyse_one(asin, domain_id=domain_id, buy_price=buy_price, strategy=strategy,
+    metrics, answer = analyse_one(asin, domain_id=domain_id, buy_price=buy_price, buy_condition=buy_condition,
+                                  strategy=strategy,
                                   force_refresh=force_refresh, options=_options(offers))
     return MetricsOut(identifier=answer.item.identifier.value, asin=answer.item.asin, analysis=metrics,
                       tokens_consumed=answer.tokens_consumed, snapshot_hit=answer.item.from_snapshot)

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from arbvault.analysis import BuyCondition
 from arbvault.discovery import (
     BOOKS,
     CATEGORIES,
@@ -78,6 +79,8 @@ class ScoringIn(FiltersIn):
     min_velocity: Decimal | None = Field(default=None, ge=0, le=100, description="minimum velocity score, 0-100")
     buy_price: Decimal | None = Field(default=None, ge=0, le=1_000_000,
                                       description="your acquisition cost for every product; else the strategy's")
+    buy_condition: BuyCondition | None = Field(default=None, description="condition of the copy at buy_price; "
+                                               "else the strategy's default condition")
     strategy: str | None = Field(default=None, min_length=1, max_length=50,
                                  description="a strategy of the business rules; else chosen per product")
     force_refresh: bool = Field(default=False, description="bypass the discovery cache and product snapshots")
@@ -92,6 +95,7 @@ class ScoredProductOut(BaseModel):
     bsr: int
     buy_price: float
     buy_price_source: str
+    buy_condition: str
     fees: float
     profit: float
     roi_pct: float
@@ -114,6 +118,7 @@ class ScoredProductOut(BaseModel):
         return cls(asin=a.asin, title=a.title[:TITLE_MAX] if a.title else None, category=a.category,
                    price=float(a.profit.sell_price), price_source=str(a.sell_price_source), bsr=a.bsr,
                    buy_price=float(a.profit.buy_price), buy_price_source=str(a.buy_price_source),
+                   buy_condition=a.buy_condition,
                    fees=float(a.fees.total), profit=float(a.profit.net_profit), roi_pct=float(a.profit.roi_pct),
                    velocity_score=float(a.velocity.score), velocity_tier=a.velocity_tier,
                    combined_score=float(a.combined_score), recommendation=a.recommendation.label,
@@ -200,7 +205,7 @@ def discover(body: DiscoverIn, _: CurrentIdentity) -> DiscoverOut:
 def discover_scored(body: ScoringIn, _: CurrentIdentity) -> ScoringOut:
     """Discovered products analysed by the engine, filtered by ROI and velocity, best combined score first."""
     criteria = ScoringCriteria(min_roi=body.min_roi, min_velocity=body.min_velocity, buy_price=body.buy_price,
-                               strategy=body.strategy)
+                               buy_condition=body.buy_condition, strategy=body.strategy)
     filters = body.filters()
     result = discover_with_scoring(filters, max_results=body.max_results, criteria=criteria,
                                    force_refresh=body.force_refresh)

@@ -13,7 +13,9 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from arbvault.analysis import read_config
 from arbvault.catalog.snapshots import unpack_product
+from arbvault.config import DEFAULT_RULES
 from arbvault.db import build_engine
 from arbvault.migrations import alembic_config, head_revision, status, upgrade
 from arbvault.models import Base
@@ -83,3 +85,40 @@ def test_packed_snapshots_are_not_compressed_again(database_url: str) -> None:
     finally:
         engine.dispose()
     assert storage == "e"  # EXTERNAL: out of line, no pglz pass over LZ4 bytes
+
+
+def test_stored_rules_and_labels_move_to_the_verdict_table(database_url: str) -> None:
+    old_rules = orjson.loads(orjson.dumps(DEFAULT_RULES))
+    old_rules.pop("verdicts")
+    old_rules |= {"recommendation_rules": [{"label": "STRONG BUY", "min_roi": 30, "min_velocity": 70}],
+                  "overall_rating": {"GOOD": {"min_roi": 20, "min_velocity": 50, "min_stability": 50,
+                                              "min_confidence": 60}},
+                  "summary_templates": {"PASS": "Pass: ROI {roi_pct}%"}}
+    old_rules["strategies"]["balanced"].update(buy_price_source="current_fba", sell_price_source="current_buy_box")
+    server = make_url(database_url).set(database="postgres").render_as_string(hide_password=False)
+    with scratch_database(server, prefix="arbvault_migrations") as url:
+        upgrade(url, "0005_snapshots_lz4")
+        engine = build_engine(url, pool="null")
+        try:
+            with engine.begin() as connection:
+                connection.execute(text(
+                    "UPDATE business_config SET data = CAST(:data AS JSONB) WHERE scope = 'global'"),
+                    {"data": orjson.dumps(old_rules).decode()})
+                connection.execute(text(
+                    "INSERT INTO analyses (id, identifier, asin, strategy, velocity_score, stability_score,"
+                    " confidence_score, overall_rating, recommendation, combined_score, metrics, source, created_by)"
+                    " VALUES (gen_random_uuid(), '0316769487', '0316769487', 'balanced', 50, 50, 50, 'GOOD',"
+                    " 'STRONG BUY', 50, '{}', 'ingest', 'k')"))
+            upgrade(url)
+            with engine.connect() as connection:
+                data, version = connection.execute(text(
+                    "SELECT data, version FROM business_config WHERE scope = 'global'")).one()
+                label = connection.execute(text("SELECT recommendation FROM analyses")).scalar_one()
+        finally:
+            engine.dispose()
+    assert label == "STRONG_BUY" and version == 2
+    assert not {"recommendation_rules", "overall_rating", "summary_templates"} & set(data)
+    read = read_config(data)  # usable by the engine again
+    assert [(row.label, row.rating) for row in read.verdicts][1] == ("BUY", "GOOD")
+    assert read.rating("GOOD").min_roi == 20  # the document's own minima kept; the missing ones defaulted
+    assert read.strategies["balanced"].buy_price_source == "cheapest_offer"

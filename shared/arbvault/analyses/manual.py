@@ -17,27 +17,27 @@ from typing import Any
 
 from arbvault.analyses.exceptions import InvalidManualAnalysisError
 from arbvault.analysis import (
+    BUY_CONDITIONS,
     EngineConfig,
     FeeBreakdown,
     ProfitMetrics,
     RatingInputs,
     Recommendation,
     Score,
+    ScoreLevels,
+    Strategy,
     Velocity,
     amazon_fees,
     benchmark_for,
     combined_score,
     confidence,
+    decide,
     fee_schedule,
     max_buy_price,
-    overall_rating,
     price_stability,
-    primary_issue,
     profit_metrics,
-    recommend,
     round_half_up,
     select_strategy,
-    summary,
     velocity_score,
     velocity_tier,
 )
@@ -45,7 +45,7 @@ from arbvault.catalog import to_json
 from arbvault.identifiers import Identifier
 
 ZERO = Decimal(0)
-REQUESTED = "requested"  # the engine's label for a buy price the caller gave
+REQUESTED = "requested"  # the engine's label for a price the caller gave
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +60,8 @@ class ManualInput:
     bsr: int | None = None
     strategy: str | None = None
     title: str | None = None
+    buy_condition: str | None = None
+    """The condition of the copy bought; the strategy's default condition when not given."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +80,10 @@ class ManualAnalysis:
     strategy: str
     strategy_auto_selected: bool
     sell_price: Decimal
+    sell_price_source: str
     buy_price: Decimal
     buy_price_source: str
+    buy_condition: str
     fees: FeeBreakdown
     profit: ProfitMetrics
     target_roi_pct: Decimal
@@ -92,6 +96,7 @@ class ManualAnalysis:
     overall_rating: str
     primary_issue: str | None
     summary: str
+    risk_factors: tuple[str, ...]
     recommendation: Recommendation
     combined_score: Decimal
 
@@ -101,25 +106,27 @@ class ManualAnalysis:
         return detail
 
 
-def _strategy(data: ManualInput, config: EngineConfig) -> tuple[str, bool]:
+def _strategy(data: ManualInput, config: EngineConfig) -> tuple[Strategy, bool]:
     if data.strategy is None:
-        return select_strategy(data.sell_price, data.bsr, config).name, True
+        return select_strategy(data.sell_price, data.bsr, config), True
     if data.strategy not in config.strategies:
         known = ", ".join(sorted(config.strategies))
         raise InvalidManualAnalysisError("body.strategy", f"must be one of {known}")
-    return data.strategy, False
+    return config.strategies[data.strategy], False
 
 
 def evaluate(data: ManualInput, config: EngineConfig) -> ManualAnalysis:
     """Run ``data`` through the rules in ``config``.
 
-    Raises :class:`InvalidManualAnalysisError` for a strategy the rules do not define or an identifier with
-    no ASIN (a 979 ISBN-13), and ``InvalidPriceError`` for negative prices.
+    Raises :class:`InvalidManualAnalysisError` for a strategy the rules do not define, an unknown buy condition or
+    an identifier with no ASIN (a 979 ISBN-13), and ``InvalidPriceError`` for negative prices.
     """
     asin = data.identifier.asin
     if asin is None:
         raise InvalidManualAnalysisError("body.identifier",
                                          "a 979 ISBN-13 has no ISBN-10 to use as ASIN; send the product's ASIN")
+    if data.buy_condition is not None and data.buy_condition not in BUY_CONDITIONS:
+        raise InvalidManualAnalysisError("body.buy_condition", f"must be one of {', '.join(BUY_CONDITIONS)}")
     strategy, auto = _strategy(data, config)
     names = (data.category,)
     fee_category, schedule = fee_schedule(config, names)
@@ -130,18 +137,21 @@ def evaluate(data: ManualInput, config: EngineConfig) -> ManualAnalysis:
     stability = price_stability((), rules=config.advanced)
     trust = confidence(age_days=ZERO, price_points=0, has_bsr=data.bsr is not None, rules=config.advanced)
     measures = RatingInputs(profit.roi_pct, velocity.score, Decimal(stability.score), Decimal(trust.score))
-    rating = overall_rating(measures, config)
+    levels = ScoreLevels(config.advanced.velocity_levels.level(velocity.score), stability.level, trust.level)
+    verdict = decide(measures, profitable=profit.profitable, levels=levels, amazon_on_listing=False, config=config)
     return ManualAnalysis(
         asin=asin,
         title=data.title,
         category=data.category,
         fee_category=fee_category,
         bsr=data.bsr,
-        strategy=strategy,
+        strategy=strategy.name,
         strategy_auto_selected=auto,
         sell_price=round_half_up(data.sell_price),
+        sell_price_source=REQUESTED,
         buy_price=round_half_up(data.buy_price),
         buy_price_source=REQUESTED,
+        buy_condition=data.buy_condition or strategy.default_buy_condition,
         fees=fees.rounded(),
         profit=profit.rounded(),
         target_roi_pct=config.roi.target_pct,
@@ -153,11 +163,10 @@ def evaluate(data: ManualInput, config: EngineConfig) -> ManualAnalysis:
         velocity_tier=velocity_tier(velocity, config.velocity),
         stability=stability,
         confidence=trust,
-        overall_rating=rating,
-        primary_issue=primary_issue(measures, config) if rating == "PASS" else None,
-        summary=summary(rating, measures, velocity_level=config.advanced.velocity_levels.level(velocity.score),
-                        stability_level=stability.level, confidence_level=trust.level, config=config),
-        recommendation=recommend(roi_pct=profit.roi_pct, velocity=velocity.score, profitable=profit.profitable,
-                                 config=config),
+        overall_rating=verdict.rating,
+        primary_issue=verdict.primary_issue,
+        summary=verdict.summary,
+        risk_factors=verdict.risk_factors,
+        recommendation=verdict.recommendation,
         combined_score=combined_score(roi_pct=profit.roi_pct, velocity=velocity.score, config=config),
     )

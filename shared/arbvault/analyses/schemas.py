@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from arbvault.analyses.filters import AnalysisFilters
 from arbvault.analyses.listing import CURSOR_KEYS, AnalysisPage, Position, Sort, SortKey, SortOrder
@@ -42,7 +42,10 @@ class AnalysisOut(BaseModel):
     source: str
     created_by: str
     buy_price: DecimalNumber | None
+    buy_price_source: str | None = Field(description="requested, live_offer, or the marketplace price used")
+    buy_condition: str | None = Field(description="condition of the copy bought (used: grade unknown)")
     sell_price: DecimalNumber | None
+    sell_price_source: str | None = Field(description="the marketplace price sold at (buy_box, buy_box_used, ...)")
     fees: DecimalNumber | None
     profit: DecimalNumber | None
     max_buy_price: DecimalNumber | None

@@ -5,7 +5,7 @@ Read the effective rules once with ``read_config`` (or hand the document to ``an
     from arbvault.analysis import analyze
 
     result = analyze(product, rules_document, now=datetime.now(UTC), buy_price=Decimal("4.00"))
-    result.profit.roi_pct, result.velocity.score, result.recommendation.label
+    result.profit.roi_pct, result.velocity.score, result.recommendation.label, result.buy_condition
 
 Nothing here does I/O or imports the database, the Keepa client, the web layer or boto3.
 """
@@ -29,29 +29,37 @@ from arbvault.analysis.analytics import (
     stability_insight,
     velocity_insight,
 )
-from arbvault.analysis.analyze import Analysis, ConditionOption, analyze, market_prices
+from arbvault.analysis.analyze import Analysis, ConditionOption, analyze, check_buy, market_prices
 from arbvault.analysis.categories import rules_key
-from arbvault.analysis.config_view import EngineConfig, FeeSchedule, RoiRules, Strategy, read_config
+from arbvault.analysis.config_view import (
+    BUY_CONDITIONS,
+    BuyCondition,
+    EngineConfig,
+    FeeSchedule,
+    RoiRules,
+    Strategy,
+    VerdictRule,
+    read_config,
+    table_problems,
+)
 from arbvault.analysis.exceptions import InvalidPriceError, RulesConfigError, UnknownStrategyError
 from arbvault.analysis.fees import DEFAULT_WEIGHT_LB, FeeBreakdown, amazon_fees, fee_schedule
 from arbvault.analysis.money import round_half_up
 from arbvault.analysis.preview import ConfigPreview, PreviewOutcome, PreviewResult, demo_product, preview_config
 from arbvault.analysis.profit import ProfitMetrics, profit_metrics, profit_tier
-from arbvault.analysis.recommendation import Recommendation, combined_score, recommend
-from arbvault.analysis.scores import (
-    RatingInputs,
-    Score,
-    confidence,
-    overall_rating,
-    price_stability,
-    price_volatility,
-    primary_issue,
-    risk_factors,
-    summary,
-    velocity_trend,
-)
+from arbvault.analysis.recommendation import combined_score
+from arbvault.analysis.scores import Score, confidence, price_stability, price_volatility, velocity_trend
 from arbvault.analysis.stock import StockEstimate, estimate_stock
-from arbvault.analysis.strategy import MarketPrices, SourcedPrice, named_strategy, price_from, select_strategy
+from arbvault.analysis.strategy import (
+    BuyOption,
+    MarketPrices,
+    SourcedPrice,
+    choose_prices,
+    named_strategy,
+    price_from,
+    select_strategy,
+    sell_price,
+)
 from arbvault.analysis.targets import (
     SellTarget,
     estimated_buy_price,
@@ -60,13 +68,17 @@ from arbvault.analysis.targets import (
     target_sell_price,
     view_roi_target,
 )
+from arbvault.analysis.verdict import RatingInputs, Recommendation, ScoreLevels, Verdict, decide, risk_factors
 from arbvault.analysis.velocity import Velocity, benchmark_for, velocity_score, velocity_tier
 from arbvault.analysis.view_scores import VIEW_WEIGHTS, ViewScore, view_score
 
 __all__ = [
+    "BUY_CONDITIONS",
     "DEFAULT_WEIGHT_LB",
     "VIEW_WEIGHTS",
     "Analysis",
+    "BuyCondition",
+    "BuyOption",
     "AnalyticsInput",
     "Competition",
     "ConditionOption",
@@ -88,6 +100,7 @@ __all__ = [
     "RiskScore",
     "RoiNet",
     "RoiRules",
+    "ScoreLevels",
     "RulesConfigError",
     "Score",
     "SellTarget",
@@ -98,14 +111,19 @@ __all__ = [
     "UnknownStrategyError",
     "Velocity",
     "VelocityInsight",
+    "Verdict",
+    "VerdictRule",
     "ViewScore",
     "amazon_fees",
     "analyze",
     "benchmark_for",
+    "check_buy",
+    "choose_prices",
     "combined_score",
     "competition",
     "confidence",
     "dead_inventory",
+    "decide",
     "demo_product",
     "estimate_stock",
     "estimated_buy_price",
@@ -113,26 +131,24 @@ __all__ = [
     "market_prices",
     "max_buy_price",
     "named_strategy",
-    "overall_rating",
     "preview_config",
     "price_from",
     "price_stability",
     "price_volatility",
-    "primary_issue",
     "product_decision",
     "profit_metrics",
     "profit_tier",
     "purchase_cost",
     "read_config",
-    "recommend",
     "risk_factors",
     "risk_score",
     "roi_net",
     "round_half_up",
     "rules_key",
     "select_strategy",
+    "sell_price",
     "stability_insight",
-    "summary",
+    "table_problems",
     "target_sell_price",
     "velocity_insight",
     "velocity_score",

@@ -1,10 +1,11 @@
 """Analyse one Keepa product under one business-rules document: every number the API returns, in one result.
 
-Steps: pick the strategy (requested, else by price and rank), read its sell and buy prices (a caller's buy
-price wins; with no buy price at all, the price that meets the strategy's ROI floor is used and labelled so),
-charge the category's fees at the product's weight, then profit/ROI, the most to pay for the target ROI,
-velocity, the advanced scores with the product's real data age, rating, recommendation and what each offer
-condition would return. Money leaves rounded to cents; comparisons use the unrounded values.
+Steps: pick the strategy (requested, else by price and rank), choose the buy price (a caller's price wins, else
+the strategy's buy source: by default the cheapest live offer in an allowed condition) and the sell price in the
+condition bought, charge the category's fees at the product's weight, then profit/ROI (unknown without both
+prices), the most to pay for the target ROI, velocity, the advanced scores with the product's real data age,
+the verdict (recommendation, rating, summary, risks from one table) and what each offer condition would return.
+Money leaves rounded to cents; comparisons use the unrounded values.
 """
 
 from __future__ import annotations
@@ -14,56 +15,46 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from arbvault.analysis.config_view import EngineConfig, FeeSchedule, Strategy, read_config
+from arbvault.analysis.config_view import BUY_CONDITIONS, EngineConfig, FeeSchedule, Rating, Strategy, read_config
 from arbvault.analysis.exceptions import InvalidPriceError
 from arbvault.analysis.fees import FeeBreakdown, amazon_fees, fee_schedule
-from arbvault.analysis.money import ZERO, round_half_up
+from arbvault.analysis.money import ZERO, pct_of, round_half_up
 from arbvault.analysis.profit import ProfitMetrics, net_and_roi, profit_metrics
-from arbvault.analysis.recommendation import PASS_LABEL, Recommendation, combined_score, recommend
-from arbvault.analysis.scores import (
-    Rating,
-    RatingInputs,
-    Score,
-    confidence,
-    data_age_days,
-    overall_rating,
-    price_stability,
-    primary_issue,
-    risk_factors,
-    summary,
-    velocity_trend,
-)
+from arbvault.analysis.recommendation import combined_score
+from arbvault.analysis.scores import Score, confidence, data_age_days, price_stability, velocity_trend
 from arbvault.analysis.strategy import (
     SELECTION_SOURCE,
+    BuyOption,
+    BuyPriceSource,
     MarketPrices,
     PriceField,
     SourcedPrice,
+    choose_prices,
     named_strategy,
     price_from,
     select_strategy,
-    strategy_prices,
+    sell_price,
 )
-from arbvault.analysis.targets import max_buy_price, purchase_cost
+from arbvault.analysis.targets import max_buy_price
+from arbvault.analysis.verdict import Recommendation, RatingInputs, ScoreLevels, decide
 from arbvault.analysis.velocity import Velocity, VelocityTier, benchmark_for, velocity_score, velocity_tier
 from arbvault.keepa import Condition, CsvType
 
 if TYPE_CHECKING:
     from arbvault.keepa import KeepaProduct, Offer
 
-BuyPriceSource = Literal["requested", "strategy_target"] | PriceField
-# Conditions a reseller buys in, as named on the wire enum; collectible and refurbished are left out.
-ACQUISITION_CONDITIONS = ("NEW", "USED_LIKE_NEW", "USED_VERY_GOOD", "USED_GOOD", "USED_ACCEPTABLE")
-# The same conditions as enum members, in that order, with their output names: an offer is tested by a dict
-# lookup (IntEnum hashes as its int) rather than through the enum's ``name`` property.
-_ACQUISITION_NAMES = {Condition[name]: name.lower() for name in ACQUISITION_CONDITIONS}
+# The buy conditions as offer-condition enum members, in the rules' order: an offer is tested by a dict lookup
+# (IntEnum hashes as its int) rather than through the enum's ``name`` property.
+_ACQUISITION_NAMES = {Condition[name.upper()]: name for name in BUY_CONDITIONS}
 _ROI = attrgetter("roi_pct")
 
 
 @dataclass
 class ConditionOption:
-    """Buying the cheapest live offer of one condition (landed price) and selling at the analysis sell price.
+    """Buying the cheapest live offer of one condition (landed price) and selling at the strategy's sell price
+    for that condition (conditions without one are left out).
 
     Read-only (not frozen: see ``Analysis``).
     """
@@ -80,12 +71,14 @@ class ConditionOption:
 class Analysis:
     """One product's analysis. Money in dollars (cents), rates in percent (2 dp), scores 0-100.
 
-    Profit fields are None when the product has no current sell price (no Buy Box, FBA or new offer).
+    Fees and the max buy prices are None without a sell price; profit is None (ROI unknown) without a buy price
+    or a sell price. ``buy_condition`` is the condition of the copy bought (``used`` when Keepa's lowest used
+    price stood in, grade unknown); without a buy price, the strategy's default condition the sell price is for.
 
     Read-only, like every result the engine builds, though not frozen: a frozen dataclass sets each field
     through ``object.__setattr__``, four times slower than a plain one, and an analysis builds some 150 fields.
     Nothing hashes or mutates them. The engine builds them with positional arguments, in field order: called
-    with keywords, a class first packs them into a dict and unpacks it again for ``__init__``; for the 38
+    with keywords, a class first packs them into a dict and unpacks it again for ``__init__``; for the 39
     fields here that was 3 % of the instructions of an analysis and its row.
     """
 
@@ -104,6 +97,7 @@ class Analysis:
     sell_price_source: PriceField | None
     buy_price: Decimal | None
     buy_price_source: BuyPriceSource | None
+    buy_condition: str
     fees: FeeBreakdown | None
     profit: ProfitMetrics | None
     target_roi_pct: Decimal
@@ -132,95 +126,104 @@ def _cents(value: Decimal | None) -> Decimal | None:
     return round_half_up(value) if value is not None else None
 
 
-def market_prices(product: KeepaProduct) -> MarketPrices:
-    """The product's current prices (and the 90-day average Buy Box) as the strategies read them."""
-    avg90 = product.stats.price(CsvType.BUY_BOX_SHIPPING, "avg90") if product.stats is not None else None
-    current = product.prices
-    # Fields in order (see Analysis on positional construction): buy_box, buy_box_avg90, fba, new, used.
-    return MarketPrices(current.buy_box, avg90, current.new_fba, current.new, current.used)
-
-
-def _condition_options(offers: tuple[Offer, ...], sell: Decimal, fees: Decimal,
-                       buffer: Decimal) -> tuple[ConditionOption, ...]:
-    by_condition: dict[Condition, list[Decimal]] = {}
+def _live_offers(offers: tuple[Offer, ...]) -> tuple[dict[str, list[Decimal]], Decimal | None]:
+    """Landed prices of the live offers per buy condition, and the cheapest live used FBA offer."""
+    by_condition: dict[str, list[Decimal]] = {}
+    used_fba: Decimal | None = None
     for offer in offers:
         # The live ones (what ``KeepaProduct.live_offers`` lists), tested here rather than gathered into a tuple.
-        if offer.is_live and offer.condition in _ACQUISITION_NAMES:
+        name = _ACQUISITION_NAMES.get(offer.condition) if offer.is_live else None
+        if name is not None:
             landed = offer.landed_price
             if landed is not None and landed > 0:
-                by_condition.setdefault(offer.condition, []).append(landed)
+                by_condition.setdefault(name, []).append(landed)
+                if offer.is_fba and offer.condition.is_used and (used_fba is None or landed < used_fba):
+                    used_fba = landed
+    return by_condition, used_fba
+
+
+def market_prices(product: KeepaProduct, used_fba: Decimal | None = None) -> MarketPrices:
+    """The product's current prices (and the 90-day average Buy Box) as the strategies read them; ``used_fba`` is
+    the cheapest live used FBA offer (``_live_offers``)."""
+    avg90 = product.stats.price(CsvType.BUY_BOX_SHIPPING, "avg90") if product.stats is not None else None
+    current = product.prices
+    # Fields in order (see Analysis on positional construction).
+    return MarketPrices(current.buy_box, avg90, current.new_fba, current.new, current.used, current.buy_box_used,
+                        used_fba)
+
+
+def _condition_options(by_condition: Mapping[str, list[Decimal]], prices: MarketPrices, strategy: Strategy,
+                       fees_at: Mapping[Decimal, Decimal], buffer_pct: Decimal) -> tuple[ConditionOption, ...]:
     options = []
-    for condition, name in _ACQUISITION_NAMES.items():
-        prices = by_condition.get(condition)
-        if prices:
-            cheapest = min(prices)
+    assert strategy.sell_price_source is not None
+    for name in BUY_CONDITIONS:
+        landed = by_condition.get(name)
+        sell = sell_price(strategy.sell_price_source, name, prices) if landed else None
+        if landed and sell is not None:
+            cheapest = min(landed)
             # Net and ROI only: the full metrics (margin, tier, a dataclass) were most of an option's cost.
-            net, roi = net_and_roi(sell, cheapest, fees=fees, buffer=buffer)
-            options.append(ConditionOption(name, round_half_up(cheapest), len(prices), round_half_up(net),
+            net, roi = net_and_roi(sell.price, cheapest, fees=fees_at[sell.price],
+                                   buffer=pct_of(sell.price, buffer_pct))
+            options.append(ConditionOption(name, round_half_up(cheapest), len(landed), round_half_up(net),
                                            round_half_up(roi), net > 0))
     return tuple(options)
 
 
-@dataclass
-class _Pricing:
-    """The money side of an analysis, unrounded; absent entirely without a sell price."""
-
-    fees: FeeBreakdown
-    buy_price: Decimal
-    buy_source: BuyPriceSource
-    profit: ProfitMetrics
-    max_buy: Decimal
-    breakeven: Decimal
-    options: tuple[ConditionOption, ...]
+def _missing_price(buy: BuyOption | None, sell: SourcedPrice | None) -> str:
+    if buy is None and sell is None:
+        return "no buy or sell price"
+    return "no buy price" if buy is None else "no sell price"
 
 
-def _pricing(product: KeepaProduct, config: EngineConfig, *, sell: SourcedPrice, strategy: Strategy,
-             strategy_buy: SourcedPrice | None, buy_price: Decimal | None, fee_category: str,
-             schedule: FeeSchedule) -> _Pricing:
-    fees = amazon_fees(sell.price, schedule, category=fee_category, weight_lb=product.weight_lb)
-    total = fees.total  # a property that adds five Decimals: summed once here, not once per use
-    source: BuyPriceSource
-    if buy_price is not None:
-        source = "requested"
-    elif strategy_buy is not None:
-        buy_price, source = strategy_buy.price, strategy_buy.field
-    else:
-        buy_price = purchase_cost(sell.price, total, config=config, strategy=strategy.name)
-        source = "strategy_target"
-    profit = profit_metrics(sell.price, buy_price, fees=total, buffer_pct=config.buffer_pct, rules=config.roi)
-    max_buy = max_buy_price(sell.price, total, target_roi_pct=config.roi.target_pct, buffer_pct=config.buffer_pct)
-    breakeven = max_buy_price(sell.price, total, target_roi_pct=ZERO, buffer_pct=config.buffer_pct)
-    options = _condition_options(product.offers, sell.price, total, profit.buffer)
-    return _Pricing(fees, buy_price, source, profit, max_buy, breakeven, options)  # fields in order
-
-
-def analyze(product: KeepaProduct, rules: EngineConfig | Mapping[str, Any], *, now: datetime,
-            buy_price: Decimal | None = None, strategy: str | None = None) -> Analysis:
-    """Analyse ``product`` under ``rules`` (a business-rules document, or one already read by ``read_config``).
-
-    ``now`` is the analysis time (data age and the trend window count from it). ``buy_price`` is what the
-    caller would pay; ``strategy`` forces a strategy instead of auto-selection. Raises ``RulesConfigError``
-    for unusable rules, ``UnknownStrategyError`` for a strategy without price sources and
-    ``InvalidPriceError`` for a negative buy price (all 422).
-    """
+def check_buy(buy_price: Decimal | None, buy_condition: str | None) -> None:
+    """Raise ``InvalidPriceError`` for a negative buy price or an unknown buy condition."""
     if buy_price is not None and buy_price < 0:
         raise InvalidPriceError("buy price must not be negative",
                                 details=[{"field": "buy_price", "message": "must not be negative"}])
+    if buy_condition is not None and buy_condition not in BUY_CONDITIONS:
+        raise InvalidPriceError(f"unknown buy condition {buy_condition!r}",
+                                details=[{"field": "buy_condition",
+                                          "message": f"must be one of {', '.join(BUY_CONDITIONS)}"}])
+
+
+def analyze(product: KeepaProduct, rules: EngineConfig | Mapping[str, Any], *, now: datetime,
+            buy_price: Decimal | None = None, buy_condition: str | None = None,
+            strategy: str | None = None) -> Analysis:
+    """Analyse ``product`` under ``rules`` (a business-rules document, or one already read by ``read_config``).
+
+    ``now`` is the analysis time (data age and the trend window count from it). ``buy_price`` is what the
+    caller would pay, for a copy in ``buy_condition`` (default: the strategy's default condition);
+    ``strategy`` forces a strategy instead of auto-selection. Raises ``RulesConfigError`` for unusable rules,
+    ``UnknownStrategyError`` for a strategy without price sources and ``InvalidPriceError`` for a negative buy
+    price or an unknown buy condition (all 422).
+    """
+    check_buy(buy_price, buy_condition)
     config = rules if isinstance(rules, EngineConfig) else read_config(rules)
     bsr = product.bsr
-    prices = market_prices(product)
+    by_condition, used_fba = _live_offers(product.offers)
+    prices = market_prices(product, used_fba)
     names = (product.root_category_name, product.category_name)
     if strategy is not None:
         chosen = named_strategy(strategy, config)
     else:
         selection = price_from(SELECTION_SOURCE, prices)
         chosen = select_strategy(selection.price if selection else None, bsr, config)
-    sell, strategy_buy = strategy_prices(chosen, prices)
+    cheapest = ({name: min(landed) for name, landed in by_condition.items()}
+                if by_condition or product.offers_fetched else None)
+    buy, sell, condition = choose_prices(chosen, prices, cheapest, requested=buy_price,
+                                         requested_condition=buy_condition)
     fee_category, schedule = fee_schedule(config, names)
 
-    money = (_pricing(product, config, sell=sell, strategy=chosen, strategy_buy=strategy_buy, buy_price=buy_price,
-                      fee_category=fee_category, schedule=schedule) if sell is not None else None)
-    profit = money.profit if money is not None else None
+    fees_at = _FeesBySellPrice(schedule, fee_category, product.weight_lb)
+    fees = fees_at.breakdown(sell.price) if sell is not None else None
+    profit = (profit_metrics(sell.price, buy.price, fees=fees.total, buffer_pct=config.buffer_pct, rules=config.roi)
+              if sell is not None and buy is not None and fees is not None else None)
+    max_buy = breakeven = None
+    if sell is not None and fees is not None:
+        total = fees_at[sell.price]
+        max_buy = max_buy_price(sell.price, total, target_roi_pct=config.roi.target_pct, buffer_pct=config.buffer_pct)
+        breakeven = max_buy_price(sell.price, total, target_roi_pct=ZERO, buffer_pct=config.buffer_pct)
+    options = _condition_options(by_condition, prices, chosen, fees_at, config.buffer_pct)
 
     velocity = velocity_score(bsr, benchmark=benchmark_for(config.velocity, names),
                               drops30=product.sales_rank_drops_30, drops90=product.sales_rank_drops_90,
@@ -231,17 +234,13 @@ def analyze(product: KeepaProduct, rules: EngineConfig | Mapping[str, Any], *, n
     age = data_age_days(product.last_update, now)
     trust = confidence(age_days=age, price_points=len(new_prices), has_bsr=bool(product.bsr_history) or bsr is not None,
                        rules=config.advanced)
-    roi = profit.roi_pct if profit is not None else ZERO
+    roi = profit.roi_pct if profit is not None else None
     measures = RatingInputs(roi, velocity.score, Decimal(stability.score), Decimal(trust.score))
-    rating = overall_rating(measures, config)
-    issue = primary_issue(measures, config)  # the summary template may name it whatever the rating
-    velocity_level = config.advanced.velocity_levels.level(velocity.score)
-    recommendation = (recommend(roi_pct=roi, velocity=velocity.score, profitable=profit.profitable, config=config)
-                      if profit is not None else Recommendation(PASS_LABEL, "no current sell price", None))
+    levels = ScoreLevels(config.advanced.velocity_levels.level(velocity.score), stability.level, trust.level)
+    verdict = decide(measures, profitable=profit is not None and profit.profitable, levels=levels,
+                     amazon_on_listing=product.amazon_on_listing, config=config,
+                     missing_price=_missing_price(buy, sell))
     rounded = profit.rounded() if profit is not None else None  # its sell and buy prices are the cents ones too
-    text = summary(rating, measures, velocity_level=velocity_level, stability_level=stability.level,
-                   confidence_level=trust.level, config=config, issue=issue)
-    risks = tuple(risk_factors(measures, amazon_on_listing=product.amazon_on_listing, config=config))
     return Analysis(  # positional, in field order (see Analysis)
         product.asin,  # asin
         product.title,  # title
@@ -254,30 +253,51 @@ def analyze(product: KeepaProduct, rules: EngineConfig | Mapping[str, Any], *, n
         chosen.name,  # strategy
         strategy is None,  # strategy_auto_selected
         prices,  # prices
-        rounded.sell_price if rounded else None,  # sell_price
-        sell.field if sell else None,  # sell_price_source
-        rounded.buy_price if rounded else _cents(buy_price),  # buy_price
-        money.buy_source if money else "requested" if buy_price is not None else None,  # buy_price_source
-        money.fees.rounded() if money else None,  # fees
+        round_half_up(sell.price) if sell is not None else None,  # sell_price
+        sell.field if sell is not None else None,  # sell_price_source
+        round_half_up(buy.price) if buy is not None else None,  # buy_price
+        buy.source if buy is not None else None,  # buy_price_source
+        condition,  # buy_condition
+        fees.rounded() if fees is not None else None,  # fees
         rounded,  # profit
         config.roi.target_pct,  # target_roi_pct
-        round_half_up(money.max_buy) if money else None,  # max_buy_price
-        round_half_up(money.breakeven) if money else None,  # breakeven_buy_price
+        round_half_up(max_buy) if max_buy is not None else None,  # max_buy_price
+        round_half_up(breakeven) if breakeven is not None else None,  # breakeven_buy_price
         velocity,  # velocity
         velocity_tier(velocity, config.velocity),  # velocity_tier
         trend,  # velocity_trend
         stability,  # stability
         trust,  # confidence
         round_half_up(age, 2) if age is not None else None,  # data_age_days
-        rating,  # overall_rating
-        issue if rating == "PASS" else None,  # primary_issue
-        text,  # summary
-        risks,  # risk_factors
-        recommendation,  # recommendation
+        verdict.rating,  # overall_rating
+        verdict.primary_issue,  # primary_issue
+        verdict.summary,  # summary
+        verdict.risk_factors,  # risk_factors
+        verdict.recommendation,  # recommendation
         combined_score(roi_pct=roi, velocity=velocity.score, config=config),  # combined_score
         product.amazon_on_listing,  # amazon_on_listing
         product.amazon_owns_buy_box,  # amazon_owns_buy_box
-        money.options if money else (),  # condition_options
-        max(money.options, key=_ROI).condition if money and money.options else None,  # best_condition
+        options,  # condition_options
+        max(options, key=_ROI).condition if options else None,  # best_condition
         now,  # analyzed_at
     )
+
+
+class _FeesBySellPrice(dict[Decimal, Decimal]):
+    """Fee totals by sell price, each computed once (an analysis sells new and used copies at up to two prices)."""
+
+    def __init__(self, schedule: FeeSchedule, category: str, weight_lb: Decimal | None) -> None:
+        super().__init__()
+        self._schedule, self._category, self._weight = schedule, category, weight_lb
+        self._breakdowns: dict[Decimal, FeeBreakdown] = {}
+
+    def breakdown(self, sell: Decimal) -> FeeBreakdown:
+        found = self._breakdowns.get(sell)
+        if found is None:
+            found = self._breakdowns[sell] = amazon_fees(sell, self._schedule, category=self._category,
+                                                         weight_lb=self._weight)
+        return found
+
+    def __missing__(self, sell: Decimal) -> Decimal:
+        total = self[sell] = self.breakdown(sell).total  # a property adding five Decimals: summed once per price
+        return total

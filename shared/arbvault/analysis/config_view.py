@@ -4,11 +4,13 @@ The engine never reads the raw document: ``read_config`` checks it once, reports
 naming its dotted field) and hands back frozen dataclasses. Policy bounds (weights summing to 1 and the like)
 are the config room's validation; this read only refuses values the arithmetic cannot use: missing sections,
 non-numbers, negatives, and fee schedules whose referral plus buffer would make profit fall as price rises.
-Unknown keys are ignored.
+The strategies (price sources, buy conditions) and the verdict table are judged here in full, and the config
+room validates them through ``table_problems``. Unknown keys are ignored.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,16 +22,35 @@ from typing import Any, Final, Literal, get_args
 from arbvault.analysis.exceptions import RulesConfigError
 from arbvault.analysis.money import HUNDRED, ZERO
 
+# Price sources either side of a strategy may name: fixed marketplace prices, each with a fallback chain.
 PriceSource = Literal["current_buy_box", "avg90_buy_box", "current_fba", "current_new", "current_used"]
+# Buy at the cheapest live offer (landed) in a condition the strategy allows.
+CHEAPEST_OFFER: Final = "cheapest_offer"
+# Sell in the condition bought: the used Buy Box (else lowest used FBA) for a used copy, the Buy Box (else lowest
+# FBA new) for a new one.
+CONDITION_BUY_BOX: Final = "condition_buy_box"
+BuySource = PriceSource | Literal["cheapest_offer"]
+SellSource = PriceSource | Literal["condition_buy_box"]
+BUY_SOURCES: Final[tuple[str, ...]] = (CHEAPEST_OFFER, *get_args(PriceSource))
+SELL_SOURCES: Final[tuple[str, ...]] = (CONDITION_BUY_BOX, *get_args(PriceSource))
+# Conditions a reseller buys in, best first; collectible and refurbished copies are left out.
+BuyCondition = Literal["new", "used_like_new", "used_very_good", "used_good", "used_acceptable"]
+BUY_CONDITIONS: Final[tuple[str, ...]] = get_args(BuyCondition)
 RatingName = Literal["EXCELLENT", "GOOD", "FAIR"]
+Rating = Literal["EXCELLENT", "GOOD", "FAIR", "PASS"]
 # Buying at under a tenth or over nine tenths of the sell price is no estimate (spec §4.2 bounds).
 SOURCE_FACTOR_MIN: Final = Decimal("0.1")
 SOURCE_FACTOR_MAX: Final = Decimal("0.9")
-RATING_ORDER: Final[tuple[RatingName, ...]] = ("EXCELLENT", "GOOD", "FAIR")
-SUMMARY_RATINGS: Final = (*RATING_ORDER, "PASS")
-# Placeholders a summary template may use; scores.summary fills exactly these.
+# The verdict table's rows carry these ratings, one row each, in this order; the PASS row catches the rest.
+VERDICT_RATINGS: Final[tuple[Rating, ...]] = ("EXCELLENT", "GOOD", "FAIR", "PASS")
+VERDICT_MINIMA: Final = ("min_roi", "min_velocity", "min_stability", "min_confidence")
+# Upper bounds of the minima: ROI in percent, the three scores on their 0-100 scale.
+VERDICT_MINIMUM_BOUNDS: Final = {"min_roi": Decimal(200), "min_velocity": HUNDRED, "min_stability": HUNDRED,
+                                 "min_confidence": HUNDRED}
+UPPER_SNAKE: Final = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*")
+# Placeholders a summary template may use; verdict.decide fills exactly these ({roi} reads "unknown" without one).
 SUMMARY_FIELDS: Final = frozenset(
-    {"roi_pct", "velocity_level", "stability_level", "confidence_level", "primary_issue", "rating"}
+    {"roi", "velocity_level", "stability_level", "confidence_level", "primary_issue", "rating", "label"}
 )
 
 
@@ -73,25 +94,18 @@ class VelocityRules:
 
 
 @dataclass(frozen=True)
-class RecommendationRule:
-    """One row of the recommendation table; rows are tried in document order."""
-
-    label: str
-    min_roi: Decimal
-    min_velocity: Decimal
-    description: str
-
-
-@dataclass(frozen=True)
 class Strategy:
-    """A buying strategy: ROI floor, auto-selection bounds (optional) and price sources (optional)."""
+    """A buying strategy: ROI floor, auto-selection bounds and price sources (both optional), the conditions it
+    buys in and the condition a caller's buy price is taken to be in (the first allowed one unless named)."""
 
     name: str
     roi_min: Decimal
     min_sell_price: Decimal | None
     max_bsr: Decimal | None
-    buy_price_source: PriceSource | None
-    sell_price_source: PriceSource | None
+    buy_price_source: BuySource | None
+    sell_price_source: SellSource | None
+    buy_conditions: tuple[str, ...]
+    default_buy_condition: str
 
     @property
     def selectable(self) -> bool:
@@ -137,14 +151,18 @@ class AdvancedRules:
 
 
 @dataclass(frozen=True)
-class RatingRule:
-    """Minima a product must all meet for one overall rating."""
+class VerdictRule:
+    """One row of the verdict table: a recommendation label, its overall rating, the minima a product must all
+    meet (the PASS row has none: 0) and the summary template."""
 
-    name: RatingName
+    label: str
+    rating: Rating
     min_roi: Decimal
     min_velocity: Decimal
     min_stability: Decimal
     min_confidence: Decimal
+    description: str
+    summary: str
 
 
 @dataclass(frozen=True)
@@ -157,12 +175,10 @@ class EngineConfig:
     roi_weight: Decimal
     velocity_weight: Decimal
     velocity: VelocityRules
-    recommendation_rules: tuple[RecommendationRule, ...]
     strategies: Mapping[str, Strategy]
     active_strategy: str
     advanced: AdvancedRules
-    ratings: tuple[RatingRule, ...]
-    summary_templates: Mapping[str, str]
+    verdicts: tuple[VerdictRule, ...]
     demo_asins: tuple[str, ...]
 
     @cached_property
@@ -170,14 +186,14 @@ class EngineConfig:
         """The category keys of ``fees``, hashable (``categories.cached_first_rules_key`` takes them)."""
         return frozenset(self.fees)
 
-    def rating(self, name: RatingName) -> RatingRule:
-        """The minima of overall rating ``name``."""
-        return self._ratings_by_name[name]
+    def rating(self, name: Rating) -> VerdictRule:
+        """The verdict row of overall rating ``name`` (its minima, label and template)."""
+        return self._verdicts_by_rating[name]
 
     @cached_property
-    def _ratings_by_name(self) -> Mapping[str, RatingRule]:
-        # Every analysis asks for two ratings' minima: a lookup, not a scan, per ask.
-        return {rule.name: rule for rule in self.ratings}
+    def _verdicts_by_rating(self) -> Mapping[str, VerdictRule]:
+        # Every analysis asks for a row or two by rating: a lookup, not a scan, per ask.
+        return {rule.rating: rule for rule in self.verdicts}
 
     @cached_property
     def selection_order(self) -> tuple[Strategy, ...]:
@@ -245,14 +261,27 @@ class _Reader:
         self.fail(path, "must be a non-empty string")
         return ""
 
-    def source(self, path: str, parent: Mapping[str, Any]) -> PriceSource | None:
+    def choice(self, path: str, parent: Mapping[str, Any], allowed: tuple[str, ...]) -> Any:
+        """The value when it is one of ``allowed``; ``None`` when absent or (reported) not allowed."""
         value = self._get(path, parent)
         if value is None:
             return None
-        if value in get_args(PriceSource):
-            return value  # type: ignore[no-any-return]
-        self.fail(path, f"must be one of {', '.join(get_args(PriceSource))}")
+        if isinstance(value, str) and value in allowed:
+            return value
+        self.fail(path, f"must be one of {', '.join(allowed)}")
         return None
+
+    def conditions(self, path: str, parent: Mapping[str, Any]) -> tuple[str, ...]:
+        """A non-empty list of distinct buy conditions; every condition when absent."""
+        value = self._get(path, parent)
+        if value is None:
+            return BUY_CONDITIONS
+        if not isinstance(value, list) or not value or len(set(map(str, value))) != len(value):
+            self.fail(path, f"must be a non-empty list of distinct conditions from {', '.join(BUY_CONDITIONS)}")
+            return BUY_CONDITIONS
+        for index, item in enumerate(value):
+            self.choice(f"{path}.{index}", {str(index): item}, BUY_CONDITIONS)
+        return tuple(item for item in value if item in BUY_CONDITIONS) or BUY_CONDITIONS
 
     def _get(self, path: str, parent: Mapping[str, Any] | None) -> Any:
         key = path.rsplit(".", 1)[-1]
@@ -317,26 +346,6 @@ def _levels(r: _Reader, path: str) -> Levels:
     return Levels(tuple(sorted(pairs, key=lambda pair: pair[1], reverse=True)))
 
 
-def _recommendation_rules(r: _Reader) -> tuple[RecommendationRule, ...]:
-    rows = r.doc.get("recommendation_rules")
-    if not isinstance(rows, list) or not rows:
-        r.fail("recommendation_rules", "must be a non-empty list")
-        return ()
-    rules = []
-    for index, row in enumerate(rows):
-        p = f"recommendation_rules.{index}"
-        if not isinstance(row, Mapping):
-            r.fail(p, "must be an object")
-            continue
-        rules.append(RecommendationRule(
-            label=r.text(f"{p}.label", row),
-            min_roi=r.number(f"{p}.min_roi", row),
-            min_velocity=r.number(f"{p}.min_velocity", row, maximum=HUNDRED),
-            description=r.text(f"{p}.description", row, default=""),
-        ))
-    return tuple(rules)
-
-
 def _strategies(r: _Reader) -> dict[str, Strategy]:
     section = r.mapping("strategies")
     strategies = {}
@@ -345,13 +354,19 @@ def _strategies(r: _Reader) -> dict[str, Strategy]:
         if not isinstance(value, Mapping):
             r.fail(p, "must be an object")
             continue
+        allowed = r.conditions(f"{p}.buy_conditions", value)
+        default = r.choice(f"{p}.default_buy_condition", value, BUY_CONDITIONS) or allowed[0]
+        if default not in allowed:
+            r.fail(f"{p}.default_buy_condition", "must be one of the strategy's buy_conditions")
         strategies[name] = Strategy(
             name=name,
             roi_min=r.number(f"{p}.roi_min", value),
             min_sell_price=r.optional_number(f"{p}.min_sell_price", value),
             max_bsr=r.optional_number(f"{p}.max_bsr", value),
-            buy_price_source=r.source(f"{p}.buy_price_source", value),
-            sell_price_source=r.source(f"{p}.sell_price_source", value),
+            buy_price_source=r.choice(f"{p}.buy_price_source", value, BUY_SOURCES),
+            sell_price_source=r.choice(f"{p}.sell_price_source", value, SELL_SOURCES),
+            buy_conditions=allowed,
+            default_buy_condition=default,
         )
     return strategies
 
@@ -374,38 +389,68 @@ def _advanced(r: _Reader) -> AdvancedRules:
     )
 
 
-def _ratings(r: _Reader) -> tuple[RatingRule, ...]:
-    section = r.mapping("overall_rating")
-    rules = []
-    for name in RATING_ORDER:
-        p = f"overall_rating.{name}"
-        row = r.mapping(p, section)
-        rules.append(RatingRule(
-            name=name,
-            min_roi=r.number(f"{p}.min_roi", row),
-            min_velocity=r.number(f"{p}.min_velocity", row, maximum=HUNDRED),
-            min_stability=r.number(f"{p}.min_stability", row, maximum=HUNDRED),
-            min_confidence=r.number(f"{p}.min_confidence", row, maximum=HUNDRED),
-        ))
-    return tuple(rules)
+def _template(r: _Reader, path: str, row: Mapping[str, Any]) -> str:
+    template = r.text(path, row)
+    try:
+        fields = {field for _, field, _, _ in Formatter().parse(template) if field is not None}
+    except ValueError:
+        r.fail(path, "is not a valid template")
+        return ""
+    unknown = fields - SUMMARY_FIELDS
+    if unknown:
+        r.fail(path, f"unknown placeholders {sorted(unknown)}; allowed: {sorted(SUMMARY_FIELDS)}")
+    return template
 
 
-def _templates(r: _Reader) -> dict[str, str]:
-    section = r.mapping("summary_templates")
-    templates = {}
-    for name in SUMMARY_RATINGS:
-        p = f"summary_templates.{name}"
-        template = r.text(p, section)
-        try:
-            fields = {field for _, field, _, _ in Formatter().parse(template) if field is not None}
-        except ValueError:
-            r.fail(p, "is not a valid template")
-            continue
-        unknown = fields - SUMMARY_FIELDS
-        if unknown:
-            r.fail(p, f"unknown placeholders {sorted(unknown)}; allowed: {sorted(SUMMARY_FIELDS)}")
-        templates[name] = template
-    return templates
+def _verdict_row(r: _Reader, path: str, row: Mapping[str, Any], rating: Rating) -> VerdictRule:
+    label = r.text(f"{path}.label", row)
+    if label and not UPPER_SNAKE.fullmatch(label):
+        r.fail(f"{path}.label", "must be UPPER_SNAKE_CASE (e.g. STRONG_BUY)")
+    if row.get("rating") != rating:
+        r.fail(f"{path}.rating", f"must be {rating}: rows rate {', '.join(VERDICT_RATINGS)} in this order")
+    if rating == "PASS":
+        minima = [ZERO] * len(VERDICT_MINIMA)
+    else:
+        minima = [r.number(f"{path}.{key}", row, maximum=VERDICT_MINIMUM_BOUNDS[key]) for key in VERDICT_MINIMA]
+    # Positional, in field order.
+    return VerdictRule(label, rating, *minima, r.text(f"{path}.description", row, default=""),
+                       _template(r, f"{path}.summary", row))
+
+
+def _verdicts(r: _Reader) -> tuple[VerdictRule, ...]:
+    """The verdict table: one row per rating, best first, each row's minima no lower than the next row's."""
+    rows = r.doc.get("verdicts")
+    if not isinstance(rows, list) or len(rows) != len(VERDICT_RATINGS):
+        r.fail("verdicts", f"must be a list of {len(VERDICT_RATINGS)} rows rated {', '.join(VERDICT_RATINGS)}")
+        return ()
+    table = []
+    for index, (row, rating) in enumerate(zip(rows, VERDICT_RATINGS, strict=True)):
+        path = f"verdicts.{index}"
+        if not isinstance(row, Mapping):
+            r.fail(path, "must be an object")
+            return ()
+        table.append(_verdict_row(r, path, row, rating))
+    labels = [row.label for row in table]
+    for index, label in enumerate(labels):
+        if label in labels[:index]:
+            r.fail(f"verdicts.{index}.label", "must differ from the other rows' labels")
+    for index, (better, worse) in enumerate(zip(table[:-2], table[1:-1])):
+        for key in VERDICT_MINIMA:
+            if getattr(worse, key) > getattr(better, key):
+                r.fail(f"verdicts.{index + 1}.{key}", f"must not exceed the row above ({getattr(better, key)})")
+    return tuple(table)
+
+
+def table_problems(doc: Mapping[str, Any]) -> list[dict[str, str]]:
+    """What the engine refuses in the ``strategies`` and ``verdicts`` tables of ``doc`` (``{"field", "message"}``);
+    the config room validates those two tables with this."""
+    r = _Reader(doc)
+    if isinstance(doc.get("strategies"), Mapping):
+        _strategies(r)
+    elif "strategies" in doc:
+        r.fail("strategies", "must be an object")
+    _verdicts(r)
+    return r.errors
 
 
 def read_config(doc: Mapping[str, Any]) -> EngineConfig:
@@ -450,12 +495,10 @@ def read_config(doc: Mapping[str, Any]) -> EngineConfig:
             slow=r.number("velocity.slow_threshold", maximum=HUNDRED),
             benchmarks=benchmarks,
         ),
-        recommendation_rules=_recommendation_rules(r),
         strategies=strategies,
         active_strategy=active,
         advanced=_advanced(r),
-        ratings=_ratings(r),
-        summary_templates=_templates(r),
+        verdicts=_verdicts(r),
         demo_asins=tuple(demo),
     )
     if r.errors:

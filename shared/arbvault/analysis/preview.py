@@ -1,10 +1,11 @@
 """Config preview (dry run): fixed demo products evaluated under the current and the patched rules.
 
-No Keepa call: each demo ASIN has a fixed sell price, buy price, weight and velocity score, and an ASIN
-without demo data gets a generic one. For each rules document the preview computes the core profit metrics
-(with that document's buffer), profit tier, velocity tier, combined score and recommendation, then lists
-what changed. Validation problems never block: the caller's warnings are returned, and a patched document
-the engine cannot read yields warnings and no "after" figures.
+No Keepa call: each demo ASIN has a fixed sell price, buy price, weight, velocity, price stability and
+confidence score, and an ASIN without demo data gets a generic one. For each rules document the preview computes
+the core profit metrics (with that document's buffer), profit tier, velocity tier, combined score and the
+verdict (recommendation and overall rating, from the verdict table), then lists what changed. Validation
+problems never block: the caller's warnings are returned, and a patched document the engine cannot read yields
+warnings and no "after" figures.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from arbvault.analysis.exceptions import RulesConfigError
 from arbvault.analysis.fees import amazon_fees
 from arbvault.analysis.money import round_half_up
 from arbvault.analysis.profit import profit_metrics
-from arbvault.analysis.recommendation import combined_score, recommend
+from arbvault.analysis.recommendation import combined_score
+from arbvault.analysis.verdict import RatingInputs, ScoreLevels, decide
 from arbvault.analysis.velocity import velocity_tier
 
 
@@ -36,10 +38,14 @@ class DemoProduct:
     buy_price: Decimal
     weight_lb: Decimal
     velocity: Decimal
+    stability: Decimal
+    confidence: Decimal
 
 
-def _demo(asin: str, title: str, sell: str, buy: str, weight: str, velocity: int) -> DemoProduct:
-    return DemoProduct(asin, title, Decimal(sell), Decimal(buy), Decimal(weight), Decimal(velocity))
+def _demo(asin: str, title: str, sell: str, buy: str, weight: str, velocity: int, stability: int = 75,
+          confidence: int = 80) -> DemoProduct:
+    return DemoProduct(asin, title, Decimal(sell), Decimal(buy), Decimal(weight), Decimal(velocity),
+                       Decimal(stability), Decimal(confidence))
 
 
 DEMO_PRODUCTS: Final[Mapping[str, DemoProduct]] = MappingProxyType({
@@ -50,7 +56,8 @@ DEMO_PRODUCTS: Final[Mapping[str, DemoProduct]] = MappingProxyType({
 
 
 def demo_product(asin: str) -> DemoProduct:
-    """The demo figures of ``asin``; an ASIN without its own gets sell 25, buy 15, 1 lb, velocity 60."""
+    """The demo figures of ``asin``; an ASIN without its own gets sell 25, buy 15, 1 lb, velocity 60 (stability 75
+    and confidence 80, as every demo product)."""
     return DEMO_PRODUCTS.get(asin) or _demo(asin, "Demo product", "25.00", "15.00", "1", 60)
 
 
@@ -69,6 +76,7 @@ class PreviewOutcome:
     velocity_tier: str
     combined_score: Decimal
     recommendation: str
+    overall_rating: str
 
 
 @dataclass(frozen=True)
@@ -97,11 +105,16 @@ class ConfigPreview:
 
 
 def evaluate(product: DemoProduct, config: EngineConfig, category: str) -> PreviewOutcome:
-    """Profit, tiers, combined score and recommendation of ``product`` under ``config``."""
+    """Profit, tiers, combined score and verdict of ``product`` under ``config``."""
     key = rules_key(category, config.fees.keys())
     fees = amazon_fees(product.sell_price, config.fees[key], category=key, weight_lb=product.weight_lb)
     m = profit_metrics(product.sell_price, product.buy_price, fees=fees.total, buffer_pct=config.buffer_pct,
                        rules=config.roi)
+    advanced = config.advanced
+    levels = ScoreLevels(advanced.velocity_levels.level(product.velocity), advanced.stability_levels.level(
+        product.stability), advanced.confidence_levels.level(product.confidence))
+    verdict = decide(RatingInputs(m.roi_pct, product.velocity, product.stability, product.confidence),
+                     profitable=m.profitable, levels=levels, amazon_on_listing=False, config=config)
     return PreviewOutcome(
         fees=round_half_up(fees.total),
         buffer=round_half_up(m.buffer),
@@ -113,8 +126,8 @@ def evaluate(product: DemoProduct, config: EngineConfig, category: str) -> Previ
         profit_tier=m.tier,
         velocity_tier=velocity_tier(product.velocity, config.velocity),
         combined_score=combined_score(roi_pct=m.roi_pct, velocity=product.velocity, config=config),
-        recommendation=recommend(roi_pct=m.roi_pct, velocity=product.velocity, profitable=m.profitable,
-                                 config=config).label,
+        recommendation=verdict.recommendation.label,
+        overall_rating=verdict.rating,
     )
 
 

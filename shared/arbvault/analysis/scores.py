@@ -1,4 +1,4 @@
-"""Advanced 0-100 scores from price and rank histories, the overall rating, and its wording.
+"""Advanced 0-100 scores from price and rank histories (the verdict they feed is ``verdict.py``).
 
 * velocity trend: is the rank improving? Mean of the last 7 ranks against the first 7 (or all) in the window.
 * price stability: 1 - coefficient of variation of the NEW price history.
@@ -13,12 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_FLOOR, Decimal
-from typing import Final, Literal
+from typing import Final
 
-from arbvault.analysis.config_view import AdvancedRules, EngineConfig
-from arbvault.analysis.money import HUNDRED, ZERO, clamp, round_half_up
+from arbvault.analysis.config_view import AdvancedRules
+from arbvault.analysis.money import HUNDRED, ZERO, clamp
 
-Rating = Literal["EXCELLENT", "GOOD", "FAIR", "PASS"]
 UNKNOWN_LEVEL: Final = "unknown"
 TREND_POINTS: Final = 7  # points averaged at each end of the rank series
 COMPLETE_PRICE_POINTS: Final = Decimal(90)  # about one point a day over Keepa's default 90-day stats
@@ -129,68 +128,3 @@ def confidence(*, age_days: Decimal | None, price_points: int, has_bsr: bool, ru
            + rules.weight_bsr * availability)
     score = _floor_points(raw)
     return Score(score, rules.confidence_levels.level(score), True)
-
-
-@dataclass
-class RatingInputs:
-    """The four measures the overall rating compares with its minima.
-
-    Read-only (not frozen: see ``analyze.Analysis``).
-    """
-
-    roi_pct: Decimal
-    velocity: Decimal
-    stability: Decimal
-    confidence: Decimal
-
-
-def overall_rating(measures: RatingInputs, config: EngineConfig) -> Rating:
-    """The first of EXCELLENT, GOOD, FAIR whose four minima are all met; else PASS."""
-    m = measures
-    for rule in config.ratings:
-        if (m.roi_pct >= rule.min_roi and m.velocity >= rule.min_velocity and m.stability >= rule.min_stability
-                and m.confidence >= rule.min_confidence):
-            return rule.name
-    return "PASS"
-
-
-def primary_issue(measures: RatingInputs, config: EngineConfig) -> str:
-    """The measure furthest below its FAIR minimum, in words; "multiple factors" when none falls short."""
-    fair = config.rating("FAIR")
-    shortfalls = {
-        "low roi": fair.min_roi - measures.roi_pct,
-        "slow velocity": fair.min_velocity - measures.velocity,
-        "volatile pricing": fair.min_stability - measures.stability,
-        "low confidence": fair.min_confidence - measures.confidence,
-    }
-    issue = max(shortfalls, key=shortfalls.__getitem__)  # the first of equal gaps, as the dict is ordered
-    return issue if shortfalls[issue] > 0 else "multiple factors"
-
-
-def summary(rating: Rating, measures: RatingInputs, *, velocity_level: str, stability_level: str,
-            confidence_level: str, config: EngineConfig, issue: str | None = None) -> str:
-    """The rating's summary template from the rules, filled in (ROI to 1 dp).
-
-    ``issue`` is ``primary_issue(measures, config)`` when the caller has it already; computed otherwise.
-    """
-    return config.summary_templates[rating].format(
-        rating=rating,
-        roi_pct=round_half_up(measures.roi_pct, 1),
-        velocity_level=velocity_level,
-        stability_level=stability_level,
-        confidence_level=confidence_level,
-        primary_issue=issue if issue is not None else primary_issue(measures, config),
-    )
-
-
-def risk_factors(measures: RatingInputs, *, amazon_on_listing: bool, config: EngineConfig) -> list[str]:
-    """Codes of what keeps the product below a GOOD rating, plus Amazon competing; empty when nothing does."""
-    good = config.rating("GOOD")
-    flags = [
-        ("low_sales_velocity", measures.velocity < good.min_velocity),
-        ("price_volatility", measures.stability < good.min_stability),
-        ("limited_history", measures.confidence < good.min_confidence),
-        ("amazon_competing", amazon_on_listing),
-        ("low_roi", measures.roi_pct < good.min_roi),
-    ]
-    return [code for code, raised in flags if raised]

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 def analyse_found(lookup: CatalogLookup, *, domain_id: int, buy_price: Decimal | None, strategy: str | None,
                   source: str, created_by: str, job_id: uuid.UUID | None = None, rules: RulesBook | None = None,
-                  timings: Timings | None = None) -> list[dict[str, Any]]:
+                  timings: Timings | None = None, buy_condition: str | None = None) -> list[dict[str, Any]]:
     """One ``analysis_row`` per product ``lookup`` found (request order).
 
     The rules come from ``rules`` (a book on the caller's session: a batch chunk reads them in the transaction
@@ -42,8 +42,8 @@ def analyse_found(lookup: CatalogLookup, *, domain_id: int, buy_price: Decimal |
     with timings.measure("analysis"):
         now = datetime.now(UTC)
         return [
-            analysis_row(analyze(product, config, now=now, buy_price=buy_price, strategy=strategy), product, item,
-                         source=source, created_by=created_by, job_id=job_id)
+            analysis_row(analyze(product, config, now=now, buy_price=buy_price, buy_condition=buy_condition,
+                                 strategy=strategy), product, item, source=source, created_by=created_by, job_id=job_id)
             for (item, product), config in zip(products, configs, strict=True)
         ]
 

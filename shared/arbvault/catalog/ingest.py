@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from arbvault.analysis import InvalidPriceError
+from arbvault.analysis import check_buy
 from arbvault.catalog.analyse import analyse_found
 from arbvault.catalog.analyses_store import insert_analyses
 from arbvault.catalog.clients import keepa_client
@@ -96,11 +96,10 @@ def parse_identifiers(values: Sequence[str], *, field_name: str = "identifiers")
     return screened.valid
 
 
-def check_buy_price(buy_price: Decimal | None) -> None:
-    """Refuse a negative buy price before any token is spent (the engine would only refuse it afterwards)."""
-    if buy_price is not None and buy_price < 0:
-        raise InvalidPriceError("buy price must not be negative",
-                                details=[{"field": "buy_price", "message": "must not be negative"}])
+def check_buy_price(buy_price: Decimal | None, buy_condition: str | None = None) -> None:
+    """Refuse a negative buy price or an unknown buy condition before any token is spent (the engine would only
+    refuse them afterwards)."""
+    check_buy(buy_price, buy_condition)
 
 
 def ingest(
@@ -108,6 +107,7 @@ def ingest(
     *,
     created_by: str,
     buy_price: Decimal | None = None,
+    buy_condition: str | None = None,
     strategy: str | None = None,
     domain_id: int = 1,
     force_refresh: bool = False,
@@ -116,14 +116,15 @@ def ingest(
 ) -> IngestResult:
     """Analyse and store ``identifiers`` (ASINs, ISBN-10s, ISBN-13s) under the effective rules.
 
-    ``buy_price`` is the reseller's acquisition cost (else the strategy's buy source, per the engine);
-    ``strategy`` forces a strategy. Entries that are no identifier are skipped and reported in ``rejected``.
+    ``buy_price`` is the reseller's acquisition cost (else the strategy's buy source, per the engine) for a copy
+    in ``buy_condition`` (else the strategy's default condition); ``strategy`` forces a strategy. Entries that are
+    no identifier are skipped and reported in ``rejected``.
     Raises ``InvalidIdentifiersError`` (422) when no entry is an identifier, ``TooManyIdentifiersError`` (413)
     above ``INGEST_ASYNC_THRESHOLD``, ``UnknownStrategyError`` (422) before any token is spent, and
     whatever ``fetch_products`` raises (429 token guard or Keepa, 503).
     """
     timings = Timings()
-    check_buy_price(buy_price)
+    check_buy_price(buy_price, buy_condition)
     screened = screen_identifiers(identifiers)
     wanted = screened.valid
     threshold = get_settings().ingest_async_threshold
@@ -137,7 +138,8 @@ def ingest(
                             client=client)
     timings.add(lookup.timings)
 
-    rows = analyse_found(lookup, domain_id=domain_id, buy_price=buy_price, strategy=strategy,
+    rows = analyse_found(lookup, domain_id=domain_id, buy_price=buy_price, buy_condition=buy_condition,
+                         strategy=strategy,
                          source=INGEST_SOURCE, created_by=created_by, timings=timings)
     with timings.measure("database"), session_scope() as session:
         stored = insert_analyses(session, rows)

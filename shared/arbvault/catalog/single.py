@@ -44,10 +44,11 @@ def lookup_one(identifier: str, *, domain_id: int = 1, force_refresh: bool = Fal
 
 
 def analyse_one(identifier: str, *, domain_id: int = 1, buy_price: Decimal | None = None,
-                strategy: str | None = None, force_refresh: bool = False, options: FetchOptions | None = None,
+                buy_condition: str | None = None, strategy: str | None = None, force_refresh: bool = False,
+                options: FetchOptions | None = None,
                 client: KeepaClient | None = None) -> tuple[dict[str, Any], ProductAnswer]:
     """The analysis detail (as the API returns it) of one product under its effective rules; nothing is stored."""
-    check_buy_price(buy_price)
+    check_buy_price(buy_price, buy_condition)
     normalise(identifier, field="asin")  # a malformed identifier is refused before any database work
     client = client or keepa_client(domain_id)
     with session_scope() as session:
@@ -57,5 +58,6 @@ def analyse_one(identifier: str, *, domain_id: int = 1, buy_price: Decimal | Non
     product = answer.item.parse()
     with session_scope() as session:
         config = RulesBook(session, domain_id=domain_id).for_product(product)
-    analysis = analyze(product, config, now=datetime.now(UTC), buy_price=buy_price, strategy=strategy)
+    analysis = analyze(product, config, now=datetime.now(UTC), buy_price=buy_price, buy_condition=buy_condition,
+                       strategy=strategy)
     return analysis_metrics(analysis, answer.item), answer

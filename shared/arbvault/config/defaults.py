@@ -13,6 +13,16 @@ FEES_BOOKS: Final = {
     "inbound_shipping": 0.40, "prep_fee": 0.20,
 }
 
+# Where a strategy buys and sells by default: the cheapest live offer (landed) in an allowed condition, sold in
+# that condition (used Buy Box, else lowest used FBA; Buy Box, else lowest FBA new). Acceptable copies are left
+# out: they sell slowly and come back. A caller's buy price is taken to be for a copy in good used condition.
+def _sourcing() -> dict[str, Any]:
+    """A strategy's default price sources and conditions (a fresh list each time: documents get edited)."""
+    return {"buy_price_source": "cheapest_offer", "sell_price_source": "condition_buy_box",
+            "buy_conditions": ["new", "used_like_new", "used_very_good", "used_good"],
+            "default_buy_condition": "used_good"}
+
+
 DEFAULT_RULES: Final[dict[str, Any]] = {
     "roi": {
         "target_pct_default": 30.0,
@@ -36,28 +46,37 @@ DEFAULT_RULES: Final[dict[str, Any]] = {
         "slow_threshold": 40,
         "benchmarks": {"books": 100000, "media": 50000, "default": 150000},
     },
-    "recommendation_rules": [
-        {"label": "STRONG BUY", "min_roi": 30, "min_velocity": 70, "description": "high profit, fast mover"},
-        {"label": "BUY", "min_roi": 20, "min_velocity": 50, "description": "good opportunity"},
-        {"label": "CONSIDER", "min_roi": 15, "min_velocity": 0, "description": "watch for a better entry"},
-        {"label": "PASS", "min_roi": 0, "min_velocity": 0, "description": "low profit / slow"},
+    # One table decides the recommendation, the overall rating, the summary and the risk factors: the first row
+    # whose minima are all met, for a profitable buy with a known ROI; the PASS row otherwise.
+    "verdicts": [
+        {"label": "STRONG_BUY", "rating": "EXCELLENT", "min_roi": 35, "min_velocity": 70, "min_stability": 70,
+         "min_confidence": 80, "description": "high profit, fast mover",
+         "summary": "Strong buy: ROI {roi}, {velocity_level} velocity, {stability_level} price stability."},
+        {"label": "BUY", "rating": "GOOD", "min_roi": 25, "min_velocity": 50, "min_stability": 50,
+         "min_confidence": 60, "description": "good opportunity",
+         "summary": "Buy: ROI {roi}, {velocity_level} velocity, {stability_level} price stability."},
+        {"label": "CONSIDER", "rating": "FAIR", "min_roi": 15, "min_velocity": 30, "min_stability": 30,
+         "min_confidence": 40, "description": "watch for a better entry",
+         "summary": "Consider: ROI {roi}, {confidence_level} confidence, {velocity_level} velocity."},
+        {"label": "PASS", "rating": "PASS", "description": "low profit, slow or uncertain",
+         "summary": "Pass: {primary_issue}; ROI {roi}."},
     ],
     "demo_asins": ["B00FLIJJSA", "B08N5WRWNW", "B07FNW9FGJ"],
     "active_strategy": "balanced",
     "strategies": {
         "textbook": {
             "roi_min": 80, "velocity_min": 30, "stability_min": 70, "min_sell_price": 40, "max_bsr": 250000,
-            "holding_days": [60, 90], "buy_price_source": "current_fba", "sell_price_source": "avg90_buy_box",
+            "holding_days": [60, 90], **_sourcing(),
             "fees_estimate_pct": 25, "weights": {"roi": 0.7, "velocity": 0.3, "stability": 0.3},
         },
         "velocity": {
             "roi_min": 30, "velocity_min": 70, "stability_min": 50, "min_sell_price": 25, "max_bsr": 250000,
-            "holding_days": [15, 45], "buy_price_source": "current_fba", "sell_price_source": "current_buy_box",
+            "holding_days": [15, 45], **_sourcing(),
             "fees_estimate_pct": 25, "weights": {"roi": 0.4, "velocity": 0.6, "stability": 0.2},
         },
         "balanced": {
             "roi_min": 25, "velocity_min": 50, "stability_min": 60, "min_sell_price": 20, "max_bsr": 500000,
-            "holding_days": [30, 60], "buy_price_source": "current_fba", "sell_price_source": "current_buy_box",
+            "holding_days": [30, 60], **_sourcing(),
             "fees_estimate_pct": 25, "weights": {"roi": 0.5, "velocity": 0.5, "stability": 0.4},
         },
         "aggressive": {
@@ -79,21 +98,10 @@ DEFAULT_RULES: Final[dict[str, Any]] = {
             "weights": {"freshness": 0.3, "completeness": 0.4, "bsr_availability": 0.3},
         },
     },
-    "overall_rating": {
-        "EXCELLENT": {"min_roi": 35, "min_velocity": 70, "min_stability": 70, "min_confidence": 80},
-        "GOOD": {"min_roi": 25, "min_velocity": 50, "min_stability": 50, "min_confidence": 60},
-        "FAIR": {"min_roi": 15, "min_velocity": 30, "min_stability": 30, "min_confidence": 40},
-    },
     "level_flags": {
         "velocity": {"excellent": 80, "good": 60, "fair": 40, "poor": 0},
         "stability": {"excellent": 80, "good": 60, "fair": 40, "poor": 0},
         "confidence": {"high": 85, "good": 70, "fair": 50, "low": 0},
-    },
-    "summary_templates": {
-        "EXCELLENT": "Excellent opportunity: ROI {roi_pct}%, {velocity_level} velocity, {stability_level} price stability.",
-        "GOOD": "Good opportunity: ROI {roi_pct}%, {velocity_level} velocity, {stability_level} price stability.",
-        "FAIR": "Fair opportunity: ROI {roi_pct}%, {confidence_level} confidence, {velocity_level} velocity.",
-        "PASS": "Pass: ROI {roi_pct}%; primary issue: {primary_issue}.",
     },
     "feature_flags": {
         "strategy_profiles_v2": False,

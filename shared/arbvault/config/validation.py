@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from arbvault.analysis.config_view import table_problems
 from arbvault.config.merge import deep_merge
 
 WEIGHT_SUM_TOLERANCE: Final = 0.001
@@ -34,7 +35,6 @@ FEE_BOUNDS: Final[dict[str, float]] = {
     "inbound_shipping": 5, "prep_fee": 5,
 }
 FEE_TABLES: Final = ("books", "media", "default")
-RULE_BOUNDS: Final[dict[str, float]] = {"min_roi": 200, "min_velocity": 100}
 VELOCITY_ORDER: Final = ("fast_threshold", "medium_threshold", "slow_threshold")
 
 _MISSING: Final = object()
@@ -130,26 +130,11 @@ def _fee_tables(document: Mapping[str, Any]) -> Iterator[Violation]:
                 yield violation
 
 
-def _recommendation_rules(document: Mapping[str, Any]) -> Iterator[Violation]:
-    rules = document.get("recommendation_rules", _MISSING)
-    if rules is _MISSING:
-        yield Violation("recommendation_rules", "is required")
-        return
-    if not isinstance(rules, list):
-        yield Violation("recommendation_rules", "must be a list")
-        return
-    for index, rule in enumerate(rules):
-        path = f"recommendation_rules.{index}"
-        if not isinstance(rule, Mapping):
-            yield Violation(path, "must be an object")
-            continue
-        label = rule.get("label")
-        if not isinstance(label, str) or not label.strip():
-            yield Violation(f"{path}.label", "must be a non-empty string")
-        for key, high in RULE_BOUNDS.items():
-            violation = _bounded(f"{path}.{key}", rule.get(key, _MISSING), 0, high)
-            if violation:
-                yield violation
+def _engine_tables(document: Mapping[str, Any]) -> Iterator[Violation]:
+    # The strategies (price sources, buy conditions) and the verdict table: the engine's own reader judges them,
+    # so the config room accepts exactly what analyses can use.
+    for problem in table_problems(document):
+        yield Violation(problem["field"], problem["message"])
 
 
 def _non_finite(node: object, path: str) -> Iterator[Violation]:
@@ -184,7 +169,7 @@ def nesting_depth(document: object) -> int:
     return deepest
 
 
-_CHECKS: Final = (_sections, _numbers, _weights, _velocity_order, _fee_tables, _recommendation_rules)
+_CHECKS: Final = (_sections, _numbers, _weights, _velocity_order, _fee_tables, _engine_tables)
 
 
 def validate_document(document: Mapping[str, Any]) -> list[Violation]:

@@ -1,8 +1,9 @@
 """Discovery with scoring: candidates, their products through the snapshots, the engine, filters, ranking.
 
 Per product (spec §4.9 step 2, fixed): products Amazon sells now are left out (Amazon takes the Buy Box);
-products without a current sell price or sales rank cannot be scored; the rest are analysed by the same
-engine as ingest, under the rules of each product's category layer, with the caller's buy price or strategy.
+products without both a buy and a sell price (ROI unknown) or a sales rank cannot be scored; the rest are
+analysed by the same engine as ingest, under the rules of each product's category layer, with the caller's buy
+price (and its condition) or strategy.
 Then ``min_roi`` / ``min_velocity`` (a 0 threshold counts; only an absent one is ignored), ranking by the
 rules' combined score, and the first ``max_results``. Two candidates are looked at per result wanted.
 
@@ -49,6 +50,7 @@ class ScoringCriteria:
     min_roi: Decimal | None = None
     min_velocity: Decimal | None = None
     buy_price: Decimal | None = None
+    buy_condition: str | None = None
     strategy: str | None = None
 
 
@@ -123,7 +125,7 @@ def discover_with_scoring(filters: DiscoveryFilters, *, max_results: int, criter
     Refuses a negative buy price and an unknown strategy (422) before spending anything; otherwise raises
     what ``find_candidates`` and ``fetch_products`` raise (429 token guard or Keepa, 503).
     """
-    check_buy_price(criteria.buy_price)
+    check_buy_price(criteria.buy_price, criteria.buy_condition)
     client = client or keepa_client(filters.domain_id)
     with session_scope() as session:
         RulesBook(session, domain_id=filters.domain_id).check_strategy(criteria.strategy)
@@ -141,7 +143,8 @@ def discover_with_scoring(filters: DiscoveryFilters, *, max_results: int, criter
     excluded["not_found"] = len(window) - len(items)
     kept = []
     for item, product, config in zip(items, products, configs, strict=True):
-        analysis = analyze(product, config, now=now, buy_price=criteria.buy_price, strategy=criteria.strategy)
+        analysis = analyze(product, config, now=now, buy_price=criteria.buy_price,
+                           buy_condition=criteria.buy_condition, strategy=criteria.strategy)
         reason = exclusion(analysis, product, criteria)
         if reason is None:
             kept.append(ScoredProduct(analysis=analysis, fetched_at=item.fetched_at, from_snapshot=item.from_snapshot,

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from arbvault.analysis import BUY_CONDITIONS
 from arbvault.catalog import FetchOptions
 from arbvault.exceptions import InvalidInputError
 
-_KNOWN = ("domain_id", "strategy", "buy_price", "force_refresh", "offers", "config_profile")
+_KNOWN = ("domain_id", "strategy", "buy_price", "buy_condition", "force_refresh", "offers", "config_profile")
 
 
 def _invalid(field: str, message: str) -> InvalidInputError:
@@ -22,13 +23,15 @@ class JobParams:
     """Options every chunk of a job is analysed with.
 
     ``strategy`` forces a strategy (else the engine picks one per product); ``buy_price`` is the reseller's
-    acquisition cost for every product (else the strategy's buy source); ``offers`` asks Keepa for that many
+    acquisition cost for every product (else the strategy's buy source), for a copy in ``buy_condition`` (else the
+    strategy's default condition); ``offers`` asks Keepa for that many
     live offers per product (20-100, 6 tokens per 10); ``config_profile`` is echoed back.
     """
 
     domain_id: int = 1
     strategy: str | None = None
     buy_price: Decimal | None = None
+    buy_condition: str | None = None
     force_refresh: bool = False
     offers: int | None = None
     config_profile: str | None = None
@@ -38,6 +41,8 @@ class JobParams:
             raise _invalid("domain_id", "must be an integer")
         if self.buy_price is not None and (not self.buy_price.is_finite() or self.buy_price < 0):
             raise _invalid("buy_price", "must be a non-negative number")
+        if self.buy_condition is not None and self.buy_condition not in BUY_CONDITIONS:
+            raise _invalid("buy_condition", f"must be one of {', '.join(BUY_CONDITIONS)}")
         self.fetch_options()  # refuses an offers count Keepa would not accept, before the job exists
 
     def fetch_options(self) -> FetchOptions:
@@ -48,6 +53,7 @@ class JobParams:
         """JSON-ready values (``buy_price`` as a string, so no cent is lost)."""
         return {"domain_id": self.domain_id, "strategy": self.strategy,
                 "buy_price": None if self.buy_price is None else str(self.buy_price),
+                "buy_condition": self.buy_condition,
                 "force_refresh": self.force_refresh, "offers": self.offers,
                 "config_profile": self.config_profile}
 
@@ -63,8 +69,10 @@ class JobParams:
         except InvalidOperation as exc:
             raise _invalid("buy_price", "must be a number") from exc
         strategy, profile, offers = raw.get("strategy"), raw.get("config_profile"), raw.get("offers")
+        condition = raw.get("buy_condition")
         if offers is not None and (isinstance(offers, bool) or not isinstance(offers, int)):
             raise _invalid("offers", "must be an integer")
         return cls(domain_id=raw.get("domain_id", 1), strategy=None if strategy is None else str(strategy),
-                   buy_price=buy_price, force_refresh=bool(raw.get("force_refresh", False)),
+                   buy_price=buy_price, buy_condition=None if condition is None else str(condition),
+                   force_refresh=bool(raw.get("force_refresh", False)),
                    offers=offers, config_profile=None if profile is None else str(profile))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from arbvault.analysis import BuyCondition
 from arbvault.jobs.params import JobParams
 from arbvault.web.schema_types import PriceIn
 
@@ -45,10 +46,13 @@ class JobOptionsIn(BaseModel):
                                  description="a strategy of the business rules; else picked per product")
     domain_id: DomainId = 1
     buy_price: PriceIn | None = Field(default=None, description="your acquisition cost; else the strategy's source")
+    buy_condition: BuyCondition | None = Field(default=None, description="condition of the copy at buy_price; "
+                                               "else the strategy's default condition")
     force_refresh: bool = Field(default=False, description="ignore stored Keepa snapshots (spends tokens again)")
     offers: Offers | None = None
 
     def params(self, *, config_profile: str | None = None) -> JobParams:
         """The job's parameters: these options, and ``config_profile`` (a label echoed back) when given."""
         return JobParams(domain_id=self.domain_id, strategy=self.strategy, buy_price=self.buy_price,
+                         buy_condition=self.buy_condition,
                          force_refresh=self.force_refresh, offers=self.offers, config_profile=config_profile)

@@ -133,6 +133,7 @@ def _store(held: Claim, lookup: CatalogLookup, timings: Timings) -> ChunkOutcome
             with timings.measure("database"):
                 lookup.unsaved.save(session)
         rows = analyse_found(lookup, domain_id=params.domain_id, buy_price=params.buy_price,
+                             buy_condition=params.buy_condition,
                              strategy=params.strategy, source=BATCH_SOURCE, created_by=held.owner_key_id,
                              job_id=held.job_id, rules=RulesBook(session, domain_id=params.domain_id),
                              timings=timings)

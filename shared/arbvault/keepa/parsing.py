@@ -1,7 +1,8 @@
 """``parse_product``: a raw Keepa product object into a ``KeepaProduct`` (pure; no I/O).
 
 Current values come from ``stats.current`` when the request had ``stats=``, else from the newest csv point;
-the buy box prefers ``stats.buyBoxPrice`` + ``buyBoxShipping`` (collected with ``offers=``/``buybox=``).
+the buy box prefers ``stats.buyBoxPrice`` + ``buyBoxShipping`` (collected with ``offers=``/``buybox=``), the used
+buy box ``stats.buyBoxUsedPrice`` + ``buyBoxUsedShipping`` (``offers=``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ _PRICE_TYPES: dict[str, CsvType] = {
 }
 """The csv type each ``Prices`` field reads, in field order (``Prices`` is built positionally)."""
 _BUY_BOX = list(_PRICE_TYPES).index("buy_box")
+_BUY_BOX_USED = list(_PRICE_TYPES).index("buy_box_used")
 _COUNT_TYPES = (CsvType.COUNT_NEW, CsvType.COUNT_USED, CsvType.COUNT_COLLECTIBLE, CsvType.COUNT_REFURBISHED,
                 CsvType.COUNT_NEW_FBA, CsvType.COUNT_NEW_FBM)
 
@@ -58,6 +60,7 @@ def _prices(raw: Mapping[str, Any], stats: KeepaStats | None) -> Prices:
     prices = [cents_to_decimal(cents) for cents in _current(raw, stats, _PRICE_TYPES.values())]
     if stats is not None:
         prices[_BUY_BOX] = stats.buy_box_landed_price
+        prices[_BUY_BOX_USED] = stats.buy_box_used_landed_price
     # Positional: fourteen keyword arguments to a class call cost more than reading the prices.
     return Prices(*prices)
 

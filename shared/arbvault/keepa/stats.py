@@ -185,6 +185,7 @@ class KeepaStats:
     buy_box_is_fba: bool | None
     buy_box_is_used: bool | None
     buy_box_used_price: Decimal | None
+    buy_box_used_shipping: Decimal | None
     last_offers_update: datetime | None
     buy_box_stats: tuple[BuyBoxShare, ...]
     _arrays: StatsArrays
@@ -218,6 +219,13 @@ class KeepaStats:
         if self.buy_box_price is not None:
             return self.buy_box_price + (self.buy_box_shipping or Decimal("0.00"))
         return self.price(CsvType.BUY_BOX_SHIPPING)
+
+    @property
+    def buy_box_used_landed_price(self) -> Decimal | None:
+        """Used buy-box price plus shipping when collected, else ``current[BUY_BOX_USED_SHIPPING]``."""
+        if self.buy_box_used_price is not None:
+            return self.buy_box_used_price + (self.buy_box_used_shipping or Decimal("0.00"))
+        return self.price(CsvType.BUY_BOX_USED_SHIPPING)
 
 
 def _count(value: Any) -> int | None:
@@ -265,6 +273,7 @@ def parse_stats(raw: Mapping[str, Any] | None) -> KeepaStats | None:
         _flag(get("buyBoxIsFBA")),  # buy_box_is_fba
         _flag(get("buyBoxIsUsed")),  # buy_box_is_used
         cents_to_decimal(get("buyBoxUsedPrice")),  # buy_box_used_price
+        cents_to_decimal(get("buyBoxUsedShipping")),  # buy_box_used_shipping
         keepa_minutes_to_datetime(get("lastOffersUpdate")),  # last_offers_update
         _buy_box_stats(get("buyBoxStats")),  # buy_box_stats
         StatsArrays(raw),  # _arrays

@@ -52,7 +52,11 @@ class Analysis(Timestamps, Base):
     category: Mapped[str | None] = mapped_column(Text)
     strategy: Mapped[str] = mapped_column(Text)
     buy_price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    # Where the buy price came from (requested, live_offer, a marketplace price) and the copy's condition.
+    buy_price_source: Mapped[str | None] = mapped_column(Text)
+    buy_condition: Mapped[str | None] = mapped_column(Text)
     sell_price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    sell_price_source: Mapped[str | None] = mapped_column(Text)
     fees: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     profit: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     max_buy_price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))

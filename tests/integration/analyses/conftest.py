@@ -49,7 +49,7 @@ def _row(job_id: uuid.UUID, index: int, values: dict[str, Any]) -> dict[str, Any
         "stability_score": 50,
         "confidence_score": 60,
         "overall_rating": "GOOD",
-        "recommendation": "STRONG BUY",
+        "recommendation": "BUY",
         "combined_score": Decimal("54.25"),
         "bsr": 50_000,
         "offers_count": 3,

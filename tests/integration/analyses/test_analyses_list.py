@@ -99,7 +99,7 @@ def test_item_carries_columns_and_metrics(seed: Seed) -> None:
     assert item["id"] == str(row["id"]) and item["job_id"] == str(row["job_id"])
     assert item["asin"] == "0134685997" and item["isbn13"] == "9780134685991"
     assert item["roi_pct"] == 33.75 and item["velocity_score"] == 85.0 and item["profit"] == 2.7
-    assert item["recommendation"] == "STRONG BUY" and item["overall_rating"] == "GOOD"
+    assert item["recommendation"] == "BUY" and item["overall_rating"] == "GOOD"
     assert item["metrics"] == {"seeded": 0}
     assert item["source"] == "batch" and item["created_at"].startswith("2026-01-05T12:00:00")
 
@@ -195,7 +195,7 @@ def test_velocity_range_uses_the_0_to_100_scale(seed: Seed) -> None:
     ("STRONG BUY", {0}), ("strong buy", {0}), ("Strong_Buy", {0}), ("BUY", {1}), ("pass", {2}), ("CONSIDER", set()),
 ])
 def test_recommendation_matches_label_loosely(seed: Seed, asked: str, expected: set[int]) -> None:
-    rows = seed([{"recommendation": label} for label in ("STRONG BUY", "BUY", "PASS")])
+    rows = seed([{"recommendation": label} for label in ("STRONG_BUY", "BUY", "PASS")])
     found = _ids(f"job_id={rows[0]['job_id']}&recommendation={asked.replace(' ', '%20')}")
     assert found == {str(rows[i]["id"]) for i in expected}
 
@@ -231,7 +231,7 @@ def test_batch_id_is_an_alias_of_job_id(seed: Seed) -> None:
 
 def test_filters_combine(seed: Seed) -> None:
     rows = seed([
-        {"roi_pct": Decimal(40), "velocity_score": Decimal(80), "recommendation": "STRONG BUY"},
+        {"roi_pct": Decimal(40), "velocity_score": Decimal(80), "recommendation": "STRONG_BUY"},
         {"roi_pct": Decimal(40), "velocity_score": Decimal(40), "recommendation": "CONSIDER"},
         {"roi_pct": Decimal(10), "velocity_score": Decimal(80), "recommendation": "CONSIDER"},
     ])

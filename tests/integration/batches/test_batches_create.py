@@ -58,14 +58,14 @@ def test_create_normalises_and_counts_duplicates_once(queues: JobQueues, keepa: 
 def test_create_keeps_the_options_every_chunk_uses(queues: JobQueues, keepa: OfflineKeepa) -> None:
     status, _, body = call("batches", "POST", BATCHES, json_body={
         "name": "opts", "identifiers": book_isbns(3), "strategy": "velocity", "buy_price": 4.5,
-        "config_profile": "spring", "offers": 20, "force_refresh": True})
+        "buy_condition": "new", "config_profile": "spring", "offers": 20, "force_refresh": True})
 
     assert status == 202, body
     assert body["tokens_estimated"] == 3 * 6  # one offer page per product
     _, _, job = call("batches", "GET", f"{BATCHES}/{body['batch_id']}", route=f"{BATCHES}/{{batch_id}}",
                      path_parameters={"batch_id": body["batch_id"]})
-    assert job["params"] == {"domain_id": 1, "strategy": "velocity", "buy_price": "4.5", "force_refresh": True,
-                             "offers": 20, "config_profile": "spring"}
+    assert job["params"] == {"domain_id": 1, "strategy": "velocity", "buy_price": "4.5", "buy_condition": "new",
+                             "force_refresh": True, "offers": 20, "config_profile": "spring"}
 
 
 def test_invalid_identifiers_are_left_out_and_listed_with_their_reason(queues: JobQueues,

@@ -20,8 +20,9 @@ JOB_ROUTE = f"{BATCHES}/{{batch_id}}"
 RESULTS_ROUTE = f"{BATCHES}/{{batch_id}}/results"
 
 
-def _create(identifiers: list[str], *, name: str = "list", identity: dict[str, str] = ADMIN) -> str:
-    status, _, body = call("batches", "POST", BATCHES, json_body={"name": name, "identifiers": identifiers},
+def _create(identifiers: list[str], *, name: str = "list", identity: dict[str, str] = ADMIN,
+            **options: Any) -> str:
+    status, _, body = call("batches", "POST", BATCHES, json_body={"name": name, "identifiers": identifiers, **options},
                            identity=identity)
     assert status == 202, body
     return str(body["batch_id"])
@@ -88,7 +89,7 @@ def test_a_processed_job_reads_success_with_counts_and_its_analyses(queues: JobQ
 
 
 def test_results_take_the_analyses_filters_and_sort(queues: JobQueues, keepa: OfflineKeepa) -> None:
-    job_id = _create(book_isbns(60))
+    job_id = _create(book_isbns(60), offers=20)  # offers: the prices the default strategies buy and sell at
     run_worker(queues)
     stored = rows("SELECT roi_pct, velocity_score FROM analyses WHERE job_id = :id", id=uuid.UUID(job_id))
     rois = sorted(float(r["roi_pct"]) for r in stored if r["roi_pct"] is not None)

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from arbvault.config import DEFAULT_RULES
 from infra.http_events import http_api_event
 from infra.lambda_context import LocalLambdaContext
 from support import ADMIN, SOURCER, call, load_function
@@ -134,10 +135,11 @@ RULE_BREAKS: list[tuple[dict[str, Any], str]] = [
     ({"velocity": {"fast_threshold": 120}}, "config_patch.velocity.fast_threshold"),
     ({"velocity": {"medium_threshold": 90}}, "config_patch.velocity.fast_threshold"),
     ({"velocity": {"slow_threshold": 70}}, "config_patch.velocity.medium_threshold"),
-    ({"recommendation_rules": [{"label": "BUY", "min_roi": 300, "min_velocity": 50}]},
-     "config_patch.recommendation_rules.0.min_roi"),
-    ({"recommendation_rules": [{"label": "BUY", "min_roi": 20, "min_velocity": 101}]},
-     "config_patch.recommendation_rules.0.min_velocity"),
+    ({"verdicts": [{**row, "min_roi": 300} if row["rating"] == "EXCELLENT" else row
+                   for row in DEFAULT_RULES["verdicts"]]}, "config_patch.verdicts.0.min_roi"),
+    ({"verdicts": DEFAULT_RULES["verdicts"][:3]}, "config_patch.verdicts"),
+    ({"strategies": {"velocity": {"buy_conditions": ["new", "pristine"]}}},
+     "config_patch.strategies.velocity.buy_conditions.1"),
     ({"roi": {"target_pct_default": "high"}}, "config_patch.roi.target_pct_default"),
     ({"roi": {"target_pct_default": 10**400}}, "config_patch.roi.target_pct_default"),
 ]

@@ -53,8 +53,9 @@ def test_ingest_repeat_within_ttl_costs_no_token_and_force_refresh_spends_again(
 def test_ingest_stores_every_analysis_with_its_columns_and_detail(keepa: OfflineKeepa) -> None:
     identifiers = book_asins(3) + book_isbns(2, start=900)
 
-    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": identifiers, "buy_price": "4.25"},
-                           identity=SOURCER)
+    status, _, body = call("keepa", "POST", INGEST, identity=SOURCER,
+                           json_body={"identifiers": identifiers, "buy_price": "4.25", "buy_condition": "new",
+                                      "offers": 20})  # the Buy Box a new copy sells at comes with offers
 
     assert status == 200, body
     rows = {str(row["id"]): row for row in stored_analyses([i["id"] for i in body["items"]])}
@@ -63,7 +64,9 @@ def test_ingest_stores_every_analysis_with_its_columns_and_detail(keepa: Offline
         row = rows[item["id"]]
         assert row["source"] == "ingest" and row["created_by"] == SOURCER["key_id"]
         assert row["buy_price"] == Decimal("4.25") and item["buy_price"] == 4.25
-        assert row["metrics"]["buy_price_source"] == "requested"
+        assert row["buy_price_source"] == row["metrics"]["buy_price_source"] == "requested"
+        assert row["buy_condition"] == item["buy_condition"] == "new"
+        assert row["sell_price_source"] == item["sell_price_source"] == row["metrics"]["sell_price_source"]
         assert row["asin"] == item["asin"] and row["identifier"] == item["identifier"]
         profit = row["metrics"]["profit"]
         assert row["roi_pct"] == _decimal(item["roi_pct"]) == _decimal(profit and profit["roi_pct"])

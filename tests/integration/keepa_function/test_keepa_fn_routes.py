@@ -28,16 +28,19 @@ def raw(identifier: str, identity: dict[str, str] = ADMIN) -> Response:
 
 
 def test_metrics_analyses_one_product_and_reuses_its_snapshot(keepa: OfflineKeepa) -> None:
-    status, _, first = metrics(FIXTURE_ASIN, "buy_price=4.50")
+    # A used copy (the strategy's default condition) is priced from the used Buy Box, which takes offers=.
+    status, _, first = metrics(FIXTURE_ASIN, "buy_price=4.50&offers=20")
 
     assert status == 200, first
-    assert first["asin"] == FIXTURE_ASIN and first["tokens_consumed"] == 1 and first["snapshot_hit"] is False
+    assert first["asin"] == FIXTURE_ASIN and first["tokens_consumed"] == 6 and first["snapshot_hit"] is False
     analysis = first["analysis"]
     assert analysis["buy_price"] == 4.5 and analysis["buy_price_source"] == "requested"
-    assert analysis["sell_price"] is not None and analysis["profit"]["roi_pct"] is not None
+    assert (analysis["buy_condition"], analysis["sell_price"], analysis["sell_price_source"]) == (
+        "used_good", 6.89, "buy_box_used")  # the fixture's buyBoxUsedPrice 689 + shipping 0
+    assert analysis["profit"]["roi_pct"] is not None
     assert analysis["keepa"]["stats_days"] == 90
 
-    status, _, second = metrics(FIXTURE_ASIN, "buy_price=4.50")
+    status, _, second = metrics(FIXTURE_ASIN, "buy_price=4.50&offers=20")
     assert status == 200 and second["tokens_consumed"] == 0 and second["snapshot_hit"] is True
     assert second["analysis"]["profit"] == analysis["profit"]
     assert len(product_requests(keepa)) == 1
@@ -84,6 +87,14 @@ def test_metrics_unknown_strategy_is_422(keepa: OfflineKeepa) -> None:
     status, _, body = metrics(FIXTURE_ASIN, "strategy=nope")
 
     assert status == 422 and body["error"]["code"] == "unknown_strategy"
+    assert spent(keepa) == 0
+
+
+def test_metrics_unknown_buy_condition_is_422_before_any_token(keepa: OfflineKeepa) -> None:
+    status, _, body = metrics(FIXTURE_ASIN, "buy_price=4&buy_condition=mint")
+
+    assert status == 422, body
+    assert any("buy_condition" in str(detail.get("field")) for detail in body["error"]["details"]), body
     assert spent(keepa) == 0
 
 

@@ -55,7 +55,7 @@ def test_scoring_numbers_are_the_engines_for_the_same_products(keepa: RecordingK
     for product in answer["products"]:
         expected = engine_view(product["asin"], buy_price=Decimal("6.5"))
         assert {key: product[key] for key in expected} == expected
-        assert product["buy_price_source"] == "requested"
+        assert product["buy_price_source"] == "requested" and product["buy_condition"] == "used_good"
         assert product["title"] is None or len(product["title"]) <= 100
     scores = [(p["combined_score"], p["roi_pct"]) for p in answer["products"]]
     assert scores == sorted(scores, key=lambda s: (-s[0], -s[1]))
@@ -173,7 +173,9 @@ def test_scored_products_say_why_their_condition_options_are_empty(keepa: Record
 
 
 def test_scoring_strategy_is_applied_to_every_product(keepa: RecordingKeepa) -> None:
-    status, _, answer = score({"category": PROGRAMMING, "bsr_max": 5_000_000, "strategy": "textbook"})
+    # Without offers Keepa lists no copy the strategy could buy, so the caller's price makes the ROI known.
+    status, _, answer = score({"category": PROGRAMMING, "bsr_max": 5_000_000, "strategy": "textbook",
+                               "buy_price": 2})
 
     assert status == 200, answer
     assert answer["products"] and {p["strategy"] for p in answer["products"]} == {"textbook"}

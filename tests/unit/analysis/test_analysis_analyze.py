@@ -38,8 +38,9 @@ def _offer(offer_id: int, condition: int, cents: int, shipping: int, *, fba: boo
 
 
 def raw_product(*, age_days: int = 2, current: dict[int, int] | None = None, with_offers: bool = True,
-                weight_g: int = 907) -> dict[str, Any]:
-    """A Keepa product object as the API sends it: a paperback at a 24.99 Buy Box, rank 40 000 and improving."""
+                weight_g: int = 907, used_buy_box: int = 1699) -> dict[str, Any]:
+    """A Keepa product object as the API sends it: a paperback at a 24.99 Buy Box (16.99 used, with offers),
+    rank 40 000 and improving."""
     ranks = [60_000] * 7 + [30_000] * 7
     sales = []
     for i, rank in enumerate(ranks):
@@ -60,6 +61,8 @@ def raw_product(*, age_days: int = 2, current: dict[int, int] | None = None, wit
                   "avg90": _stats_array({18: 2599}), "salesRankDrops30": 30, "salesRankDrops90": 95},
     }
     if with_offers:
+        raw["stats"] |= {"buyBoxPrice": 2499, "buyBoxShipping": 0, "buyBoxUsedPrice": used_buy_box,
+                         "buyBoxUsedShipping": 0}
         raw |= {"offers": [_offer(1, 1, 2100, 0, fba=True), _offer(2, 4, 400, 399, fba=False),
                            _offer(3, 4, 550, 0, fba=True), _offer(4, 2, 900, 0, fba=True)],
                 "liveOffersOrder": [0, 1, 2, 3], "offersSuccessful": True}
@@ -71,10 +74,10 @@ def product(**kwargs: Any) -> KeepaProduct:
 
 
 def test_full_analysis_with_a_requested_buy_price(rules: EngineConfig) -> None:
-    a = analyze(product(), rules, now=NOW, buy_price=D("4.00"))
+    a = analyze(product(), rules, now=NOW, buy_price=D("4.00"), buy_condition="new")
     assert (a.strategy, a.strategy_auto_selected, a.fee_category) == ("balanced", True, "books")
-    assert (a.sell_price, a.sell_price_source, a.buy_price, a.buy_price_source) == (D("24.99"), "buy_box", D("4.00"),
-                                                                                  "requested")
+    assert (a.sell_price, a.sell_price_source, a.buy_price, a.buy_price_source, a.buy_condition) == (
+        D("24.99"), "buy_box", D("4.00"), "requested", "new")
     assert a.fees is not None and (a.fees.weight_lb, a.fees.fulfilment, a.fees.referral) == (D("2.000"), D("3.30"),
                                                                                              D("3.75"))
     assert a.profit is not None
@@ -86,56 +89,94 @@ def test_full_analysis_with_a_requested_buy_price(rules: EngineConfig) -> None:
         D("88.0"), D("70.0"), D("79.0"), "medium")
     assert (a.velocity_trend.score, a.stability.score, a.confidence.score) == (75, 100, 68)
     assert a.data_age_days == D("2.00")
-    assert (a.overall_rating, a.primary_issue, a.risk_factors) == ("GOOD", None, ())
-    assert a.summary == "Good opportunity: ROI 257.3%, good velocity, excellent price stability."
-    assert (a.recommendation.label, a.combined_score) == ("STRONG BUY", D("91.60"))
+    # Confidence 68 misses EXCELLENT's 80: the GOOD row, whose label is BUY, and nothing below GOOD to flag.
+    assert (a.overall_rating, a.recommendation.label, a.primary_issue, a.risk_factors) == ("GOOD", "BUY", None, ())
+    assert a.summary == "Buy: ROI 257.3%, good velocity, excellent price stability."
+    assert a.combined_score == D("91.60")
     assert (a.amazon_on_listing, a.amazon_owns_buy_box, a.analyzed_at) == (False, False, NOW)
 
 
-def test_condition_options_use_the_cheapest_landed_live_offer(rules: EngineConfig) -> None:
+def test_a_requested_price_is_a_used_copy_unless_told(rules: EngineConfig) -> None:
     a = analyze(product(), rules, now=NOW, buy_price=D("4.00"))
+    assert (a.buy_condition, a.sell_price, a.sell_price_source) == ("used_good", D("16.99"), "buy_box_used")
+
+
+def test_by_default_the_cheapest_allowed_offer_is_bought_and_sold_used(rules: EngineConfig) -> None:
+    a = analyze(product(), rules, now=NOW)
+    # 5.50 (used good, FBA) beats 4.00 + 3.99 shipping; it sells at the used Buy Box 16.99.
+    assert (a.buy_price, a.buy_price_source, a.buy_condition) == (D("5.50"), "live_offer", "used_good")
+    assert (a.sell_price, a.sell_price_source) == (D("16.99"), "buy_box_used")
+    assert (a.prices.buy_box_used, a.prices.used_fba) == (D("16.99"), D("5.50"))
+    assert a.profit is not None and (a.profit.net_profit, a.profit.roi_pct) == (D("2.39"), D("43.49"))
+    assert (a.recommendation.label, a.overall_rating) == ("BUY", "GOOD")
+
+
+def test_without_a_used_buy_box_a_used_copy_sells_at_the_lowest_used_fba_offer(rules: EngineConfig) -> None:
+    a = analyze(product(used_buy_box=-1), rules, now=NOW)
+    assert (a.buy_price, a.buy_condition, a.sell_price, a.sell_price_source) == (D("5.50"), "used_good", D("5.50"),
+                                                                                 "used_fba")
+    assert a.profit is not None and not a.profit.profitable
+    assert (a.recommendation.label, a.overall_rating, a.primary_issue) == ("PASS", "PASS", "not profitable")
+    assert a.recommendation.description == "not profitable at this buy price"
+
+
+def test_condition_options_sell_in_their_own_condition(rules: EngineConfig) -> None:
+    a = analyze(product(), rules, now=NOW)
     options = {o.condition: (o.buy_price, o.offers, o.net_profit, o.roi_pct, o.profitable)
                for o in a.condition_options}
     assert options == {
-        "new": (D("21.00"), 1, D("-6.71"), D("-31.94"), False),
-        "used_like_new": (D("9.00"), 1, D("5.29"), D("58.80"), True),
-        "used_good": (D("5.50"), 2, D("8.79"), D("159.85"), True),  # 5.50 beats 4.00 + 3.99 shipping
+        "new": (D("21.00"), 1, D("-6.71"), D("-31.94"), False),  # at the 24.99 Buy Box
+        "used_like_new": (D("9.00"), 1, D("-1.11"), D("-12.31"), False),  # at the 16.99 used Buy Box
+        "used_good": (D("5.50"), 2, D("2.39"), D("43.49"), True),
     }
     assert a.best_condition == "used_good"
 
 
-def test_buy_price_comes_from_the_strategy_source_when_not_given(rules: EngineConfig) -> None:
-    a = analyze(product(), rules, now=NOW)
-    assert (a.buy_price, a.buy_price_source) == (D("21.00"), "fba")
-    assert a.profit is not None and a.profit.net_profit == D("-6.71") and a.recommendation.label == "PASS"
-    assert a.recommendation.description == "not profitable at this buy price"
-
-
-def test_forced_strategy_uses_its_sell_source(rules: EngineConfig) -> None:
-    a = analyze(product(), rules, now=NOW, strategy="textbook")
+def test_forced_strategy_with_a_named_sell_source(rules_with) -> None:  # type: ignore[no-untyped-def]
+    edited = rules_with(lambda doc: doc["strategies"]["textbook"].update(buy_price_source="current_fba",
+                                                                        sell_price_source="avg90_buy_box"))
+    a = analyze(product(), edited, now=NOW, strategy="textbook")
     assert (a.strategy, a.strategy_auto_selected, a.sell_price, a.sell_price_source) == (
         "textbook", False, D("25.99"), "buy_box_avg90")
+    assert (a.buy_price, a.buy_price_source, a.buy_condition) == (D("21.00"), "fba", "new")
 
 
-def test_without_any_buy_source_the_strategy_target_price_is_used(rules: EngineConfig) -> None:
-    a = analyze(product(current={3: 40_000, 18: 2499}, with_offers=False), rules, now=NOW)
-    assert a.buy_price_source == "strategy_target"
-    assert a.buy_price == D("11.43")  # (24.99 - 9.4485 - 1.2495) / 1.25: balanced's 25 % floor
-    assert a.profit is not None and a.profit.roi_pct == D("25.00")
+def test_without_offers_the_lowest_listed_prices_stand_in(rules: EngineConfig) -> None:
+    a = analyze(product(current={1: 2000, 2: 600, 3: 40_000, 18: 2499}, with_offers=False), rules, now=NOW)
+    # Used at 6.00 has no used sell price without offers; new at 20.00 sells at the 24.99 Buy Box.
+    assert (a.buy_price, a.buy_price_source, a.buy_condition, a.sell_price) == (D("20.00"), "new", "new",
+                                                                                D("24.99"))
     assert a.condition_options == () and a.best_condition is None
+
+
+def test_no_buy_price_means_an_unknown_roi_and_a_pass(rules: EngineConfig) -> None:
+    a = analyze(product(current={3: 40_000, 18: 2499}, with_offers=False), rules, now=NOW)
+    # Neither a new nor a used price to buy at, and no used Buy Box for the default condition's sell price.
+    assert (a.buy_price, a.buy_price_source, a.buy_condition, a.sell_price) == (None, None, "used_good", None)
+    assert (a.profit, a.recommendation.label, a.overall_rating, a.primary_issue) == (None, "PASS", "PASS",
+                                                                                     "no price data")
+    assert a.recommendation.description == "no buy or sell price"
+    assert a.summary == "Pass: no price data; ROI unknown." and "low_roi" not in a.risk_factors
+    assert "no_price_data" in a.risk_factors and a.combined_score == D("31.60")  # velocity 79 x 0.4 only
 
 
 def test_product_without_a_sell_price_still_gets_rank_and_scores(rules: EngineConfig) -> None:
     a = analyze(product(current={3: 40_000}, with_offers=False), rules, now=NOW, buy_price=D(3))
     assert (a.sell_price, a.fees, a.profit, a.max_buy_price) == (None, None, None, None)
     assert (a.buy_price, a.buy_price_source) == (D("3.00"), "requested")
-    assert (a.recommendation.label, a.recommendation.description) == ("PASS", "no current sell price")
-    assert a.velocity.score == D("79.0") and a.overall_rating == "PASS" and a.primary_issue == "low roi"
+    assert (a.recommendation.label, a.recommendation.description) == ("PASS", "no sell price")
+    assert a.velocity.score == D("79.0") and a.overall_rating == "PASS" and a.primary_issue == "no price data"
+
+
+def test_an_unknown_buy_condition_is_rejected(rules: EngineConfig) -> None:
+    with pytest.raises(InvalidPriceError) as caught:
+        analyze(product(), rules, now=NOW, buy_price=D(4), buy_condition="mint")
+    assert caught.value.details[0]["field"] == "buy_condition"
 
 
 def test_confidence_reflects_the_real_data_age(rules: EngineConfig) -> None:
-    fresh = analyze(product(age_days=2), rules, now=NOW, buy_price=D(4))
-    stale = analyze(product(age_days=30), rules, now=NOW, buy_price=D(4))
+    fresh = analyze(product(age_days=2), rules, now=NOW, buy_price=D(4), buy_condition="new")
+    stale = analyze(product(age_days=30), rules, now=NOW, buy_price=D(4), buy_condition="new")
     assert stale.data_age_days == D("30.00")
     assert (fresh.confidence.score, stale.confidence.score) == (68, 45)  # freshness 1 vs 1 - 23/30
     assert stale.overall_rating == "FAIR" and "limited_history" in stale.risk_factors
@@ -152,7 +193,7 @@ def test_rules_may_be_the_raw_document_and_its_overrides_apply() -> None:
     doc = copy.deepcopy(DEFAULT_RULES)
     doc["fees"]["buffer_pct_default"] = 7.0
     doc["roi"]["target_pct_default"] = 40.0
-    a = analyze(product(), doc, now=NOW, buy_price=D(4))
+    a = analyze(product(), doc, now=NOW, buy_price=D(4), buy_condition="new")
     assert a.profit is not None and a.profit.buffer == D("1.75")
     assert (a.target_roi_pct, a.max_buy_price) == (D("40.0"), D("9.85"))  # (24.99 - 9.4485 - 1.7493) / 1.4
 

@@ -21,8 +21,8 @@ def test_default_rules_read_as_decimals(rules: EngineConfig) -> None:
     assert (rules.roi_weight, rules.velocity_weight) == (D("0.6"), D("0.4"))  # no binary float noise
     assert rules.fees["books"].fba_per_lb == D("0.4") and rules.fees["media"].prep_fee == D("0.15")
     assert dict(rules.velocity.benchmarks) == {"books": D(100000), "media": D(50000), "default": D(150000)}
-    assert [r.label for r in rules.recommendation_rules] == ["STRONG BUY", "BUY", "CONSIDER", "PASS"]
-    assert [r.name for r in rules.ratings] == ["EXCELLENT", "GOOD", "FAIR"]
+    assert [(r.label, r.rating) for r in rules.verdicts] == [("STRONG_BUY", "EXCELLENT"), ("BUY", "GOOD"),
+                                                             ("CONSIDER", "FAIR"), ("PASS", "PASS")]
     assert rules.demo_asins == ("B00FLIJJSA", "B08N5WRWNW", "B07FNW9FGJ")
     assert rules.advanced.confidence_levels.thresholds[0] == ("high", D(85))
 
@@ -43,6 +43,16 @@ def test_only_strategies_with_bounds_and_sources_are_selectable(rules: EngineCon
     assert rules.strategies["aggressive"].roi_min == D(40)
 
 
+def test_strategies_buy_and_sell_in_allowed_conditions_by_default(rules: EngineConfig) -> None:
+    for name in ("textbook", "velocity", "balanced"):
+        strategy = rules.strategies[name]
+        assert (strategy.buy_price_source, strategy.sell_price_source) == ("cheapest_offer", "condition_buy_box")
+        assert strategy.buy_conditions == ("new", "used_like_new", "used_very_good", "used_good")
+        assert strategy.default_buy_condition == "used_good"
+    legacy = rules.strategies["aggressive"]  # no conditions named: every one, the first as default
+    assert legacy.buy_conditions[0] == legacy.default_buy_condition == "new" and len(legacy.buy_conditions) == 5
+
+
 def test_unknown_keys_are_ignored() -> None:
     doc = copy.deepcopy(DEFAULT_RULES)
     doc["brand_new_section"] = {"anything": [1, 2]}
@@ -55,9 +65,11 @@ def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
         *parents, last = path.split(".")
         node = doc
         for part in parents:
-            node = node[part]
+            node = node[int(part)] if isinstance(node, list) else node[part]
         if value is _DELETE:
             del node[last]
+        elif isinstance(node, list):
+            node[int(last)] = value
         else:
             node[last] = value
 
@@ -82,20 +94,28 @@ _DELETE = object()
          "referral plus buffer must stay below 100 %"),
         (_set("roi.source_price_factor", 0.05), "roi.source_price_factor", "must be at least 0.1"),  # check #7
         (_set("roi.source_price_factor", 0.95), "roi.source_price_factor", "must be at most 0.9"),  # check #7
-        (_set("recommendation_rules", []), "recommendation_rules", "must be a non-empty list"),
+        (_set("verdicts", []), "verdicts", "must be a list of 4 rows rated EXCELLENT, GOOD, FAIR, PASS"),
         (_set("active_strategy", "yolo"), "active_strategy", "must name one of the strategies"),
         (_set("active_strategy", "aggressive"), "active_strategy",
          "must name a strategy with bounds and price sources"),
         (_set("strategies.velocity.sell_price_source", "ebay"), "strategies.velocity.sell_price_source",
-         "must be one of current_buy_box, avg90_buy_box, current_fba, current_new, current_used"),
-        (_set("overall_rating.GOOD", _DELETE), "overall_rating.GOOD", "missing section"),
+         "must be one of condition_buy_box, current_buy_box, avg90_buy_box, current_fba, current_new, current_used"),
+        (_set("strategies.velocity.buy_price_source", "condition_buy_box"), "strategies.velocity.buy_price_source",
+         "must be one of cheapest_offer, current_buy_box, avg90_buy_box, current_fba, current_new, current_used"),
+        (_set("strategies.balanced.buy_conditions", ["new", "mint"]), "strategies.balanced.buy_conditions.1",
+         "must be one of new, used_like_new, used_very_good, used_good, used_acceptable"),
+        (_set("strategies.balanced.buy_conditions", []), "strategies.balanced.buy_conditions",
+         "must be a non-empty list of distinct conditions from new, used_like_new, used_very_good, used_good, "
+         "used_acceptable"),
+        (_set("strategies.balanced.default_buy_condition", "used_acceptable"),
+         "strategies.balanced.default_buy_condition", "must be one of the strategy's buy_conditions"),
         (_set("advanced_scoring.velocity.min_data_points", 2.5), "advanced_scoring.velocity.min_data_points",
          "must be a whole number"),
         (_set("level_flags.confidence", {}), "level_flags.confidence", "must name at least one level"),
-        (_set("summary_templates.PASS", "{secret.__class__}"), "summary_templates.PASS",
-         "unknown placeholders ['secret.__class__']; allowed: ['confidence_level', 'primary_issue', 'rating', "
-         "'roi_pct', 'stability_level', 'velocity_level']"),
-        (_set("summary_templates.GOOD", "ROI {roi_pct"), "summary_templates.GOOD", "is not a valid template"),
+        (_set("verdicts.3.summary", "{secret.__class__}"), "verdicts.3.summary",
+         "unknown placeholders ['secret.__class__']; allowed: ['confidence_level', 'label', 'primary_issue', "
+         "'rating', 'roi', 'stability_level', 'velocity_level']"),
+        (_set("verdicts.1.summary", "ROI {roi"), "verdicts.1.summary", "is not a valid template"),
         (_set("demo_asins", "B00FLIJJSA"), "demo_asins", "must be a list of ASINs"),
     ],
 )

@@ -1,5 +1,5 @@
 """The engine's shortcuts give what the long way gives: condition options against the full profit metrics,
-remembered category keys and rating lookups against the scans they replace, and the rank mean for every kind
+remembered category keys and verdict-row lookups against the scans they replace, and the rank mean for every kind
 of number a caller may pass."""
 
 from __future__ import annotations
@@ -11,10 +11,19 @@ from decimal import Decimal
 import orjson
 import pytest
 
-from arbvault.analysis import EngineConfig, amazon_fees, fee_schedule, profit_metrics, read_config, round_half_up
-from arbvault.analysis.analyze import ACQUISITION_CONDITIONS, _condition_options
+from arbvault.analysis import (
+    BUY_CONDITIONS,
+    EngineConfig,
+    MarketPrices,
+    amazon_fees,
+    analyze,
+    fee_schedule,
+    profit_metrics,
+    read_config,
+    round_half_up,
+    sell_price,
+)
 from arbvault.analysis.categories import cached_first_rules_key, first_rules_key
-from arbvault.analysis.money import pct_of
 from arbvault.analysis.scores import _mean
 from arbvault.config.defaults import DEFAULT_RULES
 from arbvault.keepa import KeepaProduct, datetime_to_keepa_minutes, parse_product
@@ -34,33 +43,38 @@ def _products() -> list[KeepaProduct]:
 PRODUCTS = _products()
 
 
-def _options_the_long_way(product: KeepaProduct, sell: Decimal, fees: Decimal,
+def _options_the_long_way(product: KeepaProduct, prices: MarketPrices,
                           config: EngineConfig) -> list[tuple[str, Decimal, int, Decimal, Decimal, bool]]:
-    """Each condition's cheapest live offer through the full ``profit_metrics``, as options were first built."""
+    """Each condition's cheapest live offer, sold at that condition's sell price, through the full
+    ``profit_metrics`` and fees computed afresh, as options were first built."""
+    strategy = config.strategies["balanced"]
+    assert strategy.sell_price_source is not None
+    _, schedule = fee_schedule(config, (product.root_category_name, product.category_name))
     by_condition: dict[str, list[Decimal]] = {}
     for offer in product.live_offers:
         landed = offer.landed_price
-        if landed is not None and landed > 0 and offer.condition.name in ACQUISITION_CONDITIONS:
-            by_condition.setdefault(offer.condition.name, []).append(landed)
+        name = offer.condition.name.lower()
+        if landed is not None and landed > 0 and name in BUY_CONDITIONS:
+            by_condition.setdefault(name, []).append(landed)
     options = []
-    for name in ACQUISITION_CONDITIONS:
-        if name in by_condition:
+    for name in BUY_CONDITIONS:
+        sell = sell_price(strategy.sell_price_source, name, prices)
+        if name in by_condition and sell is not None:
             cheapest = min(by_condition[name])
-            m = profit_metrics(sell, cheapest, fees=fees, buffer_pct=config.buffer_pct, rules=config.roi)
-            options.append((name.lower(), round_half_up(cheapest), len(by_condition[name]),
+            fees = amazon_fees(sell.price, schedule, weight_lb=product.weight_lb).total
+            m = profit_metrics(sell.price, cheapest, fees=fees, buffer_pct=config.buffer_pct, rules=config.roi)
+            options.append((name, round_half_up(cheapest), len(by_condition[name]),
                             round_half_up(m.net_profit), round_half_up(m.roi_pct), m.profitable))
     return options
 
 
-@pytest.mark.parametrize("sell", [Decimal("24.99"), Decimal("11.5"), Decimal("6"), Decimal("0")])
-def test_condition_options_match_the_full_profit_metrics(sell: Decimal) -> None:
+def test_condition_options_match_the_full_profit_metrics() -> None:
     compared = 0
     for product in PRODUCTS:
-        _, schedule = fee_schedule(RULES, (product.root_category_name, product.category_name))
-        fees = amazon_fees(sell, schedule, weight_lb=product.weight_lb).total
-        options = _condition_options(product.offers, sell, fees, pct_of(sell, RULES.buffer_pct))
-        got = [(o.condition, o.buy_price, o.offers, o.net_profit, o.roi_pct, o.profitable) for o in options]
-        assert repr(got) == repr(_options_the_long_way(product, sell, fees, RULES))  # repr: exponents too
+        a = analyze(product, RULES, now=NOW, strategy="balanced")
+        got = [(o.condition, o.buy_price, o.offers, o.net_profit, o.roi_pct, o.profitable)
+               for o in a.condition_options]
+        assert repr(got) == repr(_options_the_long_way(product, a.prices, RULES))  # repr: exponents too
         compared += bool(got)
     assert compared >= 10
 
@@ -72,9 +86,9 @@ def test_remembered_category_keys_match_the_scan(names: tuple[str | None, ...]) 
         assert cached_first_rules_key(names, known) == first_rules_key(names, known)
 
 
-def test_ratings_are_looked_up_by_name() -> None:
-    for name in ("EXCELLENT", "GOOD", "FAIR"):
-        assert RULES.rating(name) == next(rule for rule in RULES.ratings if rule.name == name)
+def test_verdict_rows_are_looked_up_by_rating() -> None:
+    for name in ("EXCELLENT", "GOOD", "FAIR", "PASS"):
+        assert RULES.rating(name) == next(rule for rule in RULES.verdicts if rule.rating == name)
 
 
 @pytest.mark.parametrize("values", [

@@ -33,8 +33,9 @@ def test_unchanged_rules_show_the_demo_figures_and_no_changes() -> None:
             first.combined_score, first.recommendation) == (
         D("9.13"), D("1.25"), D("-0.39"), D("-2.59"), "loss", "medium", D("26.00"), "PASS")
     assert (second.net_profit, second.roi_pct, second.profit_tier, second.combined_score,
-            second.recommendation) == (D("21.25"), D("47.23"), "good", D("59.54"), "STRONG BUY")
+            second.recommendation) == (D("21.25"), D("47.23"), "good", D("59.54"), "STRONG_BUY")
     assert (third.velocity_tier, third.profitable, third.recommendation) == ("fast", False, "PASS")
+    assert [o.overall_rating for o in (first, second, third)] == ["PASS", "EXCELLENT", "PASS"]  # the same rows
     assert all(r.after == r.before and r.changes == {} for r in preview.results)
     assert (preview.patch_size, preview.demo_asins_tested, preview.changes_detected) == (0, 3, 0)
     assert preview.generated_at == AT and preview.domain_id == 1 and preview.category == "books"

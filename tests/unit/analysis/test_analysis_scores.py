@@ -1,4 +1,4 @@
-"""Advanced scores, overall rating and its wording (spec §4.7; reference check #27)."""
+"""Advanced scores (spec §4.7; reference check #27)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,10 @@ import pytest
 
 from arbvault.analysis import (
     EngineConfig,
-    RatingInputs,
     confidence,
-    overall_rating,
     price_stability,
     price_volatility,
-    primary_issue,
-    risk_factors,
     round_half_up,
-    summary,
     velocity_trend,
 )
 from arbvault.analysis.scores import data_age_days
@@ -118,59 +113,3 @@ def test_data_age_days_is_measured_and_never_negative() -> None:
     assert data_age_days(NOW - timedelta(days=3, hours=12), NOW) == D("3.5")
     assert data_age_days(NOW + timedelta(hours=1), NOW) == 0
     assert data_age_days(None, NOW) is None
-
-
-@pytest.mark.parametrize(
-    ("roi", "velocity", "stability", "conf", "rating"),
-    [
-        (35, 70, 70, 80, "EXCELLENT"),
-        (34.99, 70, 70, 80, "GOOD"),
-        (100, 100, 100, 79, "GOOD"),
-        (25, 50, 50, 60, "GOOD"),
-        (15, 30, 30, 40, "FAIR"),
-        (14.9, 100, 100, 100, "PASS"),
-        (-10, 0, 0, 0, "PASS"),
-    ],
-)
-def test_overall_rating_takes_the_first_rating_met(rules: EngineConfig, roi: float, velocity: int, stability: int,
-                                                   conf: int, rating: str) -> None:
-    measures = RatingInputs(D(str(roi)), D(velocity), D(stability), D(conf))
-    assert overall_rating(measures, rules) == rating
-
-
-@pytest.mark.parametrize(
-    ("measures", "issue"),
-    [
-        (RatingInputs(D(-40), D(20), D(25), D(35)), "low roi"),
-        (RatingInputs(D(10), D(0), D(25), D(35)), "slow velocity"),
-        (RatingInputs(D(14), D(29), D(0), D(35)), "volatile pricing"),
-        (RatingInputs(D(14), D(29), D(29), D(1)), "low confidence"),
-        (RatingInputs(D(90), D(90), D(90), D(90)), "multiple factors"),
-    ],
-)
-def test_primary_issue_is_the_largest_shortfall_against_fair(rules: EngineConfig, measures: RatingInputs,
-                                                             issue: str) -> None:
-    assert primary_issue(measures, rules) == issue
-
-
-def test_summary_fills_the_configured_template(rules: EngineConfig) -> None:
-    good = RatingInputs(D("27.456"), D(55), D(65), D(70))
-    text = summary("GOOD", good, velocity_level="fair", stability_level="good", confidence_level="good", config=rules)
-    assert text == "Good opportunity: ROI 27.5%, fair velocity, good price stability."
-    failing = RatingInputs(D(-5), D(55), D(65), D(70))
-    text = summary("PASS", failing, velocity_level="fair", stability_level="good", confidence_level="good",
-                   config=rules)
-    assert text == "Pass: ROI -5.0%; primary issue: low roi."
-
-
-def test_summary_template_is_read_from_config(rules_with) -> None:  # type: ignore[no-untyped-def]
-    edited = rules_with(lambda doc: doc["summary_templates"].update(FAIR="{rating} at {roi_pct}%"))
-    text = summary("FAIR", RatingInputs(D(15), D(30), D(30), D(40)), velocity_level="", stability_level="",
-                   confidence_level="", config=edited)
-    assert text == "FAIR at 15.0%"
-
-
-def test_risk_factors_name_what_keeps_a_product_below_good(rules: EngineConfig) -> None:
-    assert risk_factors(RatingInputs(D(30), D(60), D(60), D(70)), amazon_on_listing=False, config=rules) == []
-    everything = risk_factors(RatingInputs(D(24), D(49), D(49), D(59)), amazon_on_listing=True, config=rules)
-    assert everything == ["low_sales_velocity", "price_volatility", "limited_history", "amazon_competing", "low_roi"]

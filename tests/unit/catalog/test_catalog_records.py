@@ -62,6 +62,7 @@ def reference(analysis: Analysis, item: CatalogProduct) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("options", [{}, {"buy_price": Decimal("4.00")}, {"buy_price": Decimal(0)},
+                                     {"buy_price": Decimal("4.00"), "buy_condition": "new"},
                                      {"strategy": "textbook"}, {"strategy": "velocity", "buy_price": Decimal("7.5")}])
 def test_metrics_match_the_recursive_conversion_text_for_text(options: dict[str, Any]) -> None:
     for item, product in PRODUCTS:
@@ -111,8 +112,8 @@ def test_json_number_keeps_nan_a_float() -> None:
 
 def test_decimals_passed_through_keep_their_json_type() -> None:
     """Prices, weight, benchmark and target come from outside the engine unrounded: whole ones stay ints."""
-    item, product = PRODUCTS[1]
-    analysis = analyze(product, RULES, now=NOW)
+    item, analysis = next((item, a) for item, product in PRODUCTS
+                          if (a := analyze(product, RULES, now=NOW)).fees is not None)
     assert analysis.fees is not None
     whole = replace(analysis, prices=MarketPrices(Decimal(20), Decimal("1E+1"), None, Decimal("19.5"), Decimal(0)),
                     target_roi_pct=Decimal(35), fees=replace(analysis.fees, weight_lb=Decimal(2)),

@@ -11,6 +11,17 @@ from arbvault.config import DEFAULT_OVERRIDES, DEFAULT_RULES, apply_merge_patch,
 from arbvault.config.validation import nesting_depth, validate_combinations
 
 
+def _verdicts(index: int, **changes: Any) -> list[dict[str, Any]]:
+    """The default verdict table with row ``index`` changed (a merge patch replaces a list whole)."""
+    rows = copy.deepcopy(DEFAULT_RULES["verdicts"])
+    rows[index].update(changes)
+    return rows
+
+
+def _strategy(**changes: Any) -> dict[str, Any]:
+    return {"strategies": {"balanced": changes}}
+
+
 def _fields(patch: dict[str, Any]) -> dict[str, str]:
     return {v.field: v.message for v in validate_document(apply_merge_patch(DEFAULT_RULES, patch))}
 
@@ -49,14 +60,23 @@ VIOLATIONS: list[tuple[dict[str, Any], str]] = [
     ({"velocity": {"slow_threshold": -1}}, "velocity.slow_threshold"),
     ({"velocity": {"fast_threshold": 50}}, "velocity.fast_threshold"),
     ({"velocity": {"slow_threshold": 70}}, "velocity.medium_threshold"),
-    ({"recommendation_rules": [{"label": "X", "min_roi": 201, "min_velocity": 0}]}, "recommendation_rules.0.min_roi"),
-    ({"recommendation_rules": [{"label": "X", "min_roi": 0, "min_velocity": 100.5}]},
-     "recommendation_rules.0.min_velocity"),
-    ({"recommendation_rules": [{"label": "X", "min_velocity": 0}]}, "recommendation_rules.0.min_roi"),
-    ({"recommendation_rules": [{"label": "", "min_roi": 0, "min_velocity": 0}]}, "recommendation_rules.0.label"),
-    ({"recommendation_rules": ["STRONG BUY"]}, "recommendation_rules.0"),
-    ({"recommendation_rules": {"label": "X"}}, "recommendation_rules"),
-    ({"recommendation_rules": None}, "recommendation_rules"),
+    ({"verdicts": _verdicts(0, min_roi=201)}, "verdicts.0.min_roi"),
+    ({"verdicts": _verdicts(0, min_velocity=100.5)}, "verdicts.0.min_velocity"),
+    ({"verdicts": _verdicts(1, min_roi=None)}, "verdicts.1.min_roi"),
+    ({"verdicts": _verdicts(1, min_stability=80)}, "verdicts.1.min_stability"),  # above the row before
+    ({"verdicts": _verdicts(1, label="")}, "verdicts.1.label"),
+    ({"verdicts": _verdicts(0, label="STRONG BUY")}, "verdicts.0.label"),
+    ({"verdicts": _verdicts(3, rating="FAIR")}, "verdicts.3.rating"),
+    ({"verdicts": _verdicts(2, summary="ROI {roi_pct}")}, "verdicts.2.summary"),
+    ({"verdicts": ["STRONG_BUY", "BUY", "CONSIDER", "PASS"]}, "verdicts.0"),
+    ({"verdicts": {"label": "X"}}, "verdicts"),
+    ({"verdicts": None}, "verdicts"),
+    (_strategy(buy_conditions=["new", "mint"]), "strategies.balanced.buy_conditions.1"),
+    (_strategy(buy_conditions="new"), "strategies.balanced.buy_conditions"),
+    (_strategy(default_buy_condition="used_acceptable"), "strategies.balanced.default_buy_condition"),
+    (_strategy(default_buy_condition="mint"), "strategies.balanced.default_buy_condition"),
+    (_strategy(buy_price_source="condition_buy_box"), "strategies.balanced.buy_price_source"),
+    (_strategy(sell_price_source="cheapest_offer"), "strategies.balanced.sell_price_source"),
     ({"extra": {"deep": [1.0, float("nan")]}}, "extra.deep.1"),
     ({"roi": {"target_pct_default": float("inf")}}, "roi.target_pct_default"),
     ({"roi": {"target_pct_default": 10**400}}, "roi.target_pct_default"),
@@ -80,8 +100,11 @@ ACCEPTED: list[dict[str, Any]] = [
     {"combined_score": {"roi_weight": 0.6, "velocity_weight": 0.3991}},
     {"velocity": {"fast_threshold": 60, "medium_threshold": 60, "slow_threshold": 60}},
     {"velocity": {"fast_threshold": 100, "slow_threshold": 0}},
-    {"recommendation_rules": [{"label": "ONLY", "min_roi": 200, "min_velocity": 100, "note": "extra keys ok"}]},
-    {"recommendation_rules": []},
+    {"verdicts": _verdicts(0, min_roi=200, min_velocity=100, min_stability=100, min_confidence=100, note="extra")},
+    {"verdicts": _verdicts(0, label="GRAB_IT_NOW")},
+    _strategy(buy_conditions=["used_acceptable"], default_buy_condition="used_acceptable"),
+    _strategy(buy_price_source="current_fba", sell_price_source="avg90_buy_box"),
+    _strategy(buy_price_source="current_used", sell_price_source="condition_buy_box"),
     {"brand_new_section": {"anything": [1, "two", None]}},
 ]
 
@@ -126,7 +149,7 @@ def test_nesting_depth_handles_documents_deeper_than_the_recursion_limit() -> No
 def test_missing_known_values_are_required() -> None:
     fields = {v.field for v in validate_document({})}
     assert {"roi.target_pct_default", "roi.min_for_buy", "fees.buffer_pct_default", "combined_score.roi_weight",
-            "velocity.fast_threshold", "recommendation_rules"} <= fields
+            "velocity.fast_threshold", "verdicts"} <= fields
 
 
 WEIGHTS = {"combined_score": {"roi_weight": 0.5, "velocity_weight": 0.5}}

@@ -46,14 +46,16 @@ def test_progress_of_an_empty_job_is_complete() -> None:
 
 
 def test_job_params_round_trip_keeps_the_buy_price_exact() -> None:
-    params = JobParams(domain_id=1, strategy="velocity", buy_price=Decimal("12.35"), offers=20)
+    params = JobParams(domain_id=1, strategy="velocity", buy_price=Decimal("12.35"), buy_condition="used_good",
+                       offers=20)
     assert JobParams.from_dict(params.as_dict()) == params
     assert params.as_dict()["buy_price"] == "12.35"
 
 
 @pytest.mark.parametrize(("raw", "field"), [({"colour": "red"}, "colour"), ({"buy_price": "abc"}, "buy_price"),
                                             ({"buy_price": -1}, "buy_price"), ({"offers": 5}, "offers"),
-                                            ({"domain_id": "1"}, "domain_id")])
+                                            ({"domain_id": "1"}, "domain_id"),
+                                            ({"buy_condition": "mint"}, "buy_condition")])
 def test_job_params_refuse_bad_values_naming_the_field(raw: dict[str, object], field: str) -> None:
     with pytest.raises(InvalidInputError) as caught:
         JobParams.from_dict(raw)

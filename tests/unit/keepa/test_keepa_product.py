@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -79,10 +80,19 @@ def test_novel_stats(novel: dict[str, Any]) -> None:
                                                                                       "ATVPDKIKX0DER")
     assert (stats.buy_box_is_amazon, stats.buy_box_is_fba, stats.buy_box_is_used) == (True, True, False)
     assert (stats.offer_count_fba, stats.offer_count_fbm, stats.retrieved_offer_count) == (4, 4, 9)
-    assert stats.buy_box_used_price == D("6.89")
+    assert (stats.buy_box_used_price, stats.buy_box_used_shipping) == (D("6.89"), D("0.00"))
     assert stats.last_offers_update == datetime(2026, 5, 31, 23, 13, tzinfo=UTC)
     assert [(s.seller_id, s.percentage_won, s.avg_price) for s in stats.buy_box_stats] == [
         ("ATVPDKIKX0DER", D("90.79"), D("15.46")), ("A3KXQ2T7VN0E5P", D("9.21"), D("15.62"))]
+
+
+def test_used_buy_box_is_landed_and_falls_back_to_the_current_csv_value(novel: dict[str, Any]) -> None:
+    raw = copy.deepcopy(novel)
+    raw["stats"].update(buyBoxUsedPrice=689, buyBoxUsedShipping=399)
+    assert parse_product(raw, now=FIXTURE_NOW).prices.buy_box_used == D("10.88")  # 6.89 + 3.99
+    raw["stats"].update(buyBoxUsedPrice=-2, buyBoxUsedShipping=-2)  # not collected: stats.current[32] instead
+    raw["stats"]["current"][CsvType.BUY_BOX_USED_SHIPPING] = 725
+    assert parse_product(raw, now=FIXTURE_NOW).prices.buy_box_used == D("7.25")
 
 
 def test_textbook_without_offers(textbook: dict[str, Any]) -> None:
