@@ -33,10 +33,10 @@ from arbvault.analysis.analyze import Analysis, ConditionOption, analyze, market
 from arbvault.analysis.categories import rules_key
 from arbvault.analysis.config_view import EngineConfig, FeeSchedule, RoiRules, Strategy, read_config
 from arbvault.analysis.exceptions import InvalidPriceError, RulesConfigError, UnknownStrategyError
-from arbvault.analysis.fees import DEFAULT_WEIGHT_LB, FeeBreakdown, amazon_fees, fee_schedule
+from arbvault.analysis.fees import DEFAULT_WEIGHT_LB, FeeBreakdown, amazon_fees, fee_schedule, stated_fees
 from arbvault.analysis.money import round_half_up
 from arbvault.analysis.preview import ConfigPreview, PreviewOutcome, PreviewResult, demo_product, preview_config
-from arbvault.analysis.profit import ProfitMetrics, profit_metrics, profit_tier
+from arbvault.analysis.profit import CostLines, ProfitMetrics, holding_costs, profit_metrics, profit_tier
 from arbvault.analysis.recommendation import Recommendation, combined_score, recommend
 from arbvault.analysis.scores import (
     RatingInputs,
@@ -71,6 +71,7 @@ __all__ = [
     "Competition",
     "ConditionOption",
     "ConfigPreview",
+    "CostLines",
     "DeadInventory",
     "Decision",
     "EngineConfig",
@@ -110,6 +111,7 @@ __all__ = [
     "estimate_stock",
     "estimated_buy_price",
     "fee_schedule",
+    "holding_costs",
     "market_prices",
     "max_buy_price",
     "named_strategy",
@@ -132,6 +134,7 @@ __all__ = [
     "rules_key",
     "select_strategy",
     "stability_insight",
+    "stated_fees",
     "summary",
     "target_sell_price",
     "velocity_insight",

@@ -2,7 +2,8 @@
 
 Steps: pick the strategy (requested, else by price and rank), read its sell and buy prices (a caller's buy
 price wins; with no buy price at all, the price that meets the strategy's ROI floor is used and labelled so),
-charge the category's fees at the product's weight, then profit/ROI, the most to pay for the target ROI,
+charge the category's fees at the product's weight and the holding costs (storage over the strategy's
+holding days, returns), then profit/ROI, the most to pay for the target ROI,
 velocity, the advanced scores with the product's real data age, rating, recommendation and what each offer
 condition would return. Money leaves rounded to cents; comparisons use the unrounded values.
 """
@@ -20,7 +21,7 @@ from arbvault.analysis.config_view import EngineConfig, FeeSchedule, Strategy, r
 from arbvault.analysis.exceptions import InvalidPriceError
 from arbvault.analysis.fees import FeeBreakdown, amazon_fees, fee_schedule
 from arbvault.analysis.money import ZERO, round_half_up
-from arbvault.analysis.profit import ProfitMetrics, net_and_roi, profit_metrics
+from arbvault.analysis.profit import ProfitMetrics, holding_costs, net_and_roi, profit_metrics
 from arbvault.analysis.recommendation import PASS_LABEL, Recommendation, combined_score, recommend
 from arbvault.analysis.scores import (
     Rating,
@@ -140,8 +141,7 @@ def market_prices(product: KeepaProduct) -> MarketPrices:
     return MarketPrices(current.buy_box, avg90, current.new_fba, current.new, current.used)
 
 
-def _condition_options(offers: tuple[Offer, ...], sell: Decimal, fees: Decimal,
-                       buffer: Decimal) -> tuple[ConditionOption, ...]:
+def _condition_options(offers: tuple[Offer, ...], sell: Decimal, costs: Decimal) -> tuple[ConditionOption, ...]:
     by_condition: dict[Condition, list[Decimal]] = {}
     for offer in offers:
         # The live ones (what ``KeepaProduct.live_offers`` lists), tested here rather than gathered into a tuple.
@@ -155,7 +155,7 @@ def _condition_options(offers: tuple[Offer, ...], sell: Decimal, fees: Decimal,
         if prices:
             cheapest = min(prices)
             # Net and ROI only: the full metrics (margin, tier, a dataclass) were most of an option's cost.
-            net, roi = net_and_roi(sell, cheapest, fees=fees, buffer=buffer)
+            net, roi = net_and_roi(sell, cheapest, costs=costs)
             options.append(ConditionOption(name, round_half_up(cheapest), len(prices), round_half_up(net),
                                            round_half_up(roi), net > 0))
     return tuple(options)
@@ -178,7 +178,9 @@ def _pricing(product: KeepaProduct, config: EngineConfig, *, sell: SourcedPrice,
              strategy_buy: SourcedPrice | None, buy_price: Decimal | None, fee_category: str,
              schedule: FeeSchedule) -> _Pricing:
     fees = amazon_fees(sell.price, schedule, category=fee_category, weight_lb=product.weight_lb)
-    total = fees.total  # a property that adds five Decimals: summed once here, not once per use
+    storage, returns = holding_costs(sell.price, storage_per_unit_month=config.storage_per_unit_month,
+                                     days=strategy.holding_days, returns_pct=config.returns_pct)
+    total = fees.total + storage + returns  # every cost but the buffer, which the price targets add themselves
     source: BuyPriceSource
     if buy_price is not None:
         source = "requested"
@@ -187,10 +189,11 @@ def _pricing(product: KeepaProduct, config: EngineConfig, *, sell: SourcedPrice,
     else:
         buy_price = purchase_cost(sell.price, total, config=config, strategy=strategy.name)
         source = "strategy_target"
-    profit = profit_metrics(sell.price, buy_price, fees=total, buffer_pct=config.buffer_pct, rules=config.roi)
+    profit = profit_metrics(sell.price, buy_price, fees=fees, buffer_pct=config.buffer_pct, rules=config.roi,
+                            storage=storage, returns=returns)
     max_buy = max_buy_price(sell.price, total, target_roi_pct=config.roi.target_pct, buffer_pct=config.buffer_pct)
     breakeven = max_buy_price(sell.price, total, target_roi_pct=ZERO, buffer_pct=config.buffer_pct)
-    options = _condition_options(product.offers, sell.price, total, profit.buffer)
+    options = _condition_options(product.offers, sell.price, profit.costs.total)
     return _Pricing(fees, buy_price, source, profit, max_buy, breakeven, options)  # fields in order
 
 
@@ -222,7 +225,7 @@ def analyze(product: KeepaProduct, rules: EngineConfig | Mapping[str, Any], *, n
                       fee_category=fee_category, schedule=schedule) if sell is not None else None)
     profit = money.profit if money is not None else None
 
-    velocity = velocity_score(bsr, benchmark=benchmark_for(config.velocity, names),
+    velocity = velocity_score(bsr, rules=config.velocity, benchmark=benchmark_for(config.velocity, names),
                               drops30=product.sales_rank_drops_30, drops90=product.sales_rank_drops_90,
                               drops180=product.sales_rank_drops_180)
     trend = velocity_trend(product.bsr_history, now=now, rules=config.advanced)
