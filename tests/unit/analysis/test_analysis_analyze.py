@@ -78,17 +78,22 @@ def test_full_analysis_with_a_requested_buy_price(rules: EngineConfig) -> None:
     assert a.fees is not None and (a.fees.weight_lb, a.fees.fulfilment, a.fees.referral) == (D("2.000"), D("3.30"),
                                                                                              D("3.75"))
     assert a.profit is not None
-    assert (a.profit.fees, a.profit.buffer, a.profit.net_profit, a.profit.roi_pct, a.profit.tier) == (
-        D("9.45"), D("1.25"), D("10.29"), D("257.30"), "excellent")
-    assert (a.target_roi_pct, a.max_buy_price, a.breakeven_buy_price) == (D("30.0"), D("10.99"), D("14.29"))
+    # Balanced holds 30-60 days: storage 0.10 x 45 / 30 = 0.15; returns 2 % x 24.99 = 0.4998.
+    c = a.profit.costs
+    assert (c.referral, c.closing, c.fulfilment, c.inbound, c.prep, c.buffer, c.storage, c.returns, c.total) == (
+        D("3.75"), D("1.80"), D("3.30"), D("0.40"), D("0.20"), D("1.25"), D("0.15"), D("0.50"), D("11.35"))
+    assert (a.profit.net_profit, a.profit.roi_pct, a.profit.tier) == (D("9.64"), D("241.06"), "excellent")
+    # (24.99 - 9.4485 - 0.15 - 0.4998 - 1.2495) / 1.3 and / 1
+    assert (a.target_roi_pct, a.max_buy_price, a.breakeven_buy_price) == (D("30.0"), D("10.49"), D("13.64"))
     assert (a.bsr, a.bsr_source) == (40_000, "sales_ranks")
+    # 30 drops in 30 days = 1 a day, what rank 20 322 sells: 93.9; the mean with rank 40 000's 88.0 is 91.0.
     assert (a.velocity.rank_score, a.velocity.drops_score, a.velocity.score, a.velocity_tier) == (
-        D("88.0"), D("70.0"), D("79.0"), "medium")
+        D("88.0"), D("93.9"), D("91.0"), "fast")
     assert (a.velocity_trend.score, a.stability.score, a.confidence.score) == (75, 100, 68)
     assert a.data_age_days == D("2.00")
     assert (a.overall_rating, a.primary_issue, a.risk_factors) == ("GOOD", None, ())
-    assert a.summary == "Good opportunity: ROI 257.3%, good velocity, excellent price stability."
-    assert (a.recommendation.label, a.combined_score) == ("STRONG BUY", D("91.60"))
+    assert a.summary == "Good opportunity: ROI 241.1%, excellent velocity, excellent price stability."
+    assert (a.recommendation.label, a.combined_score) == ("STRONG BUY", D("96.40"))
     assert (a.amazon_on_listing, a.amazon_owns_buy_box, a.analyzed_at) == (False, False, NOW)
 
 
@@ -97,9 +102,9 @@ def test_condition_options_use_the_cheapest_landed_live_offer(rules: EngineConfi
     options = {o.condition: (o.buy_price, o.offers, o.net_profit, o.roi_pct, o.profitable)
                for o in a.condition_options}
     assert options == {
-        "new": (D("21.00"), 1, D("-6.71"), D("-31.94"), False),
-        "used_like_new": (D("9.00"), 1, D("5.29"), D("58.80"), True),
-        "used_good": (D("5.50"), 2, D("8.79"), D("159.85"), True),  # 5.50 beats 4.00 + 3.99 shipping
+        "new": (D("21.00"), 1, D("-7.36"), D("-35.04"), False),
+        "used_like_new": (D("9.00"), 1, D("4.64"), D("51.58"), True),
+        "used_good": (D("5.50"), 2, D("8.14"), D("148.04"), True),  # 5.50 beats 4.00 + 3.99 shipping
     }
     assert a.best_condition == "used_good"
 
@@ -107,7 +112,7 @@ def test_condition_options_use_the_cheapest_landed_live_offer(rules: EngineConfi
 def test_buy_price_comes_from_the_strategy_source_when_not_given(rules: EngineConfig) -> None:
     a = analyze(product(), rules, now=NOW)
     assert (a.buy_price, a.buy_price_source) == (D("21.00"), "fba")
-    assert a.profit is not None and a.profit.net_profit == D("-6.71") and a.recommendation.label == "PASS"
+    assert a.profit is not None and a.profit.net_profit == D("-7.36") and a.recommendation.label == "PASS"
     assert a.recommendation.description == "not profitable at this buy price"
 
 
@@ -120,7 +125,7 @@ def test_forced_strategy_uses_its_sell_source(rules: EngineConfig) -> None:
 def test_without_any_buy_source_the_strategy_target_price_is_used(rules: EngineConfig) -> None:
     a = analyze(product(current={3: 40_000, 18: 2499}, with_offers=False), rules, now=NOW)
     assert a.buy_price_source == "strategy_target"
-    assert a.buy_price == D("11.43")  # (24.99 - 9.4485 - 1.2495) / 1.25: balanced's 25 % floor
+    assert a.buy_price == D("10.91")  # (24.99 - 9.4485 - 0.15 - 0.4998 - 1.2495) / 1.25: balanced's 25 % floor
     assert a.profit is not None and a.profit.roi_pct == D("25.00")
     assert a.condition_options == () and a.best_condition is None
 
@@ -130,7 +135,7 @@ def test_product_without_a_sell_price_still_gets_rank_and_scores(rules: EngineCo
     assert (a.sell_price, a.fees, a.profit, a.max_buy_price) == (None, None, None, None)
     assert (a.buy_price, a.buy_price_source) == (D("3.00"), "requested")
     assert (a.recommendation.label, a.recommendation.description) == ("PASS", "no current sell price")
-    assert a.velocity.score == D("79.0") and a.overall_rating == "PASS" and a.primary_issue == "low roi"
+    assert a.velocity.score == D("91.0") and a.overall_rating == "PASS" and a.primary_issue == "low roi"
 
 
 def test_confidence_reflects_the_real_data_age(rules: EngineConfig) -> None:
@@ -153,8 +158,9 @@ def test_rules_may_be_the_raw_document_and_its_overrides_apply() -> None:
     doc["fees"]["buffer_pct_default"] = 7.0
     doc["roi"]["target_pct_default"] = 40.0
     a = analyze(product(), doc, now=NOW, buy_price=D(4))
-    assert a.profit is not None and a.profit.buffer == D("1.75")
-    assert (a.target_roi_pct, a.max_buy_price) == (D("40.0"), D("9.85"))  # (24.99 - 9.4485 - 1.7493) / 1.4
+    assert a.profit is not None and a.profit.costs.buffer == D("1.75")
+    # (24.99 - 9.4485 - 0.15 - 0.4998 - 1.7493) / 1.4
+    assert (a.target_roi_pct, a.max_buy_price) == (D("40.0"), D("9.39"))
 
 
 def test_unusable_rules_raise_before_any_work() -> None:

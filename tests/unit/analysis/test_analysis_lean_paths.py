@@ -11,7 +11,16 @@ from decimal import Decimal
 import orjson
 import pytest
 
-from arbvault.analysis import EngineConfig, amazon_fees, fee_schedule, profit_metrics, read_config, round_half_up
+from arbvault.analysis import (
+    EngineConfig,
+    FeeBreakdown,
+    amazon_fees,
+    fee_schedule,
+    holding_costs,
+    profit_metrics,
+    read_config,
+    round_half_up,
+)
 from arbvault.analysis.analyze import ACQUISITION_CONDITIONS, _condition_options
 from arbvault.analysis.categories import cached_first_rules_key, first_rules_key
 from arbvault.analysis.money import pct_of
@@ -34,7 +43,8 @@ def _products() -> list[KeepaProduct]:
 PRODUCTS = _products()
 
 
-def _options_the_long_way(product: KeepaProduct, sell: Decimal, fees: Decimal,
+def _options_the_long_way(product: KeepaProduct, sell: Decimal, fees: FeeBreakdown, storage: Decimal,
+                          returns: Decimal,
                           config: EngineConfig) -> list[tuple[str, Decimal, int, Decimal, Decimal, bool]]:
     """Each condition's cheapest live offer through the full ``profit_metrics``, as options were first built."""
     by_condition: dict[str, list[Decimal]] = {}
@@ -46,7 +56,8 @@ def _options_the_long_way(product: KeepaProduct, sell: Decimal, fees: Decimal,
     for name in ACQUISITION_CONDITIONS:
         if name in by_condition:
             cheapest = min(by_condition[name])
-            m = profit_metrics(sell, cheapest, fees=fees, buffer_pct=config.buffer_pct, rules=config.roi)
+            m = profit_metrics(sell, cheapest, fees=fees, buffer_pct=config.buffer_pct, rules=config.roi,
+                               storage=storage, returns=returns)
             options.append((name.lower(), round_half_up(cheapest), len(by_condition[name]),
                             round_half_up(m.net_profit), round_half_up(m.roi_pct), m.profitable))
     return options
@@ -57,10 +68,13 @@ def test_condition_options_match_the_full_profit_metrics(sell: Decimal) -> None:
     compared = 0
     for product in PRODUCTS:
         _, schedule = fee_schedule(RULES, (product.root_category_name, product.category_name))
-        fees = amazon_fees(sell, schedule, weight_lb=product.weight_lb).total
-        options = _condition_options(product.offers, sell, fees, pct_of(sell, RULES.buffer_pct))
+        fees = amazon_fees(sell, schedule, weight_lb=product.weight_lb)
+        storage, returns = holding_costs(sell, storage_per_unit_month=RULES.storage_per_unit_month, days=Decimal(45),
+                                         returns_pct=RULES.returns_pct)
+        costs = fees.total + pct_of(sell, RULES.buffer_pct) + storage + returns
+        options = _condition_options(product.offers, sell, costs)
         got = [(o.condition, o.buy_price, o.offers, o.net_profit, o.roi_pct, o.profitable) for o in options]
-        assert repr(got) == repr(_options_the_long_way(product, sell, fees, RULES))  # repr: exponents too
+        assert repr(got) == repr(_options_the_long_way(product, sell, fees, storage, returns, RULES))  # exponents too
         compared += bool(got)
     assert compared >= 10
 
