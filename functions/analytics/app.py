@@ -127,6 +127,8 @@ class ScoreOut(BaseModel):
 
 class VelocityOut(BaseModel):
     score: float
+    rank_score: float | None
+    drops_score: float | None
     tier: str
     rank_band: str
     benchmark_bsr: int
@@ -283,7 +285,8 @@ def _rules(body: AnalyticsIn) -> EngineConfig:
 
 def _velocity(v: VelocityInsight) -> VelocityOut:
     return VelocityOut(
-        score=v.velocity.score, tier=v.tier, rank_band=v.velocity.rank_band, benchmark_bsr=int(v.velocity.benchmark),
+        score=v.velocity.score, rank_score=v.velocity.rank_score, drops_score=v.velocity.drops_score, tier=v.tier,
+        rank_band=v.velocity.rank_band, benchmark_bsr=int(v.velocity.benchmark),
         est_daily_sales=v.velocity.est_daily_sales, est_monthly_sales=v.velocity.est_monthly_sales,
         sales_source=v.velocity.sales_source,
         trend=ScoreOut.model_validate(v.trend),

@@ -5,8 +5,9 @@ scale (rank drops included when the caller knows them), one stability score and 
 storage over the caller's sale cycle and returns as cost lines. The fee schedule, storage rate and returns rate
 are the rules' unless the caller states them; a caller stating any of referral %, FBA fee or prep fee states
 the whole fee model (``fees.stated_fees``: closing and inbound 0) and no buffer is held back, so the profit is
-then exactly sell - buy - referral - FBA - prep - storage - returns. Thresholds that mirror a business rule (target ROI, rating minima, velocity tiers)
-come from the rules; the risk weights and component tables below are this calculator's own.
+then exactly sell - buy - referral - FBA - prep - storage - returns. Thresholds that mirror a business rule
+(target ROI, rating minima, velocity tiers) come from the rules; the risk weights and component tables below
+are this calculator's own.
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 No Keepa call: each demo ASIN has a fixed sell price, buy price, weight and velocity score, and an ASIN
 without demo data gets a generic one. For each rules document the preview computes the core profit metrics
 (with that document's buffer, and storage and returns over the active strategy's holding days), profit tier,
-velocity tier, combined score and recommendation, then lists what changed. Validation problems never block: the caller's warnings are returned, and a patched document
-the engine cannot read yields warnings and no "after" figures.
+velocity tier, combined score and recommendation, then lists what changed. Validation problems never block:
+the caller's warnings are returned, and a patched document the engine cannot read yields warnings and no
+"after" figures.
 """
 
 from __future__ import annotations

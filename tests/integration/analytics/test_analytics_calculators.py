@@ -47,7 +47,8 @@ def test_calculate_analytics_example_a() -> None:
     assert status == 200, body
     assert body["asin"] == "0134685997" and body["title"] == "Refactoring"
     assert body["velocity"] == {
-        "score": 85.0, "tier": "fast", "rank_band": "fast", "benchmark_bsr": 100_000, "est_daily_sales": 0.46,
+        "score": 85.0, "rank_score": 85.0, "drops_score": None, "tier": "fast", "rank_band": "fast",
+        "benchmark_bsr": 100_000, "est_daily_sales": 0.46,
         "est_monthly_sales": 13.7, "sales_source": "sales_rank",
         "trend": {"score": 50, "level": "unknown", "sufficient_data": False},
         "risk_level": "LOW", "estimated_days_to_sell": 2.2,

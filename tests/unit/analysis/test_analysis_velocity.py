@@ -127,8 +127,7 @@ def test_tier_and_rank_band_come_from_the_one_table(rules_with) -> None:  # type
     assert (v.rank_band, velocity_tier(v, edited)) == ("medium", "medium")
 
 
-def test_very_slow_rank_is_where_the_rank_alone_falls_below_the_slow_tier(rules: EngineConfig,
-                                                                          rules_with) -> None:  # type: ignore[no-untyped-def]
-    assert very_slow_rank(rules.velocity, BOOKS) == D(400_000)  # rank score 40
-    assert very_slow_rank(rules_with(lambda doc: doc["velocity"].update(slow_threshold=30)).velocity, BOOKS) == D(
-        500_000)
+def test_very_slow_rank_is_where_the_rank_scale_meets_the_slow_tier(rules_with) -> None:  # type: ignore[no-untyped-def]
+    assert very_slow_rank(rules_with(lambda doc: None).velocity, BOOKS) == D(400_000)  # rank score 40
+    edited = rules_with(lambda doc: doc["velocity"].update(slow_threshold=30)).velocity
+    assert very_slow_rank(edited, BOOKS) == D(500_000)
