@@ -83,3 +83,32 @@ def test_packed_snapshots_are_not_compressed_again(database_url: str) -> None:
     finally:
         engine.dispose()
     assert storage == "e"  # EXTERNAL: out of line, no pglz pass over LZ4 bytes
+
+
+def test_rules_seeded_without_holding_cost_rates_gain_them(database_url: str) -> None:
+    server = make_url(database_url).set(database="postgres").render_as_string(hide_password=False)
+    with scratch_database(server, prefix="arbvault_migrations") as url:
+        # GIVEN a deployment at 0005 whose global rules predate the storage and returns rates, one of them set
+        upgrade(url, "0005_snapshots_lz4")
+        engine = build_engine(url, pool="null")
+        try:
+            with engine.begin() as connection:
+                connection.execute(text(
+                    "UPDATE business_config SET data = jsonb_set(data #- '{fees,storage_per_unit_month}', "
+                    "'{fees,returns_pct}', '3.5') WHERE id = 1"))
+            # WHEN it is upgraded
+            upgrade(url)
+            with engine.connect() as connection:
+                fees, version = connection.execute(text(
+                    "SELECT data -> 'fees', version FROM business_config WHERE id = 1")).one()
+                change = connection.execute(text(
+                    "SELECT diff_jsonpatch, change_source, old_version, new_version FROM config_changes")).one()
+            # THEN the missing rate is added, the one set is kept, and the change is recorded
+            assert (fees["storage_per_unit_month"], fees["returns_pct"], version) == (0.1, 3.5, 2)
+            assert change == ([{"op": "add", "path": "/fees/storage_per_unit_month", "value": 0.1}], "migration", 1, 2)
+            command.downgrade(alembic_config(url), "0005_snapshots_lz4")
+            with engine.connect() as connection:
+                fees = connection.execute(text("SELECT data -> 'fees' FROM business_config WHERE id = 1")).scalar_one()
+            assert "storage_per_unit_month" not in fees and "returns_pct" not in fees
+        finally:
+            engine.dispose()
