@@ -1,13 +1,16 @@
 """The one velocity scale, 0-100: how fast a product sells, from its sales rank and, when known, rank drops.
 
-Sales model: daily sales fall as a power of the sales rank r (Chevalier & Goolsbee's log-linear fit of Amazon
-book sales, log Q = a - b log r with b = 0.87), anchored at the category's rank benchmark B (books 100 000,
-from the rules), where a product sells a quarter of a copy a day:
+Sales model: weekly sales fall as a power of the sales rank r, in the log-linear form Chevalier & Goolsbee
+introduced for Amazon books, with Brynjolfsson, Hu & Smith's (2003) fit ln(weekly sales) = 10.526 - 0.871 ln r.
+The curve is anchored at the category's rank benchmark B (books 100 000, from the rules), where that fit sells
+0.2351 copies a day, so for books it is the published curve itself and other categories shift it by their
+benchmark:
 
-    daily sales = 0.25 x (r / B) ^ -0.87
+    daily sales = 0.2351 x (r / B) ^ -0.871
 
-For books that is about 5 600 a day at rank 1, 4.1 at rank 4 000, 0.46 at 50 000, 0.25 at 100 000 and
-0.034 (one a month) at 1 000 000. Keepa's rank drops count sales, so a book's drops follow the same curve.
+For books that is about 5 300 a day at rank 1, 3.9 at rank 4 000, 0.43 at 50 000, 0.24 at 100 000 and 0.032
+(one a month) at 1 000 000. The offline Keepa generates rank drops (Keepa's count of sales) from the same fit,
+so a book's drops and its rank agree.
 
 Scale: the rank r against the benchmark B, piecewise linear:
 
@@ -49,8 +52,9 @@ SLOW_SPAN: Final = Decimal(10)  # the last segment reaches 0 ten benchmarks furt
 DROPS_WEIGHT: Final = Decimal("0.5")
 DROP_WINDOWS: Final = (30, 90, 180)
 DAYS_PER_MONTH: Final = Decimal(30)
-SALES_EXPONENT: Final = 0.87  # b of log Q = a - b log r for books
-DAILY_SALES_AT_BENCHMARK: Final = 0.25
+SALES_EXPONENT: Final = 0.871  # b of ln Q = a - b ln r for books
+# The fit's daily sales at rank 100 000 (the books benchmark): exp(10.526 - 0.871 ln 100 000) / 7.
+DAILY_SALES_AT_BENCHMARK: Final = math.exp(10.526 - SALES_EXPONENT * math.log(100_000)) / 7
 # The power law runs in binary floating point: Decimal's ** costs 60 us a call, and the results leave rounded
 # to 2 places (sales) or 1 place (scores), far above a float's error.
 

@@ -66,7 +66,7 @@ def test_manual_analysis_is_computed_stored_and_located(created: list[str]) -> N
     assert metrics["profit"]["tier"] == "fair"
     assert (metrics["target_roi_pct"], metrics["max_buy_price"], metrics["breakeven_buy_price"]) == (
         30, 7.81, 10.15)
-    assert metrics["velocity"]["score"] == 85.0 and metrics["velocity"]["est_daily_sales"] == 0.46
+    assert metrics["velocity"]["score"] == 85.0 and metrics["velocity"]["est_daily_sales"] == 0.43
     assert metrics["velocity_tier"] == "fast" and metrics["buy_price_source"] == "requested"
     assert (metrics["strategy"], metrics["strategy_auto_selected"]) == ("balanced", True)
     assert metrics["stability"] == {"score": 50, "level": "unknown", "sufficient_data": False}

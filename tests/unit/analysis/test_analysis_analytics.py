@@ -32,18 +32,18 @@ BASE = AnalyticsInput(
 def test_velocity_insight_uses_the_one_scale(rules: EngineConfig) -> None:
     insight = velocity_insight(BASE, rules, now=NOW)
     assert (insight.velocity.score, insight.tier, insight.risk_level, insight.days_to_sell) == (
-        D("85.0"), "fast", "LOW", D("2.2"))  # rank 50 000 sells 0.46 a day
+        D("85.0"), "fast", "LOW", D("2.3"))  # rank 50 000 sells 0.43 a day
     assert insight.trend.sufficient_data is False  # no rank history given
 
 
 def test_velocity_insight_takes_rank_drops_like_an_ingest(rules: EngineConfig) -> None:
-    insight = velocity_insight(replace(BASE, bsr=3_991, sales_rank_drops_30=124, sales_rank_drops_90=360), rules,
+    insight = velocity_insight(replace(BASE, bsr=3_991, sales_rank_drops_30=117, sales_rank_drops_90=350), rules,
                                now=NOW)
     v = insight.velocity
     assert (v.score, v.rank_score, v.drops_score, v.rank_band, v.est_daily_sales, v.sales_source) == (
-        D("98.8"), D("98.8"), D("98.8"), "fast", D("4.13"), "rank_drops")
+        D("98.8"), D("98.8"), D("98.8"), "fast", D("3.90"), "rank_drops")
     assert velocity_insight(replace(BASE, bsr=None, sales_rank_drops_90=90), rules, now=NOW).velocity.score == D(
-        "93.9")
+        "94.3")
 
 
 @pytest.mark.parametrize(("bsr", "risk"), [(None, "NO_DATA"), (300_000, "MEDIUM"), (450_000, "HIGH"),
