@@ -57,7 +57,7 @@ class RoiRules:
     source_price_factor: Decimal
 
 
-VelocityTier = Literal["fast", "medium", "slow", "very_slow"]
+TierName = Literal["fast", "medium", "slow", "very_slow"]
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ class VelocityRules:
     slow: Decimal
     benchmarks: Mapping[str, Decimal]
 
-    def tier(self, score: Decimal) -> VelocityTier:
+    def tier(self, score: Decimal) -> TierName:
         """The tier a velocity score falls in: the one table every velocity label (tier, rank band) comes from."""
         if score >= self.fast:
             return "fast"

@@ -39,12 +39,10 @@ from decimal import Decimal
 from typing import Final, Literal
 
 from arbvault.analysis.categories import cached_first_rules_key
-from arbvault.analysis.config_view import VelocityRules
-from arbvault.analysis.config_view import VelocityTier as Tier
+from arbvault.analysis.config_view import TierName, VelocityRules
 from arbvault.analysis.money import ZERO, clamp, round_half_up
 
-RankBand = Tier | Literal["unknown"]
-VelocityTier = Tier | Literal["unknown"]
+VelocityTier = TierName | Literal["unknown"]  # a tier, or "unknown" without the data to place the product
 SalesSource = Literal["rank_drops", "sales_rank", "none"]
 
 MEDIUM_LIMIT: Final = Decimal(5)  # the scale's middle segment ends at 5 benchmarks
@@ -69,7 +67,7 @@ class Velocity:
     score: Decimal
     rank_score: Decimal | None
     drops_score: Decimal | None
-    rank_band: RankBand
+    rank_band: VelocityTier
     benchmark: Decimal
     est_daily_sales: Decimal
     est_monthly_sales: Decimal
