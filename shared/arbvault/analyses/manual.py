@@ -3,8 +3,8 @@
 The caller states what it would pay and what it expects to sell for, and optionally the package weight, the
 category and the sales rank. Everything else comes from the effective rules, through the same engine
 functions an ingest uses: the category's fees at that weight, storage over the strategy's holding days and
-returns, profit and ROI with the buffer, the most to pay
-for the target ROI, velocity from the rank, the advanced scores, the overall rating and the recommendation.
+returns, profit and ROI with the buffer, the most to pay for the target ROI, velocity from the rank, the
+advanced scores, the overall rating and the recommendation.
 
 There is no price or rank history here, so price stability is the rules' fallback (level "unknown") and
 confidence rests on freshness (the caller's prices are as of now) and on whether a rank was given.

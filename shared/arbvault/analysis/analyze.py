@@ -3,9 +3,8 @@
 Steps: pick the strategy (requested, else by price and rank), read its sell and buy prices (a caller's buy
 price wins; with no buy price at all, the price that meets the strategy's ROI floor is used and labelled so),
 charge the category's fees at the product's weight and the holding costs (storage over the strategy's
-holding days, returns), then profit/ROI, the most to pay for the target ROI,
-velocity, the advanced scores with the product's real data age, rating, recommendation and what each offer
-condition would return. Money leaves rounded to cents; comparisons use the unrounded values.
+holding days, returns), then profit/ROI, the most to pay for the target ROI, velocity, the advanced scores
+with the product's real data age, rating, recommendation and what each offer condition would return. Money leaves rounded to cents; comparisons use the unrounded values.
 """
 
 from __future__ import annotations

@@ -72,7 +72,6 @@ def amazon_fees(sell_price: Decimal, schedule: FeeSchedule, *, category: str = "
                         schedule.prep_fee)
 
 
-
 def stated_fees(sell_price: Decimal, schedule: FeeSchedule, *, category: str = "default",
                 weight_lb: Decimal | None = None, referral_pct: Decimal | None = None,
                 fba_fee: Decimal | None = None, prep_fee: Decimal | None = None) -> FeeBreakdown:
