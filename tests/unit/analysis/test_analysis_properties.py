@@ -26,6 +26,7 @@ from arbvault.analysis import (
     velocity_trend,
     view_score,
 )
+from arbvault.analysis.velocity import modelled_daily_sales, rank_score, sales_score
 from arbvault.analysis.view_scores import STRATEGY_BOOSTS, VIEW_WEIGHTS
 from arbvault.config.defaults import DEFAULT_RULES
 
@@ -119,6 +120,22 @@ def test_a_worse_rank_never_scores_higher(a: int, b: int) -> None:
     velocity = RULES.velocity
     assert (velocity_score(worse, rules=velocity, benchmark=benchmark).score
             <= velocity_score(better, rules=velocity, benchmark=benchmark).score)
+
+
+@PROPERTY
+@given(a=st.integers(min_value=0, max_value=100_000), b=st.integers(min_value=0, max_value=100_000),
+       benchmark=st.integers(min_value=1, max_value=10_000_000))
+def test_more_rank_drops_never_score_lower(a: int, b: int, benchmark: int) -> None:
+    fewer, more = sorted((a, b))
+    assert sales_score(Decimal(fewer) / 30, Decimal(benchmark)) <= sales_score(Decimal(more) / 30, Decimal(benchmark))
+
+
+@PROPERTY
+@given(bsr=st.integers(min_value=1, max_value=50_000_000), benchmark=st.integers(min_value=1_000, max_value=1_000_000))
+def test_drops_at_the_modelled_rate_agree_with_the_rank(bsr: int, benchmark: int) -> None:
+    # A product selling exactly what its rank predicts scores the same from its drops as from its rank.
+    rate = modelled_daily_sales(Decimal(bsr), Decimal(benchmark))
+    assert abs(sales_score(rate, Decimal(benchmark)) - rank_score(Decimal(bsr), Decimal(benchmark))) < Decimal("1e-6")
 
 
 @PROPERTY
