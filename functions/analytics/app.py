@@ -3,9 +3,15 @@
 Each route runs ``arbvault.analysis``'s calculators under the effective rules of the body's domain and category
 (the only database access is reading those rules). Differences from the original a client would notice:
 
-* fees are the business config's fee schedule for the category (one fee model everywhere), so the original's
-  ``referral_fee_percent``, ``fba_fee`` and ``prep_fee`` are refused (422); send ``weight_lb`` instead;
-* velocity is the engine's one 0-100 scale from the sales rank against the category benchmark, with the rank
+* fees, the storage rate and the returns rate are the business config's for the category unless the body
+  states them. ``referral_fee_percent``, ``fba_fee`` and ``prep_fee`` state the whole fee model: closing and
+  inbound are then 0 and no buffer is held back, so net = sell - buy - referral - FBA - prep - storage -
+  returns. ``storage_cost_monthly`` (default: the config's ``fees.storage_per_unit_month``) runs over
+  ``estimated_sale_cycle_days``; ``return_rate_percent`` defaults to the config's ``fees.returns_pct``;
+* ``profit`` itemises every cost line (the same shape as an analysis' ``metrics.profit``) and ``fee_schedule``
+  says whose fees they are;
+* velocity is the engine's one 0-100 scale from the sales rank against the category benchmark, refined by
+  ``sales_rank_drops_30`` / ``sales_rank_drops_90`` when given (as an ingest does with Keepa's), with the rank
   trend reported beside it;
 * ``next_steps`` is replaced by ``failed_criteria`` (which of the six criteria failed) and ``suggested_action``;
 * errors are the one error envelope: 422 naming the field for bad input, never a 500.
@@ -15,7 +21,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Annotated
+from typing import Any
 
 from fastapi import APIRouter
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -34,7 +40,6 @@ from arbvault.analysis import (
     read_config,
     risk_score,
     roi_net,
-    round_half_up,
     stability_insight,
     velocity_insight,
 )
@@ -80,12 +85,19 @@ class AnalyticsIn(BaseModel):
     estimated_buy_price: PriceIn
     estimated_sell_price: PriceIn
     weight_lb: Decimal | None = Field(default=None, gt=0, le=150, decimal_places=3)
+    sales_rank_drops_30: int | None = Field(default=None, ge=0, le=1_000_000,
+                                            description="rank drops (sales) Keepa saw in 30 days")
+    sales_rank_drops_90: int | None = Field(default=None, ge=0, le=1_000_000,
+                                            description="rank drops in 90 days (used when the 30-day count is absent)")
     seller_count: int | None = Field(default=None, ge=0, le=100_000)
     fba_seller_count: int | None = Field(default=None, ge=0, le=100_000)
     amazon_on_listing: bool = False
     amazon_has_buybox: bool = False
-    return_rate_percent: Decimal = Field(default=Decimal(2), ge=0, le=100)
-    storage_cost_monthly: Decimal = Field(default=Decimal("0.87"), ge=0, le=1_000)
+    referral_fee_percent: Decimal | None = Field(default=None, ge=0, lt=100, decimal_places=2)
+    fba_fee: Decimal | None = Field(default=None, ge=0, le=1_000, decimal_places=2)
+    prep_fee: Decimal | None = Field(default=None, ge=0, le=1_000, decimal_places=2)
+    return_rate_percent: Decimal | None = Field(default=None, ge=0, le=100, decimal_places=2)
+    storage_cost_monthly: Decimal | None = Field(default=None, ge=0, le=1_000, decimal_places=2)
     estimated_sale_cycle_days: int = Field(default=30, ge=1, le=3_650)
 
     # Fields validate in declaration order, so each check below sees the field it depends on.
@@ -115,6 +127,8 @@ class ScoreOut(BaseModel):
 
 class VelocityOut(BaseModel):
     score: float
+    rank_score: float | None
+    drops_score: float | None
     tier: str
     rank_band: str
     benchmark_bsr: int
@@ -130,32 +144,40 @@ class StabilityOut(ScoreOut):
     volatility_pct: float
 
 
-class FeesOut(BaseModel):
+class CostLinesOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    category: str
-    weight_lb: float
     referral: float
     closing: float
     fulfilment: float
-    inbound_shipping: float
+    inbound: float
     prep: float
+    buffer: float
+    storage: float
+    returns: float
     total: float
 
 
-class RoiOut(BaseModel):
+class ProfitOut(BaseModel):
+    """The engine's one profit shape (an analysis' ``metrics.profit`` has the same fields)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     sell_price: float
     buy_price: float
-    fees: FeesOut
-    buffer: float
-    storage_cost: float
-    returns_cost: float
+    costs: CostLinesOut
     net_profit: float
     roi_pct: float
     margin_pct: float
     profitable: bool
     meets_target: bool
     tier: str
+
+
+class FeeScheduleOut(BaseModel):
+    source: str = Field(description="rules (the config's schedule for the category) or request (the body's fees)")
+    category: str
+    weight_lb: float
 
 
 class CompetitionOut(BaseModel):
@@ -209,7 +231,8 @@ class AnalyticsOut(BaseModel):
     title: str | None
     velocity: VelocityOut
     price_stability: StabilityOut
-    roi: RoiOut
+    profit: ProfitOut
+    fee_schedule: FeeScheduleOut
     competition: CompetitionOut
     dead_inventory_risk: DeadInventoryOut
 
@@ -233,9 +256,14 @@ def _input(body: AnalyticsIn) -> AnalyticsInput:
         asin=normalise(body.asin, field="body.asin").value,
         buy_price=body.estimated_buy_price,
         sell_price=body.estimated_sell_price,
+        sale_cycle_days=body.estimated_sale_cycle_days,
         return_rate_pct=body.return_rate_percent,
         storage_cost_monthly=body.storage_cost_monthly,
-        sale_cycle_days=body.estimated_sale_cycle_days,
+        referral_fee_pct=body.referral_fee_percent,
+        fba_fee=body.fba_fee,
+        prep_fee=body.prep_fee,
+        sales_rank_drops_30=body.sales_rank_drops_30,
+        sales_rank_drops_90=body.sales_rank_drops_90,
         title=body.title,
         category=body.category,
         bsr=body.bsr,
@@ -257,7 +285,8 @@ def _rules(body: AnalyticsIn) -> EngineConfig:
 
 def _velocity(v: VelocityInsight) -> VelocityOut:
     return VelocityOut(
-        score=v.velocity.score, tier=v.tier, rank_band=v.velocity.rank_band, benchmark_bsr=int(v.velocity.benchmark),
+        score=v.velocity.score, rank_score=v.velocity.rank_score, drops_score=v.velocity.drops_score, tier=v.tier,
+        rank_band=v.velocity.rank_band, benchmark_bsr=int(v.velocity.benchmark),
         est_daily_sales=v.velocity.est_daily_sales, est_monthly_sales=v.velocity.est_monthly_sales,
         sales_source=v.velocity.sales_source,
         trend=ScoreOut.model_validate(v.trend),
@@ -270,15 +299,10 @@ def _stability(s: StabilityInsight) -> StabilityOut:
                         sufficient_data=s.stability.sufficient_data, volatility_pct=s.volatility_pct)
 
 
-def _roi(r: RoiNet) -> RoiOut:
-    m = r.metrics.rounded()
-    return RoiOut(
-        sell_price=m.sell_price, buy_price=m.buy_price,
-        fees=FeesOut.model_validate(r.fees.rounded()),
-        buffer=m.buffer, storage_cost=round_half_up(r.storage_cost), returns_cost=round_half_up(r.returns_cost),
-        net_profit=m.net_profit, roi_pct=m.roi_pct, margin_pct=m.margin_pct, profitable=m.profitable,
-        meets_target=m.meets_target, tier=m.tier,
-    )
+def _profit(r: RoiNet) -> dict[str, Any]:
+    """The ``profit`` and ``fee_schedule`` fields of a response."""
+    return {"profit": ProfitOut.model_validate(r.metrics.rounded()),
+            "fee_schedule": FeeScheduleOut(source=r.fee_source, category=r.fees.category, weight_lb=r.fees.weight_lb)}
 
 
 def _risk(r: RiskScore) -> RiskOut:
@@ -308,7 +332,7 @@ def calculate_analytics(body: AnalyticsIn, _: CurrentIdentity) -> AnalyticsOut:
         asin=data.asin, title=data.title,
         velocity=_velocity(velocity_insight(data, config, now=_now())),
         price_stability=_stability(stability_insight(data, config)),
-        roi=_roi(roi_net(data, config)),
+        **_profit(roi_net(data, config)),
         competition=CompetitionOut.model_validate(competition(data)),
         dead_inventory_risk=DeadInventoryOut.model_validate(dead_inventory(data, config)),
     )
@@ -336,7 +360,8 @@ def decision_card(body: AnalyticsIn, _: CurrentIdentity) -> ProductDecisionOut:
     card = product_decision(data, config, now=_now())
     return ProductDecisionOut(
         asin=card.asin, title=card.title, velocity=_velocity(card.velocity),
-        price_stability=_stability(card.stability), roi=_roi(card.roi), competition=CompetitionOut.model_validate(card.competition),
+        price_stability=_stability(card.stability), **_profit(card.roi),
+        competition=CompetitionOut.model_validate(card.competition),
         dead_inventory_risk=DeadInventoryOut.model_validate(card.dead_inventory), risk=_risk(card.risk),
         recommendation=_recommendation(card.decision),
     )

@@ -99,6 +99,8 @@ class PreviewIn(BaseModel):
 class PreviewOutcomeOut(BaseModel):
     fees: DecimalNumber
     buffer: DecimalNumber
+    storage: DecimalNumber
+    returns: DecimalNumber
     net_profit: DecimalNumber
     roi_pct: DecimalNumber
     margin_pct: DecimalNumber

@@ -66,10 +66,10 @@ HTTP_EVENTS: dict[tuple[str, str], tuple[int, Check]] = {
     ("analyses", "get"): (404, lambda b: UNKNOWN_ANALYSIS in b["error"]["message"]),
     ("analyses", "delete"): (404, lambda b: UNKNOWN_ANALYSIS in b["error"]["message"]),
     ("analyses", "create"): (201, lambda b: b["asin"] == "0134685997" and b["isbn13"] == "9780134685991"
-                             and b["roi_pct"] == 33.75 and b["recommendation"] == "BUY"
+                             and b["roi_pct"] == 26.88 and b["recommendation"] == "BUY"
                              and b["source"] == "manual"),
     # The analytics events are the worked example A of test_analytics_calculators.
-    ("analytics", "analytics"): (200, lambda b: b["roi"]["roi_pct"] == 17.88 and b["velocity"]["score"] == 85.0),
+    ("analytics", "analytics"): (200, lambda b: b["profit"]["roi_pct"] == 27.5 and b["velocity"]["score"] == 85.0),
     ("analytics", "risk_score"): (200, lambda b: b["risk_score"] == 12.25 and b["risk_level"] == "LOW"),
     ("analytics", "recommendation"): (200, lambda b: b["recommendation"] == "BUY"
                                       and b["confidence_percent"] == 70.0),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 import zlib
+from decimal import Decimal
 
 import orjson
 
@@ -88,8 +89,11 @@ def test_packed_snapshots_are_not_compressed_again(database_url: str) -> None:
 
 
 def test_stored_rules_and_labels_move_to_the_verdict_table(database_url: str) -> None:
+    # Rules from before both the verdict table and the holding-cost rates: the two migrations compose.
     old_rules = orjson.loads(orjson.dumps(DEFAULT_RULES))
     old_rules.pop("verdicts")
+    for rate in ("storage_per_unit_month", "returns_pct"):
+        old_rules["fees"].pop(rate)
     old_rules |= {"recommendation_rules": [{"label": "STRONG BUY", "min_roi": 30, "min_velocity": 70}],
                   "overall_rating": {"GOOD": {"min_roi": 20, "min_velocity": 50, "min_stability": 50,
                                               "min_confidence": 60}},
@@ -114,11 +118,44 @@ def test_stored_rules_and_labels_move_to_the_verdict_table(database_url: str) ->
                 data, version = connection.execute(text(
                     "SELECT data, version FROM business_config WHERE scope = 'global'")).one()
                 label = connection.execute(text("SELECT recommendation FROM analyses")).scalar_one()
+                recorded = connection.execute(text(
+                    "SELECT old_version, new_version, new_config FROM config_changes")).one()
         finally:
             engine.dispose()
-    assert label == "STRONG_BUY" and version == 2
+    assert label == "STRONG_BUY" and version == 3  # one version per migration that rewrote the rules
     assert not {"recommendation_rules", "overall_rating", "summary_templates"} & set(data)
+    assert recorded == (2, 3, data)  # the holding-cost change recorded over the verdict one
     read = read_config(data)  # usable by the engine again
     assert [(row.label, row.rating) for row in read.verdicts][1] == ("BUY", "GOOD")
     assert read.rating("GOOD").min_roi == 20  # the document's own minima kept; the missing ones defaulted
     assert read.strategies["balanced"].buy_price_source == "cheapest_offer"
+    assert (read.storage_per_unit_month, read.returns_pct) == (Decimal("0.1"), Decimal(2))
+
+
+def test_rules_seeded_without_holding_cost_rates_gain_them(database_url: str) -> None:
+    server = make_url(database_url).set(database="postgres").render_as_string(hide_password=False)
+    with scratch_database(server, prefix="arbvault_migrations") as url:
+        # GIVEN a deployment at 0005 whose global rules predate the storage and returns rates, one of them set
+        upgrade(url, "0005_snapshots_lz4")
+        engine = build_engine(url, pool="null")
+        try:
+            with engine.begin() as connection:
+                connection.execute(text(
+                    "UPDATE business_config SET data = jsonb_set(data #- '{fees,storage_per_unit_month}', "
+                    "'{fees,returns_pct}', '3.5') WHERE id = 1"))
+            # WHEN it is upgraded
+            upgrade(url)
+            with engine.connect() as connection:
+                fees, version = connection.execute(text(
+                    "SELECT data -> 'fees', version FROM business_config WHERE id = 1")).one()
+                change = connection.execute(text(
+                    "SELECT diff_jsonpatch, change_source, old_version, new_version FROM config_changes")).one()
+            # THEN the missing rate is added, the one set is kept, and the change is recorded
+            assert (fees["storage_per_unit_month"], fees["returns_pct"], version) == (0.1, 3.5, 2)
+            assert change == ([{"op": "add", "path": "/fees/storage_per_unit_month", "value": 0.1}], "migration", 1, 2)
+            command.downgrade(alembic_config(url), "0005_snapshots_lz4")
+            with engine.connect() as connection:
+                fees = connection.execute(text("SELECT data -> 'fees' FROM business_config WHERE id = 1")).scalar_one()
+            assert "storage_per_unit_month" not in fees and "returns_pct" not in fees
+        finally:
+            engine.dispose()

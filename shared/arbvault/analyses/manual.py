@@ -2,8 +2,9 @@
 
 The caller states what it would pay and what it expects to sell for, and optionally the package weight, the
 category and the sales rank. Everything else comes from the effective rules, through the same engine
-functions an ingest uses: the category's fees at that weight, profit and ROI with the buffer, the most to pay
-for the target ROI, velocity from the rank, the advanced scores, the overall rating and the recommendation.
+functions an ingest uses: the category's fees at that weight, storage over the strategy's holding days and
+returns, profit and ROI with the buffer, the most to pay for the target ROI, velocity from the rank, the
+advanced scores, the overall rating and the recommendation.
 
 There is no price or rank history here, so price stability is the rules' fallback (level "unknown") and
 confidence rests on freshness (the caller's prices are as of now) and on whether a rank was given.
@@ -33,6 +34,7 @@ from arbvault.analysis import (
     confidence,
     decide,
     fee_schedule,
+    holding_costs,
     max_buy_price,
     price_stability,
     profit_metrics,
@@ -131,9 +133,12 @@ def evaluate(data: ManualInput, config: EngineConfig) -> ManualAnalysis:
     names = (data.category,)
     fee_category, schedule = fee_schedule(config, names)
     fees = amazon_fees(data.sell_price, schedule, category=fee_category, weight_lb=data.weight_lb)
-    profit = profit_metrics(data.sell_price, data.buy_price, fees=fees.total, buffer_pct=config.buffer_pct,
-                            rules=config.roi)
-    velocity = velocity_score(data.bsr, benchmark=benchmark_for(config.velocity, names))
+    storage, returns = holding_costs(data.sell_price, storage_per_unit_month=config.storage_per_unit_month,
+                                     days=strategy.holding_days, returns_pct=config.returns_pct)
+    costs = fees.total + storage + returns  # every cost but the buffer, which the price targets add themselves
+    profit = profit_metrics(data.sell_price, data.buy_price, fees=fees, buffer_pct=config.buffer_pct,
+                            rules=config.roi, storage=storage, returns=returns)
+    velocity = velocity_score(data.bsr, rules=config.velocity, benchmark=benchmark_for(config.velocity, names))
     stability = price_stability((), rules=config.advanced)
     trust = confidence(age_days=ZERO, price_points=0, has_bsr=data.bsr is not None, rules=config.advanced)
     measures = RatingInputs(profit.roi_pct, velocity.score, Decimal(stability.score), Decimal(trust.score))
@@ -155,9 +160,9 @@ def evaluate(data: ManualInput, config: EngineConfig) -> ManualAnalysis:
         fees=fees.rounded(),
         profit=profit.rounded(),
         target_roi_pct=config.roi.target_pct,
-        max_buy_price=round_half_up(max_buy_price(data.sell_price, fees.total, target_roi_pct=config.roi.target_pct,
+        max_buy_price=round_half_up(max_buy_price(data.sell_price, costs, target_roi_pct=config.roi.target_pct,
                                                   buffer_pct=config.buffer_pct)),
-        breakeven_buy_price=round_half_up(max_buy_price(data.sell_price, fees.total, target_roi_pct=ZERO,
+        breakeven_buy_price=round_half_up(max_buy_price(data.sell_price, costs, target_roi_pct=ZERO,
                                                         buffer_pct=config.buffer_pct)),
         velocity=velocity,
         velocity_tier=velocity_tier(velocity, config.velocity),

@@ -43,10 +43,10 @@ from arbvault.analysis.config_view import (
     table_problems,
 )
 from arbvault.analysis.exceptions import InvalidPriceError, RulesConfigError, UnknownStrategyError
-from arbvault.analysis.fees import DEFAULT_WEIGHT_LB, FeeBreakdown, amazon_fees, fee_schedule
+from arbvault.analysis.fees import DEFAULT_WEIGHT_LB, FeeBreakdown, amazon_fees, fee_schedule, stated_fees
 from arbvault.analysis.money import round_half_up
 from arbvault.analysis.preview import ConfigPreview, PreviewOutcome, PreviewResult, demo_product, preview_config
-from arbvault.analysis.profit import ProfitMetrics, profit_metrics, profit_tier
+from arbvault.analysis.profit import CostLines, ProfitMetrics, holding_costs, profit_metrics, profit_tier
 from arbvault.analysis.recommendation import combined_score
 from arbvault.analysis.scores import Score, confidence, price_stability, price_volatility, velocity_trend
 from arbvault.analysis.stock import StockEstimate, estimate_stock
@@ -83,6 +83,7 @@ __all__ = [
     "Competition",
     "ConditionOption",
     "ConfigPreview",
+    "CostLines",
     "DeadInventory",
     "Decision",
     "EngineConfig",
@@ -128,6 +129,7 @@ __all__ = [
     "estimate_stock",
     "estimated_buy_price",
     "fee_schedule",
+    "holding_costs",
     "market_prices",
     "max_buy_price",
     "named_strategy",
@@ -148,6 +150,7 @@ __all__ = [
     "select_strategy",
     "sell_price",
     "stability_insight",
+    "stated_fees",
     "table_problems",
     "target_sell_price",
     "velocity_insight",

@@ -1,9 +1,13 @@
 """The decision-card calculators: velocity, price stability, ROI net, competition, dead inventory, risk, verdict.
 
 They take what a caller knows about a product (no Keepa, no storage) and reuse the engine's one velocity
-scale, one stability score and one fee/ROI model; holding costs (storage over the sale cycle, returns) enter
-the ROI as ``other_costs``. Thresholds that mirror a business rule (target ROI, rating minima, velocity tiers)
-come from the rules; the risk weights and component tables below are this calculator's own.
+scale (rank drops included when the caller knows them), one stability score and one profit definition, with
+storage over the caller's sale cycle and returns as cost lines. The fee schedule, storage rate and returns rate
+are the rules' unless the caller states them; a caller stating any of referral %, FBA fee or prep fee states
+the whole fee model (``fees.stated_fees``: closing and inbound 0) and no buffer is held back, so the profit is
+then exactly sell - buy - referral - FBA - prep - storage - returns. Thresholds that mirror a business rule
+(target ROI, rating minima, velocity tiers) come from the rules; the risk weights and component tables below
+are this calculator's own.
 """
 
 from __future__ import annotations
@@ -16,24 +20,23 @@ from types import MappingProxyType
 from typing import Final, Literal
 
 from arbvault.analysis.config_view import EngineConfig
-from arbvault.analysis.fees import FeeBreakdown, amazon_fees, fee_schedule
-from arbvault.analysis.money import HUNDRED, ZERO, clamp, pct_of, round_half_up
-from arbvault.analysis.profit import ProfitMetrics, profit_metrics
+from arbvault.analysis.fees import FeeBreakdown, amazon_fees, fee_schedule, stated_fees
+from arbvault.analysis.money import HUNDRED, ZERO, clamp, round_half_up
+from arbvault.analysis.profit import ProfitMetrics, holding_costs, profit_metrics
 from arbvault.analysis.scores import Score, price_stability, price_volatility, velocity_trend
 from arbvault.analysis.velocity import (
-    MEDIUM_LIMIT,
     Velocity,
     VelocityTier,
     benchmark_for,
     velocity_score,
     velocity_tier,
+    very_slow_rank,
 )
 
 Level = Literal["LOW", "MEDIUM", "HIGH"]
 RiskLevel = Literal["LOW", "MEDIUM", "HIGH", "CRITICAL"]
 Verdict = Literal["STRONG_BUY", "BUY", "CONSIDER", "WATCH", "SKIP", "AVOID"]
 
-DAYS_PER_MONTH: Final = Decimal(30)
 # Risk score: share of each component.
 RISK_WEIGHTS: Final[Mapping[str, Decimal]] = MappingProxyType({
     "dead_inventory": Decimal("0.35"), "competition": Decimal("0.25"), "amazon_presence": Decimal("0.20"),
@@ -65,14 +68,22 @@ ACTIONS: Final[Mapping[Verdict, str]] = MappingProxyType({
 
 @dataclass(frozen=True)
 class AnalyticsInput:
-    """What the caller knows about one product; money in dollars, rates in percent."""
+    """What the caller knows about one product; money in dollars, rates in percent.
+
+    The fee and holding-cost fields left as None take the rules' values.
+    """
 
     asin: str
     buy_price: Decimal
     sell_price: Decimal
-    return_rate_pct: Decimal
-    storage_cost_monthly: Decimal
     sale_cycle_days: int
+    return_rate_pct: Decimal | None = None
+    storage_cost_monthly: Decimal | None = None
+    referral_fee_pct: Decimal | None = None
+    fba_fee: Decimal | None = None
+    prep_fee: Decimal | None = None
+    sales_rank_drops_30: int | None = None
+    sales_rank_drops_90: int | None = None
     title: str | None = None
     category: str = "books"
     bsr: int | None = None
@@ -106,12 +117,11 @@ class StabilityInsight:
 
 @dataclass(frozen=True)
 class RoiNet:
-    """ROI after Amazon fees, the buffer and holding costs (storage over the sale cycle, returns)."""
+    """Profit after every cost line; ``fees`` says which schedule, category and weight the fee lines used."""
 
     metrics: ProfitMetrics
     fees: FeeBreakdown
-    storage_cost: Decimal
-    returns_cost: Decimal
+    fee_source: Literal["rules", "request"]
 
 
 @dataclass(frozen=True)
@@ -125,7 +135,7 @@ class Competition:
 
 @dataclass(frozen=True)
 class DeadInventory:
-    """Risk (0-100) that stock sits unsold: the rank lies in the slow band of the velocity scale."""
+    """Risk (0-100) that stock sits unsold: the rank alone puts the product in the lowest velocity tier."""
 
     at_risk: bool
     risk: Decimal
@@ -186,7 +196,9 @@ class ProductDecision:
 
 def velocity_insight(data: AnalyticsInput, config: EngineConfig, *, now: datetime) -> VelocityInsight:
     """Velocity from the rank against the category benchmark; risk LOW at medium tier or better, HIGH below slow."""
-    velocity = velocity_score(data.bsr, benchmark=benchmark_for(config.velocity, (data.category,)))
+    velocity = velocity_score(data.bsr, rules=config.velocity,
+                              benchmark=benchmark_for(config.velocity, (data.category,)),
+                              drops30=data.sales_rank_drops_30, drops90=data.sales_rank_drops_90)
     tier = velocity_tier(velocity, config.velocity)
     trend = velocity_trend(data.bsr_history, now=now, rules=config.advanced)
     if tier == "unknown":
@@ -206,14 +218,23 @@ def stability_insight(data: AnalyticsInput, config: EngineConfig) -> StabilityIn
 
 
 def roi_net(data: AnalyticsInput, config: EngineConfig) -> RoiNet:
-    """Profit metrics with storage (monthly cost x cycle days / 30) and returns (rate x sell price) as costs."""
+    """The one profit definition with storage over the sale cycle and returns as cost lines (see the module
+    docstring for the caller's fee inputs)."""
     category, schedule = fee_schedule(config, (data.category,))
-    fees = amazon_fees(data.sell_price, schedule, category=category, weight_lb=data.weight_lb)
-    storage = data.storage_cost_monthly * Decimal(data.sale_cycle_days) / DAYS_PER_MONTH
-    returns = pct_of(data.sell_price, data.return_rate_pct)
-    metrics = profit_metrics(data.sell_price, data.buy_price, fees=fees.total, buffer_pct=config.buffer_pct,
-                             rules=config.roi, other_costs=storage + returns)
-    return RoiNet(metrics, fees, storage, returns)
+    stated = data.referral_fee_pct is not None or data.fba_fee is not None or data.prep_fee is not None
+    if stated:
+        fees = stated_fees(data.sell_price, schedule, category=category, weight_lb=data.weight_lb,
+                           referral_pct=data.referral_fee_pct, fba_fee=data.fba_fee, prep_fee=data.prep_fee)
+    else:
+        fees = amazon_fees(data.sell_price, schedule, category=category, weight_lb=data.weight_lb)
+    storage_rate = data.storage_cost_monthly if data.storage_cost_monthly is not None else config.storage_per_unit_month
+    returns_pct = data.return_rate_pct if data.return_rate_pct is not None else config.returns_pct
+    storage, returns = holding_costs(data.sell_price, storage_per_unit_month=storage_rate,
+                                     days=Decimal(data.sale_cycle_days), returns_pct=returns_pct)
+    metrics = profit_metrics(data.sell_price, data.buy_price, fees=fees,
+                             buffer_pct=ZERO if stated else config.buffer_pct, rules=config.roi, storage=storage,
+                             returns=returns)
+    return RoiNet(metrics, fees, "request" if stated else "rules")
 
 
 def competition(data: AnalyticsInput) -> Competition:
@@ -237,8 +258,9 @@ def competition(data: AnalyticsInput) -> Competition:
 
 
 def dead_inventory(data: AnalyticsInput, config: EngineConfig) -> DeadInventory:
-    """Past the slow-band start T (5 benchmarks): risk = min(100, (BSR - T) / T x 50), +20 with <= 3 sellers."""
-    threshold = MEDIUM_LIMIT * benchmark_for(config.velocity, (data.category,))
+    """Past the rank T where the rank alone scores below the slow tier: risk = min(100, (BSR - T) / T x 50),
+    +20 with <= 3 sellers."""
+    threshold = very_slow_rank(config.velocity, benchmark_for(config.velocity, (data.category,)))
     if data.bsr is None or data.bsr <= threshold:
         return DeadInventory(False, ZERO, threshold)
     risk = min(HUNDRED, (data.bsr - threshold) / threshold * 50)

@@ -2,10 +2,11 @@
 
 Steps: pick the strategy (requested, else by price and rank), choose the buy price (a caller's price wins, else
 the strategy's buy source: by default the cheapest live offer in an allowed condition) and the sell price in the
-condition bought, charge the category's fees at the product's weight, then profit/ROI (unknown without both
-prices), the most to pay for the target ROI, velocity, the advanced scores with the product's real data age,
-the verdict (recommendation, rating, summary, risks from one table) and what each offer condition would return.
-Money leaves rounded to cents; comparisons use the unrounded values.
+condition bought, charge the category's fees at the product's weight and the holding costs (storage over the
+strategy's holding days, returns), then profit/ROI (unknown without both prices), the most to pay for the
+target ROI, velocity, the advanced scores with the product's real data age, the verdict (recommendation,
+rating, summary, risks from one table) and what each offer condition would return. Money leaves rounded to
+cents; comparisons use the unrounded values.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from arbvault.analysis.config_view import BUY_CONDITIONS, EngineConfig, FeeSched
 from arbvault.analysis.exceptions import InvalidPriceError
 from arbvault.analysis.fees import FeeBreakdown, amazon_fees, fee_schedule
 from arbvault.analysis.money import ZERO, pct_of, round_half_up
-from arbvault.analysis.profit import ProfitMetrics, net_and_roi, profit_metrics
+from arbvault.analysis.profit import ProfitMetrics, holding_costs, net_and_roi, profit_metrics
 from arbvault.analysis.recommendation import combined_score
 from arbvault.analysis.scores import Score, confidence, data_age_days, price_stability, velocity_trend
 from arbvault.analysis.strategy import (
@@ -153,7 +154,7 @@ def market_prices(product: KeepaProduct, used_fba: Decimal | None = None) -> Mar
 
 
 def _condition_options(by_condition: Mapping[str, list[Decimal]], prices: MarketPrices, strategy: Strategy,
-                       fees_at: Mapping[Decimal, Decimal], buffer_pct: Decimal) -> tuple[ConditionOption, ...]:
+                       costs_at: Mapping[Decimal, Decimal], buffer_pct: Decimal) -> tuple[ConditionOption, ...]:
     options = []
     assert strategy.sell_price_source is not None
     for name in BUY_CONDITIONS:
@@ -162,8 +163,7 @@ def _condition_options(by_condition: Mapping[str, list[Decimal]], prices: Market
         if landed and sell is not None:
             cheapest = min(landed)
             # Net and ROI only: the full metrics (margin, tier, a dataclass) were most of an option's cost.
-            net, roi = net_and_roi(sell.price, cheapest, fees=fees_at[sell.price],
-                                   buffer=pct_of(sell.price, buffer_pct))
+            net, roi = net_and_roi(sell.price, cheapest, costs=costs_at[sell.price] + pct_of(sell.price, buffer_pct))
             options.append(ConditionOption(name, round_half_up(cheapest), len(landed), round_half_up(net),
                                            round_half_up(roi), net > 0))
     return tuple(options)
@@ -214,18 +214,20 @@ def analyze(product: KeepaProduct, rules: EngineConfig | Mapping[str, Any], *, n
                                          requested_condition=buy_condition)
     fee_category, schedule = fee_schedule(config, names)
 
-    fees_at = _FeesBySellPrice(schedule, fee_category, product.weight_lb)
-    fees = fees_at.breakdown(sell.price) if sell is not None else None
-    profit = (profit_metrics(sell.price, buy.price, fees=fees.total, buffer_pct=config.buffer_pct, rules=config.roi)
-              if sell is not None and buy is not None and fees is not None else None)
-    max_buy = breakeven = None
+    costs_at = _CostsBySellPrice(config, schedule, fee_category, product.weight_lb, chosen.holding_days)
+    fees = costs_at.fees(sell.price) if sell is not None else None
+    max_buy = breakeven = profit = None
     if sell is not None and fees is not None:
-        total = fees_at[sell.price]
+        storage, returns = costs_at.holding(sell.price)
+        if buy is not None:
+            profit = profit_metrics(sell.price, buy.price, fees=fees, buffer_pct=config.buffer_pct, rules=config.roi,
+                                    storage=storage, returns=returns)
+        total = costs_at[sell.price]
         max_buy = max_buy_price(sell.price, total, target_roi_pct=config.roi.target_pct, buffer_pct=config.buffer_pct)
         breakeven = max_buy_price(sell.price, total, target_roi_pct=ZERO, buffer_pct=config.buffer_pct)
-    options = _condition_options(by_condition, prices, chosen, fees_at, config.buffer_pct)
+    options = _condition_options(by_condition, prices, chosen, costs_at, config.buffer_pct)
 
-    velocity = velocity_score(bsr, benchmark=benchmark_for(config.velocity, names),
+    velocity = velocity_score(bsr, rules=config.velocity, benchmark=benchmark_for(config.velocity, names),
                               drops30=product.sales_rank_drops_30, drops90=product.sales_rank_drops_90,
                               drops180=product.sales_rank_drops_180)
     trend = velocity_trend(product.bsr_history, now=now, rules=config.advanced)
@@ -283,21 +285,31 @@ def analyze(product: KeepaProduct, rules: EngineConfig | Mapping[str, Any], *, n
     )
 
 
-class _FeesBySellPrice(dict[Decimal, Decimal]):
-    """Fee totals by sell price, each computed once (an analysis sells new and used copies at up to two prices)."""
+class _CostsBySellPrice(dict[Decimal, Decimal]):
+    """Every cost but the buffer (fees, storage over the strategy's holding days, returns) by sell price, each
+    computed once (an analysis sells new and used copies at up to two prices)."""
 
-    def __init__(self, schedule: FeeSchedule, category: str, weight_lb: Decimal | None) -> None:
+    def __init__(self, config: EngineConfig, schedule: FeeSchedule, category: str, weight_lb: Decimal | None,
+                 holding_days: Decimal) -> None:
         super().__init__()
         self._schedule, self._category, self._weight = schedule, category, weight_lb
-        self._breakdowns: dict[Decimal, FeeBreakdown] = {}
+        self._storage_rate, self._returns_pct = config.storage_per_unit_month, config.returns_pct
+        self._days = holding_days
+        self._fees: dict[Decimal, FeeBreakdown] = {}
 
-    def breakdown(self, sell: Decimal) -> FeeBreakdown:
-        found = self._breakdowns.get(sell)
+    def fees(self, sell: Decimal) -> FeeBreakdown:
+        found = self._fees.get(sell)
         if found is None:
-            found = self._breakdowns[sell] = amazon_fees(sell, self._schedule, category=self._category,
-                                                         weight_lb=self._weight)
+            found = self._fees[sell] = amazon_fees(sell, self._schedule, category=self._category,
+                                                   weight_lb=self._weight)
         return found
 
+    def holding(self, sell: Decimal) -> tuple[Decimal, Decimal]:
+        """(storage, returns) of one unit sold at ``sell``."""
+        return holding_costs(sell, storage_per_unit_month=self._storage_rate, days=self._days,
+                             returns_pct=self._returns_pct)
+
     def __missing__(self, sell: Decimal) -> Decimal:
-        total = self[sell] = self.breakdown(sell).total  # a property adding five Decimals: summed once per price
+        storage, returns = self.holding(sell)
+        total = self[sell] = self.fees(sell).total + storage + returns  # summed once per price
         return total

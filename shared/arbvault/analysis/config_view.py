@@ -78,14 +78,25 @@ class RoiRules:
     source_price_factor: Decimal
 
 
+TierName = Literal["fast", "medium", "slow", "very_slow"]
+
+
 @dataclass(frozen=True)
 class VelocityRules:
-    """Velocity tier thresholds (0-100 scale) and BSR benchmarks per category key."""
+    """The velocity table (the minimum score of each tier, 0-100 scale) and BSR benchmarks per category key."""
 
     fast: Decimal
     medium: Decimal
     slow: Decimal
     benchmarks: Mapping[str, Decimal]
+
+    def tier(self, score: Decimal) -> TierName:
+        """The tier a velocity score falls in: the one table every velocity label (tier, rank band) comes from."""
+        if score >= self.fast:
+            return "fast"
+        if score >= self.medium:
+            return "medium"
+        return "slow" if score >= self.slow else "very_slow"
 
     @cached_property
     def benchmark_keys(self) -> frozenset[str]:
@@ -106,6 +117,7 @@ class Strategy:
     sell_price_source: SellSource | None
     buy_conditions: tuple[str, ...]
     default_buy_condition: str
+    holding_days: Decimal = ZERO  # midpoint of the expected days to sell (0 when the strategy states none)
 
     @property
     def selectable(self) -> bool:
@@ -174,6 +186,8 @@ class EngineConfig:
     fees: Mapping[str, FeeSchedule]
     roi_weight: Decimal
     velocity_weight: Decimal
+    storage_per_unit_month: Decimal
+    returns_pct: Decimal
     velocity: VelocityRules
     strategies: Mapping[str, Strategy]
     active_strategy: str
@@ -318,7 +332,7 @@ def _fees(r: _Reader, buffer_pct: Decimal) -> dict[str, FeeSchedule]:
     section = r.mapping("fees")
     schedules: dict[str, FeeSchedule] = {}
     for key, value in section.items():
-        if key == "buffer_pct_default" or not isinstance(value, Mapping):
+        if not isinstance(value, Mapping):  # the section's scalars (buffer, storage, returns)
             continue
         p = f"fees.{key}"
         schedule = FeeSchedule(
@@ -367,8 +381,23 @@ def _strategies(r: _Reader) -> dict[str, Strategy]:
             sell_price_source=r.choice(f"{p}.sell_price_source", value, SELL_SOURCES),
             buy_conditions=allowed,
             default_buy_condition=default,
+            holding_days=_holding_days(r, f"{p}.holding_days", value),
         )
     return strategies
+
+
+def _holding_days(r: _Reader, path: str, strategy: Mapping[str, Any]) -> Decimal:
+    """Midpoint of a strategy's ``[shortest, longest]`` holding days; 0 when it states none."""
+    span = strategy.get("holding_days")
+    if span is None:
+        return ZERO
+    if not isinstance(span, list) or len(span) != 2:
+        r.fail(path, "must be [shortest, longest] days")
+        return ZERO
+    shortest, longest = (r.number(f"{path}.{index}", {str(index): day}) for index, day in enumerate(span))
+    if shortest > longest:
+        r.fail(path, "shortest must not exceed longest")
+    return (shortest + longest) / 2
 
 
 def _advanced(r: _Reader) -> AdvancedRules:
@@ -489,6 +518,8 @@ def read_config(doc: Mapping[str, Any]) -> EngineConfig:
         fees=_fees(r, buffer_pct),
         roi_weight=r.number("combined_score.roi_weight"),
         velocity_weight=r.number("combined_score.velocity_weight"),
+        storage_per_unit_month=r.number("fees.storage_per_unit_month"),
+        returns_pct=r.number("fees.returns_pct", maximum=HUNDRED),
         velocity=VelocityRules(
             fast=r.number("velocity.fast_threshold", maximum=HUNDRED),
             medium=r.number("velocity.medium_threshold", maximum=HUNDRED),

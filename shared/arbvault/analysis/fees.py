@@ -2,6 +2,9 @@
 
 For sell price P and package weight w lb: referral% x P + closing + (FBA base + per-lb x w) + inbound + prep.
 With the books schedule at 1 lb that is 0.15 P + 5.30 (P = 20 gives 8.30).
+
+A caller may state its own fees instead (``stated_fees``): referral %, a flat FBA fee and a prep fee. Those
+are then the whole fee model: closing and inbound are 0, and a line the caller leaves out keeps the schedule's.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from decimal import Decimal
 from arbvault.analysis.categories import cached_first_rules_key
 from arbvault.analysis.config_view import EngineConfig, FeeSchedule
 from arbvault.analysis.exceptions import InvalidPriceError
-from arbvault.analysis.money import pct_of, round_half_up
+from arbvault.analysis.money import ZERO, pct_of, round_half_up
 
 # Keepa often has no package weight; one pound is a typical paperback's shipping weight.
 DEFAULT_WEIGHT_LB = Decimal(1)
@@ -31,19 +34,19 @@ class FeeBreakdown:
     referral: Decimal
     closing: Decimal
     fulfilment: Decimal
-    inbound_shipping: Decimal
+    inbound: Decimal
     prep: Decimal
 
     @property
     def total(self) -> Decimal:
         """Sum of every fee."""
-        return self.referral + self.closing + self.fulfilment + self.inbound_shipping + self.prep
+        return self.referral + self.closing + self.fulfilment + self.inbound + self.prep
 
     def rounded(self) -> FeeBreakdown:
         """A copy for output with every fee in cents (the total is then the sum of the rounded fees)."""
         r = round_half_up  # fields in order (see analyze.Analysis on positional construction)
         return FeeBreakdown(self.category, self.weight_lb, r(self.referral), r(self.closing), r(self.fulfilment),
-                            r(self.inbound_shipping), r(self.prep))
+                            r(self.inbound), r(self.prep))
 
 
 def fee_schedule(config: EngineConfig, category_names: Iterable[str | None]) -> tuple[str, FeeSchedule]:
@@ -68,3 +71,20 @@ def amazon_fees(sell_price: Decimal, schedule: FeeSchedule, *, category: str = "
     return FeeBreakdown(category, weight, referral, schedule.closing_fee, fulfilment, schedule.inbound_shipping,
                         schedule.prep_fee)
 
+
+def stated_fees(sell_price: Decimal, schedule: FeeSchedule, *, category: str = "default",
+                weight_lb: Decimal | None = None, referral_pct: Decimal | None = None,
+                fba_fee: Decimal | None = None, prep_fee: Decimal | None = None) -> FeeBreakdown:
+    """Fees a caller states: referral ``referral_pct`` % of the price, fulfilment ``fba_fee`` flat, ``prep_fee``;
+    closing and inbound 0. A line left as None keeps ``schedule``'s value (fulfilment by weight).
+    """
+    base = amazon_fees(sell_price, schedule, category=category, weight_lb=weight_lb)
+    return FeeBreakdown(  # fields in order (see analyze.Analysis on positional construction)
+        category,
+        base.weight_lb,
+        pct_of(sell_price, referral_pct) if referral_pct is not None else base.referral,
+        ZERO,
+        fba_fee if fba_fee is not None else base.fulfilment,
+        ZERO,
+        prep_fee if prep_fee is not None else base.prep,
+    )

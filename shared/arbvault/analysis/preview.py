@@ -2,10 +2,10 @@
 
 No Keepa call: each demo ASIN has a fixed sell price, buy price, weight, velocity, price stability and
 confidence score, and an ASIN without demo data gets a generic one. For each rules document the preview computes
-the core profit metrics (with that document's buffer), profit tier, velocity tier, combined score and the
-verdict (recommendation and overall rating, from the verdict table), then lists what changed. Validation
-problems never block: the caller's warnings are returned, and a patched document the engine cannot read yields
-warnings and no "after" figures.
+the core profit metrics (with that document's buffer, and storage and returns over the active strategy's holding
+days), profit tier, velocity tier, combined score and the verdict (recommendation and overall rating, from the
+verdict table), then lists what changed. Validation problems never block: the caller's warnings are returned,
+and a patched document the engine cannot read yields warnings and no "after" figures.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from arbvault.analysis.config_view import EngineConfig, read_config
 from arbvault.analysis.exceptions import RulesConfigError
 from arbvault.analysis.fees import amazon_fees
 from arbvault.analysis.money import round_half_up
-from arbvault.analysis.profit import profit_metrics
+from arbvault.analysis.profit import holding_costs, profit_metrics
 from arbvault.analysis.recommendation import combined_score
 from arbvault.analysis.verdict import RatingInputs, ScoreLevels, decide
 from arbvault.analysis.velocity import velocity_tier
@@ -67,6 +67,8 @@ class PreviewOutcome:
 
     fees: Decimal
     buffer: Decimal
+    storage: Decimal
+    returns: Decimal
     net_profit: Decimal
     roi_pct: Decimal
     margin_pct: Decimal
@@ -108,8 +110,11 @@ def evaluate(product: DemoProduct, config: EngineConfig, category: str) -> Previ
     """Profit, tiers, combined score and verdict of ``product`` under ``config``."""
     key = rules_key(category, config.fees.keys())
     fees = amazon_fees(product.sell_price, config.fees[key], category=key, weight_lb=product.weight_lb)
-    m = profit_metrics(product.sell_price, product.buy_price, fees=fees.total, buffer_pct=config.buffer_pct,
-                       rules=config.roi)
+    storage, returns = holding_costs(product.sell_price, storage_per_unit_month=config.storage_per_unit_month,
+                                     days=config.strategies[config.active_strategy].holding_days,
+                                     returns_pct=config.returns_pct)
+    m = profit_metrics(product.sell_price, product.buy_price, fees=fees, buffer_pct=config.buffer_pct,
+                       rules=config.roi, storage=storage, returns=returns)
     advanced = config.advanced
     levels = ScoreLevels(advanced.velocity_levels.level(product.velocity), advanced.stability_levels.level(
         product.stability), advanced.confidence_levels.level(product.confidence))
@@ -117,7 +122,9 @@ def evaluate(product: DemoProduct, config: EngineConfig, category: str) -> Previ
                      profitable=m.profitable, levels=levels, amazon_on_listing=False, config=config)
     return PreviewOutcome(
         fees=round_half_up(fees.total),
-        buffer=round_half_up(m.buffer),
+        buffer=round_half_up(m.costs.buffer),
+        storage=round_half_up(storage),
+        returns=round_half_up(returns),
         net_profit=round_half_up(m.net_profit),
         roi_pct=round_half_up(m.roi_pct),
         margin_pct=round_half_up(m.margin_pct),

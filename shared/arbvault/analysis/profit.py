@@ -1,20 +1,48 @@
-"""The one profit and ROI definition: net = sell - fees - buffer - buy - other costs; ROI = net / buy.
+"""The one profit and ROI definition: net = sell - costs - buy; ROI = net / buy.
 
-The buffer (a percentage of the sell price from the rules) is a safety margin against the sell price slipping
-before the item sells. ``other_costs`` carries holding costs some callers know (storage, returns).
+The costs of a sale are itemised as ``CostLines``: Amazon's fees (referral, closing, fulfilment, inbound, prep),
+the buffer (a percentage of the sell price from the rules: a safety margin against the price slipping before
+the item sells) and the holding costs: storage (a monthly rate per unit over the months the item waits) and
+returns (a percentage of the sell price refunded on returned items).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Final, Literal
 
 from arbvault.analysis.config_view import RoiRules
 from arbvault.analysis.exceptions import InvalidPriceError
+from arbvault.analysis.fees import FeeBreakdown
 from arbvault.analysis.money import HUNDRED, ZERO, pct_of, round_half_up
 
 ProfitTier = Literal["excellent", "good", "fair", "poor", "loss"]
+DAYS_PER_MONTH: Final = Decimal(30)
+
+
+@dataclass
+class CostLines:
+    """Every cost of one sale except the buy price, in dollars; ``total`` is their sum.
+
+    Read-only (not frozen: see ``analyze.Analysis``).
+    """
+
+    referral: Decimal
+    closing: Decimal
+    fulfilment: Decimal
+    inbound: Decimal
+    prep: Decimal
+    buffer: Decimal
+    storage: Decimal
+    returns: Decimal
+    total: Decimal
+
+    def rounded(self) -> CostLines:
+        """A copy for output, every line in cents; the total is the exact total rounded (not a sum of roundings)."""
+        r = round_half_up  # fields in order (see analyze.Analysis on positional construction)
+        return CostLines(r(self.referral), r(self.closing), r(self.fulfilment), r(self.inbound), r(self.prep),
+                         r(self.buffer), r(self.storage), r(self.returns), r(self.total))
 
 
 @dataclass
@@ -26,9 +54,7 @@ class ProfitMetrics:
 
     sell_price: Decimal
     buy_price: Decimal
-    fees: Decimal
-    buffer: Decimal
-    other_costs: Decimal
+    costs: CostLines
     net_profit: Decimal
     roi_pct: Decimal
     margin_pct: Decimal
@@ -39,9 +65,15 @@ class ProfitMetrics:
     def rounded(self) -> ProfitMetrics:
         """A copy for output: money to cents, rates to 2 dp (flags and tier stay as computed, unrounded)."""
         r = round_half_up  # fields in order (see analyze.Analysis on positional construction)
-        return ProfitMetrics(r(self.sell_price), r(self.buy_price), r(self.fees), r(self.buffer), r(self.other_costs),
-                             r(self.net_profit), r(self.roi_pct), r(self.margin_pct), self.profitable,
-                             self.meets_target, self.tier)
+        return ProfitMetrics(r(self.sell_price), r(self.buy_price), self.costs.rounded(), r(self.net_profit),
+                             r(self.roi_pct), r(self.margin_pct), self.profitable, self.meets_target, self.tier)
+
+
+def holding_costs(sell_price: Decimal, *, storage_per_unit_month: Decimal, days: Decimal,
+                  returns_pct: Decimal) -> tuple[Decimal, Decimal]:
+    """(storage, returns) of one unit: the monthly storage rate over ``days`` (a month counted as 30 days), and
+    ``returns_pct`` % of the sell price."""
+    return storage_per_unit_month * days / DAYS_PER_MONTH, pct_of(sell_price, returns_pct)
 
 
 def roi_pct(net_profit: Decimal, buy_price: Decimal) -> Decimal:
@@ -49,13 +81,12 @@ def roi_pct(net_profit: Decimal, buy_price: Decimal) -> Decimal:
     return net_profit / buy_price * HUNDRED if buy_price > 0 else ZERO
 
 
-def net_and_roi(sell_price: Decimal, buy_price: Decimal, *, fees: Decimal, buffer: Decimal,
-                other_costs: Decimal = ZERO) -> tuple[Decimal, Decimal]:
-    """Net profit and ROI of one buy/sell pair, ``buffer`` already in dollars; the pair is profitable when the
-    net is above 0. ``profit_metrics`` builds on it; callers that need no more (one pair per offer condition)
-    call it directly. Unchecked: ``profit_metrics`` refuses negative inputs.
+def net_and_roi(sell_price: Decimal, buy_price: Decimal, *, costs: Decimal) -> tuple[Decimal, Decimal]:
+    """Net profit and ROI of one buy/sell pair, ``costs`` being every cost line's total; the pair is profitable
+    when the net is above 0. ``profit_metrics`` builds on it; callers that need no more (one pair per offer
+    condition) call it directly. Unchecked: ``profit_metrics`` refuses negative inputs.
     """
-    net = sell_price - fees - buffer - buy_price - other_costs
+    net = sell_price - costs - buy_price
     return net, roi_pct(net, buy_price)
 
 
@@ -78,24 +109,30 @@ def _refuse_negative(**values: Decimal) -> None:
                                     details=[{"field": field, "message": "must not be negative"}])
 
 
-def profit_metrics(sell_price: Decimal, buy_price: Decimal, *, fees: Decimal, buffer_pct: Decimal,
-                   rules: RoiRules, other_costs: Decimal = ZERO) -> ProfitMetrics:
-    """Profit, ROI, margin and tier of one buy/sell pair.
+def profit_metrics(sell_price: Decimal, buy_price: Decimal, *, fees: FeeBreakdown, buffer_pct: Decimal,
+                   rules: RoiRules, storage: Decimal = ZERO, returns: Decimal = ZERO) -> ProfitMetrics:
+    """Profit, ROI, margin and tier of one buy/sell pair, every cost itemised.
 
-    Raises ``InvalidPriceError`` when a price, the fees or the other costs are negative.
+    ``buffer_pct`` is a percentage of the sell price; ``storage`` and ``returns`` are dollars (see
+    ``holding_costs``). Raises ``InvalidPriceError`` when a price, the storage or the returns are negative.
 
     >>> from arbvault.analysis.config_view import read_config
+    >>> from arbvault.analysis.fees import amazon_fees
     >>> from arbvault.config.defaults import DEFAULT_RULES
-    >>> m = profit_metrics(Decimal(20), Decimal(8), fees=Decimal("8.30"), buffer_pct=Decimal(5),
-    ...                    rules=read_config(DEFAULT_RULES).roi)
-    >>> m.net_profit, m.roi_pct, m.tier
-    (Decimal('2.70'), Decimal('33.750'), 'good')
+    >>> rules = read_config(DEFAULT_RULES)
+    >>> m = profit_metrics(Decimal(20), Decimal(8), fees=amazon_fees(Decimal(20), rules.fees["books"]),
+    ...                    buffer_pct=Decimal(5), rules=rules.roi)
+    >>> m.costs.total, m.net_profit, m.roi_pct, m.tier
+    (Decimal('9.30'), Decimal('2.70'), Decimal('33.750'), 'good')
     """
-    if sell_price < 0 or buy_price < 0 or fees < 0 or other_costs < 0:  # no tuple of pairs built per call
-        _refuse_negative(sell_price=sell_price, buy_price=buy_price, fees=fees, other_costs=other_costs)
+    if sell_price < 0 or buy_price < 0 or storage < 0 or returns < 0:  # no tuple of pairs built per call
+        _refuse_negative(sell_price=sell_price, buy_price=buy_price, storage=storage, returns=returns)
     buffer = pct_of(sell_price, buffer_pct)
-    net, roi = net_and_roi(sell_price, buy_price, fees=fees, buffer=buffer, other_costs=other_costs)
-    margin = net / sell_price * HUNDRED if sell_price > 0 else ZERO
+    total = fees.total + buffer + storage + returns
     # Fields in order (see analyze.Analysis on positional construction).
-    return ProfitMetrics(sell_price, buy_price, fees, buffer, other_costs, net, roi, margin, net > 0,
-                         roi >= rules.target_pct, profit_tier(roi, rules))
+    costs = CostLines(fees.referral, fees.closing, fees.fulfilment, fees.inbound, fees.prep, buffer, storage, returns,
+                      total)
+    net, roi = net_and_roi(sell_price, buy_price, costs=total)
+    margin = net / sell_price * HUNDRED if sell_price > 0 else ZERO
+    return ProfitMetrics(sell_price, buy_price, costs, net, roi, margin, net > 0, roi >= rules.target_pct,
+                         profit_tier(roi, rules))

@@ -35,6 +35,8 @@ DEFAULT_RULES: Final[dict[str, Any]] = {
     "combined_score": {"roi_weight": 0.6, "velocity_weight": 0.4},
     "fees": {
         "buffer_pct_default": 5.0,
+        "storage_per_unit_month": 0.10,
+        "returns_pct": 2.0,
         "books": FEES_BOOKS,
         "media": {**FEES_BOOKS, "inbound_shipping": 0.35, "prep_fee": 0.15},
         "default": {**FEES_BOOKS, "fba_fee_base": 3.00, "fba_fee_per_lb": 0.50, "inbound_shipping": 0.50,

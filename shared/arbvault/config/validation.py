@@ -23,6 +23,8 @@ BOUNDED_NUMBERS: Final[tuple[tuple[str, float, float], ...]] = (
     ("roi.min_for_buy", 0, 100),
     ("roi.source_price_factor", 0.1, 0.9),  # spec §4.2 bounds; 0.05 and 0.95 are rejected (check #7)
     ("fees.buffer_pct_default", 0, 50),
+    ("fees.storage_per_unit_month", 0, 10),
+    ("fees.returns_pct", 0, 50),
     ("combined_score.roi_weight", 0, 1),
     ("combined_score.velocity_weight", 0, 1),
     ("velocity.fast_threshold", 0, 100),
@@ -35,6 +37,8 @@ FEE_BOUNDS: Final[dict[str, float]] = {
     "inbound_shipping": 5, "prep_fee": 5,
 }
 FEE_TABLES: Final = ("books", "media", "default")
+# Scalars of the ``fees`` section that sit beside the per-category tables.
+FEE_SCALARS: Final = frozenset({"buffer_pct_default", "storage_per_unit_month", "returns_pct"})
 VELOCITY_ORDER: Final = ("fast_threshold", "medium_threshold", "slow_threshold")
 
 _MISSING: Final = object()
@@ -118,7 +122,7 @@ def _fee_tables(document: Mapping[str, Any]) -> Iterator[Violation]:
         if name not in fees:
             yield Violation(f"fees.{name}", "is required")
     for name, table in fees.items():
-        if name == "buffer_pct_default":
+        if name in FEE_SCALARS:
             continue
         if not isinstance(table, Mapping):
             if name in FEE_TABLES:

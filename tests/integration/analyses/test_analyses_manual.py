@@ -1,8 +1,9 @@
 """POST /api/v1/analyses (manual analysis) and GET /api/v1/analyses/{id}: numbers from the effective rules.
 
 Expected numbers are worked by hand from the default rules (spec §4.1, §4.3-§4.6): books fees at 1 lb are
-0.15 P + 5.30, the buffer is 5 % of P, ROI = net / buy, max buy = (P - fees - buffer) / (1 + 30 %), velocity
-from the rank against the books benchmark 100 000.
+0.15 P + 5.30, the buffer is 5 % of P, storage 0.10 a month over the strategy's holding days (balanced: 45,
+so 0.15), returns 2 % of P, ROI = net / buy, max buy = (P - fees - storage - returns - buffer) / (1 + 30 %),
+velocity from the rank against the books benchmark 100 000.
 """
 
 from __future__ import annotations
@@ -48,25 +49,30 @@ def test_manual_analysis_is_computed_stored_and_located(created: list[str]) -> N
     assert item["isbn13"] == "9780134685991" and item["title"] == "Refactoring"
     assert item["source"] == "manual" and item["created_by"] == SOURCER["key_id"] and item["job_id"] is None
     assert (item["buy_price"], item["sell_price"], item["fees"]) == (8.0, 20.0, 8.3)
-    assert (item["profit"], item["roi_pct"], item["margin_pct"]) == (2.7, 33.75, 13.5)
-    assert item["max_buy_price"] == 8.23  # (20 - 8.30 - 1.00) / 1.30
+    # 20 - 8.30 - 1.00 - 0.15 - 0.40 - 8
+    assert (item["profit"], item["roi_pct"], item["margin_pct"]) == (2.15, 26.88, 10.75)
+    assert item["max_buy_price"] == 7.81  # (20 - 8.30 - 0.15 - 0.40 - 1.00) / 1.30
     assert item["velocity_score"] == 85.0  # 100 - 30 x 50 000 / 100 000
-    assert item["combined_score"] == 54.25  # 33.75 x 0.6 + 85 x 0.4
+    assert item["combined_score"] == 50.13  # 26.875 x 0.6 + 85 x 0.4
     # Stability (fallback 50) and confidence 60 meet GOOD's minima, not EXCELLENT's: the BUY row.
     assert item["recommendation"] == "BUY" and item["strategy"] == "balanced"
     assert item["stability_score"] == 50 and item["confidence_score"] == 60  # fallback; 0.3 fresh + 0.3 rank
     assert item["overall_rating"] == "GOOD" and item["bsr"] == 50_000 and item["domain_id"] == 1
     metrics = item["metrics"]  # the same field names as an ingest's engine analysis
     assert metrics["fees"] == {"category": "books", "weight_lb": 1, "referral": 3.0, "closing": 1.8,
-                               "fulfilment": 2.9, "inbound_shipping": 0.4, "prep": 0.2, "total": 8.3}
-    assert metrics["profit"]["buffer"] == 1.0 and metrics["profit"]["tier"] == "good"
-    assert (metrics["target_roi_pct"], metrics["max_buy_price"], metrics["breakeven_buy_price"]) == (30, 8.23, 10.7)
-    assert metrics["velocity"]["score"] == 85.0 and metrics["velocity"]["est_daily_sales"] == 5.5
+                               "fulfilment": 2.9, "inbound": 0.4, "prep": 0.2, "total": 8.3}
+    assert metrics["profit"]["costs"] == {"referral": 3.0, "closing": 1.8, "fulfilment": 2.9, "inbound": 0.4,
+                                          "prep": 0.2, "buffer": 1.0, "storage": 0.15, "returns": 0.4,
+                                          "total": 9.85}
+    assert metrics["profit"]["tier"] == "fair"
+    assert (metrics["target_roi_pct"], metrics["max_buy_price"], metrics["breakeven_buy_price"]) == (
+        30, 7.81, 10.15)
+    assert metrics["velocity"]["score"] == 85.0 and metrics["velocity"]["est_daily_sales"] == 0.43
     assert metrics["velocity_tier"] == "fast" and metrics["buy_price_source"] == "requested"
     assert (metrics["strategy"], metrics["strategy_auto_selected"]) == ("balanced", True)
     assert metrics["stability"] == {"score": 50, "level": "unknown", "sufficient_data": False}
     assert metrics["recommendation"]["label"] == "BUY" and metrics["risk_factors"] == []
-    assert metrics["summary"] == "Buy: ROI 33.8%, excellent velocity, unknown price stability."
+    assert metrics["summary"] == "Buy: ROI 26.9%, excellent velocity, unknown price stability."
     assert (item["buy_price_source"], item["buy_condition"], item["sell_price_source"]) == (
         "requested", "used_good", "requested")
     # AND reading it back gives the same record
@@ -80,9 +86,9 @@ def test_weight_and_missing_rank_change_fees_velocity_and_verdict(created: list[
     assert status == 201, item
     assert item["isbn13"] is None and item["asin"] == "B00FLIJJSA"
     assert item["fees"] == 9.1  # FBA 2.50 + 0.40 x 3 lb
-    assert (item["profit"], item["roi_pct"]) == (1.9, 23.75)
+    assert (item["profit"], item["roi_pct"]) == (1.35, 16.88)
     assert item["velocity_score"] == 0.0 and item["metrics"]["velocity_tier"] == "unknown"
-    assert item["recommendation"] == "PASS" and item["combined_score"] == 14.25  # no rank: velocity 0
+    assert item["recommendation"] == "PASS" and item["combined_score"] == 10.13  # no rank: velocity 0
     assert item["confidence_score"] == 39 and item["overall_rating"] == "PASS"
     assert item["metrics"]["primary_issue"] == "slow velocity"
 
@@ -91,8 +97,8 @@ def test_unprofitable_price_is_a_pass_with_negative_roi(created: list[str]) -> N
     status, _, item = _create({"identifier": "B00FLIJJSA", "buy_price": 15, "sell_price": 20, "bsr": 10_000},
                               created=created)
     assert status == 201
-    assert (item["profit"], item["roi_pct"]) == (-4.3, -28.67)
-    assert item["recommendation"] == "PASS" and item["max_buy_price"] == 8.23
+    assert (item["profit"], item["roi_pct"]) == (-4.85, -32.33)
+    assert item["recommendation"] == "PASS" and item["max_buy_price"] == 7.81
     assert item["combined_score"] == 38.8  # ROI clamped to 0; velocity 97 x 0.4
 
 
@@ -116,9 +122,9 @@ def test_rules_come_from_the_effective_config_of_the_domain(created: list[str]) 
     # THEN the buffer and the target follow that domain
     assert status == 201, item
     assert item["domain_id"] == domain_id
-    assert (item["profit"], item["roi_pct"]) == (1.7, 21.25)  # 20 - 8.30 - 2.00 - 8
-    assert item["max_buy_price"] == 8.08  # (20 - 8.30 - 2.00) / 1.20
-    assert item["recommendation"] == "CONSIDER" and item["overall_rating"] == "FAIR"  # ROI 21.25 < GOOD's 25
+    assert (item["profit"], item["roi_pct"]) == (1.15, 14.38)  # 20 - 8.30 - 2.00 - 0.15 - 0.40 - 8
+    assert item["max_buy_price"] == 7.63  # (20 - 8.30 - 2.00 - 0.15 - 0.40) / 1.20
+    assert item["recommendation"] == "PASS" and item["overall_rating"] == "PASS"  # ROI 14.38 < FAIR's 15
 
 
 def test_category_picks_fee_schedule_and_category_rules(created: list[str]) -> None:
@@ -127,8 +133,8 @@ def test_category_picks_fee_schedule_and_category_rules(created: list[str]) -> N
                                "category": "Textbooks"}, created=created)
     assert status == 201, item
     assert item["fees"] == 8.3 and item["category"] == "Textbooks"
-    assert (item["profit"], item["roi_pct"]) == (2.3, 28.75)
-    assert item["max_buy_price"] == 7.36  # (20 - 8.30 - 1.40) / 1.40
+    assert (item["profit"], item["roi_pct"]) == (1.75, 21.88)
+    assert item["max_buy_price"] == 6.96  # (20 - 8.30 - 1.40 - 0.15 - 0.40) / 1.40
 
 
 @pytest.mark.parametrize(("change", "field"), [

@@ -40,9 +40,12 @@ def _post(route: str, body: Any, identity: dict[str, str] | None = SOURCER) -> t
     ({"storage_cost_monthly": -0.01}, "body.storage_cost_monthly"),
     ({"estimated_sale_cycle_days": 0}, "body.estimated_sale_cycle_days"),
     ({"weight_lb": 0}, "body.weight_lb"),
-    # fees come from the business config, not the request
-    ({"referral_fee_percent": 12}, "body.referral_fee_percent"),
-    ({"fba_fee": 3.5}, "body.fba_fee"),
+    ({"referral_fee_percent": 100}, "body.referral_fee_percent"),
+    ({"referral_fee_percent": "15.001"}, "body.referral_fee_percent"),
+    ({"fba_fee": -0.01}, "body.fba_fee"),
+    ({"prep_fee": 1001}, "body.prep_fee"),
+    ({"sales_rank_drops_30": -1}, "body.sales_rank_drops_30"),
+    ({"sales_rank_drops_90": 1.5}, "body.sales_rank_drops_90"),
 ])
 def test_bad_field_is_422_naming_it(change: dict[str, Any], field: str) -> None:
     body = {k: v for k, v in {**VALID, **change}.items() if v is not None}

@@ -23,8 +23,8 @@ from arbvault.analysis import (
 D = Decimal
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 BASE = AnalyticsInput(
-    asin="0972351868", title="A book", buy_price=D(8), sell_price=D(20), return_rate_pct=D(2),
-    storage_cost_monthly=D("0.87"), sale_cycle_days=30, category="books", bsr=50_000,
+    asin="0972351868", title="A book", buy_price=D(8), sell_price=D(20), sale_cycle_days=30, category="books",
+    bsr=50_000,
     price_history=[D("19.99")] * 10, seller_count=5, fba_seller_count=2,
 )
 
@@ -32,8 +32,18 @@ BASE = AnalyticsInput(
 def test_velocity_insight_uses_the_one_scale(rules: EngineConfig) -> None:
     insight = velocity_insight(BASE, rules, now=NOW)
     assert (insight.velocity.score, insight.tier, insight.risk_level, insight.days_to_sell) == (
-        D("85.0"), "fast", "LOW", D("0.2"))
+        D("85.0"), "fast", "LOW", D("2.3"))  # rank 50 000 sells 0.43 a day
     assert insight.trend.sufficient_data is False  # no rank history given
+
+
+def test_velocity_insight_takes_rank_drops_like_an_ingest(rules: EngineConfig) -> None:
+    insight = velocity_insight(replace(BASE, bsr=3_991, sales_rank_drops_30=117, sales_rank_drops_90=350), rules,
+                               now=NOW)
+    v = insight.velocity
+    assert (v.score, v.rank_score, v.drops_score, v.rank_band, v.est_daily_sales, v.sales_source) == (
+        D("98.8"), D("98.8"), D("98.8"), "fast", D("3.90"), "rank_drops")
+    assert velocity_insight(replace(BASE, bsr=None, sales_rank_drops_90=90), rules, now=NOW).velocity.score == D(
+        "94.3")
 
 
 @pytest.mark.parametrize(("bsr", "risk"), [(None, "NO_DATA"), (300_000, "MEDIUM"), (450_000, "HIGH"),
@@ -49,11 +59,26 @@ def test_stability_insight_reports_score_and_volatility(rules: EngineConfig) -> 
     assert (swinging.stability.score, swinging.volatility_pct) == (64, D("35.14"))
 
 
-def test_roi_net_adds_holding_costs_to_the_one_roi(rules: EngineConfig) -> None:
+def test_roi_net_uses_the_rules_fees_buffer_and_holding_costs(rules: EngineConfig) -> None:
     result = roi_net(BASE, rules)
-    assert (result.fees.total, result.storage_cost, result.returns_cost) == (D("8.30"), D("0.87"), D("0.40"))
-    assert result.metrics.net_profit == D("1.43")
-    assert result.metrics.roi_pct == D("17.875")
+    c = result.metrics.costs
+    assert (result.fee_source, result.fees.total, c.buffer, c.storage, c.returns, c.total) == (
+        "rules", D("8.30"), D(1), D("0.10"), D("0.40"), D("9.80"))  # storage 0.10 a month over 30 days
+    assert (result.metrics.net_profit, result.metrics.roi_pct) == (D("2.20"), D("27.5"))
+
+
+def test_roi_net_takes_the_callers_storage_and_returns_rates(rules: EngineConfig) -> None:
+    result = roi_net(replace(BASE, storage_cost_monthly=D("0.87"), return_rate_pct=D(5), sale_cycle_days=45), rules)
+    assert (result.metrics.costs.storage, result.metrics.costs.returns) == (D("1.305"), D(1))
+
+
+def test_stated_fees_replace_the_whole_fee_model(rules: EngineConfig) -> None:
+    result = roi_net(replace(BASE, fba_fee=D("3.00")), rules)
+    c = result.metrics.costs
+    assert result.fee_source == "request"
+    # Referral and prep keep the schedule's; closing, inbound and the buffer are 0.
+    assert (c.referral, c.closing, c.fulfilment, c.inbound, c.prep, c.buffer) == (
+        D("3.00"), D(0), D("3.00"), D(0), D("0.20"), D(0))
 
 
 @pytest.mark.parametrize(
@@ -73,13 +98,14 @@ def test_competition(changes: dict, score: str, level: str, amazon: str) -> None
 
 @pytest.mark.parametrize(
     ("bsr", "sellers", "at_risk", "risk"),
-    [(50_000, 5, False, "0"), (500_000, 5, False, "0"), (750_000, 5, True, "25.00"), (750_000, 3, True, "45.00"),
+    [(50_000, 5, False, "0"), (400_000, 5, False, "0"), (600_000, 5, True, "25.00"), (600_000, 3, True, "45.00"),
      (2_000_000, 2, True, "100.00")],
 )
-def test_dead_inventory_starts_at_the_slow_band(rules: EngineConfig, bsr: int, sellers: int, at_risk: bool,
-                                               risk: str) -> None:
+def test_dead_inventory_starts_where_the_rank_alone_is_very_slow(rules: EngineConfig, bsr: int, sellers: int,
+                                                                at_risk: bool, risk: str) -> None:
+    # The rank scale reaches the slow tier's 40 at 4 benchmarks: 400 000 for books.
     result = dead_inventory(replace(BASE, bsr=bsr, seller_count=sellers), rules)
-    assert (result.at_risk, result.risk, result.threshold_bsr) == (at_risk, D(risk), D(500_000))
+    assert (result.at_risk, result.risk, result.threshold_bsr) == (at_risk, D(risk), D(400_000))
 
 
 def test_risk_score_weights_components(rules: EngineConfig) -> None:
@@ -112,7 +138,7 @@ def test_product_decision_counts_six_criteria(rules: EngineConfig) -> None:
     d = card.decision
     assert (d.verdict, d.criteria_passed, d.criteria_total, d.failed_criteria) == ("BUY", 5, 6, ("roi",))
     assert (d.confidence_pct, d.profit_per_unit, d.roi_pct, d.velocity_score, d.risk_score) == (
-        D("70.0"), D("1.43"), D("17.88"), D("85.0"), D("12.25"))
+        D("70.0"), D("2.20"), D("27.50"), D("85.0"), D("12.25"))
     assert d.reason == "5 of 6 criteria met; failed: roi"
     assert card.asin == "0972351868" and card.competition.level == "LOW"
 

@@ -38,6 +38,13 @@ def test_reference_check_7_source_price_factor_bounds_are_inclusive(factor: floa
     assert read_config(doc).roi.source_price_factor == D(str(factor))
 
 
+def test_holding_costs_read_as_decimals(rules: EngineConfig) -> None:
+    assert (rules.storage_per_unit_month, rules.returns_pct) == (D("0.1"), D("2.0"))
+    # The midpoint of each strategy's holding days; none stated counts as 0.
+    assert {name: s.holding_days for name, s in rules.strategies.items()} == {
+        "textbook": D(75), "velocity": D(30), "balanced": D(45), "aggressive": D(0), "conservative": D(0)}
+
+
 def test_only_strategies_with_bounds_and_sources_are_selectable(rules: EngineConfig) -> None:
     assert {name for name, s in rules.strategies.items() if s.selectable} == {"textbook", "velocity", "balanced"}
     assert rules.strategies["aggressive"].roi_min == D(40)
@@ -117,6 +124,14 @@ _DELETE = object()
          "'rating', 'roi', 'stability_level', 'velocity_level']"),
         (_set("verdicts.1.summary", "ROI {roi"), "verdicts.1.summary", "is not a valid template"),
         (_set("demo_asins", "B00FLIJJSA"), "demo_asins", "must be a list of ASINs"),
+        (_set("fees.storage_per_unit_month", _DELETE), "fees.storage_per_unit_month", "missing"),
+        (_set("fees.returns_pct", 101), "fees.returns_pct", "must be at most 100"),
+        (_set("strategies.balanced.holding_days", [30]), "strategies.balanced.holding_days",
+         "must be [shortest, longest] days"),
+        (_set("strategies.balanced.holding_days", [60, 30]), "strategies.balanced.holding_days",
+         "shortest must not exceed longest"),
+        (_set("strategies.textbook.holding_days", [60, "long"]), "strategies.textbook.holding_days.1",
+         "must be a number"),
     ],
 )
 def test_unusable_fields_are_named(edit: Callable[[dict[str, Any]], None], field: str, message: str) -> None:

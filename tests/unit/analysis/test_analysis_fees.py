@@ -32,7 +32,7 @@ def test_amazon_fees_totals_per_schedule(rules: EngineConfig, sell: str, weight:
 
 def test_amazon_fees_itemises_every_fee(rules: EngineConfig) -> None:
     fees = amazon_fees(D("24.99"), rules.fees["books"], category="books", weight_lb=D("0.701"))
-    assert (fees.referral, fees.closing, fees.inbound_shipping, fees.prep) == (D("3.7485"), D("1.8"), D("0.4"),
+    assert (fees.referral, fees.closing, fees.inbound, fees.prep) == (D("3.7485"), D("1.8"), D("0.4"),
                                                                               D("0.2"))
     assert fees.fulfilment == D("2.5") + D("0.4") * D("0.701")
     rounded = fees.rounded()

@@ -18,6 +18,7 @@ from arbvault.analysis import (
     amazon_fees,
     analyze,
     fee_schedule,
+    holding_costs,
     profit_metrics,
     read_config,
     round_half_up,
@@ -61,8 +62,11 @@ def _options_the_long_way(product: KeepaProduct, prices: MarketPrices,
         sell = sell_price(strategy.sell_price_source, name, prices)
         if name in by_condition and sell is not None:
             cheapest = min(by_condition[name])
-            fees = amazon_fees(sell.price, schedule, weight_lb=product.weight_lb).total
-            m = profit_metrics(sell.price, cheapest, fees=fees, buffer_pct=config.buffer_pct, rules=config.roi)
+            fees = amazon_fees(sell.price, schedule, weight_lb=product.weight_lb)
+            storage, returns = holding_costs(sell.price, storage_per_unit_month=config.storage_per_unit_month,
+                                             days=strategy.holding_days, returns_pct=config.returns_pct)
+            m = profit_metrics(sell.price, cheapest, fees=fees, buffer_pct=config.buffer_pct, rules=config.roi,
+                               storage=storage, returns=returns)
             options.append((name, round_half_up(cheapest), len(by_condition[name]),
                             round_half_up(m.net_profit), round_half_up(m.roi_pct), m.profitable))
     return options

@@ -26,6 +26,7 @@ from arbvault.analysis import (
     velocity_trend,
     view_score,
 )
+from arbvault.analysis.velocity import modelled_daily_sales, rank_score, sales_score
 from arbvault.analysis.view_scores import STRATEGY_BOOSTS, VIEW_WEIGHTS
 from arbvault.config.defaults import DEFAULT_RULES
 
@@ -60,7 +61,7 @@ def test_roi_never_falls_as_the_sell_price_rises(schedule: FeeSchedule, weight: 
     low, high = sorted((low, high))
 
     def roi(sell: Decimal) -> Decimal:
-        fees = amazon_fees(sell, schedule, weight_lb=weight).total
+        fees = amazon_fees(sell, schedule, weight_lb=weight)
         return profit_metrics(sell, buy, fees=fees, buffer_pct=buffer, rules=RULES.roi).roi_pct
 
     assert roi(low) <= roi(high)
@@ -70,28 +71,32 @@ def test_roi_never_falls_as_the_sell_price_rises(schedule: FeeSchedule, weight: 
 @given(schedule=schedules, weight=weights, sell=money(high="100000"))
 def test_fees_are_never_negative(schedule: FeeSchedule, weight: Decimal | None, sell: Decimal) -> None:
     fees = amazon_fees(sell, schedule, weight_lb=weight)
-    parts = (fees.referral, fees.closing, fees.fulfilment, fees.inbound_shipping, fees.prep)
+    parts = (fees.referral, fees.closing, fees.fulfilment, fees.inbound, fees.prep)
     assert all(part >= 0 for part in parts) and fees.total >= 0 and fees.weight_lb > 0
 
 
 @PROPERTY
-@given(sell=money("0.01", "5000"), weight=weights, target=pct("100"), buffer=pct("50"))
+@given(sell=money("0.01", "5000"), weight=weights, target=pct("100"), buffer=pct("50"), storage=money(high="10"),
+       returns_pct=pct("20"))
 def test_buying_at_the_max_buy_price_returns_the_target_roi(sell: Decimal, weight: Decimal | None, target: Decimal,
-                                                           buffer: Decimal) -> None:
-    fees = amazon_fees(sell, RULES.fees["books"], weight_lb=weight).total
-    price = max_buy_price(sell, fees, target_roi_pct=target, buffer_pct=buffer)
+                                                           buffer: Decimal, storage: Decimal,
+                                                           returns_pct: Decimal) -> None:
+    fees = amazon_fees(sell, RULES.fees["books"], weight_lb=weight)
+    returns = returns_pct * sell / 100
+    price = max_buy_price(sell, fees.total + storage + returns, target_roi_pct=target, buffer_pct=buffer)
+    holding = {"storage": storage, "returns": returns}
     if price == 0:
         # No answer strictly inside (0, sell): a one-cent buy already misses the target, or paying the whole
         # sell price still meets it.
         def roi_at(buy: Decimal) -> Decimal:
-            return profit_metrics(sell, buy, fees=fees, buffer_pct=buffer, rules=RULES.roi).roi_pct
+            return profit_metrics(sell, buy, fees=fees, buffer_pct=buffer, rules=RULES.roi, **holding).roi_pct
 
         assert roi_at(Decimal("0.01")) <= target or roi_at(sell) >= target
         return
-    exact = profit_metrics(sell, price, fees=fees, buffer_pct=buffer, rules=RULES.roi)
+    exact = profit_metrics(sell, price, fees=fees, buffer_pct=buffer, rules=RULES.roi, **holding)
     assert abs(exact.roi_pct - target) < Decimal("1e-15")
     cents = round_half_up(price)
-    at_cents = profit_metrics(sell, cents, fees=fees, buffer_pct=buffer, rules=RULES.roi)
+    at_cents = profit_metrics(sell, cents, fees=fees, buffer_pct=buffer, rules=RULES.roi, **holding)
     assert abs(at_cents.net_profit - target / 100 * cents) <= Decimal("0.01")
 
 
@@ -100,7 +105,8 @@ def test_buying_at_the_max_buy_price_returns_the_target_roi(sell: Decimal, weigh
        drops=st.lists(st.one_of(st.none(), st.integers(min_value=0, max_value=100_000)), min_size=3, max_size=3),
        benchmark=st.integers(min_value=1, max_value=10_000_000))
 def test_velocity_score_stays_in_range(bsr: int | None, drops: list[int | None], benchmark: int) -> None:
-    v = velocity_score(bsr, benchmark=Decimal(benchmark), drops30=drops[0], drops90=drops[1], drops180=drops[2])
+    v = velocity_score(bsr, rules=RULES.velocity, benchmark=Decimal(benchmark), drops30=drops[0], drops90=drops[1],
+                       drops180=drops[2])
     assert 0 <= v.score <= 100 and v.est_daily_sales >= 0
     for part in (v.rank_score, v.drops_score):
         assert part is None or 0 <= part <= 100
@@ -111,7 +117,25 @@ def test_velocity_score_stays_in_range(bsr: int | None, drops: list[int | None],
 def test_a_worse_rank_never_scores_higher(a: int, b: int) -> None:
     better, worse = sorted((a, b))
     benchmark = Decimal(100_000)
-    assert velocity_score(worse, benchmark=benchmark).score <= velocity_score(better, benchmark=benchmark).score
+    velocity = RULES.velocity
+    assert (velocity_score(worse, rules=velocity, benchmark=benchmark).score
+            <= velocity_score(better, rules=velocity, benchmark=benchmark).score)
+
+
+@PROPERTY
+@given(a=st.integers(min_value=0, max_value=100_000), b=st.integers(min_value=0, max_value=100_000),
+       benchmark=st.integers(min_value=1, max_value=10_000_000))
+def test_more_rank_drops_never_score_lower(a: int, b: int, benchmark: int) -> None:
+    fewer, more = sorted((a, b))
+    assert sales_score(Decimal(fewer) / 30, Decimal(benchmark)) <= sales_score(Decimal(more) / 30, Decimal(benchmark))
+
+
+@PROPERTY
+@given(bsr=st.integers(min_value=1, max_value=50_000_000), benchmark=st.integers(min_value=1_000, max_value=1_000_000))
+def test_drops_at_the_modelled_rate_agree_with_the_rank(bsr: int, benchmark: int) -> None:
+    # A product selling exactly what its rank predicts scores the same from its drops as from its rank.
+    rate = modelled_daily_sales(Decimal(bsr), Decimal(benchmark))
+    assert abs(sales_score(rate, Decimal(benchmark)) - rank_score(Decimal(bsr), Decimal(benchmark))) < Decimal("1e-6")
 
 
 @PROPERTY

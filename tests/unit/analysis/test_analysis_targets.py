@@ -8,6 +8,7 @@ import pytest
 
 from arbvault.analysis import (
     EngineConfig,
+    FeeBreakdown,
     InvalidPriceError,
     amazon_fees,
     estimated_buy_price,
@@ -15,6 +16,7 @@ from arbvault.analysis import (
     profit_metrics,
     purchase_cost,
     round_half_up,
+    stated_fees,
     target_sell_price,
     view_roi_target,
 )
@@ -22,20 +24,20 @@ from arbvault.analysis import (
 D = Decimal
 
 
-def _books_fees(rules: EngineConfig, sell: Decimal) -> Decimal:
-    return amazon_fees(sell, rules.fees["books"]).total
+def _books_fees(rules: EngineConfig, sell: Decimal) -> FeeBreakdown:
+    return amazon_fees(sell, rules.fees["books"])
 
 
 @pytest.mark.parametrize(("sell", "expected"), [("28", "13.70"), ("100", "59.04"), ("5", "0.00")])
 def test_reference_check_29_max_buy_price_at_35_pct_without_buffer(rules: EngineConfig, sell: str,
                                                                    expected: str) -> None:
-    price = max_buy_price(D(sell), _books_fees(rules, D(sell)), target_roi_pct=D(35), buffer_pct=D(0))
+    price = max_buy_price(D(sell), _books_fees(rules, D(sell)).total, target_roi_pct=D(35), buffer_pct=D(0))
     assert round_half_up(price) == D(expected)
 
 
 def test_max_buy_price_with_the_buffer_returns_the_target_roi(rules: EngineConfig) -> None:
     fees = _books_fees(rules, D(28))
-    price = max_buy_price(D(28), fees, target_roi_pct=D(35), buffer_pct=rules.buffer_pct)
+    price = max_buy_price(D(28), fees.total, target_roi_pct=D(35), buffer_pct=rules.buffer_pct)
     assert round_half_up(price) == D("12.67")  # (28 - 9.50 - 1.40) / 1.35
     m = profit_metrics(D(28), price, fees=fees, buffer_pct=rules.buffer_pct, rules=rules.roi)
     assert round_half_up(m.roi_pct) == D("35.00")
@@ -54,20 +56,20 @@ def test_max_buy_price_rejects_a_target_of_minus_100_pct() -> None:
 def test_reference_check_8_purchase_cost_meets_the_strategy_roi(rules: EngineConfig, strategy: str | None,
                                                                 expected: str, roi_min: int) -> None:
     fees = _books_fees(rules, D(100))
-    cost = purchase_cost(D(100), fees, config=rules, strategy=strategy)
+    cost = purchase_cost(D(100), fees.total, config=rules, strategy=strategy)
     assert round_half_up(cost) == D(expected)
     roi = profit_metrics(D(100), round_half_up(cost), fees=fees, buffer_pct=rules.buffer_pct, rules=rules.roi).roi_pct
     assert abs(roi - roi_min) <= D("0.1")
 
 
 def test_reference_check_9_purchase_cost_falls_back_to_source_price_factor(rules: EngineConfig) -> None:
-    cost = purchase_cost(D("2.30"), _books_fees(rules, D("2.30")), config=rules, strategy="balanced")
+    cost = purchase_cost(D("2.30"), _books_fees(rules, D("2.30")).total, config=rules, strategy="balanced")
     assert cost == D("1.15")
 
 
 def test_reference_check_9_purchase_cost_at_45_99_gives_25_pct(rules: EngineConfig) -> None:
     fees = _books_fees(rules, D("45.99"))
-    cost = purchase_cost(D("45.99"), fees, config=rules, strategy="balanced")
+    cost = purchase_cost(D("45.99"), fees.total, config=rules, strategy="balanced")
     roi = profit_metrics(D("45.99"), round_half_up(cost), fees=fees, buffer_pct=rules.buffer_pct,
                          rules=rules.roi).roi_pct
     assert abs(roi - 25) <= D("0.5")
@@ -86,9 +88,9 @@ def test_reference_check_6_estimated_cost_and_referral_only_roi(rules: EngineCon
                                                                 profit: str) -> None:
     # The check's own inputs (a referral-only fee, no buffer) through the one ROI definition give its 70 %.
     buy = estimated_buy_price(D(sell), rules)
-    referral = amazon_fees(D(sell), rules.fees["books"]).referral
-    m = profit_metrics(D(sell), buy, fees=referral, buffer_pct=D(0), rules=rules.roi)
-    assert (buy, referral, m.net_profit, m.roi_pct) == (D(cost), D(fees), D(profit), D(70))
+    referral_only = stated_fees(D(sell), rules.fees["books"], referral_pct=D(15), fba_fee=D(0), prep_fee=D(0))
+    m = profit_metrics(D(sell), buy, fees=referral_only, buffer_pct=D(0), rules=rules.roi)
+    assert (buy, m.costs.total, m.net_profit, m.roi_pct) == (D(cost), D(fees), D(profit), D(70))
 
 
 def test_estimated_cost_under_the_full_fee_model_is_no_constant_70_pct(rules: EngineConfig) -> None:
