@@ -1,0 +1,44 @@
+"""The invocation's deadline: the moment by which calls to slow services must have returned.
+
+A Lambda environment runs one invocation at a time, so the deadline is one value per process, readable from
+any thread (the batch worker fetches from Keepa on a thread of its own). Handlers set it from the Lambda
+context with :func:`invocation_deadline`; outside an invocation (scripts, tests calling a client directly)
+there is none, and callers fall back to their own timeouts.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Final
+
+# Time kept back from the function's own timeout to store results and answer after the last outside call.
+RESERVE_SECONDS: Final = 2.0
+
+_lock = threading.Lock()
+_deadline: float | None = None  # time.monotonic() value
+
+
+@contextmanager
+def invocation_deadline(context: Any, *, reserve_seconds: float = RESERVE_SECONDS) -> Iterator[None]:
+    """Within the block, :func:`seconds_left` counts down to ``context``'s remaining time less ``reserve_seconds``.
+    A context without ``get_remaining_time_in_millis`` sets no deadline."""
+    global _deadline
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    with _lock:
+        previous = _deadline
+        if callable(remaining):
+            _deadline = time.monotonic() + remaining() / 1000 - reserve_seconds
+    try:
+        yield
+    finally:
+        with _lock:
+            _deadline = previous
+
+
+def seconds_left() -> float | None:
+    """Seconds until the current invocation's deadline (negative once passed); ``None`` outside an invocation."""
+    deadline = _deadline
+    return None if deadline is None else deadline - time.monotonic()
