@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import socket
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote
 
+from pg8000.exceptions import InterfaceError
 from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -102,7 +104,17 @@ def build_engine(url: str, *, pool: str = "single") -> Engine:
     parsed = make_url(normalise_url(url))
 
     def creator() -> Any:
-        return pg_connection.connect(**_connect_kwargs(parsed))
+        kwargs = _connect_kwargs(parsed)
+        try:
+            return pg_connection.connect(**kwargs)
+        except BaseException as exc:
+            if "sock" in kwargs:  # ours: pg8000 leaves it open when the TLS negotiation fails
+                kwargs["sock"].close()
+            if isinstance(exc, OSError) and not isinstance(exc, ssl.SSLError):
+                # A server gone during the TLS request: the driver's own error, as for any other connect failure.
+                # Certificate failures stay ssl errors, which say what is wrong.
+                raise InterfaceError("communication error") from exc
+            raise
 
     if pool == "null":
         return create_engine(parsed, creator=creator, poolclass=NullPool)

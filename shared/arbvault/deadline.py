@@ -14,28 +14,37 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Final
 
-# Time kept back from the function's own timeout to store results and answer after the last outside call.
+# Time kept back from the function's own timeout to store results and answer after the last outside call:
+# 2 s, or a tenth of the time when less than 20 s remain.
 RESERVE_SECONDS: Final = 2.0
+RESERVE_FRACTION: Final = 0.1
 
 _lock = threading.Lock()
 _deadline: float | None = None  # time.monotonic() value
 
 
 @contextmanager
-def invocation_deadline(context: Any, *, reserve_seconds: float = RESERVE_SECONDS) -> Iterator[None]:
-    """Within the block, :func:`seconds_left` counts down to ``context``'s remaining time less ``reserve_seconds``.
-    A context without ``get_remaining_time_in_millis`` sets no deadline."""
+def invocation_deadline(context: Any, *, reserve_seconds: float | None = None) -> Iterator[None]:
+    """Within the block, :func:`seconds_left` counts down to ``context``'s remaining time less ``reserve_seconds``
+    (by default :func:`reserve_for` it). A context without ``get_remaining_time_in_millis`` sets no deadline."""
     global _deadline
-    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    remaining_ms = getattr(context, "get_remaining_time_in_millis", None)
     with _lock:
         previous = _deadline
-        if callable(remaining):
-            _deadline = time.monotonic() + remaining() / 1000 - reserve_seconds
+        if callable(remaining_ms):
+            remaining = remaining_ms() / 1000
+            reserve = reserve_for(remaining) if reserve_seconds is None else reserve_seconds
+            _deadline = time.monotonic() + remaining - reserve
     try:
         yield
     finally:
         with _lock:
             _deadline = previous
+
+
+def reserve_for(remaining: float) -> float:
+    """Seconds kept back from an invocation with ``remaining`` seconds left."""
+    return min(RESERVE_SECONDS, remaining * RESERVE_FRACTION)
 
 
 def seconds_left() -> float | None:

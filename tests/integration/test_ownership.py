@@ -7,6 +7,7 @@ sees both.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from collections.abc import Iterator
 from decimal import Decimal
@@ -28,7 +29,7 @@ def _sourcer(name: str) -> dict[str, str]:
 
 
 def _analysis(owner: str, job_id: uuid.UUID | None, index: int) -> Analysis:
-    asin = f"B0OWN{uuid.uuid4().hex[:5].upper()}"
+    asin = f"B0{secrets.token_hex(4).upper()}"
     return Analysis(
         job_id=job_id, identifier=asin, asin=asin, strategy="balanced", buy_price=Decimal("8.00"),
         sell_price=Decimal("20.00"), fees=Decimal("8.30"), profit=Decimal(2 + index), roi_pct=Decimal(30 + index),

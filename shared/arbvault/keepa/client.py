@@ -9,7 +9,7 @@ raises ``TokensExhaustedError`` on 429 and ``KeepaRequestError`` on 400/402, and
 every envelope (``balance``), so checking it costs nothing; ``token_status()`` asks ``/token`` (free).
 
 Inside a Lambda invocation every attempt, and every wait between attempts, fits in the time the invocation has
-left (``arbvault.deadline``): no attempt starts with less than ``MIN_ATTEMPT_SECONDS`` left, and each waits at
+left (``arbvault.deadline``): no attempt starts with less than ``MIN_ATTEMPT_SECONDS`` (0.5 s) left, and each waits at
 most until the deadline. The Product Finder (``/query``) is billed per call, so it is retried only when the
 request never left (the connection could not be opened), never after a timeout or a 5xx that Keepa may have
 charged for.
@@ -49,7 +49,7 @@ MAX_CATEGORIES_PER_REQUEST = 10
 DOMAINS = frozenset({1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12})
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 """Offer fetches take Keepa 2-20 s, so reads get 30 s; a connection that takes 5 s is retried instead."""
-MIN_ATTEMPT_SECONDS = 1.0
+MIN_ATTEMPT_SECONDS = 0.5
 """An attempt is not started with less time than this left before the invocation's deadline."""
 
 T = TypeVar("T")

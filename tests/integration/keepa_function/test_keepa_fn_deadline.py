@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from arbvault.deadline import RESERVE_SECONDS, seconds_left
+from arbvault.deadline import reserve_for, seconds_left
 from infra.http_events import http_api_event
 from infra.lambda_context import LocalLambdaContext
 from keepa_testing import MakeKeepa
@@ -24,5 +24,5 @@ def test_a_slow_keepa_is_a_503_within_the_functions_timeout(make_keepa: MakeKeep
     elapsed = time.monotonic() - started
     assert response["statusCode"] == 503, response["body"]
     assert json.loads(response["body"])["error"]["code"] == "keepa_unavailable"
-    assert elapsed < TIMEOUT_SECONDS - RESERVE_SECONDS + 0.5, elapsed  # the reserve is left to answer
+    assert elapsed < TIMEOUT_SECONDS - reserve_for(TIMEOUT_SECONDS) + 0.3, elapsed  # the reserve is left to answer
     assert seconds_left() is None  # the deadline ended with the invocation
