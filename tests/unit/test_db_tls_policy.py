@@ -45,7 +45,8 @@ def settings_with() -> Iterator[Callable[..., Settings]]:
      TlsPolicy("verify-full", "/mine.pem")),
     ({}, {"sslmode": ("disable", "require")}, TlsPolicy("require")),  # a repeated parameter: the last counts
 ])
-def test_the_url_wins_then_db_sslmode_then_the_stage_default(settings_with: Callable[..., Settings], env: dict[str, str],
+def test_the_url_wins_then_db_sslmode_then_the_stage_default(settings_with: Callable[..., Settings],
+                                                            env: dict[str, str],
                                                             query: dict[str, object], expected: TlsPolicy) -> None:
     assert tls_policy(query, settings_with(**env)) == expected
 

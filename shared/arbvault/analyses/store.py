@@ -37,7 +37,8 @@ def get_analysis(session: Session, analysis_id: uuid.UUID, *, owner_key_id: str 
 def create_manual_analysis(session: Session, data: ManualInput, *, created_by: str, domain_id: int = 1) -> Analysis:
     """Analyse ``data`` under the effective rules of ``domain_id`` and its category, store it and return the row.
 
-    The row is marked ``source="manual"`` and ``created_by`` (the caller's API key id, its owner). Raises ``InvalidScopeError`` for a category that cannot name a config scope, and the errors
+    The row is marked ``source="manual"`` and ``created_by`` (the caller's API key id, its owner). Raises
+    ``InvalidScopeError`` for a category that cannot name a config scope, and the errors
     of :func:`arbvault.analyses.manual.evaluate` (all 422).
     """
     layer = normalise_category(data.category, field="body.category")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from arbvault.config.defaults import DEFAULT_RULES
 from arbvault.config.merge import deep_merge
@@ -27,19 +27,15 @@ _KNOWN_SHOWN: Final = 12  # keys listed in an "unknown key" message
 
 @dataclass(frozen=True)
 class Shape:
-    """What one place of a document holds: a single value (no ``keys`` and no ``entry``), an object with fixed
-    ``keys`` and optionally named entries shaped like ``entry``, or a list whose items are shaped like ``entry``."""
+    """What one place of a document holds: a single ``value``; an ``object`` with fixed ``keys`` and, when
+    ``entry`` is set, entries of any name shaped like it; or a ``list`` whose items are shaped like ``entry``."""
 
+    kind: Literal["value", "object", "list"]
     keys: Mapping[str, Shape] = field(default_factory=dict)
     entry: Shape | None = None
-    is_list: bool = False
-
-    @property
-    def is_value(self) -> bool:
-        return not self.keys and self.entry is None and not self.is_list
 
 
-VALUE: Final = Shape()
+VALUE: Final = Shape("value")
 
 
 def shape_of(document: Mapping[str, Any]) -> Shape:
@@ -50,14 +46,14 @@ def shape_of(document: Mapping[str, Any]) -> Shape:
 def _shape_of(value: Any, path: str) -> Shape:
     if isinstance(value, list):
         items = [item for item in value if isinstance(item, Mapping)]
-        return Shape(entry=_shape_of(deep_merge(*items), f"{path}.*") if items else VALUE, is_list=True)
+        return Shape("list", entry=_shape_of(deep_merge(*items), f"{path}.*") if items else VALUE)
     if not isinstance(value, Mapping):
         return VALUE
     if path not in NAMED_ENTRIES:
-        return Shape({key: _shape_of(child, _join(path, key)) for key, child in value.items()})
+        return Shape("object", {key: _shape_of(child, _join(path, key)) for key, child in value.items()})
     fixed = {key: _shape_of(child, _join(path, key)) for key, child in value.items() if not isinstance(child, Mapping)}
     entries = [child for child in value.values() if isinstance(child, Mapping)]
-    return Shape(fixed, entry=_shape_of(deep_merge(*entries), f"{path}.*") if entries else VALUE)
+    return Shape("object", fixed, entry=_shape_of(deep_merge(*entries), f"{path}.*") if entries else VALUE)
 
 
 def _join(path: str, key: object) -> str:
@@ -67,18 +63,18 @@ def _join(path: str, key: object) -> str:
 RULES_SHAPE: Final = shape_of(DEFAULT_RULES)
 
 
-def _unknown(shape: Shape, key: str) -> str:
+def _unknown(shape: Shape) -> str:
     known = sorted(shape.keys)
     listed = ", ".join(known[:_KNOWN_SHOWN]) + (", ..." if len(known) > _KNOWN_SHOWN else "")
     return f"is not a rules key; known here: {listed}" if known else "is not a rules key"
 
 
 def _check(node: Any, shape: Shape, path: str) -> Iterator[Violation]:
-    if shape.is_value:
+    if shape.kind == "value":
         if isinstance(node, (Mapping, list)):
             yield Violation(path, "must be a single value, not an object or a list")
         return
-    if shape.is_list:
+    if shape.kind == "list":
         if not isinstance(node, list):
             yield Violation(path, "must be a list")
             return
@@ -93,7 +89,7 @@ def _check(node: Any, shape: Shape, path: str) -> Iterator[Violation]:
             continue  # null removes the key: allowed for any key
         child = shape.keys.get(key, shape.entry)
         if child is None:
-            yield Violation(_join(path, key), _unknown(shape, key))
+            yield Violation(_join(path, key), _unknown(shape))
         else:
             yield from _check(value, child, _join(path, key))
 

@@ -82,7 +82,8 @@ def test_second_writer_waits_for_the_first_and_then_sees_its_version(database_ur
         with Session(first_engine) as first, Session(second_engine) as second:
             second_pid = second.execute(text("SELECT pg_backend_pid()")).scalar_one()
             # WHEN the first writes at version 1 and keeps its transaction open
-            update_scope(first, scope=scope, patch={"meta": {"created_by": "first"}}, changed_by="first", expected_version=1)
+            update_scope(first, scope=scope, patch={"meta": {"created_by": "first"}}, changed_by="first",
+                         expected_version=1)
 
             def second_writer() -> None:
                 try:
