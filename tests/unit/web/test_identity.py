@@ -7,7 +7,7 @@ import json
 import pytest
 from fastapi import APIRouter
 
-from arbvault.web import AdminIdentity, CurrentIdentity, create_app, create_handler
+from arbvault.web import AdminIdentity, CurrentIdentity, Identity, create_app, create_handler
 from infra.http_events import http_api_event
 from infra.lambda_context import LocalLambdaContext
 
@@ -45,3 +45,8 @@ def test_identity_from_authorizer_context(path: str, authorizer: dict[str, str] 
         assert body["key_id"] == authorizer["key_id"]  # type: ignore[index]
     else:
         assert body["error"]["code"] in {"unauthorized", "forbidden"}
+
+
+def test_owner_scope_is_the_key_for_a_sourcer_and_everyone_for_an_admin() -> None:
+    assert Identity(key_id="k-1", key_name="s", role="sourcer").owner_scope == "k-1"
+    assert Identity(key_id="k-2", key_name="a", role="admin").owner_scope is None
