@@ -4,7 +4,9 @@ answers)."""
 
 from __future__ import annotations
 
+import contextvars
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -30,6 +32,21 @@ def test_the_deadline_follows_the_context_and_ends_with_the_block(timeout: float
     with invocation_deadline(_invocation(timeout)):  # 2 s kept back, or a tenth of a short invocation
         left = seconds_left()
         assert left is not None and expected - 0.3 < left <= expected
+    assert seconds_left() is None
+
+
+def test_the_deadline_belongs_to_its_invocation_and_reaches_threads_running_in_its_context() -> None:
+    seen: dict[str, float | None] = {}
+    with invocation_deadline(_invocation(10.0)), ThreadPoolExecutor(2) as pool:
+        seen["copied"] = pool.submit(contextvars.copy_context().run, seconds_left).result()
+        seen["plain"] = pool.submit(seconds_left).result()
+        with invocation_deadline(_invocation(30.0)):  # another invocation's deadline, then this one's again
+            seen["nested"] = seconds_left()
+        seen["after"] = seconds_left()
+    assert seen["plain"] is None
+    assert seen["copied"] is not None and 8.5 < seen["copied"] <= 9.0
+    assert seen["nested"] is not None and seen["nested"] > 27
+    assert seen["after"] is not None and seen["after"] <= 9.0
     assert seconds_left() is None
 
 
