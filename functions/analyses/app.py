@@ -84,31 +84,32 @@ Filters = Annotated[AnalysisFilters, Depends(_filters)]
 
 
 @router.get("", response_model=Page[AnalysisOut], summary="List analyses")
-def list_route(_: CurrentIdentity, filters: Filters, page: PageQuery) -> Page[AnalysisOut]:
-    """Analyses matching the filters, in ``sort_by``/``sort_order`` order (missing ROI/profit last), paged."""
+def list_route(identity: CurrentIdentity, filters: Filters, page: PageQuery) -> Page[AnalysisOut]:
+    """The caller's analyses (an admin's: everyone's) matching the filters, in ``sort_by``/``sort_order`` order
+    (missing ROI/profit last), paged."""
     with session_scope() as session:
-        return page_out(list_analyses(session, filters=filters, sort=page.sort, limit=page.limit,
-                                      after=page.after))
+        return page_out(list_analyses(session, owner_key_id=identity.owner_scope, filters=filters, sort=page.sort,
+                                      limit=page.limit, after=page.after))
 
 
 @router.get("/top", response_model=TopOut, summary="Top analyses")
 def top_route(
-    _: CurrentIdentity,
+    identity: CurrentIdentity,
     filters: Filters,
     metric: TopMetric = "combined_score",
     limit: Annotated[int, Query(ge=1, le=TOP_LIMIT_MAX)] = TOP_LIMIT_DEFAULT,
 ) -> TopOut:
-    """The best analyses by ``metric`` among those matching the filters (rows without that metric left out)."""
+    """The caller's best analyses by ``metric`` among those matching the filters (rows without it left out)."""
     with session_scope() as session:
-        rows = top_analyses(session, metric=metric, filters=filters, limit=limit)
+        rows = top_analyses(session, owner_key_id=identity.owner_scope, metric=metric, filters=filters, limit=limit)
         return TopOut(metric=metric, items=[AnalysisOut.model_validate(row) for row in rows])
 
 
 @router.get("/{analysis_id}", response_model=AnalysisOut, summary="Get an analysis")
-def get_route(analysis_id: uuid.UUID, _: CurrentIdentity) -> AnalysisOut:
-    """One stored analysis."""
+def get_route(analysis_id: uuid.UUID, identity: CurrentIdentity) -> AnalysisOut:
+    """One stored analysis of the caller's (any, for an admin); another key's is 404."""
     with session_scope() as session:
-        return AnalysisOut.model_validate(get_analysis(session, analysis_id))
+        return AnalysisOut.model_validate(get_analysis(session, analysis_id, owner_key_id=identity.owner_scope))
 
 
 @router.post("", status_code=201, response_model=AnalysisOut, summary="Create a manual analysis")
@@ -128,9 +129,9 @@ def create_route(body: ManualAnalysisIn, identity: CurrentIdentity, response: Re
 
 @router.delete("/{analysis_id}", status_code=204, response_class=Response, summary="Delete an analysis")
 def delete_route(analysis_id: uuid.UUID, identity: CurrentIdentity) -> Response:
-    """Delete an analysis: its creator's key or an admin key only."""
+    """Delete an analysis of the caller's (any, for an admin); another key's is 404."""
     with session_scope() as session:
-        delete_analysis(session, analysis_id, requester=identity.key_id, is_admin=identity.is_admin)
+        delete_analysis(session, analysis_id, owner_key_id=identity.owner_scope)
     return Response(status_code=204)
 
 

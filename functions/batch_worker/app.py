@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
+from arbvault.deadline import invocation_deadline
 from arbvault.jobs import ChunkPipeline, metrics
 from arbvault.jobs.claims import lease_seconds_for, start_margin_for
 from arbvault.observability import logger
@@ -38,5 +39,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         logger.append_keys(message_id=record.message_id)
         pipeline.process(record.message_id)
 
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor,
-                                    context=context)
+    with invocation_deadline(context):  # Keepa calls end before the invocation does
+        return process_partial_response(event=event, record_handler=record_handler, processor=processor,
+                                        context=context)

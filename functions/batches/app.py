@@ -57,7 +57,6 @@ from arbvault.web import (
     Cursor,
     CurrentIdentity,
     IdempotencyKey,
-    Identity,
     Limit,
     Page,
     create_app,
@@ -68,11 +67,6 @@ from arbvault.web import (
 from arbvault.web.pagination import DEFAULT_LIMIT
 
 router = APIRouter(prefix="/api/v1/batches", tags=["batches"])
-
-def _owner_scope(identity: Identity) -> str | None:
-    """Whose jobs a caller may see: its own, or every one for an admin key."""
-    return None if identity.is_admin else identity.key_id
-
 
 class BatchIn(JobOptionsIn):
     """A batch to analyse: identifiers and the options every one of them is analysed with."""
@@ -225,7 +219,7 @@ def list_batches(
     wanted = parse_status(status, field="query.status") if status is not None else None
     after = KeysetPosition.from_dict(decode_cursor(cursor, keys=KEYSET_KEYS)) if cursor else None
     with session_scope() as session:
-        page = list_jobs(session, owner_key_id=_owner_scope(identity), status=wanted, kind=kind, limit=limit,
+        page = list_jobs(session, owner_key_id=identity.owner_scope, status=wanted, kind=kind, limit=limit,
                          after=after)
     next_cursor = encode_cursor(page.next_position.as_dict()) if page.next_position else None
     return Page[BatchOut](items=[BatchOut.of(job) for job in page.items], next_cursor=next_cursor)
@@ -264,7 +258,7 @@ def estimate_batch(body: EstimateIn, _: CurrentIdentity) -> EstimateOut:
 def get_batch(batch_id: uuid.UUID, identity: CurrentIdentity) -> BatchOut:
     """The job, its progress and, if chunks failed, the failure count and reasons."""
     with session_scope() as session:
-        return BatchOut.of(get_job(session, batch_id, owner_key_id=_owner_scope(identity)))
+        return BatchOut.of(get_job(session, batch_id, owner_key_id=identity.owner_scope))
 
 
 @router.get("/{batch_id}/results", response_model=Page[AnalysisOut] | Page[UnresolvedIdentifierOut],
@@ -284,7 +278,7 @@ def batch_results(
 ) -> Page[AnalysisOut] | Page[UnresolvedIdentifierOut]:
     """The analyses the job stored so far, filtered and sorted like ``/api/v1/analyses``; or, with ``status``,
     the identifiers that got none and why. Paged."""
-    owner = _owner_scope(identity)
+    owner = identity.owner_scope
     if status == "analysed":
         page = page_request(sort_by, sort_order, limit, cursor)
         with session_scope() as session:
@@ -306,7 +300,7 @@ def batch_results(
 def cancel_batch(batch_id: uuid.UUID, identity: CurrentIdentity) -> BatchOut:
     """Stop a pending or running job: unclaimed chunks are skipped, stored analyses stay; 409 once finished."""
     with session_scope() as session:
-        return BatchOut.of(cancel_job(session, batch_id, owner_key_id=_owner_scope(identity)))
+        return BatchOut.of(cancel_job(session, batch_id, owner_key_id=identity.owner_scope))
 
 
 @router.patch("/{batch_id}/status", summary="Change a batch job's status")
@@ -314,7 +308,7 @@ def patch_status(batch_id: uuid.UUID, body: StatusIn, identity: CurrentIdentity)
     """Move the job along PENDING -> RUNNING -> SUCCESS | ERROR | CANCELLED (or PENDING -> CANCELLED); 409 else."""
     target = parse_status(body.status, field="body.status")
     with session_scope() as session:
-        return BatchOut.of(transition(session, batch_id, target, owner_key_id=_owner_scope(identity),
+        return BatchOut.of(transition(session, batch_id, target, owner_key_id=identity.owner_scope,
                                       error_message=body.error_message))
 
 

@@ -34,6 +34,8 @@ class Database:
         self.url, self.embedded = use_local_database()
         upgrade(self.url)
         self._overrides["DATABASE_URL"] = self.url
+        # A deployed stage's default is TLS-only; a local server usually has no TLS (the URL's sslmode still wins).
+        self._overrides["DB_SSLMODE"] = "prefer"
 
     def stop(self) -> None:
         reset_engine()

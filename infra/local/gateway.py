@@ -18,20 +18,17 @@ from infra.local.authorizer import authorizer_event, decision, identity_source
 from infra.local.console import Console
 from infra.local.cors import is_preflight, preflight, with_cors
 from infra.local.environments import Invocation
+from infra.local.limits import MAX_RESPONSE_BYTES, request_refusal, response_size
 from infra.local.responses import (
     FORBIDDEN,
     INTERNAL_ERROR,
     NOT_FOUND,
-    PAYLOAD_TOO_LARGE,
     UNAUTHORIZED,
     HttpResponse,
     MalformedResponseError,
     from_lambda_result,
 )
 from infra.local.routing import Match, RouteTable
-
-# API Gateway HTTP APIs refuse request payloads over 10 MB.
-MAX_BODY_BYTES = 10 * 1024 * 1024
 
 Invoke = Callable[[str, dict[str, Any]], Invocation]
 LocalPage = Callable[[str], HttpResponse | None]
@@ -45,7 +42,7 @@ class IncomingRequest:
     raw_path: str
     raw_query: str
     headers: list[tuple[str, str]]
-    body: bytes | None  # None: larger than MAX_BODY_BYTES, not read
+    body: bytes | None  # None: larger than limits.MAX_BODY_BYTES, not read
     source_ip: str
 
 
@@ -85,8 +82,9 @@ class Gateway:
         return outcome.response
 
     def _dispatch(self, request: IncomingRequest) -> _Outcome:
-        if request.body is None:
-            return _Outcome(PAYLOAD_TOO_LARGE, note=f"body over {MAX_BODY_BYTES} bytes")
+        refused = request_refusal(request)
+        if refused is not None:
+            return _Outcome(refused[0], note=refused[1])
         match = self.routes.match(request.method, request.raw_path)
         if match is None:
             page = self._local_page(request.raw_path) if request.method == "GET" else None
@@ -139,6 +137,10 @@ class Gateway:
     def _response(self, invocation: Invocation, notes: list[str]) -> HttpResponse:
         _note_invocation(invocation, notes)
         if invocation.error is not None:
+            return _copy(INTERNAL_ERROR)
+        size = response_size(invocation.result)
+        if size > MAX_RESPONSE_BYTES:
+            notes.append(f"response payload of {size} bytes, over Lambda's {MAX_RESPONSE_BYTES}")
             return _copy(INTERNAL_ERROR)
         try:
             return from_lambda_result(invocation.result)

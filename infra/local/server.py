@@ -18,7 +18,8 @@ from typing import Any
 import uvicorn
 
 from infra.local.exceptions import AddressUnavailableError
-from infra.local.gateway import MAX_BODY_BYTES, Gateway, IncomingRequest
+from infra.local.gateway import Gateway, IncomingRequest
+from infra.local.limits import MAX_BODY_BYTES, MAX_HEAD_READ_BYTES
 from infra.local.responses import SERVICE_UNAVAILABLE, HttpResponse
 
 # HTTP APIs give an integration at most 30 seconds.
@@ -63,8 +64,10 @@ class HttpServer:
     def __init__(self, sock: socket.socket, gateway: Gateway) -> None:
         self._sock = sock
         self._gateway = gateway
+        # h11 (not httptools), reading heads far past API Gateway's limit, so those are answered 414/431.
         config = uvicorn.Config(self._asgi, interface="asgi3", lifespan="off", log_config=None, access_log=False,
-                                server_header=False, ws="none", timeout_graceful_shutdown=2)
+                                server_header=False, ws="none", timeout_graceful_shutdown=2, http="h11",
+                                h11_max_incomplete_event_size=MAX_HEAD_READ_BYTES)
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
         # Requests block on their function; each waits in a thread of this pool, not on the event loop.

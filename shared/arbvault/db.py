@@ -2,7 +2,7 @@
 
 The engine is never built at import or inside an ASGI lifespan (Mangum runs lifespan per event). A pool of
 one connection with ``pool_pre_ping`` survives environments frozen between invocations; ``DB_POOL=null``
-switches to ``NullPool`` for RDS Proxy, which does the pooling itself.
+switches to ``NullPool`` for RDS Proxy, which does the pooling itself. TLS follows ``arbvault.db_tls``.
 """
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote
 
+from pg8000.exceptions import InterfaceError
 from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, QueuePool
 
 from arbvault import pg_connection
+from arbvault.db_tls import tls_policy
 from arbvault.exceptions import ConfigurationError
 from arbvault.settings import get_settings
 
@@ -69,7 +71,8 @@ def database_url() -> str:
 
 
 def _connect_kwargs(url: URL) -> dict[str, Any]:
-    """pg8000 keyword arguments for ``url``, with a socket of our own (TCP_NODELAY) for TCP hosts."""
+    """pg8000 keyword arguments for ``url``, with a socket of our own (TCP_NODELAY) for TCP hosts and TLS as
+    ``arbvault.db_tls`` decides (never over a Unix socket, as with libpq)."""
     query = dict(url.query)
     kwargs: dict[str, Any] = {
         "user": url.username or "postgres",
@@ -84,20 +87,15 @@ def _connect_kwargs(url: URL) -> dict[str, Any]:
     if unix_sock:
         kwargs["unix_sock"] = unix_sock
         return kwargs
-    sock = socket.create_connection((url.host or "127.0.0.1", url.port or 5432), CONNECT_TIMEOUT_SECONDS)
+    host = url.host or "127.0.0.1"
+    context = tls_policy(query, get_settings()).ssl_context()
+    sock = socket.create_connection((host, url.port or 5432), CONNECT_TIMEOUT_SECONDS)
     # pg8000 leaves Nagle on; small request/response round trips then wait on delayed ACKs.
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
     kwargs["sock"] = sock
-    sslmode = query.get("sslmode", "prefer")
-    if sslmode in ("require", "verify-ca", "verify-full"):
-        context = ssl.create_default_context()
-        if sslmode == "require":
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
-        kwargs["ssl_context"] = context
-    else:
-        kwargs["ssl_context"] = False
+    kwargs["ssl_context"] = context
+    kwargs["host"] = host  # the name the certificate must carry under verify-full (pg8000 would say "localhost")
     return kwargs
 
 
@@ -106,7 +104,17 @@ def build_engine(url: str, *, pool: str = "single") -> Engine:
     parsed = make_url(normalise_url(url))
 
     def creator() -> Any:
-        return pg_connection.connect(**_connect_kwargs(parsed))
+        kwargs = _connect_kwargs(parsed)
+        try:
+            return pg_connection.connect(**kwargs)
+        except BaseException as exc:
+            if "sock" in kwargs:  # ours: pg8000 leaves it open when the TLS negotiation fails
+                kwargs["sock"].close()
+            if isinstance(exc, OSError) and not isinstance(exc, ssl.SSLError):
+                # A server gone during the TLS request: the driver's own error, as for any other connect failure.
+                # Certificate failures stay ssl errors, which say what is wrong.
+                raise InterfaceError("communication error") from exc
+            raise
 
     if pool == "null":
         return create_engine(parsed, creator=creator, poolclass=NullPool)

@@ -25,6 +25,8 @@ class Settings:
     database_url: str | None
     db_secret_arn: str | None
     db_pool: PoolMode
+    db_sslmode: str | None
+    db_ssl_root_cert: str | None
     keepa_api_key: str | None
     keepa_secret_arn: str | None
     keepa_base_url: str
@@ -70,6 +72,8 @@ def get_settings() -> Settings:
         database_url=_env("DATABASE_URL"),
         db_secret_arn=_env("DB_SECRET_ARN"),
         db_pool=_pool_mode(),
+        db_sslmode=_env("DB_SSLMODE"),
+        db_ssl_root_cert=_env("DB_SSL_ROOT_CERT"),
         keepa_api_key=_env("KEEPA_API_KEY"),
         keepa_secret_arn=_env("KEEPA_SECRET_ARN"),
         keepa_base_url=(_env("KEEPA_BASE_URL") or DEFAULT_KEEPA_BASE_URL).rstrip("/"),

@@ -1,7 +1,11 @@
 """Stored analyses: list them (filters, any sort, keyset cursor), the top N, read, create manually, delete.
 
->>> page = list_analyses(session, filters=AnalysisFilters(roi_min=Decimal(30)), sort=Sort("roi_pct", "desc"))
+>>> page = list_analyses(session, owner_key_id=identity.owner_scope, filters=AnalysisFilters(roi_min=Decimal(30)),
+...                      sort=Sort("roi_pct", "desc"))
 >>> page.next_position.as_dict()  # encode it as the next page's cursor
+
+Every read and delete takes ``owner_key_id``: the caller's key id for a sourcer, ``None`` for an admin
+(``Identity.owner_scope``); rows of other owners are invisible (404 by id).
 
 Routes take the response schema, the query filters and the cursors from ``arbvault.analyses.schemas``, which
 this package does not import (the batch worker needs no FastAPI).
@@ -11,7 +15,6 @@ from arbvault.analyses.exceptions import (
     AnalysisNotFoundError,
     InvalidAnalysisQueryError,
     InvalidManualAnalysisError,
-    NotAnalysisOwnerError,
 )
 from arbvault.analyses.filters import AnalysisFilters, recommendation_key
 from arbvault.analyses.listing import (
@@ -42,7 +45,6 @@ __all__ = [
     "InvalidManualAnalysisError",
     "ManualAnalysis",
     "ManualInput",
-    "NotAnalysisOwnerError",
     "Position",
     "Sort",
     "SortKey",

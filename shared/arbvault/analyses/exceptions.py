@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from arbvault.exceptions import ForbiddenError, InvalidInputError, NotFoundError
+from arbvault.exceptions import InvalidInputError, NotFoundError
 
 
 class AnalysisNotFoundError(NotFoundError):
-    """Raised when no stored analysis has the given id (404)."""
+    """Raised when no stored analysis has the given id, or none the caller owns (404)."""
 
     def __init__(self, analysis_id: uuid.UUID) -> None:
         super().__init__(f"no analysis with id {analysis_id}")
-        self.analysis_id = analysis_id
-
-
-class NotAnalysisOwnerError(ForbiddenError):
-    """Raised when a sourcer key deletes an analysis another key created (403); admins may delete any."""
-
-    def __init__(self, analysis_id: uuid.UUID) -> None:
-        super().__init__(f"analysis {analysis_id} was created by another API key; only its creator or an admin "
-                         "may delete it")
         self.analysis_id = analysis_id
 
 

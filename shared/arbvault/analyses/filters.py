@@ -23,6 +23,11 @@ def recommendation_key(label: str) -> str:
     return label.strip().replace("_", " ").upper()
 
 
+def owned_by(owner_key_id: str | None) -> list[ColumnElement[bool]]:
+    """The condition keeping the analyses of one owning API key; none for ``None`` (an admin sees every row)."""
+    return [] if owner_key_id is None else [Analysis.created_by == str(owner_key_id)]
+
+
 @dataclass(frozen=True, slots=True)
 class AnalysisFilters:
     """What a list or top query keeps; ``None`` means no constraint. Ranges are inclusive.

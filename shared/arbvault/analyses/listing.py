@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 from sqlalchemy import and_, or_, select, tuple_
 
 from arbvault.analyses.exceptions import InvalidAnalysisQueryError
-from arbvault.analyses.filters import AnalysisFilters
+from arbvault.analyses.filters import AnalysisFilters, owned_by
 from arbvault.models import Analysis
 
 if TYPE_CHECKING:
@@ -127,16 +127,18 @@ def _order_by(sort: Sort) -> tuple[Any, ...]:
     return (column.desc().nulls_last() if _nullable(sort.key) else column.desc()), Analysis.id.desc()
 
 
-def list_analyses(session: Session, *, filters: AnalysisFilters = AnalysisFilters(), sort: Sort = Sort(),
-                  limit: int = 50, after: Position | None = None) -> AnalysisPage:
-    """Up to ``limit`` analyses matching ``filters`` in ``sort`` order, starting after ``after``.
+def list_analyses(session: Session, *, owner_key_id: str | None, filters: AnalysisFilters = AnalysisFilters(),
+                  sort: Sort = Sort(), limit: int = 50, after: Position | None = None) -> AnalysisPage:
+    """Up to ``limit`` analyses of ``owner_key_id`` (every owner's for ``None``) matching ``filters``, in ``sort``
+    order, starting after ``after``.
 
     Raises :class:`InvalidAnalysisQueryError` when the filters contradict each other or ``after`` was made
     under another sort.
     """
     if after is not None and after.sort != sort:
         raise InvalidAnalysisQueryError("query.cursor", "was made under another sort; start again without it")
-    statement = select(Analysis).where(*filters.conditions()).order_by(*_order_by(sort)).limit(limit + 1)
+    statement = (select(Analysis).where(*owned_by(owner_key_id), *filters.conditions())
+                 .order_by(*_order_by(sort)).limit(limit + 1))
     if after is not None:
         statement = statement.where(_after(after))
     rows = list(session.scalars(statement))
@@ -146,9 +148,10 @@ def list_analyses(session: Session, *, filters: AnalysisFilters = AnalysisFilter
     return AnalysisPage(rows[:limit], Position(sort, getattr(last, sort.key), last.id))
 
 
-def top_analyses(session: Session, *, metric: TopMetric = "combined_score",
+def top_analyses(session: Session, *, owner_key_id: str | None, metric: TopMetric = "combined_score",
                  filters: AnalysisFilters = AnalysisFilters(), limit: int = 10) -> list[Analysis]:
-    """The ``limit`` analyses with the highest ``metric`` among those matching ``filters``.
+    """The ``limit`` analyses of ``owner_key_id`` (every owner's for ``None``) with the highest ``metric`` among
+    those matching ``filters``.
 
     Rows without a value for the metric (no sell price, so no ROI or profit) are not candidates. Ties go to
     the newer analysis.
@@ -156,7 +159,7 @@ def top_analyses(session: Session, *, metric: TopMetric = "combined_score",
     column = _COLUMNS[metric]
     statement = (
         select(Analysis)
-        .where(*filters.conditions(), column.is_not(None))
+        .where(*owned_by(owner_key_id), *filters.conditions(), column.is_not(None))
         .order_by(column.desc(), Analysis.created_at.desc(), Analysis.id.desc())
         .limit(limit)
     )

@@ -1,13 +1,18 @@
-"""Stored analyses by id: read one, create a manual one, delete one (creator or admin)."""
+"""Stored analyses by id: read one, create a manual one, delete one; each scoped to the caller's rows.
+
+A sourcer key reaches only the analyses its key created (``created_by``); another owner's row is answered like
+one that does not exist (404), so ids of other keys' rows reveal nothing. An admin key reaches every row.
+"""
 
 from __future__ import annotations
 
 import uuid
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
-from arbvault.analyses.exceptions import AnalysisNotFoundError, NotAnalysisOwnerError
+from arbvault.analyses.exceptions import AnalysisNotFoundError
+from arbvault.analyses.filters import owned_by
 from arbvault.analyses.manual import ManualInput, evaluate
 from arbvault.analysis import read_config
 from arbvault.config import effective_config, normalise_category
@@ -19,9 +24,11 @@ if TYPE_CHECKING:
 MANUAL_SOURCE = "manual"
 
 
-def get_analysis(session: Session, analysis_id: uuid.UUID) -> Analysis:
-    """The analysis ``analysis_id``; raises :class:`AnalysisNotFoundError` (404) when there is none."""
-    row = session.get(Analysis, analysis_id)
+def get_analysis(session: Session, analysis_id: uuid.UUID, *, owner_key_id: str | None) -> Analysis:
+    """The analysis ``analysis_id`` if ``owner_key_id`` owns it (any owner for ``None``); raises
+    :class:`AnalysisNotFoundError` (404) when there is no such row or another key owns it."""
+    statement = select(Analysis).where(Analysis.id == analysis_id, *owned_by(owner_key_id))
+    row = session.scalars(statement).one_or_none()
     if row is None:
         raise AnalysisNotFoundError(analysis_id)
     return row
@@ -30,8 +37,8 @@ def get_analysis(session: Session, analysis_id: uuid.UUID) -> Analysis:
 def create_manual_analysis(session: Session, data: ManualInput, *, created_by: str, domain_id: int = 1) -> Analysis:
     """Analyse ``data`` under the effective rules of ``domain_id`` and its category, store it and return the row.
 
-    The row is marked ``source="manual"`` and ``created_by`` (the caller's API key id), which decides who may
-    delete it. Raises ``InvalidScopeError`` for a category that cannot name a config scope, and the errors
+    The row is marked ``source="manual"`` and ``created_by`` (the caller's API key id, its owner). Raises
+    ``InvalidScopeError`` for a category that cannot name a config scope, and the errors
     of :func:`arbvault.analyses.manual.evaluate` (all 422).
     """
     layer = normalise_category(data.category, field="body.category")
@@ -72,16 +79,9 @@ def create_manual_analysis(session: Session, data: ManualInput, *, created_by: s
     return row
 
 
-def delete_analysis(session: Session, analysis_id: uuid.UUID, *, requester: str, is_admin: bool) -> None:
-    """Delete ``analysis_id`` on behalf of the key ``requester``.
-
-    An admin may delete any analysis, any other key only those it created. Raises
-    :class:`AnalysisNotFoundError` (404) and :class:`NotAnalysisOwnerError` (403).
-    """
-    row = get_analysis(session, analysis_id)
-    if not is_admin and row.created_by != requester:
-        raise NotAnalysisOwnerError(analysis_id)
-    deleted = session.execute(delete(Analysis).where(Analysis.id == analysis_id),
-                              execution_options={"synchronize_session": False}).rowcount
-    if not deleted:  # someone else deleted it between the read and this statement
+def delete_analysis(session: Session, analysis_id: uuid.UUID, *, owner_key_id: str | None) -> None:
+    """Delete ``analysis_id`` if ``owner_key_id`` owns it (any owner for ``None``, an admin); raises
+    :class:`AnalysisNotFoundError` (404) when there is no such row or another key owns it."""
+    statement = delete(Analysis).where(Analysis.id == analysis_id, *owned_by(owner_key_id))
+    if not session.execute(statement, execution_options={"synchronize_session": False}).rowcount:
         raise AnalysisNotFoundError(analysis_id)

@@ -8,6 +8,7 @@ from arbvault.config.defaults import DEFAULT_OVERRIDES, DEFAULT_RULES
 from arbvault.config.effective import EffectiveConfig, cache_stats, effective_config
 from arbvault.config.exceptions import (
     ConfigNotSeededError,
+    ConfigTooLargeError,
     ConfigValidationError,
     InvalidScopeError,
     MalformedIfMatchError,
@@ -18,6 +19,7 @@ from arbvault.config.merge import apply_merge_patch, deep_merge
 from arbvault.config.preconditions import parse_if_match
 from arbvault.config.preview import preview_patch
 from arbvault.config.scopes import DOMAIN_ID_MAX, normalise_category, parse_scope
+from arbvault.config.shape import MAX_DOCUMENT_BYTES, patch_violations
 from arbvault.config.stats import ConfigStats, config_stats
 from arbvault.config.updates import ScopeUpdate, update_scope
 from arbvault.config.validation import Violation, validate_document
@@ -26,11 +28,13 @@ __all__ = [
     "DEFAULT_OVERRIDES",
     "DOMAIN_ID_MAX",
     "DEFAULT_RULES",
+    "MAX_DOCUMENT_BYTES",
     "CacheStats",
     "ChangePage",
     "ChangeRecord",
     "ConfigNotSeededError",
     "ConfigStats",
+    "ConfigTooLargeError",
     "ConfigValidationError",
     "EffectiveConfig",
     "InvalidScopeError",
@@ -48,6 +52,7 @@ __all__ = [
     "normalise_category",
     "parse_if_match",
     "parse_scope",
+    "patch_violations",
     "preview_patch",
     "update_scope",
     "validate_document",

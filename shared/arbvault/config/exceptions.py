@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from arbvault.exceptions import BadRequestError, ConfigurationError, ConflictError, InvalidInputError
+from arbvault.exceptions import (
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    InvalidInputError,
+    PayloadTooLargeError,
+)
 
 
 class InvalidScopeError(InvalidInputError):
@@ -25,6 +31,16 @@ class ConfigValidationError(InvalidInputError):
     def __init__(self, details: list[dict[str, Any]]) -> None:
         fields = ", ".join(detail["field"] for detail in details)
         super().__init__(f"the patched configuration breaks the rules: {fields}", details=details)
+
+
+class ConfigTooLargeError(PayloadTooLargeError):
+    """Raised when a patch, or the scope's document it would produce, is larger than a document may be (413)."""
+
+    code = "config_too_large"
+
+    def __init__(self, field: str, size: int, limit: int) -> None:
+        message = f"would be {size:,} bytes of JSON; a scope's document holds at most {limit:,}"
+        super().__init__(f"{field}: {message}", details=[{"field": field, "message": message}])
 
 
 class MalformedIfMatchError(BadRequestError):

@@ -10,9 +10,15 @@ from typing import TYPE_CHECKING, Any, Final
 import jsonpatch
 
 from arbvault.config import store
-from arbvault.config.exceptions import ConfigNotSeededError, ConfigValidationError, StaleVersionError
+from arbvault.config.exceptions import (
+    ConfigNotSeededError,
+    ConfigTooLargeError,
+    ConfigValidationError,
+    StaleVersionError,
+)
 from arbvault.config.merge import apply_merge_patch
 from arbvault.config.scopes import parse_scope
+from arbvault.config.shape import MAX_DOCUMENT_BYTES, document_size, patch_violations
 from arbvault.config.validation import MAX_DEPTH, describe, nesting_depth, validate_combinations
 from arbvault.models import GLOBAL_SCOPE
 
@@ -51,12 +57,13 @@ def update_scope(
     The scope is created (version 1) if it does not exist. ``expected_version`` (from If-Match) must equal
     the stored version, 0 for a scope that does not exist yet. The row is locked for the transaction, so of
     two writers expecting the same version exactly one wins. Raises :class:`InvalidScopeError`,
-    :class:`StaleVersionError` and :class:`ConfigValidationError` (one detail per field, prefixed
-    ``config_patch.``). The caller's transaction commits the write and its ``config_changes`` row together.
+    :class:`StaleVersionError`, :class:`ConfigValidationError` (one detail per field, prefixed
+    ``config_patch.``; keys the rules do not have are refused before anything is read) and
+    :class:`ConfigTooLargeError` (413) when the patch or the resulting document exceeds
+    :data:`MAX_DOCUMENT_BYTES`. The caller's transaction commits the write and its ``config_changes`` row together.
     """
     scope = parse_scope(scope)
-    if nesting_depth(patch) > MAX_DEPTH:
-        raise ConfigValidationError([{"field": PATCH_FIELD, "message": f"nests deeper than {MAX_DEPTH} levels"}])
+    _check_patch(patch)
     before = store.lock_scope(session, scope)
     current = before.version if before else 0
     if expected_version is not None and expected_version != current:
@@ -66,6 +73,9 @@ def update_scope(
     if new == old:
         return ScopeUpdate(scope, old, current, before.updated_at if before else None, None)
 
+    size = document_size(new)
+    if size > MAX_DOCUMENT_BYTES:
+        raise ConfigTooLargeError(PATCH_FIELD, size, MAX_DOCUMENT_BYTES)
     documents = store.active_documents(session)
     documents[scope] = new
     if GLOBAL_SCOPE not in documents:
@@ -85,3 +95,15 @@ def update_scope(
         change_reason=change_reason, change_source=change_source,
     )
     return ScopeUpdate(scope, after.data, after.version, after.updated_at, change_id)
+
+
+def _check_patch(patch: dict[str, Any]) -> None:
+    """Refuse a patch nesting too deep, larger than a document may be, or naming keys the rules do not have."""
+    if nesting_depth(patch) > MAX_DEPTH:
+        raise ConfigValidationError([{"field": PATCH_FIELD, "message": f"nests deeper than {MAX_DEPTH} levels"}])
+    size = document_size(patch)
+    if size > MAX_DOCUMENT_BYTES:
+        raise ConfigTooLargeError(PATCH_FIELD, size, MAX_DOCUMENT_BYTES)
+    unknown = patch_violations(patch)
+    if unknown:
+        raise ConfigValidationError([{"field": f"{PATCH_FIELD}.{v.field}", "message": v.message} for v in unknown])

@@ -1,7 +1,8 @@
 """The rules an effective config must satisfy (spec §1.3). Pure: documents in, violations out.
 
-Unknown keys are allowed anywhere; the known ones must be present with numbers in their bounds, because
-the analysis engine reads them from every effective config.
+The known keys must be present with numbers in their bounds, because the analysis engine reads them from every
+effective config. Keys these checks do not know are the business of ``arbvault.config.shape``, which refuses
+them in patches.
 """
 
 from __future__ import annotations

@@ -23,4 +23,5 @@ def job_results(session: Session, job_id: uuid.UUID | str, *, owner_key_id: str 
     """
     job = load_job(session, job_id, owner_key_id=owner_key_id)
     scoped = dataclasses.replace(filters or AnalysisFilters(), job_id=job.id)
-    return list_analyses(session, filters=scoped, sort=sort or Sort(), limit=limit, after=after)
+    return list_analyses(session, owner_key_id=owner_key_id, filters=scoped, sort=sort or Sort(), limit=limit,
+                         after=after)

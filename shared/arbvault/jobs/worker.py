@@ -20,6 +20,7 @@ acyclic and freed by reference counting, and collecting them cost 8 of the 36 ms
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
@@ -217,7 +218,8 @@ def _begin(body: str, *, lease_seconds: float, client: KeepaClient | None, queue
         plan.timings = Timings()  # the lookup's own phases from here on
         fetch = partial(ask_keepa, plan, keepa)
         if prefetch and plan.remaining:
-            fetch = _keepa_thread().submit(fetch).result
+            # In a copy of this context: the invocation's deadline (arbvault.deadline) bounds the Keepa call.
+            fetch = _keepa_thread().submit(contextvars.copy_context().run, fetch).result
         return _Begun(held, plan, keepa, fetch, timings)
     except BaseException as exc:
         _attempt_failed(held, exc)

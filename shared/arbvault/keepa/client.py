@@ -7,6 +7,12 @@ What it does: chunks lookups into requests of at most 100 (ASINs and ISBN-10s by
 ``code``), asks for gzip, retries connection failures, timeouts and 5xx with bounded exponential backoff,
 raises ``TokensExhaustedError`` on 429 and ``KeepaRequestError`` on 400/402, and records the token balance of
 every envelope (``balance``), so checking it costs nothing; ``token_status()`` asks ``/token`` (free).
+
+Inside a Lambda invocation every attempt, and every wait between attempts, fits in the time the invocation has
+left (``arbvault.deadline``): no attempt starts with less than ``MIN_ATTEMPT_SECONDS`` (0.5 s) left, and each waits at
+most until the deadline. The Product Finder (``/query``) is billed per call, so it is retried only when the
+request never left (the connection could not be opened), never after a timeout or a 5xx that Keepa may have
+charged for.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from typing import Any, TypeVar
 import httpx
 import orjson
 
+from arbvault.deadline import seconds_left
 from arbvault.exceptions import InvalidInputError
 from arbvault.identifiers import Identifier, normalise, split_by_lookup
 from arbvault.keepa.exceptions import KeepaRequestError, KeepaUnavailableError, TokensExhaustedError
@@ -42,6 +49,8 @@ MAX_CATEGORIES_PER_REQUEST = 10
 DOMAINS = frozenset({1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12})
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 """Offer fetches take Keepa 2-20 s, so reads get 30 s; a connection that takes 5 s is retried instead."""
+MIN_ATTEMPT_SECONDS = 0.5
+"""An attempt is not started with less time than this left before the invocation's deadline."""
 
 T = TypeVar("T")
 
@@ -65,11 +74,13 @@ class RetryPolicy:
 
 
 class _Retryable(Exception):
-    """A failure worth another attempt; carries the error to raise if none is left."""
+    """A failure worth another attempt; carries the error to raise if none is left. ``sent``: whether the
+    request may have reached Keepa (and been billed)."""
 
-    def __init__(self, error: KeepaUnavailableError) -> None:
+    def __init__(self, error: KeepaUnavailableError, *, sent: bool = True) -> None:
         super().__init__(error.message)
         self.error = error
+        self.sent = sent
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -193,7 +204,7 @@ class KeepaClient:
         """
         if not isinstance(selection, Mapping) or not selection:
             raise InvalidInputError("the product finder needs at least one filter")
-        body = self._request("POST", "query", {"domain": self._domain}, json_body=dict(selection))
+        body = self._request("POST", "query", {"domain": self._domain}, json_body=dict(selection), billed=True)
         return FinderResult(asins=tuple(body.get("asinList") or ()), total_results=int(body.get("totalResults") or 0),
                             tokens_consumed=int(body.get("tokensConsumed") or 0))
 
@@ -248,25 +259,43 @@ class KeepaClient:
     def _key(self) -> str:
         return self._api_key() if callable(self._api_key) else self._api_key
 
+    def _attempt_timeout(self, endpoint: str) -> httpx.Timeout:
+        """This attempt's timeouts: the HTTP client's, cut to the time left before the invocation's deadline."""
+        left = seconds_left()
+        if left is None:
+            return self._http.timeout
+        if left < MIN_ATTEMPT_SECONDS:
+            raise KeepaUnavailableError(f"no time left for Keepa /{endpoint} before the invocation's deadline",
+                                        seconds_left=round(left, 3))
+        configured = self._http.timeout.as_dict()
+        return httpx.Timeout(**{phase: left if limit is None else min(limit, left)
+                                for phase, limit in configured.items()})
+
     def _request(self, method: str, endpoint: str, params: Mapping[str, Any],
-                 json_body: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                 json_body: Mapping[str, Any] | None = None, *, billed: bool = False) -> dict[str, Any]:
+        """One call with retries. ``billed``: Keepa charges for the call even when its answer is lost, so it is
+        retried only when the request never left."""
         query = {"key": self._key(), **params}
         url = f"{self._base_url}/{endpoint}"
         for attempt in range(1, self._retry.attempts + 1):
+            timeout = self._attempt_timeout(endpoint)
             started = time.perf_counter()
             try:
                 try:
-                    response = self._http.request(method, url, params=query, json=json_body,
+                    response = self._http.request(method, url, params=query, json=json_body, timeout=timeout,
                                                   headers={"Accept-Encoding": "gzip", "Accept": "application/json"})
                 except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
                     # The message never includes the URL, which carries the key.
-                    raise _Retryable(KeepaUnavailableError(
-                        f"Keepa /{endpoint} unreachable ({type(exc).__name__})")) from exc
+                    raise _Retryable(KeepaUnavailableError(f"Keepa /{endpoint} unreachable ({type(exc).__name__})"),
+                                     sent=not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))) from exc
                 return self._answer(endpoint, response, time.perf_counter() - started)
             except _Retryable as failure:
-                if attempt == self._retry.attempts:
+                if attempt == self._retry.attempts or (billed and failure.sent):
                     raise failure.error from failure.__cause__
                 delay = self._retry.delay(attempt)
+                left = seconds_left()
+                if left is not None and left - delay < MIN_ATTEMPT_SECONDS:
+                    raise failure.error from failure.__cause__  # no time for another attempt
                 logger.warning("keepa request failed; retrying", extra={
                     "endpoint": endpoint, "attempt": attempt, "retry_in_s": round(delay, 3),
                     "reason": failure.error.message})

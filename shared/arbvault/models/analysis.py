@@ -32,6 +32,8 @@ class Analysis(Timestamps, Base):
         # Keyset pages order by (sort key, id); nullable keys sort NULLS LAST both ways, so they need a
         # descending index of their own (a backward scan of the ascending one would put NULLs first).
         Index("ix_analyses_created_at_id", "created_at", "id"),
+        # A sourcer key's listings read only its own rows (``created_by`` is the owning key's id).
+        Index("ix_analyses_created_by_created_at_id", "created_by", "created_at", "id"),
         Index("ix_analyses_velocity_score_id", "velocity_score", "id"),
         Index("ix_analyses_combined_score_id", "combined_score", "id"),
         Index("ix_analyses_roi_pct_id", "roi_pct", "id"),
@@ -74,4 +76,4 @@ class Analysis(Timestamps, Base):
     # JSON, not JSONB: nothing queries inside it, and JSONB's parse on write was most of a chunk's insert.
     metrics: Mapped[dict[str, Any]] = mapped_column(JSON)
     source: Mapped[str] = mapped_column(String(10))
-    created_by: Mapped[str] = mapped_column(String(100))
+    created_by: Mapped[str] = mapped_column(String(100))  # the owning API key's id (a job's: the job's owner)

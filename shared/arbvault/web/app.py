@@ -12,6 +12,7 @@ from fastapi.routing import APIRoute
 from mangum import Mangum
 
 from arbvault import __version__
+from arbvault.deadline import invocation_deadline
 from arbvault.observability import logger
 from arbvault.web.errors import install_error_handlers
 from arbvault.web.identity import RoleCheckedRoute, requires_admin
@@ -43,13 +44,15 @@ def _refuse_unchecked_admin_routes(router: APIRouter) -> None:
 
 
 def create_handler(app: FastAPI) -> LambdaHandler:
-    """The Lambda entry point for ``app``: Mangum with lifespan off, JSON logs carrying the request id."""
+    """The Lambda entry point for ``app``: Mangum with lifespan off, JSON logs carrying the request id, outside
+    calls bounded by the invocation's remaining time (``arbvault.deadline``)."""
     adapter = Mangum(app, lifespan="off")
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         started = time.perf_counter()
-        response = adapter(event, context)
+        with invocation_deadline(context):
+            response = adapter(event, context)
         http = (event.get("requestContext") or {}).get("http") or {}
         logger.info(
             "request",

@@ -3,6 +3,11 @@
 Admin routes live on routers built with ``route_class=RoleCheckedRoute``: FastAPI decodes a JSON body before
 it runs any dependency, so without it a caller lacking the role would learn about its malformed body (400)
 instead of being refused (403). ``create_app`` refuses an admin route on any other router.
+
+Ownership: the owner of a job, a manual analysis or a job's analyses is the API key that created it (its id,
+stored as ``jobs.owner_key_id`` and ``analyses.created_by``). A sourcer key reads and changes only what it owns;
+an admin key reads and changes everything. There is no account above keys: a second key for the same person
+is a second owner, and a revoked key's rows stay visible to admins only.
 """
 
 from __future__ import annotations
@@ -32,6 +37,11 @@ class Identity:
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def owner_scope(self) -> str | None:
+        """Whose rows this caller may see: its own key id, or ``None`` (every owner) for an admin key."""
+        return None if self.is_admin else self.key_id
 
 
 def authorizer_context(request: Request) -> dict[str, object]:

@@ -1,4 +1,4 @@
-"""DELETE /api/v1/analyses/{id}: 204 for the creating key or an admin, 403 for other sourcers, 404 unknown."""
+"""DELETE /api/v1/analyses/{id}: 204 for the creating key or an admin; 404 for an unknown id or another key's."""
 
 from __future__ import annotations
 
@@ -47,8 +47,8 @@ def test_creator_deletes_its_own_analysis(created: list[str]) -> None:
 def test_another_sourcer_may_not_delete_it(created: list[str]) -> None:
     analysis_id = _manual(SOURCER, created)
     status, _, body = _delete(analysis_id, OTHER_SOURCER)
-    assert status == 403, body
-    assert body["error"]["code"] == "forbidden" and analysis_id in body["error"]["message"]
+    assert status == 404, body
+    assert body["error"]["code"] == "not_found" and analysis_id in body["error"]["message"]
     assert _exists(analysis_id)
 
 
@@ -64,7 +64,7 @@ def test_admin_deletes_any_analysis(created: list[str], seed: Seed) -> None:
 def test_sourcer_may_not_delete_an_analysis_an_admin_key_stored(seed: Seed) -> None:
     analysis_id = str(seed([{"created_by": ADMIN["key_id"]}])[0]["id"])
     status, _, _ = _delete(analysis_id, SOURCER)
-    assert status == 403
+    assert status == 404
     assert _exists(analysis_id)
 
 

@@ -184,10 +184,10 @@ def test_get_unknown_is_404_and_malformed_id_is_422() -> None:
     assert status == 422 and body["error"]["details"][0]["field"] == "path.analysis_id"
 
 
-def test_sourcer_reads_analyses_of_other_keys(created: list[str]) -> None:
+def test_sourcer_does_not_read_analyses_of_other_keys(created: list[str]) -> None:
     status, _, item = _create({"identifier": "B00FLIJJSA", "buy_price": 8, "sell_price": 20}, identity=ADMIN,
                               created=created)
     assert status == 201
     status, _, read = call("analyses", "GET", f"/api/v1/analyses/{item['id']}", route="/api/v1/analyses/{analysis_id}",
                            path_parameters={"analysis_id": item["id"]}, identity=SOURCER)
-    assert status == 200 and read["created_by"] == ADMIN["key_id"]
+    assert status == 404 and read["error"]["code"] == "not_found"

@@ -22,7 +22,7 @@ def test_pages_follow_the_cursor_newest_first_without_gaps(put_config: Caller, c
     # GIVEN five versions of one scope
     scope = f"category:{category}"
     for n in range(5):
-        assert put_config(scope, {"step": n}, reason=f"step {n}")[0] == 200
+        assert put_config(scope, {"meta": {"version": n}}, reason=f"step {n}")[0] == 200
     # WHEN they are read two at a time
     seen: list[dict[str, Any]] = []
     query = f"scope={scope}&limit=2"
@@ -44,7 +44,7 @@ def test_pages_follow_the_cursor_newest_first_without_gaps(put_config: Caller, c
     assert newest["config_scope"] == scope and newest["changed_by"] == ADMIN["key_name"]
     assert newest["change_reason"] == "step 4" and newest["change_source"] == "api"
     assert newest["old_version"] == 4
-    assert newest["diff_jsonpatch"] == [{"op": "replace", "path": "/step", "value": 4}]
+    assert newest["diff_jsonpatch"] == [{"op": "replace", "path": "/meta/version", "value": 4}]
     assert newest["diff_summary"] == "1 change (replace x1)"
     assert seen[-1]["diff_summary"] == "1 change (add x1)"
     assert newest["changed_at"].endswith("Z")
@@ -53,9 +53,9 @@ def test_pages_follow_the_cursor_newest_first_without_gaps(put_config: Caller, c
 def test_filters_by_scope_and_by_changed_by(put_config: Caller, category: str) -> None:
     scope = f"category:{category}"
     someone = {**ADMIN, "key_name": f"k-{category}"}
-    assert put_config(scope, {"a": 1})[0] == 200
-    assert put_config(scope, {"a": 2, "b": 3}, identity=someone)[0] == 200
-    assert put_config(f"{scope}_other", {"a": 1}, identity=someone)[0] == 200
+    assert put_config(scope, {"meta": {"version": 1}})[0] == 200
+    assert put_config(scope, {"meta": {"version": 2, "created_by": 3}}, identity=someone)[0] == 200
+    assert put_config(f"{scope}_other", {"meta": {"version": 1}}, identity=someone)[0] == 200
 
     _, by_scope = _changes(f"scope=category:{category.upper()}")
     assert [(i["new_version"], i["changed_by"]) for i in by_scope["items"]] == [(2, someone["key_name"]),
@@ -69,7 +69,7 @@ def test_filters_by_scope_and_by_changed_by(put_config: Caller, category: str) -
 
 
 def test_unfiltered_list_includes_the_newest_change(put_config: Caller, category: str) -> None:
-    assert put_config(f"category:{category}", {"a": 1})[0] == 200
+    assert put_config(f"category:{category}", {"meta": {"version": 1}})[0] == 200
     status, body = _changes("limit=1")
     assert status == 200
     assert body["items"][0]["config_scope"] == f"category:{category}"

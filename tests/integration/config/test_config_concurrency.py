@@ -40,18 +40,18 @@ def _race(requests: list[Callable[[], tuple[int, dict[str, str], Any]]]) -> list
 
 def _put(scope: str, value: int, if_match: str) -> Callable[[], tuple[int, dict[str, str], Any]]:
     return lambda: call("config", "PUT", "/api/v1/config", query=f"scope={scope}",
-                        json_body={"config_patch": {"racer": value}}, headers={"if-match": if_match})
+                        json_body={"config_patch": {"meta": {"version": value}}}, headers={"if-match": if_match})
 
 
 def test_puts_racing_with_the_same_if_match_have_one_winner(unpooled: None, put_config: Caller,
                                                             category: str, stored_scope: Reader) -> None:
     scope = f"category:{category}"
-    assert put_config(scope, {"racer": -1})[0] == 200
+    assert put_config(scope, {"meta": {"version": -1}})[0] == 200
     statuses = _race([_put(scope, n, '"1"') for n in range(RACERS)])
     assert sorted(statuses) == [200] + [409] * (RACERS - 1)
     row = stored_scope(scope)
     assert row and row["version"] == 2 and row["changes"] == 2
-    assert row["data"]["racer"] == statuses.index(200)
+    assert row["data"]["meta"]["version"] == statuses.index(200)
 
 
 def test_racing_creations_of_a_new_scope_have_one_winner(unpooled: None, category: str,
@@ -75,18 +75,19 @@ def test_second_writer_waits_for_the_first_and_then_sees_its_version(database_ur
                                                                       other_environment: Engine) -> None:
     # GIVEN a scope at version 1 and two environments with their own connections
     scope = f"category:{category}"
-    assert put_config(scope, {"writer": "none"})[0] == 200
+    assert put_config(scope, {"meta": {"created_by": "none"}})[0] == 200
     first_engine, second_engine = build_engine(database_url, pool="null"), build_engine(database_url, pool="null")
     outcome: dict[str, Any] = {}
     try:
         with Session(first_engine) as first, Session(second_engine) as second:
             second_pid = second.execute(text("SELECT pg_backend_pid()")).scalar_one()
             # WHEN the first writes at version 1 and keeps its transaction open
-            update_scope(first, scope=scope, patch={"writer": "first"}, changed_by="first", expected_version=1)
+            update_scope(first, scope=scope, patch={"meta": {"created_by": "first"}}, changed_by="first",
+                         expected_version=1)
 
             def second_writer() -> None:
                 try:
-                    update_scope(second, scope=scope, patch={"writer": "second"}, changed_by="second",
+                    update_scope(second, scope=scope, patch={"meta": {"created_by": "second"}}, changed_by="second",
                                  expected_version=1)
                     second.commit()
                     outcome["result"] = "won"
@@ -110,4 +111,4 @@ def test_second_writer_waits_for_the_first_and_then_sees_its_version(database_ur
         second_engine.dispose()
     assert outcome == {"result": 2}
     row = stored_scope(scope)
-    assert row and row["data"] == {"writer": "first"} and row["version"] == 2
+    assert row and row["data"] == {"meta": {"created_by": "first"}} and row["version"] == 2

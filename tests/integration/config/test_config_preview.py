@@ -46,6 +46,12 @@ def test_invalid_patch_is_previewed_with_warnings_and_nothing_stored(category: s
     assert after["versions"] == before["versions"]
 
 
+def test_unknown_keys_are_previewed_as_warnings(category: str) -> None:
+    status, body = _preview({"config_patch": {"fees": {"books": {"prep_feee": 1}}}, "category": category})
+    assert status == 200, body
+    assert [w for w in body["validation_warnings"] if w.startswith("fees.books.prep_feee")] != []
+
+
 def test_preview_rejects_bad_input_naming_the_field() -> None:
     status, body = _preview({"config_patch": {}, "domain_id": 0})
     assert status == 422

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from arbvault.config import DEFAULT_RULES
+from arbvault.config.defaults import FEES_BOOKS
 from infra.http_events import http_api_event
 from infra.lambda_context import LocalLambdaContext
 from support import ADMIN, SOURCER, call, load_function
@@ -150,13 +151,13 @@ def test_rule_break_is_422_naming_the_field_and_changes_nothing(put_config: Call
                                                                 stored_scope: Reader, patch: dict[str, Any],
                                                                 field: str) -> None:
     scope = f"category:{category}"
-    assert put_config(scope, {"note": "exists"})[0] == 200
+    assert put_config(scope, {"meta": {"version": "exists"}})[0] == 200
     status, _, body = put_config(scope, patch)
     assert status == 422, body
     assert body["error"]["code"] == "config_invalid"
     assert field in [d["field"] for d in body["error"]["details"]]
     row = stored_scope(scope)
-    assert row and row["version"] == 1 and row["data"] == {"note": "exists"} and row["changes"] == 1
+    assert row and row["version"] == 1 and row["data"] == {"meta": {"version": "exists"}} and row["changes"] == 1
 
 
 def test_each_broken_field_gets_one_detail(put_config: Caller, category: str) -> None:
@@ -179,23 +180,76 @@ def test_override_that_breaks_a_rule_only_with_another_scope_is_422(put_config: 
     assert detail["layers"] == f"global < domain:{domain_id} < category:{category}"
 
 
+def test_unknown_keys_are_422_naming_each_and_nothing_is_stored(put_config: Caller, category: str,
+                                                                stored_scope: Reader) -> None:
+    patch = {"roi": {"target_pct_default": 40, "target_pct_defualt": 41}, "sourcing_notes": "x",
+             "fees": {"textbooks": {"prep_fee": 0.2, "storage": 1}}}
+    status, _, body = put_config(f"category:{category}", patch)
+    assert status == 422, body
+    assert body["error"]["code"] == "config_invalid"
+    assert [d["field"] for d in body["error"]["details"]] == [
+        "config_patch.roi.target_pct_defualt", "config_patch.sourcing_notes", "config_patch.fees.textbooks.storage"]
+    assert "target_pct_default" in body["error"]["details"][0]["message"]  # the known keys are listed
+    assert stored_scope(f"category:{category}") is None
+
+
+def test_named_entries_are_accepted_and_null_clears_keys_stored_before(put_config: Caller, category: str,
+                                                                        stored_scope: Reader,
+                                                                        other_environment: Engine) -> None:
+    scope = f"category:{category}"
+    patch = {"fees": {category: {**FEES_BOOKS, "prep_fee": 0.1}}, "velocity": {"benchmarks": {category: 90000}},
+             "strategies": {"weekend": {"roi_min": 20, "weights": {"roi": 1}}}}
+    assert put_config(scope, patch)[0] == 200
+    with other_environment.begin() as connection:  # a key written before keys were checked
+        connection.execute(text("UPDATE business_config SET data = data || '{\"junk\": \"xxx\"}'::jsonb"
+                                " WHERE scope = :s"), {"s": scope})
+    status, _, body = put_config(scope, {"junk": None})
+    assert status == 200, body
+    assert stored_scope(scope)["data"] == patch  # type: ignore[index]
+
+
+def test_a_patch_larger_than_a_document_may_be_is_413(put_config: Caller, category: str,
+                                                      stored_scope: Reader) -> None:
+    status, _, body = put_config(f"category:{category}", {"meta": {"version": "x" * (10 * 1024 * 1024)}})
+    assert status == 413, str(body)[:300]
+    assert body["error"]["code"] == "config_too_large"
+    assert body["error"]["details"][0]["field"] == "config_patch"
+    assert stored_scope(f"category:{category}") is None
+
+
+def test_a_document_growing_past_its_limit_is_413_and_keeps_its_version(put_config: Caller, category: str,
+                                                                         stored_scope: Reader) -> None:
+    scope = f"category:{category}"
+    half = 40 * 1024
+    assert put_config(scope, {"meta": {"version": "x" * half}})[0] == 200
+    status, _, body = put_config(scope, {"meta": {"created_by": "y" * half}})
+    assert status == 413, str(body)[:300]
+    assert "65,536" in body["error"]["details"][0]["message"]
+    row = stored_scope(scope)
+    assert row and row["version"] == 1 and row["changes"] == 1
+
+
 def test_non_finite_numbers_are_422_not_500(put_config: Caller, category: str) -> None:
-    patch = {"extra": {"x": float("nan")}, "roi": {"min_for_buy": float("inf")}}  # sent as NaN and Infinity
+    patch = {"meta": {"version": float("nan")}, "roi": {"min_for_buy": float("inf")}}  # sent as NaN and Infinity
     status, _, body = call("config", "PUT", "/api/v1/config", query=f"scope=category:{category}",
                            json_body={"config_patch": patch})
     assert status == 422, body
-    assert {d["field"] for d in body["error"]["details"]} == {"config_patch.extra.x", "config_patch.roi.min_for_buy"}
+    assert {d["field"] for d in body["error"]["details"]} == {"config_patch.meta.version",
+                                                              "config_patch.roi.min_for_buy"}
 
 
-@pytest.mark.parametrize(("depth", "status"), [(32, 200), (33, 422), (300, 422), (900, 422), (3000, 400)])
-def test_deeply_nested_patch_is_refused_not_500(category: str, depth: int, status: int) -> None:
+@pytest.mark.parametrize(("depth", "status", "field"), [
+    (32, 422, "config_patch.a"),  # deep enough to pass the depth check, then refused for its unknown key
+    (33, 422, "config_patch"), (300, 422, "config_patch"), (900, 422, "config_patch"), (3000, 400, None),
+])
+def test_deeply_nested_patch_is_refused_not_500(category: str, depth: int, status: int, field: str | None) -> None:
     body = '{"config_patch": ' + '{"a": ' * depth + "1" + "}" * depth + "}"  # a patch nesting `depth` levels
     event = http_api_event("PUT", "/api/v1/config", raw_query=f"scope=category:{category}", body=body,
                            headers={"host": "localhost", "content-type": "application/json"}, authorizer=ADMIN)
     response = load_function("config").handler(event, LocalLambdaContext("config"))
     assert response["statusCode"] == status, response["body"][:300]
-    if status == 422:
-        assert json.loads(response["body"])["error"]["details"][0]["field"] == "config_patch"
+    if field is not None:
+        assert json.loads(response["body"])["error"]["details"][0]["field"] == field
 
 
 @pytest.mark.parametrize(("body", "status", "field"), [
@@ -231,19 +285,19 @@ def test_bad_scope_is_422_naming_the_scope(put_config: Caller, scope: str) -> No
 def test_stale_if_match_is_409_with_the_current_version(put_config: Caller, category: str,
                                                         stored_scope: Reader) -> None:
     scope = f"category:{category}"
-    put_config(scope, {"a": 1})
-    put_config(scope, {"a": 2})
-    status, headers, body = put_config(scope, {"a": 3}, if_match='"1"')
+    put_config(scope, {"meta": {"version": 1}})
+    put_config(scope, {"meta": {"version": 2}})
+    status, headers, body = put_config(scope, {"meta": {"version": 3}}, if_match='"1"')
     assert status == 409, body
     assert body["error"]["details"][0]["current_version"] == 2
     assert body["error"]["details"][0]["expected_version"] == 1
     assert headers["etag"] == '"2"'
-    assert stored_scope(scope)["data"] == {"a": 2}  # type: ignore[index]
+    assert stored_scope(scope)["data"] == {"meta": {"version": 2}}  # type: ignore[index]
 
 
 @pytest.mark.parametrize("if_match", ["abc", "1.0", '"1", "2"', "*", "-1", "W/x"])
 def test_malformed_if_match_is_400_naming_the_header(put_config: Caller, category: str, if_match: str) -> None:
-    status, _, body = put_config(f"category:{category}", {"a": 1}, if_match=if_match)
+    status, _, body = put_config(f"category:{category}", {"meta": {"version": 1}}, if_match=if_match)
     assert status == 400, body
     assert body["error"]["code"] == "malformed_if_match"
     assert body["error"]["details"][0]["field"] == "header.if-match"
@@ -252,37 +306,37 @@ def test_malformed_if_match_is_400_naming_the_header(put_config: Caller, categor
 @pytest.mark.parametrize("if_match", ['W/"1"', "1", ' "1" '])
 def test_if_match_accepts_quoted_weak_and_bare_versions(put_config: Caller, category: str, if_match: str) -> None:
     scope = f"category:{category}"
-    put_config(scope, {"a": 1})
-    status, _, body = put_config(scope, {"a": 2}, if_match=if_match)
+    put_config(scope, {"meta": {"version": 1}})
+    status, _, body = put_config(scope, {"meta": {"version": 2}}, if_match=if_match)
     assert status == 200, body
     assert body["version"] == 2
 
 
 def test_if_match_zero_creates_and_fails_once_the_scope_exists(put_config: Caller, category: str) -> None:
     scope = f"category:{category}"
-    assert put_config(scope, {"a": 1}, if_match='"0"')[1]["etag"] == '"1"'
-    status, _, body = put_config(scope, {"a": 2}, if_match='"0"')
+    assert put_config(scope, {"meta": {"version": 1}}, if_match='"0"')[1]["etag"] == '"1"'
+    status, _, body = put_config(scope, {"meta": {"version": 2}}, if_match='"0"')
     assert status == 409
     assert body["error"]["details"][0]["current_version"] == 1
 
 
 def test_if_match_on_a_missing_scope_other_than_zero_is_409(put_config: Caller, category: str,
                                                             stored_scope: Reader) -> None:
-    status, _, body = put_config(f"category:{category}", {"a": 1}, if_match='"4"')
+    status, _, body = put_config(f"category:{category}", {"meta": {"version": 1}}, if_match='"4"')
     assert status == 409
     assert body["error"]["details"][0]["current_version"] == 0
     assert stored_scope(f"category:{category}") is None
 
 
 def test_sourcer_cannot_write(put_config: Caller, category: str, stored_scope: Reader) -> None:
-    status, _, body = put_config(f"category:{category}", {"a": 1}, identity=SOURCER)
+    status, _, body = put_config(f"category:{category}", {"meta": {"version": 1}}, identity=SOURCER)
     assert status == 403, body
     assert body["error"]["code"] == "forbidden"
     assert stored_scope(f"category:{category}") is None
 
 
 def test_write_without_identity_is_401(put_config: Caller, category: str) -> None:
-    status, _, body = put_config(f"category:{category}", {"a": 1}, identity=None)
+    status, _, body = put_config(f"category:{category}", {"meta": {"version": 1}}, identity=None)
     assert status == 401, body
 
 
@@ -290,7 +344,7 @@ def test_changed_by_comes_from_the_key_not_the_query(category: str, other_enviro
                                                      stored_scope: Reader) -> None:
     me = {**ADMIN, "key_name": f"ops-{category[-6:]}"}
     status, _, _ = call("config", "PUT", "/api/v1/config", query=f"scope=category:{category}&changed_by=mallory",
-                        json_body={"config_patch": {"a": 1}}, identity=me)
+                        json_body={"config_patch": {"meta": {"version": 1}}}, identity=me)
     assert status == 200
     changes = _changes(other_environment, stored_scope(f"category:{category}")["id"])  # type: ignore[index]
     assert [c["changed_by"] for c in changes] == [me["key_name"]]
@@ -308,13 +362,13 @@ def test_global_write_that_breaks_an_override_chain_is_422(put_config: Caller, g
     assert get_config("category=")[2]["versions"] == before["versions"]
 
 
-@pytest.mark.parametrize("value", [10**400, "ünïcödé ✓", [None, {"deep": {"er": [1.25, 2]}}], -0.0, ""])
-def test_unknown_keys_keep_any_json_value(put_config: Caller, category: str, stored_scope: Reader,
-                                          value: Any) -> None:
-    status, _, body = put_config(f"category:{category}", {"extra": {"value": value}})
+@pytest.mark.parametrize("value", [10**400, "ünïcödé ✓", -0.0, ""])
+def test_unchecked_keys_keep_any_json_value(put_config: Caller, category: str, stored_scope: Reader,
+                                            value: Any) -> None:
+    status, _, body = put_config(f"category:{category}", {"meta": {"version": value}})
     assert status == 200, body
-    assert body["config"]["extra"]["value"] == value
-    assert stored_scope(f"category:{category}")["data"]["extra"]["value"] == value  # type: ignore[index]
+    assert body["config"]["meta"]["version"] == value
+    assert stored_scope(f"category:{category}")["data"]["meta"]["version"] == value  # type: ignore[index]
 
 
 @pytest.mark.parametrize("factor", [0.05, 0.95])

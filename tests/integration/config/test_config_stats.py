@@ -22,8 +22,8 @@ def _stats() -> dict[str, Any]:
 
 def test_counts_move_with_writes(put_config: Caller, category: str) -> None:
     before = _stats()
-    assert put_config(f"category:{category}", {"a": 1})[0] == 200
-    assert put_config(f"category:{category}", {"a": 2})[0] == 200
+    assert put_config(f"category:{category}", {"meta": {"version": 1}})[0] == 200
+    assert put_config(f"category:{category}", {"meta": {"version": 2}})[0] == 200
     after = _stats()
     assert after["total_configs"] == before["total_configs"] + 1
     assert after["active_configs"] == before["active_configs"] + 1

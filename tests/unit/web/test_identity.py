@@ -7,7 +7,7 @@ import json
 import pytest
 from fastapi import APIRouter
 
-from arbvault.web import AdminIdentity, CurrentIdentity, RoleCheckedRoute, create_app, create_handler
+from arbvault.web import AdminIdentity, CurrentIdentity, Identity, RoleCheckedRoute, create_app, create_handler
 from infra.http_events import http_api_event
 from infra.lambda_context import LocalLambdaContext
 
@@ -77,3 +77,8 @@ def test_an_admin_route_on_an_unchecked_router_is_refused() -> None:
 
     with pytest.raises(TypeError, match=r"\['PUT'\] /plain/settings needs the admin role"):
         create_app(unchecked, title="unchecked")
+
+
+def test_owner_scope_is_the_key_for_a_sourcer_and_everyone_for_an_admin() -> None:
+    assert Identity(key_id="k-1", key_name="s", role="sourcer").owner_scope == "k-1"
+    assert Identity(key_id="k-2", key_name="a", role="admin").owner_scope is None

@@ -28,6 +28,8 @@ def handler(event: dict[str, Any], context: Any) -> Any:
     query = event.get("queryStringParameters") or {}
     if query.get("mode") == "raw":
         return {"inferred": True, "count": COUNT}  # no statusCode: API Gateway infers a 200 JSON response
+    if query.get("mode") == "sized":  # a response body of `size` bytes, to meet Lambda's payload limit
+        return {"statusCode": 200, "headers": {"content-type": "text/plain"}, "body": "x" * int(query["size"])}
     if query.get("mode") == "binary":
         return {"statusCode": 200, "headers": {"content-type": "application/octet-stream"},
                 "body": base64.b64encode(bytes(range(256))).decode(), "isBase64Encoded": True}
