@@ -3,8 +3,8 @@
 The index leads with ``created_by`` so that a key's newest-first page is a range scan of its own rows,
 however many rows other keys stored.
 
-Revision ID: 0006_analyses_owner
-Revises: 0005_snapshots_lz4
+Revision ID: 0009_analyses_owner
+Revises: 0008_holding_cost_rules
 Create Date: 2026-12-05
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0006_analyses_owner"
-down_revision = "0005_snapshots_lz4"
+revision = "0009_analyses_owner"
+down_revision = "0008_holding_cost_rules"
 branch_labels = None
 depends_on = None
 
