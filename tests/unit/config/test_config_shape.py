@@ -50,13 +50,13 @@ def test_named_entries_take_any_name_and_null_removes_any_key() -> None:
 
 def test_a_key_added_to_the_defaults_is_accepted_where_it_applies() -> None:
     defaults = copy.deepcopy(DEFAULT_RULES)
-    defaults["fees"]["books"]["returns_pct"] = 2.0
-    defaults["fees"]["storage_per_unit_month"] = 0.1
-    defaults["strategies"]["velocity"]["buy_conditions"] = {"max_offers": 10}
-    patch = {"fees": {"storage_per_unit_month": 0.2, "textbooks": {"returns_pct": 3}},
-             "strategies": {"mine": {"buy_conditions": {"max_offers": 5}}}}
-    assert _fields(patch, DEFAULT_RULES) == ["fees.storage_per_unit_month", "fees.textbooks.returns_pct",
-                                            "strategies.mine.buy_conditions"]
+    defaults["fees"]["books"]["shrink_pct"] = 2.0
+    defaults["fees"]["handling_per_unit"] = 0.1
+    defaults["strategies"]["velocity"]["sell_window"] = {"max_days": 10}
+    patch = {"fees": {"handling_per_unit": 0.2, "textbooks": {"shrink_pct": 3}},
+             "strategies": {"mine": {"sell_window": {"max_days": 5}}}}
+    assert _fields(patch, DEFAULT_RULES) == ["fees.handling_per_unit", "fees.textbooks.shrink_pct",
+                                            "strategies.mine.sell_window"]
     assert _fields(patch, defaults) == []
 
 
