@@ -23,6 +23,7 @@ from arbvault.keyset import KEYSET_KEYS, KeysetPosition
 from arbvault.observability import logger
 from arbvault.web import AdminIdentity, Cursor, Limit, Page, create_app, create_handler, decode_cursor, encode_cursor
 from arbvault.web.pagination import DEFAULT_LIMIT
+from arbvault.web.schema_types import Text
 
 router = APIRouter(prefix="/api/v1/api-keys", tags=["api-keys"])
 
@@ -32,7 +33,7 @@ class NewApiKey(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, AfterValidator(normalise_name),
+    name: Annotated[Text, AfterValidator(normalise_name),
                     Field(description=f"1-{NAME_MAX_LENGTH} characters, trimmed", examples=["warehouse laptop"],
                           json_schema_extra={"minLength": 1, "maxLength": NAME_MAX_LENGTH})]
     role: Role = DEFAULT_ROLE

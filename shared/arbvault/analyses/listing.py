@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 from sqlalchemy import and_, or_, select, tuple_
 
 from arbvault.analyses.exceptions import InvalidAnalysisQueryError
+from arbvault.bounds import bounded_amount, bounded_score, parse_timestamp
+from arbvault.exceptions import InvalidCursorError
 from arbvault.analyses.filters import AnalysisFilters
 from arbvault.models import Analysis
 
@@ -31,6 +33,7 @@ SORT_KEYS: Final[tuple[SortKey, ...]] = get_args(SortKey)
 TOP_METRICS: Final[tuple[TopMetric, ...]] = get_args(TopMetric)
 CURSOR_KEYS: Final = ("sort_by", "sort_order", "value", "id")
 
+_SCORES: Final = frozenset({"velocity_score", "combined_score"})
 _COLUMNS: Final[dict[str, InstrumentedAttribute[Any]]] = {key: getattr(Analysis, key) for key in SORT_KEYS}
 
 SortValue = Decimal | datetime | None
@@ -62,7 +65,8 @@ class Position:
         """Rebuild a position from :meth:`as_dict` output for a request sorted by ``sort``.
 
         Raises :class:`InvalidAnalysisQueryError` naming ``query.cursor`` when the cursor was made under another
-        sort (its position means nothing in this order) or is damaged.
+        sort (its position means nothing in this order), ``InvalidCursorError`` when it is damaged or its value
+        is one the sort key's column cannot hold.
         """
         if (raw.get("sort_by"), raw.get("sort_order")) != (sort.key, sort.order):
             raise InvalidAnalysisQueryError(
@@ -72,7 +76,7 @@ class Position:
         try:
             return cls(sort, _parse_value(sort.key, raw["value"]), uuid.UUID(str(raw["id"])))
         except (KeyError, TypeError, ValueError, InvalidOperation) as exc:
-            raise InvalidAnalysisQueryError("query.cursor", "malformed") from exc
+            raise InvalidCursorError(f"malformed: {exc}") from exc
 
 
 def _parse_value(key: SortKey, value: Any) -> SortValue:
@@ -81,14 +85,9 @@ def _parse_value(key: SortKey, value: Any) -> SortValue:
             raise ValueError(f"{key} is never null")
         return None
     if key == "created_at":
-        parsed = datetime.fromisoformat(str(value))
-        if parsed.tzinfo is None:
-            raise ValueError("the cursor's timestamp has no time zone")
-        return parsed
+        return parse_timestamp(str(value))
     number = Decimal(str(value))
-    if not number.is_finite():
-        raise ValueError("not a finite number")
-    return number
+    return bounded_score(number) if key in _SCORES else bounded_amount(number)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from arbvault.analyses.filters import AnalysisFilters
 from arbvault.analyses.listing import CURSOR_KEYS, AnalysisPage, Position, Sort, SortKey, SortOrder
 from arbvault.web import Cursor, DecimalNumber, Limit, Page, decode_cursor, encode_cursor
+from arbvault.web.schema_types import Identifier, Percent, Score, Text
 from arbvault.web.pagination import DEFAULT_LIMIT
 
 
@@ -62,13 +63,13 @@ class AnalysisOut(BaseModel):
 
 
 def analysis_filters(
-    roi_min: Annotated[Decimal | None, Query(description="ROI % at least")] = None,
-    roi_max: Annotated[Decimal | None, Query(description="ROI % at most")] = None,
-    velocity_min: Annotated[Decimal | None, Query(ge=0, le=100, description="velocity score (0-100) at least")] = None,
-    velocity_max: Annotated[Decimal | None, Query(ge=0, le=100, description="velocity score (0-100) at most")] = None,
-    recommendation: Annotated[str | None, Query(min_length=1, max_length=20,
-                                                description="label, any case; _ stands for a space")] = None,
-    asin: Annotated[str | None, Query(min_length=1, max_length=32, description="ASIN, ISBN-10 or ISBN-13")] = None,
+    roi_min: Annotated[Percent | None, Query(description="ROI % at least")] = None,
+    roi_max: Annotated[Percent | None, Query(description="ROI % at most")] = None,
+    velocity_min: Annotated[Score | None, Query(description="velocity score (0-100) at least")] = None,
+    velocity_max: Annotated[Score | None, Query(description="velocity score (0-100) at most")] = None,
+    recommendation: Annotated[Text | None, Query(min_length=1, max_length=20,
+                                                 description="label, any case; _ stands for a space")] = None,
+    asin: Annotated[Identifier | None, Query()] = None,
 ) -> AnalysisFilters:
     """The filters of every analyses listing, from the query string (a job's own listing has no job filter)."""
     return AnalysisFilters(roi_min=roi_min, roi_max=roi_max, velocity_min=velocity_min, velocity_max=velocity_max,

@@ -45,6 +45,9 @@ STATUS_BY_ERROR: dict[type[ArbvaultError], int] = {
     RateLimitedError: 429,
 }
 
+VALIDATION_ERROR = "validation_error"
+"""The code of every 422: what was wrong is in ``details[].field`` and ``details[].code``."""
+
 _CODE_BY_STATUS = {
     400: "bad_request",
     401: "unauthorized",
@@ -54,7 +57,7 @@ _CODE_BY_STATUS = {
     409: "conflict",
     413: "payload_too_large",
     415: "unsupported_media_type",
-    422: "validation_error",
+    422: VALIDATION_ERROR,
     429: "too_many_requests",
     503: "service_unavailable",
 }
@@ -89,7 +92,8 @@ def _field(loc: tuple[Any, ...]) -> str:
 
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     return [
-        {"field": _field(tuple(err.get("loc", ()))), "message": err.get("msg", "invalid"), "type": err.get("type")}
+        {"field": _field(tuple(err.get("loc", ()))), "code": err.get("type") or VALIDATION_ERROR,
+         "message": err.get("msg", "invalid")}
         for err in exc.errors()
     ]
 
@@ -99,17 +103,22 @@ async def _on_app_error(request: Request, exc: Exception) -> JSONResponse:
     status = status_for(exc)
     if status >= 500:
         logger.warning("dependency error", extra={"error_code": exc.code, "error": exc.message})
+    if status == 422:
+        # One code for every invalid input; the error's own code says why, per detail.
+        details = [{**detail, "code": detail.get("code") or exc.code} for detail in exc.details]
+        return error_response(request, 422, VALIDATION_ERROR, exc.message,
+                              details or [{"field": "request", "code": exc.code, "message": exc.message}], exc.headers)
     return error_response(request, status, exc.code, exc.message, exc.details, exc.headers)
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     details = _validation_details(exc)
-    if any(d["type"] == "json_invalid" for d in details):
+    if any(d["code"] == "json_invalid" for d in details):
         return error_response(request, 400, "malformed_json", "request body is not valid JSON",
-                              [{"field": "body", "message": "not valid JSON", "type": "json_invalid"}])
+                              [{"field": "body", "code": "json_invalid", "message": "not valid JSON"}])
     fields = ", ".join(d["field"] for d in details)
-    return error_response(request, 422, "validation_error", f"invalid input: {fields}", details)
+    return error_response(request, 422, VALIDATION_ERROR, f"invalid input: {fields}", details)
 
 
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
