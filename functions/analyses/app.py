@@ -30,7 +30,7 @@ from arbvault.analyses.schemas import AnalysisOut, AnalysisQuery, PageQuery, pag
 from arbvault.db import session_scope
 from arbvault.identifiers import normalise
 from arbvault.web import CurrentIdentity, Page, PriceIn, create_app, create_handler
-from arbvault.web.schema_types import Identifier, RulesDomainId, Text
+from arbvault.web.schema_types import Identifier, RulesDomainId, StrategyName, Text
 
 router = APIRouter(prefix="/api/v1/analyses", tags=["analyses"])
 
@@ -55,12 +55,11 @@ class ManualAnalysisIn(BaseModel):
     buy_price: PriceIn = Field(description="what the caller would pay, dollars")
     sell_price: PriceIn = Field(description="what the caller expects to sell for on Amazon, dollars")
     category: Text = Field(default="books", min_length=1, max_length=41,
-                          description="picks the fee schedule, the rank benchmark and the category's rules")
+                           description="picks the fee schedule, the rank benchmark and the category's rules")
     weight_lb: Decimal | None = Field(default=None, gt=0, le=150, decimal_places=3,
                                       description="package weight in pounds (1 lb when not given)")
     bsr: int | None = Field(default=None, ge=1, le=2**31 - 1, description="Amazon sales rank")
-    strategy: Text | None = Field(default=None, min_length=1, max_length=20,
-                                 description="a strategy of the rules; chosen by price and rank when not given")
+    strategy: StrategyName | None = None
     title: Text | None = Field(default=None, max_length=500)
     domain_id: RulesDomainId = 1
 

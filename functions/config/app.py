@@ -77,8 +77,8 @@ class ScopeConfigOut(BaseModel):
 class ChangeOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    change_id: uuid.UUID
-    config_scope: str
+    id: uuid.UUID = Field(validation_alias="change_id")
+    scope: str = Field(validation_alias="config_scope")
     changed_by: str
     change_reason: str | None
     change_source: str
@@ -158,7 +158,8 @@ def get_config(
     response: Response,
     _: CurrentIdentity,
     domain_id: Annotated[int, Query(ge=1, le=DOMAIN_ID_MAX)] = 1,
-    category: Annotated[Text, Query(max_length=CATEGORY_MAX_LENGTH, description="category layer; empty for none")] = "books",
+    category: Annotated[Text, Query(max_length=CATEGORY_MAX_LENGTH,
+                                    description="category layer; empty for none")] = "books",
     force_refresh: bool = False,
 ) -> EffectiveConfigOut:
     """Global < domain < category rules merged; the ETag is the global scope's version (see the module notes)."""

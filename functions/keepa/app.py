@@ -27,9 +27,9 @@ from arbvault.catalog import (
 )
 from arbvault.db import session_scope
 from arbvault.jobs import submit_job
-from arbvault.jobs.schemas import STRATEGY_MAX_LENGTH, JobOptionsIn, JobOut, Offers
+from arbvault.jobs.schemas import JobOptionsIn, JobOut, Offers
 from arbvault.web import AdminIdentity, CurrentIdentity, IdempotencyKey, Identity, create_app, create_handler
-from arbvault.web.schema_types import DomainId, PriceIn, Text
+from arbvault.web.schema_types import DomainId, PriceIn, StrategyName
 
 router = APIRouter(prefix="/api/v1/keepa", tags=["keepa"])
 
@@ -42,7 +42,7 @@ class IngestIn(JobOptionsIn):
 
 class IngestOut(BaseModel):
     items: list[AnalysisOut]
-    not_found: list[str]
+    not_found_identifiers: list[str]
     tokens_used: int
     snapshot_hits: int = Field(description="products served from stored snapshots (0 tokens)")
     cached_not_found: int = Field(description="identifiers known missing from a recent lookup (0 tokens)")
@@ -105,7 +105,7 @@ def post_ingest(body: IngestIn, identity: CurrentIdentity, response: Response,
         return _queue_ingest(body, identity, idempotency_key)
     response.headers["Server-Timing"] = result.timings.server_timing()
     return IngestOut(items=[AnalysisOut.model_validate(item) for item in result.items],
-                     not_found=list(result.not_found), tokens_used=result.tokens_consumed,
+                     not_found_identifiers=list(result.not_found), tokens_used=result.tokens_consumed,
                      snapshot_hits=result.snapshot_hits, cached_not_found=result.miss_hits)
 
 
@@ -126,7 +126,7 @@ def get_metrics(
     asin: str,
     _: CurrentIdentity,
     buy_price: Annotated[PriceIn | None, Query()] = None,
-    strategy: Annotated[Text | None, Query(min_length=1, max_length=STRATEGY_MAX_LENGTH)] = None,
+    strategy: Annotated[StrategyName | None, Query()] = None,
     domain_id: Annotated[DomainId, Query()] = 1,
     force_refresh: bool = False,
     offers: Annotated[Offers | None, Query()] = None,

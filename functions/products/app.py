@@ -29,6 +29,7 @@ from arbvault.discovery import (
     stock_estimate,
 )
 from arbvault.web import CurrentIdentity, create_app, create_handler
+from arbvault.web.schema_types import Percent, PriceIn, Score, StrategyName
 
 router = APIRouter(prefix="/api/v1/products", tags=["products"])
 
@@ -44,15 +45,16 @@ class FiltersIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    domain: Domain = Field(default=US_DOMAIN, description="Keepa marketplace (1 = amazon.com)")
-    category: int | None = Field(default=None, ge=1, description=f"category id, e.g. {BOOKS} (Books)")
+    domain_id: Domain = Field(default=US_DOMAIN, description="Keepa marketplace (1 = amazon.com)")
+    category_id: int | None = Field(default=None, ge=1, le=2**63 - 1,
+                                    description=f"Keepa category id, e.g. {BOOKS} (Books)")
     bsr_min: Rank | None = None
     bsr_max: Rank | None = None
     price_min: Price | None = None
     price_max: Price | None = None
 
     def filters(self) -> DiscoveryFilters:
-        return DiscoveryFilters(domain_id=self.domain, category=self.category, bsr_min=self.bsr_min,
+        return DiscoveryFilters(domain_id=self.domain_id, category=self.category_id, bsr_min=self.bsr_min,
                                 bsr_max=self.bsr_max, price_min=self.price_min, price_max=self.price_max)
 
 
@@ -67,18 +69,17 @@ class DiscoverOut(BaseModel):
     total_results: int = Field(description="products matching at Keepa (may exceed what is returned)")
     cache_hit: bool
     source: Source
-    tokens_consumed: int = Field(description="tokens this request spent (0 from the cache)")
+    tokens_used: int = Field(description="tokens this request spent (0 from the cache)")
     fetched_at: datetime = Field(description="when Keepa answered")
 
 
 class ScoringIn(FiltersIn):
     max_results: int = Field(default=20, ge=1, le=100)
-    min_roi: Decimal | None = Field(default=None, ge=-100, le=10_000, description="minimum ROI, percent")
-    min_velocity: Decimal | None = Field(default=None, ge=0, le=100, description="minimum velocity score, 0-100")
-    buy_price: Decimal | None = Field(default=None, ge=0, le=1_000_000,
+    roi_min: Percent | None = Field(default=None, ge=-100, le=10_000, description="minimum ROI, percent")
+    velocity_min: Score | None = Field(default=None, description="minimum velocity score, 0-100")
+    buy_price: PriceIn | None = Field(default=None,
                                       description="your acquisition cost for every product; else the strategy's")
-    strategy: str | None = Field(default=None, min_length=1, max_length=50,
-                                 description="a strategy of the business rules; else chosen per product")
+    strategy: StrategyName | None = None
     force_refresh: bool = Field(default=False, description="bypass the discovery cache and product snapshots")
 
 
@@ -86,13 +87,13 @@ class ScoredProductOut(BaseModel):
     asin: str
     title: str | None = Field(description=f"at most {TITLE_MAX} characters")
     category: str | None
-    price: float = Field(description="the sell price the analysis used")
-    price_source: str
+    sell_price: float = Field(description="the sell price the analysis used")
+    sell_price_source: str
     bsr: int
     buy_price: float
     buy_price_source: str
     fees: float
-    profit: float
+    net_profit: float
     roi_pct: float
     velocity_score: float
     velocity_tier: str
@@ -107,9 +108,9 @@ class ScoredProductOut(BaseModel):
         a = scored.analysis
         assert a.profit is not None and a.fees is not None and a.bsr is not None  # excluded otherwise
         return cls(asin=a.asin, title=a.title[:TITLE_MAX] if a.title else None, category=a.category,
-                   price=float(a.profit.sell_price), price_source=str(a.sell_price_source), bsr=a.bsr,
+                   sell_price=float(a.profit.sell_price), sell_price_source=str(a.sell_price_source), bsr=a.bsr,
                    buy_price=float(a.profit.buy_price), buy_price_source=str(a.buy_price_source),
-                   fees=float(a.fees.total), profit=float(a.profit.net_profit), roi_pct=float(a.profit.roi_pct),
+                   fees=float(a.fees.total), net_profit=float(a.profit.net_profit), roi_pct=float(a.profit.roi_pct),
                    velocity_score=float(a.velocity.score), velocity_tier=a.velocity_tier,
                    combined_score=float(a.combined_score), recommendation=a.recommendation.label,
                    overall_rating=a.overall_rating, strategy=a.strategy, data_fetched_at=scored.fetched_at)
@@ -119,7 +120,7 @@ class ScoringMetadata(BaseModel):
     filters_applied: dict[str, Any]
     timestamp: datetime
     source: Source = Field(description="where the candidate list came from")
-    tokens_consumed: int = Field(description="discovery and product lookups, by this request")
+    tokens_used: int = Field(description="discovery and product lookups, by this request")
     candidates_considered: int
     excluded: dict[Exclusion, int]
     snapshot_hits: int = Field(description="products served from stored snapshots (0 tokens)")
@@ -128,18 +129,18 @@ class ScoringMetadata(BaseModel):
 
 class ScoringOut(BaseModel):
     products: list[ScoredProductOut]
-    total_count: int
+    count: int
     cache_hit: bool = Field(description="true only when the candidate list came from the discovery cache")
     metadata: ScoringMetadata
 
 
 class CategoryOut(BaseModel):
-    id: int
+    category_id: int
     key: str
     name: str
-    parent_id: int | None
+    parent_category_id: int | None
     is_root: bool
-    domain: int = US_DOMAIN
+    domain_id: int = US_DOMAIN
     known_to_keepa: bool | None = Field(default=None, description="with refresh=true: Keepa knows the id")
     keepa_name: str | None = None
     product_count: int | None = None
@@ -147,14 +148,14 @@ class CategoryOut(BaseModel):
 
     @classmethod
     def of(cls, category: Category) -> CategoryOut:
-        return cls(id=category.id, key=category.key, name=category.name, parent_id=category.parent_id,
-                   is_root=category.is_root)
+        return cls(category_id=category.id, key=category.key, name=category.name,
+                   parent_category_id=category.parent_id, is_root=category.is_root)
 
 
 class CategoriesOut(BaseModel):
     categories: list[CategoryOut]
     source: Literal["table", "keepa"]
-    tokens_consumed: int
+    tokens_used: int
 
 
 class StockOut(BaseModel):
@@ -166,7 +167,7 @@ class StockOut(BaseModel):
     source: Literal["fresh", "cache", "cache_fallback", "no_data"]
     updated_at: datetime = Field(description="when Keepa reported these offers")
     ttl_seconds_left: int
-    tokens_consumed: int
+    tokens_used: int
 
 
 def _given(body: BaseModel) -> dict[str, Any]:
@@ -182,14 +183,14 @@ def discover(body: DiscoverIn, _: CurrentIdentity) -> DiscoverOut:
     asins = list(found.asins[:body.max_results])
     return DiscoverOut(asins=asins, count=len(asins), query=_given(body),
                        total_results=found.stored.total_results, cache_hit=found.from_cache,
-                       source="cache" if found.from_cache else "keepa", tokens_consumed=found.tokens_consumed,
+                       source="cache" if found.from_cache else "keepa", tokens_used=found.tokens_consumed,
                        fetched_at=found.stored.fetched_at)
 
 
 @router.post("/discover-with-scoring", summary="Discover and score products")
 def discover_scored(body: ScoringIn, _: CurrentIdentity) -> ScoringOut:
     """Discovered products analysed by the engine, filtered by ROI and velocity, best combined score first."""
-    criteria = ScoringCriteria(min_roi=body.min_roi, min_velocity=body.min_velocity, buy_price=body.buy_price,
+    criteria = ScoringCriteria(min_roi=body.roi_min, min_velocity=body.velocity_min, buy_price=body.buy_price,
                                strategy=body.strategy)
     filters = body.filters()
     result = discover_with_scoring(filters, max_results=body.max_results, criteria=criteria,
@@ -197,11 +198,11 @@ def discover_scored(body: ScoringIn, _: CurrentIdentity) -> ScoringOut:
     products = [ScoredProductOut.of(scored) for scored in result.products]
     metadata = ScoringMetadata(
         filters_applied=_given(body), timestamp=result.scored_at,
-        source="cache" if result.candidates.from_cache else "keepa", tokens_consumed=result.tokens_consumed,
+        source="cache" if result.candidates.from_cache else "keepa", tokens_used=result.tokens_consumed,
         candidates_considered=result.considered, excluded=result.excluded, snapshot_hits=result.snapshot_hits,
         discovery_fetched_at=result.candidates.stored.fetched_at,
     )
-    return ScoringOut(products=products, total_count=len(products), cache_hit=result.candidates.from_cache,
+    return ScoringOut(products=products, count=len(products), cache_hit=result.candidates.from_cache,
                       metadata=metadata)
 
 
@@ -209,7 +210,7 @@ def discover_scored(body: ScoringIn, _: CurrentIdentity) -> ScoringOut:
 def categories(_: CurrentIdentity, refresh: bool = False) -> CategoriesOut:
     """The category ids discovery is used with; ``refresh=true`` checks them against Keepa (2 tokens)."""
     if not refresh:
-        return CategoriesOut(categories=[CategoryOut.of(c) for c in CATEGORIES], source="table", tokens_consumed=0)
+        return CategoriesOut(categories=[CategoryOut.of(c) for c in CATEGORIES], source="table", tokens_used=0)
     live = refresh_categories()
     items = []
     for entry in live.items:
@@ -219,15 +220,14 @@ def categories(_: CurrentIdentity, refresh: bool = False) -> CategoriesOut:
             item.keepa_name, item.product_count = entry.keepa.name, entry.keepa.product_count
             item.is_browse_node = entry.keepa.is_browse_node
         items.append(item)
-    return CategoriesOut(categories=items, source="keepa", tokens_consumed=live.tokens_consumed)
+    return CategoriesOut(categories=items, source="keepa", tokens_used=live.tokens_consumed)
 
 
 @router.get("/{asin}/stock-estimate", summary="Stock estimate")
 def get_stock_estimate(
     asin: str,
     _: CurrentIdentity,
-    price_target: Annotated[Decimal | None, Query(gt=0, le=1_000_000,
-                                                  description="count FBA offers within 15 % of it")] = None,
+    price_target: Annotated[PriceIn | None, Query(description="count FBA offers within 15 % of it")] = None,
 ) -> StockOut:
     """Units buyable now from live FBA offers (cap 10), kept 24 hours; a stale copy when Keepa is down."""
     answer = stock_estimate(asin, price_target=price_target)
@@ -236,7 +236,7 @@ def get_stock_estimate(
                     offers_fba=estimate.offers_fba, offers_mfn=estimate.offers_mfn,
                     price_target=float(price_target) if price_target is not None else None, source=answer.source,
                     updated_at=answer.updated_at, ttl_seconds_left=answer.ttl_seconds_left,
-                    tokens_consumed=answer.tokens_consumed)
+                    tokens_used=answer.tokens_consumed)
 
 
 app = create_app(router, title="ArbitrageVault products")

@@ -40,7 +40,7 @@ ANALYSIS_LISTS = [
 RANGE_QUERIES = ["roi_min=1e10", "roi_max=-1e10", "roi_min=1e999999999", "roi_min=NaN", "roi_max=Infinity",
                  "velocity_min=1e3", "velocity_max=-1", f"recommendation={q(BAD_TEXTS[0])}"]
 ANALYSIS_CURSORS = [
-    ("roi_pct", "1e20"), ("profit", "1e999999999"), ("profit", "-1e20"), ("velocity_score", "1e3"),
+    ("roi_pct", "1e20"), ("net_profit", "1e999999999"), ("net_profit", "-1e20"), ("velocity_score", "1e3"),
     ("combined_score", "-5"), ("created_at", EDGE_OF_TIME), ("created_at", LATE_EDGE), ("roi_pct", "NaN"),
 ]
 KEYSET_LISTS = [

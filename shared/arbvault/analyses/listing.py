@@ -26,15 +26,18 @@ if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
     from sqlalchemy.orm import InstrumentedAttribute, Session
 
-SortKey = Literal["created_at", "roi_pct", "velocity_score", "profit", "combined_score"]
+SortKey = Literal["created_at", "roi_pct", "velocity_score", "net_profit", "combined_score"]
 SortOrder = Literal["asc", "desc"]
-TopMetric = Literal["combined_score", "roi_pct", "velocity_score", "profit"]
+TopMetric = Literal["combined_score", "roi_pct", "velocity_score", "net_profit"]
 SORT_KEYS: Final[tuple[SortKey, ...]] = get_args(SortKey)
 TOP_METRICS: Final[tuple[TopMetric, ...]] = get_args(TopMetric)
 CURSOR_KEYS: Final = ("sort_by", "sort_order", "value", "id")
 
 _SCORES: Final = frozenset({"velocity_score", "combined_score"})
-_COLUMNS: Final[dict[str, InstrumentedAttribute[Any]]] = {key: getattr(Analysis, key) for key in SORT_KEYS}
+# The API's name of each sort key's column, where they differ (the column ``profit`` holds the net profit).
+_COLUMN_NAMES: Final = {"net_profit": "profit"}
+_COLUMNS: Final[dict[str, InstrumentedAttribute[Any]]] = {
+    key: getattr(Analysis, _COLUMN_NAMES.get(key, key)) for key in SORT_KEYS}
 
 SortValue = Decimal | datetime | None
 
@@ -99,7 +102,7 @@ class AnalysisPage:
 
 
 def _nullable(key: SortKey) -> bool:
-    return bool(Analysis.__table__.c[key].nullable)
+    return bool(Analysis.__table__.c[_COLUMNS[key].key].nullable)
 
 
 def _after(position: Position) -> ColumnElement[bool]:
@@ -142,7 +145,7 @@ def list_analyses(session: Session, *, filters: AnalysisFilters = AnalysisFilter
     if len(rows) <= limit:
         return AnalysisPage(rows, None)
     last = rows[limit - 1]
-    return AnalysisPage(rows[:limit], Position(sort, getattr(last, sort.key), last.id))
+    return AnalysisPage(rows[:limit], Position(sort, getattr(last, _COLUMNS[sort.key].key), last.id))
 
 
 def top_analyses(session: Session, *, metric: TopMetric = "combined_score",

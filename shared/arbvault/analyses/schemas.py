@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from arbvault.analyses.filters import AnalysisFilters
 from arbvault.analyses.listing import CURSOR_KEYS, AnalysisPage, Position, Sort, SortKey, SortOrder
@@ -45,7 +45,7 @@ class AnalysisOut(BaseModel):
     buy_price: DecimalNumber | None
     sell_price: DecimalNumber | None
     fees: DecimalNumber | None
-    profit: DecimalNumber | None
+    net_profit: DecimalNumber | None = Field(validation_alias="profit")
     max_buy_price: DecimalNumber | None
     roi_pct: DecimalNumber | None
     margin_pct: DecimalNumber | None

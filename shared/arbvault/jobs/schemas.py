@@ -18,9 +18,7 @@ from arbvault.jobs.estimate import estimate_tokens
 from arbvault.jobs.params import JobParams
 from arbvault.jobs.queries import JobSummary
 from arbvault.jobs.submit import job_status_url
-from arbvault.web.schema_types import DecimalNumber, DomainId, PriceIn, Text
-
-STRATEGY_MAX_LENGTH = 50
+from arbvault.web.schema_types import DecimalNumber, DomainId, PriceIn, StrategyName
 
 Offers = Annotated[int, Field(ge=20, le=100, description="live offers to fetch per product (6 tokens per 10)")]
 
@@ -30,8 +28,7 @@ class JobOptionsIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    strategy: Text | None = Field(default=None, min_length=1, max_length=STRATEGY_MAX_LENGTH,
-                                 description="a strategy of the business rules; else picked per product")
+    strategy: StrategyName | None = None
     domain_id: DomainId = 1
     buy_price: PriceIn | None = Field(default=None, description="your acquisition cost; else the strategy's source")
     force_refresh: bool = Field(default=False, description="ignore stored Keepa snapshots (spends tokens again)")

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -63,6 +64,29 @@ _CODE_BY_STATUS = {
 }
 
 
+class ErrorDetail(BaseModel):
+    """One thing wrong with the request: the field (``body.name``, ``query.cursor``...) and why, as a code."""
+
+    model_config = ConfigDict(extra="allow")
+
+    field: str | None = Field(default=None, description="where the problem is; always set on a 422")
+    code: str = Field(description="machine-readable reason, e.g. greater_than_equal, text_invalid")
+    message: str
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="validation_error on every 422; otherwise names the error")
+    message: str
+    details: list[ErrorDetail]
+
+
+class ErrorEnvelope(BaseModel):
+    """The body of every error response."""
+
+    error: ErrorBody
+    request_id: str
+
+
 def error_response(
     request: Request,
     status: int,
@@ -103,12 +127,13 @@ async def _on_app_error(request: Request, exc: Exception) -> JSONResponse:
     status = status_for(exc)
     if status >= 500:
         logger.warning("dependency error", extra={"error_code": exc.code, "error": exc.message})
+    # Every detail carries a code and a message: its own, else the error's.
+    details = [{"code": exc.code, "message": exc.message, **detail} for detail in exc.details]
     if status == 422:
         # One code for every invalid input; the error's own code says why, per detail.
-        details = [{**detail, "code": detail.get("code") or exc.code} for detail in exc.details]
         return error_response(request, 422, VALIDATION_ERROR, exc.message,
                               details or [{"field": "request", "code": exc.code, "message": exc.message}], exc.headers)
-    return error_response(request, status, exc.code, exc.message, exc.details, exc.headers)
+    return error_response(request, status, exc.code, exc.message, details, exc.headers)
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:

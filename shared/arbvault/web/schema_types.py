@@ -81,6 +81,10 @@ Identifier = Annotated[str, _checked(plain_text, "text_invalid"),
                              examples=["0134685997"])]
 """An ASIN, ISBN-10 or ISBN-13 as a caller typed it (normalised and checked where it is used)."""
 
+StrategyName = Annotated[Text, Field(min_length=1, max_length=50,
+                                     description="a strategy of the business rules; else chosen per product")]
+"""The name of a strategy of the business rules (checked against them where it is used)."""
+
 # Prices a caller sends: positive dollars with at most 2 decimals. The cap keeps ROI and margin inside the
 # analyses' numeric(12, 2) columns even at a one-cent price.
 PRICE_MAX = 100_000

@@ -147,7 +147,8 @@ def test_ingest_names_each_invalid_identifier_by_index(keepa: OfflineKeepa) -> N
                            json_body={"identifiers": [good, "12345", good, "9780000000000", "B0!!"]})
 
     assert status == 422, body
-    assert body["error"]["code"] == "invalid_identifiers"
+    assert body["error"]["code"] == "validation_error"
+    assert {d["code"] for d in body["error"]["details"]} == {"invalid_identifiers"}
     assert [d["field"] for d in body["error"]["details"]] == ["identifiers[1]", "identifiers[3]", "identifiers[4]"]
     assert body["error"]["details"][1]["value"] == "9780000000000"
     assert keepa.requests == type(keepa.requests)()

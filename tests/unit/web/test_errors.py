@@ -31,6 +31,7 @@ class Body(BaseModel):
 
 ERRORS = {
     "invalid": InvalidInputError("bad rule", details=[{"field": "x", "message": "too big"}]),
+    "bare": InvalidInputError("no details given"),
     "unauthorized": UnauthorizedError("who are you"),
     "forbidden": ForbiddenError("not for you"),
     "missing": NotFoundError("no such thing"),
@@ -68,7 +69,7 @@ def invoke(method: str, path: str, body: str | None = None, **kwargs: Any) -> tu
 @pytest.mark.parametrize(
     ("name", "status", "code"),
     [
-        ("invalid", 422, "invalid_input"),
+        ("invalid", 422, "validation_error"),
         ("unauthorized", 401, "unauthorized"),
         ("forbidden", 403, "forbidden"),
         ("missing", 404, "not_found"),
@@ -82,7 +83,9 @@ def test_layer_error_maps_to_status_and_code(name: str, status: int, code: str) 
     assert got_status == status
     assert body["error"]["code"] == code
     assert body["error"]["message"] == ERRORS[name].message
-    assert body["error"]["details"] == ERRORS[name].details
+    error = ERRORS[name]
+    # Every detail carries a code (the error's own when it names none) and a message.
+    assert body["error"]["details"] == [{"code": error.code, "message": error.message, **d} for d in error.details]
     assert body["request_id"]
 
 
@@ -102,7 +105,13 @@ def test_validation_error_names_the_field() -> None:
     status, body = invoke("POST", "/t/body", body='{"count": "many"}')
     assert status == 422
     assert body["error"]["code"] == "validation_error"
-    assert [d["field"] for d in body["error"]["details"]] == ["body.count"]
+    assert [(d["field"], d["code"]) for d in body["error"]["details"]] == [("body.count", "int_parsing")]
+
+
+def test_invalid_input_without_details_still_names_a_field_and_a_code() -> None:
+    status, body = invoke("GET", "/t/raise/bare")
+    assert status == 422
+    assert body["error"]["details"] == [{"field": "request", "code": "invalid_input", "message": "no details given"}]
 
 
 def test_malformed_json_is_400() -> None:
