@@ -71,7 +71,7 @@ class ErrorDetail(BaseModel):
 
     field: str | None = Field(default=None, description="where the problem is; always set on a 422")
     code: str = Field(description="machine-readable reason, e.g. greater_than_equal, text_invalid")
-    message: str
+    message: str | None = None
 
 
 class ErrorBody(BaseModel):
@@ -127,8 +127,8 @@ async def _on_app_error(request: Request, exc: Exception) -> JSONResponse:
     status = status_for(exc)
     if status >= 500:
         logger.warning("dependency error", extra={"error_code": exc.code, "error": exc.message})
-    # Every detail carries a code and a message: its own, else the error's.
-    details = [{"code": exc.code, "message": exc.message, **detail} for detail in exc.details]
+    # Every detail carries a code: its own, else the error's.
+    details = [{"code": exc.code, **detail} for detail in exc.details]
     if status == 422:
         # One code for every invalid input; the error's own code says why, per detail.
         return error_response(request, 422, VALIDATION_ERROR, exc.message,

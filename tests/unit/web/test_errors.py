@@ -84,8 +84,8 @@ def test_layer_error_maps_to_status_and_code(name: str, status: int, code: str) 
     assert body["error"]["code"] == code
     assert body["error"]["message"] == ERRORS[name].message
     error = ERRORS[name]
-    # Every detail carries a code (the error's own when it names none) and a message.
-    assert body["error"]["details"] == [{"code": error.code, "message": error.message, **d} for d in error.details]
+    # Every detail carries a code: the error's own when it names none.
+    assert body["error"]["details"] == [{"code": error.code, **d} for d in error.details]
     assert body["request_id"]
 
 
