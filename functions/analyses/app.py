@@ -30,9 +30,10 @@ from arbvault.analyses.schemas import AnalysisOut, AnalysisQuery, PageQuery, pag
 from arbvault.db import session_scope
 from arbvault.identifiers import normalise
 from arbvault.web import CurrentIdentity, Page, PriceIn, create_app, create_handler
+from arbvault.web.openapi_errors import error_responses
 from arbvault.web.schema_types import Identifier, RulesDomainId, StrategyName, Text
 
-router = APIRouter(prefix="/api/v1/analyses", tags=["analyses"])
+router = APIRouter(prefix="/api/v1/analyses", tags=["analyses"], responses=error_responses(503))
 
 TOP_LIMIT_MAX = 100
 TOP_LIMIT_DEFAULT = 10
@@ -95,7 +96,7 @@ def top_route(
         return TopOut(metric=metric, items=[AnalysisOut.model_validate(row) for row in rows])
 
 
-@router.get("/{analysis_id}", response_model=AnalysisOut, summary="Get an analysis")
+@router.get("/{analysis_id}", response_model=AnalysisOut, summary="Get an analysis", responses=error_responses(404))
 def get_route(analysis_id: uuid.UUID, _: CurrentIdentity) -> AnalysisOut:
     """One stored analysis."""
     with session_scope() as session:
@@ -117,7 +118,8 @@ def create_route(body: ManualAnalysisIn, identity: CurrentIdentity, response: Re
     return created
 
 
-@router.delete("/{analysis_id}", status_code=204, response_class=Response, summary="Delete an analysis")
+@router.delete("/{analysis_id}", status_code=204, response_class=Response, summary="Delete an analysis",
+                responses=error_responses(404))
 def delete_route(analysis_id: uuid.UUID, identity: CurrentIdentity) -> Response:
     """Delete an analysis: its creator's key or an admin key only."""
     with session_scope() as session:

@@ -43,9 +43,10 @@ from arbvault.config import effective_config, normalise_category
 from arbvault.db import session_scope
 from arbvault.identifiers import normalise
 from arbvault.web import PRICE_MAX, CurrentIdentity, PriceIn, create_app, create_handler
+from arbvault.web.openapi_errors import error_responses
 from arbvault.web.schema_types import Identifier, RulesDomainId, Text, Timestamp
 
-router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"])
+router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"], responses=error_responses(503))
 
 HISTORY_MAX = 1_000  # points per history: a year of daily points fits with room to spare
 
@@ -257,7 +258,8 @@ def _rules(body: AnalyticsIn) -> EngineConfig:
 
 def _velocity(v: VelocityInsight) -> VelocityOut:
     return VelocityOut(
-        score=v.velocity.score, velocity_tier=v.tier, rank_band=v.velocity.rank_band, benchmark_bsr=int(v.velocity.benchmark),
+        score=v.velocity.score, velocity_tier=v.tier, rank_band=v.velocity.rank_band,
+        benchmark_bsr=int(v.velocity.benchmark),
         est_daily_sales=v.velocity.est_daily_sales, est_monthly_sales=v.velocity.est_monthly_sales,
         sales_source=v.velocity.sales_source,
         trend=ScoreOut.model_validate(v.trend),

@@ -22,10 +22,11 @@ from arbvault.db import session_scope
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
 from arbvault.observability import logger
 from arbvault.web import AdminIdentity, Cursor, Limit, Page, create_app, create_handler, decode_cursor, encode_cursor
+from arbvault.web.openapi_errors import error_responses
 from arbvault.web.pagination import DEFAULT_LIMIT
 from arbvault.web.schema_types import Text
 
-router = APIRouter(prefix="/api/v1/api-keys", tags=["api-keys"])
+router = APIRouter(prefix="/api/v1/api-keys", tags=["api-keys"], responses=error_responses(503))
 
 
 class NewApiKey(BaseModel):
@@ -89,7 +90,8 @@ def list_keys(
                               next_cursor=next_cursor)
 
 
-@router.delete("/{key_id}", response_model=ApiKeyRecord, summary="Revoke an API key")
+@router.delete("/{key_id}", response_model=ApiKeyRecord, summary="Revoke an API key",
+                responses=error_responses(404, 409))
 def revoke_key(key_id: uuid.UUID, identity: AdminIdentity) -> ApiKeyRecord:
     """Revoke a key (idempotent); the last active admin key cannot be revoked (409)."""
     with session_scope() as session:

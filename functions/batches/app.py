@@ -57,10 +57,11 @@ from arbvault.web import (
     decode_cursor,
     encode_cursor,
 )
+from arbvault.web.openapi_errors import error_responses
 from arbvault.web.pagination import DEFAULT_LIMIT
 from arbvault.web.schema_types import DomainId, Text
 
-router = APIRouter(prefix="/api/v1/batches", tags=["batches"])
+router = APIRouter(prefix="/api/v1/batches", tags=["batches"], responses=error_responses(503))
 
 def _owner_scope(identity: Identity) -> str | None:
     """Whose jobs a caller may see: its own, or every one for an admin key."""
@@ -119,7 +120,7 @@ class EstimateOut(BaseModel):
     observed_at: datetime
 
 
-@router.post("", status_code=202, summary="Create a batch job")
+@router.post("", status_code=202, summary="Create a batch job", responses=error_responses(409, 413, 429))
 def create_batch(body: BatchIn, identity: CurrentIdentity, response: Response,
                  idempotency_key: IdempotencyKey = None) -> JobOut:
     """Queue the identifiers for analysis; follow the job at ``status_url`` (also the Location header)."""
@@ -149,7 +150,7 @@ def list_batches(
     return Page[JobOut](items=[JobOut.of(job) for job in page.items], next_cursor=next_cursor)
 
 
-@router.post("/estimate", summary="Estimate a batch's Keepa token cost")
+@router.post("/estimate", summary="Estimate a batch's Keepa token cost", responses=error_responses(413))
 def estimate_batch(body: EstimateIn, _: CurrentIdentity) -> EstimateOut:
     """Tokens a batch needs, the balance now, and whether creating it would pass the token guard (free)."""
     count = len(parse_identifiers(body.identifiers)) if body.identifiers is not None else int(body.count or 0)
@@ -175,14 +176,15 @@ def estimate_batch(body: EstimateIn, _: CurrentIdentity) -> EstimateOut:
                        observed_at=current.balance.observed_at)
 
 
-@router.get("/{batch_id}", summary="Get a batch job with its progress")
+@router.get("/{batch_id}", summary="Get a batch job with its progress", responses=error_responses(404))
 def get_batch(batch_id: uuid.UUID, identity: CurrentIdentity) -> JobOut:
     """The job, its progress and, if chunks failed, the failure count and reasons."""
     with session_scope() as session:
         return JobOut.of(get_job(session, batch_id, owner_key_id=_owner_scope(identity)))
 
 
-@router.get("/{batch_id}/results", response_model=Page[AnalysisOut], summary="A batch job's analyses")
+@router.get("/{batch_id}/results", response_model=Page[AnalysisOut], summary="A batch job's analyses",
+            responses=error_responses(404))
 def batch_results(batch_id: uuid.UUID, identity: CurrentIdentity, filters: AnalysisQuery,
                   page: PageQuery) -> Page[AnalysisOut]:
     """The analyses the job stored so far, filtered and sorted like ``/api/v1/analyses``, paged."""
@@ -191,14 +193,14 @@ def batch_results(batch_id: uuid.UUID, identity: CurrentIdentity, filters: Analy
                                     sort=page.sort, limit=page.limit, after=page.after))
 
 
-@router.post("/{batch_id}/cancel", summary="Cancel a batch job")
+@router.post("/{batch_id}/cancel", summary="Cancel a batch job", responses=error_responses(404, 409))
 def cancel_batch(batch_id: uuid.UUID, identity: CurrentIdentity) -> JobOut:
     """Stop a pending or running job: unclaimed chunks are skipped, stored analyses stay; 409 once finished."""
     with session_scope() as session:
         return JobOut.of(cancel_job(session, batch_id, owner_key_id=_owner_scope(identity)))
 
 
-@router.patch("/{batch_id}/status", summary="Change a batch job's status")
+@router.patch("/{batch_id}/status", summary="Change a batch job's status", responses=error_responses(404, 409))
 def patch_status(batch_id: uuid.UUID, body: StatusIn, identity: CurrentIdentity) -> JobOut:
     """Move the job along PENDING -> RUNNING -> SUCCESS | ERROR | CANCELLED (or PENDING -> CANCELLED); 409 else."""
     target = parse_status(body.status, field="body.status")

@@ -43,10 +43,11 @@ from arbvault.web import (
     decode_cursor,
     encode_cursor,
 )
+from arbvault.web.openapi_errors import error_responses
 from arbvault.web.pagination import DEFAULT_LIMIT
 from arbvault.web.schema_types import JsonDocument, Text
 
-router = APIRouter(prefix="/api/v1/config", tags=["config"])
+router = APIRouter(prefix="/api/v1/config", tags=["config"], responses=error_responses(503))
 
 CHANGE_REASON_MAX = 1000
 CATEGORY_MAX_LENGTH = 100
@@ -171,7 +172,7 @@ def get_config(
                               versions=dict(result.versions), updated_at=result.updated_at)
 
 
-@router.put("", summary="Update a scope")
+@router.put("", summary="Update a scope", responses=error_responses(400, 409))
 def put_config(
     response: Response,
     identity: AdminIdentity,

@@ -29,9 +29,10 @@ from arbvault.db import session_scope
 from arbvault.jobs import submit_job
 from arbvault.jobs.schemas import JobOptionsIn, JobOut, Offers
 from arbvault.web import AdminIdentity, CurrentIdentity, IdempotencyKey, Identity, create_app, create_handler
+from arbvault.web.openapi_errors import error_responses
 from arbvault.web.schema_types import DomainId, PriceIn, StrategyName
 
-router = APIRouter(prefix="/api/v1/keepa", tags=["keepa"])
+router = APIRouter(prefix="/api/v1/keepa", tags=["keepa"], responses=error_responses(503))
 
 
 class IngestIn(JobOptionsIn):
@@ -92,7 +93,8 @@ def _queue_ingest(body: IngestIn, identity: Identity, idempotency_key: str | Non
 
 
 @router.post("/ingest", response_model=IngestOut, summary="Analyse and store products",
-             responses={202: {"model": JobOut, "description": "above the threshold: queued as a job"}})
+             responses={202: {"model": JobOut, "description": "above the threshold: queued as a job"},
+                        **error_responses(409, 413, 429)})
 def post_ingest(body: IngestIn, identity: CurrentIdentity, response: Response,
                 idempotency_key: IdempotencyKey = None) -> IngestOut | JSONResponse:
     """Analyse up to the synchronous threshold of identifiers and store each analysis; larger lists become a
@@ -121,7 +123,7 @@ def get_tokens(
     return TokensOut.model_validate(current.as_dict())
 
 
-@router.get("/{asin}/metrics", summary="Analyse one product")
+@router.get("/{asin}/metrics", summary="Analyse one product", responses=error_responses(404, 429))
 def get_metrics(
     asin: str,
     _: CurrentIdentity,
@@ -138,7 +140,7 @@ def get_metrics(
                       tokens_used=answer.tokens_consumed, snapshot_hit=answer.item.from_snapshot)
 
 
-@router.get("/{asin}/raw", summary="Raw Keepa product (admin)")
+@router.get("/{asin}/raw", summary="Raw Keepa product (admin)", responses=error_responses(404, 429))
 def get_raw(
     asin: str,
     _: AdminIdentity,

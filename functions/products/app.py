@@ -29,9 +29,10 @@ from arbvault.discovery import (
     stock_estimate,
 )
 from arbvault.web import CurrentIdentity, create_app, create_handler
+from arbvault.web.openapi_errors import error_responses
 from arbvault.web.schema_types import Percent, PriceIn, Score, StrategyName
 
-router = APIRouter(prefix="/api/v1/products", tags=["products"])
+router = APIRouter(prefix="/api/v1/products", tags=["products"], responses=error_responses(503))
 
 TITLE_MAX = 100
 Domain = Literal[1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12]
@@ -176,7 +177,7 @@ def _given(body: BaseModel) -> dict[str, Any]:
             for name, value in body.model_dump(exclude_none=True).items()}
 
 
-@router.post("/discover", summary="Discover products")
+@router.post("/discover", summary="Discover products", responses=error_responses(429))
 def discover(body: DiscoverIn, _: CurrentIdentity) -> DiscoverOut:
     """Candidate ASINs, best sales rank first, from the product finder or a category's best sellers."""
     found = find_candidates(body.filters())
@@ -187,7 +188,7 @@ def discover(body: DiscoverIn, _: CurrentIdentity) -> DiscoverOut:
                        fetched_at=found.stored.fetched_at)
 
 
-@router.post("/discover-with-scoring", summary="Discover and score products")
+@router.post("/discover-with-scoring", summary="Discover and score products", responses=error_responses(413, 429))
 def discover_scored(body: ScoringIn, _: CurrentIdentity) -> ScoringOut:
     """Discovered products analysed by the engine, filtered by ROI and velocity, best combined score first."""
     criteria = ScoringCriteria(min_roi=body.roi_min, min_velocity=body.velocity_min, buy_price=body.buy_price,
@@ -206,7 +207,7 @@ def discover_scored(body: ScoringIn, _: CurrentIdentity) -> ScoringOut:
                       metadata=metadata)
 
 
-@router.get("/categories", summary="Product categories")
+@router.get("/categories", summary="Product categories", responses=error_responses(429))
 def categories(_: CurrentIdentity, refresh: bool = False) -> CategoriesOut:
     """The category ids discovery is used with; ``refresh=true`` checks them against Keepa (2 tokens)."""
     if not refresh:
@@ -223,7 +224,7 @@ def categories(_: CurrentIdentity, refresh: bool = False) -> CategoriesOut:
     return CategoriesOut(categories=items, source="keepa", tokens_used=live.tokens_consumed)
 
 
-@router.get("/{asin}/stock-estimate", summary="Stock estimate")
+@router.get("/{asin}/stock-estimate", summary="Stock estimate", responses=error_responses(429))
 def get_stock_estimate(
     asin: str,
     _: CurrentIdentity,

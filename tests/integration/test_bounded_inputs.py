@@ -4,6 +4,7 @@ the real handler; a value that slipped through would reach PostgreSQL (or the dr
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 from urllib.parse import quote
@@ -11,6 +12,8 @@ from urllib.parse import quote
 import pytest
 
 from arbvault.web import encode_cursor
+from infra.openapi import build_openapi
+from infra.template import project_template
 from support import call
 
 UNKNOWN_ID = "3f0c2a8e-9d54-4c1b-8f3e-5a6b7c8d9e0f"
@@ -126,3 +129,20 @@ def test_config_patch_text_refuses_nul_and_surrogates(text: str, where: str) -> 
     status, _, body = call("config", "PUT", "/api/v1/config", query="scope=category:test_bounded",
                            json_body={"config_patch": patch})
     assert_validation_error(status, body, "body.config_patch")
+
+
+def _json_body_routes() -> list[tuple[str, str, str]]:
+    document = build_openapi(project_template())
+    functions = {(route.method, route.path): route.function for route in project_template().routes}
+    return [(functions[(method.upper(), path)], method.upper(), path) for path, item in document["paths"].items()
+            for method, operation in item.items() if "requestBody" in operation]
+
+
+@pytest.mark.parametrize(("function", "method", "route"), _json_body_routes())
+def test_a_body_that_is_not_json_is_415(function: str, method: str, route: str) -> None:
+    parameters = {name: UNKNOWN_ID for name in re.findall(r"{(\w+)}", route)}
+    path = route.format(**parameters)
+    status, _, body = call(function, method, path, route=route, path_parameters=parameters or None,
+                           headers={"content-type": "text/plain"}, json_body={"name": "x"})
+    assert status == 415, body
+    assert body["error"]["code"] == "unsupported_media_type"

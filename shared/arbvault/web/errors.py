@@ -136,8 +136,20 @@ async def _on_app_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(request, status, exc.code, exc.message, details, exc.headers)
 
 
+def _sent_another_media_type(request: Request, exc: RequestValidationError) -> bool:
+    """Whether a body the route wanted as JSON came with another content type (FastAPI then reads it as bytes)."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if not media_type or media_type == "application/json" or media_type.endswith("+json"):
+        return False
+    return any(tuple(err.get("loc", ()))[:1] == ("body",) for err in exc.errors())
+
+
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    if _sent_another_media_type(request, exc):
+        return error_response(request, 415, "unsupported_media_type", "send the body as application/json",
+                              [{"field": "header.content-type", "code": "unsupported_media_type",
+                                "message": "must be application/json"}])
     details = _validation_details(exc)
     if any(d["code"] == "json_invalid" for d in details):
         return error_response(request, 400, "malformed_json", "request body is not valid JSON",

@@ -114,6 +114,23 @@ def test_invalid_input_without_details_still_names_a_field_and_a_code() -> None:
     assert body["error"]["details"] == [{"field": "request", "code": "invalid_input", "message": "no details given"}]
 
 
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "text/json"])
+def test_a_body_in_another_media_type_is_415(content_type: str) -> None:
+    event = http_api_event("POST", "/t/body", headers={"content-type": content_type}, body='{"count": 1}')
+    response = handler(event, LocalLambdaContext("errors"))
+    body = json.loads(response["body"])
+    assert response["statusCode"] == 415, body
+    assert body["error"]["code"] == "unsupported_media_type"
+    assert body["error"]["details"][0]["field"] == "header.content-type"
+
+
+@pytest.mark.parametrize("content_type", ["application/json; charset=utf-8", "application/merge-patch+json"])
+def test_json_media_types_are_read_as_json(content_type: str) -> None:
+    event = http_api_event("POST", "/t/body", headers={"content-type": content_type}, body='{"count": 1}')
+    response = handler(event, LocalLambdaContext("errors"))
+    assert (response["statusCode"], json.loads(response["body"])) == (200, {"count": 1})
+
+
 def test_malformed_json_is_400() -> None:
     status, body = invoke("POST", "/t/body", body='{"count": ')
     assert status == 400
