@@ -31,7 +31,7 @@ from arbvault.db import session_scope
 from arbvault.identifiers import normalise
 from arbvault.web import CurrentIdentity, Page, PriceIn, create_app, create_handler
 from arbvault.web.openapi_errors import error_responses
-from arbvault.web.schema_types import Identifier, RulesDomainId, StrategyName, Text
+from arbvault.web.schema_types import ProductIdentifier, RulesDomainId, StrategyName, Text
 
 router = APIRouter(prefix="/api/v1/analyses", tags=["analyses"], responses=error_responses(503))
 
@@ -52,7 +52,7 @@ class ManualAnalysisIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    identifier: Identifier
+    identifier: ProductIdentifier
     buy_price: PriceIn = Field(description="what the caller would pay, dollars")
     sell_price: PriceIn = Field(description="what the caller expects to sell for on Amazon, dollars")
     category: Text = Field(default="books", min_length=1, max_length=41,

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Annotated
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -44,7 +43,7 @@ from arbvault.db import session_scope
 from arbvault.identifiers import normalise
 from arbvault.web import PRICE_MAX, CurrentIdentity, PriceIn, create_app, create_handler
 from arbvault.web.openapi_errors import error_responses
-from arbvault.web.schema_types import Identifier, RulesDomainId, Text, Timestamp
+from arbvault.web.schema_types import ProductIdentifier, RulesDomainId, Text, Timestamp
 
 router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"], responses=error_responses(503))
 
@@ -71,7 +70,7 @@ class AnalyticsIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    asin: Identifier
+    asin: ProductIdentifier
     title: Text | None = Field(default=None, max_length=500)
     category: Text = Field(default="books", min_length=1, max_length=41,
                           description="picks the fee schedule, rank benchmark, category risk and category rules")

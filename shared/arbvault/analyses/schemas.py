@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
@@ -19,8 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from arbvault.analyses.filters import AnalysisFilters
 from arbvault.analyses.listing import CURSOR_KEYS, AnalysisPage, Position, Sort, SortKey, SortOrder
 from arbvault.web import Cursor, DecimalNumber, Limit, Page, decode_cursor, encode_cursor
-from arbvault.web.schema_types import Identifier, Percent, Score, Text
 from arbvault.web.pagination import DEFAULT_LIMIT
+from arbvault.web.schema_types import Percent, ProductIdentifier, Score, Text
 
 
 class AnalysisOut(BaseModel):
@@ -69,7 +68,7 @@ def analysis_filters(
     velocity_max: Annotated[Score | None, Query(description="velocity score (0-100) at most")] = None,
     recommendation: Annotated[Text | None, Query(min_length=1, max_length=20,
                                                  description="label, any case; _ stands for a space")] = None,
-    asin: Annotated[Identifier | None, Query()] = None,
+    asin: Annotated[ProductIdentifier | None, Query()] = None,
 ) -> AnalysisFilters:
     """The filters of every analyses listing, from the query string (a job's own listing has no job filter)."""
     return AnalysisFilters(roi_min=roi_min, roi_max=roi_max, velocity_min=velocity_min, velocity_max=velocity_max,

@@ -53,10 +53,6 @@ Text = Annotated[str, _checked(plain_text, "text_invalid"), Field(json_schema_ex
 JsonDocument = Annotated[dict[str, Any], _checked(plain_json, "text_invalid")]
 """A JSON object whose strings, keys included, are all :data:`Text`."""
 
-Money = Annotated[Decimal, Field(ge=-AMOUNT_MAX, le=AMOUNT_MAX, allow_inf_nan=False,
-                                 description="dollars; fits numeric(12, 2)")]
-"""An amount of dollars a column of numeric(12, 2) holds (query filters and cursors; prices use PriceIn)."""
-
 Percent = Annotated[Decimal, Field(ge=-AMOUNT_MAX, le=AMOUNT_MAX, allow_inf_nan=False,
                                    description="percent; fits numeric(12, 2)")]
 """A percentage (ROI, margin) a column of numeric(12, 2) holds."""
@@ -76,9 +72,9 @@ RulesDomainId = Annotated[int, Field(ge=1, le=SMALLINT_MAX,
 """The domain whose business rules a calculation uses, without a Keepa lookup: any domain a rules scope may name
 that fits the analyses' smallint column."""
 
-Identifier = Annotated[str, _checked(plain_text, "text_invalid"),
-                       Field(min_length=1, max_length=32, description="ASIN, ISBN-10 or ISBN-13",
-                             examples=["0134685997"])]
+ProductIdentifier = Annotated[str, _checked(plain_text, "text_invalid"),
+                              Field(min_length=1, max_length=32, description="ASIN, ISBN-10 or ISBN-13",
+                                    examples=["0134685997"])]
 """An ASIN, ISBN-10 or ISBN-13 as a caller typed it (normalised and checked where it is used)."""
 
 StrategyName = Annotated[Text, Field(min_length=1, max_length=50,
