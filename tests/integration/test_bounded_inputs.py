@@ -94,10 +94,19 @@ def test_keyset_cursor_timestamps_at_the_calendar_edge_are_422(function: str, pa
     assert_validation_error(status, body, "query.cursor")
 
 
-@pytest.mark.parametrize("parameter", ["changed_by", "scope"])
-def test_config_changes_text_filters_refuse_nul(parameter: str) -> None:
+TEXT_QUERIES = [
+    ("config", "/api/v1/config/changes", "changed_by"),
+    ("config", "/api/v1/config/changes", "scope"),
+    ("config", "/api/v1/config", "category"),
+    ("batches", "/api/v1/batches", "status"),
+    ("analyses", "/api/v1/analyses", "asin"),
+]
+
+
+@pytest.mark.parametrize(("function", "path", "parameter"), TEXT_QUERIES)
+def test_text_query_filters_refuse_nul(function: str, path: str, parameter: str) -> None:
     # A query string cannot carry an unpaired surrogate: its percent-decoding turns invalid UTF-8 into U+FFFD.
-    status, _, body = call("config", "GET", "/api/v1/config/changes", query=f"{parameter}={q(BAD_TEXTS[0])}")
+    status, _, body = call(function, "GET", path, query=f"{parameter}={q(BAD_TEXTS[0])}")
     assert_validation_error(status, body, f"query.{parameter}")
 
 
