@@ -30,7 +30,7 @@ from arbvault.jobs import submit_job
 from arbvault.jobs.schemas import JobOptionsIn, JobOut, Offers
 from arbvault.web import AdminIdentity, CurrentIdentity, IdempotencyKey, Identity, create_app, create_handler
 from arbvault.web.openapi_errors import error_responses
-from arbvault.web.schema_types import DomainId, PriceIn, StrategyName
+from arbvault.web.schema_types import DomainId, PriceIn, ProductIdentifier, StrategyName
 
 router = APIRouter(prefix="/api/v1/keepa", tags=["keepa"], responses=error_responses(503))
 
@@ -125,7 +125,7 @@ def get_tokens(
 
 @router.get("/{asin}/metrics", summary="Analyse one product", responses=error_responses(404, 429))
 def get_metrics(
-    asin: str,
+    asin: ProductIdentifier,
     _: CurrentIdentity,
     buy_price: Annotated[PriceIn | None, Query()] = None,
     strategy: Annotated[StrategyName | None, Query()] = None,
@@ -142,7 +142,7 @@ def get_metrics(
 
 @router.get("/{asin}/raw", summary="Raw Keepa product (admin)", responses=error_responses(404, 429))
 def get_raw(
-    asin: str,
+    asin: ProductIdentifier,
     _: AdminIdentity,
     domain_id: Annotated[DomainId, Query()] = 1,
     force_refresh: bool = False,

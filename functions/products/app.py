@@ -30,7 +30,7 @@ from arbvault.discovery import (
 )
 from arbvault.web import CurrentIdentity, create_app, create_handler
 from arbvault.web.openapi_errors import error_responses
-from arbvault.web.schema_types import Percent, PriceIn, Score, StrategyName
+from arbvault.web.schema_types import Percent, PriceIn, ProductIdentifier, Score, StrategyName
 
 router = APIRouter(prefix="/api/v1/products", tags=["products"], responses=error_responses(503))
 
@@ -226,7 +226,7 @@ def categories(_: CurrentIdentity, refresh: bool = False) -> CategoriesOut:
 
 @router.get("/{asin}/stock-estimate", summary="Stock estimate", responses=error_responses(429))
 def get_stock_estimate(
-    asin: str,
+    asin: ProductIdentifier,
     _: CurrentIdentity,
     price_target: Annotated[PriceIn | None, Query(description="count FBA offers within 15 % of it")] = None,
 ) -> StockOut:
