@@ -191,7 +191,7 @@ def discover(body: DiscoverIn, _: CurrentIdentity) -> DiscoverOut:
 @router.post("/discover-with-scoring", summary="Discover and score products", responses=error_responses(413, 429))
 def discover_scored(body: ScoringIn, _: CurrentIdentity) -> ScoringOut:
     """Discovered products analysed by the engine, filtered by ROI and velocity, best combined score first."""
-    criteria = ScoringCriteria(min_roi=body.roi_min, min_velocity=body.velocity_min, buy_price=body.buy_price,
+    criteria = ScoringCriteria(roi_min=body.roi_min, velocity_min=body.velocity_min, buy_price=body.buy_price,
                                strategy=body.strategy)
     filters = body.filters()
     result = discover_with_scoring(filters, max_results=body.max_results, criteria=criteria,

@@ -79,7 +79,7 @@ def test_scoring_leaves_out_amazon_sold_and_unpriced_products_and_counts_them(ke
 
 
 @pytest.mark.parametrize("threshold", [Decimal("-10"), Decimal("150"), Decimal("0")])
-def test_scoring_min_roi_keeps_exactly_the_products_reaching_it(keepa: RecordingKeepa, threshold: Decimal) -> None:
+def test_scoring_roi_min_keeps_exactly_the_products_reaching_it(keepa: RecordingKeepa, threshold: Decimal) -> None:
     base = {"category_id": PROGRAMMING, "bsr_max": 5_000_000, "buy_price": 8, "max_results": 100}
     _, _, everything = score(base)
 
@@ -89,11 +89,11 @@ def test_scoring_min_roi_keeps_exactly_the_products_reaching_it(keepa: Recording
     expected = [p["asin"] for p in everything["products"] if Decimal(str(p["roi_pct"])) >= threshold]
     assert [p["asin"] for p in answer["products"]] == expected
     left_out = len(everything["products"]) - len(expected)
-    assert answer["metadata"]["excluded"]["below_min_roi"] == left_out
+    assert answer["metadata"]["excluded"]["below_roi_min"] == left_out
     assert len(everything["products"]) > 0
 
 
-def test_scoring_min_velocity_keeps_exactly_the_products_reaching_it(keepa: RecordingKeepa) -> None:
+def test_scoring_velocity_min_keeps_exactly_the_products_reaching_it(keepa: RecordingKeepa) -> None:
     base = {"category_id": PROGRAMMING, "bsr_max": 5_000_000, "buy_price": 8, "max_results": 100}
     _, _, everything = score(base)
     velocities = sorted(p["velocity_score"] for p in everything["products"])
@@ -105,7 +105,7 @@ def test_scoring_min_velocity_keeps_exactly_the_products_reaching_it(keepa: Reco
     kept = [p["asin"] for p in everything["products"] if p["velocity_score"] >= threshold]
     assert [p["asin"] for p in answer["products"]] == kept
     assert 0 < len(kept) < len(everything["products"])
-    assert answer["metadata"]["excluded"]["below_min_velocity"] == len(everything["products"]) - len(kept)
+    assert answer["metadata"]["excluded"]["below_velocity_min"] == len(everything["products"]) - len(kept)
 
 
 def test_scoring_ranks_two_candidates_per_result_and_keeps_the_best(keepa: RecordingKeepa) -> None:
