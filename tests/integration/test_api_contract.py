@@ -49,16 +49,19 @@ SECOND_NAMES = {
 NOT_RANGES = {"max_buy_price", "max_results"}
 
 
-def _schema_type(schema: dict[str, Any]) -> str:
-    """A property's JSON type, ignoring null; integer and number are one kind, a $ref or object another."""
+def _schema_type(schema: dict[str, Any], components: dict[str, Any]) -> str:
+    """A property's JSON type, ignoring null; integer and number are one kind, any object (or model) another."""
     options = schema.get("anyOf") or schema.get("oneOf")
     if options:
-        kinds = {_schema_type(option) for option in options} - {"null"}
+        kinds = {_schema_type(option, components) for option in options} - {"null"}
         if kinds == {"number", "string"}:  # a Decimal input: a number, or the same number as text
             kinds = {"number"}
         return "|".join(sorted(kinds)) or "any"
+    if "$ref" in schema:
+        target = components[schema["$ref"].rsplit("/", 1)[-1]]
+        return _schema_type(target, components) if "enum" in target else "object"
     kind = schema.get("type")
-    if "$ref" in schema or kind == "object" or "additionalProperties" in schema:
+    if kind == "object" or "additionalProperties" in schema:
         return "object"
     if kind in ("integer", "number"):
         return "number"
@@ -121,7 +124,7 @@ def test_no_second_name_for_a_concept(document: dict[str, Any]) -> None:
 def test_one_json_type_per_name(document: dict[str, Any]) -> None:
     types: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for name, where, schema in _names(document):
-        types[name][_schema_type(schema)].append(where)
+        types[name][_schema_type(schema, document["components"]["schemas"])].append(where)
     conflicts = {name: dict(kinds) for name, kinds in types.items()
                  if len([kind for kind in kinds if kind != "any"]) > 1}
     assert conflicts == {}

@@ -14,9 +14,11 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from arbvault.jobs.creation import JobKind
 from arbvault.jobs.estimate import estimate_tokens
 from arbvault.jobs.params import JobParams
 from arbvault.jobs.queries import JobSummary
+from arbvault.jobs.states import JobStatus
 from arbvault.jobs.submit import job_status_url
 from arbvault.web.schema_types import DecimalNumber, DomainId, PriceIn, StrategyName
 
@@ -69,9 +71,9 @@ class JobOut(BaseModel):
     """A job, its options, its progress and, when chunks failed, how many and why."""
 
     id: uuid.UUID
-    kind: str
+    kind: JobKind
     name: str | None
-    status: str
+    status: JobStatus
     owner_key_id: str
     params: JobParamsOut
     items_total: int = Field(description="distinct identifiers in the job")
