@@ -18,8 +18,8 @@ from pydantic_core import PydanticCustomError
 from arbvault.bounds import (
     AMOUNT_MAX,
     SCORE_MAX,
-    SMALLINT_MAX,
     SCORE_MIN,
+    SMALLINT_MAX,
     TIMESTAMP_MAX,
     TIMESTAMP_MIN,
     bounded_timestamp,
@@ -60,7 +60,7 @@ Percent = Annotated[Decimal, Field(ge=-AMOUNT_MAX, le=AMOUNT_MAX, allow_inf_nan=
 Score = Annotated[Decimal, Field(ge=SCORE_MIN, le=SCORE_MAX, allow_inf_nan=False, description="0-100")]
 """A 0-100 score (velocity, combined)."""
 
-Timestamp = Annotated[datetime, _checked(bounded_timestamp, "timestamp_out_of_range"),
+Timestamp = Annotated[datetime, _checked(bounded_timestamp, "timestamp_invalid"),
                       Field(description=f"ISO-8601 with a time zone, {TIMESTAMP_MIN.year}-{TIMESTAMP_MAX.year}")]
 """An aware timestamp inside the calendar in every offset."""
 
