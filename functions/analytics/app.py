@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Annotated
 
 from fastapi import APIRouter
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from arbvault.analysis import (
     AnalyticsInput,
+    DeadInventory,
     Decision,
     EngineConfig,
     RiskScore,
@@ -42,18 +42,19 @@ from arbvault.config import effective_config, normalise_category
 from arbvault.db import session_scope
 from arbvault.identifiers import normalise
 from arbvault.web import PRICE_MAX, CurrentIdentity, PriceIn, create_app, create_handler
+from arbvault.web.openapi_errors import error_responses
+from arbvault.web.schema_types import ProductIdentifier, RulesDomainId, Text, Timestamp
 
-router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"])
+router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"], responses=error_responses(503))
 
 HISTORY_MAX = 1_000  # points per history: a year of daily points fits with room to spare
-DOMAIN_ID_MAX = 32_767
 
 
 
 class BsrPoint(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    timestamp: AwareDatetime
+    timestamp: Timestamp
     bsr: int = Field(ge=1, le=2**31 - 1)
 
 
@@ -61,7 +62,7 @@ class PricePoint(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     price: Decimal = Field(ge=0, le=PRICE_MAX)
-    timestamp: AwareDatetime | None = None
+    timestamp: Timestamp | None = None
 
 
 class AnalyticsIn(BaseModel):
@@ -69,22 +70,22 @@ class AnalyticsIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    asin: str = Field(min_length=1, max_length=32, description="ASIN, ISBN-10 or ISBN-13")
-    title: str | None = Field(default=None, max_length=500)
-    category: str = Field(default="books", min_length=1, max_length=41,
+    asin: ProductIdentifier
+    title: Text | None = Field(default=None, max_length=500)
+    category: Text = Field(default="books", min_length=1, max_length=41,
                           description="picks the fee schedule, rank benchmark, category risk and category rules")
-    domain_id: int = Field(default=1, ge=1, le=DOMAIN_ID_MAX)
+    domain_id: RulesDomainId = 1
     bsr: int | None = Field(default=None, ge=1, le=2**31 - 1)
     bsr_history: list[BsrPoint] = Field(default_factory=list, max_length=HISTORY_MAX)
     price_history: list[PricePoint] = Field(default_factory=list, max_length=HISTORY_MAX)
-    estimated_buy_price: PriceIn
-    estimated_sell_price: PriceIn
+    buy_price: PriceIn
+    sell_price: PriceIn
     weight_lb: Decimal | None = Field(default=None, gt=0, le=150, decimal_places=3)
     seller_count: int | None = Field(default=None, ge=0, le=100_000)
     fba_seller_count: int | None = Field(default=None, ge=0, le=100_000)
     amazon_on_listing: bool = False
-    amazon_has_buybox: bool = False
-    return_rate_percent: Decimal = Field(default=Decimal(2), ge=0, le=100)
+    amazon_has_buy_box: bool = False
+    return_rate_pct: Decimal = Field(default=Decimal(2), ge=0, le=100)
     storage_cost_monthly: Decimal = Field(default=Decimal("0.87"), ge=0, le=1_000)
     estimated_sale_cycle_days: int = Field(default=30, ge=1, le=3_650)
 
@@ -97,7 +98,7 @@ class AnalyticsIn(BaseModel):
             raise ValueError(f"must not exceed seller_count ({sellers})")
         return value
 
-    @field_validator("amazon_has_buybox")
+    @field_validator("amazon_has_buy_box")
     @classmethod
     def _buybox_needs_listing(cls, value: bool, info: ValidationInfo) -> bool:
         if value and not info.data.get("amazon_on_listing"):
@@ -115,7 +116,7 @@ class ScoreOut(BaseModel):
 
 class VelocityOut(BaseModel):
     score: float
-    tier: str
+    velocity_tier: str
     rank_band: str
     benchmark_bsr: int
     est_daily_sales: float
@@ -123,7 +124,7 @@ class VelocityOut(BaseModel):
     sales_source: str
     trend: ScoreOut
     risk_level: str
-    estimated_days_to_sell: float | None
+    days_to_sell: float | None
 
 
 class StabilityOut(ScoreOut):
@@ -146,7 +147,8 @@ class FeesOut(BaseModel):
 class RoiOut(BaseModel):
     sell_price: float
     buy_price: float
-    fees: FeesOut
+    fees: float = Field(description="the total of fee_breakdown")
+    fee_breakdown: FeesOut
     buffer: float
     storage_cost: float
     returns_cost: float
@@ -155,7 +157,7 @@ class RoiOut(BaseModel):
     margin_pct: float
     profitable: bool
     meets_target: bool
-    tier: str
+    profit_tier: str
 
 
 class CompetitionOut(BaseModel):
@@ -167,10 +169,8 @@ class CompetitionOut(BaseModel):
 
 
 class DeadInventoryOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     at_risk: bool
-    risk: float
+    risk_score: float = Field(description="0-100")
     threshold_bsr: int
 
 
@@ -191,17 +191,17 @@ class RiskOut(BaseModel):
 
 class RecommendationOut(BaseModel):
     recommendation: str
-    confidence_percent: float
+    confidence_pct: float
     criteria_passed: int
     criteria_total: int
     failed_criteria: list[str]
     reason: str
     suggested_action: str
-    roi_net: float
+    roi_pct: float
     velocity_score: float
     risk_score: float
-    profit_per_unit: float
-    estimated_time_to_sell_days: float | None
+    net_profit: float
+    days_to_sell: float | None
 
 
 class AnalyticsOut(BaseModel):
@@ -225,15 +225,15 @@ class GeneratedRecommendationOut(RecommendationOut):
 
 class ProductDecisionOut(AnalyticsOut):
     risk: RiskOut
-    recommendation: RecommendationOut
+    decision: RecommendationOut
 
 
 def _input(body: AnalyticsIn) -> AnalyticsInput:
     return AnalyticsInput(
         asin=normalise(body.asin, field="body.asin").value,
-        buy_price=body.estimated_buy_price,
-        sell_price=body.estimated_sell_price,
-        return_rate_pct=body.return_rate_percent,
+        buy_price=body.buy_price,
+        sell_price=body.sell_price,
+        return_rate_pct=body.return_rate_pct,
         storage_cost_monthly=body.storage_cost_monthly,
         sale_cycle_days=body.estimated_sale_cycle_days,
         title=body.title,
@@ -244,7 +244,7 @@ def _input(body: AnalyticsIn) -> AnalyticsInput:
         seller_count=body.seller_count,
         fba_seller_count=body.fba_seller_count,
         amazon_on_listing=body.amazon_on_listing,
-        amazon_has_buy_box=body.amazon_has_buybox,
+        amazon_has_buy_box=body.amazon_has_buy_box,
         weight_lb=body.weight_lb,
     )
 
@@ -257,11 +257,12 @@ def _rules(body: AnalyticsIn) -> EngineConfig:
 
 def _velocity(v: VelocityInsight) -> VelocityOut:
     return VelocityOut(
-        score=v.velocity.score, tier=v.tier, rank_band=v.velocity.rank_band, benchmark_bsr=int(v.velocity.benchmark),
+        score=v.velocity.score, velocity_tier=v.tier, rank_band=v.velocity.rank_band,
+        benchmark_bsr=int(v.velocity.benchmark),
         est_daily_sales=v.velocity.est_daily_sales, est_monthly_sales=v.velocity.est_monthly_sales,
         sales_source=v.velocity.sales_source,
         trend=ScoreOut.model_validate(v.trend),
-        risk_level=v.risk_level, estimated_days_to_sell=v.days_to_sell,
+        risk_level=v.risk_level, days_to_sell=v.days_to_sell,
     )
 
 
@@ -274,11 +275,15 @@ def _roi(r: RoiNet) -> RoiOut:
     m = r.metrics.rounded()
     return RoiOut(
         sell_price=m.sell_price, buy_price=m.buy_price,
-        fees=FeesOut.model_validate(r.fees.rounded()),
+        fees=m.fees, fee_breakdown=FeesOut.model_validate(r.fees.rounded()),
         buffer=m.buffer, storage_cost=round_half_up(r.storage_cost), returns_cost=round_half_up(r.returns_cost),
         net_profit=m.net_profit, roi_pct=m.roi_pct, margin_pct=m.margin_pct, profitable=m.profitable,
-        meets_target=m.meets_target, tier=m.tier,
+        meets_target=m.meets_target, profit_tier=m.tier,
     )
+
+
+def _dead_inventory(d: DeadInventory) -> DeadInventoryOut:
+    return DeadInventoryOut(at_risk=d.at_risk, risk_score=d.risk, threshold_bsr=d.threshold_bsr)
 
 
 def _risk(r: RiskScore) -> RiskOut:
@@ -289,10 +294,10 @@ def _risk(r: RiskScore) -> RiskOut:
 
 def _recommendation(d: Decision) -> RecommendationOut:
     return RecommendationOut(
-        recommendation=d.verdict, confidence_percent=d.confidence_pct, criteria_passed=d.criteria_passed,
+        recommendation=d.verdict, confidence_pct=d.confidence_pct, criteria_passed=d.criteria_passed,
         criteria_total=d.criteria_total, failed_criteria=list(d.failed_criteria), reason=d.reason,
-        suggested_action=d.suggested_action, roi_net=d.roi_pct, velocity_score=d.velocity_score,
-        risk_score=d.risk_score, profit_per_unit=d.profit_per_unit, estimated_time_to_sell_days=d.days_to_sell,
+        suggested_action=d.suggested_action, roi_pct=d.roi_pct, velocity_score=d.velocity_score,
+        risk_score=d.risk_score, net_profit=d.profit_per_unit, days_to_sell=d.days_to_sell,
     )
 
 
@@ -310,7 +315,7 @@ def calculate_analytics(body: AnalyticsIn, _: CurrentIdentity) -> AnalyticsOut:
         price_stability=_stability(stability_insight(data, config)),
         roi=_roi(roi_net(data, config)),
         competition=CompetitionOut.model_validate(competition(data)),
-        dead_inventory_risk=DeadInventoryOut.model_validate(dead_inventory(data, config)),
+        dead_inventory_risk=_dead_inventory(dead_inventory(data, config)),
     )
 
 
@@ -337,8 +342,8 @@ def decision_card(body: AnalyticsIn, _: CurrentIdentity) -> ProductDecisionOut:
     return ProductDecisionOut(
         asin=card.asin, title=card.title, velocity=_velocity(card.velocity),
         price_stability=_stability(card.stability), roi=_roi(card.roi), competition=CompetitionOut.model_validate(card.competition),
-        dead_inventory_risk=DeadInventoryOut.model_validate(card.dead_inventory), risk=_risk(card.risk),
-        recommendation=_recommendation(card.decision),
+        dead_inventory_risk=_dead_inventory(card.dead_inventory), risk=_risk(card.risk),
+        decision=_recommendation(card.decision),
     )
 
 

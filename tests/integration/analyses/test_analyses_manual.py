@@ -48,7 +48,7 @@ def test_manual_analysis_is_computed_stored_and_located(created: list[str]) -> N
     assert item["isbn13"] == "9780134685991" and item["title"] == "Refactoring"
     assert item["source"] == "manual" and item["created_by"] == SOURCER["key_id"] and item["job_id"] is None
     assert (item["buy_price"], item["sell_price"], item["fees"]) == (8.0, 20.0, 8.3)
-    assert (item["profit"], item["roi_pct"], item["margin_pct"]) == (2.7, 33.75, 13.5)
+    assert (item["net_profit"], item["roi_pct"], item["margin_pct"]) == (2.7, 33.75, 13.5)
     assert item["max_buy_price"] == 8.23  # (20 - 8.30 - 1.00) / 1.30
     assert item["velocity_score"] == 85.0  # 100 - 30 x 50 000 / 100 000
     assert item["combined_score"] == 54.25  # 33.75 x 0.6 + 85 x 0.4
@@ -80,7 +80,7 @@ def test_weight_and_missing_rank_change_fees_velocity_and_verdict(created: list[
     assert status == 201, item
     assert item["isbn13"] is None and item["asin"] == "B00FLIJJSA"
     assert item["fees"] == 9.1  # FBA 2.50 + 0.40 x 3 lb
-    assert (item["profit"], item["roi_pct"]) == (1.9, 23.75)
+    assert (item["net_profit"], item["roi_pct"]) == (1.9, 23.75)
     assert item["velocity_score"] == 0.0 and item["metrics"]["velocity_tier"] == "unknown"
     assert item["recommendation"] == "PASS" and item["combined_score"] == 14.25  # no rank: velocity 0
     assert item["confidence_score"] == 39 and item["overall_rating"] == "PASS"
@@ -91,7 +91,7 @@ def test_unprofitable_price_is_a_pass_with_negative_roi(created: list[str]) -> N
     status, _, item = _create({"identifier": "B00FLIJJSA", "buy_price": 15, "sell_price": 20, "bsr": 10_000},
                               created=created)
     assert status == 201
-    assert (item["profit"], item["roi_pct"]) == (-4.3, -28.67)
+    assert (item["net_profit"], item["roi_pct"]) == (-4.3, -28.67)
     assert item["recommendation"] == "PASS" and item["max_buy_price"] == 8.23
     assert item["combined_score"] == 38.8  # ROI clamped to 0; velocity 97 x 0.4
 
@@ -116,7 +116,7 @@ def test_rules_come_from_the_effective_config_of_the_domain(created: list[str]) 
     # THEN the buffer and the target follow that domain
     assert status == 201, item
     assert item["domain_id"] == domain_id
-    assert (item["profit"], item["roi_pct"]) == (1.7, 21.25)  # 20 - 8.30 - 2.00 - 8
+    assert (item["net_profit"], item["roi_pct"]) == (1.7, 21.25)  # 20 - 8.30 - 2.00 - 8
     assert item["max_buy_price"] == 8.08  # (20 - 8.30 - 2.00) / 1.20
     assert item["recommendation"] == "CONSIDER" and item["overall_rating"] == "FAIR"  # ROI 21.25 < GOOD's 25
 
@@ -127,7 +127,7 @@ def test_category_picks_fee_schedule_and_category_rules(created: list[str]) -> N
                                "category": "Textbooks"}, created=created)
     assert status == 201, item
     assert item["fees"] == 8.3 and item["category"] == "Textbooks"
-    assert (item["profit"], item["roi_pct"]) == (2.3, 28.75)
+    assert (item["net_profit"], item["roi_pct"]) == (2.3, 28.75)
     assert item["max_buy_price"] == 7.36  # (20 - 8.30 - 1.40) / 1.40
 
 

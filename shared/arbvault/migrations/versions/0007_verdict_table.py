@@ -8,8 +8,8 @@ way to one ``verdicts`` table (built from the document's own rating minima and t
 three price-sourcing strategies buy the cheapest live offer in an allowed condition and sell in that condition.
 The values are written out here, not imported: the migration must keep meaning what it meant when written.
 
-Revision ID: 0006_verdict_table
-Revises: 0005_snapshots_lz4
+Revision ID: 0007_verdict_table
+Revises: 0006_outbox_chunk_id
 Create Date: 2026-12-05
 """
 
@@ -22,8 +22,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_verdict_table"
-down_revision = "0005_snapshots_lz4"
+revision = "0007_verdict_table"
+down_revision = "0006_outbox_chunk_id"
 branch_labels = None
 depends_on = None
 
