@@ -116,7 +116,7 @@ def list_keys(
                               next_cursor=next_cursor)
 
 
-@router.get("/me", response_model=CallerKey, summary="The calling API key")
+@router.get("/me", response_model=CallerKey, summary="The calling API key", responses=error_responses(404))
 def my_key(identity: CurrentIdentity) -> CallerKey:
     """The key this request was made with: id, name, role, creation and last use (any role)."""
     with session_scope() as session:

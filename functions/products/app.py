@@ -241,7 +241,7 @@ def categories(_: CurrentIdentity, refresh: bool = False) -> CategoriesOut:
     return CategoriesOut(categories=items, source="keepa", tokens_used=live.tokens_consumed)
 
 
-@router.get("/{asin}/stock-estimate", summary="Stock estimate", responses=error_responses(429))
+@router.get("/{asin}/stock-estimate", summary="Stock estimate", responses=error_responses(404, 429))
 def get_stock_estimate(
     asin: ProductIdentifier,
     _: CurrentIdentity,
