@@ -48,8 +48,8 @@ def ingest(handler: Any, ids: list[str]) -> dict[str, Any]:
         raise SystemExit(f"ingest answered {response['statusCode']}: {response['body']}")
     body = json.loads(response["body"])
     split = dict(part.strip().split(";dur=") for part in response["headers"]["server-timing"].split(","))
-    return {"wall": wall, **{k: float(v) for k, v in split.items()}, "tokens": body["tokens_consumed"],
-            "stored": len(body["items"]), "not_found": len(body["not_found"]), "hits": body["snapshot_hits"]}
+    return {"wall": wall, **{k: float(v) for k, v in split.items()}, "tokens": body["tokens_used"],
+            "stored": len(body["items"]), "not_found": len(body["not_found_identifiers"]), "hits": body["snapshot_hits"]}
 
 
 def row(label: str, samples: list[dict[str, Any]]) -> str:

@@ -11,6 +11,7 @@ from collections import defaultdict
 from typing import Any
 
 from arbvault import __version__
+from arbvault.web.openapi_errors import ENVELOPE_SCHEMA
 from infra.function_loader import FunctionLoadError, load_app
 from infra.template import Route, Template
 
@@ -28,34 +29,20 @@ SECURITY_SCHEMES: dict[str, dict[str, str]] = {
 }
 # Either scheme is enough: a list of alternatives, each naming one scheme.
 API_KEY_SECURITY: list[dict[str, list[str]]] = [{name: []} for name in SECURITY_SCHEMES]
-# The authorizer answers before the function runs; its responses are API Gateway's, not our envelope.
+# The authorizer answers before the function runs, with API Gateway's body; the function's own 401/403 (no
+# identity, wrong role) are the envelope.
+GATEWAY_ERROR_SCHEMA = "GatewayError"
+_GATEWAY_ERROR = {"type": "object", "properties": {"message": {"type": "string"}}, "required": ["message"],
+                  "description": "API Gateway's answer when the authorizer refuses a request"}
 _AUTHORIZER_RESPONSES = {
-    "401": {"description": "No API key was sent."},
-    "403": {"description": "The API key is unknown or revoked."},
+    "401": "No API key was sent.",
+    "403": "The API key is unknown or revoked (API Gateway's body), or its role may not do this (the envelope).",
 }
-# Every other client error a function answers (400, 404, 409, 413, 429, ...) comes in the one error envelope.
-ERROR_SCHEMA_NAME = "ErrorEnvelope"
-ERROR_SCHEMA: dict[str, Any] = {
-    "title": ERROR_SCHEMA_NAME,
-    "type": "object",
-    "required": ["error", "request_id"],
-    "properties": {
-        "error": {
-            "type": "object",
-            "required": ["code", "message", "details"],
-            "properties": {
-                "code": {"type": "string"},
-                "message": {"type": "string"},
-                "details": {"type": "array", "items": {"type": "object"}},
-            },
-        },
-        "request_id": {"type": "string"},
-    },
-}
-_CLIENT_ERROR_RESPONSE = {
-    "description": "A client error, in the error envelope.",
-    "content": {"application/json": {"schema": {"$ref": _SCHEMA_REF + ERROR_SCHEMA_NAME}}},
-}
+
+
+def _authorizer_response(description: str) -> dict[str, Any]:
+    refs = [{"$ref": _SCHEMA_REF + ENVELOPE_SCHEMA}, {"$ref": _SCHEMA_REF + GATEWAY_ERROR_SCHEMA}]
+    return {"description": description, "content": {"application/json": {"schema": {"anyOf": refs}}}}
 
 
 def _rename_refs(node: Any, renames: dict[str, str]) -> Any:
@@ -110,11 +97,10 @@ def _operation(route: Route, operation: dict[str, Any], renames: dict[str, str],
     operation_ids.add(operation.get("operationId", ""))
     if route.auth:
         operation["security"] = copy.deepcopy(API_KEY_SECURITY)
-        for status, response in _AUTHORIZER_RESPONSES.items():
-            operation.setdefault("responses", {}).setdefault(status, copy.deepcopy(response))
+        for status, description in _AUTHORIZER_RESPONSES.items():
+            operation.setdefault("responses", {})[status] = _authorizer_response(description)
     else:
         operation["security"] = []
-    operation.setdefault("responses", {}).setdefault("4XX", copy.deepcopy(_CLIENT_ERROR_RESPONSE))
     return operation
 
 
@@ -127,7 +113,7 @@ def build_openapi(template: Template) -> dict[str, Any]:
     routes_by_function: dict[str, list[Route]] = defaultdict(list)
     for route in template.routes:
         routes_by_function[route.function].append(route)
-    schemas: dict[str, Any] = {ERROR_SCHEMA_NAME: copy.deepcopy(ERROR_SCHEMA)}  # a function's namesake is renamed
+    schemas: dict[str, Any] = {}
     operation_ids: set[str] = set()
     paths: dict[str, dict[str, Any]] = {}
     for function in sorted(routes_by_function):
@@ -147,7 +133,7 @@ def build_openapi(template: Template) -> dict[str, Any]:
         "info": {"title": TITLE, "version": __version__, "description": DESCRIPTION},
         "paths": dict(sorted(paths.items())),
         "components": {
-            "schemas": dict(sorted(schemas.items())),
+            "schemas": dict(sorted({**schemas, GATEWAY_ERROR_SCHEMA: _GATEWAY_ERROR}.items())),
             "securitySchemes": copy.deepcopy(SECURITY_SCHEMES),
         },
     }

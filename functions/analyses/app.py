@@ -2,7 +2,7 @@
 
 Differences from the original a client would notice: velocity is on the 0-100 scale everywhere (filters
 too); pages are ``limit`` + ``cursor`` instead of ``page``/``per_page``; ``sort_by``/``sort_order`` are honoured
-(the original always sorted by ROI); ``batch_id`` is accepted as an alias of ``job_id``; a manual analysis
+(the original always sorted by ROI); a job's analyses are filtered by ``job_id``; a manual analysis
 states prices and lets the rules compute fees, profit, ROI and scores instead of storing caller-computed ones.
 """
 
@@ -18,7 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from arbvault.analyses import (
     AnalysisFilters,
-    InvalidAnalysisQueryError,
     ManualInput,
     TopMetric,
     create_manual_analysis,
@@ -32,10 +31,11 @@ from arbvault.analysis import BuyCondition
 from arbvault.db import session_scope
 from arbvault.identifiers import normalise
 from arbvault.web import CurrentIdentity, Page, PriceIn, create_app, create_handler
+from arbvault.web.openapi_errors import error_responses
+from arbvault.web.schema_types import ProductIdentifier, RulesDomainId, StrategyName, Text
 
-router = APIRouter(prefix="/api/v1/analyses", tags=["analyses"])
+router = APIRouter(prefix="/api/v1/analyses", tags=["analyses"], responses=error_responses(503))
 
-DOMAIN_ID_MAX = 32_767  # analyses.domain_id is a smallint
 TOP_LIMIT_MAX = 100
 TOP_LIMIT_DEFAULT = 10
 
@@ -53,31 +53,26 @@ class ManualAnalysisIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    identifier: str = Field(min_length=1, max_length=32, description="ASIN, ISBN-10 or ISBN-13",
-                            examples=["0134685997"])
+    identifier: ProductIdentifier
     buy_price: PriceIn = Field(description="what the caller would pay, dollars")
     sell_price: PriceIn = Field(description="what the caller expects to sell for on Amazon, dollars")
-    category: str = Field(default="books", min_length=1, max_length=41,
-                          description="picks the fee schedule, the rank benchmark and the category's rules")
+    category: Text = Field(default="books", min_length=1, max_length=41,
+                           description="picks the fee schedule, the rank benchmark and the category's rules")
     weight_lb: Decimal | None = Field(default=None, gt=0, le=150, decimal_places=3,
                                       description="package weight in pounds (1 lb when not given)")
     bsr: int | None = Field(default=None, ge=1, le=2**31 - 1, description="Amazon sales rank")
-    strategy: str | None = Field(default=None, min_length=1, max_length=20,
-                                 description="a strategy of the rules; chosen by price and rank when not given")
-    title: str | None = Field(default=None, max_length=500)
+    strategy: StrategyName | None = None
+    title: Text | None = Field(default=None, max_length=500)
     buy_condition: BuyCondition | None = Field(default=None,
                                                description="condition of the copy bought; else the strategy's default")
-    domain_id: int = Field(default=1, ge=1, le=DOMAIN_ID_MAX, description="Amazon marketplace (Keepa domain id)")
+    domain_id: RulesDomainId = 1
 
 
 def _filters(
     common: AnalysisQuery,
     job_id: Annotated[uuid.UUID | None, Query(description="analyses of one job")] = None,
-    batch_id: Annotated[uuid.UUID | None, Query(description="the original's name for job_id")] = None,
 ) -> AnalysisFilters:
-    if job_id is not None and batch_id is not None and job_id != batch_id:
-        raise InvalidAnalysisQueryError("query.batch_id", "is an alias of job_id; send one, or the same id twice")
-    return dataclasses.replace(common, job_id=job_id or batch_id)
+    return dataclasses.replace(common, job_id=job_id)
 
 
 Filters = Annotated[AnalysisFilters, Depends(_filters)]
@@ -105,7 +100,7 @@ def top_route(
         return TopOut(metric=metric, items=[AnalysisOut.model_validate(row) for row in rows])
 
 
-@router.get("/{analysis_id}", response_model=AnalysisOut, summary="Get an analysis")
+@router.get("/{analysis_id}", response_model=AnalysisOut, summary="Get an analysis", responses=error_responses(404))
 def get_route(analysis_id: uuid.UUID, identity: CurrentIdentity) -> AnalysisOut:
     """One stored analysis of the caller's (any, for an admin); another key's is 404."""
     with session_scope() as session:
@@ -127,7 +122,8 @@ def create_route(body: ManualAnalysisIn, identity: CurrentIdentity, response: Re
     return created
 
 
-@router.delete("/{analysis_id}", status_code=204, response_class=Response, summary="Delete an analysis")
+@router.delete("/{analysis_id}", status_code=204, response_class=Response, summary="Delete an analysis",
+                responses=error_responses(404))
 def delete_route(analysis_id: uuid.UUID, identity: CurrentIdentity) -> Response:
     """Delete an analysis of the caller's (any, for an admin); another key's is 404."""
     with session_scope() as session:

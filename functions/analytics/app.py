@@ -7,7 +7,7 @@ Each route runs ``arbvault.analysis``'s calculators under the effective rules of
   states them. ``referral_fee_percent``, ``fba_fee`` and ``prep_fee`` state the whole fee model: closing and
   inbound are then 0 and no buffer is held back, so net = sell - buy - referral - FBA - prep - storage -
   returns. ``storage_cost_monthly`` (default: the config's ``fees.storage_per_unit_month``) runs over
-  ``estimated_sale_cycle_days``; ``return_rate_percent`` defaults to the config's ``fees.returns_pct``;
+  ``estimated_sale_cycle_days``; ``return_rate_pct`` defaults to the config's ``fees.returns_pct``;
 * ``profit`` itemises every cost line (the same shape as an analysis' ``metrics.profit``) and ``fee_schedule``
   says whose fees they are;
 * velocity is the engine's one 0-100 scale from the sales rank against the category benchmark, refined by
@@ -24,10 +24,11 @@ from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from arbvault.analysis import (
     AnalyticsInput,
+    DeadInventory,
     Decision,
     EngineConfig,
     RiskScore,
@@ -47,18 +48,19 @@ from arbvault.config import effective_config, normalise_category
 from arbvault.db import session_scope
 from arbvault.identifiers import normalise
 from arbvault.web import PRICE_MAX, CurrentIdentity, PriceIn, create_app, create_handler
+from arbvault.web.openapi_errors import error_responses
+from arbvault.web.schema_types import ProductIdentifier, RulesDomainId, Text, Timestamp
 
-router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"])
+router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"], responses=error_responses(503))
 
 HISTORY_MAX = 1_000  # points per history: a year of daily points fits with room to spare
-DOMAIN_ID_MAX = 32_767
 
 
 
 class BsrPoint(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    timestamp: AwareDatetime
+    timestamp: Timestamp
     bsr: int = Field(ge=1, le=2**31 - 1)
 
 
@@ -66,7 +68,7 @@ class PricePoint(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     price: Decimal = Field(ge=0, le=PRICE_MAX)
-    timestamp: AwareDatetime | None = None
+    timestamp: Timestamp | None = None
 
 
 class AnalyticsIn(BaseModel):
@@ -74,16 +76,16 @@ class AnalyticsIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    asin: str = Field(min_length=1, max_length=32, description="ASIN, ISBN-10 or ISBN-13")
-    title: str | None = Field(default=None, max_length=500)
-    category: str = Field(default="books", min_length=1, max_length=41,
+    asin: ProductIdentifier
+    title: Text | None = Field(default=None, max_length=500)
+    category: Text = Field(default="books", min_length=1, max_length=41,
                           description="picks the fee schedule, rank benchmark, category risk and category rules")
-    domain_id: int = Field(default=1, ge=1, le=DOMAIN_ID_MAX)
+    domain_id: RulesDomainId = 1
     bsr: int | None = Field(default=None, ge=1, le=2**31 - 1)
     bsr_history: list[BsrPoint] = Field(default_factory=list, max_length=HISTORY_MAX)
     price_history: list[PricePoint] = Field(default_factory=list, max_length=HISTORY_MAX)
-    estimated_buy_price: PriceIn
-    estimated_sell_price: PriceIn
+    buy_price: PriceIn
+    sell_price: PriceIn
     weight_lb: Decimal | None = Field(default=None, gt=0, le=150, decimal_places=3)
     sales_rank_drops_30: int | None = Field(default=None, ge=0, le=1_000_000,
                                             description="rank drops (sales) Keepa saw in 30 days")
@@ -92,11 +94,11 @@ class AnalyticsIn(BaseModel):
     seller_count: int | None = Field(default=None, ge=0, le=100_000)
     fba_seller_count: int | None = Field(default=None, ge=0, le=100_000)
     amazon_on_listing: bool = False
-    amazon_has_buybox: bool = False
+    amazon_has_buy_box: bool = False
     referral_fee_percent: Decimal | None = Field(default=None, ge=0, lt=100, decimal_places=2)
     fba_fee: Decimal | None = Field(default=None, ge=0, le=1_000, decimal_places=2)
     prep_fee: Decimal | None = Field(default=None, ge=0, le=1_000, decimal_places=2)
-    return_rate_percent: Decimal | None = Field(default=None, ge=0, le=100, decimal_places=2)
+    return_rate_pct: Decimal | None = Field(default=None, ge=0, le=100, decimal_places=2)
     storage_cost_monthly: Decimal | None = Field(default=None, ge=0, le=1_000, decimal_places=2)
     estimated_sale_cycle_days: int = Field(default=30, ge=1, le=3_650)
 
@@ -109,7 +111,7 @@ class AnalyticsIn(BaseModel):
             raise ValueError(f"must not exceed seller_count ({sellers})")
         return value
 
-    @field_validator("amazon_has_buybox")
+    @field_validator("amazon_has_buy_box")
     @classmethod
     def _buybox_needs_listing(cls, value: bool, info: ValidationInfo) -> bool:
         if value and not info.data.get("amazon_on_listing"):
@@ -129,7 +131,7 @@ class VelocityOut(BaseModel):
     score: float
     rank_score: float | None
     drops_score: float | None
-    tier: str
+    velocity_tier: str
     rank_band: str
     benchmark_bsr: int
     est_daily_sales: float
@@ -137,7 +139,7 @@ class VelocityOut(BaseModel):
     sales_source: str
     trend: ScoreOut
     risk_level: str
-    estimated_days_to_sell: float | None
+    days_to_sell: float | None
 
 
 class StabilityOut(ScoreOut):
@@ -189,10 +191,8 @@ class CompetitionOut(BaseModel):
 
 
 class DeadInventoryOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     at_risk: bool
-    risk: float
+    risk_score: float = Field(description="0-100")
     threshold_bsr: int
 
 
@@ -213,17 +213,17 @@ class RiskOut(BaseModel):
 
 class RecommendationOut(BaseModel):
     recommendation: str
-    confidence_percent: float
+    confidence_pct: float
     criteria_passed: int
     criteria_total: int
     failed_criteria: list[str]
     reason: str
     suggested_action: str
-    roi_net: float
+    roi_pct: float
     velocity_score: float
     risk_score: float
-    profit_per_unit: float
-    estimated_time_to_sell_days: float | None
+    net_profit: float
+    days_to_sell: float | None
 
 
 class AnalyticsOut(BaseModel):
@@ -248,16 +248,16 @@ class GeneratedRecommendationOut(RecommendationOut):
 
 class ProductDecisionOut(AnalyticsOut):
     risk: RiskOut
-    recommendation: RecommendationOut
+    decision: RecommendationOut
 
 
 def _input(body: AnalyticsIn) -> AnalyticsInput:
     return AnalyticsInput(
         asin=normalise(body.asin, field="body.asin").value,
-        buy_price=body.estimated_buy_price,
-        sell_price=body.estimated_sell_price,
+        buy_price=body.buy_price,
+        sell_price=body.sell_price,
         sale_cycle_days=body.estimated_sale_cycle_days,
-        return_rate_pct=body.return_rate_percent,
+        return_rate_pct=body.return_rate_pct,
         storage_cost_monthly=body.storage_cost_monthly,
         referral_fee_pct=body.referral_fee_percent,
         fba_fee=body.fba_fee,
@@ -272,7 +272,7 @@ def _input(body: AnalyticsIn) -> AnalyticsInput:
         seller_count=body.seller_count,
         fba_seller_count=body.fba_seller_count,
         amazon_on_listing=body.amazon_on_listing,
-        amazon_has_buy_box=body.amazon_has_buybox,
+        amazon_has_buy_box=body.amazon_has_buy_box,
         weight_lb=body.weight_lb,
     )
 
@@ -285,12 +285,12 @@ def _rules(body: AnalyticsIn) -> EngineConfig:
 
 def _velocity(v: VelocityInsight) -> VelocityOut:
     return VelocityOut(
-        score=v.velocity.score, rank_score=v.velocity.rank_score, drops_score=v.velocity.drops_score, tier=v.tier,
-        rank_band=v.velocity.rank_band, benchmark_bsr=int(v.velocity.benchmark),
+        score=v.velocity.score, rank_score=v.velocity.rank_score, drops_score=v.velocity.drops_score,
+        velocity_tier=v.tier, rank_band=v.velocity.rank_band, benchmark_bsr=int(v.velocity.benchmark),
         est_daily_sales=v.velocity.est_daily_sales, est_monthly_sales=v.velocity.est_monthly_sales,
         sales_source=v.velocity.sales_source,
         trend=ScoreOut.model_validate(v.trend),
-        risk_level=v.risk_level, estimated_days_to_sell=v.days_to_sell,
+        risk_level=v.risk_level, days_to_sell=v.days_to_sell,
     )
 
 
@@ -305,6 +305,10 @@ def _profit(r: RoiNet) -> dict[str, Any]:
             "fee_schedule": FeeScheduleOut(source=r.fee_source, category=r.fees.category, weight_lb=r.fees.weight_lb)}
 
 
+def _dead_inventory(d: DeadInventory) -> DeadInventoryOut:
+    return DeadInventoryOut(at_risk=d.at_risk, risk_score=d.risk, threshold_bsr=d.threshold_bsr)
+
+
 def _risk(r: RiskScore) -> RiskOut:
     components = {name: RiskComponentOut.model_validate(c) for name, c in r.components.items()}
     return RiskOut(risk_score=r.score, risk_level=r.level, components=components,
@@ -313,10 +317,10 @@ def _risk(r: RiskScore) -> RiskOut:
 
 def _recommendation(d: Decision) -> RecommendationOut:
     return RecommendationOut(
-        recommendation=d.verdict, confidence_percent=d.confidence_pct, criteria_passed=d.criteria_passed,
+        recommendation=d.verdict, confidence_pct=d.confidence_pct, criteria_passed=d.criteria_passed,
         criteria_total=d.criteria_total, failed_criteria=list(d.failed_criteria), reason=d.reason,
-        suggested_action=d.suggested_action, roi_net=d.roi_pct, velocity_score=d.velocity_score,
-        risk_score=d.risk_score, profit_per_unit=d.profit_per_unit, estimated_time_to_sell_days=d.days_to_sell,
+        suggested_action=d.suggested_action, roi_pct=d.roi_pct, velocity_score=d.velocity_score,
+        risk_score=d.risk_score, net_profit=d.profit_per_unit, days_to_sell=d.days_to_sell,
     )
 
 
@@ -334,7 +338,7 @@ def calculate_analytics(body: AnalyticsIn, _: CurrentIdentity) -> AnalyticsOut:
         price_stability=_stability(stability_insight(data, config)),
         **_profit(roi_net(data, config)),
         competition=CompetitionOut.model_validate(competition(data)),
-        dead_inventory_risk=DeadInventoryOut.model_validate(dead_inventory(data, config)),
+        dead_inventory_risk=_dead_inventory(dead_inventory(data, config)),
     )
 
 
@@ -362,8 +366,8 @@ def decision_card(body: AnalyticsIn, _: CurrentIdentity) -> ProductDecisionOut:
         asin=card.asin, title=card.title, velocity=_velocity(card.velocity),
         price_stability=_stability(card.stability), **_profit(card.roi),
         competition=CompetitionOut.model_validate(card.competition),
-        dead_inventory_risk=DeadInventoryOut.model_validate(card.dead_inventory), risk=_risk(card.risk),
-        recommendation=_recommendation(card.decision),
+        dead_inventory_risk=_dead_inventory(card.dead_inventory), risk=_risk(card.risk),
+        decision=_recommendation(card.decision),
     )
 
 

@@ -34,9 +34,12 @@ from arbvault.web import (
     decode_cursor,
     encode_cursor,
 )
+from arbvault.web.openapi_errors import error_responses
 from arbvault.web.pagination import DEFAULT_LIMIT
+from arbvault.web.schema_types import Text
 
-router = APIRouter(prefix="/api/v1/api-keys", tags=["api-keys"], route_class=RoleCheckedRoute)
+router = APIRouter(prefix="/api/v1/api-keys", tags=["api-keys"], route_class=RoleCheckedRoute,
+                   responses=error_responses(503))
 
 
 class NewApiKey(BaseModel):
@@ -44,7 +47,7 @@ class NewApiKey(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, AfterValidator(normalise_name),
+    name: Annotated[Text, AfterValidator(normalise_name),
                     Field(description=f"1-{NAME_MAX_LENGTH} characters, trimmed", examples=["warehouse laptop"],
                           json_schema_extra={"minLength": 1, "maxLength": NAME_MAX_LENGTH})]
     role: Role = DEFAULT_ROLE
@@ -113,14 +116,15 @@ def list_keys(
                               next_cursor=next_cursor)
 
 
-@router.get("/me", response_model=CallerKey, summary="The calling API key")
+@router.get("/me", response_model=CallerKey, summary="The calling API key", responses=error_responses(404))
 def my_key(identity: CurrentIdentity) -> CallerKey:
     """The key this request was made with: id, name, role, creation and last use (any role)."""
     with session_scope() as session:
         return CallerKey.model_validate(get_api_key(session, identity.key_id))
 
 
-@router.delete("/{key_id}", response_model=ApiKeyRecord, summary="Revoke an API key")
+@router.delete("/{key_id}", response_model=ApiKeyRecord, summary="Revoke an API key",
+               responses=error_responses(404, 409))
 def revoke_key(key_id: uuid.UUID, identity: AdminIdentity) -> ApiKeyRecord:
     """Revoke a key (idempotent); the last active admin key cannot be revoked (409)."""
     with session_scope() as session:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -36,7 +36,6 @@ from arbvault.jobs import (
     UNRESOLVED_CURSOR_KEYS,
     JobKind,
     JobParams,
-    JobSummary,
     UnresolvedPosition,
     UnresolvedStatus,
     cancel_job,
@@ -44,14 +43,13 @@ from arbvault.jobs import (
     estimate_tokens,
     get_job,
     job_results,
-    job_status_url,
     list_jobs,
     parse_status,
     submit_job,
     transition,
     unresolved_identifiers,
 )
-from arbvault.jobs.schemas import DomainId, JobOptionsIn, Offers, RejectedIdentifierOut
+from arbvault.jobs.schemas import JobAccepted, JobOptionsIn, JobOut, Offers, RejectedIdentifierOut
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
 from arbvault.web import (
     Cursor,
@@ -64,75 +62,21 @@ from arbvault.web import (
     decode_cursor,
     encode_cursor,
 )
+from arbvault.web.openapi_errors import error_responses
 from arbvault.web.pagination import DEFAULT_LIMIT
+from arbvault.web.schema_types import DomainId, Text
 
-router = APIRouter(prefix="/api/v1/batches", tags=["batches"])
+router = APIRouter(prefix="/api/v1/batches", tags=["batches"], responses=error_responses(503))
 
 class BatchIn(JobOptionsIn):
     """A batch to analyse: identifiers and the options every one of them is analysed with."""
 
-    name: str = Field(min_length=1, max_length=200, description="your label for the batch")
-    identifiers: list[str] = Field(min_length=1, description=(
+    name: Text = Field(min_length=1, max_length=200, description="your label for the batch")
+    identifiers: list[Text] = Field(min_length=1, description=(
         f"ASINs, ISBN-10s or ISBN-13s; duplicates count once; at most {MAX_JOB_IDENTIFIERS:,} distinct; entries "
         "that are none of these are left out and listed in the answer (422 only when none is usable)"))
-    config_profile: str | None = Field(default=None, min_length=1, max_length=50,
-                                       description="a label kept with the job and echoed back")
-
-
-class BatchAccepted(BaseModel):
-    """A job accepted for processing (or the one an earlier request with the same Idempotency-Key created)."""
-
-    batch_id: uuid.UUID
-    status: str
-    status_url: str
-    name: str | None
-    items_total: int = Field(description="distinct identifiers in the job")
-    chunks_total: int = Field(description="Keepa requests of at most 100 products")
-    tokens_estimated: int = Field(description="Keepa tokens the job needs at most (stored snapshots cost 0)")
-    created_at: datetime
-    invalid_identifiers: list[RejectedIdentifierOut] = Field(
-        description="entries left out of the job: no ASIN, ISBN-10 or ISBN-13")
-
-
-class ProgressOut(BaseModel):
-    """How far a job is, derived from its chunks: processed = succeeded + not_found + failed."""
-
-    total: int
-    processed: int
-    succeeded: int
-    not_found: int
-    failed: int
-    percent: float
-    chunks_total: int
-    chunks_done: int
-    chunks_failed: int
-
-
-class BatchOut(BaseModel):
-    """A job, its options, its progress and, when chunks failed, how many and why."""
-
-    id: uuid.UUID
-    kind: str
-    name: str | None
-    status: str
-    owner_key_id: str
-    params: dict[str, Any]
-    items_total: int
-    tokens_used: int
-    error_summary: dict[str, Any] | None
-    progress: ProgressOut
-    status_url: str
-    results_url: str
-    created_at: datetime
-    updated_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-    duration_ms: int | None
-
-    @classmethod
-    def of(cls, job: JobSummary) -> BatchOut:
-        url = job_status_url(job.id)
-        return cls.model_validate({**job.as_dict(), "status_url": url, "results_url": f"{url}/results"})
+    config_profile: Text | None = Field(default=None, min_length=1, max_length=50,
+                                        description="a label kept with the job and echoed back")
 
 
 ResultStatus = Literal["analysed", UnresolvedStatus]
@@ -151,8 +95,8 @@ class StatusIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    status: str = Field(min_length=1, max_length=20, examples=["cancelled"])
-    error_message: str | None = Field(default=None, max_length=500, description="kept when the status is ERROR")
+    status: Text = Field(min_length=1, max_length=20, examples=["CANCELLED"])
+    error_message: Text | None = Field(default=None, max_length=500, description="kept when the status is ERROR")
 
 
 class EstimateIn(BaseModel):
@@ -160,7 +104,7 @@ class EstimateIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    identifiers: list[str] | None = Field(default=None, min_length=1,
+    identifiers: list[Text] | None = Field(default=None, min_length=1,
                                           description="duplicates count once; entries that are no identifier do not")
     count: int | None = Field(default=None, ge=1, le=MAX_JOB_IDENTIFIERS)
     domain_id: DomainId = 1
@@ -176,7 +120,7 @@ class EstimateIn(BaseModel):
 class EstimateOut(BaseModel):
     """A batch's token cost against the balance the token guard would use for it now."""
 
-    identifiers: int = Field(description="distinct identifiers priced")
+    items_total: int = Field(description="distinct identifiers priced")
     invalid_identifiers: list[RejectedIdentifierOut] = Field(
         default_factory=list, description="entries a batch of these identifiers would leave out")
     tokens_required: int = Field(description="at most this many (stored snapshots cost 0)")
@@ -191,30 +135,26 @@ class EstimateOut(BaseModel):
     observed_at: datetime
 
 
-@router.post("", status_code=202, summary="Create a batch job")
+@router.post("", status_code=202, summary="Create a batch job", responses=error_responses(409, 413, 429))
 def create_batch(body: BatchIn, identity: CurrentIdentity, response: Response,
-                 idempotency_key: IdempotencyKey = None) -> BatchAccepted:
+                 idempotency_key: IdempotencyKey = None) -> JobAccepted:
     """Queue the identifiers for analysis; follow the job at ``status_url`` (also the Location header)."""
     submitted = submit_job(kind="batch", identifiers=body.identifiers, owner_key_id=identity.key_id,
                            params=body.params(config_profile=body.config_profile),
                            request_body=body.model_dump(mode="json"),
                            idempotency_key=idempotency_key, name=body.name)
     response.headers.update(submitted.headers)
-    job = submitted.job
-    return BatchAccepted(batch_id=job.id, status=job.status.value, status_url=submitted.status_url, name=job.name,
-                         items_total=job.items_total, chunks_total=job.progress.chunks_total,
-                         tokens_estimated=submitted.tokens_estimated, created_at=job.created_at,
-                         invalid_identifiers=RejectedIdentifierOut.listed(submitted.rejected))
+    return JobAccepted.of_submission(submitted)
 
 
-@router.get("", response_model=Page[BatchOut], summary="List batch jobs")
+@router.get("", response_model=Page[JobOut], summary="List batch jobs")
 def list_batches(
     identity: CurrentIdentity,
-    status: Annotated[str | None, Query(min_length=1, max_length=20, description="one status, any case")] = None,
+    status: Annotated[Text | None, Query(min_length=1, max_length=20, description="one status, any case")] = None,
     kind: Annotated[JobKind | None, Query(description="batch (this route) or ingest (a large Keepa ingest)")] = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
-) -> Page[BatchOut]:
+) -> Page[JobOut]:
     """The caller's jobs (an admin's: everyone's), newest first, with their progress."""
     wanted = parse_status(status, field="query.status") if status is not None else None
     after = KeysetPosition.from_dict(decode_cursor(cursor, keys=KEYSET_KEYS)) if cursor else None
@@ -222,10 +162,10 @@ def list_batches(
         page = list_jobs(session, owner_key_id=identity.owner_scope, status=wanted, kind=kind, limit=limit,
                          after=after)
     next_cursor = encode_cursor(page.next_position.as_dict()) if page.next_position else None
-    return Page[BatchOut](items=[BatchOut.of(job) for job in page.items], next_cursor=next_cursor)
+    return Page[JobOut](items=[JobOut.of(job) for job in page.items], next_cursor=next_cursor)
 
 
-@router.post("/estimate", summary="Estimate a batch's Keepa token cost")
+@router.post("/estimate", summary="Estimate a batch's Keepa token cost", responses=error_responses(413))
 def estimate_batch(body: EstimateIn, _: CurrentIdentity) -> EstimateOut:
     """Tokens a batch needs, the balance now, and whether creating it would pass the token guard (free)."""
     screened = screen_identifiers(body.identifiers) if body.identifiers is not None else None
@@ -246,7 +186,7 @@ def estimate_batch(body: EstimateIn, _: CurrentIdentity) -> EstimateOut:
             capacity_exceeded = True
     sufficient = retry_after is None and not capacity_exceeded
     rejected = RejectedIdentifierOut.listed(screened.rejected) if screened is not None else []
-    return EstimateOut(identifiers=count, invalid_identifiers=rejected, tokens_required=required,
+    return EstimateOut(items_total=count, invalid_identifiers=rejected, tokens_required=required,
                        balance=current.estimated, sufficient=sufficient,
                        deficit=max(0, required - current.estimated), capacity_exceeded=capacity_exceeded,
                        retry_after_seconds=retry_after, refill_rate=current.balance.refill_rate,
@@ -254,15 +194,15 @@ def estimate_batch(body: EstimateIn, _: CurrentIdentity) -> EstimateOut:
                        observed_at=current.balance.observed_at)
 
 
-@router.get("/{batch_id}", summary="Get a batch job with its progress")
-def get_batch(batch_id: uuid.UUID, identity: CurrentIdentity) -> BatchOut:
+@router.get("/{batch_id}", summary="Get a batch job with its progress", responses=error_responses(404))
+def get_batch(batch_id: uuid.UUID, identity: CurrentIdentity) -> JobOut:
     """The job, its progress and, if chunks failed, the failure count and reasons."""
     with session_scope() as session:
-        return BatchOut.of(get_job(session, batch_id, owner_key_id=identity.owner_scope))
+        return JobOut.of(get_job(session, batch_id, owner_key_id=identity.owner_scope))
 
 
 @router.get("/{batch_id}/results", response_model=Page[AnalysisOut] | Page[UnresolvedIdentifierOut],
-            summary="A batch job's analyses, or its identifiers without one")
+            summary="A batch job's analyses, or its identifiers without one", responses=error_responses(404))
 def batch_results(
     batch_id: uuid.UUID,
     identity: CurrentIdentity,
@@ -296,19 +236,19 @@ def batch_results(
     return Page[UnresolvedIdentifierOut](items=items, next_cursor=next_cursor)
 
 
-@router.post("/{batch_id}/cancel", summary="Cancel a batch job")
-def cancel_batch(batch_id: uuid.UUID, identity: CurrentIdentity) -> BatchOut:
+@router.post("/{batch_id}/cancel", summary="Cancel a batch job", responses=error_responses(404, 409))
+def cancel_batch(batch_id: uuid.UUID, identity: CurrentIdentity) -> JobOut:
     """Stop a pending or running job: unclaimed chunks are skipped, stored analyses stay; 409 once finished."""
     with session_scope() as session:
-        return BatchOut.of(cancel_job(session, batch_id, owner_key_id=identity.owner_scope))
+        return JobOut.of(cancel_job(session, batch_id, owner_key_id=identity.owner_scope))
 
 
-@router.patch("/{batch_id}/status", summary="Change a batch job's status")
-def patch_status(batch_id: uuid.UUID, body: StatusIn, identity: CurrentIdentity) -> BatchOut:
+@router.patch("/{batch_id}/status", summary="Change a batch job's status", responses=error_responses(404, 409))
+def patch_status(batch_id: uuid.UUID, body: StatusIn, identity: CurrentIdentity) -> JobOut:
     """Move the job along PENDING -> RUNNING -> SUCCESS | ERROR | CANCELLED (or PENDING -> CANCELLED); 409 else."""
     target = parse_status(body.status, field="body.status")
     with session_scope() as session:
-        return BatchOut.of(transition(session, batch_id, target, owner_key_id=identity.owner_scope,
+        return JobOut.of(transition(session, batch_id, target, owner_key_id=identity.owner_scope,
                                       error_message=body.error_message))
 
 

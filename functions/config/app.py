@@ -44,11 +44,15 @@ from arbvault.web import (
     decode_cursor,
     encode_cursor,
 )
+from arbvault.web.openapi_errors import error_responses
 from arbvault.web.pagination import DEFAULT_LIMIT
+from arbvault.web.schema_types import JsonDocument, Text
 
-router = APIRouter(prefix="/api/v1/config", tags=["config"], route_class=RoleCheckedRoute)
+router = APIRouter(prefix="/api/v1/config", tags=["config"], route_class=RoleCheckedRoute,
+                   responses=error_responses(503))
 
 CHANGE_REASON_MAX = 1000
+CATEGORY_MAX_LENGTH = 100
 
 
 class EffectiveConfigOut(BaseModel):
@@ -62,8 +66,8 @@ class EffectiveConfigOut(BaseModel):
 class ConfigPatchIn(BaseModel):
     model_config = ConfigDict(extra="forbid")  # e.g. the original's if_match_version: only If-Match counts
 
-    config_patch: dict[str, Any] = Field(description="JSON Merge Patch for the scope's document; null removes a key")
-    change_reason: str | None = Field(default=None, max_length=CHANGE_REASON_MAX)
+    config_patch: JsonDocument = Field(description="JSON Merge Patch for the scope's document; null removes a key")
+    change_reason: Text | None = Field(default=None, max_length=CHANGE_REASON_MAX)
 
 
 class ScopeConfigOut(BaseModel):
@@ -76,8 +80,8 @@ class ScopeConfigOut(BaseModel):
 class ChangeOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    change_id: uuid.UUID
-    config_scope: str
+    id: uuid.UUID = Field(validation_alias="change_id")
+    scope: str = Field(validation_alias="config_scope")
     changed_by: str
     change_reason: str | None
     change_source: str
@@ -91,9 +95,9 @@ class ChangeOut(BaseModel):
 class PreviewIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    config_patch: dict[str, Any] = Field(description="JSON Merge Patch to try on the effective rules")
+    config_patch: JsonDocument = Field(description="JSON Merge Patch to try on the effective rules")
     domain_id: int = Field(default=1, ge=1, le=DOMAIN_ID_MAX)
-    category: str = "books"
+    category: Text = Field(default="books", max_length=CATEGORY_MAX_LENGTH)
 
 
 class PreviewOutcomeOut(BaseModel):
@@ -160,7 +164,8 @@ def get_config(
     response: Response,
     _: CurrentIdentity,
     domain_id: Annotated[int, Query(ge=1, le=DOMAIN_ID_MAX)] = 1,
-    category: Annotated[str, Query(description="category layer; empty for none")] = "books",
+    category: Annotated[Text, Query(max_length=CATEGORY_MAX_LENGTH,
+                                    description="category layer; empty for none")] = "books",
     force_refresh: bool = False,
 ) -> EffectiveConfigOut:
     """Global < domain < category rules merged; the ETag is the global scope's version (see the module notes)."""
@@ -172,12 +177,12 @@ def get_config(
                               versions=dict(result.versions), updated_at=result.updated_at)
 
 
-@router.put("", summary="Update a scope")
+@router.put("", summary="Update a scope", responses=error_responses(400, 409))
 def put_config(
     response: Response,
     identity: AdminIdentity,
     body: Annotated[ConfigPatchIn, Body()],
-    scope: Annotated[str, Query(max_length=100, description="global, domain:<id> or category:<name>")] = "global",
+    scope: Annotated[Text, Query(max_length=100, description="global, domain:<id> or category:<name>")] = "global",
     if_match: Annotated[str | None, Header(description="the scope's version, from its ETag")] = None,
 ) -> ScopeConfigOut:
     """Merge the patch into one scope, validate every effective config it affects, bump its version, audit it."""
@@ -211,8 +216,8 @@ def post_preview(_: CurrentIdentity, body: Annotated[PreviewIn, Body()]) -> Prev
 @router.get("/changes", summary="Change history")
 def get_changes(
     _: CurrentIdentity,
-    scope: Annotated[str | None, Query(max_length=100)] = None,
-    changed_by: Annotated[str | None, Query(max_length=100)] = None,
+    scope: Annotated[Text | None, Query(max_length=100)] = None,
+    changed_by: Annotated[Text | None, Query(max_length=100)] = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Page[ChangeOut]:

@@ -6,11 +6,20 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from arbvault.settings import get_settings
 from arbvault.web import create_app, create_handler
 
 router = APIRouter(prefix="/api/v1/health", tags=["health"])
+
+
+class ReadinessOut(BaseModel):
+    """Each check's outcome; ``failing`` names the checks that failed (503)."""
+
+    status: str
+    checks: dict[str, dict[str, Any]]
+    failing: list[str]
 
 
 def _liveness() -> dict[str, Any]:
@@ -31,7 +40,8 @@ def live() -> dict[str, Any]:
     return _liveness()
 
 
-@router.get("/ready", summary="Readiness", responses={503: {"description": "a check failed"}})
+@router.get("/ready", summary="Readiness", response_model=ReadinessOut,
+            responses={503: {"model": ReadinessOut, "description": "a check failed"}})
 def ready() -> JSONResponse:
     """The database answers and its schema is at the newest migration; 503 naming the failing check otherwise."""
     from arbvault.readiness import run_checks  # deferred: liveness must stay free of database imports

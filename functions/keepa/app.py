@@ -7,9 +7,7 @@ tokens; ``force_refresh`` bypasses them. Every paid call is checked by the token
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
@@ -30,7 +28,7 @@ from arbvault.catalog import (
 )
 from arbvault.db import session_scope
 from arbvault.jobs import submit_job
-from arbvault.jobs.schemas import JobOptionsIn, RejectedIdentifierOut
+from arbvault.jobs.schemas import JobAccepted, JobOptionsIn, Offers, RejectedIdentifierOut
 from arbvault.web import (
     AdminIdentity,
     CurrentIdentity,
@@ -40,44 +38,36 @@ from arbvault.web import (
     create_app,
     create_handler,
 )
+from arbvault.web.openapi_errors import error_responses
+from arbvault.web.schema_types import DomainId, PriceIn, ProductIdentifier, StrategyName, Text
 
-router = APIRouter(prefix="/api/v1/keepa", tags=["keepa"], route_class=RoleCheckedRoute)
+router = APIRouter(prefix="/api/v1/keepa", tags=["keepa"], route_class=RoleCheckedRoute,
+                   responses=error_responses(503))
 
 
 class IngestIn(JobOptionsIn):
     """What to analyse and how."""
 
-    identifiers: list[str] = Field(min_length=1, description=(
+    identifiers: list[Text] = Field(min_length=1, description=(
         "ASINs, ISBN-10s or ISBN-13s; duplicates count once; entries that are none of these are left out and "
         "listed in invalid_identifiers (422 only when none is usable)"))
 
 
 class IngestOut(BaseModel):
     items: list[AnalysisOut]
-    not_found: list[str]
-    tokens_consumed: int
+    not_found_identifiers: list[str]
+    tokens_used: int
     snapshot_hits: int = Field(description="products served from stored snapshots (0 tokens)")
     cached_not_found: int = Field(description="identifiers known missing from a recent lookup (0 tokens)")
     invalid_identifiers: list[RejectedIdentifierOut] = Field(description="entries that are no ASIN, ISBN-10 or ISBN-13")
 
-
-class IngestJobOut(BaseModel):
-    """An ingest above the synchronous threshold, queued as a job: follow it at ``status_url``."""
-
-    job_id: uuid.UUID
-    status: str
-    status_url: str
-    items_total: int
-    chunks_total: int
-    tokens_estimated: int = Field(description="Keepa tokens the job needs at most (stored snapshots cost 0)")
-    invalid_identifiers: list[RejectedIdentifierOut] = Field(description="entries left out of the job")
 
 
 class MetricsOut(BaseModel):
     identifier: str
     asin: str
     analysis: dict[str, Any]
-    tokens_consumed: int
+    tokens_used: int
     snapshot_hit: bool
 
 
@@ -87,7 +77,7 @@ class RawOut(BaseModel):
     fetched_at: datetime
     snapshot_hit: bool
     options: dict[str, Any]
-    tokens_consumed: int
+    tokens_used: int
     product: dict[str, Any]
 
 
@@ -112,16 +102,13 @@ def _queue_ingest(body: IngestIn, identity: Identity, idempotency_key: str | Non
     submitted = submit_job(kind="ingest", identifiers=body.identifiers, owner_key_id=identity.key_id,
                            params=body.params(), request_body=body.model_dump(mode="json"),
                            idempotency_key=idempotency_key)
-    job = submitted.job
-    answer = IngestJobOut(job_id=job.id, status=job.status.value, status_url=submitted.status_url,
-                          items_total=job.items_total, chunks_total=job.progress.chunks_total,
-                          tokens_estimated=submitted.tokens_estimated,
-                          invalid_identifiers=RejectedIdentifierOut.listed(submitted.rejected))
+    answer = JobAccepted.of_submission(submitted)
     return JSONResponse(answer.model_dump(mode="json"), status_code=202, headers=submitted.headers)
 
 
 @router.post("/ingest", response_model=IngestOut, summary="Analyse and store products",
-             responses={202: {"model": IngestJobOut, "description": "above the threshold: queued as a job"}})
+             responses={202: {"model": JobAccepted, "description": "above the threshold: queued as a job"},
+                        **error_responses(409, 413, 429)})
 def post_ingest(body: IngestIn, identity: CurrentIdentity, response: Response,
                 idempotency_key: IdempotencyKey = None) -> IngestOut | JSONResponse:
     """Analyse up to the synchronous threshold of identifiers and store each analysis; larger lists become a
@@ -135,7 +122,7 @@ def post_ingest(body: IngestIn, identity: CurrentIdentity, response: Response,
         return _queue_ingest(body, identity, idempotency_key)
     response.headers["Server-Timing"] = result.timings.server_timing()
     return IngestOut(items=[AnalysisOut.model_validate(item) for item in result.items],
-                     not_found=list(result.not_found), tokens_consumed=result.tokens_consumed,
+                     not_found_identifiers=list(result.not_found), tokens_used=result.tokens_consumed,
                      snapshot_hits=result.snapshot_hits, cached_not_found=result.miss_hits,
                      invalid_identifiers=RejectedIdentifierOut.listed(result.rejected))
 
@@ -152,39 +139,39 @@ def get_tokens(
     return TokensOut.model_validate(current.as_dict())
 
 
-@router.get("/{asin}/metrics", summary="Analyse one product")
+@router.get("/{asin}/metrics", summary="Analyse one product", responses=error_responses(404, 429))
 def get_metrics(
-    asin: str,
+    asin: ProductIdentifier,
     _: CurrentIdentity,
-    buy_price: Annotated[Decimal | None, Query(ge=0, le=1_000_000, decimal_places=2)] = None,
+    buy_price: Annotated[PriceIn | None, Query()] = None,
     buy_condition: Annotated[BuyCondition | None, Query(description="condition of the copy at buy_price")] = None,
-    strategy: Annotated[str | None, Query(min_length=1, max_length=50)] = None,
-    domain_id: Annotated[int, Query(ge=1, le=12)] = 1,
+    strategy: Annotated[StrategyName | None, Query()] = None,
+    domain_id: Annotated[DomainId, Query()] = 1,
     force_refresh: bool = False,
-    offers: Annotated[int | None, Query(ge=20, le=100)] = None,
+    offers: Annotated[Offers | None, Query()] = None,
 ) -> MetricsOut:
     """The analysis of one ASIN, ISBN-10 or ISBN-13 under the effective rules (not stored)."""
     metrics, answer = analyse_one(asin, domain_id=domain_id, buy_price=buy_price, buy_condition=buy_condition,
                                   strategy=strategy,
                                   force_refresh=force_refresh, options=_options(offers))
     return MetricsOut(identifier=answer.item.identifier.value, asin=answer.item.asin, analysis=metrics,
-                      tokens_consumed=answer.tokens_consumed, snapshot_hit=answer.item.from_snapshot)
+                      tokens_used=answer.tokens_consumed, snapshot_hit=answer.item.from_snapshot)
 
 
-@router.get("/{asin}/raw", summary="Raw Keepa product (admin)")
+@router.get("/{asin}/raw", summary="Raw Keepa product (admin)", responses=error_responses(404, 429))
 def get_raw(
-    asin: str,
+    asin: ProductIdentifier,
     _: AdminIdentity,
-    domain_id: Annotated[int, Query(ge=1, le=12)] = 1,
+    domain_id: Annotated[DomainId, Query()] = 1,
     force_refresh: bool = False,
-    offers: Annotated[int | None, Query(ge=20, le=100)] = None,
+    offers: Annotated[Offers | None, Query()] = None,
 ) -> RawOut:
     """The Keepa product object as stored in the snapshot (fetched first if none is fresh)."""
     answer = lookup_one(asin, domain_id=domain_id, force_refresh=force_refresh, options=_options(offers))
     item = answer.item
     return RawOut(identifier=item.identifier.value, asin=item.asin, fetched_at=item.fetched_at,
                   snapshot_hit=item.from_snapshot, options=item.options.as_dict(),
-                  tokens_consumed=answer.tokens_consumed, product=item.raw)
+                  tokens_used=answer.tokens_consumed, product=item.raw)
 
 
 app = create_app(router, title="ArbitrageVault Keepa")

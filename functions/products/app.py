@@ -31,8 +31,10 @@ from arbvault.discovery import (
 )
 from arbvault.catalog import to_json
 from arbvault.web import CurrentIdentity, create_app, create_handler
+from arbvault.web.openapi_errors import error_responses
+from arbvault.web.schema_types import Percent, PriceIn, ProductIdentifier, Score, StrategyName
 
-router = APIRouter(prefix="/api/v1/products", tags=["products"])
+router = APIRouter(prefix="/api/v1/products", tags=["products"], responses=error_responses(503))
 
 TITLE_MAX = 100
 Domain = Literal[1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12]
@@ -46,15 +48,16 @@ class FiltersIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    domain: Domain = Field(default=US_DOMAIN, description="Keepa marketplace (1 = amazon.com)")
-    category: int | None = Field(default=None, ge=1, description=f"category id, e.g. {BOOKS} (Books)")
+    domain_id: Domain = Field(default=US_DOMAIN, description="Keepa marketplace (1 = amazon.com)")
+    category_id: int | None = Field(default=None, ge=1, le=2**63 - 1,
+                                    description=f"Keepa category id, e.g. {BOOKS} (Books)")
     bsr_min: Rank | None = None
     bsr_max: Rank | None = None
     price_min: Price | None = None
     price_max: Price | None = None
 
     def filters(self) -> DiscoveryFilters:
-        return DiscoveryFilters(domain_id=self.domain, category=self.category, bsr_min=self.bsr_min,
+        return DiscoveryFilters(domain_id=self.domain_id, category=self.category_id, bsr_min=self.bsr_min,
                                 bsr_max=self.bsr_max, price_min=self.price_min, price_max=self.price_max)
 
 
@@ -69,20 +72,19 @@ class DiscoverOut(BaseModel):
     total_results: int = Field(description="products matching at Keepa (may exceed what is returned)")
     cache_hit: bool
     source: Source
-    tokens_consumed: int = Field(description="tokens this request spent (0 from the cache)")
+    tokens_used: int = Field(description="tokens this request spent (0 from the cache)")
     fetched_at: datetime = Field(description="when Keepa answered")
 
 
 class ScoringIn(FiltersIn):
     max_results: int = Field(default=20, ge=1, le=100)
-    min_roi: Decimal | None = Field(default=None, ge=-100, le=10_000, description="minimum ROI, percent")
-    min_velocity: Decimal | None = Field(default=None, ge=0, le=100, description="minimum velocity score, 0-100")
-    buy_price: Decimal | None = Field(default=None, ge=0, le=1_000_000,
+    roi_min: Percent | None = Field(default=None, ge=-100, le=10_000, description="minimum ROI, percent")
+    velocity_min: Score | None = Field(default=None, description="minimum velocity score, 0-100")
+    buy_price: PriceIn | None = Field(default=None,
                                       description="your acquisition cost for every product; else the strategy's")
     buy_condition: BuyCondition | None = Field(default=None, description="condition of the copy at buy_price; "
                                                "else the strategy's default condition")
-    strategy: str | None = Field(default=None, min_length=1, max_length=50,
-                                 description="a strategy of the business rules; else chosen per product")
+    strategy: StrategyName | None = None
     force_refresh: bool = Field(default=False, description="bypass the discovery cache and product snapshots")
 
 
@@ -90,14 +92,14 @@ class ScoredProductOut(BaseModel):
     asin: str
     title: str | None = Field(description=f"at most {TITLE_MAX} characters")
     category: str | None
-    price: float = Field(description="the sell price the analysis used")
-    price_source: str
+    sell_price: float = Field(description="the sell price the analysis used")
+    sell_price_source: str
     bsr: int
     buy_price: float
     buy_price_source: str
     buy_condition: str
     fees: float
-    profit: float
+    net_profit: float
     roi_pct: float
     velocity_score: float
     velocity_tier: str
@@ -116,10 +118,10 @@ class ScoredProductOut(BaseModel):
         a = scored.analysis
         assert a.profit is not None and a.fees is not None and a.bsr is not None  # excluded otherwise
         return cls(asin=a.asin, title=a.title[:TITLE_MAX] if a.title else None, category=a.category,
-                   price=float(a.profit.sell_price), price_source=str(a.sell_price_source), bsr=a.bsr,
+                   sell_price=float(a.profit.sell_price), sell_price_source=str(a.sell_price_source), bsr=a.bsr,
                    buy_price=float(a.profit.buy_price), buy_price_source=str(a.buy_price_source),
                    buy_condition=a.buy_condition,
-                   fees=float(a.fees.total), profit=float(a.profit.net_profit), roi_pct=float(a.profit.roi_pct),
+                   fees=float(a.fees.total), net_profit=float(a.profit.net_profit), roi_pct=float(a.profit.roi_pct),
                    velocity_score=float(a.velocity.score), velocity_tier=a.velocity_tier,
                    combined_score=float(a.combined_score), recommendation=a.recommendation.label,
                    overall_rating=a.overall_rating, strategy=a.strategy, data_fetched_at=scored.fetched_at,
@@ -133,7 +135,7 @@ class ScoringMetadata(BaseModel):
     source: Source = Field(description="cache only when nothing was fetched from Keepa (candidates nor products)")
     candidates_source: Source = Field(description="where the candidate list came from")
     products_fetched: int = Field(description="candidates asked of Keepa (the others came from stored snapshots)")
-    tokens_consumed: int = Field(description="discovery and product lookups, by this request")
+    tokens_used: int = Field(description="discovery and product lookups, by this request")
     candidates_considered: int
     excluded: dict[Exclusion, int]
     snapshot_hits: int = Field(description="products served from stored snapshots (0 tokens)")
@@ -142,19 +144,19 @@ class ScoringMetadata(BaseModel):
 
 class ScoringOut(BaseModel):
     products: list[ScoredProductOut]
-    total_count: int
+    count: int
     cache_hit: bool = Field(description=(
         "true only when nothing was fetched from Keepa: candidates from the discovery cache, products from snapshots"))
     metadata: ScoringMetadata
 
 
 class CategoryOut(BaseModel):
-    id: int
+    category_id: int
     key: str
     name: str
-    parent_id: int | None
+    parent_category_id: int | None
     is_root: bool
-    domain: int = US_DOMAIN
+    domain_id: int = US_DOMAIN
     known_to_keepa: bool | None = Field(default=None, description="with refresh=true: Keepa knows the id")
     keepa_name: str | None = None
     product_count: int | None = None
@@ -162,14 +164,14 @@ class CategoryOut(BaseModel):
 
     @classmethod
     def of(cls, category: Category) -> CategoryOut:
-        return cls(id=category.id, key=category.key, name=category.name, parent_id=category.parent_id,
-                   is_root=category.is_root)
+        return cls(category_id=category.id, key=category.key, name=category.name,
+                   parent_category_id=category.parent_id, is_root=category.is_root)
 
 
 class CategoriesOut(BaseModel):
     categories: list[CategoryOut]
     source: Literal["table", "keepa"]
-    tokens_consumed: int
+    tokens_used: int
 
 
 class StockOut(BaseModel):
@@ -181,7 +183,7 @@ class StockOut(BaseModel):
     source: Literal["fresh", "cache", "cache_fallback", "no_data"]
     updated_at: datetime = Field(description="when Keepa reported these offers")
     ttl_seconds_left: int
-    tokens_consumed: int
+    tokens_used: int
 
 
 def _given(body: BaseModel) -> dict[str, Any]:
@@ -190,21 +192,21 @@ def _given(body: BaseModel) -> dict[str, Any]:
             for name, value in body.model_dump(exclude_none=True).items()}
 
 
-@router.post("/discover", summary="Discover products")
+@router.post("/discover", summary="Discover products", responses=error_responses(429))
 def discover(body: DiscoverIn, _: CurrentIdentity) -> DiscoverOut:
     """Candidate ASINs, best sales rank first, from the product finder or a category's best sellers."""
     found = find_candidates(body.filters())
     asins = list(found.asins[:body.max_results])
     return DiscoverOut(asins=asins, count=len(asins), query=_given(body),
                        total_results=found.stored.total_results, cache_hit=found.from_cache,
-                       source="cache" if found.from_cache else "keepa", tokens_consumed=found.tokens_consumed,
+                       source="cache" if found.from_cache else "keepa", tokens_used=found.tokens_consumed,
                        fetched_at=found.stored.fetched_at)
 
 
-@router.post("/discover-with-scoring", summary="Discover and score products")
+@router.post("/discover-with-scoring", summary="Discover and score products", responses=error_responses(413, 429))
 def discover_scored(body: ScoringIn, _: CurrentIdentity) -> ScoringOut:
     """Discovered products analysed by the engine, filtered by ROI and velocity, best combined score first."""
-    criteria = ScoringCriteria(min_roi=body.min_roi, min_velocity=body.min_velocity, buy_price=body.buy_price,
+    criteria = ScoringCriteria(roi_min=body.roi_min, velocity_min=body.velocity_min, buy_price=body.buy_price,
                                buy_condition=body.buy_condition, strategy=body.strategy)
     filters = body.filters()
     result = discover_with_scoring(filters, max_results=body.max_results, criteria=criteria,
@@ -214,19 +216,19 @@ def discover_scored(body: ScoringIn, _: CurrentIdentity) -> ScoringOut:
         filters_applied=_given(body), timestamp=result.scored_at,
         source="cache" if result.from_cache else "keepa",
         candidates_source="cache" if result.candidates.from_cache else "keepa",
-        products_fetched=result.products_fetched, tokens_consumed=result.tokens_consumed,
+        products_fetched=result.products_fetched, tokens_used=result.tokens_consumed,
         candidates_considered=result.considered, excluded=result.excluded, snapshot_hits=result.snapshot_hits,
         discovery_fetched_at=result.candidates.stored.fetched_at,
     )
-    return ScoringOut(products=products, total_count=len(products), cache_hit=result.from_cache,
+    return ScoringOut(products=products, count=len(products), cache_hit=result.from_cache,
                       metadata=metadata)
 
 
-@router.get("/categories", summary="Product categories")
+@router.get("/categories", summary="Product categories", responses=error_responses(429))
 def categories(_: CurrentIdentity, refresh: bool = False) -> CategoriesOut:
     """The category ids discovery is used with; ``refresh=true`` checks them against Keepa (2 tokens)."""
     if not refresh:
-        return CategoriesOut(categories=[CategoryOut.of(c) for c in CATEGORIES], source="table", tokens_consumed=0)
+        return CategoriesOut(categories=[CategoryOut.of(c) for c in CATEGORIES], source="table", tokens_used=0)
     live = refresh_categories()
     items = []
     for entry in live.items:
@@ -236,15 +238,14 @@ def categories(_: CurrentIdentity, refresh: bool = False) -> CategoriesOut:
             item.keepa_name, item.product_count = entry.keepa.name, entry.keepa.product_count
             item.is_browse_node = entry.keepa.is_browse_node
         items.append(item)
-    return CategoriesOut(categories=items, source="keepa", tokens_consumed=live.tokens_consumed)
+    return CategoriesOut(categories=items, source="keepa", tokens_used=live.tokens_consumed)
 
 
-@router.get("/{asin}/stock-estimate", summary="Stock estimate")
+@router.get("/{asin}/stock-estimate", summary="Stock estimate", responses=error_responses(404, 429))
 def get_stock_estimate(
-    asin: str,
+    asin: ProductIdentifier,
     _: CurrentIdentity,
-    price_target: Annotated[Decimal | None, Query(gt=0, le=1_000_000,
-                                                  description="count FBA offers within 15 % of it")] = None,
+    price_target: Annotated[PriceIn | None, Query(description="count FBA offers within 15 % of it")] = None,
 ) -> StockOut:
     """Units buyable now from live FBA offers (cap 10), kept 24 hours; a stale copy when Keepa is down."""
     answer = stock_estimate(asin, price_target=price_target)
@@ -253,7 +254,7 @@ def get_stock_estimate(
                     offers_fba=estimate.offers_fba, offers_mfn=estimate.offers_mfn,
                     price_target=float(price_target) if price_target is not None else None, source=answer.source,
                     updated_at=answer.updated_at, ttl_seconds_left=answer.ttl_seconds_left,
-                    tokens_consumed=answer.tokens_consumed)
+                    tokens_used=answer.tokens_consumed)
 
 
 app = create_app(router, title="ArbitrageVault products")

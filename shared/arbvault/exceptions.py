@@ -48,6 +48,16 @@ class InvalidInputError(ArbvaultError):
     code = "invalid_input"
 
 
+class InvalidCursorError(InvalidInputError):
+    """Raised when a list's ``cursor`` is damaged or holds a value out of bounds (422 naming ``query.cursor``)."""
+
+    code = "cursor_invalid"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("cursor is not valid",
+                         details=[{"field": "query.cursor", "code": self.code, "message": reason}])
+
+
 class ForbiddenError(ArbvaultError):
     """Raised when the caller's role does not allow the action."""
 

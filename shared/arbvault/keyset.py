@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from arbvault.exceptions import InvalidInputError
+from arbvault.bounds import parse_timestamp
+from arbvault.exceptions import InvalidCursorError
 
 KEYSET_KEYS: Final = ("created_at", "id")
 """The keys of :meth:`KeysetPosition.as_dict`, for ``decode_cursor(cursor, keys=KEYSET_KEYS)``."""
@@ -36,14 +37,10 @@ class KeysetPosition:
     def from_dict(cls, raw: Mapping[str, Any]) -> KeysetPosition:
         """A position from :meth:`as_dict` output.
 
-        Raises ``InvalidInputError`` (422) naming ``query.cursor`` when a value is missing or damaged, or the
-        timestamp has no time zone (it could not be compared with the stored ones).
+        Raises ``InvalidCursorError`` (422) when a value is missing or damaged, or the timestamp is out of
+        bounds or has no time zone (it could not be compared with the stored ones).
         """
         try:
-            created_at = datetime.fromisoformat(str(raw["created_at"]))
-            if created_at.tzinfo is None:
-                raise ValueError("the cursor's timestamp has no time zone")
-            return cls(created_at, uuid.UUID(str(raw["id"])))
+            return cls(parse_timestamp(str(raw["created_at"])), uuid.UUID(str(raw["id"])))
         except (KeyError, TypeError, ValueError) as exc:
-            raise InvalidInputError("cursor is not valid",
-                                    details=[{"field": "query.cursor", "message": "malformed"}]) from exc
+            raise InvalidCursorError(f"malformed: {exc}") from exc

@@ -49,7 +49,7 @@ def test_a_250_identifier_batch_runs_to_success_through_the_local_stack(project_
     assert created.status_code == 202, created.text
     body = created.json()
     assert created.headers["location"] == body["status_url"]
-    assert (body["items_total"], body["chunks_total"]) == (250, 3)
+    assert (body["items_total"], body["progress"]["chunks_total"]) == (250, 3)
 
     deadline = time.monotonic() + JOB_TIMEOUT_SECONDS
     seen: list[str] = []
@@ -67,12 +67,12 @@ def test_a_250_identifier_batch_runs_to_success_through_the_local_stack(project_
     assert progress["succeeded"] + progress["not_found"] == 250 == progress["processed"]
     assert progress["not_found"] == len(unknown) and progress["failed"] == 0
     assert progress["chunks_done"] == 3 and progress["percent"] == 100.0
-    results = _all_results(project_stack, body["batch_id"], headers)
+    results = _all_results(project_stack, body["id"], headers)
     assert len(results) == progress["succeeded"] == len({r["identifier"] for r in results})
     assert {r["identifier"] for r in results} == set(identifiers) - unknown
     # The same request again is the same job, not a second one.
     again = project_stack.request("POST", "/api/v1/batches", headers={**headers, "Idempotency-Key": "e2e-250"},
                                   json={"name": "e2e 250", "identifiers": identifiers})
-    assert again.status_code == 202 and again.json()["batch_id"] == body["batch_id"]
+    assert again.status_code == 202 and again.json()["id"] == body["id"]
     # The worker's lines on the console: one per batch of records.
     assert "batch_worker" in project_stack.stdout

@@ -54,10 +54,10 @@ def test_functions_reach_the_offline_server_through_keepa_base_url(offline_stack
     assert response.status_code == 200, response.text
     metrics = response.json()
     assert metrics["asin"] == FIXTURE_ASIN and metrics["snapshot_hit"] is False
-    assert metrics["tokens_consumed"] > 0
+    assert metrics["tokens_used"] > 0
     # The /product request was paid from the offline server's budget.
     after = _tokens(offline_stack)
-    assert after["tokens_left"] <= before["tokens_left"] - metrics["tokens_consumed"] + 3
+    assert after["tokens_left"] <= before["tokens_left"] - metrics["tokens_used"] + 3
 
 
 def test_real_key_is_handed_to_functions_and_never_printed(database_url: str, tmp_path: Path) -> None:

@@ -72,21 +72,21 @@ HTTP_EVENTS: dict[tuple[str, str], tuple[int, Check]] = {
     ("analytics", "analytics"): (200, lambda b: b["profit"]["roi_pct"] == 27.5 and b["velocity"]["score"] == 85.0),
     ("analytics", "risk_score"): (200, lambda b: b["risk_score"] == 12.25 and b["risk_level"] == "LOW"),
     ("analytics", "recommendation"): (200, lambda b: b["recommendation"] == "BUY"
-                                      and b["confidence_percent"] == 70.0),
-    ("analytics", "product_decision"): (200, lambda b: b["recommendation"]["recommendation"] == "BUY"
+                                      and b["confidence_pct"] == 70.0),
+    ("analytics", "product_decision"): (200, lambda b: b["decision"]["recommendation"] == "BUY"
                                         and b["risk"]["risk_score"] == 12.25),
     ("keepa", "ingest"): (200, lambda b: [i["asin"] for i in b["items"]] == ["1739104269", "1639584722", "0972351868"]
-                          and all(i["buy_price"] == 4.5 for i in b["items"]) and b["tokens_consumed"] == 3),
+                          and all(i["buy_price"] == 4.5 for i in b["items"]) and b["tokens_used"] == 3),
     ("keepa", "metrics"): (200, lambda b: b["asin"] == "1739104269" and b["analysis"]["buy_price"] == 4.5),
     ("keepa", "raw"): (200, lambda b: b["product"]["asin"] == "1639584722" and b["options"]["stats_days"] == 90),
     ("keepa", "tokens"): (200, lambda b: b["tokens_left"] == 1200 and b["source"] == "token_endpoint"),
     ("products", "discover"): (200, lambda b: 1 <= b["count"] == len(b["asins"]) <= 10
-                               and b["query"]["category"] == 3839),
-    ("products", "discover_with_scoring"): (200, lambda b: 1 <= b["total_count"] == len(b["products"]) <= 5
+                               and b["query"]["category_id"] == 3839),
+    ("products", "discover_with_scoring"): (200, lambda b: 1 <= b["count"] == len(b["products"]) <= 5
                                             and all(p["velocity_score"] >= 30 and p["buy_price"] == 4.5
                                                     for p in b["products"])),
     ("products", "categories"): (200, lambda b: b["source"] == "table"
-                                 and any(c["id"] == 283155 for c in b["categories"])),
+                                 and any(c["category_id"] == 283155 for c in b["categories"])),
     ("products", "stock_estimate"): (200, lambda b: b["asin"] == "1739104269" and b["source"] == "fresh"
                                      and b["offers_fba"] >= 1),
     ("batches", "create"): (202, lambda b: b["items_total"] == 3),
@@ -191,7 +191,7 @@ def test_config_changes_event_lists_the_put_events_change(database_url: str) -> 
     # THEN the newest change is the put's, with its reason and the identity of the event
     assert status == 200
     newest = body["items"][0]
-    assert newest["config_scope"] == "category:event_sample"
+    assert newest["scope"] == "category:event_sample"
     assert newest["new_version"] == written["version"]
     assert newest["change_reason"] == "sample event: a category target"
     assert newest["changed_by"] == "event-admin"
@@ -217,7 +217,7 @@ def test_create_batch_event_queues_a_job_of_its_identity_and_is_idempotent(fresh
 
     assert status == 202, body
     assert body["items_total"] == 3 and headers["location"] == body["status_url"]
-    assert again[0] == 202 and again[2]["batch_id"] == body["batch_id"]  # the file carries an Idempotency-Key
+    assert again[0] == 202 and again[2]["id"] == body["id"]  # the file carries an Idempotency-Key
     (job,) = rows("SELECT owner_key_id, params FROM jobs")
     assert job["owner_key_id"] == "6b2e9d41-0c7a-4f3e-8a15-2d9c4e7b1f60"
     assert job["params"]["strategy"] == "balanced" and job["params"]["buy_price"] == "4.5"
@@ -232,13 +232,13 @@ def _pointed_at(event: dict[str, Any], job_id: str) -> dict[str, Any]:
 @pytest.mark.parametrize("scenario", ["get", "results", "cancel", "status"])
 def test_batch_job_events_work_once_pointed_at_a_real_job(fresh_keepa: OfflineKeepa, scenario: str) -> None:
     _, _, created = _http("batches", _event("batches", "create"))
-    status, _, body = _http("batches", _pointed_at(_event("batches", scenario), created["batch_id"]))
+    status, _, body = _http("batches", _pointed_at(_event("batches", scenario), created["id"]))
 
     assert status == 200, body
     if scenario in ("cancel", "status"):
         assert body["status"] == "CANCELLED"
     elif scenario == "get":
-        assert body["id"] == created["batch_id"] and body["progress"]["total"] == 3
+        assert body["id"] == created["id"] and body["progress"]["total"] == 3
     else:
         assert body == {"items": [], "next_cursor": None}
 

@@ -43,10 +43,14 @@ def test_as_dict_has_exactly_the_cursor_keys() -> None:
     {"created_at": None, "id": str(ID)},
     {"id": str(ID)},
     {"created_at": "2026-01-01T00:00:00+00:00"},
+    {"created_at": "0001-01-01T00:00:00+14:00", "id": str(ID)},    # before the calendar's first day in UTC
+    {"created_at": "9999-12-31T23:59:59-14:00", "id": str(ID)},    # after its last
+    {"created_at": "2026-01-01T00:00:00+00:00\u0000", "id": str(ID)},
 ])
 def test_damaged_position_is_422_naming_the_cursor(raw: dict[str, Any]) -> None:
     with pytest.raises(InvalidInputError) as caught:
         KeysetPosition.from_dict(raw)
 
     assert status_for(caught.value) == 422
-    assert caught.value.details == [{"field": "query.cursor", "message": "malformed"}]
+    [detail] = caught.value.details
+    assert (detail["field"], detail["code"]) == ("query.cursor", "cursor_invalid")

@@ -18,20 +18,26 @@ from sqlalchemy import and_, or_, select, tuple_
 
 from arbvault.analyses.exceptions import InvalidAnalysisQueryError
 from arbvault.analyses.filters import AnalysisFilters, owned_by
+from arbvault.bounds import bounded_amount, bounded_score, parse_timestamp
+from arbvault.exceptions import InvalidCursorError
 from arbvault.models import Analysis
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
     from sqlalchemy.orm import InstrumentedAttribute, Session
 
-SortKey = Literal["created_at", "roi_pct", "velocity_score", "profit", "combined_score"]
+SortKey = Literal["created_at", "roi_pct", "velocity_score", "net_profit", "combined_score"]
 SortOrder = Literal["asc", "desc"]
-TopMetric = Literal["combined_score", "roi_pct", "velocity_score", "profit"]
+TopMetric = Literal["combined_score", "roi_pct", "velocity_score", "net_profit"]
 SORT_KEYS: Final[tuple[SortKey, ...]] = get_args(SortKey)
 TOP_METRICS: Final[tuple[TopMetric, ...]] = get_args(TopMetric)
 CURSOR_KEYS: Final = ("sort_by", "sort_order", "value", "id")
 
-_COLUMNS: Final[dict[str, InstrumentedAttribute[Any]]] = {key: getattr(Analysis, key) for key in SORT_KEYS}
+_SCORES: Final = frozenset({"velocity_score", "combined_score"})
+# The API's name of each sort key's column, where they differ (the column ``profit`` holds the net profit).
+_COLUMN_NAMES: Final = {"net_profit": "profit"}
+_COLUMNS: Final[dict[str, InstrumentedAttribute[Any]]] = {
+    key: getattr(Analysis, _COLUMN_NAMES.get(key, key)) for key in SORT_KEYS}
 
 SortValue = Decimal | datetime | None
 
@@ -62,7 +68,8 @@ class Position:
         """Rebuild a position from :meth:`as_dict` output for a request sorted by ``sort``.
 
         Raises :class:`InvalidAnalysisQueryError` naming ``query.cursor`` when the cursor was made under another
-        sort (its position means nothing in this order) or is damaged.
+        sort (its position means nothing in this order), ``InvalidCursorError`` when it is damaged or its value
+        is one the sort key's column cannot hold.
         """
         if (raw.get("sort_by"), raw.get("sort_order")) != (sort.key, sort.order):
             raise InvalidAnalysisQueryError(
@@ -72,7 +79,7 @@ class Position:
         try:
             return cls(sort, _parse_value(sort.key, raw["value"]), uuid.UUID(str(raw["id"])))
         except (KeyError, TypeError, ValueError, InvalidOperation) as exc:
-            raise InvalidAnalysisQueryError("query.cursor", "malformed") from exc
+            raise InvalidCursorError(f"malformed: {exc}") from exc
 
 
 def _parse_value(key: SortKey, value: Any) -> SortValue:
@@ -81,14 +88,9 @@ def _parse_value(key: SortKey, value: Any) -> SortValue:
             raise ValueError(f"{key} is never null")
         return None
     if key == "created_at":
-        parsed = datetime.fromisoformat(str(value))
-        if parsed.tzinfo is None:
-            raise ValueError("the cursor's timestamp has no time zone")
-        return parsed
+        return parse_timestamp(str(value))
     number = Decimal(str(value))
-    if not number.is_finite():
-        raise ValueError("not a finite number")
-    return number
+    return bounded_score(number) if key in _SCORES else bounded_amount(number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +102,7 @@ class AnalysisPage:
 
 
 def _nullable(key: SortKey) -> bool:
-    return bool(Analysis.__table__.c[key].nullable)
+    return bool(Analysis.__table__.c[_COLUMNS[key].key].nullable)
 
 
 def _after(position: Position) -> ColumnElement[bool]:
@@ -145,7 +147,7 @@ def list_analyses(session: Session, *, owner_key_id: str | None, filters: Analys
     if len(rows) <= limit:
         return AnalysisPage(rows, None)
     last = rows[limit - 1]
-    return AnalysisPage(rows[:limit], Position(sort, getattr(last, sort.key), last.id))
+    return AnalysisPage(rows[:limit], Position(sort, getattr(last, _COLUMNS[sort.key].key), last.id))
 
 
 def top_analyses(session: Session, *, owner_key_id: str | None, metric: TopMetric = "combined_score",

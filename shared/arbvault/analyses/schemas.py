@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
@@ -20,6 +19,7 @@ from arbvault.analyses.filters import AnalysisFilters
 from arbvault.analyses.listing import CURSOR_KEYS, AnalysisPage, Position, Sort, SortKey, SortOrder
 from arbvault.web import Cursor, DecimalNumber, Limit, Page, decode_cursor, encode_cursor
 from arbvault.web.pagination import DEFAULT_LIMIT
+from arbvault.web.schema_types import Percent, ProductIdentifier, Score, Text
 
 
 class AnalysisOut(BaseModel):
@@ -47,7 +47,7 @@ class AnalysisOut(BaseModel):
     sell_price: DecimalNumber | None
     sell_price_source: str | None = Field(description="the marketplace price sold at (buy_box, buy_box_used, ...)")
     fees: DecimalNumber | None
-    profit: DecimalNumber | None
+    net_profit: DecimalNumber | None = Field(validation_alias="profit")
     max_buy_price: DecimalNumber | None
     roi_pct: DecimalNumber | None
     margin_pct: DecimalNumber | None
@@ -65,13 +65,13 @@ class AnalysisOut(BaseModel):
 
 
 def analysis_filters(
-    roi_min: Annotated[Decimal | None, Query(description="ROI % at least")] = None,
-    roi_max: Annotated[Decimal | None, Query(description="ROI % at most")] = None,
-    velocity_min: Annotated[Decimal | None, Query(ge=0, le=100, description="velocity score (0-100) at least")] = None,
-    velocity_max: Annotated[Decimal | None, Query(ge=0, le=100, description="velocity score (0-100) at most")] = None,
-    recommendation: Annotated[str | None, Query(min_length=1, max_length=20,
-                                                description="label, any case; _ stands for a space")] = None,
-    asin: Annotated[str | None, Query(min_length=1, max_length=32, description="ASIN, ISBN-10 or ISBN-13")] = None,
+    roi_min: Annotated[Percent | None, Query(description="ROI % at least")] = None,
+    roi_max: Annotated[Percent | None, Query(description="ROI % at most")] = None,
+    velocity_min: Annotated[Score | None, Query(description="velocity score (0-100) at least")] = None,
+    velocity_max: Annotated[Score | None, Query(description="velocity score (0-100) at most")] = None,
+    recommendation: Annotated[Text | None, Query(min_length=1, max_length=20,
+                                                 description="label, any case; _ stands for a space")] = None,
+    asin: Annotated[ProductIdentifier | None, Query()] = None,
     latest: Annotated[bool, Query(description=(
         "only each product's newest analysis (per marketplace and ASIN); the other filters apply to it"))] = False,
 ) -> AnalysisFilters:

@@ -8,7 +8,7 @@ Example::
     from arbvault.discovery import DiscoveryFilters, ScoringCriteria, discover_with_scoring
 
     filters = DiscoveryFilters(domain_id=1, category=283155, bsr_max=100_000, price_min=Decimal("15"))
-    result = discover_with_scoring(filters, max_results=20, criteria=ScoringCriteria(min_roi=Decimal(20)))
+    result = discover_with_scoring(filters, max_results=20, criteria=ScoringCriteria(roi_min=Decimal(20)))
     result.products[0].analysis.profit.roi_pct, result.candidates.from_cache, result.tokens_consumed
 """
 

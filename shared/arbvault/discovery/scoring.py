@@ -4,7 +4,7 @@ Per product (spec §4.9 step 2, fixed): products Amazon sells now are left out (
 products without both a buy and a sell price (ROI unknown) or a sales rank cannot be scored; the rest are
 analysed by the same engine as ingest, under the rules of each product's category layer, with the caller's buy
 price (and its condition) or strategy.
-Then ``min_roi`` / ``min_velocity`` (a 0 threshold counts; only an absent one is ignored), ranking by the
+Then ``roi_min`` / ``velocity_min`` (a 0 threshold counts; only an absent one is ignored), ranking by the
 rules' combined score, and the first ``max_results``. Two candidates are looked at per result wanted.
 
 Scores are not cached per ASIN; the Keepa data is, as catalog snapshots (``KEEPA_SNAPSHOT_TTL_SECONDS``),
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from arbvault.keepa import KeepaClient, KeepaProduct
 
 CANDIDATES_PER_RESULT: Final = 2
-Exclusion = Literal["not_found", "amazon_sells", "no_price_or_rank", "below_min_roi", "below_min_velocity"]
+Exclusion = Literal["not_found", "amazon_sells", "no_price_or_rank", "below_roi_min", "below_velocity_min"]
 EXCLUSIONS: Final[tuple[Exclusion, ...]] = get_args(Exclusion)
 
 
@@ -47,8 +47,8 @@ EXCLUSIONS: Final[tuple[Exclusion, ...]] = get_args(Exclusion)
 class ScoringCriteria:
     """What a product must reach (ROI in percent, velocity 0-100) and how to price it (``None``: the rules')."""
 
-    min_roi: Decimal | None = None
-    min_velocity: Decimal | None = None
+    roi_min: Decimal | None = None
+    velocity_min: Decimal | None = None
     buy_price: Decimal | None = None
     buy_condition: str | None = None
     strategy: str | None = None
@@ -95,10 +95,10 @@ def exclusion(analysis: Analysis, product: KeepaProduct, criteria: ScoringCriter
         return "amazon_sells"
     if analysis.profit is None or analysis.bsr is None:
         return "no_price_or_rank"
-    if criteria.min_roi is not None and analysis.profit.roi_pct < criteria.min_roi:
-        return "below_min_roi"
-    if criteria.min_velocity is not None and analysis.velocity.score < criteria.min_velocity:
-        return "below_min_velocity"
+    if criteria.roi_min is not None and analysis.profit.roi_pct < criteria.roi_min:
+        return "below_roi_min"
+    if criteria.velocity_min is not None and analysis.velocity.score < criteria.velocity_min:
+        return "below_velocity_min"
     return None
 
 

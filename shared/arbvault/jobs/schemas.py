@@ -1,5 +1,6 @@
-"""The HTTP side of creating a job: the analysis options a job-creating body carries, with one set of limits for
-every route that creates a job (``POST /api/v1/batches`` and a large ``POST /api/v1/keepa/ingest``).
+"""The HTTP side of jobs: the analysis options a job-creating body carries, with one set of limits for every
+route that creates a job (``POST /api/v1/batches`` and a large ``POST /api/v1/keepa/ingest``), and the one shape
+of a job every route returns (``GET /api/v1/batches/{batch_id}``; the two 202s add the identifiers left out).
 
 Import them from this module: the package does not re-export them, because the workers import
 ``arbvault.jobs`` and have no use for pydantic at cold start.
@@ -7,21 +8,26 @@ Import them from this module: the package does not re-export them, because the w
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Annotated
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from arbvault.analysis import BuyCondition
+from arbvault.jobs.creation import JobKind
+from arbvault.jobs.estimate import estimate_tokens
 from arbvault.jobs.params import JobParams
-from arbvault.web.schema_types import PriceIn
+from arbvault.jobs.queries import JobSummary
+from arbvault.jobs.states import JobStatus
+from arbvault.jobs.submit import job_status_url
+from arbvault.web.schema_types import DecimalNumber, DomainId, PriceIn, StrategyName
 
 if TYPE_CHECKING:
     from arbvault.catalog import RejectedIdentifier
+    from arbvault.jobs.submit import Submission
 
-STRATEGY_MAX_LENGTH = 50
-
-DomainId = Annotated[int, Field(ge=1, le=12, description="Keepa marketplace (1 = amazon.com)")]
 Offers = Annotated[int, Field(ge=20, le=100, description="live offers to fetch per product (6 tokens per 10)")]
 
 
@@ -42,8 +48,7 @@ class JobOptionsIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    strategy: str | None = Field(default=None, min_length=1, max_length=STRATEGY_MAX_LENGTH,
-                                 description="a strategy of the business rules; else picked per product")
+    strategy: StrategyName | None = None
     domain_id: DomainId = 1
     buy_price: PriceIn | None = Field(default=None, description="your acquisition cost; else the strategy's source")
     buy_condition: BuyCondition | None = Field(default=None, description="condition of the copy at buy_price; "
@@ -56,3 +61,73 @@ class JobOptionsIn(BaseModel):
         return JobParams(domain_id=self.domain_id, strategy=self.strategy, buy_price=self.buy_price,
                          buy_condition=self.buy_condition,
                          force_refresh=self.force_refresh, offers=self.offers, config_profile=config_profile)
+
+
+class JobParamsOut(BaseModel):
+    """The options every identifier of a job is analysed with."""
+
+    domain_id: int
+    strategy: str | None
+    buy_price: DecimalNumber | None
+    buy_condition: str | None
+    force_refresh: bool
+    offers: int | None
+    config_profile: str | None
+
+
+class ProgressOut(BaseModel):
+    """How far a job is, derived from its chunks: processed = succeeded + not_found + failed."""
+
+    total: int
+    processed: int
+    succeeded: int
+    not_found: int
+    failed: int
+    percent: float
+    chunks_total: int
+    chunks_done: int
+    chunks_failed: int
+
+
+class JobOut(BaseModel):
+    """A job, its options, its progress and, when chunks failed, how many and why."""
+
+    id: uuid.UUID
+    kind: JobKind
+    name: str | None
+    status: JobStatus
+    owner_key_id: str
+    params: JobParamsOut
+    items_total: int = Field(description="distinct identifiers in the job")
+    tokens_estimated: int = Field(description="Keepa tokens the job needs at most (stored snapshots cost 0)")
+    tokens_used: int
+    error_summary: dict[str, Any] | None
+    progress: ProgressOut
+    status_url: str
+    results_url: str
+    created_at: datetime
+    updated_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    duration_ms: int | None
+
+    @classmethod
+    def of(cls, job: JobSummary) -> JobOut:
+        url = job_status_url(job.id)
+        return cls.model_validate({**job.as_dict(), "params": job.params, "status_url": url,
+                                   "results_url": f"{url}/results",
+                                   "tokens_estimated": estimate_tokens(job.items_total, params=job.params)},
+                                  from_attributes=True)
+
+
+class JobAccepted(JobOut):
+    """A job just accepted (or the one an earlier request with the same Idempotency-Key created), with the entries
+    of the request it left out."""
+
+    invalid_identifiers: list[RejectedIdentifierOut] = Field(
+        description="entries left out of the job: no ASIN, ISBN-10 or ISBN-13")
+
+    @classmethod
+    def of_submission(cls, submission: Submission) -> JobAccepted:
+        return cls(**dict(JobOut.of(submission.job)),
+                   invalid_identifiers=RejectedIdentifierOut.listed(submission.rejected))

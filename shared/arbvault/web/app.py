@@ -16,6 +16,7 @@ from arbvault.deadline import invocation_deadline
 from arbvault.observability import logger
 from arbvault.web.errors import install_error_handlers
 from arbvault.web.identity import RoleCheckedRoute, requires_admin
+from arbvault.web.openapi_errors import document_errors
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -31,6 +32,14 @@ def create_app(*routers: APIRouter, title: str) -> FastAPI:
     for router in routers:
         _refuse_unchecked_admin_routes(router)
         app.include_router(router)
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_errors(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 

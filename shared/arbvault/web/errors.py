@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -45,6 +46,9 @@ STATUS_BY_ERROR: dict[type[ArbvaultError], int] = {
     RateLimitedError: 429,
 }
 
+VALIDATION_ERROR = "validation_error"
+"""The code of every 422: what was wrong is in ``details[].field`` and ``details[].code``."""
+
 _CODE_BY_STATUS = {
     400: "bad_request",
     401: "unauthorized",
@@ -54,10 +58,33 @@ _CODE_BY_STATUS = {
     409: "conflict",
     413: "payload_too_large",
     415: "unsupported_media_type",
-    422: "validation_error",
+    422: VALIDATION_ERROR,
     429: "too_many_requests",
     503: "service_unavailable",
 }
+
+
+class ErrorDetail(BaseModel):
+    """One thing wrong with the request: the field (``body.name``, ``query.cursor``...) and why, as a code."""
+
+    model_config = ConfigDict(extra="allow")
+
+    field: str | None = Field(default=None, description="where the problem is; always set on a 422")
+    code: str = Field(description="machine-readable reason, e.g. greater_than_equal, text_invalid")
+    message: str | None = None
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="validation_error on every 422; otherwise names the error")
+    message: str
+    details: list[ErrorDetail]
+
+
+class ErrorEnvelope(BaseModel):
+    """The body of every error response."""
+
+    error: ErrorBody
+    request_id: str
 
 
 def error_response(
@@ -89,7 +116,8 @@ def _field(loc: tuple[Any, ...]) -> str:
 
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     return [
-        {"field": _field(tuple(err.get("loc", ()))), "message": err.get("msg", "invalid"), "type": err.get("type")}
+        {"field": _field(tuple(err.get("loc", ()))), "code": err.get("type") or VALIDATION_ERROR,
+         "message": err.get("msg", "invalid")}
         for err in exc.errors()
     ]
 
@@ -99,17 +127,35 @@ async def _on_app_error(request: Request, exc: Exception) -> JSONResponse:
     status = status_for(exc)
     if status >= 500:
         logger.warning("dependency error", extra={"error_code": exc.code, "error": exc.message})
-    return error_response(request, status, exc.code, exc.message, exc.details, exc.headers)
+    # Every detail carries a code: its own, else the error's.
+    details = [{"code": exc.code, **detail} for detail in exc.details]
+    if status == 422:
+        # One code for every invalid input; the error's own code says why, per detail.
+        return error_response(request, 422, VALIDATION_ERROR, exc.message,
+                              details or [{"field": "request", "code": exc.code, "message": exc.message}], exc.headers)
+    return error_response(request, status, exc.code, exc.message, details, exc.headers)
+
+
+def _sent_another_media_type(request: Request, exc: RequestValidationError) -> bool:
+    """Whether a body the route wanted as JSON came with another content type (FastAPI then reads it as bytes)."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if not media_type or media_type == "application/json" or media_type.endswith("+json"):
+        return False
+    return any(tuple(err.get("loc", ()))[:1] == ("body",) for err in exc.errors())
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    if _sent_another_media_type(request, exc):
+        return error_response(request, 415, "unsupported_media_type", "send the body as application/json",
+                              [{"field": "header.content-type", "code": "unsupported_media_type",
+                                "message": "must be application/json"}])
     details = _validation_details(exc)
-    if any(d["type"] == "json_invalid" for d in details):
+    if any(d["code"] == "json_invalid" for d in details):
         return error_response(request, 400, "malformed_json", "request body is not valid JSON",
-                              [{"field": "body", "message": "not valid JSON", "type": "json_invalid"}])
+                              [{"field": "body", "code": "json_invalid", "message": "not valid JSON"}])
     fields = ", ".join(d["field"] for d in details)
-    return error_response(request, 422, "validation_error", f"invalid input: {fields}", details)
+    return error_response(request, 422, VALIDATION_ERROR, f"invalid input: {fields}", details)
 
 
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import Query
 from pydantic import BaseModel
 
-from arbvault.exceptions import InvalidInputError
+from arbvault.exceptions import InvalidCursorError
 
 T = TypeVar("T")
 
@@ -17,7 +17,9 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="page size")]
-Cursor = Annotated[str | None, Query(description="opaque cursor from the previous page's next_cursor")]
+CURSOR_MAX_LENGTH = 1000
+Cursor = Annotated[str | None, Query(max_length=CURSOR_MAX_LENGTH,
+                                     description="opaque cursor from the previous page's next_cursor")]
 
 
 class Page(BaseModel, Generic[T]):
@@ -39,7 +41,7 @@ def decode_cursor(cursor: str, *, keys: tuple[str, ...]) -> dict[str, Any]:
         padded = cursor + "=" * (-len(cursor) % 4)
         position = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInputError("cursor is not valid", details=[{"field": "query.cursor", "message": "malformed"}]) from exc
+        raise InvalidCursorError("malformed") from exc
     if not isinstance(position, dict) or set(position) != set(keys):
-        raise InvalidInputError("cursor is not valid", details=[{"field": "query.cursor", "message": "unexpected"}])
+        raise InvalidCursorError("unexpected keys")
     return position

@@ -50,7 +50,7 @@ def test_manual_analysis_is_computed_stored_and_located(created: list[str]) -> N
     assert item["source"] == "manual" and item["created_by"] == SOURCER["key_id"] and item["job_id"] is None
     assert (item["buy_price"], item["sell_price"], item["fees"]) == (8.0, 20.0, 8.3)
     # 20 - 8.30 - 1.00 - 0.15 - 0.40 - 8
-    assert (item["profit"], item["roi_pct"], item["margin_pct"]) == (2.15, 26.88, 10.75)
+    assert (item["net_profit"], item["roi_pct"], item["margin_pct"]) == (2.15, 26.88, 10.75)
     assert item["max_buy_price"] == 7.81  # (20 - 8.30 - 0.15 - 0.40 - 1.00) / 1.30
     assert item["velocity_score"] == 85.0  # 100 - 30 x 50 000 / 100 000
     assert item["combined_score"] == 50.13  # 26.875 x 0.6 + 85 x 0.4
@@ -86,7 +86,7 @@ def test_weight_and_missing_rank_change_fees_velocity_and_verdict(created: list[
     assert status == 201, item
     assert item["isbn13"] is None and item["asin"] == "B00FLIJJSA"
     assert item["fees"] == 9.1  # FBA 2.50 + 0.40 x 3 lb
-    assert (item["profit"], item["roi_pct"]) == (1.35, 16.88)
+    assert (item["net_profit"], item["roi_pct"]) == (1.35, 16.88)
     assert item["velocity_score"] == 0.0 and item["metrics"]["velocity_tier"] == "unknown"
     assert item["recommendation"] == "PASS" and item["combined_score"] == 10.13  # no rank: velocity 0
     assert item["confidence_score"] == 39 and item["overall_rating"] == "PASS"
@@ -97,7 +97,7 @@ def test_unprofitable_price_is_a_pass_with_negative_roi(created: list[str]) -> N
     status, _, item = _create({"identifier": "B00FLIJJSA", "buy_price": 15, "sell_price": 20, "bsr": 10_000},
                               created=created)
     assert status == 201
-    assert (item["profit"], item["roi_pct"]) == (-4.85, -32.33)
+    assert (item["net_profit"], item["roi_pct"]) == (-4.85, -32.33)
     assert item["recommendation"] == "PASS" and item["max_buy_price"] == 7.81
     assert item["combined_score"] == 38.8  # ROI clamped to 0; velocity 97 x 0.4
 
@@ -122,7 +122,7 @@ def test_rules_come_from_the_effective_config_of_the_domain(created: list[str]) 
     # THEN the buffer and the target follow that domain
     assert status == 201, item
     assert item["domain_id"] == domain_id
-    assert (item["profit"], item["roi_pct"]) == (1.15, 14.38)  # 20 - 8.30 - 2.00 - 0.15 - 0.40 - 8
+    assert (item["net_profit"], item["roi_pct"]) == (1.15, 14.38)  # 20 - 8.30 - 2.00 - 0.15 - 0.40 - 8
     assert item["max_buy_price"] == 7.63  # (20 - 8.30 - 2.00 - 0.15 - 0.40) / 1.20
     assert item["recommendation"] == "PASS" and item["overall_rating"] == "PASS"  # ROI 14.38 < FAIR's 15
 
@@ -133,7 +133,7 @@ def test_category_picks_fee_schedule_and_category_rules(created: list[str]) -> N
                                "category": "Textbooks"}, created=created)
     assert status == 201, item
     assert item["fees"] == 8.3 and item["category"] == "Textbooks"
-    assert (item["profit"], item["roi_pct"]) == (1.75, 21.88)
+    assert (item["net_profit"], item["roi_pct"]) == (1.75, 21.88)
     assert item["max_buy_price"] == 6.96  # (20 - 8.30 - 1.40 - 0.15 - 0.40) / 1.40
 
 

@@ -21,11 +21,12 @@ def test_top_defaults_to_combined_score_best_first(seed: Seed) -> None:
     assert [item["combined_score"] for item in body["items"]] == [99, 88, 80, 71, 64, 55, 42, 30, 20, 13]
 
 
-@pytest.mark.parametrize("metric", ["roi_pct", "profit", "velocity_score"])
-def test_top_by_a_chosen_metric_leaves_out_rows_without_it(seed: Seed, metric: str) -> None:
-    # velocity is never missing (0 when unknown); ROI and profit are, without a sell price
+@pytest.mark.parametrize(("metric", "column"), [("roi_pct", "roi_pct"), ("net_profit", "profit"),
+                                               ("velocity_score", "velocity_score")])
+def test_top_by_a_chosen_metric_leaves_out_rows_without_it(seed: Seed, metric: str, column: str) -> None:
+    # velocity is never missing (0 when unknown); ROI and net profit are, without a sell price
     values = [Decimal("12.5"), Decimal(0) if metric == "velocity_score" else None, Decimal("80"), Decimal("3")]
-    rows = seed([{metric: value} for value in values])
+    rows = seed([{column: value} for value in values])
     status, body = top_analyses(f"job_id={rows[0]['job_id']}&metric={metric}&limit=3")
     assert status == 200, body
     assert body["metric"] == metric

@@ -26,13 +26,13 @@ from support import SOURCER, call
 ROUTES = ("calculate-analytics", "calculate-risk-score", "generate-recommendation", "product-decision")
 
 EXAMPLE_A: dict[str, Any] = {
-    "asin": "0134685997", "title": "Refactoring", "bsr": 50_000, "estimated_buy_price": 8,
-    "estimated_sell_price": "20.00", "seller_count": 5, "fba_seller_count": 2,
+    "asin": "0134685997", "title": "Refactoring", "bsr": 50_000, "buy_price": 8,
+    "sell_price": "20.00", "seller_count": 5, "fba_seller_count": 2,
     "price_history": [{"price": 20}] * 10,
 }
 # A slow book on a listing Amazon sells on (without the Buy Box): rank 1 000 000, two sellers, no price history.
 EXAMPLE_C: dict[str, Any] = {
-    "asin": "B00FLIJJSA", "bsr": 1_000_000, "estimated_buy_price": 5, "estimated_sell_price": 30,
+    "asin": "B00FLIJJSA", "bsr": 1_000_000, "buy_price": 5, "sell_price": 30,
     "seller_count": 2, "amazon_on_listing": True,
 }
 
@@ -47,11 +47,11 @@ def test_calculate_analytics_example_a() -> None:
     assert status == 200, body
     assert body["asin"] == "0134685997" and body["title"] == "Refactoring"
     assert body["velocity"] == {
-        "score": 85.0, "rank_score": 85.0, "drops_score": None, "tier": "fast", "rank_band": "fast",
+        "score": 85.0, "rank_score": 85.0, "drops_score": None, "velocity_tier": "fast", "rank_band": "fast",
         "benchmark_bsr": 100_000, "est_daily_sales": 0.43,
         "est_monthly_sales": 12.9, "sales_source": "sales_rank",
         "trend": {"score": 50, "level": "unknown", "sufficient_data": False},
-        "risk_level": "LOW", "estimated_days_to_sell": 2.3,
+        "risk_level": "LOW", "days_to_sell": 2.3,
     }
     assert body["price_stability"] == {"score": 100, "level": "excellent", "sufficient_data": True,
                                        "volatility_pct": 0.0}
@@ -64,7 +64,7 @@ def test_calculate_analytics_example_a() -> None:
     }
     assert body["fee_schedule"] == {"source": "rules", "category": "books", "weight_lb": 1.0}
     assert body["competition"] == {"score": 100.0, "level": "LOW", "amazon_risk": "NONE"}
-    assert body["dead_inventory_risk"] == {"at_risk": False, "risk": 0.0, "threshold_bsr": 400_000}
+    assert body["dead_inventory_risk"] == {"at_risk": False, "risk_score": 0.0, "threshold_bsr": 400_000}
 
 
 def test_calculate_risk_score_example_a() -> None:
@@ -86,11 +86,11 @@ def test_generate_recommendation_example_a() -> None:
     status, body = _post("generate-recommendation", EXAMPLE_A)
     assert status == 200, body
     assert body == {
-        "asin": "0134685997", "title": "Refactoring", "recommendation": "BUY", "confidence_percent": 70.0,
+        "asin": "0134685997", "title": "Refactoring", "recommendation": "BUY", "confidence_pct": 70.0,
         "criteria_passed": 5, "criteria_total": 6, "failed_criteria": ["roi"],
         "reason": "5 of 6 criteria met; failed: roi", "suggested_action": "Buy, watching the criterion that failed.",
-        "roi_net": 27.5, "velocity_score": 85.0, "risk_score": 12.25, "profit_per_unit": 2.2,
-        "estimated_time_to_sell_days": 2.3,
+        "roi_pct": 27.5, "velocity_score": 85.0, "risk_score": 12.25, "net_profit": 2.2,
+        "days_to_sell": 2.3,
     }
 
 
@@ -103,19 +103,19 @@ def test_product_decision_is_every_calculator_in_one_card() -> None:
     for part in ("velocity", "price_stability", "profit", "fee_schedule", "competition", "dead_inventory_risk"):
         assert card[part] == analytics[part], part
     assert card["risk"] == {k: v for k, v in risk.items() if k != "asin"}
-    assert card["recommendation"] == {k: v for k, v in recommendation.items() if k not in ("asin", "title")}
+    assert card["decision"] == {k: v for k, v in recommendation.items() if k not in ("asin", "title")}
 
 
 def test_amazon_holding_the_buy_box_is_avoid() -> None:
-    status, body = _post("product-decision", {**EXAMPLE_A, "amazon_on_listing": True, "amazon_has_buybox": True})
+    status, body = _post("product-decision", {**EXAMPLE_A, "amazon_on_listing": True, "amazon_has_buy_box": True})
     assert status == 200, body
     assert body["competition"] == {"score": 75.0, "level": "LOW", "amazon_risk": "CRITICAL"}  # 100 - 25
     assert body["risk"]["risk_score"] == 30.25  # 6.25 + 0.20 x 95 + 5
     assert body["risk"]["recommendations"] == ["Amazon sells this product: it usually wins the Buy Box."]
-    decision = body["recommendation"]
+    decision = body["decision"]
     assert decision["recommendation"] == "AVOID" and decision["criteria_passed"] == 4
     assert decision["reason"] == "Amazon is on the listing and holds the Buy Box"
-    assert decision["confidence_percent"] == 55.0  # 4/6 x 60 + 10 (velocity) + 5 (risk < 50)
+    assert decision["confidence_pct"] == 55.0  # 4/6 x 60 + 10 (velocity) + 5 (risk < 50)
 
 
 def test_slow_book_with_amazon_on_listing_is_watch() -> None:
@@ -125,9 +125,9 @@ def test_slow_book_with_amazon_on_listing_is_watch() -> None:
     status, body = _post("product-decision", EXAMPLE_C)
     assert status == 200, body
     velocity = body["velocity"]
-    assert (velocity["score"], velocity["tier"], velocity["risk_level"]) == (15.0, "very_slow", "HIGH")
-    assert velocity["est_daily_sales"] == 0.03 and velocity["estimated_days_to_sell"] == 33.3
-    assert body["dead_inventory_risk"] == {"at_risk": True, "risk": 95.0, "threshold_bsr": 400_000}
+    assert (velocity["score"], velocity["velocity_tier"], velocity["risk_level"]) == (15.0, "very_slow", "HIGH")
+    assert velocity["est_daily_sales"] == 0.03 and velocity["days_to_sell"] == 33.3
+    assert body["dead_inventory_risk"] == {"at_risk": True, "risk_score": 95.0, "threshold_bsr": 400_000}
     assert body["competition"] == {"score": 95.0, "level": "LOW", "amazon_risk": "CRITICAL"}  # 100 + 20 - 25
     assert body["price_stability"]["score"] == 50 and body["price_stability"]["sufficient_data"] is False
     # fees 0.15 x 30 + 5.30 = 9.80, buffer 1.50, storage 0.10, returns 0.60: net 30 - 12.00 - 5 = 13.00
@@ -138,18 +138,18 @@ def test_slow_book_with_amazon_on_listing_is_watch() -> None:
     assert risk["components"]["dead_inventory"] == {"score": 100.0, "weight": 0.35, "weighted": 35.0}
     assert risk["components"]["competition"]["score"] == 10.0
     assert len(risk["recommendations"]) == 2
-    decision = body["recommendation"]
+    decision = body["decision"]
     assert decision["recommendation"] == "WATCH"
     assert decision["failed_criteria"] == ["velocity", "risk", "no_amazon"]
-    assert decision["confidence_percent"] == 45.0  # 3/6 x 60 + 15 (ROI >= 50)
-    assert decision["profit_per_unit"] == 13.0
+    assert decision["confidence_pct"] == 45.0  # 3/6 x 60 + 15 (ROI >= 50)
+    assert decision["net_profit"] == 13.0
 
 
 def test_roi_below_the_minimum_is_skip() -> None:
     # net 20 - 8.30 - 1.00 - 15 - 0.10 - 0.40 = -4.80: ROI -32 %
-    status, body = _post("generate-recommendation", {**EXAMPLE_A, "estimated_buy_price": 15})
+    status, body = _post("generate-recommendation", {**EXAMPLE_A, "buy_price": 15})
     assert status == 200, body
-    assert body["recommendation"] == "SKIP" and body["roi_net"] == -32.0 and body["profit_per_unit"] == -4.8
+    assert body["recommendation"] == "SKIP" and body["roi_pct"] == -32.0 and body["net_profit"] == -4.8
     assert body["reason"].startswith("ROI -32.0 % is below the 15")
 
 
@@ -179,7 +179,7 @@ def test_rules_come_from_the_effective_config_of_the_domain() -> None:
     # THEN its 27.5 % ROI passes the ROI criterion too: six of six
     assert status == 200, body
     assert body["recommendation"] == "STRONG_BUY" and body["criteria_passed"] == 6
-    assert body["confidence_percent"] == 80.0
+    assert body["confidence_pct"] == 80.0
     status, body = _post("calculate-analytics", {**EXAMPLE_A, "domain_id": domain_id})
     assert body["profit"]["meets_target"] is True
 
@@ -216,10 +216,10 @@ def test_calculators_write_nothing(route: str) -> None:
 def test_stated_fees_give_the_hand_computed_roi_net_to_the_cent() -> None:
     # GIVEN the original calculator's fee inputs, storage and returns rates and a 45-day sale cycle
     inputs = {"referral_fee_percent": "15", "fba_fee": "3.22", "prep_fee": "0.55", "storage_cost_monthly": "0.87",
-              "return_rate_percent": "2.5", "estimated_sale_cycle_days": 45}
+              "return_rate_pct": "2.5", "estimated_sale_cycle_days": 45}
     sell, buy = Decimal("24.99"), Decimal("9.50")
-    status, body = _post("calculate-analytics", {**EXAMPLE_A, **inputs, "estimated_sell_price": str(sell),
-                                                 "estimated_buy_price": str(buy)})
+    status, body = _post("calculate-analytics", {**EXAMPLE_A, **inputs, "sell_price": str(sell),
+                                                 "buy_price": str(buy)})
     assert status == 200, body
     # WHEN the ROI net is worked by hand: fees = referral % x sell + FBA + prep + storage x days / 30 + returns % x sell
     referral = Decimal("0.15") * sell

@@ -43,13 +43,13 @@ def test_metrics_and_analytics_give_the_same_velocity_for_the_same_rank_and_drop
     # WHEN the calculators are given the same rank, drops and category
     answer = _analytics({"asin": REFACTORING, "category": analysis["root_category"], "bsr": analysis["bsr"],
                          "sales_rank_drops_30": drops30, "sales_rank_drops_90": drops90,
-                         "estimated_buy_price": 5, "estimated_sell_price": 20})
+                         "buy_price": 5, "sell_price": 20})
     # THEN score, rank band, tier and sales per day agree
     velocity = answer["velocity"]
     assert {field: velocity[field] for field in VELOCITY_FIELDS} == {
         field: analysis["velocity"][field] for field in VELOCITY_FIELDS}
     assert velocity["benchmark_bsr"] == analysis["velocity"]["benchmark"]
-    assert velocity["tier"] == analysis["velocity_tier"]
+    assert velocity["velocity_tier"] == analysis["velocity_tier"]
     assert analysis["velocity"]["sales_source"] == "rank_drops"
 
 
@@ -60,7 +60,7 @@ def test_manual_analysis_and_analytics_give_the_same_profit_lines() -> None:
         "strategy": "balanced", "bsr": 12_000})
     assert status == 201, item
     # WHEN the calculators are given the same prices, weight, category and a 45-day sale cycle
-    answer = _analytics({"asin": REFACTORING, "estimated_buy_price": "7.25", "estimated_sell_price": "31.49",
+    answer = _analytics({"asin": REFACTORING, "buy_price": "7.25", "sell_price": "31.49",
                          "weight_lb": "1.8", "bsr": 12_000, "estimated_sale_cycle_days": 45})
     # THEN every cost line, the net, the ROI and the tier are the same, under the same field names
     assert answer["profit"] == item["metrics"]["profit"]

@@ -12,7 +12,7 @@ from infra.lambda_context import LocalLambdaContext
 from support import SOURCER, call, load_function
 
 ROUTES = ("calculate-analytics", "calculate-risk-score", "generate-recommendation", "product-decision")
-VALID: dict[str, Any] = {"asin": "B00FLIJJSA", "estimated_buy_price": 8, "estimated_sell_price": 20}
+VALID: dict[str, Any] = {"asin": "B00FLIJJSA", "buy_price": 8, "sell_price": 20}
 
 
 def _post(route: str, body: Any, identity: dict[str, str] | None = SOURCER) -> tuple[int, Any]:
@@ -21,9 +21,9 @@ def _post(route: str, body: Any, identity: dict[str, str] | None = SOURCER) -> t
 
 
 @pytest.mark.parametrize(("change", "field"), [
-    ({"estimated_buy_price": None}, "body.estimated_buy_price"),
-    ({"estimated_sell_price": 0}, "body.estimated_sell_price"),
-    ({"estimated_sell_price": "19.999"}, "body.estimated_sell_price"),
+    ({"buy_price": None}, "body.buy_price"),
+    ({"sell_price": 0}, "body.sell_price"),
+    ({"sell_price": "19.999"}, "body.sell_price"),
     ({"asin": "XYZ"}, "body.asin"),
     ({"asin": "0134685998"}, "body.asin"),
     ({"category": "non-fiction"}, "body.category"),
@@ -35,8 +35,8 @@ def _post(route: str, body: Any, identity: dict[str, str] | None = SOURCER) -> t
     ({"price_history": [{"price": 20}, {"price": -1}]}, "body.price_history.1.price"),
     ({"price_history": [{"cost": 20}]}, "body.price_history.0.price"),
     ({"seller_count": 5, "fba_seller_count": 6}, "body.fba_seller_count"),
-    ({"amazon_has_buybox": True}, "body.amazon_has_buybox"),
-    ({"return_rate_percent": 101}, "body.return_rate_percent"),
+    ({"amazon_has_buy_box": True}, "body.amazon_has_buy_box"),
+    ({"return_rate_pct": 101}, "body.return_rate_pct"),
     ({"storage_cost_monthly": -0.01}, "body.storage_cost_monthly"),
     ({"estimated_sale_cycle_days": 0}, "body.estimated_sale_cycle_days"),
     ({"weight_lb": 0}, "body.weight_lb"),
@@ -59,7 +59,7 @@ def test_bad_field_is_422_naming_it(change: dict[str, Any], field: str) -> None:
 def test_every_route_checks_the_body_and_the_key(route: str) -> None:
     status, answer = _post(route, {"asin": "B00FLIJJSA"})
     assert status == 422
-    assert {"body.estimated_buy_price", "body.estimated_sell_price"} <= {d["field"] for d in answer["error"]["details"]}
+    assert {"body.buy_price", "body.sell_price"} <= {d["field"] for d in answer["error"]["details"]}
     status, _ = _post(route, VALID, identity=None)
     assert status == 401
     status, answer = _post(route, VALID)

@@ -35,13 +35,16 @@ def test_a_large_ingest_is_queued_and_its_status_url_follows_it_to_success(queue
     status, headers, body = _ingest({"identifiers": identifiers, "strategy": "velocity"}, identity=SOURCER)
 
     assert status == 202, body
-    assert headers["location"] == body["status_url"] == f"{BATCHES}/{body['job_id']}"
-    assert (body["items_total"], body["chunks_total"], body["tokens_estimated"]) == (150, 2, 150)
+    assert headers["location"] == body["status_url"] == f"{BATCHES}/{body['id']}"
+    assert (body["items_total"], body["progress"]["chunks_total"], body["tokens_estimated"]) == (150, 2, 150)
     assert len(queues.messages()) == 2
     status, job = _follow(body["status_url"], SOURCER)
     assert status == 200, job
     assert (job["kind"], job["status"], job["owner_key_id"]) == ("ingest", "PENDING", SOURCER["key_id"])
     assert job["params"]["strategy"] == "velocity"
+    # the ingest's 202 is the job as its status URL reads it, plus the entries it left out
+    assert job == {key: value for key, value in body.items() if key != "invalid_identifiers"}
+    assert body["invalid_identifiers"] == []
 
     run_worker(queues)
 
@@ -49,7 +52,7 @@ def test_a_large_ingest_is_queued_and_its_status_url_follows_it_to_success(queue
     assert job["status"] == "SUCCESS", job
     assert (job["progress"]["succeeded"], job["progress"]["not_found"]) == (140, 10)
     stored = rows("SELECT identifier, strategy, created_by FROM analyses WHERE job_id = :id",
-                  id=uuid.UUID(body["job_id"]))
+                  id=uuid.UUID(body["id"]))
     assert sorted(r["identifier"] for r in stored) == sorted(book_isbns(140))
     assert {(r["strategy"], r["created_by"]) for r in stored} == {("velocity", SOURCER["key_id"])}
 
@@ -70,7 +73,7 @@ def test_a_large_ingest_is_idempotent_by_key(queues: JobQueues, keepa: OfflineKe
     again = _ingest(body, key)
     other = _ingest({"identifiers": book_isbns(130)}, key)
 
-    assert first[0] == again[0] == 202 and first[2]["job_id"] == again[2]["job_id"], (first, again)
+    assert first[0] == again[0] == 202 and first[2]["id"] == again[2]["id"], (first, again)
     assert other[0] == 409 and other[2]["error"]["code"] == "idempotency_key_reused", other
     assert len(rows("SELECT id FROM jobs")) == 1 and len(queues.messages()) == 2
 

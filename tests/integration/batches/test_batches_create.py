@@ -24,10 +24,10 @@ def test_create_answers_202_with_location_and_queues_one_message_per_chunk(queue
                                                                         "identifiers": identifiers})
 
     assert status == 202, body
-    job_id = uuid.UUID(body["batch_id"])
+    job_id = uuid.UUID(body["id"])
     assert body["status"] == "PENDING"
     assert body["status_url"] == f"{BATCHES}/{job_id}" == headers["location"]
-    assert (body["name"], body["items_total"], body["chunks_total"], body["tokens_estimated"]) == (
+    assert (body["name"], body["items_total"], body["progress"]["chunks_total"], body["tokens_estimated"]) == (
         "spring list", 250, 3, 250)
     (job,) = rows("SELECT * FROM jobs WHERE id = :id", id=job_id)
     assert (job["kind"], job["owner_key_id"], job["items_total"]) == ("batch", ADMIN["key_id"], 250)
@@ -62,10 +62,13 @@ def test_create_keeps_the_options_every_chunk_uses(queues: JobQueues, keepa: Off
 
     assert status == 202, body
     assert body["tokens_estimated"] == 3 * 6  # one offer page per product
-    _, _, job = call("batches", "GET", f"{BATCHES}/{body['batch_id']}", route=f"{BATCHES}/{{batch_id}}",
-                     path_parameters={"batch_id": body["batch_id"]})
-    assert job["params"] == {"domain_id": 1, "strategy": "velocity", "buy_price": "4.5", "buy_condition": "new",
+    _, _, job = call("batches", "GET", f"{BATCHES}/{body['id']}", route=f"{BATCHES}/{{batch_id}}",
+                     path_parameters={"batch_id": body["id"]})
+    assert job["params"] == {"domain_id": 1, "strategy": "velocity", "buy_price": 4.5, "buy_condition": "new",
                              "force_refresh": True, "offers": 20, "config_profile": "spring"}
+    # One resource: the 202 is the job's own read, with the entries the request left out.
+    assert set(body) - set(job) == {"invalid_identifiers"}
+    assert body["params"] == job["params"] and body["id"] == job["id"]
 
 
 def test_invalid_identifiers_are_left_out_and_listed_with_their_reason(queues: JobQueues,
@@ -80,7 +83,7 @@ def test_invalid_identifiers_are_left_out_and_listed_with_their_reason(queues: J
     assert [(r["index"], r["value"]) for r in body["invalid_identifiers"]] == [(1, "9780000000001"), (3, "nope")]
     assert "check digit" in body["invalid_identifiers"][0]["reason"]
     assert "10 characters" in body["invalid_identifiers"][1]["reason"]
-    (chunk,) = rows("SELECT identifiers FROM job_chunks WHERE job_id = :id", id=uuid.UUID(body["batch_id"]))
+    (chunk,) = rows("SELECT identifiers FROM job_chunks WHERE job_id = :id", id=uuid.UUID(body["id"]))
     assert chunk["identifiers"] == good
 
 
@@ -93,7 +96,7 @@ def test_replayed_create_lists_the_same_invalid_identifiers(queues: JobQueues, k
 
     assert first[0] == again[0] == 202
     assert again[1]["idempotent-replayed"] == "true"
-    assert again[2]["batch_id"] == first[2]["batch_id"]
+    assert again[2]["id"] == first[2]["id"]
     assert again[2]["invalid_identifiers"] == first[2]["invalid_identifiers"] == [
         {"index": 1, "value": "nope", "reason": first[2]["invalid_identifiers"][0]["reason"]}]
 
@@ -153,7 +156,7 @@ def test_ten_thousand_identifiers_make_one_hundred_chunks(queues: JobQueues, kee
     status, _, body = call("batches", "POST", BATCHES, json_body={"name": "full", "identifiers": book_isbns(10_000)})
 
     assert status == 202, body
-    assert (body["items_total"], body["chunks_total"]) == (10_000, 100)
+    assert (body["items_total"], body["progress"]["chunks_total"]) == (10_000, 100)
     assert scalar("SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL") == 100
     assert len(queues.messages()) == 100
 
@@ -197,7 +200,7 @@ def test_unreachable_queue_still_answers_202_and_keeps_the_messages_for_the_rela
     status, _, body = call("batches", "POST", BATCHES, json_body={"name": "x", "identifiers": book_isbns(150)})
 
     assert status == 202, body
-    outbox = rows("SELECT sent_at, attempts, last_error FROM outbox WHERE job_id = :id", id=uuid.UUID(body["batch_id"]))
+    outbox = rows("SELECT sent_at, attempts, last_error FROM outbox WHERE job_id = :id", id=uuid.UUID(body["id"]))
     assert len(outbox) == 2
     assert all(r["sent_at"] is None and r["attempts"] == 1 and r["last_error"] for r in outbox)
     # THEN the relay, once the queue is back, delivers both.

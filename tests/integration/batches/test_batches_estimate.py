@@ -28,7 +28,7 @@ def test_estimate_by_count_with_a_sufficient_balance(make_keepa: MakeKeepa) -> N
     status, body = _estimate({"count": 250})
 
     assert status == 200, body
-    assert (body["identifiers"], body["tokens_required"], body["balance"]) == (250, 250, 1_000)
+    assert (body["items_total"], body["tokens_required"], body["balance"]) == (250, 250, 1_000)
     assert body["sufficient"] is True and body["deficit"] == 0 and body["retry_after_seconds"] is None
     assert body["capacity_exceeded"] is False
     assert body["refill_rate"] == 20 and 0 <= body["refill_in_ms"] <= 60_000
@@ -44,7 +44,7 @@ def test_estimate_by_identifiers_counts_distinct_ones_and_offers_cost_a_page_eac
     status, body = _estimate({"identifiers": identifiers + identifiers[:10], "offers": 20})
 
     assert status == 200, body
-    assert (body["identifiers"], body["tokens_required"]) == (40, 40 * 6)
+    assert (body["items_total"], body["tokens_required"]) == (40, 40 * 6)
     assert body["invalid_identifiers"] == []
 
 
@@ -54,7 +54,7 @@ def test_estimate_leaves_out_and_lists_what_a_batch_would_leave_out(make_keepa: 
     status, body = _estimate({"identifiers": [*book_isbns(3), "bad"]})
 
     assert status == 200, body
-    assert (body["identifiers"], body["tokens_required"]) == (3, 3)
+    assert (body["items_total"], body["tokens_required"]) == (3, 3)
     assert [(r["index"], r["value"]) for r in body["invalid_identifiers"]] == [(3, "bad")]
 
 
@@ -114,4 +114,5 @@ def test_more_than_a_batch_holds_is_413(keepa: OfflineKeepa) -> None:
     status, body = _estimate({"identifiers": book_isbns(10_001)})
 
     assert status == 413, body
-    assert body["error"]["details"][0] == {"field": "body.identifiers", "count": 10_001, "max": 10_000}
+    assert body["error"]["details"][0] == {"field": "body.identifiers", "code": "too_many_identifiers", "count": 10_001,
+                                                 "max": 10_000}

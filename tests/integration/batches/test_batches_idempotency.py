@@ -35,7 +35,7 @@ def test_same_key_and_body_returns_the_same_job_and_queues_nothing_twice(queues:
     second = _create(body, key)
 
     assert first[0] == second[0] == 202, (first, second)
-    assert first[2]["batch_id"] == second[2]["batch_id"]
+    assert first[2]["id"] == second[2]["id"]
     assert first[1]["location"] == second[1]["location"]
     assert "idempotent-replayed" not in first[1] and second[1]["idempotent-replayed"] == "true"
     assert scalar("SELECT count(*) FROM jobs") == 1
@@ -51,7 +51,7 @@ def test_same_key_with_the_same_meaning_in_another_key_order_is_the_same_job(que
     # Key order and a default spelled out do not change what was asked for.
     second = _create({"domain_id": 1, "identifiers": identifiers, "name": "n"}, key)
 
-    assert first[2]["batch_id"] == second[2]["batch_id"], (first, second)
+    assert first[2]["id"] == second[2]["id"], (first, second)
 
 
 def test_same_key_with_another_body_is_409_naming_the_existing_job(queues: JobQueues, keepa: OfflineKeepa) -> None:
@@ -63,7 +63,7 @@ def test_same_key_with_another_body_is_409_naming_the_existing_job(queues: JobQu
 
     assert status == 409, body
     assert body["error"]["code"] == "idempotency_key_reused"
-    assert body["error"]["details"][0]["job_id"] == created["batch_id"]
+    assert body["error"]["details"][0]["job_id"] == created["id"]
     assert scalar("SELECT count(*) FROM jobs") == 1
 
 
@@ -74,7 +74,7 @@ def test_a_key_belongs_to_its_api_key_so_two_callers_get_two_jobs(queues: JobQue
     theirs = _create(body, "same-key", SOURCER)
 
     assert mine[0] == theirs[0] == 202
-    assert mine[2]["batch_id"] != theirs[2]["batch_id"]
+    assert mine[2]["id"] != theirs[2]["id"]
 
 
 def test_a_retry_finds_its_job_even_once_the_tokens_are_gone(queues: JobQueues, make_keepa: MakeKeepa) -> None:
@@ -91,7 +91,7 @@ def test_a_retry_finds_its_job_even_once_the_tokens_are_gone(queues: JobQueues, 
     retry = _create(body, key)
     fresh = _create(body, str(uuid.uuid4()))
 
-    assert retry[0] == 202 and retry[2]["batch_id"] == first[2]["batch_id"]
+    assert retry[0] == 202 and retry[2]["id"] == first[2]["id"]
     assert fresh[0] == 429, fresh
 
 
@@ -147,7 +147,7 @@ def test_concurrent_creates_with_one_key_make_one_job(queues: JobQueues, keepa: 
         thread.join(60)
 
     assert [a[0] for a in answers] == [202] * callers, answers
-    assert len({a[2]["batch_id"] for a in answers}) == 1
+    assert len({a[2]["id"] for a in answers}) == 1
     assert sum(1 for a in answers if "idempotent-replayed" not in a[1]) == 1
     assert scalar("SELECT count(*) FROM jobs") == 1
     assert scalar("SELECT count(*) FROM job_chunks") == 3 and scalar("SELECT count(*) FROM outbox") == 3

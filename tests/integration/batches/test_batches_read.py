@@ -25,7 +25,7 @@ def _create(identifiers: list[str], *, name: str = "list", identity: dict[str, s
     status, _, body = call("batches", "POST", BATCHES, json_body={"name": name, "identifiers": identifiers, **options},
                            identity=identity)
     assert status == 202, body
-    return str(body["batch_id"])
+    return str(body["id"])
 
 
 def _get(job_id: str, identity: dict[str, str] = ADMIN) -> tuple[int, Any]:

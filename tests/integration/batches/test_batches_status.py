@@ -24,7 +24,7 @@ def _create(count: int = 150, identity: dict[str, str] = ADMIN) -> str:
     status, _, body = call("batches", "POST", BATCHES, json_body={"name": "s", "identifiers": book_isbns(count)},
                            identity=identity)
     assert status == 202, body
-    return str(body["batch_id"])
+    return str(body["id"])
 
 
 def _patch(job_id: str, payload: dict[str, Any], identity: dict[str, str] = ADMIN) -> tuple[int, Any]:
@@ -62,7 +62,8 @@ def test_transitions_table(queues: JobQueues, keepa: OfflineKeepa, current: str,
     else:
         assert status == 409, body
         assert body["error"]["code"] == "illegal_transition"
-        assert body["error"]["details"][0] == {"field": "status", "current": current, "requested": requested}
+        assert body["error"]["details"][0] == {"field": "status", "code": "illegal_transition", "current": current,
+                                               "requested": requested}
         assert rows("SELECT status FROM jobs WHERE id = :id", id=uuid.UUID(job_id))[0]["status"] == current
 
 

@@ -39,9 +39,9 @@ def test_pages_follow_the_cursor_newest_first_without_gaps(put_config: Caller, c
     # THEN three pages hold all five, newest first, each once
     assert pages == 3
     assert [item["new_version"] for item in seen] == [5, 4, 3, 2, 1]
-    assert len({item["change_id"] for item in seen}) == 5
+    assert len({item["id"] for item in seen}) == 5
     newest = seen[0]
-    assert newest["config_scope"] == scope and newest["changed_by"] == ADMIN["key_name"]
+    assert newest["scope"] == scope and newest["changed_by"] == ADMIN["key_name"]
     assert newest["change_reason"] == "step 4" and newest["change_source"] == "api"
     assert newest["old_version"] == 4
     assert newest["diff_jsonpatch"] == [{"op": "replace", "path": "/meta/version", "value": 4}]
@@ -62,9 +62,9 @@ def test_filters_by_scope_and_by_changed_by(put_config: Caller, category: str) -
                                                                               (1, ADMIN["key_name"])]
     assert by_scope["items"][0]["diff_summary"] == "2 changes (add x1, replace x1)"
     _, by_key = _changes(f"changed_by={someone['key_name']}")
-    assert {i["config_scope"] for i in by_key["items"]} == {scope, f"{scope}_other"}
+    assert {i["scope"] for i in by_key["items"]} == {scope, f"{scope}_other"}
     _, both = _changes(f"changed_by={someone['key_name']}&scope={scope}")
-    assert [i["config_scope"] for i in both["items"]] == [scope]
+    assert [i["scope"] for i in both["items"]] == [scope]
     assert both["next_cursor"] is None
 
 
@@ -72,7 +72,7 @@ def test_unfiltered_list_includes_the_newest_change(put_config: Caller, category
     assert put_config(f"category:{category}", {"meta": {"version": 1}})[0] == 200
     status, body = _changes("limit=1")
     assert status == 200
-    assert body["items"][0]["config_scope"] == f"category:{category}"
+    assert body["items"][0]["scope"] == f"category:{category}"
 
 
 @pytest.mark.parametrize(("query", "field"), [

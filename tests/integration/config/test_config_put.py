@@ -154,7 +154,8 @@ def test_rule_break_is_422_naming_the_field_and_changes_nothing(put_config: Call
     assert put_config(scope, {"meta": {"version": "exists"}})[0] == 200
     status, _, body = put_config(scope, patch)
     assert status == 422, body
-    assert body["error"]["code"] == "config_invalid"
+    assert body["error"]["code"] == "validation_error"
+    assert {d["code"] for d in body["error"]["details"]} == {"config_invalid"}
     assert field in [d["field"] for d in body["error"]["details"]]
     row = stored_scope(scope)
     assert row and row["version"] == 1 and row["data"] == {"meta": {"version": "exists"}} and row["changes"] == 1

@@ -71,7 +71,7 @@ def test_guard_refuses_more_than_the_plan_ever_holds_with_413(make_keepa: MakeKe
 
     assert status == 413, body
     assert body["error"]["code"] == "keepa_tokens_beyond_capacity"
-    assert body["error"]["details"] == [{"required": 70, "capacity": 60}]
+    assert body["error"]["details"] == [{"code": "keepa_tokens_beyond_capacity", "required": 70, "capacity": 60}]
     assert product_requests(keepa) == []
 
 

@@ -29,16 +29,16 @@ def test_ingest_repeat_within_ttl_costs_no_token_and_force_refresh_spends_again(
     status, headers, first = call("keepa", "POST", INGEST, json_body={"identifiers": identifiers})
     assert status == 200, first
     # Keepa charges every ASIN (unknown ones too) and only the products a code returns.
-    assert first["tokens_consumed"] == 60 + 38 == spent(keepa)
+    assert first["tokens_used"] == 60 + 38 == spent(keepa)
     assert first["snapshot_hits"] == 0 and first["cached_not_found"] == 0
     assert len(first["items"]) == 93
-    assert sorted(first["not_found"]) == sorted(i for i in identifiers if is_unknown(i))
+    assert sorted(first["not_found_identifiers"]) == sorted(i for i in identifiers if is_unknown(i))
     assert "keepa;dur=" in headers["server-timing"] and "database;dur=" in headers["server-timing"]
 
     requests_before = len(keepa.requests)
     status, _, repeat = call("keepa", "POST", INGEST, json_body={"identifiers": identifiers})
     assert status == 200, repeat
-    assert repeat["tokens_consumed"] == 0 and spent(keepa) == 98
+    assert repeat["tokens_used"] == 0 and spent(keepa) == 98
     assert len(keepa.requests) == requests_before  # not even /token: nothing needed paying for
     assert repeat["snapshot_hits"] == 93 and repeat["cached_not_found"] == 7
     assert [i["asin"] for i in repeat["items"]] == [i["asin"] for i in first["items"]]
@@ -46,7 +46,7 @@ def test_ingest_repeat_within_ttl_costs_no_token_and_force_refresh_spends_again(
 
     status, _, forced = call("keepa", "POST", INGEST, json_body={"identifiers": identifiers, "force_refresh": True})
     assert status == 200, forced
-    assert forced["tokens_consumed"] == 98 and spent(keepa) == 196
+    assert forced["tokens_used"] == 98 and spent(keepa) == 196
     assert forced["snapshot_hits"] == 0 and forced["cached_not_found"] == 0
 
 
@@ -98,7 +98,7 @@ def test_ingest_deduplicates_after_normalisation(keepa: OfflineKeepa) -> None:
     status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": spelled})
 
     assert status == 200, body
-    assert len(body["items"]) == 1 and body["tokens_consumed"] == 1
+    assert len(body["items"]) == 1 and body["tokens_used"] == 1
 
 
 def test_ingest_of_only_unknown_identifiers_reports_them_all(keepa: OfflineKeepa) -> None:
@@ -107,16 +107,16 @@ def test_ingest_of_only_unknown_identifiers_reports_them_all(keepa: OfflineKeepa
     status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": unknown})
 
     assert status == 200, body
-    assert body["items"] == [] and body["not_found"] == unknown
-    assert body["tokens_consumed"] == 2  # the two ASINs; an unknown code costs nothing
+    assert body["items"] == [] and body["not_found_identifiers"] == unknown
+    assert body["tokens_used"] == 2  # the two ASINs; an unknown code costs nothing
 
 
 def test_ingest_above_the_threshold_becomes_a_job_answering_202_with_its_status_url(keepa: OfflineKeepa) -> None:
     status, headers, body = call("keepa", "POST", INGEST, json_body={"identifiers": book_asins(101)})
 
     assert status == 202, body
-    assert body["status"] == "PENDING" and (body["items_total"], body["chunks_total"]) == (101, 2)
-    assert body["status_url"] == f"/api/v1/batches/{body['job_id']}" == headers["location"]
+    assert body["status"] == "PENDING" and (body["items_total"], body["progress"]["chunks_total"]) == (101, 2)
+    assert body["status_url"] == f"/api/v1/batches/{body['id']}" == headers["location"]
     assert product_requests(keepa) == []  # queued, not fetched: only the free /token balance was asked
 
 
@@ -128,7 +128,7 @@ def test_ingest_job_replayed_by_its_idempotency_key_says_so_and_is_the_same_job(
     again = call("keepa", "POST", INGEST, json_body=body, headers=headers)
 
     assert first[0] == again[0] == 202, (first, again)
-    assert first[2]["job_id"] == again[2]["job_id"]
+    assert first[2]["id"] == again[2]["id"]
     assert first[1]["location"] == again[1]["location"] == first[2]["status_url"]
     assert "idempotent-replayed" not in first[1] and again[1]["idempotent-replayed"] == "true"
 
@@ -154,14 +154,15 @@ def test_ingest_analyses_the_valid_identifiers_and_lists_each_invalid_one(keepa:
     assert [(r["index"], r["value"]) for r in body["invalid_identifiers"]] == [
         (1, "12345"), (3, "9780000000000"), (4, "B0!!")]
     assert "check digit" in body["invalid_identifiers"][1]["reason"]
-    assert body["not_found"] == [] and body["tokens_consumed"] == 1
+    assert body["not_found_identifiers"] == [] and body["tokens_used"] == 1
 
 
 def test_ingest_of_only_invalid_identifiers_is_422_naming_each_by_index(keepa: OfflineKeepa) -> None:
     status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": ["12345", "9780000000000", "B0!!"]})
 
     assert status == 422, body
-    assert body["error"]["code"] == "invalid_identifiers"
+    assert body["error"]["code"] == "validation_error"
+    assert {d["code"] for d in body["error"]["details"]} == {"invalid_identifiers"}
     assert [d["field"] for d in body["error"]["details"]] == ["identifiers[0]", "identifiers[1]", "identifiers[2]"]
     assert body["error"]["details"][1]["value"] == "9780000000000"
     assert keepa.requests == type(keepa.requests)()
@@ -193,8 +194,9 @@ def test_ingest_unknown_strategy_is_422_before_any_token(keepa: OfflineKeepa) ->
     status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": book_asins(2), "strategy": "moonshot"})
 
     assert status == 422, body
-    assert body["error"]["code"] == "unknown_strategy"
-    assert body["error"]["details"][0]["field"] == "strategy"
+    assert body["error"]["code"] == "validation_error"
+    detail = body["error"]["details"][0]
+    assert (detail["field"], detail["code"]) == ("strategy", "unknown_strategy")
     assert spent(keepa) == 0
 
 

@@ -32,7 +32,7 @@ def test_metrics_analyses_one_product_and_reuses_its_snapshot(keepa: OfflineKeep
     status, _, first = metrics(FIXTURE_ASIN, "buy_price=4.50&offers=20")
 
     assert status == 200, first
-    assert first["asin"] == FIXTURE_ASIN and first["tokens_consumed"] == 6 and first["snapshot_hit"] is False
+    assert first["asin"] == FIXTURE_ASIN and first["tokens_used"] == 6 and first["snapshot_hit"] is False
     analysis = first["analysis"]
     assert analysis["buy_price"] == 4.5 and analysis["buy_price_source"] == "requested"
     assert (analysis["buy_condition"], analysis["sell_price"], analysis["sell_price_source"]) == (
@@ -41,7 +41,7 @@ def test_metrics_analyses_one_product_and_reuses_its_snapshot(keepa: OfflineKeep
     assert analysis["keepa"]["stats_days"] == 90
 
     status, _, second = metrics(FIXTURE_ASIN, "buy_price=4.50&offers=20")
-    assert status == 200 and second["tokens_consumed"] == 0 and second["snapshot_hit"] is True
+    assert status == 200 and second["tokens_used"] == 0 and second["snapshot_hit"] is True
     assert second["analysis"]["profit"] == analysis["profit"]
     assert len(product_requests(keepa)) == 1
 
@@ -56,12 +56,12 @@ def test_metrics_does_not_store_an_analysis(keepa: OfflineKeepa) -> None:
 
 def test_metrics_needing_offers_never_uses_a_snapshot_without_them(keepa: OfflineKeepa) -> None:
     (asin,) = book_asins(1, start=60)
-    assert metrics(asin)[2]["tokens_consumed"] == 1
+    assert metrics(asin)[2]["tokens_used"] == 1
 
     status, _, with_offers = metrics(asin, "offers=20")
 
     assert status == 200, with_offers
-    assert with_offers["snapshot_hit"] is False and with_offers["tokens_consumed"] >= 6
+    assert with_offers["snapshot_hit"] is False and with_offers["tokens_used"] >= 6
     assert product_requests(keepa)[-1].params["offers"] == "20"
     # The snapshot now holds offers, so a lookup without them is served from it.
     assert metrics(asin)[2]["snapshot_hit"] is True
@@ -86,7 +86,8 @@ def test_metrics_by_isbn13_and_not_found_and_malformed(keepa: OfflineKeepa) -> N
 def test_metrics_unknown_strategy_is_422(keepa: OfflineKeepa) -> None:
     status, _, body = metrics(FIXTURE_ASIN, "strategy=nope")
 
-    assert status == 422 and body["error"]["code"] == "unknown_strategy"
+    assert status == 422 and body["error"]["code"] == "validation_error"
+    assert body["error"]["details"][0]["code"] == "unknown_strategy"
     assert spent(keepa) == 0
 
 
@@ -104,7 +105,7 @@ def test_raw_returns_the_stored_keepa_object_for_admins(keepa: OfflineKeepa) -> 
     status, _, body = raw(FIXTURE_ASIN)
 
     assert status == 200, body
-    assert body["snapshot_hit"] is True and body["tokens_consumed"] == 0
+    assert body["snapshot_hit"] is True and body["tokens_used"] == 0
     assert body["product"]["asin"] == FIXTURE_ASIN and len(body["product"]["csv"]) == 36
     assert body["options"] == {"stats_days": 90, "offers": 0, "history": True, "buybox": False}
     assert len(product_requests(keepa)) == 1

@@ -16,12 +16,12 @@ def test_categories_list_the_validated_ids_without_asking_keepa(keepa: Recording
     status, _, answer = call("products", "GET", CATEGORIES, identity=SOURCER)
 
     assert status == 200, answer
-    by_id = {item["id"]: item for item in answer["categories"]}
+    by_id = {item["category_id"]: item for item in answer["categories"]}
     assert {i for i, item in by_id.items() if item["is_root"]} == ROOTS
     assert {i: by_id[i]["key"] for i in BOOK_SUBJECTS} == BOOK_SUBJECTS
-    assert by_id[283155]["name"] == "Books" and by_id[3839]["parent_id"] == 5
+    assert by_id[283155]["name"] == "Books" and by_id[3839]["parent_category_id"] == 5
     assert 465600 not in by_id and 3738 not in by_id and 2578 not in by_id  # the ids the original had wrong
-    assert answer["source"] == "table" and answer["tokens_consumed"] == 0
+    assert answer["source"] == "table" and answer["tokens_used"] == 0
     assert {item["known_to_keepa"] for item in answer["categories"]} == {None}
     assert list(keepa.requests) == []
 
@@ -32,8 +32,8 @@ def test_categories_refresh_checks_every_id_with_keepa(keepa: RecordingKeepa) ->
     assert status == 200, answer
     requests = paid(keepa)
     assert [r.endpoint for r in requests] == ["category", "category"]  # 19 ids, at most 10 per request
-    assert answer["source"] == "keepa" and answer["tokens_consumed"] == spent(keepa) == 2
-    by_id = {item["id"]: item for item in answer["categories"]}
+    assert answer["source"] == "keepa" and answer["tokens_used"] == spent(keepa) == 2
+    by_id = {item["category_id"]: item for item in answer["categories"]}
     # The offline Keepa knows the Books tree only.
     assert {i for i, item in by_id.items() if item["known_to_keepa"]} == {283155, *BOOK_SUBJECTS}
     assert by_id[283155]["product_count"] == 15_000_000 and by_id[283155]["is_browse_node"] is True

@@ -19,7 +19,7 @@ def discover(body: dict[str, Any], **options: Any) -> tuple[int, dict[str, str],
 
 
 def test_discover_sends_keepa_a_finder_selection_with_cents_and_a_rank_floor(keepa: RecordingKeepa) -> None:
-    body = {"category": 3839, "bsr_min": 1000, "bsr_max": 900_000, "price_min": 12.5, "price_max": 80,
+    body = {"category_id": 3839, "bsr_min": 1000, "bsr_max": 900_000, "price_min": 12.5, "price_max": 80,
             "max_results": 5}
 
     status, _, answer = discover(body, identity=SOURCER)
@@ -34,9 +34,9 @@ def test_discover_sends_keepa_a_finder_selection_with_cents_and_a_rank_floor(kee
     matched, total = find(keepa.catalogue.pool(), expected_selection)
     assert matched and answer["asins"] == matched[:5] and answer["count"] == min(5, total)
     assert answer["total_results"] == total
-    assert answer["query"] == {"domain": 1, **body}
+    assert answer["query"] == {"domain_id": 1, **body}
     assert answer["cache_hit"] is False and answer["source"] == "keepa"
-    assert answer["tokens_consumed"] == request.tokens_consumed == 10 + 1  # 10 + 1 per 100 ASINs returned
+    assert answer["tokens_used"] == request.tokens_consumed == 10 + 1  # 10 + 1 per 100 ASINs returned
     # What came back does lie in the price range, by the products' own current NEW price.
     with KeepaClient(api_key="k", base_url=keepa.base_url) as client:
         products = client.get_products(answer["asins"], stats=90, history=False).found.values()
@@ -50,9 +50,9 @@ def test_discover_sends_keepa_a_finder_selection_with_cents_and_a_rank_floor(kee
     ({"price_max": 30}, {"current_SALES_gte": 1, "current_NEW_lte": 3000}),
     ({"bsr_max": 50_000}, {"current_SALES_gte": 1, "current_SALES_lte": 50_000}),
     ({}, {"current_SALES_gte": 1}),
-    ({"category": 283155, "price_min": 0.015},
+    ({"category_id": 283155, "price_min": 0.015},
      {"current_SALES_gte": 1, "current_NEW_gte": 2, "rootCategory": [283155]}),
-    ({"category": 424242, "bsr_min": 7}, {"current_SALES_gte": 7, "categories_include": [424242]}),
+    ({"category_id": 424242, "bsr_min": 7}, {"current_SALES_gte": 7, "categories_include": [424242]}),
 ], ids=["price-only", "rank-only", "no-filter", "root-category", "unlisted-category"])
 def test_discover_never_lets_a_product_without_sales_rank_through(keepa: RecordingKeepa, body: dict[str, Any],
                                                                    expected: dict[str, Any]) -> None:
@@ -64,13 +64,13 @@ def test_discover_never_lets_a_product_without_sales_rank_through(keepa: Recordi
 
 
 def test_discover_with_a_category_alone_reads_its_best_sellers(keepa: RecordingKeepa) -> None:
-    status, _, answer = discover({"category": 283155, "max_results": 7})
+    status, _, answer = discover({"category_id": 283155, "max_results": 7})
 
     assert status == 200, answer
     (request,) = paid(keepa)
     assert (request.endpoint, request.params["category"], request.tokens_consumed) == ("bestsellers", "283155", 50)
     assert keepa.selections == []
-    assert len(answer["asins"]) == 7 and answer["tokens_consumed"] == 50
+    assert len(answer["asins"]) == 7 and answer["tokens_used"] == 50
     assert answer["total_results"] == scalar("SELECT total_results FROM discovery_results") > 7
     assert scalar("SELECT cardinality(asins) FROM discovery_results") == 200
 
@@ -85,7 +85,7 @@ def test_discover_repeat_is_served_from_the_cache_for_any_max_results(keepa: Rec
 
     assert status == 200, again
     assert spent(keepa) == charged > 0 and len(paid(keepa)) == 1
-    assert again["cache_hit"] is True and again["source"] == "cache" and again["tokens_consumed"] == 0
+    assert again["cache_hit"] is True and again["source"] == "cache" and again["tokens_used"] == 0
     assert again["asins"][:20] == first["asins"] and len(again["asins"]) == 60
     assert smaller["asins"] == first["asins"][:3] and smaller["cache_hit"] is True
     assert again["fetched_at"] == first["fetched_at"]
@@ -118,8 +118,8 @@ def test_discover_different_filters_are_cached_apart(keepa: RecordingKeepa) -> N
     ({"max_results": 0}, "body.max_results"),
     ({"bsr_min": 0}, "body.bsr_min"),
     ({"price_min": -1}, "body.price_min"),
-    ({"domain": 7}, "body.domain"),
-    ({"category": "books"}, "body.category"),
+    ({"domain_id": 7}, "body.domain_id"),
+    ({"category_id": "books"}, "body.category_id"),
     ({"sort": "bsr"}, "body.sort"),
 ], ids=["bsr-range", "price-range", "too-many", "none", "rank-zero", "negative-price", "domain", "category-name",
         "unknown-field"])
@@ -149,7 +149,7 @@ def test_discover_guard_refuses_a_short_balance_before_any_query(make_keepa: Mak
 def test_discover_best_sellers_guard_asks_for_fifty(make_keepa: MakeKeepa) -> None:
     keepa = make_keepa(tokens=40, refill_rate=20)
 
-    status, _, answer = discover({"category": 283155})
+    status, _, answer = discover({"category_id": 283155})
 
     assert status == 429, answer
     assert answer["error"]["details"][0]["required"] == 50

@@ -34,8 +34,8 @@ def engine_view(asin: str, *, buy_price: Decimal | None = None) -> dict[str, Any
         config = RulesBook(session, domain_id=1).for_product(product)
     analysis = analyze(product, config, now=datetime.now(UTC), buy_price=buy_price)
     assert analysis.profit is not None and analysis.fees is not None
-    return {"price": float(analysis.profit.sell_price), "buy_price": float(analysis.profit.buy_price),
-            "fees": float(analysis.fees.total), "profit": float(analysis.profit.net_profit),
+    return {"sell_price": float(analysis.profit.sell_price), "buy_price": float(analysis.profit.buy_price),
+            "fees": float(analysis.fees.total), "net_profit": float(analysis.profit.net_profit),
             "roi_pct": float(analysis.profit.roi_pct), "velocity_score": float(analysis.velocity.score),
             "combined_score": float(analysis.combined_score), "recommendation": analysis.recommendation.label,
             "strategy": analysis.strategy, "bsr": analysis.bsr}
@@ -47,7 +47,7 @@ def _finder_asins(keepa: RecordingKeepa) -> list[str]:
 
 
 def test_scoring_numbers_are_the_engines_for_the_same_products(keepa: RecordingKeepa) -> None:
-    status, _, answer = score({"category": PROGRAMMING, "bsr_max": 5_000_000, "buy_price": 6.5, "max_results": 50},
+    status, _, answer = score({"category_id": PROGRAMMING, "bsr_max": 5_000_000, "buy_price": 6.5, "max_results": 50},
                               identity=SOURCER)
 
     assert status == 200, answer
@@ -64,54 +64,54 @@ def test_scoring_numbers_are_the_engines_for_the_same_products(keepa: RecordingK
 
 
 def test_scoring_leaves_out_amazon_sold_and_unpriced_products_and_counts_them(keepa: RecordingKeepa) -> None:
-    status, _, answer = score({"category": PROGRAMMING, "bsr_max": 5_000_000, "max_results": 100})
+    status, _, answer = score({"category_id": PROGRAMMING, "bsr_max": 5_000_000, "max_results": 100})
 
     assert status == 200, answer
     meta = answer["metadata"]
     (query,) = [r for r in paid(keepa) if r.endpoint == "query"]
     considered = meta["candidates_considered"]
     assert considered == len(_finder_asins(keepa)) and 0 < considered < 100
-    assert meta["candidates_considered"] == answer["total_count"] + sum(meta["excluded"].values())
+    assert meta["candidates_considered"] == answer["count"] + sum(meta["excluded"].values())
     assert meta["excluded"]["amazon_sells"] > 0 and meta["excluded"]["not_found"] == 0
     lookup = fetch_products([p["asin"] for p in answer["products"]])
     for item in lookup.found.values():
         product = item.parse()
         assert product.prices.amazon is None and product.bsr is not None
-    assert meta["tokens_consumed"] == query.tokens_consumed + considered == spent(keepa)
+    assert meta["tokens_used"] == query.tokens_consumed + considered == spent(keepa)
 
 
 @pytest.mark.parametrize("threshold", [Decimal("-10"), Decimal("150"), Decimal("0")])
-def test_scoring_min_roi_keeps_exactly_the_products_reaching_it(keepa: RecordingKeepa, threshold: Decimal) -> None:
-    base = {"category": PROGRAMMING, "bsr_max": 5_000_000, "buy_price": 8, "max_results": 100}
+def test_scoring_roi_min_keeps_exactly_the_products_reaching_it(keepa: RecordingKeepa, threshold: Decimal) -> None:
+    base = {"category_id": PROGRAMMING, "bsr_max": 5_000_000, "buy_price": 8, "max_results": 100}
     _, _, everything = score(base)
 
-    status, _, answer = score({**base, "min_roi": float(threshold)})
+    status, _, answer = score({**base, "roi_min": float(threshold)})
 
     assert status == 200, answer
     expected = [p["asin"] for p in everything["products"] if Decimal(str(p["roi_pct"])) >= threshold]
     assert [p["asin"] for p in answer["products"]] == expected
     left_out = len(everything["products"]) - len(expected)
-    assert answer["metadata"]["excluded"]["below_min_roi"] == left_out
+    assert answer["metadata"]["excluded"]["below_roi_min"] == left_out
     assert len(everything["products"]) > 0
 
 
-def test_scoring_min_velocity_keeps_exactly_the_products_reaching_it(keepa: RecordingKeepa) -> None:
-    base = {"category": PROGRAMMING, "bsr_max": 5_000_000, "buy_price": 8, "max_results": 100}
+def test_scoring_velocity_min_keeps_exactly_the_products_reaching_it(keepa: RecordingKeepa) -> None:
+    base = {"category_id": PROGRAMMING, "bsr_max": 5_000_000, "buy_price": 8, "max_results": 100}
     _, _, everything = score(base)
     velocities = sorted(p["velocity_score"] for p in everything["products"])
     threshold = velocities[len(velocities) // 2]
 
-    status, _, answer = score({**base, "min_velocity": threshold})
+    status, _, answer = score({**base, "velocity_min": threshold})
 
     assert status == 200, answer
     kept = [p["asin"] for p in everything["products"] if p["velocity_score"] >= threshold]
     assert [p["asin"] for p in answer["products"]] == kept
     assert 0 < len(kept) < len(everything["products"])
-    assert answer["metadata"]["excluded"]["below_min_velocity"] == len(everything["products"]) - len(kept)
+    assert answer["metadata"]["excluded"]["below_velocity_min"] == len(everything["products"]) - len(kept)
 
 
 def test_scoring_ranks_two_candidates_per_result_and_keeps_the_best(keepa: RecordingKeepa) -> None:
-    base = {"category": PROGRAMMING, "bsr_max": 5_000_000, "buy_price": 8}
+    base = {"category_id": PROGRAMMING, "bsr_max": 5_000_000, "buy_price": 8}
     _, _, everything = score({**base, "max_results": 100})
 
     status, _, answer = score({**base, "max_results": 3})
@@ -120,7 +120,7 @@ def test_scoring_ranks_two_candidates_per_result_and_keeps_the_best(keepa: Recor
     window = set(_finder_asins(keepa)[:6])  # the six best-ranked candidates
     best_in_window = [p["asin"] for p in everything["products"] if p["asin"] in window][:3]
     assert [p["asin"] for p in answer["products"]] == best_in_window
-    assert best_in_window and answer["total_count"] == len(best_in_window)
+    assert best_in_window and answer["count"] == len(best_in_window)
     assert answer["metadata"]["candidates_considered"] == 6
 
 
@@ -134,15 +134,15 @@ def test_scoring_cache_hit_is_true_only_when_nothing_was_fetched(keepa: Recordin
     _, _, refreshed = score({**body, "force_refresh": True})
 
     assert first["cache_hit"] is False and first["metadata"]["source"] == "keepa"
-    assert first["metadata"]["tokens_consumed"] == spent_first > 0
+    assert first["metadata"]["tokens_used"] == spent_first > 0
     assert second["cache_hit"] is True and second["metadata"]["source"] == "cache"
     assert (second["metadata"]["candidates_source"], second["metadata"]["products_fetched"]) == ("cache", 0)
     assert first["metadata"]["products_fetched"] == 20
-    assert second["metadata"]["tokens_consumed"] == 0 and spent_second == spent_first
+    assert second["metadata"]["tokens_used"] == 0 and spent_second == spent_first
     assert second["metadata"]["snapshot_hits"] == second["metadata"]["candidates_considered"] == 20
     assert [p["asin"] for p in second["products"]] == [p["asin"] for p in first["products"]]
     assert refreshed["cache_hit"] is False and refreshed["metadata"]["source"] == "keepa"
-    assert refreshed["metadata"]["tokens_consumed"] == spent(keepa) - spent_second > 20
+    assert refreshed["metadata"]["tokens_used"] == spent(keepa) - spent_second > 20
     assert [r.endpoint for r in paid(keepa)] == ["query", "product", "query", "product"]
 
 
@@ -156,12 +156,12 @@ def test_scoring_uses_a_cached_discovery_but_is_no_cache_hit_when_products_are_f
     assert answer["cache_hit"] is False and answer["metadata"]["source"] == "keepa"
     assert (answer["metadata"]["candidates_source"], answer["metadata"]["products_fetched"]) == ("cache", 10)
     assert [r.endpoint for r in paid(keepa)] == ["query", "product"]
-    assert answer["metadata"]["tokens_consumed"] == 10  # two candidates per result, one token each
+    assert answer["metadata"]["tokens_used"] == 10  # two candidates per result, one token each
 
 
 def test_scored_products_say_why_their_condition_options_are_empty(keepa: RecordingKeepa) -> None:
-    # Without offers nothing is known to buy, so the caller's price keeps the products (their ROI known).
-    status, _, answer = score({"category": PROGRAMMING, "bsr_max": 5_000_000, "max_results": 50, "buy_price": 2})
+    # Without offers no copy is listed to buy, so the caller's price makes the products scorable.
+    status, _, answer = score({"category_id": PROGRAMMING, "bsr_max": 5_000_000, "max_results": 50, "buy_price": 2})
 
     assert status == 200, answer
     assert answer["products"]
@@ -175,7 +175,7 @@ def test_scored_products_say_why_their_condition_options_are_empty(keepa: Record
 
 def test_scoring_strategy_is_applied_to_every_product(keepa: RecordingKeepa) -> None:
     # Without offers Keepa lists no copy the strategy could buy, so the caller's price makes the ROI known.
-    status, _, answer = score({"category": PROGRAMMING, "bsr_max": 5_000_000, "strategy": "textbook",
+    status, _, answer = score({"category_id": PROGRAMMING, "bsr_max": 5_000_000, "strategy": "textbook",
                                "buy_price": 2})
 
     assert status == 200, answer
@@ -185,7 +185,7 @@ def test_scoring_strategy_is_applied_to_every_product(keepa: RecordingKeepa) -> 
 @pytest.mark.parametrize(("body", "field"), [
     ({"strategy": "moonshot"}, "strategy"),
     ({"buy_price": -1}, "body.buy_price"),
-    ({"min_velocity": 101}, "body.min_velocity"),
+    ({"velocity_min": 101}, "body.velocity_min"),
     ({"max_results": 101}, "body.max_results"),
     ({"bsr_min": 10, "bsr_max": 9}, "body.bsr_max"),
 ], ids=["unknown-strategy", "negative-buy-price", "velocity-scale", "too-many", "empty-range"])

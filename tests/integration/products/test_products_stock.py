@@ -51,11 +51,11 @@ def test_stock_estimate_is_fresh_then_served_from_the_row(keepa: RecordingKeepa)
     fba = sum(1 for offer in live if offer.is_fba)
     assert (fresh["offers_fba"], fresh["offers_mfn"]) == (fba, len(live) - fba) == (6, 1)
     assert fresh["units_available_estimate"] == 6
-    assert fresh["source"] == "fresh" and fresh["tokens_consumed"] == charged == 6  # one page of offers
+    assert fresh["source"] == "fresh" and fresh["tokens_used"] == charged == 6  # one page of offers
     request = paid(keepa)[0]
     assert request.params["offers"] == "20" and request.params["asin"] == SIX_FBA
     assert DAY - 5 <= fresh["ttl_seconds_left"] <= DAY
-    assert cached["source"] == "cache" and cached["tokens_consumed"] == 0
+    assert cached["source"] == "cache" and cached["tokens_used"] == 0
     assert {k: cached[k] for k in ("offers_fba", "offers_mfn", "units_available_estimate", "updated_at")} == \
         {k: fresh[k] for k in ("offers_fba", "offers_mfn", "units_available_estimate", "updated_at")}
     assert DAY - 10 <= cached["ttl_seconds_left"] <= fresh["ttl_seconds_left"]
@@ -109,7 +109,7 @@ def test_stock_estimate_stale_row_is_refreshed_when_keepa_answers(keepa: Recordi
 
     _, _, answer = stock(SIX_FBA)
 
-    assert answer["source"] == "fresh" and answer["tokens_consumed"] == 6
+    assert answer["source"] == "fresh" and answer["tokens_used"] == 6
     assert DAY - 5 <= answer["ttl_seconds_left"] <= DAY
     assert scalar("SELECT count(*) FROM stock_estimates") == 1
 
@@ -215,7 +215,7 @@ def test_stock_estimate_reads_the_offers_a_later_analysis_read(keepa: RecordingK
     status, _, answer = stock(SIX_FBA)
     # THEN it reads the analysis' offers: 7 live offers, not "no_data", without another Keepa call
     assert status == 200, answer
-    assert answer["source"] == "fresh" and answer["tokens_consumed"] == 0
+    assert answer["source"] == "fresh" and answer["tokens_used"] == 0
     assert answer["offers_fba"] + answer["offers_mfn"] == ingested["items"][0]["offers_count"] == 7
     assert answer["updated_at"].replace("Z", "+00:00") == ingested["items"][0]["metrics"]["keepa"]["fetched_at"]
     assert len(paid(keepa)) == paid_before

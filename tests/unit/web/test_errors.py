@@ -31,6 +31,7 @@ class Body(BaseModel):
 
 ERRORS = {
     "invalid": InvalidInputError("bad rule", details=[{"field": "x", "message": "too big"}]),
+    "bare": InvalidInputError("no details given"),
     "unauthorized": UnauthorizedError("who are you"),
     "forbidden": ForbiddenError("not for you"),
     "missing": NotFoundError("no such thing"),
@@ -68,7 +69,7 @@ def invoke(method: str, path: str, body: str | None = None, **kwargs: Any) -> tu
 @pytest.mark.parametrize(
     ("name", "status", "code"),
     [
-        ("invalid", 422, "invalid_input"),
+        ("invalid", 422, "validation_error"),
         ("unauthorized", 401, "unauthorized"),
         ("forbidden", 403, "forbidden"),
         ("missing", 404, "not_found"),
@@ -82,7 +83,9 @@ def test_layer_error_maps_to_status_and_code(name: str, status: int, code: str) 
     assert got_status == status
     assert body["error"]["code"] == code
     assert body["error"]["message"] == ERRORS[name].message
-    assert body["error"]["details"] == ERRORS[name].details
+    error = ERRORS[name]
+    # Every detail carries a code: the error's own when it names none.
+    assert body["error"]["details"] == [{"code": error.code, **d} for d in error.details]
     assert body["request_id"]
 
 
@@ -102,7 +105,30 @@ def test_validation_error_names_the_field() -> None:
     status, body = invoke("POST", "/t/body", body='{"count": "many"}')
     assert status == 422
     assert body["error"]["code"] == "validation_error"
-    assert [d["field"] for d in body["error"]["details"]] == ["body.count"]
+    assert [(d["field"], d["code"]) for d in body["error"]["details"]] == [("body.count", "int_parsing")]
+
+
+def test_invalid_input_without_details_still_names_a_field_and_a_code() -> None:
+    status, body = invoke("GET", "/t/raise/bare")
+    assert status == 422
+    assert body["error"]["details"] == [{"field": "request", "code": "invalid_input", "message": "no details given"}]
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "text/json"])
+def test_a_body_in_another_media_type_is_415(content_type: str) -> None:
+    event = http_api_event("POST", "/t/body", headers={"content-type": content_type}, body='{"count": 1}')
+    response = handler(event, LocalLambdaContext("errors"))
+    body = json.loads(response["body"])
+    assert response["statusCode"] == 415, body
+    assert body["error"]["code"] == "unsupported_media_type"
+    assert body["error"]["details"][0]["field"] == "header.content-type"
+
+
+@pytest.mark.parametrize("content_type", ["application/json; charset=utf-8", "application/merge-patch+json"])
+def test_json_media_types_are_read_as_json(content_type: str) -> None:
+    event = http_api_event("POST", "/t/body", headers={"content-type": content_type}, body='{"count": 1}')
+    response = handler(event, LocalLambdaContext("errors"))
+    assert (response["statusCode"], json.loads(response["body"])) == (200, {"count": 1})
 
 
 def test_malformed_json_is_400() -> None:
