@@ -4,9 +4,9 @@ Each route runs ``arbvault.analysis``'s calculators under the effective rules of
 (the only database access is reading those rules). Differences from the original a client would notice:
 
 * fees, the storage rate and the returns rate are the business config's for the category unless the body
-  states them. ``referral_fee_percent``, ``fba_fee`` and ``prep_fee`` state the whole fee model: closing and
-  inbound are then 0 and no buffer is held back, so net = sell - buy - referral - FBA - prep - storage -
-  returns. ``storage_cost_monthly`` (default: the config's ``fees.storage_per_unit_month``) runs over
+  states them. ``referral_fee_pct`` (or the original's ``referral_fee_percent``), ``fba_fee`` and ``prep_fee``
+  state the whole fee model: closing and inbound are then 0 and no buffer is held back, so
+  net = sell - buy - referral - FBA - prep - storage - returns. ``storage_cost_monthly`` (default: the config's ``fees.storage_per_unit_month``) runs over
   ``estimated_sale_cycle_days``; ``return_rate_pct`` defaults to the config's ``fees.returns_pct``;
 * ``profit`` itemises every cost line (the same shape as an analysis' ``metrics.profit``) and ``fee_schedule``
   says whose fees they are;
@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from arbvault.analysis import (
     AnalyticsInput,
@@ -95,7 +95,9 @@ class AnalyticsIn(BaseModel):
     fba_seller_count: int | None = Field(default=None, ge=0, le=100_000)
     amazon_on_listing: bool = False
     amazon_has_buy_box: bool = False
-    referral_fee_percent: Decimal | None = Field(default=None, ge=0, lt=100, decimal_places=2)
+    # ``referral_fee_percent`` is the original's name for it, still accepted.
+    referral_fee_pct: Decimal | None = Field(default=None, ge=0, lt=100, decimal_places=2,
+                                             validation_alias=AliasChoices("referral_fee_pct", "referral_fee_percent"))
     fba_fee: Decimal | None = Field(default=None, ge=0, le=1_000, decimal_places=2)
     prep_fee: Decimal | None = Field(default=None, ge=0, le=1_000, decimal_places=2)
     return_rate_pct: Decimal | None = Field(default=None, ge=0, le=100, decimal_places=2)
@@ -259,7 +261,7 @@ def _input(body: AnalyticsIn) -> AnalyticsInput:
         sale_cycle_days=body.estimated_sale_cycle_days,
         return_rate_pct=body.return_rate_pct,
         storage_cost_monthly=body.storage_cost_monthly,
-        referral_fee_pct=body.referral_fee_percent,
+        referral_fee_pct=body.referral_fee_pct,
         fba_fee=body.fba_fee,
         prep_fee=body.prep_fee,
         sales_rank_drops_30=body.sales_rank_drops_30,

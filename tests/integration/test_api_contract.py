@@ -36,7 +36,6 @@ SECOND_NAMES = {
     "total_count": "count",
     "change_id": "id",
     "config_scope": "scope",
-    "profit": "net_profit (the engine's profit breakdown is metrics.profit)",
     "profit_per_unit": "net_profit",
     "roi_net": "roi_pct",
     "estimated_buy_price": "buy_price",

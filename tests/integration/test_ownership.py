@@ -80,7 +80,7 @@ def test_a_sourcer_lists_only_its_own_analyses(owned: dict[str, dict[str, Any]],
     status, body = _get("analyses", "/api/v1/analyses", identity, query="limit=100")
     assert status == 200 and _ids(body) == mine["analyses"]
     assert {item["created_by"] for item in body["items"]} == {identity["key_id"]}
-    for name in ("job_id", "batch_id"):
+    for name in ("job_id",):
         status, body = _get("analyses", "/api/v1/analyses", identity, query=f"{name}={theirs['job']}")
         assert status == 200 and body["items"] == [], name
         status, body = _get("analyses", "/api/v1/analyses", identity, query=f"{name}={mine['job']}")

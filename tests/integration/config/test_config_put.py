@@ -187,7 +187,7 @@ def test_unknown_keys_are_422_naming_each_and_nothing_is_stored(put_config: Call
              "fees": {"textbooks": {"prep_fee": 0.2, "storage": 1}}}
     status, _, body = put_config(f"category:{category}", patch)
     assert status == 422, body
-    assert body["error"]["code"] == "config_invalid"
+    assert body["error"]["code"] == "validation_error"
     assert [d["field"] for d in body["error"]["details"]] == [
         "config_patch.roi.target_pct_defualt", "config_patch.sourcing_notes", "config_patch.fees.textbooks.storage"]
     assert "target_pct_default" in body["error"]["details"][0]["message"]  # the known keys are listed

@@ -186,9 +186,9 @@ def test_relay_leaves_a_chunk_alone_while_its_delayed_message_is_still_due(
 
 def test_a_crashed_worker_delays_its_chunks_by_the_visibility_timeout_plus_one_invocation_at_most(
         keepa: OfflineKeepa, sqs: Any, make_queues: Callable[..., JobQueues]) -> None:
-    # GIVEN the deployed ratio scaled down: a 1 s worker timeout and a 6 s visibility timeout (25 s and 150 s
+    # GIVEN the deployed ratio scaled down: a 3 s worker timeout and an 18 s visibility timeout (25 s and 150 s
     # deployed), and a worker that received a batch of four chunks, claimed the first and died
-    timeout_seconds, visibility_seconds = 1.0, 6
+    timeout_seconds, visibility_seconds = 3.0, 18
     queues = make_queues(visibility_seconds=visibility_seconds)
     worker = EventSource(sqs, queues.jobs_url, "batch_worker", batch_size=10, timeout_seconds=timeout_seconds)
     known = book_isbns(400)
