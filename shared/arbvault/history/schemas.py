@@ -72,7 +72,7 @@ class BsrSummary(BaseModel):
     earliest: int
     lowest_rank: int = Field(description="the best rank of the window")
     highest_rank: int = Field(description="the worst rank of the window")
-    trend: Literal["IMPROVING", "DECLINING", "STABLE"] = Field(description="IMPROVING when the rank fell")
+    direction: Literal["IMPROVING", "DECLINING", "STABLE"] = Field(description="IMPROVING when the rank fell")
     change: int = Field(description="current minus earliest (negative: better)")
 
 
@@ -89,7 +89,7 @@ class SellerSummary(BaseModel):
     average: int
     min: int
     max: int
-    trend: Literal["DECREASING", "INCREASING", "STABLE"]
+    direction: Literal["DECREASING", "INCREASING", "STABLE"]
 
 
 class TrendOut(BaseModel):

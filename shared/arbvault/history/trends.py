@@ -44,7 +44,7 @@ def bsr_summary(days: Sequence[DayValues]) -> dict[str, Any] | None:
         return None
     first, last = ranks[0], ranks[-1]
     return {"current": last, "earliest": first, "lowest_rank": min(ranks), "highest_rank": max(ranks),
-            "trend": _direction(first, last, down="IMPROVING", up="DECLINING"), "change": last - first}
+            "direction": _direction(first, last, down="IMPROVING", up="DECLINING"), "change": last - first}
 
 
 def price_summary(days: Sequence[DayValues]) -> dict[str, Any] | None:
@@ -64,7 +64,7 @@ def seller_summary(days: Sequence[DayValues]) -> dict[str, Any] | None:
         return None
     average = int((Decimal(sum(counts)) / len(counts)).quantize(Decimal(1), ROUND_HALF_UP))
     return {"current": counts[-1], "average": average, "min": min(counts), "max": max(counts),
-            "trend": _direction(counts[0], counts[-1], down="DECREASING", up="INCREASING")}
+            "direction": _direction(counts[0], counts[-1], down="DECREASING", up="INCREASING")}
 
 
 def _first_tracked(domain_id: int, asin: str) -> date | None:

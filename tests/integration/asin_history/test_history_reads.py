@@ -63,10 +63,10 @@ def test_trend_of_a_tracked_product_comes_from_its_points(keepa: OfflineKeepa) -
     assert status == 200, body
     assert body["source"] == "RECORDS" and body["tokens_used"] == 0 and body["data_points"] == 3
     assert body["bsr_summary"] == {"current": 4000, "earliest": 5000, "lowest_rank": 4000, "highest_rank": 7000,
-                                   "trend": "IMPROVING", "change": -1000}
+                                   "direction": "IMPROVING", "change": -1000}
     assert body["price_summary"] == {"current": 22.0, "average": 22.5, "min": 20.0, "max": 25.5,
                                      "volatility": 5.5}
-    assert body["seller_summary"] == {"current": 3, "average": 4, "min": 3, "max": 6, "trend": "DECREASING"}
+    assert body["seller_summary"] == {"current": 3, "average": 4, "min": 3, "max": 6, "direction": "DECREASING"}
     assert product_requests(keepa) == []
 
 

@@ -54,13 +54,13 @@ def test_summaries_read_only_known_values_and_say_stable_when_unchanged() -> Non
             DayValues(date(2026, 3, 3), Decimal("10.01"), 500, 3), DayValues(date(2026, 3, 4), Decimal("10.00"), 500, 4)]
 
     assert bsr_summary(days) == {"current": 500, "earliest": 500, "lowest_rank": 500, "highest_rank": 500,
-                                 "trend": "STABLE", "change": 0}
+                                 "direction": "STABLE", "change": 0}
     assert price_summary(days) == {"current": Decimal("10.00"), "average": Decimal("10.00"),
                                    "min": Decimal("10.00"), "max": Decimal("10.01"), "volatility": Decimal("0.01")}
-    assert seller_summary(days) == {"current": 4, "average": 3, "min": 3, "max": 4, "trend": "INCREASING"}
+    assert seller_summary(days) == {"current": 4, "average": 3, "min": 3, "max": 4, "direction": "INCREASING"}
     assert bsr_summary(days[1:2]) is None and price_summary([]) is None and seller_summary([]) is None
 
 
 def test_a_rising_rank_is_declining() -> None:
     days = [DayValues(date(2026, 3, 1), None, 100, None), DayValues(date(2026, 3, 2), None, 300, None)]
-    assert bsr_summary(days)["trend"] == "DECLINING"  # type: ignore[index]
+    assert bsr_summary(days)["direction"] == "DECLINING"  # type: ignore[index]
