@@ -42,7 +42,7 @@ LEASE_SECONDS = 360
 TIME_MARGIN_SECONDS = 30.0
 """A step is started only with at least this much invocation time left (a Keepa request takes seconds)."""
 
-StopReason = Literal["DONE", "BUDGET_SPENT", "TOKENS_SHORT", "TIME_UP", "ALREADY_RUNNING"]
+StopReason = Literal["DONE", "BUDGET_SPENT", "TOKENS_SHORT", "TIME_UP", "ALREADY_RUNNING", "FAILED"]
 
 
 @dataclass(slots=True)
@@ -135,6 +135,9 @@ def run_tracker(*, now: datetime | None = None, time_left: Callable[[], float] |
     report.tokens_used_today = spent_before
     try:
         _track(report, now=now, time_left=time_left, max_age_seconds=settings.history_snapshot_max_age_seconds)
+    except BaseException:
+        report.stop_reason = "FAILED"
+        raise
     finally:
         _release(day, report.stop_reason)
     return report
@@ -147,32 +150,40 @@ def _track(report: TrackerReport, *, now: datetime, time_left: Callable[[], floa
             if time_left is not None and time_left() < TIME_MARGIN_SECONDS:
                 report.stop_reason = "TIME_UP"
                 return
-            fresh = _fresh(chunk, domain_id=domain_id, now=now, max_age_seconds=max_age_seconds)
-            served = {item.asin for item in fresh}
-            stale = [asin for asin in chunk if asin not in served]
-            affordable = max(report.daily_budget - report.tokens_used_today, 0) // product_lookup_cost(1)
-            to_fetch = stale[:affordable]
-            report.skipped_for_budget += len(stale) - len(to_fetch)
-            fetched: list[CatalogProduct] = []
-            tokens = 0
-            short = False
-            if to_fetch:
-                try:
-                    lookup = fetch_products(to_fetch, domain_id=domain_id, options=HISTORY_OPTIONS,
-                                            max_age_seconds=max_age_seconds)
-                except (TokenBudgetError, TokenCapacityError, TokensExhaustedError):
-                    short = True
-                else:
-                    fetched, tokens = list(lookup.found.values()), lookup.tokens_consumed
-                    report.keepa_requested += lookup.keepa_requested
-                    report.not_found += len(lookup.not_found)
-            report.points_recorded += _record(report.day, [*fresh, *fetched], domain_id=domain_id,
-                                              tracked_at=datetime.now(UTC), tokens=tokens)
-            report.from_snapshots += len(fresh)
-            report.tokens_used += tokens
-            report.tokens_used_today += tokens
-            if short:
+            if not _step(report, chunk, domain_id=domain_id, now=now, max_age_seconds=max_age_seconds):
                 report.stop_reason = "TOKENS_SHORT"
                 return
     if report.skipped_for_budget:
         report.stop_reason = "BUDGET_SPENT"
+
+
+def _step(report: TrackerReport, chunk: Sequence[str], *, domain_id: int, now: datetime,
+          max_age_seconds: int) -> bool:
+    """Record the points of one chunk: fresh snapshots free, stale products from Keepa while the day's budget
+    lasts. False when Keepa's balance was short (the free points are recorded all the same)."""
+    fresh = _fresh(chunk, domain_id=domain_id, now=now, max_age_seconds=max_age_seconds)
+    served = {item.asin for item in fresh}
+    stale = [asin for asin in chunk if asin not in served]
+    affordable = max(report.daily_budget - report.tokens_used_today, 0) // product_lookup_cost(1)
+    to_fetch = stale[:affordable]
+    report.skipped_for_budget += len(stale) - len(to_fetch)
+    fetched: list[CatalogProduct] = []
+    tokens = 0
+    balance_short = False
+    if to_fetch:
+        try:
+            lookup = fetch_products(to_fetch, domain_id=domain_id, options=HISTORY_OPTIONS,
+                                    max_age_seconds=max_age_seconds)
+        except (TokenBudgetError, TokenCapacityError, TokensExhaustedError):
+            balance_short = True
+        else:
+            fetched, tokens = list(lookup.found.values()), lookup.tokens_consumed
+            report.keepa_requested += lookup.keepa_requested
+            report.not_found += len(lookup.not_found)
+    if fresh or fetched or tokens:
+        report.points_recorded += _record(report.day, [*fresh, *fetched], domain_id=domain_id,
+                                          tracked_at=datetime.now(UTC), tokens=tokens)
+    report.from_snapshots += len(fresh)
+    report.tokens_used += tokens
+    report.tokens_used_today += tokens
+    return not balance_short

@@ -50,8 +50,10 @@ def test_the_window_ends_with_its_last_day() -> None:
 
 
 def test_summaries_read_only_known_values_and_say_stable_when_unchanged() -> None:
-    days = [DayValues(date(2026, 3, 1), Decimal("10.00"), 500, 3), DayValues(date(2026, 3, 2), None, None, None),
-            DayValues(date(2026, 3, 3), Decimal("10.01"), 500, 3), DayValues(date(2026, 3, 4), Decimal("10.00"), 500, 4)]
+    days = [DayValues(date(2026, 3, 1), Decimal("10.00"), 500, 3),
+            DayValues(date(2026, 3, 2), None, None, None),
+            DayValues(date(2026, 3, 3), Decimal("10.01"), 500, 3),
+            DayValues(date(2026, 3, 4), Decimal("10.00"), 500, 4)]
 
     assert bsr_summary(days) == {"current": 500, "earliest": 500, "lowest_rank": 500, "highest_rank": 500,
                                  "direction": "STABLE", "change": 0}
