@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import Select, select
 
 from arbvault.models import AsinWatch
 
 
-def tracking_targets() -> Select[Any]:
+def tracking_targets() -> Select[int, str]:
     """``(domain_id, asin)`` of every product to track daily, each once: whatever any API key watches.
 
     Autosourcing picks marked TO_BUY or FAVORITE join as a second arm of this query (a ``union`` with their

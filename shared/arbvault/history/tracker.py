@@ -77,14 +77,13 @@ def _pending(day: date) -> list[tuple[int, str]]:
 
 def _claim(day: date, now: datetime) -> int | None:
     """Take the day's lease; the tokens the day has spent so far, or ``None`` while another run holds it."""
-    table = TrackerDay.__table__
-    statement = insert(table).values(day=day, lease_expires_at=now + timedelta(seconds=LEASE_SECONDS))
-    statement = statement.on_conflict_do_update(
-        index_elements=[table.c.day], set_={"lease_expires_at": statement.excluded.lease_expires_at},
-        where=(table.c.lease_expires_at.is_(None)) | (table.c.lease_expires_at < now),
-    ).returning(table.c.tokens_used)
+    statement = insert(TrackerDay).values(day=day, lease_expires_at=now + timedelta(seconds=LEASE_SECONDS))
+    claim = statement.on_conflict_do_update(
+        index_elements=[TrackerDay.day], set_={"lease_expires_at": statement.excluded.lease_expires_at},
+        where=TrackerDay.lease_expires_at.is_(None) | (TrackerDay.lease_expires_at < now),
+    ).returning(TrackerDay.tokens_used)
     with session_scope() as session:
-        spent = session.execute(statement).scalar_one_or_none()
+        spent = session.execute(claim).scalar_one_or_none()
     return None if spent is None else int(spent)
 
 
