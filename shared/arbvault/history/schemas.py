@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from arbvault.history.trends import Trend, bsr_summary, price_summary, seller_summary
+from arbvault.history.trends import Trend, TrendSource, bsr_summary, price_summary, seller_summary
 from arbvault.history.watchlist import WatchAdded
 from arbvault.models import AsinHistoryPoint
 from arbvault.web.schema_types import DecimalNumber
@@ -98,7 +98,7 @@ class TrendOut(BaseModel):
     asin: str
     domain_id: int
     days: int = Field(description="the window asked for, ending today (UTC)")
-    source: Literal["RECORDS", "KEEPA_CSV"] = Field(
+    source: TrendSource = Field(
         description="RECORDS: tracked daily points (tracking covers the window); KEEPA_CSV: Keepa's history, "
                     "the value holding at each day's end")
     data_points: int = Field(description="days with any value")

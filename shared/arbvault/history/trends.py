@@ -16,10 +16,10 @@ from arbvault.db import session_scope
 from arbvault.history.daily import DayValues, days_from_csv, days_from_points, window_start
 from arbvault.history.exceptions import NoHistoryError
 from arbvault.history.points import HISTORY_OPTIONS
+from arbvault.keepa.units import CENT
 from arbvault.models import AsinHistoryPoint
 
 TrendSource = Literal["RECORDS", "KEEPA_CSV"]
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True, slots=True)
