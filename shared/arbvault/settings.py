@@ -41,6 +41,8 @@ class Settings:
     keepa_not_found_ttl_seconds: int = 600
     ingest_async_threshold: int = 100
     jobs_redrive_pending_after_seconds: int = 600
+    history_daily_token_budget: int = 1000
+    history_snapshot_max_age_seconds: int = 43_200
 
 
 def _env(name: str) -> str | None:
@@ -88,6 +90,8 @@ def get_settings() -> Settings:
         keepa_not_found_ttl_seconds=_int_env("KEEPA_NOT_FOUND_TTL_SECONDS", 600),
         ingest_async_threshold=_int_env("INGEST_ASYNC_THRESHOLD", 100),
         jobs_redrive_pending_after_seconds=_int_env("JOBS_REDRIVE_PENDING_AFTER_SECONDS", 600),
+        history_daily_token_budget=_int_env("HISTORY_DAILY_TOKEN_BUDGET", 1000),
+        history_snapshot_max_age_seconds=_int_env("HISTORY_SNAPSHOT_MAX_AGE_SECONDS", 43_200),
     )
 
 

@@ -89,6 +89,12 @@ HTTP_EVENTS: dict[tuple[str, str], tuple[int, Check]] = {
                                  and any(c["category_id"] == 283155 for c in b["categories"])),
     ("products", "stock_estimate"): (200, lambda b: b["asin"] == "1739104269" and b["source"] == "fresh"
                                      and b["offers_fba"] >= 1),
+    ("asin_history", "watch"): (201, lambda b: b["asin"] == "1739104269" and b["tokens_used"] == 1),
+    ("asin_history", "list_watches"): (200, lambda b: isinstance(b["items"], list) and "next_cursor" in b),
+    ("asin_history", "unwatch"): (404, lambda b: "5c0e7a21-3f4b-4d8e-9a6c-2b1d0e9f8a73" in b["error"]["message"]),
+    ("asin_history", "trends"): (200, lambda b: b["source"] == "KEEPA_CSV" and b["data_points"] == 30),
+    ("asin_history", "records"): (200, lambda b: isinstance(b["items"], list) and "next_cursor" in b),
+    ("asin_history", "latest"): (404, lambda b: b["error"]["code"] == "not_found"),
     ("batches", "create"): (202, lambda b: b["items_total"] == 3),
     ("batches", "list"): (200, lambda b: b == {"items": [], "next_cursor": None}),
     ("batches", "estimate"): (200, lambda b: b["tokens_required"] == 250 and b["sufficient"] is True),
@@ -97,11 +103,11 @@ HTTP_EVENTS: dict[tuple[str, str], tuple[int, Check]] = {
     ("batches", "cancel"): (404, _names_the_sample_job),
     ("batches", "status"): (404, _names_the_sample_job),
 }
-KEEPA_FUNCTIONS = {"keepa", "products", "batches"}
+KEEPA_FUNCTIONS = {"keepa", "products", "batches", "asin_history"}
 """Functions whose events meet the offline Keepa (and the queues, for the jobs they create)."""
 AUTHORIZER_EVENTS = {("authorizer", "allowed"), ("authorizer", "denied")}
 RECORD_EVENTS = {("batch_worker", "chunk_message"), ("batch_worker", "malformed_message"),
-                 ("dlq_handler", "dead_letter"), ("outbox_relay", "schedule")}
+                 ("dlq_handler", "dead_letter"), ("outbox_relay", "schedule"), ("history_tracker", "schedule")}
 """The SQS records and the schedule of the job functions."""
 
 
@@ -130,6 +136,7 @@ def events_stored_nothing(database_url: str) -> Iterator[None]:
     """Analyses the events store outside jobs (manual ones, synchronous ingests) are deleted after the test."""
     yield
     execute("DELETE FROM analyses WHERE job_id IS NULL AND created_by = ANY(:ids)", ids=_identities())
+    execute("DELETE FROM asin_watches WHERE owner_key_id = ANY(:ids)", ids=_identities())
 
 
 @pytest.fixture
@@ -293,3 +300,23 @@ def test_relay_schedule_publishes_the_unsent_outbox(clean_jobs: None, queues: Jo
     assert report == {"redriven": 0, "reannounced": 0, "sent": 2, "unsent": 0, "pruned": 0}
     assert {json.loads(m["Body"])["job_id"] for m in queues.messages()} == {str(job.id)}
     assert len(queues.messages()) == 2
+
+
+def test_history_tracker_schedule_records_the_watch_events_product(fresh_keepa: OfflineKeepa,
+                                                                   events_stored_nothing: None) -> None:
+    # GIVEN the watch event's product watched, and no point recorded yet
+    execute("TRUNCATE asin_history, asin_tracker_days")
+    assert _http("asin_history", _event("asin_history", "watch"))[0] == 201
+
+    # WHEN the schedule event runs the tracker, twice, with the template's timeout
+    handler = load_function("history_tracker").handler
+    first, second = (handler(_event("history_tracker", "schedule"),
+                             LocalLambdaContext(function_name="history_tracker", timeout_seconds=300))
+                     for _ in range(2))
+
+    # THEN one point was recorded, from the snapshot the watch stored (no token), and the second run added none
+    assert first["stop_reason"] == "DONE" and first["points_recorded"] == 1 and first["tokens_used"] == 0
+    assert second["points_recorded"] == 0
+    status, _, latest = _http("asin_history", _event("asin_history", "latest"))
+    assert status == 200 and latest["asin"] == "1739104269"
+    execute("TRUNCATE asin_history, asin_tracker_days")

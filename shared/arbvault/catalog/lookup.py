@@ -124,10 +124,12 @@ class LookupPlan:
 
 
 def plan_lookup(identifiers: Iterable[str | Identifier], *, domain_id: int = 1, options: FetchOptions | None = None,
-                force_refresh: bool = False, client: KeepaClient | None = None) -> LookupPlan:
+                force_refresh: bool = False, client: KeepaClient | None = None,
+                max_age_seconds: int | None = None) -> LookupPlan:
     """Read the fresh snapshots and recent misses of ``identifiers`` and check the tokens the rest will cost.
 
-    ``force_refresh`` skips snapshots and misses. Opens its own session: call it while holding none. Raises
+    A snapshot is fresh for ``max_age_seconds`` (default ``KEEPA_SNAPSHOT_TTL_SECONDS``); ``force_refresh``
+    skips snapshots and misses. Opens its own session: call it while holding none. Raises
     ``InvalidIdentifierError`` (422), ``TokenBudgetError`` (429, before any spend), ``TokenCapacityError`` (413).
     """
     timings = Timings()
@@ -141,7 +143,8 @@ def plan_lookup(identifiers: Iterable[str | Identifier], *, domain_id: int = 1, 
     with timings.measure("database"), session_scope() as session:
         if not force_refresh:
             snapshots = load_snapshots(session, wanted, domain_id=domain_id, options=options,
-                                       fresh_after=freshness_cutoff(now, settings.keepa_snapshot_ttl_seconds))
+                                       fresh_after=freshness_cutoff(now, settings.keepa_snapshot_ttl_seconds
+                                                                    if max_age_seconds is None else max_age_seconds))
             misses = load_misses(session, [i.value for i in wanted if i.value not in snapshots],
                                  domain_id=domain_id,
                                  fresh_after=freshness_cutoff(now, settings.keepa_not_found_ttl_seconds))
@@ -215,15 +218,17 @@ def fetch_products(
     options: FetchOptions | None = None,
     force_refresh: bool = False,
     client: KeepaClient | None = None,
+    max_age_seconds: int | None = None,
 ) -> CatalogLookup:
     """Look products up, paying Keepa only for what no fresh snapshot (or recent miss) answers.
 
-    ``plan_lookup``, ``ask_keepa`` and ``complete_lookup`` in one go. ``force_refresh`` skips snapshots and
+    ``plan_lookup``, ``ask_keepa`` and ``complete_lookup`` in one go; a snapshot younger than ``max_age_seconds``
+    (default ``KEEPA_SNAPSHOT_TTL_SECONDS``) is fresh. ``force_refresh`` skips snapshots and
     misses. Opens its own sessions: call it while holding none. Raises ``InvalidIdentifierError`` (422),
     ``TokenBudgetError`` (429, before any spend), ``TokenCapacityError`` (413), and the Keepa client's errors
     (429 ``TokensExhaustedError``, 503).
     """
     client = client or keepa_client(domain_id)
     plan = plan_lookup(identifiers, domain_id=domain_id, options=options, force_refresh=force_refresh,
-                       client=client)
+                       client=client, max_age_seconds=max_age_seconds)
     return complete_lookup(plan, lambda: ask_keepa(plan, client), client)
