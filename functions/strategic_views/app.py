@@ -45,7 +45,8 @@ RANKING_MAX = 50
 TARGETS_MAX = 20
 TIERS = [tier for _, tier in SALES_TIERS] + ["DEAD"]
 ViewType = Annotated[str, Path(min_length=1, max_length=50, description=", ".join(VIEW_PATHS))]
-Asins = Annotated[Text, Query(min_length=1, max_length=2000, description="comma-separated ASINs or ISBNs")]
+Asins = Annotated[list[Annotated[Text, Field(max_length=1000)]], Query(min_length=1, max_length=RANKING_MAX,
+                                    description="ASINs or ISBNs, comma-separated and/or repeated")]
 BuyPrice = Annotated[PriceIn | None, Query(description="your acquisition cost; else the strategy's buy source")]
 Strategy = Annotated[StrategyName | None, Query()]
 
@@ -55,8 +56,8 @@ def _options(offers: int | None) -> FetchOptions:
     return FetchOptions(stats_days=DEFAULT_STATS_DAYS, offers=offers, buybox=True)
 
 
-def _asins(text: str, maximum: int) -> list[Identifier]:
-    values = [value.strip() for value in text.split(",")]
+def _asins(given: list[str], maximum: int) -> list[Identifier]:
+    values = [value.strip() for text in given for value in text.split(",")]
     if any(not value for value in values):
         raise InvalidInputError("asins has an empty entry",
                                 details=[{"field": "query.asins", "code": "asins_empty_entry",
@@ -114,12 +115,12 @@ class StrategicProductOut(BaseModel):
     amazon_on_listing: bool
     amazon_owns_buy_box: bool
     amazon_buy_box_share_pct: DecimalNumber | None
-    competition: str | None = Field(description="LOW, MEDIUM or HIGH")
+    competition_level: str | None = Field(description="LOW, MEDIUM or HIGH")
     price_volatility: DecimalNumber | None = Field(description="0-1, newest price against the history's average")
     demand_consistency: DecimalNumber | None = Field(description="0-1, rank against the category benchmark")
     data_confidence: DecimalNumber = Field(description="0-1: data age, completeness, inputs present")
     data_age_days: DecimalNumber | None
-    risk: DecimalNumber = Field(description="0-1")
+    risk_index: DecimalNumber = Field(description="0-1: volatility, inconsistent demand, low confidence")
     strategic_score: DecimalNumber | None = Field(description="0-100 under the view's weights")
     missing_inputs: list[str]
     data_fetched_at: datetime
@@ -139,9 +140,9 @@ class StrategicProductOut(BaseModel):
             cashflow_potential=product.cashflow_potential, seller_count=signals.sellers.sellers,
             fba_seller_count=signals.sellers.fba_sellers, seller_count_source=signals.sellers.source,
             amazon_on_listing=a.amazon_on_listing, amazon_owns_buy_box=a.amazon_owns_buy_box,
-            amazon_buy_box_share_pct=signals.amazon_buy_box_share_pct, competition=score.competition,
+            amazon_buy_box_share_pct=signals.amazon_buy_box_share_pct, competition_level=score.competition,
             price_volatility=inputs.volatility, demand_consistency=inputs.demand_consistency,
-            data_confidence=score.data_confidence, data_age_days=a.data_age_days, risk=score.risk,
+            data_confidence=score.data_confidence, data_age_days=a.data_age_days, risk_index=score.risk,
             strategic_score=score.score, missing_inputs=list(score.missing_inputs),
             data_fetched_at=analysed.item.fetched_at)
 
@@ -186,7 +187,7 @@ class ExcludedOut(BaseModel):
 class AmazonFilterOut(BaseModel):
     enabled: bool
     excluded_count: int
-    excluded: list[ExcludedOut]
+    excluded_products: list[ExcludedOut]
 
 
 class TargetSummaryOut(BaseModel):
@@ -196,7 +197,7 @@ class TargetSummaryOut(BaseModel):
     avg_target_price: DecimalNumber | None
     avg_strategic_score: DecimalNumber | None
     total_potential_profit: DecimalNumber = Field(description="net profit at the market price, achievable ones")
-    amazon_filter: AmazonFilterOut
+    amazon_exclusions: AmazonFilterOut
 
 
 class TargetPricesOut(BaseModel):
@@ -282,8 +283,8 @@ def get_target_prices(
     result = target_prices(view_type, _asins(asins, TARGETS_MAX), amazon_filter=amazon_filter,
                            buy_price=buy_price, strategy=strategy, domain_id=domain_id, options=_options(offers))
     excluded = [ExcludedOut(asin=e.asin, reasons=list(e.reasons)) for e in result.excluded]
-    summary = TargetSummaryOut(**result.summary(), amazon_filter=AmazonFilterOut(
-        enabled=amazon_filter, excluded_count=len(excluded), excluded=excluded))
+    summary = TargetSummaryOut(**result.summary(), amazon_exclusions=AmazonFilterOut(
+        enabled=amazon_filter, excluded_count=len(excluded), excluded_products=excluded))
     return TargetPricesOut(view_type=view_type, name=view.name, description=view.description,
                            roi_target_pct=result.roi_target * 100, products_count=len(result.products),
                            products=[TargetPriceOut.of_target(p, result.roi_target) for p in result.products],

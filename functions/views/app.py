@@ -9,6 +9,7 @@ unknown product is an entry of ``errors`` instead of a failed request, and the f
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
@@ -31,20 +32,38 @@ IDENTIFIERS_MAX = 100
 ViewName = Annotated[str, Path(min_length=1, max_length=50, description=f"one of {', '.join(VIEW_NAMES)}")]
 
 
-class MetricWeights(BaseModel):
-    roi: DecimalNumber
-    velocity: DecimalNumber
-    stability: DecimalNumber
+class ViewWeights(BaseModel):
+    roi_weight: DecimalNumber
+    velocity_weight: DecimalNumber
+    stability_weight: DecimalNumber
+
+    @classmethod
+    def of(cls, weights: Mapping[str, Decimal]) -> ViewWeights:
+        """Each weight's share of their sum (4 dp)."""
+        total = sum(weights.values(), Decimal(0))
+        return cls(**{f"{metric}_weight": round(weight / total, 4) for metric, weight in weights.items()})
+
+
+class StrategyBoosts(BaseModel):
+    roi_boost: DecimalNumber
+    velocity_boost: DecimalNumber
+    stability_boost: DecimalNumber
+
+
+class ScoreComponents(BaseModel):
+    roi_points: DecimalNumber
+    velocity_points: DecimalNumber
+    stability_points: DecimalNumber
 
 
 class ViewOut(BaseModel):
     view_type: str
-    weights: MetricWeights = Field(description="each metric's share of the score (they sum to 1)")
+    weights: ViewWeights = Field(description="each metric's share of the score (they sum to 1)")
 
 
 class ViewsOut(BaseModel):
     views: list[ViewOut]
-    strategy_boosts: dict[str, MetricWeights] = Field(description="per strategy, a factor on each metric")
+    strategy_boosts: dict[str, StrategyBoosts] = Field(description="per strategy, a factor on each metric")
 
 
 class ViewScoresIn(BaseModel):
@@ -70,8 +89,8 @@ class ViewProductOut(BaseModel):
     asin: str
     rank: int
     score: DecimalNumber = Field(description="0-100")
-    weights_applied: MetricWeights
-    components: MetricWeights = Field(description="each metric's contribution to the score, without boosts")
+    weights_applied: ViewWeights
+    components: ScoreComponents = Field(description="each metric's contribution to the score, without boosts")
     raw_metrics: RawMetrics = Field(description="the metrics scored, clamped to 0-100")
     missing_metrics: list[str] = Field(description="metrics the data did not give; scored as ROI 0, velocity 0, "
                                        "stability 50")
@@ -94,11 +113,10 @@ class ViewProductOut(BaseModel):
     def of(cls, scored: ScoredProduct) -> ViewProductOut:
         a = scored.analysed.analysis
         s = scored.score
-        total = sum(s.weights.values(), Decimal(0))
         return cls(
             identifier=scored.analysed.item.identifier.value, asin=a.asin, rank=scored.rank, score=s.score,
-            weights_applied=MetricWeights(**{m: round(w / total, 4) for m, w in s.weights.items()}),
-            components=MetricWeights(**s.components),
+            weights_applied=ViewWeights.of(s.weights),
+            components=ScoreComponents(**{f"{m}_points": points for m, points in s.components.items()}),
             raw_metrics=RawMetrics(roi_pct=s.raw_metrics["roi"], velocity_score=s.raw_metrics["velocity"],
                                    stability_score=s.raw_metrics["stability"]),
             missing_metrics=list(scored.missing_metrics), title=a.title, bsr=a.bsr, strategy=a.strategy,
@@ -117,7 +135,7 @@ class ProductErrorOut(BaseModel):
 
 class ScoringMetadata(BaseModel):
     view_type: str
-    weights_used: MetricWeights
+    weights_used: ViewWeights
     strategy_requested: str | None
     total_products: int
     successful_scores: int
@@ -133,17 +151,12 @@ class ViewScoresOut(BaseModel):
     snapshot_hits: int = Field(description="products served from stored snapshots (0 tokens)")
 
 
-def _normalised(view: str) -> MetricWeights:
-    weights = VIEW_WEIGHTS[view]
-    total = sum(weights.values(), Decimal(0))
-    return MetricWeights(**{metric: round(weight / total, 4) for metric, weight in weights.items()})
-
-
 @router.get("", summary="The views and their weights")
 def list_views(_: CurrentIdentity) -> ViewsOut:
     """The six views with each metric's share of the score, and the strategies' boosts."""
-    return ViewsOut(views=[ViewOut(view_type=view, weights=_normalised(view)) for view in VIEW_NAMES],
-                    strategy_boosts={name: MetricWeights(**boosts) for name, boosts in STRATEGY_BOOSTS.items()})
+    return ViewsOut(views=[ViewOut(view_type=view, weights=ViewWeights.of(VIEW_WEIGHTS[view])) for view in VIEW_NAMES],
+                    strategy_boosts={name: StrategyBoosts(**{f"{m}_boost": b for m, b in boosts.items()})
+                                     for name, boosts in STRATEGY_BOOSTS.items()})
 
 
 @router.post("/{view_type}", summary="Score products for a view", responses=error_responses(404, 413, 429))
@@ -156,7 +169,7 @@ def post_view_scores(view_type: ViewName, body: ViewScoresIn, _: CurrentIdentity
                                                                        offers=body.offers))
     errors = [ProductErrorOut(identifier=value, code="PRODUCT_NOT_FOUND", message="Keepa has no product for it")
               for value in result.not_found]
-    metadata = ScoringMetadata(view_type=view_type, weights_used=_normalised(view_type),
+    metadata = ScoringMetadata(view_type=view_type, weights_used=ViewWeights.of(VIEW_WEIGHTS[view_type]),
                                strategy_requested=body.strategy, total_products=len(wanted),
                                successful_scores=len(result.products), failed_scores=len(errors),
                                avg_score=result.average_score)

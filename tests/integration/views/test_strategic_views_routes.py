@@ -67,7 +67,7 @@ def test_profit_hunter_ranks_by_roi_and_reads_competition_and_amazon(keepa: Offl
     by_asin = {item["asin"]: item for item in body["results"]}
     assert [by_asin[b.asin]["sell_price"] for b in (BOOK_C, BOOK_D, BOOK_B, BOOK_A)] == [60.0, 45.0, 35.0, 20.0]
     # Sellers 3 -> LOW, 7 -> MEDIUM, 12 -> HIGH; Amazon holding the Buy Box -> HIGH whatever the count.
-    assert {b.asin: by_asin[b.asin]["competition"] for b in (BOOK_A, BOOK_B, BOOK_C, BOOK_D)} == {
+    assert {b.asin: by_asin[b.asin]["competition_level"] for b in (BOOK_A, BOOK_B, BOOK_C, BOOK_D)} == {
         BOOK_A.asin: "LOW", BOOK_B.asin: "MEDIUM", BOOK_C.asin: "HIGH", BOOK_D.asin: "HIGH"}
     assert by_asin[BOOK_D.asin]["amazon_owns_buy_box"] is True
     assert by_asin[BOOK_D.asin]["amazon_buy_box_share_pct"] == 100.0
@@ -119,10 +119,10 @@ def test_target_prices_by_hand_and_amazon_filter(keepa: OfflineKeepa) -> None:
     assert {item["target_price"] for item in body["products"]} == {25.44}
     by_asin = {item["asin"]: item for item in body["products"]}
     assert BOOK_D.asin not in by_asin  # Amazon holds its Buy Box
-    excluded = body["summary"]["amazon_filter"]
+    excluded = body["summary"]["amazon_exclusions"]
     assert excluded["enabled"] is True and excluded["excluded_count"] == 1
-    assert excluded["excluded"][0]["asin"] == BOOK_D.asin
-    assert "AMAZON_OWNS_BUY_BOX" in excluded["excluded"][0]["reasons"]
+    assert excluded["excluded_products"][0]["asin"] == BOOK_D.asin
+    assert "AMAZON_OWNS_BUY_BOX" in excluded["excluded_products"][0]["reasons"]
     # Market 20: 25.44 > 21 (5 % over), gap (25.44 - 20) / 20 = 27.2 %; market 35: gap -27.31 %.
     assert by_asin[BOOK_A.asin]["price_achievable"] is False and by_asin[BOOK_A.asin]["price_gap_pct"] == 27.2
     assert by_asin[BOOK_B.asin]["price_achievable"] is True and by_asin[BOOK_B.asin]["price_gap_pct"] == -27.31
@@ -134,7 +134,7 @@ def test_target_prices_by_hand_and_amazon_filter(keepa: OfflineKeepa) -> None:
 
     _, _, unfiltered = targets("velocity", _query("&amazon_filter=false"))
     assert BOOK_D.asin in _asins(unfiltered, "products")
-    assert unfiltered["summary"]["amazon_filter"]["excluded_count"] == 0
+    assert unfiltered["summary"]["amazon_exclusions"]["excluded_count"] == 0
 
 
 def test_missing_inputs_are_reported_missing_never_the_original_constants(keepa: OfflineKeepa) -> None:
@@ -148,7 +148,7 @@ def test_missing_inputs_are_reported_missing_never_the_original_constants(keepa:
     sparse, full = by_asin[SPARSE_BOOK.asin], by_asin[BOOK_B.asin]
     assert sparse["missing_inputs"] == ["monthly_sales", "seller_count", "volatility"]
     assert (sparse["monthly_sales"], sparse["quarterly_sales"], sparse["sales_tier"]) == (None, None, None)
-    assert (sparse["seller_count"], sparse["competition"], sparse["price_volatility"]) == (None, None, None)
+    assert (sparse["seller_count"], sparse["competition_level"], sparse["price_volatility"]) == (None, None, None)
     # Rank 40k against the books benchmark: 0.80 because the data says so, not as a stand-in.
     assert sparse["demand_consistency"] == 0.80
     # Three of five inputs missing: the engine's confidence times 2/5, below the complete product's.
@@ -156,7 +156,7 @@ def test_missing_inputs_are_reported_missing_never_the_original_constants(keepa:
     for item in (sparse, full):
         assert item["data_confidence"] != 0.85 and item["roi_pct"] != 70.0
         assert item["price_volatility"] != 0.20 and item["velocity_score"] != 70.0
-    assert full["missing_inputs"] == [] and full["competition"] == "MEDIUM"  # 7 sellers: the data gives it
+    assert full["missing_inputs"] == [] and full["competition_level"] == "MEDIUM"  # 7 sellers: the data gives it
 
 
 def test_missing_data_is_reported_missing(keepa: OfflineKeepa) -> None:

@@ -39,9 +39,9 @@ def test_list_gives_six_views_with_normalised_weights(keepa: OfflineKeepa) -> No
     for view in body["views"]:
         roi, velocity, stability = WEIGHTS[view["view_type"]]
         total = roi + velocity + stability
-        assert view["weights"] == {"roi": round(roi / total, 4), "velocity": round(velocity / total, 4),
-                                   "stability": round(stability / total, 4)}
-    assert body["strategy_boosts"]["textbook"] == {"roi": 1.2, "velocity": 1.0, "stability": 1.1}
+        assert view["weights"] == {"roi_weight": round(roi / total, 4), "velocity_weight": round(velocity / total, 4),
+                                   "stability_weight": round(stability / total, 4)}
+    assert body["strategy_boosts"]["textbook"] == {"roi_boost": 1.2, "velocity_boost": 1.0, "stability_boost": 1.1}
 
 
 def test_scores_rank_products_by_the_view_formula(keepa: OfflineKeepa) -> None:
@@ -57,8 +57,8 @@ def test_scores_rank_products_by_the_view_formula(keepa: OfflineKeepa) -> None:
         assert product["raw_metrics"]["roi_pct"] == min(max(product["roi_pct"], 0), 100)
     by_asin = {p["asin"]: p for p in products}
     # A sells at 20 (ROI under 10 % on a $10 buy), C at 60 (clamped to 100): C's ROI part is the larger.
-    assert by_asin[BOOK_C.asin]["components"]["roi"] > by_asin[BOOK_A.asin]["components"]["roi"]
-    assert by_asin[BOOK_C.asin]["components"]["roi"] == round(100 * 60 / 150, 2)
+    assert by_asin[BOOK_C.asin]["components"]["roi_points"] > by_asin[BOOK_A.asin]["components"]["roi_points"]
+    assert by_asin[BOOK_C.asin]["components"]["roi_points"] == round(100 * 60 / 150, 2)
     metadata = body["metadata"]
     assert metadata["successful_scores"] == 4 and metadata["failed_scores"] == 0
     assert metadata["strategy_requested"] == "velocity"
