@@ -106,6 +106,10 @@ def test_filters_keep_what_meets_them(keepa: OfflineKeepa) -> None:
     _, _, by_roi = ranking("profit-hunter", _query("&roi_min=50"))
     assert _asins(by_roi) == [BOOK_C.asin, BOOK_D.asin, BOOK_B.asin]
 
+    # The list may also come as repeated parameters.
+    _, _, repeated = ranking("velocity", f"asins={BOOK_C.asin}&asins={BOOK_A.asin},{BOOK_B.asin}&buy_price=10")
+    assert _asins(repeated) == [BOOK_A.asin, BOOK_B.asin, BOOK_C.asin]
+
     _, _, limited = ranking("velocity", _query("&limit=1"))
     assert _asins(limited) == [BOOK_A.asin] and limited["results_found"] == 4
 
