@@ -102,9 +102,9 @@ class StrategicRanking:
 
 def rank_for_view(view: StrategicView, products: Sequence[StrategicProduct]) -> list[StrategicProduct]:
     """Best first by the view's sort value; products without one last (request order among equals)."""
-    known = [p for p in products if p.sort_value(view) is not None]
+    valued = [(value, p) for p in products if (value := p.sort_value(view)) is not None]
     unknown = [p for p in products if p.sort_value(view) is None]
-    return sorted(known, key=lambda p: p.sort_value(view), reverse=True) + unknown  # type: ignore[arg-type, return-value]
+    return [p for _, p in sorted(valued, key=lambda pair: pair[0], reverse=True)] + unknown
 
 
 def strategic_ranking(path_name: str, identifiers: Sequence[Identifier], *, filters: ViewFilters, limit: int,
