@@ -102,7 +102,7 @@ class StrategicProductOut(BaseModel):
     buy_price_source: str | None
     net_profit: DecimalNumber | None
     roi_pct: DecimalNumber | None
-    velocity_score: DecimalNumber = Field(description="the engine's 0-100 velocity")
+    velocity_score: DecimalNumber | None = Field(description="the engine's 0-100 velocity; null without rank or drops")
     monthly_sales: int | None = Field(description="from 30-day sales-rank drops")
     quarterly_sales: int | None = Field(description="from 90-day sales-rank drops")
     sales_tier: str | None = Field(description="PREMIUM, HIGH, MEDIUM, LOW or DEAD by monthly sales")
@@ -134,7 +134,7 @@ class StrategicProductOut(BaseModel):
             strategy=a.strategy, sell_price=a.sell_price, sell_price_source=a.sell_price_source,
             buy_price=a.buy_price, buy_price_source=a.buy_price_source,
             net_profit=a.profit.net_profit if a.profit else None, roi_pct=a.profit.roi_pct if a.profit else None,
-            velocity_score=a.velocity.score, monthly_sales=signals.sales.monthly,
+            velocity_score=inputs.velocity, monthly_sales=signals.sales.monthly,
             quarterly_sales=signals.sales.quarterly, sales_tier=signals.sales.tier,
             opportunity_score=product.opportunity_score, opportunity_grade=product.opportunity_grade,
             cashflow_potential=product.cashflow_potential, seller_count=signals.sellers.sellers,
