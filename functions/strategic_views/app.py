@@ -45,8 +45,9 @@ RANKING_MAX = 50
 TARGETS_MAX = 20
 TIERS = [tier for _, tier in SALES_TIERS] + ["DEAD"]
 ViewType = Annotated[str, Path(min_length=1, max_length=50, description=", ".join(VIEW_PATHS))]
-Asins = Annotated[list[Annotated[Text, Field(max_length=1000)]], Query(min_length=1, max_length=RANKING_MAX,
-                                    description="ASINs or ISBNs, comma-separated and/or repeated")]
+AsinList = Annotated[Text, Field(max_length=1000)]
+Asins = Annotated[list[AsinList], Query(min_length=1, max_length=RANKING_MAX,
+                                        description="ASINs or ISBNs, comma-separated and/or repeated")]
 BuyPrice = Annotated[PriceIn | None, Query(description="your acquisition cost; else the strategy's buy source")]
 Strategy = Annotated[StrategyName | None, Query()]
 

@@ -13,6 +13,7 @@ from arbvault.analysis.strategic import (
     STRATEGIC_VIEWS,
     StrategicScore,
     StrategicView,
+    ViewKey,
     opportunity_grade,
     opportunity_score,
     strategic_score,
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from arbvault.identifiers import Identifier
 
 # Views as their URL names.
-VIEW_PATHS: dict[str, str] = {key.replace("_", "-"): key for key in STRATEGIC_VIEWS}
+VIEW_PATHS: dict[str, ViewKey] = {key.replace("_", "-"): key for key in STRATEGIC_VIEWS}
 
 
 def strategic_view_of(path_name: str) -> StrategicView:
@@ -35,7 +36,7 @@ def strategic_view_of(path_name: str) -> StrategicView:
     key = VIEW_PATHS.get(path_name)
     if key is None:
         raise UnknownViewError(path_name, list(VIEW_PATHS))
-    return STRATEGIC_VIEWS[key]  # type: ignore[index]
+    return STRATEGIC_VIEWS[key]
 
 
 @dataclass(frozen=True)
