@@ -95,6 +95,15 @@ HTTP_EVENTS: dict[tuple[str, str], tuple[int, Check]] = {
     ("asin_history", "trends"): (200, lambda b: b["source"] == "KEEPA_CSV" and b["data_points"] == 30),
     ("asin_history", "records"): (200, lambda b: isinstance(b["items"], list) and "next_cursor" in b),
     ("asin_history", "latest"): (404, lambda b: b["error"]["code"] == "not_found"),
+    ("views", "list"): (200, lambda b: len(b["views"]) == 6 and b["views"][0]["view_type"] == "dashboard"),
+    ("views", "score"): (200, lambda b: b["metadata"]["successful_scores"] == 3 and b["tokens_used"] == 3
+                         and [p["rank"] for p in b["products"]] == [1, 2, 3]),
+    ("strategic_views", "list"): (200, lambda b: len(b["views"]) == 5),
+    ("strategic_views", "rank"): (200, lambda b: b["view_type"] == "velocity" and b["total_analyzed"] == 3
+                                  and b["tokens_used"] == 9),
+    ("strategic_views", "target_prices"): (200, lambda b: b["roi_target_pct"] == 50.0
+                                           and b["products_count"] + b["summary"]["amazon_exclusions"]["excluded_count"]
+                                           == 3),
     ("batches", "create"): (202, lambda b: b["items_total"] == 3),
     ("batches", "list"): (200, lambda b: b == {"items": [], "next_cursor": None}),
     ("batches", "estimate"): (200, lambda b: b["tokens_required"] == 250 and b["sufficient"] is True),
@@ -103,7 +112,7 @@ HTTP_EVENTS: dict[tuple[str, str], tuple[int, Check]] = {
     ("batches", "cancel"): (404, _names_the_sample_job),
     ("batches", "status"): (404, _names_the_sample_job),
 }
-KEEPA_FUNCTIONS = {"keepa", "products", "batches", "asin_history"}
+KEEPA_FUNCTIONS = {"keepa", "products", "batches", "asin_history", "views", "strategic_views"}
 """Functions whose events meet the offline Keepa (and the queues, for the jobs they create)."""
 AUTHORIZER_EVENTS = {("authorizer", "allowed"), ("authorizer", "denied")}
 RECORD_EVENTS = {("batch_worker", "chunk_message"), ("batch_worker", "malformed_message"),
