@@ -87,6 +87,8 @@ HTTP_EVENTS: dict[tuple[str, str], tuple[int, Check]] = {
                                  and any(c["category_id"] == 283155 for c in b["categories"])),
     ("products", "stock_estimate"): (200, lambda b: b["asin"] == "1739104269" and b["source"] == "fresh"
                                      and b["offers_fba"] >= 1),
+    ("niches", "templates"): (200, lambda b: b["count"] == len(b["items"]) == 15
+                              and b["items"][0]["id"] == "tech-books-python"),
     ("batches", "create"): (202, lambda b: b["items_total"] == 3),
     ("batches", "list"): (200, lambda b: b == {"items": [], "next_cursor": None}),
     ("batches", "estimate"): (200, lambda b: b["tokens_required"] == 250 and b["sufficient"] is True),

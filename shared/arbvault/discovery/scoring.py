@@ -47,9 +47,10 @@ class ScoringCriteria:
 
 @dataclass(frozen=True, slots=True)
 class ScoredProduct:
-    """One kept product's analysis and the age of the Keepa data behind it."""
+    """One kept product's analysis, the Keepa product behind it and that data's age."""
 
     analysis: Analysis
+    product: KeepaProduct
     fetched_at: datetime
     from_snapshot: bool
 
@@ -125,7 +126,7 @@ def discover_with_scoring(filters: DiscoveryFilters, *, max_results: int, criter
         analysis = analyze(product, config, now=now, buy_price=criteria.buy_price, strategy=criteria.strategy)
         reason = exclusion(analysis, product, criteria)
         if reason is None:
-            kept.append(ScoredProduct(analysis=analysis, fetched_at=item.fetched_at,
+            kept.append(ScoredProduct(analysis=analysis, product=product, fetched_at=item.fetched_at,
                                       from_snapshot=item.from_snapshot))
         else:
             excluded[reason] += 1
