@@ -25,8 +25,8 @@ class NicheStats:
 
 def niche_stats(session: Session) -> NicheStats:
     """Niche jobs per status and the products they were given; candidate lists stored, and still fresh."""
-    by_status = dict(session.execute(select(Job.status, func.count()).where(Job.kind == "niche")
-                                     .group_by(Job.status)).tuples().all())
+    by_status = {status: total for status, total in session.execute(
+        select(Job.status, func.count()).where(Job.kind == "niche").group_by(Job.status))}
     queued = session.scalar(select(func.coalesce(func.sum(Job.items_total), 0)).where(Job.kind == "niche"))
     stored = session.scalar(select(func.count()).select_from(DiscoveryResult))
     fresh = session.scalar(select(func.count()).select_from(DiscoveryResult)
