@@ -64,7 +64,7 @@ class TemplateOut(BaseModel):
     bsr_max: int
     price_min: DecimalNumber
     price_max: DecimalNumber
-    max_sellers: int
+    sellers_max: int
     roi_min: DecimalNumber = Field(description="percent a product must reach to count")
     velocity_min: DecimalNumber = Field(description="velocity score (0-100) a product must reach to count")
 
@@ -217,7 +217,7 @@ class CriteriaIn(BaseModel):
 
     bsr_min: Rank = 10_000
     bsr_max: Rank = 50_000
-    max_sellers: int = Field(default=3, ge=1, le=100)
+    sellers_max: int = Field(default=3, ge=1, le=100)
     margin_min: Annotated[Decimal, Field(ge=-100, le=10_000, allow_inf_nan=False)] = Field(
         default=Decimal(30), description="minimum ROI on the buy price, percent")
     stability_min: Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)] = Field(
@@ -226,7 +226,7 @@ class CriteriaIn(BaseModel):
                              description="products analysed per category (two candidates looked up each)")
 
     def criteria(self) -> AnalyzerCriteria:
-        return AnalyzerCriteria(bsr_min=self.bsr_min, bsr_max=self.bsr_max, max_sellers=self.max_sellers,
+        return AnalyzerCriteria(bsr_min=self.bsr_min, bsr_max=self.bsr_max, sellers_max=self.sellers_max,
                                 margin_min=self.margin_min, stability_min=self.stability_min,
                                 sample_size=self.sample_size)
 
@@ -245,7 +245,7 @@ class MetricsOut(BaseModel):
     avg_sellers: float = Field(description="live NEW offers per product")
     avg_bsr: float
     avg_price: float
-    price_stability: float = Field(description="0-1")
+    stability_ratio: float = Field(description="price stability, 0-1 (the engine's stability score / 100)")
     profit_margin: float = Field(description="average ROI on the buy price, percent")
     total_products: int
     viable_products: int
@@ -255,7 +255,7 @@ class MetricsOut(BaseModel):
 class CriteriaOut(BaseModel):
     bsr_min: int
     bsr_max: int
-    max_sellers: int
+    sellers_max: int
     margin_min: float
     stability_min: float
     sample_size: int
@@ -275,7 +275,7 @@ class CategoryNicheOut(BaseModel):
         m = niche.metrics
         return cls(category_id=niche.category_id, category_name=niche.category_name,
                    metrics=MetricsOut(avg_sellers=m.avg_sellers, avg_bsr=m.avg_bsr, avg_price=m.avg_price,
-                                      price_stability=m.price_stability, profit_margin=m.profit_margin,
+                                      stability_ratio=m.price_stability, profit_margin=m.profit_margin,
                                       total_products=m.total_products, viable_products=m.viable_products,
                                       competition_level=m.competition_level),
                    niche_score=niche.niche_score, confidence_level=niche.confidence,
@@ -353,11 +353,11 @@ def export(body: ExportIn, identity: CurrentIdentity) -> Response:
     """The niches as CSV (13 columns); text that a spreadsheet would run as a formula is prefixed with '."""
     rows = [ExportRow(category_name=n.category_name or category_name(n.category_id), niche_score=n.niche_score,
                       avg_sellers=n.metrics.avg_sellers, avg_bsr=n.metrics.avg_bsr,
-                      profit_margin_pct=n.metrics.profit_margin, price_stability=n.metrics.price_stability,
+                      profit_margin_pct=n.metrics.profit_margin, price_stability=n.metrics.stability_ratio,
                       viable_products=n.metrics.viable_products, competition_level=n.metrics.competition_level,
                       confidence_level=n.confidence_level, recommended_bsr_min=n.criteria_used.bsr_min,
                       recommended_bsr_max=n.criteria_used.bsr_max,
-                      recommended_max_sellers=n.criteria_used.max_sellers,
+                      recommended_sellers_max=n.criteria_used.sellers_max,
                       recommended_margin_min_pct=n.criteria_used.margin_min) for n in body.niches]
     filename = f"niches_{identity.key_id}_{int(time.time())}.csv"
     return Response(niches_csv(rows), media_type="text/csv; charset=utf-8",
@@ -370,9 +370,9 @@ def category_name(category_id: int) -> str:
 
 
 class StatsOut(BaseModel):
-    templates: int
-    categories: int
-    recommended_categories: int
+    template_count: int
+    category_count: int
+    recommended_category_count: int
     niche_jobs_by_status: dict[str, int]
     niche_products_queued: int = Field(description="products all niche jobs were given")
     candidate_lists_stored: int
@@ -384,8 +384,8 @@ def stats(_: AdminIdentity) -> StatsOut:
     """Real counts from the database: niche jobs per status, products queued, candidate lists stored."""
     with session_scope() as session:
         counts = niche_stats(session)
-    return StatsOut(templates=len(TEMPLATES), categories=sum(not c.is_root for c in CATEGORIES),
-                    recommended_categories=len(RECOMMENDED_CATEGORIES),
+    return StatsOut(template_count=len(TEMPLATES), category_count=sum(not c.is_root for c in CATEGORIES),
+                    recommended_category_count=len(RECOMMENDED_CATEGORIES),
                     niche_jobs_by_status=counts.niche_jobs_by_status,
                     niche_products_queued=counts.niche_products_queued,
                     candidate_lists_stored=counts.candidate_lists_stored,

@@ -52,7 +52,7 @@ class AnalyzerCriteria:
 
     bsr_min: int = 10_000
     bsr_max: int = 50_000
-    max_sellers: int = 3
+    sellers_max: int = 3
     margin_min: Decimal = Decimal(30)
     stability_min: Decimal = Decimal("0.75")
     sample_size: int = 100
@@ -61,8 +61,8 @@ class AnalyzerCriteria:
         problems = []
         if self.bsr_min >= self.bsr_max:
             problems.append({"field": "body.criteria.bsr_max", "message": "must be above bsr_min"})
-        if self.max_sellers <= 0:
-            problems.append({"field": "body.criteria.max_sellers", "message": "must be at least 1"})
+        if self.sellers_max <= 0:
+            problems.append({"field": "body.criteria.sellers_max", "message": "must be at least 1"})
         if problems:
             raise InvalidInputError("the analyzer criteria select nothing", details=problems)
 
@@ -74,7 +74,7 @@ class AnalyzerCriteria:
         analysis, sellers, stability = product.analysis, product.product.offer_counts.new, _stability(product)
         assert analysis.profit is not None and analysis.bsr is not None  # left out of the sample otherwise
         return (self.bsr_min <= analysis.bsr <= self.bsr_max and sellers is not None
-                and sellers <= self.max_sellers and analysis.profit.roi_pct >= self.margin_min
+                and sellers <= self.sellers_max and analysis.profit.roi_pct >= self.margin_min
                 and stability is not None and stability >= self.stability_min)
 
 

@@ -15,7 +15,7 @@ from typing import Final
 
 COLUMNS: Final = ("category_name", "niche_score", "avg_sellers", "avg_bsr", "profit_margin_pct",
                   "price_stability", "viable_products", "competition_level", "confidence_level",
-                  "recommended_bsr_min", "recommended_bsr_max", "recommended_max_sellers",
+                  "recommended_bsr_min", "recommended_bsr_max", "recommended_sellers_max",
                   "recommended_margin_min_pct")
 _FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,7 +35,7 @@ class ExportRow:
     confidence_level: str
     recommended_bsr_min: int
     recommended_bsr_max: int
-    recommended_max_sellers: int
+    recommended_sellers_max: int
     recommended_margin_min_pct: float
 
 

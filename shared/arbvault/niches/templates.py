@@ -30,7 +30,7 @@ class NicheTemplate:
     bsr_max: int
     price_min: Decimal
     price_max: Decimal
-    max_sellers: int
+    sellers_max: int
     roi_min: Decimal
     velocity_min: Decimal
 

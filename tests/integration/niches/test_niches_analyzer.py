@@ -30,7 +30,8 @@ def test_analyze_scores_each_category_from_its_sample(keepa: RecordingKeepa) -> 
     assert [n["niche_score"] for n in niches] == sorted((n["niche_score"] for n in niches), reverse=True)
     for niche in niches:
         m = niche["metrics"]
-        metrics = CategoryMetrics(**{k: v for k, v in m.items() if k != "competition_level"})
+        metrics = CategoryMetrics(**{"price_stability" if k == "stability_ratio" else k: v
+                                     for k, v in m.items() if k != "competition_level"})
         assert niche["niche_score"] == niche_score(metrics, 1_000, 2_000_000) >= 4.0
         assert 5 <= m["total_products"] <= 20 and 0 <= m["viable_products"] <= m["total_products"]
         assert niche["confidence_level"] == ("MEDIUM" if m["total_products"] >= 20 else "LOW")
@@ -49,7 +50,7 @@ def test_analyze_leaves_out_categories_with_too_small_a_sample(keepa: RecordingK
 
 def test_analyze_refuses_empty_ranges_and_bad_counts_before_any_spend(keepa: RecordingKeepa) -> None:
     cases = [({"criteria": {"bsr_min": 50_000, "bsr_max": 50_000}}, "body.criteria.bsr_max"),
-             ({"criteria": {"max_sellers": 0}}, "body.criteria.max_sellers"),
+             ({"criteria": {"sellers_max": 0}}, "body.criteria.sellers_max"),
              ({"max_results": 51}, "body.max_results"), ({"max_results": 0}, "body.max_results"),
              ({"category_ids": []}, "body.category_ids")]
     for body, field in cases:
@@ -115,4 +116,4 @@ def test_stats_are_admin_only_and_count_what_is_stored(keepa: RecordingKeepa) ->
     assert status == 200, stats
     assert (stats["candidate_lists_stored"], stats["candidate_lists_fresh"]) == (2, 2)
     assert stats["niche_jobs_by_status"] == {} and stats["niche_products_queued"] == 0
-    assert stats["templates"] == 15 and stats["recommended_categories"] == 5
+    assert stats["template_count"] == 15 and stats["recommended_category_count"] == 5

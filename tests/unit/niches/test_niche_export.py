@@ -13,7 +13,7 @@ from arbvault.niches import COLUMNS, ExportRow, neutralise, niches_csv
 def _row(name: str) -> ExportRow:
     return ExportRow(category_name=name, niche_score=7.4, avg_sellers=2.5, avg_bsr=31_000.5, profit_margin_pct=-3.25,
                      price_stability=0.81, viable_products=12, competition_level="LOW", confidence_level="MEDIUM",
-                     recommended_bsr_min=10_000, recommended_bsr_max=50_000, recommended_max_sellers=3,
+                     recommended_bsr_min=10_000, recommended_bsr_max=50_000, recommended_sellers_max=3,
                      recommended_margin_min_pct=30.0)
 
 
