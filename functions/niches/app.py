@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from arbvault.catalog import TokenBudgetError, TokenCapacityError, check_tokens, current_estimate, keepa_client
 from arbvault.db import session_scope
-from arbvault.discovery import CATEGORIES, ScoredProduct, category_by_id
+from arbvault.discovery import CATEGORIES, ScoredProduct
 from arbvault.jobs import JobParams, submit_job
 from arbvault.jobs.schemas import JobOut
 from arbvault.niches import (
@@ -41,15 +41,14 @@ from arbvault.niches import (
     score_niches,
     select_templates,
 )
+from arbvault.niches.scoring import AnalysisQuality, CompetitionLevel, Confidence, SampleQuality
+from arbvault.niches.templates import Family
 from arbvault.web import AdminIdentity, CurrentIdentity, IdempotencyKey, create_app, create_handler
 from arbvault.web.openapi_errors import error_responses
 from arbvault.web.schema_types import DecimalNumber, DomainId, Text
 
 router = APIRouter(prefix="/api/v1/niches", tags=["niches"], responses=error_responses(503))
 
-Family = Literal["SMART_VELOCITY", "TEXTBOOKS"]
-Confidence = Literal["HIGH", "MEDIUM", "LOW"]
-Level = Literal["LOW", "MEDIUM", "HIGH"]
 CategoryId = Annotated[int, Field(ge=1, le=2**63 - 1, description="Keepa category id")]
 Rank = Annotated[int, Field(ge=1, le=100_000_000, description="Amazon sales rank")]
 
@@ -153,7 +152,8 @@ class EstimateOut(BaseModel):
     deficit: int
     sufficient: bool = Field(description="whether POST /discover would pass the token guard now")
     affordable_count: int = Field(description="templates the balance covers now (0: wait for refills)")
-    retry_after_seconds: int | None
+    retry_after_seconds: int | None = Field(description="when refills will have covered the deficit")
+    capacity_exceeded: bool = Field(description="more than the plan's bucket ever holds: ask for fewer templates")
     runs_as_job: bool = Field(description="whether POST /discover would answer 202 with a job")
 
 
@@ -170,19 +170,22 @@ def estimate_discovery(body: DiscoverIn, _: CurrentIdentity) -> EstimateOut:
     required = plan.tokens_required
     client = keepa_client(body.domain_id)
     retry_after: int | None = None
+    capacity_exceeded = False
     with session_scope() as session:
         current = current_estimate(session, client)
+        # The guard itself decides, so "sufficient" means exactly what POST /discover would find.
         try:
             check_tokens(session, client, required)
         except TokenBudgetError as exc:
             retry_after = exc.retry_after_seconds
         except TokenCapacityError:
-            retry_after = None
-    deficit = max(0, required - current.estimated)
+            capacity_exceeded = True
     return EstimateOut(templates=len(plan.templates), tokens_per_niche=plan.cost.per_niche, tokens_required=required,
-                       balance=current.estimated, deficit=deficit, sufficient=deficit == 0,
+                       balance=current.estimated, deficit=max(0, required - current.estimated),
+                       sufficient=retry_after is None and not capacity_exceeded,
                        affordable_count=affordable_count(current.estimated, plan.cost),
-                       retry_after_seconds=retry_after, runs_as_job=plan.runs_as_job)
+                       retry_after_seconds=retry_after, capacity_exceeded=capacity_exceeded,
+                       runs_as_job=plan.runs_as_job)
 
 
 @router.post("/discover", response_model=DiscoverOut, summary="Score curated niches",
@@ -249,7 +252,7 @@ class MetricsOut(BaseModel):
     profit_margin: float = Field(description="average ROI on the buy price, percent")
     total_products: int
     viable_products: int
-    competition_level: Level
+    competition_level: CompetitionLevel
 
 
 class CriteriaOut(BaseModel):
@@ -267,7 +270,7 @@ class CategoryNicheOut(BaseModel):
     metrics: MetricsOut
     niche_score: float = Field(ge=0, le=10)
     confidence_level: Confidence
-    sample_quality: Literal["EXCELLENT", "GOOD", "FAIR", "POOR", "VERY_POOR"]
+    sample_quality: SampleQuality
     criteria_used: CriteriaOut
 
     @classmethod
@@ -290,7 +293,7 @@ class AnalyzeOut(BaseModel):
     criteria_used: CriteriaOut
     avg_niche_score: float | None
     best_niche_score: float | None
-    analysis_quality: Literal["EXCELLENT", "GOOD", "FAIR", "POOR", "NO_DATA"]
+    analysis_quality: AnalysisQuality
     tokens_estimated: int
     tokens_used: int
 
@@ -351,7 +354,7 @@ class ExportIn(BaseModel):
                               "description": "RFC 4180 CSV, a header and one line per niche"}})
 def export(body: ExportIn, identity: CurrentIdentity) -> Response:
     """The niches as CSV (13 columns); text that a spreadsheet would run as a formula is prefixed with '."""
-    rows = [ExportRow(category_name=n.category_name or category_name(n.category_id), niche_score=n.niche_score,
+    rows = [ExportRow(category_name=n.category_name or str(n.category_id), niche_score=n.niche_score,
                       avg_sellers=n.metrics.avg_sellers, avg_bsr=n.metrics.avg_bsr,
                       profit_margin_pct=n.metrics.profit_margin, price_stability=n.metrics.stability_ratio,
                       viable_products=n.metrics.viable_products, competition_level=n.metrics.competition_level,
@@ -362,11 +365,6 @@ def export(body: ExportIn, identity: CurrentIdentity) -> Response:
     filename = f"niches_{identity.key_id}_{int(time.time())}.csv"
     return Response(niches_csv(rows), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-def category_name(category_id: int) -> str:
-    known = category_by_id(category_id)
-    return known.name if known is not None else str(category_id)
 
 
 class StatsOut(BaseModel):
