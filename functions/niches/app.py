@@ -77,12 +77,16 @@ class TemplatesOut(BaseModel):
     count: int
 
 
+MAX_TEMPLATES_PER_REQUEST = 5
+"""At most 10 Keepa requests (a finder page and a product lookup per template) in one request."""
+
+
 class DiscoverIn(BaseModel):
     """How many templates to score, which, and how many products each may report."""
 
     model_config = ConfigDict(extra="forbid")
 
-    count: int = Field(default=3, ge=1, le=len(TEMPLATES))
+    count: int = Field(default=3, ge=1, le=MAX_TEMPLATES_PER_REQUEST)
     shuffle: bool = Field(default=True, description="a random draw; false: the first templates in order")
     products_per_niche: int = Field(default=10, ge=1, le=50, description="two candidates are analysed per product")
     domain_id: DomainId = 1
