@@ -305,7 +305,6 @@ class AnalyzeOut(BaseModel):
 @router.post("/analyze", summary="Analyze categories as niches", responses=error_responses(413, 429))
 def analyze(body: AnalyzeIn, _: CurrentIdentity) -> AnalyzeOut:
     """Sample each category's products in the rank range, analyse them, and score each category 1-10."""
-    started = time.monotonic()
     criteria = body.criteria.criteria()
     category_ids = list(dict.fromkeys(body.category_ids or RECOMMENDED_CATEGORIES))
     required = analyzer_tokens(criteria, category_ids, body.domain_id)
@@ -319,7 +318,7 @@ def analyze(body: AnalyzeIn, _: CurrentIdentity) -> AnalyzeOut:
     return AnalyzeOut(
         discovered_niches=[CategoryNicheOut.of(n, used) for n in result.niches],
         total_categories_analyzed=result.categories_analysed, categories_skipped=result.categories_skipped,
-        analysis_duration_seconds=round(time.monotonic() - started, 3), criteria_used=used,
+        analysis_duration_seconds=round((result.finished_at - result.started_at).total_seconds(), 3), criteria_used=used,
         avg_niche_score=round(sum(scores) / len(scores), 1) if scores else None,
         best_niche_score=max(scores, default=None), analysis_quality=result.quality,
         tokens_estimated=required, tokens_used=result.tokens_consumed)

@@ -19,12 +19,12 @@ from arbvault.catalog import keepa_client, product_lookup_cost
 from arbvault.discovery import (
     CANDIDATES_PER_RESULT,
     DiscoveryFilters,
+    InvalidFiltersError,
     ScoredProduct,
     ScoringCriteria,
     category_by_id,
     discover_with_scoring,
 )
-from arbvault.exceptions import InvalidInputError
 from arbvault.niches.scoring import (
     MIN_NICHE_SCORE,
     AnalysisQuality,
@@ -42,8 +42,7 @@ if TYPE_CHECKING:
 
 MIN_SAMPLE: Final = 5
 RECOMMENDED_CATEGORIES: Final = (173514, 173515, 3839, 266117, 8975347011)
-"""Medical, Engineering, Programming, Accounting, Education & Teaching: validated nodes of the first
-recommendation's subjects."""
+"""Analysed when a request names no category: Medical, Engineering, Programming, Accounting, Education."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +54,7 @@ class AnalyzerCriteria:
     sellers_max: int = 3
     margin_min: Decimal = Decimal(30)
     stability_min: Decimal = Decimal("0.75")
-    sample_size: int = 100
+    sample_size: int = 20
 
     def __post_init__(self) -> None:
         problems = []
@@ -64,7 +63,7 @@ class AnalyzerCriteria:
         if self.sellers_max <= 0:
             problems.append({"field": "body.criteria.sellers_max", "message": "must be at least 1"})
         if problems:
-            raise InvalidInputError("the analyzer criteria select nothing", details=problems)
+            raise InvalidFiltersError("the analyzer criteria select nothing", details=problems)
 
     def filters(self, category_id: int, domain_id: int) -> DiscoveryFilters:
         return DiscoveryFilters(domain_id=domain_id, category=category_id, bsr_min=self.bsr_min,
