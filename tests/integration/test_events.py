@@ -104,6 +104,8 @@ HTTP_EVENTS: dict[tuple[str, str], tuple[int, Check]] = {
     ("strategic_views", "target_prices"): (200, lambda b: b["roi_target_pct"] == 50.0
                                            and b["products_count"] + b["summary"]["amazon_exclusions"]["excluded_count"]
                                            == 3),
+    ("niches", "templates"): (200, lambda b: b["count"] == len(b["items"]) == 15
+                              and b["items"][0]["id"] == "tech-books-python"),
     ("batches", "create"): (202, lambda b: b["items_total"] == 3),
     ("batches", "list"): (200, lambda b: b == {"items": [], "next_cursor": None}),
     ("batches", "estimate"): (200, lambda b: b["tokens_required"] == 250 and b["sufficient"] is True),

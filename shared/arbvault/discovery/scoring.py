@@ -56,10 +56,11 @@ class ScoringCriteria:
 
 @dataclass(frozen=True, slots=True)
 class ScoredProduct:
-    """One kept product's analysis, the Keepa data's age and offer count, and why the analysis has no condition
-    options when it has none."""
+    """One kept product's analysis, the Keepa product behind it, that data's age and offer count, and why the
+    analysis has no condition options when it has none."""
 
     analysis: Analysis
+    product: KeepaProduct
     fetched_at: datetime
     from_snapshot: bool
     offers_count: int | None = None
@@ -147,8 +148,8 @@ def discover_with_scoring(filters: DiscoveryFilters, *, max_results: int, criter
                            buy_condition=criteria.buy_condition, strategy=criteria.strategy)
         reason = exclusion(analysis, product, criteria)
         if reason is None:
-            kept.append(ScoredProduct(analysis=analysis, fetched_at=item.fetched_at, from_snapshot=item.from_snapshot,
-                                      offers_count=offers_count(product),
+            kept.append(ScoredProduct(analysis=analysis, product=product, fetched_at=item.fetched_at,
+                                      from_snapshot=item.from_snapshot, offers_count=offers_count(product),
                                       condition_options_note=condition_options_note(analysis, item)))
         else:
             excluded[reason] += 1

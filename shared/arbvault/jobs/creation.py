@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from arbvault.identifiers import Identifier
 
-JobKind = Literal["batch", "ingest"]
+JobKind = Literal["batch", "ingest", "niche"]
 
 
 def _identifiers(values: Sequence[str | Identifier]) -> list[Identifier]:

@@ -1,7 +1,7 @@
 """ASIN history: watch list per API key, one point per product and day, the tracker's daily ledger.
 
-Revision ID: 0100_asin_history
-Revises: 0005_snapshots_lz4
+Revision ID: 0010_asin_history
+Revises: 0009_analyses_owner
 Create Date: 2026-12-05
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0100_asin_history"
-down_revision = "0005_snapshots_lz4"
+revision = "0010_asin_history"
+down_revision = "0009_analyses_owner"
 branch_labels = None
 depends_on = None
 

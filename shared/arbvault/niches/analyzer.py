@@ -1,0 +1,170 @@
+"""The category analyzer: a sample of each category's products in a sales-rank range, scored as a niche.
+
+Each category's sample is its candidates in the rank range (one product-finder request), analysed by the
+engine; products Amazon sells or without a price or rank are left out. Per product: sellers = live NEW offers
+as Keepa counts them, sales rank, sell price, price stability (the engine's, 0-1) and margin = the engine's
+ROI percent. A product is viable when all four meet the criteria. Categories with fewer than
+``MIN_SAMPLE`` analysed products are skipped; niches scoring below ``MIN_NICHE_SCORE`` are dropped.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Final
+
+from arbvault.catalog import keepa_client, product_lookup_cost
+from arbvault.discovery import (
+    CANDIDATES_PER_RESULT,
+    DiscoveryFilters,
+    InvalidFiltersError,
+    ScoredProduct,
+    ScoringCriteria,
+    category_by_id,
+    discover_with_scoring,
+)
+from arbvault.niches.scoring import (
+    MIN_NICHE_SCORE,
+    AnalysisQuality,
+    CategoryMetrics,
+    Confidence,
+    SampleQuality,
+    analysis_quality,
+    confidence,
+    niche_score,
+    sample_quality,
+)
+
+if TYPE_CHECKING:
+    from arbvault.keepa import KeepaClient
+
+MIN_SAMPLE: Final = 5
+RECOMMENDED_CATEGORIES: Final = (173514, 173515, 3839, 266117, 8975347011)
+"""Analysed when a request names no category: Medical, Engineering, Programming, Accounting, Education."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyzerCriteria:
+    """What a viable product looks like, and how many products to sample per category."""
+
+    bsr_min: int = 10_000
+    bsr_max: int = 50_000
+    sellers_max: int = 3
+    margin_min: Decimal = Decimal(30)
+    stability_min: Decimal = Decimal("0.75")
+    sample_size: int = 20
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.bsr_min >= self.bsr_max:
+            problems.append({"field": "body.criteria.bsr_max", "message": "must be above bsr_min"})
+        if self.sellers_max <= 0:
+            problems.append({"field": "body.criteria.sellers_max", "message": "must be at least 1"})
+        if problems:
+            raise InvalidFiltersError("the analyzer criteria select nothing", details=problems)
+
+    def filters(self, category_id: int, domain_id: int) -> DiscoveryFilters:
+        return DiscoveryFilters(domain_id=domain_id, category=category_id, bsr_min=self.bsr_min,
+                                bsr_max=self.bsr_max)
+
+    def is_viable(self, product: ScoredProduct) -> bool:
+        analysis, sellers, stability = product.analysis, product.product.offer_counts.new, _stability(product)
+        assert analysis.profit is not None and analysis.bsr is not None  # left out of the sample otherwise
+        return (self.bsr_min <= analysis.bsr <= self.bsr_max and sellers is not None
+                and sellers <= self.sellers_max and analysis.profit.roi_pct >= self.margin_min
+                and stability is not None and stability >= self.stability_min)
+
+
+def _stability(product: ScoredProduct) -> Decimal | None:
+    """The engine's price stability as 0-1, ``None`` when its history was too short to tell."""
+    stability = product.analysis.stability
+    return Decimal(stability.score) / 100 if stability.sufficient_data else None
+
+
+def analyzer_tokens(criteria: AnalyzerCriteria, category_ids: list[int], domain_id: int) -> int:
+    """Tokens the analysis needs at most: per category one finder page and a lookup per candidate."""
+    per_category = (criteria.filters(category_ids[0], domain_id).cost
+                    + product_lookup_cost(criteria.sample_size * CANDIDATES_PER_RESULT))
+    return per_category * len(category_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryNiche:
+    category_id: int
+    category_name: str | None
+    metrics: CategoryMetrics
+    niche_score: float
+    confidence: Confidence
+    sample_quality: SampleQuality
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryAnalysis:
+    niches: list[CategoryNiche]
+    categories_analysed: int
+    categories_skipped: list[int]
+    tokens_consumed: int
+    started_at: datetime
+    finished_at: datetime
+
+    @property
+    def quality(self) -> AnalysisQuality:
+        return analysis_quality([n.niche_score for n in self.niches], self.categories_analysed)
+
+
+def _mean(values: list[float]) -> float:
+    return round(statistics.fmean(values), 2) if values else 0.0
+
+
+def category_metrics(sample: list[ScoredProduct], criteria: AnalyzerCriteria) -> CategoryMetrics:
+    """Means over ``sample`` (products with a price and rank); sellers and stability over the products that
+    have them (Keepa counts the offers; the history is long enough)."""
+    sellers = [float(p.product.offer_counts.new) for p in sample if p.product.offer_counts.new is not None]
+    stabilities = [float(s) for s in map(_stability, sample) if s is not None]
+    return CategoryMetrics(
+        avg_sellers=_mean(sellers),
+        avg_bsr=_mean([float(p.analysis.bsr or 0) for p in sample]),
+        avg_price=_mean([float(p.analysis.profit.sell_price) for p in sample if p.analysis.profit]),
+        price_stability=round(_mean(stabilities), 3),
+        profit_margin=_mean([float(p.analysis.profit.roi_pct) for p in sample if p.analysis.profit]),
+        total_products=len(sample),
+        viable_products=sum(criteria.is_viable(p) for p in sample),
+    )
+
+
+def analyze_categories(criteria: AnalyzerCriteria, category_ids: list[int], *, max_results: int,
+                       domain_id: int = 1, client: KeepaClient | None = None) -> CategoryAnalysis:
+    """Sample, analyse and score each category; the best ``max_results`` niches first (call after the guard)."""
+    started = datetime.now(UTC)
+    client = client or keepa_client(domain_id)
+    niches, skipped, consumed = [], [], 0
+    for category_id in category_ids:
+        result = discover_with_scoring(criteria.filters(category_id, domain_id), max_results=criteria.sample_size,
+                                       criteria=ScoringCriteria(), client=client)
+        consumed += result.tokens_consumed
+        sample = result.products
+        if len(sample) < MIN_SAMPLE:
+            skipped.append(category_id)
+            continue
+        metrics = category_metrics(sample, criteria)
+        score = niche_score(metrics, criteria.bsr_min, criteria.bsr_max)
+        if score < MIN_NICHE_SCORE:
+            continue
+        niches.append(CategoryNiche(category_id=category_id, category_name=_category_name(category_id, sample),
+                                    metrics=metrics, niche_score=score, confidence=confidence(len(sample)),
+                                    sample_quality=sample_quality(score, len(sample))))
+    niches.sort(key=lambda n: (-n.niche_score, n.category_id))
+    return CategoryAnalysis(niches=niches[:max_results], categories_analysed=len(category_ids) - len(skipped),
+                            categories_skipped=skipped, tokens_consumed=consumed, started_at=started,
+                            finished_at=datetime.now(UTC))
+
+
+def _category_name(category_id: int, sample: list[ScoredProduct]) -> str | None:
+    """The category table's name, else the deepest category the sample's products most often name."""
+    known = category_by_id(category_id)
+    if known is not None:
+        return known.name
+    names = [p.analysis.category for p in sample if p.analysis.category]
+    return statistics.mode(names) if names else None

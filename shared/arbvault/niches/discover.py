@@ -1,0 +1,122 @@
+"""Scoring curated niches: each template's candidates (one product-finder request) analysed by the engine.
+
+A template's products must reach its own ROI and velocity minima; a niche reports how many did, their average
+ROI and velocity and the best three. Work above the asynchronous threshold (candidates to analyse) is not done
+in the request: the candidates are found, then analysed as a ``niche`` job on the jobs pipeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Final
+
+from arbvault.analysis import round_half_up
+from arbvault.catalog import keepa_client
+from arbvault.discovery import (
+    CANDIDATES_PER_RESULT,
+    DiscoveryFilters,
+    ScoredProduct,
+    ScoringCriteria,
+    discover_with_scoring,
+    find_candidates,
+)
+from arbvault.niches.budget import NicheCost, estimate_niche_tokens
+from arbvault.settings import get_settings
+
+if TYPE_CHECKING:
+    from arbvault.keepa import KeepaClient
+    from arbvault.niches.templates import NicheTemplate
+
+TOP_PRODUCTS: Final = 3
+
+
+def template_filters(template: NicheTemplate, domain_id: int) -> DiscoveryFilters:
+    return DiscoveryFilters(domain_id=domain_id, category=template.category_id, bsr_min=template.bsr_min,
+                            bsr_max=template.bsr_max, price_min=template.price_min, price_max=template.price_max)
+
+
+@dataclass(frozen=True, slots=True)
+class NichePlan:
+    """Templates to score, how many products each may report, and what that costs."""
+
+    templates: tuple[NicheTemplate, ...]
+    products_per_niche: int
+    domain_id: int
+    buffer_pct: Decimal = Decimal(0)
+
+    @property
+    def cost(self) -> NicheCost:
+        """Every template has rank and price ranges, so every one costs one finder page."""
+        return NicheCost.of(template_filters(self.templates[0], self.domain_id), self.products_per_niche)
+
+    @property
+    def tokens_required(self) -> int:
+        return estimate_niche_tokens(len(self.templates), self.cost, buffer_pct=self.buffer_pct)
+
+    @property
+    def candidates_to_analyse(self) -> int:
+        return len(self.templates) * self.products_per_niche * CANDIDATES_PER_RESULT
+
+    @property
+    def runs_as_job(self) -> bool:
+        """More candidates than one request analyses (the ingest threshold): a job does the analysis."""
+        return self.candidates_to_analyse > get_settings().ingest_async_threshold
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredNiche:
+    """One template's kept products, best first, and what scoring it spent."""
+
+    template: NicheTemplate
+    products: list[ScoredProduct]
+    candidates_considered: int
+    tokens_consumed: int
+
+    @property
+    def avg_roi(self) -> Decimal | None:
+        rois = [p.analysis.profit.roi_pct for p in self.products if p.analysis.profit is not None]
+        return round_half_up(sum(rois, Decimal(0)) / len(rois), 1) if rois else None
+
+    @property
+    def avg_velocity(self) -> Decimal | None:
+        scores = [p.analysis.velocity.score for p in self.products]
+        return round_half_up(sum(scores, Decimal(0)) / len(scores), 1) if scores else None
+
+    @property
+    def top_products(self) -> list[ScoredProduct]:
+        return self.products[:TOP_PRODUCTS]
+
+
+def score_niches(plan: NichePlan, *, client: KeepaClient | None = None) -> list[ScoredNiche]:
+    """Discover and analyse each template's products in this request (call after the token guard)."""
+    client = client or keepa_client(plan.domain_id)
+    scored = []
+    for template in plan.templates:
+        criteria = ScoringCriteria(roi_min=template.roi_min, velocity_min=template.velocity_min)
+        result = discover_with_scoring(template_filters(template, plan.domain_id),
+                                       max_results=plan.products_per_niche, criteria=criteria, client=client)
+        scored.append(ScoredNiche(template=template, products=result.products,
+                                  candidates_considered=result.considered, tokens_consumed=result.tokens_consumed))
+    return scored
+
+
+@dataclass(frozen=True, slots=True)
+class NicheCandidates:
+    """Every template's candidate ASINs (the ones a job analyses), de-duplicated, and what finding them cost."""
+
+    asins: list[str]
+    tokens_consumed: int
+
+
+def collect_candidates(plan: NichePlan, *, client: KeepaClient | None = None) -> NicheCandidates:
+    """One finder request per template (stored candidates cost nothing); no product is looked up."""
+    client = client or keepa_client(plan.domain_id)
+    window = plan.products_per_niche * CANDIDATES_PER_RESULT
+    asins: dict[str, None] = {}
+    consumed = 0
+    for template in plan.templates:
+        found = find_candidates(template_filters(template, plan.domain_id), client=client)
+        asins.update(dict.fromkeys(found.asins[:window]))
+        consumed += found.tokens_consumed
+    return NicheCandidates(asins=list(asins), tokens_consumed=consumed)

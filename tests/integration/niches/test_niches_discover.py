@@ -1,0 +1,132 @@
+"""POST /api/v1/niches/discover (and its estimate): templates scored by the engine over real offline candidates,
+the token guard before any spend, and the job path above the threshold."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from arbvault.niches import TEMPLATES, NichePlan, NicheTemplate, score_niches, template_filters
+from arbvault.settings import get_settings
+from db_testing import rows
+from infra.keepa_offline.finder import find
+from jobs_testing import JobQueues, run_worker
+from keepa_testing import MakeKeepa, RecordingKeepa, paid, spent
+from niches_support import DISCOVER, ESTIMATE, post
+from support import SOURCER, call
+
+FIRST_THREE = {"count": 3, "shuffle": False, "products_per_niche": 3}
+
+
+def _finder_count(keepa: RecordingKeepa, template: NicheTemplate, window: int) -> int:
+    selection = template_filters(template, 1).selection()
+    return min(window, find(keepa.catalogue.pool(), selection)[1])
+
+
+def test_discover_scores_the_first_templates_over_the_finders_candidates(keepa: RecordingKeepa) -> None:
+    status, _, answer = post(DISCOVER, FIRST_THREE)
+
+    assert status == 200, answer
+    assert [n["id"] for n in answer["niches"]] == [t.id for t in TEMPLATES[:3]] and answer["count"] == 3
+    for niche, template in zip(answer["niches"], TEMPLATES[:3], strict=True):
+        assert niche["candidates_considered"] == _finder_count(keepa, template, 6)
+        assert niche["products_found"] >= len(niche["top_products"])
+        for product in niche["top_products"]:
+            assert product["roi_pct"] >= float(template.roi_min)
+            assert product["velocity_score"] >= float(template.velocity_min)
+    assert answer["tokens_used"] == spent(keepa) == sum(n["tokens_used"] for n in answer["niches"])
+    assert answer["tokens_used"] <= answer["tokens_estimated"] == 3 * (12 + 6)
+    assert [r.endpoint for r in paid(keepa)].count("query") == 3
+
+
+def test_a_niche_reports_the_engines_products_their_averages_and_the_best_three(keepa: RecordingKeepa) -> None:
+    # A permissive template over the 26 programming books: every analysable candidate counts.
+    template = NicheTemplate("any-programming", "Programming", "all", "TEXTBOOKS", 3839, 1, 5_000_000,
+                             Decimal(0), Decimal(100_000), 100, Decimal(-100), Decimal(0))
+
+    (niche,) = score_niches(NichePlan(templates=(template,), products_per_niche=10, domain_id=1))
+
+    assert len(niche.products) >= 4
+    rois = [p.analysis.profit.roi_pct for p in niche.products if p.analysis.profit is not None]
+    velocities = [p.analysis.velocity.score for p in niche.products]
+    assert niche.avg_roi == (sum(rois) / len(rois)).quantize(Decimal("0.1"))
+    assert niche.avg_velocity == (sum(velocities) / len(velocities)).quantize(Decimal("0.1"))
+    assert niche.top_products == niche.products[:3]
+    combined = [p.analysis.combined_score for p in niche.products]
+    assert combined == sorted(combined, reverse=True)
+
+
+def test_the_estimate_prices_the_request_without_spending(keepa: RecordingKeepa) -> None:
+    status, _, estimate = post(ESTIMATE, {**FIRST_THREE, "buffer_pct": 50})
+
+    assert status == 200, estimate
+    assert (estimate["templates"], estimate["tokens_per_niche"], estimate["tokens_required"]) == (3, 18, 81)
+    assert estimate["sufficient"] is True and estimate["deficit"] == 0 and estimate["runs_as_job"] is False
+    assert estimate["affordable_count"] == estimate["balance"] // 18
+    assert paid(keepa) == []
+
+
+def test_a_short_balance_is_429_with_retry_after_before_any_spend(make_keepa: MakeKeepa) -> None:
+    keepa = make_keepa(tokens=40, refill_rate=20)
+
+    status, headers, answer = post(DISCOVER, FIRST_THREE)
+
+    assert status == 429, answer
+    assert answer["error"]["code"] == "keepa_tokens_insufficient"
+    (details,) = answer["error"]["details"]
+    assert (details["required"], details["balance"], details["deficit"]) == (54, 40, 14)
+    assert 1 <= int(headers["retry-after"]) <= 60
+    assert paid(keepa) == []
+    status, _, estimate = post(ESTIMATE, FIRST_THREE)
+    assert (estimate["sufficient"], estimate["deficit"], estimate["affordable_count"]) == (False, 14, 2)
+    assert 1 <= estimate["retry_after_seconds"] <= 60
+
+
+def test_bad_input_is_one_422_envelope(keepa: RecordingKeepa) -> None:
+    for body, field in [({"count": 0}, "body.count"), ({"count": 6}, "body.count"),
+                        ({"products_per_niche": 51}, "body.products_per_niche"), ({"colour": 1}, "body.colour")]:
+        status, _, answer = post(DISCOVER, body)
+        assert status == 422, answer
+        assert answer["error"]["code"] == "validation_error"
+        assert field in [d["field"] for d in answer["error"]["details"]]
+    assert paid(keepa) == []
+
+
+def _follow(url: str) -> dict[str, Any]:
+    status, _, body = call("batches", "GET", url, route="/api/v1/batches/{batch_id}",
+                           path_parameters={"batch_id": url.rsplit("/", 1)[1]}, identity=SOURCER)
+    assert status == 200, body
+    return body
+
+
+def test_above_the_threshold_candidates_are_found_and_analysed_as_a_niche_job(queues: JobQueues,
+                                                                              keepa: RecordingKeepa) -> None:
+    per_niche = get_settings().ingest_async_threshold // 2  # two templates analyse more than the threshold
+    body = {"count": 2, "shuffle": False, "products_per_niche": per_niche}
+
+    status, headers, job = post(DISCOVER, body, headers={"idempotency-key": "niches-1"})
+
+    assert status == 202, job
+    assert headers["location"] == job["status_url"] and job["kind"] == "niche"
+    expected = list(dict.fromkeys(a for t in TEMPLATES[:2]
+                                  for a in find(keepa.catalogue.pool(), template_filters(t, 1).selection())[0][:per_niche * 2]))
+    assert job["items_total"] == len(expected) > 0
+    assert [r.endpoint for r in paid(keepa)] == ["query", "query"]  # no product looked up in the request
+    again = post(DISCOVER, body, headers={"idempotency-key": "niches-1"})
+    assert again[0] == 202 and again[2]["id"] == job["id"]
+
+    run_worker(queues)
+
+    finished = _follow(job["status_url"])
+    assert finished["status"] == "SUCCESS", finished
+    assert finished["progress"]["succeeded"] + finished["progress"]["not_found"] == len(expected)
+    stored = rows("SELECT asin FROM analyses WHERE job_id = :id", id=uuid.UUID(job["id"]))
+    assert {r["asin"] for r in stored} <= set(expected) and len(stored) == finished["progress"]["succeeded"]
+    status, _, results = call("batches", "GET", f"{job['status_url']}/results",
+                              route="/api/v1/batches/{batch_id}/results",
+                              path_parameters={"batch_id": job["id"]}, identity=SOURCER)
+    assert status == 200 and len(results["items"]) == min(len(stored), 50)
+    status, _, stats = call("niches", "GET", "/api/v1/niches/stats")
+    assert stats["niche_jobs_by_status"] == {"SUCCESS": 1}
+    assert stats["niche_products_queued"] == len(expected)
