@@ -43,11 +43,19 @@ from arbvault.niches import (
 )
 from arbvault.niches.scoring import AnalysisQuality, CompetitionLevel, Confidence, SampleQuality
 from arbvault.niches.templates import Family
-from arbvault.web import AdminIdentity, CurrentIdentity, IdempotencyKey, create_app, create_handler
+from arbvault.web import (
+    AdminIdentity,
+    CurrentIdentity,
+    IdempotencyKey,
+    RoleCheckedRoute,
+    create_app,
+    create_handler,
+)
 from arbvault.web.openapi_errors import error_responses
 from arbvault.web.schema_types import DecimalNumber, DomainId, Text
 
-router = APIRouter(prefix="/api/v1/niches", tags=["niches"], responses=error_responses(503))
+router = APIRouter(prefix="/api/v1/niches", tags=["niches"], responses=error_responses(503),
+                   route_class=RoleCheckedRoute)
 
 CategoryId = Annotated[int, Field(ge=1, le=2**63 - 1, description="Keepa category id")]
 Rank = Annotated[int, Field(ge=1, le=100_000_000, description="Amazon sales rank")]
