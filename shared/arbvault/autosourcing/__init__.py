@@ -1,0 +1,43 @@
+"""AutoSourcing: runs that discover candidates, analyse them with the engine, and keep rated, tiered picks.
+
+A run is a job of kind ``autosourcing`` on the jobs pipeline (see ``runs``): the request only checks the
+safeguards and queues it; the worker discovers candidates, the chunk handler analyses them like any batch, and
+the job's settling stores the picks once. Profiles save discovery + scoring configs; picks carry the owner's
+action (to buy, favourite, ignored, analysing). HTTP shapes live in ``arbvault.autosourcing.schemas``::
+
+    from arbvault.autosourcing import DiscoverySpec, ScoringSpec, submit_run
+
+    run_id, tokens = submit_run(discovery=DiscoverySpec(category=283155, max_results=50),
+                                scoring=ScoringSpec(roi_min=Decimal(30)), owner_key_id=identity.key_id)
+"""
+
+from arbvault.autosourcing.configs import DiscoverySpec, ScoringSpec
+from arbvault.autosourcing.rating import Minima, Scores, meets_criteria, rate, summary, tier
+from arbvault.autosourcing.runs import (
+    DiscoverOutcome,
+    discover,
+    discover_job_id,
+    finish_run,
+    submit_run,
+)
+from arbvault.autosourcing.safeguards import Limits, RunEstimate, estimate_run, estimate_run_tokens
+
+__all__ = [
+    "DiscoverOutcome",
+    "DiscoverySpec",
+    "Limits",
+    "Minima",
+    "RunEstimate",
+    "ScoringSpec",
+    "Scores",
+    "discover",
+    "discover_job_id",
+    "estimate_run",
+    "estimate_run_tokens",
+    "finish_run",
+    "meets_criteria",
+    "rate",
+    "submit_run",
+    "summary",
+    "tier",
+]
