@@ -43,7 +43,7 @@ def _timestamps() -> list[sa.Column]:
 
 
 def upgrade() -> None:
-    op.drop_constraint("ck_jobs_kind_known", "jobs", type_="check")
+    op.drop_constraint(op.f("ck_jobs_kind_known"), "jobs", type_="check")
     op.create_check_constraint(op.f("ck_jobs_kind_known"), "jobs", "kind IN ('batch', 'ingest', 'autosourcing')")
     profiles = op.create_table(
         "autosourcing_profiles",
@@ -128,5 +128,5 @@ def downgrade() -> None:
     op.drop_table("autosourcing_runs")
     op.drop_table("autosourcing_profiles")
     op.execute("DELETE FROM jobs WHERE kind = 'autosourcing'")
-    op.drop_constraint("ck_jobs_kind_known", "jobs", type_="check")
+    op.drop_constraint(op.f("ck_jobs_kind_known"), "jobs", type_="check")
     op.create_check_constraint(op.f("ck_jobs_kind_known"), "jobs", "kind IN ('batch', 'ingest')")
