@@ -119,8 +119,8 @@ def _estimate_out(discovery: DiscoverySpec) -> EstimateOut:
         estimate = estimate_run(session, discovery)
     return EstimateOut(tokens_estimated=estimate.tokens_estimated, discovery_tokens=estimate.discovery_tokens,
                        details_tokens=estimate.details_tokens, balance=estimate.balance, required=estimate.required,
-                       deficit=estimate.deficit, max_tokens_per_job=estimate.limits.max_tokens_per_job,
-                       min_balance=estimate.limits.min_balance, safe_to_proceed=estimate.safe_to_proceed,
+                       deficit=estimate.deficit, job_tokens_max=estimate.limits.job_tokens_max,
+                       balance_min=estimate.limits.balance_min, safe_to_proceed=estimate.safe_to_proceed,
                        warning_message=estimate.warning)
 
 

@@ -38,8 +38,8 @@ class Settings:
     keepa_snapshot_ttl_seconds: int = 3600
     keepa_not_found_ttl_seconds: int = 600
     ingest_async_threshold: int = 100
-    autosourcing_max_tokens_per_job: int = 200
-    autosourcing_min_balance: int = 50
+    autosourcing_job_tokens_max: int = 200
+    autosourcing_balance_min: int = 50
 
 
 def _env(name: str) -> str | None:
@@ -84,8 +84,8 @@ def get_settings() -> Settings:
         keepa_snapshot_ttl_seconds=_int_env("KEEPA_SNAPSHOT_TTL_SECONDS", 3600),
         keepa_not_found_ttl_seconds=_int_env("KEEPA_NOT_FOUND_TTL_SECONDS", 600),
         ingest_async_threshold=_int_env("INGEST_ASYNC_THRESHOLD", 100),
-        autosourcing_max_tokens_per_job=_int_env("AUTOSOURCING_MAX_TOKENS_PER_JOB", 200),
-        autosourcing_min_balance=_int_env("AUTOSOURCING_MIN_BALANCE", 50),
+        autosourcing_job_tokens_max=_int_env("AUTOSOURCING_JOB_TOKENS_MAX", 200),
+        autosourcing_balance_min=_int_env("AUTOSOURCING_BALANCE_MIN", 50),
     )
 
 

@@ -98,7 +98,7 @@ HTTP_EVENTS: dict[tuple[str, str], tuple[int, Check]] = {
     ("batches", "cancel"): (404, _names_the_sample_job),
     ("batches", "status"): (404, _names_the_sample_job),
 }
-KEEPA_FUNCTIONS = {"keepa", "products", "batches"}
+KEEPA_FUNCTIONS = {"keepa", "products", "batches", "autosourcing"}
 """Functions whose events meet the offline Keepa (and the queues, for the jobs they create)."""
 AUTHORIZER_EVENTS = {("authorizer", "allowed"), ("authorizer", "denied")}
 RECORD_EVENTS = {("batch_worker", "chunk_message"), ("batch_worker", "malformed_message"),

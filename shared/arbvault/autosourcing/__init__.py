@@ -7,7 +7,7 @@ action (to buy, favourite, ignored, analysing). HTTP shapes live in ``arbvault.a
 
     from arbvault.autosourcing import DiscoverySpec, ScoringSpec, submit_run
 
-    run_id, tokens = submit_run(discovery=DiscoverySpec(category=283155, max_results=50),
+    run_id, tokens = submit_run(discovery=DiscoverySpec(category_id=283155, max_results=50),
                                 scoring=ScoringSpec(roi_min=Decimal(30)), owner_key_id=identity.key_id)
 """
 

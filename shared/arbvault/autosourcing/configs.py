@@ -25,7 +25,7 @@ class DiscoverySpec:
     """Where candidates come from: marketplace, category, sales-rank and price ranges, how many to analyse."""
 
     domain_id: int = 1
-    category: int | None = None
+    category_id: int | None = None
     bsr_min: int | None = None
     bsr_max: int | None = None
     price_min: Decimal | None = None
@@ -33,17 +33,17 @@ class DiscoverySpec:
     max_results: int = 50
 
     def filters(self) -> DiscoveryFilters:
-        return DiscoveryFilters(domain_id=self.domain_id, category=self.category, bsr_min=self.bsr_min,
+        return DiscoveryFilters(domain_id=self.domain_id, category=self.category_id, bsr_min=self.bsr_min,
                                 bsr_max=self.bsr_max, price_min=self.price_min, price_max=self.price_max)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"domain_id": self.domain_id, "category": self.category, "bsr_min": self.bsr_min,
+        return {"domain_id": self.domain_id, "category_id": self.category_id, "bsr_min": self.bsr_min,
                 "bsr_max": self.bsr_max, "price_min": _text(self.price_min), "price_max": _text(self.price_max),
                 "max_results": self.max_results}
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> DiscoverySpec:
-        return cls(domain_id=int(raw.get("domain_id", 1)), category=raw.get("category"),
+        return cls(domain_id=int(raw.get("domain_id", 1)), category_id=raw.get("category_id"),
                    bsr_min=raw.get("bsr_min"), bsr_max=raw.get("bsr_max"),
                    price_min=_decimal(raw.get("price_min")), price_max=_decimal(raw.get("price_max")),
                    max_results=min(int(raw.get("max_results", 50)), CANDIDATE_WINDOW))

@@ -2,8 +2,8 @@
 
 The estimate is the run's worst case: the discovery call (best-seller list or product finder) plus one product
 lookup per candidate analysed (stored snapshots make the real cost lower). A run may cost at most
-``AUTOSOURCING_MAX_TOKENS_PER_JOB`` (else 422 naming the limit), and the balance must cover the estimate and
-never fall below ``AUTOSOURCING_MIN_BALANCE`` (else 429 with Retry-After, required, balance and deficit).
+``AUTOSOURCING_JOB_TOKENS_MAX`` (else 422 naming the limit), and the balance must cover the estimate and
+never fall below ``AUTOSOURCING_BALANCE_MIN`` (else 429 with Retry-After, required, balance and deficit).
 """
 
 from __future__ import annotations
@@ -25,14 +25,14 @@ if TYPE_CHECKING:
 class Limits:
     """The configured safeguards: most tokens one run may cost, least balance to keep."""
 
-    max_tokens_per_job: int
-    min_balance: int
+    job_tokens_max: int
+    balance_min: int
 
     @classmethod
     def configured(cls) -> Limits:
         settings = get_settings()
-        return cls(max_tokens_per_job=settings.autosourcing_max_tokens_per_job,
-                   min_balance=settings.autosourcing_min_balance)
+        return cls(job_tokens_max=settings.autosourcing_job_tokens_max,
+                   balance_min=settings.autosourcing_balance_min)
 
 
 def estimate_run_tokens(discovery: DiscoverySpec) -> tuple[int, int]:
@@ -58,7 +58,7 @@ class RunEstimate:
     @property
     def required(self) -> int:
         """Balance needed: the estimate plus the minimum balance kept after it."""
-        return self.tokens_estimated + self.limits.min_balance
+        return self.tokens_estimated + self.limits.balance_min
 
     @property
     def deficit(self) -> int:
@@ -66,7 +66,7 @@ class RunEstimate:
 
     @property
     def within_job_limit(self) -> bool:
-        return self.tokens_estimated <= self.limits.max_tokens_per_job
+        return self.tokens_estimated <= self.limits.job_tokens_max
 
     @property
     def safe_to_proceed(self) -> bool:
@@ -77,19 +77,19 @@ class RunEstimate:
         """Why the run would be refused; the job limit is named first."""
         if not self.within_job_limit:
             return (f"the run needs about {self.tokens_estimated} tokens, above the limit of "
-                    f"{self.limits.max_tokens_per_job} per run: lower discovery max_results")
+                    f"{self.limits.job_tokens_max} per run: lower discovery max_results")
         if self.deficit:
             return (f"the balance ({self.balance}) is {self.deficit} short of the {self.required} needed "
-                    f"(the run and a reserve of {self.limits.min_balance})")
+                    f"(the run and a reserve of {self.limits.balance_min})")
         return None
 
     def check(self) -> None:
         """Raise unless the run may be queued: 422 above the per-run limit, 429 when the balance is short."""
         if not self.within_job_limit:
             raise InvalidInputError(self.warning or "", details=[{
-                "field": "discovery_config.max_results", "code": "max_tokens_per_job_exceeded",
-                "message": self.warning or "", "limit": "max_tokens_per_job",
-                "max_tokens_per_job": self.limits.max_tokens_per_job, "tokens_estimated": self.tokens_estimated}])
+                "field": "discovery_config.max_results", "code": "job_tokens_max_exceeded",
+                "message": self.warning or "", "limit": "job_tokens_max",
+                "job_tokens_max": self.limits.job_tokens_max, "tokens_estimated": self.tokens_estimated}])
         if self.deficit:
             raise TokenBudgetError(required=self.required, balance=self.balance,
                                    retry_after_seconds=self.retry_after_seconds, refill_rate=self.refill_rate)
@@ -100,7 +100,7 @@ def estimate_run(session: Session, discovery: DiscoverySpec, *, limits: Limits |
     discovery_tokens, details_tokens = estimate_run_tokens(discovery)
     current = current_estimate(session, keepa_client(discovery.domain_id))
     limits = limits or Limits.configured()
-    needed = discovery_tokens + details_tokens + limits.min_balance
+    needed = discovery_tokens + details_tokens + limits.balance_min
     wait = retry_after_seconds(current, max(1, needed - current.estimated))
     return RunEstimate(discovery_tokens=discovery_tokens, details_tokens=details_tokens, balance=current.estimated,
                        limits=limits, retry_after_seconds=wait, refill_rate=current.balance.refill_rate)

@@ -32,7 +32,7 @@ class DiscoveryConfigIn(_Strict):
     """Where candidates come from; a category alone uses its best-seller list, anything else the finder."""
 
     domain_id: DomainId = 1
-    category: CategoryId | None = None
+    category_id: CategoryId | None = None
     bsr_min: Rank | None = None
     bsr_max: Rank | None = None
     price_min: PriceIn | None = None
@@ -125,8 +125,8 @@ class EstimateOut(BaseModel):
     balance: int
     required: int = Field(description="the estimate plus the minimum balance kept after it")
     deficit: int
-    max_tokens_per_job: int
-    min_balance: int
+    job_tokens_max: int
+    balance_min: int
     safe_to_proceed: bool
     warning_message: str | None
 

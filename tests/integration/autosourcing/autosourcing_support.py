@@ -9,7 +9,7 @@ from support import SOURCER, call
 AUTOSOURCING = "/api/v1/autosourcing"
 
 # Candidates the offline Keepa's finder answers for, scored so that every product with a price is picked.
-DISCOVERY = {"category": 283155, "bsr_max": 2_000_000, "max_results": 40}
+DISCOVERY = {"category_id": 283155, "bsr_max": 2_000_000, "max_results": 40}
 OPEN_SCORING = {"roi_min": -1000, "velocity_min": 0, "stability_min": 0, "confidence_min": 0,
                 "rating_required": "PASS", "max_results": 100}
 

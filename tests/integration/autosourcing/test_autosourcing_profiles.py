@@ -8,7 +8,7 @@ from autosourcing_support import request
 from conftest import SEEDED_PROFILES
 
 BODY = {"name": "Cheap programming books", "description": "under $40",
-        "discovery_config": {"category": 3839, "price_max": 40, "max_results": 30},
+        "discovery_config": {"category_id": 3839, "price_max": 40, "max_results": 30},
         "scoring_config": {"roi_min": 25, "rating_required": "FAIR", "max_results": 10}}
 
 

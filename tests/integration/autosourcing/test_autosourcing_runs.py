@@ -114,8 +114,8 @@ def test_too_expensive_is_422_naming_the_limit_before_any_token(queues: JobQueue
 
     assert status == 422, answer
     (detail,) = answer["error"]["details"]
-    assert (detail["limit"], detail["max_tokens_per_job"], detail["tokens_estimated"]) == (
-        "max_tokens_per_job", 200, 212)
+    assert (detail["limit"], detail["job_tokens_max"], detail["tokens_estimated"]) == (
+        "job_tokens_max", 200, 212)
     assert paid(keepa) == [] and queues.messages() == []
     assert scalar("SELECT count(*) FROM jobs") == 0
 

@@ -15,29 +15,29 @@ def test_costs_a_run_is_priced_with() -> None:
 
 
 @pytest.mark.parametrize(("spec", "expected"), [
-    (DiscoverySpec(category=283155, max_results=50), (50, 50)),  # a category alone: its best-seller list
-    (DiscoverySpec(category=283155, bsr_max=100_000, max_results=30), (12, 30)),  # any filter: the finder
+    (DiscoverySpec(category_id=283155, max_results=50), (50, 50)),  # a category alone: its best-seller list
+    (DiscoverySpec(category_id=283155, bsr_max=100_000, max_results=30), (12, 30)),  # any filter: the finder
     (DiscoverySpec(price_min=None, bsr_min=1, max_results=20), (12, 20)),
-    (DiscoverySpec(category=283155, bsr_max=100_000, max_results=200), (12, 200)),
+    (DiscoverySpec(category_id=283155, bsr_max=100_000, max_results=200), (12, 200)),
 ])
 def test_estimate_is_discovery_plus_one_lookup_per_candidate(spec: DiscoverySpec, expected: tuple[int, int]) -> None:
     assert estimate_run_tokens(spec) == expected
 
 
 def test_default_limits(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("AUTOSOURCING_MAX_TOKENS_PER_JOB", raising=False)
-    monkeypatch.delenv("AUTOSOURCING_MIN_BALANCE", raising=False)
+    monkeypatch.delenv("AUTOSOURCING_JOB_TOKENS_MAX", raising=False)
+    monkeypatch.delenv("AUTOSOURCING_BALANCE_MIN", raising=False)
     reset_settings()
-    assert Limits.configured() == Limits(max_tokens_per_job=200, min_balance=50)
-    monkeypatch.setenv("AUTOSOURCING_MAX_TOKENS_PER_JOB", "500")
+    assert Limits.configured() == Limits(job_tokens_max=200, balance_min=50)
+    monkeypatch.setenv("AUTOSOURCING_JOB_TOKENS_MAX", "500")
     reset_settings()
-    assert Limits.configured().max_tokens_per_job == 500
+    assert Limits.configured().job_tokens_max == 500
     reset_settings()
 
 
 def _estimate(balance: int, details: int = 50) -> RunEstimate:
     return RunEstimate(discovery_tokens=50, details_tokens=details, balance=balance,
-                       limits=Limits(max_tokens_per_job=200, min_balance=50), retry_after_seconds=120, refill_rate=5)
+                       limits=Limits(job_tokens_max=200, balance_min=50), retry_after_seconds=120, refill_rate=5)
 
 
 def test_short_balance_is_429_with_required_balance_deficit_and_retry_after() -> None:
@@ -54,7 +54,7 @@ def test_too_expensive_is_422_naming_the_limit_before_the_balance() -> None:
     assert costly.warning is not None and "limit of 200" in costly.warning
     with pytest.raises(InvalidInputError) as raised:
         costly.check()
-    assert raised.value.details[0]["limit"] == "max_tokens_per_job"
+    assert raised.value.details[0]["limit"] == "job_tokens_max"
     assert raised.value.details[0]["tokens_estimated"] == 201
 
 
