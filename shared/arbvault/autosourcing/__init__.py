@@ -17,6 +17,7 @@ from arbvault.autosourcing.runs import (
     DiscoverOutcome,
     discover,
     discover_job_id,
+    fail_discovery,
     finish_run,
     submit_run,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "Scores",
     "discover",
     "discover_job_id",
+    "fail_discovery",
     "estimate_run",
     "estimate_run_tokens",
     "finish_run",

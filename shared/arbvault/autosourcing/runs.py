@@ -176,6 +176,22 @@ def discover(job_id: uuid.UUID, *, client: KeepaClient | None = None) -> Discove
     return DiscoverOutcome("discovered", job_id, candidates=len(identifiers))
 
 
+def fail_discovery(job_id: uuid.UUID, reason: str) -> bool:
+    """End a run whose discovery message gave up (the dead-letter queue): its job becomes ERROR with the reason.
+    Returns whether it changed anything (not when discovery had run or the job had ended)."""
+    with session_scope() as session:
+        job = lock_job(session, job_id)
+        run = session.get(AutosourcingRun, job_id)
+        if job is None or run is None or run.discovered_at is not None:
+            return False
+        if JobStatus(job.status) not in ACTIVE_STATUSES:
+            return False
+        job.error_summary = {"failed_chunks": 0, "failed_identifiers": 0, "reasons": [],
+                             "message": f"discovery failed: {reason}"[:1000]}
+        apply_status(job, JobStatus.ERROR)
+    return True
+
+
 def _scores(row: Analysis) -> Scores | None:
     if row.roi_pct is None or row.profit is None:
         return None

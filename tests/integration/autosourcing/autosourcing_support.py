@@ -7,6 +7,7 @@ from typing import Any
 from support import SOURCER, call
 
 AUTOSOURCING = "/api/v1/autosourcing"
+SEEDED_PROFILES = ("Textbooks Conservateur", "Electronics Opportunity", "Niche Explorer")
 
 # Candidates the offline Keepa's finder answers for, scored so that every product with a price is picked.
 DISCOVERY = {"category_id": 283155, "bsr_max": 2_000_000, "max_results": 40}

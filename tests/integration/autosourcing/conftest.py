@@ -8,14 +8,12 @@ from collections.abc import Iterator
 
 import pytest
 
+from autosourcing_support import SEEDED_PROFILES
 from db_testing import execute
-
-SEEDED_PROFILES = ("Textbooks Conservateur", "Electronics Opportunity", "Niche Explorer")
 
 
 @pytest.fixture(autouse=True)
 def _fresh_state(clean_jobs: None, clean_catalog: None) -> Iterator[None]:
     yield
-    execute("DELETE FROM autosourcing_profiles WHERE name NOT IN ('Textbooks Conservateur', "
-            "'Electronics Opportunity', 'Niche Explorer')")
+    execute("DELETE FROM autosourcing_profiles WHERE NOT (name = ANY(:seeded))", seeded=list(SEEDED_PROFILES))
     execute("UPDATE autosourcing_profiles SET active = true, usage_count = 0, last_used_at = NULL")

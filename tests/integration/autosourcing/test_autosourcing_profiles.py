@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from autosourcing_support import request
-from conftest import SEEDED_PROFILES
+from autosourcing_support import SEEDED_PROFILES, request
 
 BODY = {"name": "Cheap programming books", "description": "under $40",
         "discovery_config": {"category_id": 3839, "price_max": 40, "max_results": 30},

@@ -4,14 +4,15 @@ stores rated, tiered picks once; reads of runs, tiers, latest and today's opport
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
-from autosourcing_support import DISCOVERY, OPEN_SCORING, get_run, request, start_run
-from conftest import SEEDED_PROFILES
+from autosourcing_support import DISCOVERY, OPEN_SCORING, SEEDED_PROFILES, get_run, request, start_run
 from arbvault.autosourcing import discover, finish_run
 from db_testing import scalar
 from infra.keepa_offline import OfflineKeepa
-from jobs_testing import JobQueues, run_worker
+from jobs_testing import EventSource, JobQueues, run_worker
 from keepa_testing import MakeKeepa, paid, store_balance
 from support import ADMIN, SOURCER
 
@@ -177,3 +178,21 @@ def test_run_body_must_name_one_source() -> None:
     missing = str(uuid.uuid4())
     status, _, answer = start_run({"profile_id": missing})
     assert status == 404 and answer["error"]["code"] == "profile_not_found"
+
+
+def test_a_discovery_that_keeps_failing_ends_the_run_in_error_through_the_dlq(
+        make_queues: Callable[..., JobQueues], sqs: Any, keepa: OfflineKeepa) -> None:
+    queues = make_queues(visibility_seconds=1)
+    worker = EventSource(sqs, queues.jobs_url, "batch_worker", batch_size=4, timeout_seconds=0.5)
+    dlq = EventSource(sqs, queues.dlq_url, "dlq_handler", batch_size=10)
+    status, _, job = start_run(RUN)
+    assert status == 202, job
+    keepa.fail_next(1_000, status=503)
+
+    worker.run_until(lambda: scalar("SELECT count(*) FROM job_dead_letters") == 1, timeout=40, also=[dlq])
+
+    _, run = get_run(job["id"])
+    assert run["status"] == "ERROR", run
+    assert run["error_summary"]["message"].startswith("discovery failed: gave up after")
+    assert run["candidates_found"] is None and run["picks"] == []
+    assert len(worker.failures) == queues.max_receive_count
