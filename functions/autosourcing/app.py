@@ -14,7 +14,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from arbvault.autosourcing import ScoringSpec, estimate_run, submit_run
+from arbvault.autosourcing import DiscoverySpec, ScoringSpec, estimate_run, submit_run
 from arbvault.autosourcing.profiles import create_profile, get_profile, list_profiles, update_profile
 from arbvault.autosourcing.reads import (
     RunView,
@@ -43,13 +43,21 @@ from arbvault.autosourcing.schemas import (
     TiersOut,
     TierStatsOut,
 )
-from arbvault.autosourcing.configs import DiscoverySpec
 from arbvault.db import session_scope
 from arbvault.jobs import get_job
 from arbvault.jobs.schemas import JobOut
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
-from arbvault.web import Cursor, CurrentIdentity, Identity, Limit, Page, create_app, create_handler
-from arbvault.web import decode_cursor, encode_cursor
+from arbvault.web import (
+    Cursor,
+    CurrentIdentity,
+    Identity,
+    Limit,
+    Page,
+    create_app,
+    create_handler,
+    decode_cursor,
+    encode_cursor,
+)
 from arbvault.web.openapi_errors import error_responses
 from arbvault.web.pagination import DEFAULT_LIMIT
 
@@ -137,12 +145,12 @@ def start_run(body: RunIn, identity: CurrentIdentity, response: Response) -> Job
     if body.profile_id is not None:
         with session_scope() as session:
             saved = get_profile(session, body.profile_id)
-            discovery, scoring = DiscoverySpec.from_dict(saved.discovery_config), ScoringSpec.from_dict(
-                saved.scoring_config)
+            discovery = DiscoverySpec.from_dict(saved.discovery_config)
+            scoring = ScoringSpec.from_dict(saved.scoring_config)
     else:
         assert body.discovery_config is not None
         discovery = body.discovery_config.spec()
-        scoring = (body.scoring_config.spec() if body.scoring_config is not None else ScoringSpec())
+        scoring = body.scoring_config.spec() if body.scoring_config is not None else ScoringSpec()
     run_id, tokens = submit_run(discovery=discovery, scoring=scoring, owner_key_id=identity.key_id,
                                 profile_id=body.profile_id)
     response.headers["Location"] = f"{PREFIX}/runs/{run_id}"
