@@ -14,18 +14,24 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from arbvault.autosourcing import DiscoverySpec, ScoringSpec, estimate_run, submit_run
-from arbvault.autosourcing.profiles import create_profile, get_profile, list_profiles, update_profile
-from arbvault.autosourcing.reads import (
+from arbvault.autosourcing import (
+    DiscoverySpec,
     RunView,
+    ScoringSpec,
     action_counts,
+    create_profile,
+    estimate_run,
+    get_profile,
     get_run,
     latest_run,
     list_picks,
+    list_profiles,
     list_runs,
     opportunity_of_day,
     set_action,
+    submit_run,
     tier_groups,
+    update_profile,
 )
 from arbvault.autosourcing.schemas import (
     ActionIn,

@@ -12,7 +12,27 @@ action (to buy, favourite, ignored, analysing). HTTP shapes live in ``arbvault.a
 """
 
 from arbvault.autosourcing.configs import DiscoverySpec, ScoringSpec
+from arbvault.autosourcing.exceptions import (
+    PickNotFoundError,
+    ProfileNameTakenError,
+    ProfileNotFoundError,
+    RunNotFoundError,
+)
+from arbvault.autosourcing.profiles import active_profile, create_profile, get_profile, list_profiles, update_profile
 from arbvault.autosourcing.rating import Minima, Scores, meets_criteria, rate, summary, tier
+from arbvault.autosourcing.reads import (
+    PickPage,
+    RunPage,
+    RunView,
+    action_counts,
+    get_run,
+    latest_run,
+    list_picks,
+    list_runs,
+    opportunity_of_day,
+    set_action,
+    tier_groups,
+)
 from arbvault.autosourcing.runs import (
     DiscoverOutcome,
     discover,
@@ -28,18 +48,38 @@ __all__ = [
     "DiscoverySpec",
     "Limits",
     "Minima",
+    "PickNotFoundError",
+    "PickPage",
+    "ProfileNameTakenError",
+    "ProfileNotFoundError",
     "RunEstimate",
-    "ScoringSpec",
+    "RunNotFoundError",
+    "RunPage",
+    "RunView",
     "Scores",
+    "ScoringSpec",
+    "action_counts",
+    "active_profile",
+    "create_profile",
     "discover",
     "discover_job_id",
-    "fail_discovery",
     "estimate_run",
     "estimate_run_tokens",
+    "fail_discovery",
     "finish_run",
+    "get_profile",
+    "get_run",
+    "latest_run",
+    "list_picks",
+    "list_profiles",
+    "list_runs",
     "meets_criteria",
+    "opportunity_of_day",
     "rate",
+    "set_action",
     "submit_run",
     "summary",
     "tier",
+    "tier_groups",
+    "update_profile",
 ]

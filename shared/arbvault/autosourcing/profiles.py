@@ -8,25 +8,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from arbvault.exceptions import ConflictError, NotFoundError
+from arbvault.autosourcing.exceptions import ProfileNameTakenError, ProfileNotFoundError
 from arbvault.models import AutosourcingProfile
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
-
-
-class ProfileNotFoundError(NotFoundError):
-    code = "profile_not_found"
-
-    def __init__(self, profile_id: uuid.UUID) -> None:
-        super().__init__(f"no active profile {profile_id}", details=[{"profile_id": str(profile_id)}])
-
-
-class ProfileNameTakenError(ConflictError):
-    code = "profile_name_taken"
-
-    def __init__(self, name: str) -> None:
-        super().__init__(f"a profile named {name!r} exists", details=[{"field": "body.name", "name": name}])
 
 
 def get_profile(session: Session, profile_id: uuid.UUID) -> AutosourcingProfile:

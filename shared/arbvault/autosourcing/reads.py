@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import and_, func, or_, select
 
+from arbvault.autosourcing.exceptions import PickNotFoundError, RunNotFoundError
 from arbvault.autosourcing.runs import FINISHED_STATUSES, finish_run
-from arbvault.exceptions import NotFoundError
 from arbvault.jobs import JobSummary, get_job, list_jobs
 from arbvault.keyset import KeysetPosition
 from arbvault.models import AutosourcingPick, AutosourcingRun, Job
@@ -23,20 +23,6 @@ ACTIONS: Final = ("PENDING", "TO_BUY", "FAVORITE", "IGNORED", "ANALYZING")
 TIERS: Final = ("HOT", "TOP", "WATCH", "OTHER")
 _FLAGS: Final = {"TO_BUY": "is_purchased", "FAVORITE": "is_favorite", "IGNORED": "is_ignored",
                  "ANALYZING": "analysis_requested"}
-
-
-class RunNotFoundError(NotFoundError):
-    code = "run_not_found"
-
-    def __init__(self, run_id: uuid.UUID) -> None:
-        super().__init__(f"no autosourcing run {run_id}", details=[{"run_id": str(run_id)}])
-
-
-class PickNotFoundError(NotFoundError):
-    code = "pick_not_found"
-
-    def __init__(self, pick_id: uuid.UUID) -> None:
-        super().__init__(f"no pick {pick_id}", details=[{"pick_id": str(pick_id)}])
 
 
 @dataclass(frozen=True, slots=True)

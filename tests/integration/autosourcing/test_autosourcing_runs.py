@@ -196,3 +196,11 @@ def test_a_discovery_that_keeps_failing_ends_the_run_in_error_through_the_dlq(
     assert run["error_summary"]["message"].startswith("discovery failed: gave up after")
     assert run["candidates_found"] is None and run["picks"] == []
     assert len(worker.failures) == queues.max_receive_count
+
+
+def test_a_run_without_candidates_succeeds_with_no_picks(queues: JobQueues, keepa: OfflineKeepa) -> None:
+    run = _run_to_the_end(queues, {"discovery_config": {"price_min": 99_999, "price_max": 100_000},
+                                   "scoring_config": OPEN_SCORING})
+
+    assert (run["status"], run["candidates_found"], run["picks"]) == ("SUCCESS", 0, [])
+    assert run["progress"]["chunks_total"] == 0 and run["tokens_used"] > 0  # the finder was paid
