@@ -10,7 +10,7 @@ from typing import Any
 
 from autosourcing_support import DISCOVERY, OPEN_SCORING, SEEDED_PROFILES, get_run, request, start_run
 from arbvault.autosourcing import discover, finish_run
-from db_testing import scalar
+from db_testing import execute, scalar
 from infra.keepa_offline import OfflineKeepa
 from jobs_testing import EventSource, JobQueues, run_worker
 from keepa_testing import MakeKeepa, paid, store_balance
@@ -204,3 +204,16 @@ def test_a_run_without_candidates_succeeds_with_no_picks(queues: JobQueues, keep
 
     assert (run["status"], run["candidates_found"], run["picks"]) == ("SUCCESS", 0, [])
     assert run["progress"]["chunks_total"] == 0 and run["tokens_used"] > 0  # the finder was paid
+
+
+def test_reading_a_settled_run_whose_picks_were_missed_stores_them(queues: JobQueues, keepa: OfflineKeepa) -> None:
+    run = _run_to_the_end(queues)
+    run_id = uuid.UUID(run["id"])
+    execute("DELETE FROM autosourcing_picks WHERE run_id = :id", id=run_id)
+    execute("UPDATE autosourcing_runs SET picks_stored_at = NULL WHERE job_id = :id", id=run_id)
+
+    status, again = get_run(run["id"])
+
+    assert status == 200, again
+    assert [p["asin"] for p in again["picks"]] == [p["asin"] for p in run["picks"]]
+    assert scalar("SELECT picks_stored_at IS NOT NULL FROM autosourcing_runs WHERE job_id = :id", id=run_id)
