@@ -68,13 +68,16 @@ def template_with(concurrency: int | None, workdir: Path) -> tuple[Path, int]:
 class Stack:
     """`arbvault local` in a session of its own, its output in a file."""
 
-    def __init__(self, home: Path, database: str, template: Path, keepa_latency_ms: int) -> None:
+    def __init__(self, home: Path, database: str, template: Path, keepa_latency_ms: int,
+                 env: tuple[str, ...] = ()) -> None:
         self.port = free_port()
         self.home = home
         self.log = home / "stack.log"
         args = [sys.executable, "-m", "infra.cli", "local", "--port", str(self.port), "--no-reload",
                 "--template", str(template), "--keepa-tokens", "10000000", "--keepa-refill-rate", "100000",
                 "--keepa-latency-ms", str(keepa_latency_ms), "--env", "LOG_LEVEL=WARNING"]
+        for assignment in env:
+            args += ["--env", assignment]
         environment = {**os.environ, "DATABASE_URL": database, "ARBVAULT_HOME": str(home)}
         environment.pop("KEEPA_API_KEY", None)
         with self.log.open("wb") as out:

@@ -1,4 +1,5 @@
-"""DLQ handler: records each dead-lettered job message and fails its chunk with the reason."""
+"""DLQ handler: records each dead-lettered job message and fails its chunk with the reason; an autosourcing
+run's dead discovery message ends the run's job ERROR, and a run settled here gets its picks stored."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
+from arbvault.autosourcing import discover_job_id, fail_discovery, finish_run
 from arbvault.jobs import metrics, record_dead_letter
 from arbvault.observability import logger
 
@@ -20,7 +22,12 @@ processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failu
 def record_handler(record: SQSRecord) -> None:
     """Record one dead letter; raising (database down) leaves it on the DLQ for another try."""
     receives = record.attributes.approximate_receive_count
-    record_dead_letter(record.message_id, record.body, receive_count=int(receives) if receives else None)
+    run_id = discover_job_id(record.body)
+    if run_id is not None:
+        fail_discovery(run_id, f"gave up after {receives or 'every'} deliveries")
+    outcome = record_dead_letter(record.message_id, record.body, receive_count=int(receives) if receives else None)
+    if outcome.job_status is not None and outcome.job_id is not None:
+        finish_run(outcome.job_id)
 
 
 @metrics.log_metrics

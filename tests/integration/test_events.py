@@ -109,12 +109,15 @@ HTTP_EVENTS: dict[tuple[str, str], tuple[int, Check]] = {
     ("batches", "create"): (202, lambda b: b["items_total"] == 3),
     ("batches", "list"): (200, lambda b: b == {"items": [], "next_cursor": None}),
     ("batches", "estimate"): (200, lambda b: b["tokens_required"] == 250 and b["sufficient"] is True),
+    ("autosourcing", "profiles"): (200, lambda b: {"Textbooks Conservateur", "Electronics Opportunity",
+                                                    "Niche Explorer"} <= {p["name"] for p in b}),
+    ("autosourcing", "estimate"): (200, lambda b: b["tokens_estimated"] == 62 and b["safe_to_proceed"] is True),
     ("batches", "get"): (404, _names_the_sample_job),
     ("batches", "results"): (404, _names_the_sample_job),
     ("batches", "cancel"): (404, _names_the_sample_job),
     ("batches", "status"): (404, _names_the_sample_job),
 }
-KEEPA_FUNCTIONS = {"keepa", "products", "batches", "asin_history", "views", "strategic_views"}
+KEEPA_FUNCTIONS = {"keepa", "products", "batches", "asin_history", "views", "strategic_views", "autosourcing"}
 """Functions whose events meet the offline Keepa (and the queues, for the jobs they create)."""
 AUTHORIZER_EVENTS = {("authorizer", "allowed"), ("authorizer", "denied")}
 RECORD_EVENTS = {("batch_worker", "chunk_message"), ("batch_worker", "malformed_message"),

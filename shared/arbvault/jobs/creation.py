@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from arbvault.identifiers import Identifier
 
-JobKind = Literal["batch", "ingest", "niche"]
+JobKind = Literal["batch", "ingest", "niche", "autosourcing"]
 
 
 def _identifiers(values: Sequence[str | Identifier]) -> list[Identifier]:
@@ -42,6 +42,23 @@ def _existing(session: Session, owner_key_id: str, key: str, fingerprint: str | 
     if job.request_fingerprint != fingerprint:
         raise IdempotencyConflictError(key, job_id=job.id)
     return summarise(session, job)
+
+
+def add_chunks(session: Session, job_id: uuid.UUID, chunks: Sequence[list[str]]) -> None:
+    """Write the job's chunks (identifiers already normalised, one Keepa request each) and one outbox message
+    per chunk in ``session``'s transaction."""
+    if not chunks:
+        return
+    chunk_ids = [uuid.uuid4() for _ in chunks]
+    # Multi-row VALUES, one statement per table (pg8000's executemany is a round trip per row).
+    session.execute(insert(JobChunk).values([
+        {"id": chunk_id, "job_id": job_id, "index": index, "identifiers": items}
+        for index, (chunk_id, items) in enumerate(zip(chunk_ids, chunks, strict=True))
+    ]))
+    session.execute(insert(OutboxMessage).values([
+        {"queue": JOBS_QUEUE, "job_id": job_id, "body": ChunkMessage(job_id, chunk_id).to_body()}
+        for chunk_id in chunk_ids
+    ]))
 
 
 def create_job(
@@ -88,13 +105,6 @@ def create_job(
         # Only a keyed insert can conflict; the unique index waited for the other writer to commit.
         assert idempotency_key is not None
         return _existing(session, owner, idempotency_key, request_fingerprint), False
-    chunk_ids = [uuid.uuid4() for _ in chunks]
-    # Multi-row VALUES, one statement per table (pg8000's executemany is a round trip per row).
-    session.execute(insert(JobChunk).values([
-        {"id": chunk_id, "job_id": job_id, "index": index, "identifiers": items}
-        for index, (chunk_id, items) in enumerate(zip(chunk_ids, chunks, strict=True))
-    ]))
-    session.execute(insert(OutboxMessage).values([chunk_message_row(ChunkMessage(job_id, chunk_id))
-                                                  for chunk_id in chunk_ids]))
+    add_chunks(session, job_id, chunks)
     job = session.get_one(Job, job_id)
     return summarise(session, job), True

@@ -3,6 +3,7 @@
 from arbvault.models.analysis import ANALYSIS_SOURCES, Analysis
 from arbvault.models.api_key import ApiKey
 from arbvault.models.asin_history import AsinHistoryPoint, AsinWatch, TrackerDay
+from arbvault.models.autosourcing import AutosourcingPick, AutosourcingProfile, AutosourcingRun
 from arbvault.models.base import Base
 from arbvault.models.business_config import GLOBAL_CONFIG_ID, GLOBAL_SCOPE, BusinessConfig, ConfigChange
 from arbvault.models.job import JOB_KINDS, DeadLetter, Job, JobChunk, OutboxMessage
@@ -20,6 +21,9 @@ __all__ = [
     "ApiKey",
     "AsinHistoryPoint",
     "AsinWatch",
+    "AutosourcingPick",
+    "AutosourcingProfile",
+    "AutosourcingRun",
     "Base",
     "BusinessConfig",
     "ConfigChange",

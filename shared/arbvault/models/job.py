@@ -30,7 +30,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from arbvault.models.base import Base, Timestamps
 
-JOB_KINDS = ("batch", "ingest", "niche")
+JOB_KINDS = ("batch", "ingest", "niche", "autosourcing")
 JOB_STATUS_LABELS = ("PENDING", "RUNNING", "SUCCESS", "ERROR", "CANCELLED")
 CHUNK_STATE_LABELS = ("pending", "running", "done", "failed")
 
