@@ -49,7 +49,7 @@ from arbvault.jobs import (
     transition,
     unresolved_identifiers,
 )
-from arbvault.jobs.schemas import JobAccepted, JobOptionsIn, JobOut, Offers, RejectedIdentifierOut
+from arbvault.jobs.schemas import DEFAULT_OFFERS, JobAccepted, JobOptionsIn, JobOut, Offers, RejectedIdentifierOut
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
 from arbvault.web import (
     Cursor,
@@ -108,7 +108,7 @@ class EstimateIn(BaseModel):
                                           description="duplicates count once; entries that are no identifier do not")
     count: int | None = Field(default=None, ge=1, le=MAX_JOB_IDENTIFIERS)
     domain_id: DomainId = 1
-    offers: Offers | None = None
+    offers: Offers = DEFAULT_OFFERS
 
     @model_validator(mode="after")
     def _one_of(self) -> EstimateIn:
@@ -171,7 +171,7 @@ def estimate_batch(body: EstimateIn, _: CurrentIdentity) -> EstimateOut:
     screened = screen_identifiers(body.identifiers) if body.identifiers is not None else None
     count = len(screened.valid) if screened is not None else int(body.count or 0)
     check_job_size(count, field="body.identifiers")
-    required = estimate_tokens(count, params=JobParams(domain_id=body.domain_id, offers=body.offers))
+    required = estimate_tokens(count, params=JobParams(domain_id=body.domain_id, offers=body.offers or None))
     client = keepa_client(body.domain_id)
     retry_after: int | None = None
     capacity_exceeded = False

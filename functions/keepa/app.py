@@ -28,7 +28,7 @@ from arbvault.catalog import (
 )
 from arbvault.db import session_scope
 from arbvault.jobs import submit_job
-from arbvault.jobs.schemas import JobAccepted, JobOptionsIn, Offers, RejectedIdentifierOut
+from arbvault.jobs.schemas import DEFAULT_OFFERS, JobAccepted, JobOptionsIn, Offers, RejectedIdentifierOut
 from arbvault.web import (
     AdminIdentity,
     CurrentIdentity,
@@ -93,8 +93,8 @@ class TokensOut(BaseModel):
     source: str = Field(description="last_response (any Keepa call) or token_endpoint (/token, free)")
 
 
-def _options(offers: int | None) -> FetchOptions:
-    return FetchOptions(stats_days=DEFAULT_STATS_DAYS, offers=offers)
+def _options(offers: int) -> FetchOptions:
+    return FetchOptions(stats_days=DEFAULT_STATS_DAYS, offers=offers or None)
 
 
 def _queue_ingest(body: IngestIn, identity: Identity, idempotency_key: str | None) -> JSONResponse:
@@ -148,7 +148,7 @@ def get_metrics(
     strategy: Annotated[StrategyName | None, Query()] = None,
     domain_id: Annotated[DomainId, Query()] = 1,
     force_refresh: bool = False,
-    offers: Annotated[Offers | None, Query()] = None,
+    offers: Annotated[Offers, Query()] = DEFAULT_OFFERS,
 ) -> MetricsOut:
     """The analysis of one ASIN, ISBN-10 or ISBN-13 under the effective rules (not stored)."""
     metrics, answer = analyse_one(asin, domain_id=domain_id, buy_price=buy_price, buy_condition=buy_condition,
@@ -164,7 +164,7 @@ def get_raw(
     _: AdminIdentity,
     domain_id: Annotated[DomainId, Query()] = 1,
     force_refresh: bool = False,
-    offers: Annotated[Offers | None, Query()] = None,
+    offers: Annotated[Offers, Query()] = 0,
 ) -> RawOut:
     """The Keepa product object as stored in the snapshot (fetched first if none is fresh)."""
     answer = lookup_one(asin, domain_id=domain_id, force_refresh=force_refresh, options=_options(offers))

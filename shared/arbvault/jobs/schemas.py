@@ -11,9 +11,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Final
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from arbvault.analysis import BuyCondition
 from arbvault.jobs.creation import JobKind
@@ -28,7 +28,20 @@ if TYPE_CHECKING:
     from arbvault.catalog import RejectedIdentifier
     from arbvault.jobs.submit import Submission
 
-Offers = Annotated[int, Field(ge=20, le=100, description="live offers to fetch per product (6 tokens per 10)")]
+DEFAULT_OFFERS: Final = 20
+
+
+def _offer_count(value: int) -> int:
+    if 0 < value < DEFAULT_OFFERS:
+        raise ValueError("must be 0 (no live offers) or from 20 to 100")
+    return value
+
+
+# Live offers are where the prices to buy at, the used Buy Box and the Buy Box's seller come from, so an analysis
+# fetches a page of them by default; 0 asks for none (1 token a product instead of 6, and no price to buy at).
+Offers = Annotated[int, Field(ge=0, le=100, description="live offers to fetch per product: 0 for none (1 token), "
+                                                    "else 20-100 (6 tokens per 10 offers)"),
+                   AfterValidator(_offer_count)]
 
 
 class RejectedIdentifierOut(BaseModel):
@@ -54,13 +67,13 @@ class JobOptionsIn(BaseModel):
     buy_condition: BuyCondition | None = Field(default=None, description="condition of the copy at buy_price; "
                                                "else the strategy's default condition")
     force_refresh: bool = Field(default=False, description="ignore stored Keepa snapshots (spends tokens again)")
-    offers: Offers | None = None
+    offers: Offers = DEFAULT_OFFERS
 
     def params(self, *, config_profile: str | None = None) -> JobParams:
         """The job's parameters: these options, and ``config_profile`` (a label echoed back) when given."""
         return JobParams(domain_id=self.domain_id, strategy=self.strategy, buy_price=self.buy_price,
                          buy_condition=self.buy_condition,
-                         force_refresh=self.force_refresh, offers=self.offers, config_profile=config_profile)
+                         force_refresh=self.force_refresh, offers=self.offers or None, config_profile=config_profile)
 
 
 class JobParamsOut(BaseModel):
