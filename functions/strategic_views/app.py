@@ -125,8 +125,10 @@ class StrategicProductOut(BaseModel):
     data_confidence: DecimalNumber = Field(description="0-1: data age, completeness, inputs present")
     data_age_days: DecimalNumber | None
     risk_index: DecimalNumber = Field(description="0-1: volatility, inconsistent demand, low confidence")
-    strategic_score: DecimalNumber | None = Field(description="0-100 under the view's weights")
-    missing_inputs: list[str]
+    strategic_score: DecimalNumber | None = Field(description="0-100 under the view's weights; null while the ROI "
+                                                  "is unknown")
+    missing_inputs: list[str] = Field(description="inputs the data did not give: roi, monthly_sales, seller_count, "
+                                      "volatility, demand_consistency")
     data_fetched_at: datetime
 
     @classmethod

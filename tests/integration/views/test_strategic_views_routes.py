@@ -199,6 +199,22 @@ def test_missing_inputs_are_reported_missing_never_the_original_constants(keepa:
     assert full["missing_inputs"] == [] and full["competition_level"] == "MEDIUM"  # 7 sellers: the data gives it
 
 
+def test_a_used_copy_without_a_used_market_has_no_roi(keepa: OfflineKeepa) -> None:
+    # A caller's price with no condition is for a good used copy, which sells at the used Buy Box; the books list
+    # no used price at all, so there is no sell price: ROI, profit, score and target are unknown, never invented.
+    query = "asins=" + ",".join(store_books()) + "&buy_price=10&strategy=balanced&amazon_filter=false"
+    status, _, body = targets("profit-hunter", query)
+
+    assert status == 200, body
+    assert len(body["products"]) == 4
+    for item in body["products"]:
+        assert (item["buy_price"], item["buy_price_source"], item["buy_condition"]) == (10.0, "requested", "used_good")
+        assert item["sell_price"] is None and item["roi_pct"] is None and item["net_profit"] is None
+        assert item["strategic_score"] is None and item["missing_inputs"][0] == "roi"
+        assert item["target_price"] is None and item["target_error"] == "no current sell price"
+    assert body["summary"]["achievable_opportunities"] == 0 and body["summary"]["avg_target_price"] is None
+
+
 def test_missing_data_is_reported_missing(keepa: OfflineKeepa) -> None:
     # Generated books from the offline Keepa (through Keepa, not snapshots) give whatever their data gives.
     asins = book_asins(3, start=300)

@@ -96,7 +96,7 @@ def test_missing_metrics_are_named(keepa: OfflineKeepa) -> None:
     asins = store_books()
     _, _, body = score("dashboard", {"identifiers": asins})
     for product in body["products"]:
-        if product["sell_price"] is None:
+        if product["roi_pct"] is None:
             assert "roi" in product["missing_metrics"]
         assert set(product["missing_metrics"]) <= {"roi", "velocity", "stability"}
     # Twenty daily prices: enough for a stability score of the product's own.
