@@ -169,7 +169,8 @@ class RankingOut(BaseModel):
 class TargetPriceOut(StrategicProductOut):
     target_price: DecimalNumber | None
     roi_target_pct: DecimalNumber
-    total_costs: DecimalNumber | None = Field(description="buy price plus the fees that do not scale with price")
+    total_costs: DecimalNumber | None = Field(description="buy price plus the costs that do not scale with the "
+                                              "price: closing, FBA, inbound, prep, storage")
     price_achievable: bool | None = Field(description="target at most 5 % above the market (sell) price")
     price_gap_pct: DecimalNumber | None = Field(description="(target - market) / market, percent")
     target_error: str | None
