@@ -20,7 +20,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from arbvault.analysis import view_roi_target
+from arbvault.analysis import BuyCondition, view_roi_target
 from arbvault.analysis.strategic import SALES_TIERS, STRATEGIC_VIEWS, StrategicView
 from arbvault.catalog import DEFAULT_STATS_DAYS, FetchOptions, parse_identifiers
 from arbvault.exceptions import InvalidInputError
@@ -49,6 +49,8 @@ AsinList = Annotated[Text, Field(max_length=1000)]
 Asins = Annotated[list[AsinList], Query(min_length=1, max_length=RANKING_MAX,
                                         description="ASINs or ISBNs, comma-separated and/or repeated")]
 BuyPrice = Annotated[PriceIn | None, Query(description="your acquisition cost; else the strategy's buy source")]
+BuyConditionQuery = Annotated[BuyCondition | None, Query(description="condition of the copy at buy_price; else the "
+                                                                     "strategy's default condition")]
 Strategy = Annotated[StrategyName | None, Query()]
 
 
@@ -101,8 +103,9 @@ class StrategicProductOut(BaseModel):
     sell_price_source: str | None
     buy_price: DecimalNumber | None
     buy_price_source: str | None
+    buy_condition: str = Field(description="condition of the copy bought, which the sell price is for")
     net_profit: DecimalNumber | None
-    roi_pct: DecimalNumber | None
+    roi_pct: DecimalNumber | None = Field(description="null without a buy or a sell price")
     velocity_score: DecimalNumber | None = Field(description="the engine's 0-100 velocity; null without rank or drops")
     monthly_sales: int | None = Field(description="from 30-day sales-rank drops")
     quarterly_sales: int | None = Field(description="from 90-day sales-rank drops")
@@ -122,8 +125,10 @@ class StrategicProductOut(BaseModel):
     data_confidence: DecimalNumber = Field(description="0-1: data age, completeness, inputs present")
     data_age_days: DecimalNumber | None
     risk_index: DecimalNumber = Field(description="0-1: volatility, inconsistent demand, low confidence")
-    strategic_score: DecimalNumber | None = Field(description="0-100 under the view's weights")
-    missing_inputs: list[str]
+    strategic_score: DecimalNumber | None = Field(description="0-100 under the view's weights; null while the ROI "
+                                                  "is unknown")
+    missing_inputs: list[str] = Field(description="inputs the data did not give: roi, monthly_sales, seller_count, "
+                                      "volatility, demand_consistency")
     data_fetched_at: datetime
 
     @classmethod
@@ -133,7 +138,7 @@ class StrategicProductOut(BaseModel):
         return cls(
             identifier=analysed.item.identifier.value, asin=a.asin, title=a.title, bsr=a.bsr, category=a.category,
             strategy=a.strategy, sell_price=a.sell_price, sell_price_source=a.sell_price_source,
-            buy_price=a.buy_price, buy_price_source=a.buy_price_source,
+            buy_price=a.buy_price, buy_price_source=a.buy_price_source, buy_condition=a.buy_condition,
             net_profit=a.profit.net_profit if a.profit else None, roi_pct=a.profit.roi_pct if a.profit else None,
             velocity_score=inputs.velocity, monthly_sales=signals.sales.monthly,
             quarterly_sales=signals.sales.quarterly, sales_tier=signals.sales.tier,
@@ -164,7 +169,8 @@ class RankingOut(BaseModel):
 class TargetPriceOut(StrategicProductOut):
     target_price: DecimalNumber | None
     roi_target_pct: DecimalNumber
-    total_costs: DecimalNumber | None = Field(description="buy price plus the fees that do not scale with price")
+    total_costs: DecimalNumber | None = Field(description="buy price plus the costs that do not scale with the "
+                                              "price: closing, FBA, inbound, prep, storage")
     price_achievable: bool | None = Field(description="target at most 5 % above the market (sell) price")
     price_gap_pct: DecimalNumber | None = Field(description="(target - market) / market, percent")
     target_error: str | None
@@ -243,6 +249,7 @@ def get_strategic_view(
     velocity_tiers: Annotated[Text | None, Query(max_length=200, description=f"comma-separated: {', '.join(TIERS)}")]
     = None,
     buy_price: BuyPrice = None,
+    buy_condition: BuyConditionQuery = None,
     strategy: Strategy = None,
     domain_id: Annotated[DomainId, Query()] = 1,
     offers: Annotated[Offers | None, Query()] = None,
@@ -254,8 +261,8 @@ def get_strategic_view(
     tiers = _tiers(velocity_tiers)
     filters = ViewFilters(roi_min=roi_min, sales_min=sales_min, velocity_tiers=tiers)
     ranking = strategic_ranking(view_type, _asins(asins, RANKING_MAX), filters=filters, limit=limit,
-                                buy_price=buy_price, strategy=strategy, domain_id=domain_id,
-                                options=_options(offers))
+                                buy_price=buy_price, buy_condition=buy_condition, strategy=strategy,
+                                domain_id=domain_id, options=_options(offers))
     applied = {"roi_min": roi_min, "sales_min": sales_min, "velocity_tiers": tiers, "limit": limit}
     return RankingOut(view_type=view_type, total_analyzed=ranking.analysed_count, results_found=ranking.matched,
                       results_returned=len(ranking.products),
@@ -274,6 +281,7 @@ def get_target_prices(
     _: CurrentIdentity,
     amazon_filter: Annotated[bool, Query(description="leave out products Amazon competes on")] = True,
     buy_price: BuyPrice = None,
+    buy_condition: BuyConditionQuery = None,
     strategy: Strategy = None,
     domain_id: Annotated[DomainId, Query()] = 1,
     offers: Annotated[Offers | None, Query()] = None,
@@ -282,7 +290,8 @@ def get_target_prices(
     whether the market price reaches it, and the strategic score."""
     view = strategic_view_of(view_type)
     result = target_prices(view_type, _asins(asins, TARGETS_MAX), amazon_filter=amazon_filter,
-                           buy_price=buy_price, strategy=strategy, domain_id=domain_id, options=_options(offers))
+                           buy_price=buy_price, buy_condition=buy_condition, strategy=strategy, domain_id=domain_id,
+                           options=_options(offers))
     excluded = [ExcludedOut(asin=e.asin, reasons=list(e.reasons)) for e in result.excluded]
     summary = TargetSummaryOut(**result.summary(), amazon_exclusions=AmazonFilterOut(
         enabled=amazon_filter, excluded_count=len(excluded), excluded_products=excluded))

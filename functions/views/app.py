@@ -17,7 +17,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
-from arbvault.analysis import VIEW_WEIGHTS
+from arbvault.analysis import VIEW_WEIGHTS, BuyCondition
 from arbvault.analysis.view_scores import STRATEGY_BOOSTS
 from arbvault.catalog import DEFAULT_STATS_DAYS, FetchOptions, parse_identifiers
 from arbvault.jobs.schemas import Offers
@@ -74,6 +74,8 @@ class ViewScoresIn(BaseModel):
     strategy: StrategyName | None = Field(default=None, description="analyse under this strategy and apply its "
                                           "boosts (textbook, velocity, balanced); else chosen per product")
     buy_price: PriceIn | None = Field(default=None, description="your acquisition cost; else the strategy's source")
+    buy_condition: BuyCondition | None = Field(default=None, description="condition of the copy at buy_price; "
+                                               "else the strategy's default condition")
     domain_id: DomainId = 1
     offers: Offers | None = None
 
@@ -101,6 +103,7 @@ class ViewProductOut(BaseModel):
     sell_price_source: str | None
     buy_price: DecimalNumber | None
     buy_price_source: str | None
+    buy_condition: str = Field(description="condition of the copy bought, which the sell price is for")
     net_profit: DecimalNumber | None
     roi_pct: DecimalNumber | None
     max_buy_price: DecimalNumber | None
@@ -121,7 +124,7 @@ class ViewProductOut(BaseModel):
                                    stability_score=s.raw_metrics["stability"]),
             missing_metrics=list(scored.missing_metrics), title=a.title, bsr=a.bsr, strategy=a.strategy,
             sell_price=a.sell_price, sell_price_source=a.sell_price_source, buy_price=a.buy_price,
-            buy_price_source=a.buy_price_source,
+            buy_price_source=a.buy_price_source, buy_condition=a.buy_condition,
             net_profit=a.profit.net_profit if a.profit else None, roi_pct=a.profit.roi_pct if a.profit else None,
             max_buy_price=a.max_buy_price, velocity_tier=a.velocity_tier, amazon_on_listing=a.amazon_on_listing,
             amazon_owns_buy_box=a.amazon_owns_buy_box, data_fetched_at=scored.analysed.item.fetched_at)
@@ -165,6 +168,7 @@ def post_view_scores(view_type: ViewName, body: ViewScoresIn, _: CurrentIdentity
     ``errors``."""
     wanted = parse_identifiers(body.identifiers)
     result = score_view(view_type, wanted, strategy=body.strategy, buy_price=body.buy_price,
+                        buy_condition=body.buy_condition,
                         domain_id=body.domain_id, options=FetchOptions(stats_days=DEFAULT_STATS_DAYS,
                                                                        offers=body.offers))
     errors = [ProductErrorOut(identifier=value, code="PRODUCT_NOT_FOUND", message="Keepa has no product for it")

@@ -49,7 +49,7 @@ SLOW_RANK: Final = 500_000
 SLOW_RANK_FACTORS: Final = (Decimal("0.7"), Decimal("0.8"))
 SALES_TIERS: Final[tuple[tuple[int, SalesTier], ...]] = ((100, "PREMIUM"), (50, "HIGH"), (20, "MEDIUM"), (5, "LOW"))
 GRADES: Final = ((80, "A+"), (60, "A"), (45, "B+"), (30, "B"), (20, "C+"), (10, "C"))
-INPUTS: Final = ("sell_price", "monthly_sales", "seller_count", "volatility", "demand_consistency")
+INPUTS: Final = ("roi", "monthly_sales", "seller_count", "volatility", "demand_consistency")
 
 
 def _weights(roi: str, velocity: str, profit: str, competition: str, risk: str) -> Mapping[ScoreMetric, Decimal]:
@@ -199,7 +199,7 @@ class StrategicInputs:
 
 @dataclass(frozen=True)
 class StrategicScore:
-    """A view's score (0-100, ``None`` without a sell price) with its parts (0-1) and what was missing."""
+    """A view's score (0-100, ``None`` while the ROI is unknown) with its parts (0-1) and what was missing."""
 
     score: Decimal | None
     normalised: Mapping[ScoreMetric, Decimal]
@@ -210,7 +210,7 @@ class StrategicScore:
 
 
 def missing_inputs(inputs: StrategicInputs) -> tuple[str, ...]:
-    present = {"sell_price": inputs.roi_pct is not None, "monthly_sales": inputs.monthly_sales is not None,
+    present = {"roi": inputs.roi_pct is not None, "monthly_sales": inputs.monthly_sales is not None,
                "seller_count": inputs.seller_count is not None, "volatility": inputs.volatility is not None,
                "demand_consistency": inputs.demand_consistency is not None}
     return tuple(name for name in INPUTS if not present[name])
@@ -237,7 +237,7 @@ def strategic_score(view: StrategicView, inputs: StrategicInputs) -> StrategicSc
     """sum(normalised metric x weight) / sum(weights of the metrics known) x 100, 2 dp.
 
     Normalised: ROI / 100 and profit / 50 (each 0-1), velocity / 100, competition LOW 0.8 / MEDIUM 0.5 /
-    HIGH 0.2, and 1 - risk. No sell price means no ROI or profit: the score is then ``None``.
+    HIGH 0.2, and 1 - risk. Without a buy or a sell price ROI and profit are unknown: the score is then ``None``.
     """
     missing = missing_inputs(inputs)
     confidence = data_confidence(inputs.engine_confidence, missing)

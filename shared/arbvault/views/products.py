@@ -45,12 +45,15 @@ class AnalysedLookup:
 
 
 def analyse_products(identifiers: Sequence[Identifier], *, domain_id: int, buy_price: Decimal | None,
-                     strategy: str | None, options: FetchOptions) -> AnalysedLookup:
+                     strategy: str | None, options: FetchOptions,
+                     buy_condition: str | None = None) -> AnalysedLookup:
     """Look ``identifiers`` up and analyse each found product, as ingest does, without storing anything.
 
-    An unknown strategy or a negative buy price is refused before any token is spent.
+    ``buy_price`` is for a copy in ``buy_condition`` (else the strategy's default condition); without it the
+    strategy's buy source prices each product. An unknown strategy, a negative buy price or an unknown buy
+    condition is refused before any token is spent.
     """
-    check_buy_price(buy_price)
+    check_buy_price(buy_price, buy_condition)
     client = keepa_client(domain_id)
     with session_scope() as session:
         RulesBook(session, domain_id=domain_id).check_strategy(strategy)
@@ -61,6 +64,7 @@ def analyse_products(identifiers: Sequence[Identifier], *, domain_id: int, buy_p
         configs = [book.for_product(product) for _, product in parsed]
     now = datetime.now(UTC)
     products = [AnalysedProduct(item, product, config,
-                                analyze(product, config, now=now, buy_price=buy_price, strategy=strategy))
+                                analyze(product, config, now=now, buy_price=buy_price,
+                                        buy_condition=buy_condition, strategy=strategy))
                 for (item, product), config in zip(parsed, configs, strict=True)]
     return AnalysedLookup(products, lookup.not_found, lookup.tokens_consumed, lookup.snapshot_hits)

@@ -64,11 +64,11 @@ def _metrics(analysed: AnalysedProduct) -> dict[str, Decimal | None]:
 
 
 def score_view(view: str, identifiers: Sequence[Identifier], *, strategy: str | None, buy_price: Decimal | None,
-               domain_id: int, options: FetchOptions) -> ViewScoring:
+               domain_id: int, options: FetchOptions, buy_condition: str | None = None) -> ViewScoring:
     """Analyse the products and rank them by their score for ``view``, best first (ties keep request order)."""
     check_view(view)
-    lookup = analyse_products(identifiers, domain_id=domain_id, buy_price=buy_price, strategy=strategy,
-                              options=options)
+    lookup = analyse_products(identifiers, domain_id=domain_id, buy_price=buy_price, buy_condition=buy_condition,
+                              strategy=strategy, options=options)
     scored = []
     for analysed in lookup.products:
         metrics = _metrics(analysed)

@@ -110,11 +110,11 @@ def rank_for_view(view: StrategicView, products: Sequence[StrategicProduct]) -> 
 
 def strategic_ranking(path_name: str, identifiers: Sequence[Identifier], *, filters: ViewFilters, limit: int,
                       buy_price: Decimal | None, strategy: str | None, domain_id: int,
-                      options: FetchOptions) -> StrategicRanking:
+                      options: FetchOptions, buy_condition: str | None = None) -> StrategicRanking:
     """The products ranked for the view, filtered, at most ``limit``."""
     view = strategic_view_of(path_name)
-    lookup = analyse_products(identifiers, domain_id=domain_id, buy_price=buy_price, strategy=strategy,
-                              options=options)
+    lookup = analyse_products(identifiers, domain_id=domain_id, buy_price=buy_price, buy_condition=buy_condition,
+                              strategy=strategy, options=options)
     products = [strategic_product(view, analysed) for analysed in lookup.products]
     matching = rank_for_view(view, [p for p in products if filters.passes(p)])
     return StrategicRanking(view, len(products), len(matching), matching[:limit], lookup.not_found,
@@ -169,27 +169,32 @@ class TargetPrices:
 
 
 def _target(view: StrategicView, product: StrategicProduct) -> TargetPrice:
+    """The view's target sell price under the engine's cost model at the product's sell price: the costs that
+    do not scale with the price (closing, fulfilment, inbound, prep, storage over the strategy's holding time)
+    added to the buy price, and every cost that is a share of the price (referral, buffer, returns) taken as
+    the rate the target is grossed up by."""
     analysis, config = product.analysed.analysis, product.analysed.config
-    fees = analysis.fees
-    if analysis.sell_price is None or fees is None:
+    profit = analysis.profit
+    if analysis.sell_price is None:
         return TargetPrice(product, None, "no current sell price")
-    if analysis.buy_price is None or analysis.buy_price <= 0:
+    if profit is None or profit.buy_price <= 0:
         return TargetPrice(product, None, "no buy price")
-    referral_rate = config.fees[analysis.fee_category].referral_pct / HUNDRED
-    target = target_sell_price(analysis.buy_price, fba_fee=fees.total - fees.referral,
-                               roi_target=view_roi_target(view.key), referral_rate=referral_rate,
-                               market_price=analysis.sell_price)
+    costs = profit.costs
+    price_share = (config.fees[analysis.fee_category].referral_pct + config.buffer_pct + config.returns_pct) / HUNDRED
+    target = target_sell_price(profit.buy_price, fba_fee=costs.closing + costs.fulfilment + costs.inbound + costs.prep,
+                               storage_fee=costs.storage, roi_target=view_roi_target(view.key),
+                               referral_rate=price_share, market_price=analysis.sell_price)
     return TargetPrice(product, target, None)
 
 
 def target_prices(path_name: str, identifiers: Sequence[Identifier], *, amazon_filter: bool,
                   buy_price: Decimal | None, strategy: str | None, domain_id: int,
-                  options: FetchOptions) -> TargetPrices:
+                  options: FetchOptions, buy_condition: str | None = None) -> TargetPrices:
     """Each product's target sell price for the view's ROI target, after leaving out (with ``amazon_filter``)
     the products Amazon competes on; best strategic score first."""
     view = strategic_view_of(path_name)
-    lookup = analyse_products(identifiers, domain_id=domain_id, buy_price=buy_price, strategy=strategy,
-                              options=options)
+    lookup = analyse_products(identifiers, domain_id=domain_id, buy_price=buy_price, buy_condition=buy_condition,
+                              strategy=strategy, options=options)
     kept: list[StrategicProduct] = []
     excluded: list[ExcludedProduct] = []
     for analysed in lookup.products:

@@ -27,9 +27,16 @@ def targets(view: str, query: str) -> Response:
                 query=query, identity=SOURCER)
 
 
+# A new copy bought at $10 under the balanced strategy sells at the new Buy Box. With the books fees at 1 lb
+# (referral 15 %, closing 1.80, FBA 2.50 + 0.40, inbound 0.40, prep 0.20), the 5 % buffer, 2 % returns and
+# storage 0.10 a month over the balanced strategy's 45 days (midpoint of 30-60) = 0.15, a sale at P costs
+# 0.15P + 5.30 + 0.05P + 0.02P + 0.15 = 0.22P + 5.45, so net = 0.78P - 15.45 and ROI = net / 10:
+# A (P 20) 0.15 -> 1.5 %, B (35) 11.85 -> 118.5 %, C (60) 31.35 -> 313.5 %, D (45) 19.65 -> 196.5 %.
+BUY_NEW_AT_10 = "&buy_price=10&buy_condition=new&strategy=balanced"
+
+
 def _query(extra: str = "") -> str:
-    # One buy price for every book and one strategy (sell at the current Buy Box): ROI then rises with the price.
-    return "asins=" + ",".join(store_books()) + "&buy_price=10&strategy=balanced" + extra
+    return "asins=" + ",".join(store_books()) + BUY_NEW_AT_10 + extra
 
 
 def _asins(body: dict[str, Any], key: str = "results") -> list[str]:
@@ -66,6 +73,10 @@ def test_profit_hunter_ranks_by_roi_and_reads_competition_and_amazon(keepa: Offl
     assert _asins(body) == [BOOK_C.asin, BOOK_D.asin, BOOK_B.asin, BOOK_A.asin]
     by_asin = {item["asin"]: item for item in body["results"]}
     assert [by_asin[b.asin]["sell_price"] for b in (BOOK_C, BOOK_D, BOOK_B, BOOK_A)] == [60.0, 45.0, 35.0, 20.0]
+    assert [by_asin[b.asin]["net_profit"] for b in (BOOK_C, BOOK_D, BOOK_B, BOOK_A)] == [31.35, 19.65, 11.85, 0.15]
+    assert [by_asin[b.asin]["roi_pct"] for b in (BOOK_C, BOOK_D, BOOK_B, BOOK_A)] == [313.5, 196.5, 118.5, 1.5]
+    assert all((item["buy_price_source"], item["buy_condition"], item["sell_price_source"])
+               == ("requested", "new", "buy_box") for item in body["results"])
     # Sellers 3 -> LOW, 7 -> MEDIUM, 12 -> HIGH; Amazon holding the Buy Box -> HIGH whatever the count.
     assert {b.asin: by_asin[b.asin]["competition_level"] for b in (BOOK_A, BOOK_B, BOOK_C, BOOK_D)} == {
         BOOK_A.asin: "LOW", BOOK_B.asin: "MEDIUM", BOOK_C.asin: "HIGH", BOOK_D.asin: "HIGH"}
@@ -76,6 +87,26 @@ def test_profit_hunter_ranks_by_roi_and_reads_competition_and_amazon(keepa: Offl
     assert [by_asin[b.asin]["demand_consistency"] for b in (BOOK_A, BOOK_B, BOOK_C, BOOK_D)] == [
         0.95, 0.80, 0.25, 0.25]
     assert all(item["missing_inputs"] == [] for item in body["results"])
+
+
+def test_without_a_buy_price_the_strategy_buys_at_its_default_source(keepa: OfflineKeepa) -> None:
+    # The snapshots hold no offers, so the balanced strategy's cheapest-offer source falls back to Keepa's lowest
+    # new price (20 daily points, the last P - 0.50) and sells that new copy at the Buy Box P.
+    # net = P - (0.22P + 5.45) - (P - 0.50) = -0.22P - 4.95; ROI = net / (P - 0.50):
+    # A -9.35 / 19.50 = -47.95 %, B -12.65 / 34.50 = -36.67 %, C -18.15 / 59.50 = -30.50 %,
+    # D -14.85 / 44.50 = -33.37 %.
+    query = "asins=" + ",".join(store_books()) + "&strategy=balanced"
+    status, _, body = ranking("profit-hunter", query)
+
+    assert status == 200, body
+    assert _asins(body) == [BOOK_C.asin, BOOK_D.asin, BOOK_B.asin, BOOK_A.asin]
+    by_asin = {item["asin"]: item for item in body["results"]}
+    order = (BOOK_A, BOOK_B, BOOK_C, BOOK_D)
+    assert [by_asin[b.asin]["buy_price"] for b in order] == [19.5, 34.5, 59.5, 44.5]
+    assert [by_asin[b.asin]["net_profit"] for b in order] == [-9.35, -12.65, -18.15, -14.85]
+    assert [by_asin[b.asin]["roi_pct"] for b in order] == [-47.95, -36.67, -30.5, -33.37]
+    assert all((item["buy_price_source"], item["buy_condition"], item["sell_price_source"])
+               == ("new", "new", "buy_box") for item in body["results"])
 
 
 def test_cashflow_and_balanced_views_sort_by_their_own_measure(keepa: OfflineKeepa) -> None:
@@ -102,7 +133,7 @@ def test_filters_keep_what_meets_them(keepa: OfflineKeepa) -> None:
     _, _, by_tier = ranking("velocity", _query("&velocity_tiers=low,dead"))
     assert _asins(by_tier) == [BOOK_C.asin, BOOK_D.asin]
 
-    # ROI at a $10 buy: A sells at 20 (under 10 % after fees), the others at 35 or more (over 100 %).
+    # ROI at a $10 buy: A 1.5 %, B 118.5 %, D 196.5 %, C 313.5 % (see BUY_NEW_AT_10).
     _, _, by_roi = ranking("profit-hunter", _query("&roi_min=50"))
     assert _asins(by_roi) == [BOOK_C.asin, BOOK_D.asin, BOOK_B.asin]
 
@@ -118,21 +149,26 @@ def test_target_prices_by_hand_and_amazon_filter(keepa: OfflineKeepa) -> None:
     status, _, body = targets("velocity", _query())
 
     assert status == 200, body
-    # Buy 10 + fixed book fees 5.30 (closing 1.80, FBA 2.50 + 0.40 at 1 lb, inbound 0.40, prep 0.20) = 15.30;
-    # / ((1 - 0.15) x (1 - 0.25)) = 24.00; x 1.06 = 25.44 for every book.
-    assert {item["target_price"] for item in body["products"]} == {25.44}
+    # Costs that do not scale with the price: buy 10 + closing 1.80 + FBA 2.90 + inbound 0.40 + prep 0.20
+    # + storage 0.15 = 15.45. Shares of the price: referral 15 % + buffer 5 % + returns 2 % = 22 %.
+    # 15.45 / ((1 - 0.22) x (1 - 0.25)) = 15.45 / 0.585 = 26.4103; x 1.06 = 27.9949 -> 27.99 for every book.
+    assert {item["target_price"] for item in body["products"]} == {27.99}
+    assert {item["total_costs"] for item in body["products"]} == {15.45}
     by_asin = {item["asin"]: item for item in body["products"]}
     assert BOOK_D.asin not in by_asin  # Amazon holds its Buy Box
     excluded = body["summary"]["amazon_exclusions"]
     assert excluded["enabled"] is True and excluded["excluded_count"] == 1
     assert excluded["excluded_products"][0]["asin"] == BOOK_D.asin
     assert "AMAZON_OWNS_BUY_BOX" in excluded["excluded_products"][0]["reasons"]
-    # Market 20: 25.44 > 21 (5 % over), gap (25.44 - 20) / 20 = 27.2 %; market 35: gap -27.31 %.
-    assert by_asin[BOOK_A.asin]["price_achievable"] is False and by_asin[BOOK_A.asin]["price_gap_pct"] == 27.2
-    assert by_asin[BOOK_B.asin]["price_achievable"] is True and by_asin[BOOK_B.asin]["price_gap_pct"] == -27.31
+    # Market 20: 27.9949 > 21 (5 % over), gap (27.9949 - 20) / 20 = 39.97 %; market 35: 27.9949 <= 36.75,
+    # gap (27.9949 - 35) / 35 = -20.01 %; market 60: achievable.
+    assert by_asin[BOOK_A.asin]["price_achievable"] is False and by_asin[BOOK_A.asin]["price_gap_pct"] == 39.97
+    assert by_asin[BOOK_B.asin]["price_achievable"] is True and by_asin[BOOK_B.asin]["price_gap_pct"] == -20.01
     assert by_asin[BOOK_C.asin]["price_achievable"] is True
     assert body["roi_target_pct"] == 25.0 and body["summary"]["achievable_opportunities"] == 2
-    assert body["summary"]["total_products"] == 3 and body["summary"]["avg_target_price"] == 25.44
+    assert body["summary"]["total_products"] == 3 and body["summary"]["avg_target_price"] == 27.99
+    # Net profit of the achievable ones at their market price: B 11.85 + C 31.35 = 43.20.
+    assert body["summary"]["total_potential_profit"] == 43.2
     scores = [item["strategic_score"] for item in body["products"]]
     assert scores == sorted(scores, reverse=True)
 
@@ -144,7 +180,7 @@ def test_target_prices_by_hand_and_amazon_filter(keepa: OfflineKeepa) -> None:
 def test_missing_inputs_are_reported_missing_never_the_original_constants(keepa: OfflineKeepa) -> None:
     store_books()
     store_books((SPARSE_BOOK,))
-    query = f"asins={BOOK_B.asin},{SPARSE_BOOK.asin}&buy_price=10&strategy=balanced&amazon_filter=false"
+    query = f"asins={BOOK_B.asin},{SPARSE_BOOK.asin}{BUY_NEW_AT_10}&amazon_filter=false"
     status, _, body = targets("balanced-score", query)
 
     assert status == 200, body
@@ -161,6 +197,22 @@ def test_missing_inputs_are_reported_missing_never_the_original_constants(keepa:
         assert item["data_confidence"] != 0.85 and item["roi_pct"] != 70.0
         assert item["price_volatility"] != 0.20 and item["velocity_score"] != 70.0
     assert full["missing_inputs"] == [] and full["competition_level"] == "MEDIUM"  # 7 sellers: the data gives it
+
+
+def test_a_used_copy_without_a_used_market_has_no_roi(keepa: OfflineKeepa) -> None:
+    # A caller's price with no condition is for a good used copy, which sells at the used Buy Box; the books list
+    # no used price at all, so there is no sell price: ROI, profit, score and target are unknown, never invented.
+    query = "asins=" + ",".join(store_books()) + "&buy_price=10&strategy=balanced&amazon_filter=false"
+    status, _, body = targets("profit-hunter", query)
+
+    assert status == 200, body
+    assert len(body["products"]) == 4
+    for item in body["products"]:
+        assert (item["buy_price"], item["buy_price_source"], item["buy_condition"]) == (10.0, "requested", "used_good")
+        assert item["sell_price"] is None and item["roi_pct"] is None and item["net_profit"] is None
+        assert item["strategic_score"] is None and item["missing_inputs"][0] == "roi"
+        assert item["target_price"] is None and item["target_error"] == "no current sell price"
+    assert body["summary"]["achievable_opportunities"] == 0 and body["summary"]["avg_target_price"] is None
 
 
 def test_missing_data_is_reported_missing(keepa: OfflineKeepa) -> None:

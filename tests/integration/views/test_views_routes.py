@@ -3,7 +3,7 @@ views, and the catalog's snapshots (0 tokens on a repeat)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from infra.keepa_offline import OfflineKeepa
@@ -28,7 +28,7 @@ def _by_hand(view: str, strategy: str, raw: dict[str, float]) -> float:
     metrics = (raw["roi_pct"], raw["velocity_score"], raw["stability_score"])
     total = sum(weights)
     value = sum(m * w * b for m, w, b in zip(metrics, weights, boosts, strict=True)) / total
-    return float(Decimal(str(min(max(value, 0), 100))).quantize(Decimal("0.01")))
+    return float(Decimal(str(min(max(value, 0), 100))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def test_list_gives_six_views_with_normalised_weights(keepa: OfflineKeepa) -> None:
@@ -46,7 +46,8 @@ def test_list_gives_six_views_with_normalised_weights(keepa: OfflineKeepa) -> No
 
 def test_scores_rank_products_by_the_view_formula(keepa: OfflineKeepa) -> None:
     asins = store_books()
-    status, _, body = score("mes_niches", {"identifiers": asins, "strategy": "velocity", "buy_price": 10})
+    status, _, body = score("mes_niches", {"identifiers": asins, "strategy": "velocity", "buy_price": 10,
+                                           "buy_condition": "new"})
 
     assert status == 200, body
     products = body["products"]
@@ -56,13 +57,21 @@ def test_scores_rank_products_by_the_view_formula(keepa: OfflineKeepa) -> None:
         assert product["score"] == _by_hand("mes_niches", "velocity", product["raw_metrics"])
         assert product["raw_metrics"]["roi_pct"] == min(max(product["roi_pct"], 0), 100)
     by_asin = {p["asin"]: p for p in products}
-    # A sells at 20 (ROI under 10 % on a $10 buy), C at 60 (clamped to 100): C's ROI part is the larger.
+    # A new copy bought at $10 sells at the new Buy Box. Books fees at 1 lb: referral 15 %, closing 1.80, FBA
+    # 2.90, inbound 0.40, prep 0.20; buffer 5 %, returns 2 %, storage 0.10 a month over the velocity strategy's
+    # 30 days (midpoint of 15-45) = 0.10. A sells at 20: costs 0.22 x 20 + 5.40 = 9.80, net 0.20, ROI 2 %;
+    # C at 60: costs 13.20 + 5.40 = 18.60, net 31.40, ROI 314 % (clamped to 100): C's ROI part is the larger.
+    assert (by_asin[BOOK_A.asin]["net_profit"], by_asin[BOOK_A.asin]["roi_pct"]) == (0.2, 2.0)
+    assert (by_asin[BOOK_C.asin]["net_profit"], by_asin[BOOK_C.asin]["roi_pct"]) == (31.4, 314.0)
+    assert by_asin[BOOK_C.asin]["raw_metrics"]["roi_pct"] == 100.0
     assert by_asin[BOOK_C.asin]["components"]["roi_points"] > by_asin[BOOK_A.asin]["components"]["roi_points"]
     assert by_asin[BOOK_C.asin]["components"]["roi_points"] == round(100 * 60 / 150, 2)
     metadata = body["metadata"]
     assert metadata["successful_scores"] == 4 and metadata["failed_scores"] == 0
     assert metadata["strategy_requested"] == "velocity"
-    assert metadata["avg_score"] == round(sum(p["score"] for p in products) / 4, 2)
+    # The mean of the 2 dp scores, rounded half up (Python's round() would round a trailing 5 to even).
+    average = sum(Decimal(str(p["score"])) for p in products) / 4
+    assert metadata["avg_score"] == float(average.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
     assert body["tokens_used"] == 0 and body["snapshot_hits"] == 4 and product_requests(keepa) == []
 
 
@@ -87,7 +96,7 @@ def test_missing_metrics_are_named(keepa: OfflineKeepa) -> None:
     asins = store_books()
     _, _, body = score("dashboard", {"identifiers": asins})
     for product in body["products"]:
-        if product["sell_price"] is None:
+        if product["roi_pct"] is None:
             assert "roi" in product["missing_metrics"]
         assert set(product["missing_metrics"]) <= {"roi", "velocity", "stability"}
     # Twenty daily prices: enough for a stability score of the product's own.

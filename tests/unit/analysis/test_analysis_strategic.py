@@ -124,9 +124,10 @@ def test_missing_inputs_leave_the_score_and_lower_confidence() -> None:
     assert result.score == D("49.25")
 
 
-def test_no_sell_price_means_no_score() -> None:
+def test_unknown_roi_means_no_score() -> None:
+    # No buy or no sell price: the engine reports no ROI and no profit.
     result = strategic_score(STRATEGIC_VIEWS["velocity"], _inputs(roi_pct=None, net_profit=None))
-    assert result.score is None and "sell_price" in result.missing_inputs
+    assert result.score is None and "roi" in result.missing_inputs
 
 
 def test_amazon_on_the_buy_box_is_high_competition_in_the_score() -> None:
