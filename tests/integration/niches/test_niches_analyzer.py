@@ -37,7 +37,8 @@ def test_analyze_scores_each_category_from_its_sample(keepa: RecordingKeepa) -> 
         assert niche["confidence_level"] == ("MEDIUM" if m["total_products"] >= 20 else "LOW")
         assert niche["criteria_used"] == answer["criteria_used"]
     assert answer["best_niche_score"] == niches[0]["niche_score"]
-    assert answer["tokens_used"] == spent(keepa) <= answer["tokens_estimated"] == 4 * (12 + 40)
+    # Per category: a finder page (12) and 40 candidates looked up with a page of live offers (6 each).
+    assert answer["tokens_used"] == spent(keepa) <= answer["tokens_estimated"] == 4 * (12 + 40 * 6)
 
 
 def test_analyze_leaves_out_categories_with_too_small_a_sample(keepa: RecordingKeepa) -> None:
@@ -66,7 +67,7 @@ def test_analyze_on_a_short_balance_is_429_with_retry_after(make_keepa: MakeKeep
     status, headers, answer = _analyze({"category_ids": [3839], "criteria": WIDE})
 
     assert status == 429, answer
-    assert answer["error"]["details"][0]["deficit"] == 52 - 30
+    assert answer["error"]["details"][0]["deficit"] == 12 + 40 * 6 - 30
     assert int(headers["retry-after"]) >= 1 and paid(keepa) == []
 
 

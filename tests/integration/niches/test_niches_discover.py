@@ -12,7 +12,7 @@ from arbvault.settings import get_settings
 from db_testing import rows
 from infra.keepa_offline.finder import find
 from jobs_testing import JobQueues, run_worker
-from keepa_testing import MakeKeepa, RecordingKeepa, paid, spent
+from keepa_testing import MakeKeepa, RecordingKeepa, paid, product_requests, spent
 from niches_support import DISCOVER, ESTIMATE, post
 from support import SOURCER, call
 
@@ -36,8 +36,10 @@ def test_discover_scores_the_first_templates_over_the_finders_candidates(keepa: 
             assert product["roi_pct"] >= float(template.roi_min)
             assert product["velocity_score"] >= float(template.velocity_min)
     assert answer["tokens_used"] == spent(keepa) == sum(n["tokens_used"] for n in answer["niches"])
-    assert answer["tokens_used"] <= answer["tokens_estimated"] == 3 * (12 + 6)
+    # Per niche: a finder page (12) and 6 candidates looked up with a page of live offers (6 tokens each).
+    assert answer["tokens_used"] <= answer["tokens_estimated"] == 3 * (12 + 6 * 6)
     assert [r.endpoint for r in paid(keepa)].count("query") == 3
+    assert {r.params.get("offers") for r in product_requests(keepa)} == {"20"}  # the rules buy at live offers
 
 
 def test_a_niche_reports_the_engines_products_their_averages_and_the_best_three(keepa: RecordingKeepa) -> None:
@@ -61,21 +63,21 @@ def test_the_estimate_prices_the_request_without_spending(keepa: RecordingKeepa)
     status, _, estimate = post(ESTIMATE, {**FIRST_THREE, "buffer_pct": 50})
 
     assert status == 200, estimate
-    assert (estimate["templates"], estimate["tokens_per_niche"], estimate["tokens_required"]) == (3, 18, 81)
+    assert (estimate["templates"], estimate["tokens_per_niche"], estimate["tokens_required"]) == (3, 48, 216)
     assert estimate["sufficient"] is True and estimate["deficit"] == 0 and estimate["runs_as_job"] is False
-    assert estimate["affordable_count"] == estimate["balance"] // 18
+    assert estimate["affordable_count"] == estimate["balance"] // 48
     assert paid(keepa) == []
 
 
 def test_a_short_balance_is_429_with_retry_after_before_any_spend(make_keepa: MakeKeepa) -> None:
-    keepa = make_keepa(tokens=40, refill_rate=20)
+    keepa = make_keepa(tokens=130, refill_rate=20)
 
     status, headers, answer = post(DISCOVER, FIRST_THREE)
 
     assert status == 429, answer
     assert answer["error"]["code"] == "keepa_tokens_insufficient"
     (details,) = answer["error"]["details"]
-    assert (details["required"], details["balance"], details["deficit"]) == (54, 40, 14)
+    assert (details["required"], details["balance"], details["deficit"]) == (3 * 48, 130, 14)
     assert 1 <= int(headers["retry-after"]) <= 60
     assert paid(keepa) == []
     status, _, estimate = post(ESTIMATE, FIRST_THREE)
@@ -117,6 +119,8 @@ def test_above_the_threshold_candidates_are_found_and_analysed_as_a_niche_job(qu
     assert again[0] == 202 and again[2]["id"] == job["id"]
 
     run_worker(queues)
+
+    assert product_requests(keepa) and {r.params.get("offers") for r in product_requests(keepa)} == {"20"}
 
     finished = _follow(job["status_url"])
     assert finished["status"] == "SUCCESS", finished
