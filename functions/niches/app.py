@@ -392,10 +392,11 @@ class StatsOut(BaseModel):
 
 
 @router.get("/stats", summary="Niche counts (admin)")
-def stats(_: AdminIdentity) -> StatsOut:
-    """Real counts from the database: niche jobs per status, products queued, candidate lists stored."""
+def stats(_: AdminIdentity, domain_id: DomainId = 1) -> StatsOut:
+    """Real counts from the database for one Keepa domain: niche jobs per status, products queued, candidate
+    lists stored."""
     with session_scope() as session:
-        counts = niche_stats(session)
+        counts = niche_stats(session, domain_id=domain_id)
     return StatsOut(template_count=len(TEMPLATES), category_count=sum(not c.is_root for c in CATEGORIES),
                     recommended_category_count=len(RECOMMENDED_CATEGORIES),
                     niche_jobs_by_status=counts.niche_jobs_by_status,

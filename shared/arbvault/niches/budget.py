@@ -18,7 +18,8 @@ from arbvault.discovery import CANDIDATES_PER_RESULT, DiscoveryFilters
 
 @dataclass(frozen=True, slots=True)
 class NicheCost:
-    """Tokens one niche needs at most: its candidate request and its product lookups."""
+    """Tokens one niche needs at least: its candidate request and its product lookups (a book with more than
+    10 live offers costs a second page of 6)."""
 
     discovery: int
     products: int
