@@ -36,6 +36,7 @@ from arbvault.niches import (
     analyze_categories,
     analyzer_tokens,
     collect_candidates,
+    live_offers_wanted,
     niche_stats,
     niches_csv,
     score_niches,
@@ -104,7 +105,8 @@ class DiscoverIn(BaseModel):
     def plan(self) -> NichePlan:
         templates = tuple(select_templates(self.count, shuffle=self.shuffle))
         return NichePlan(templates=templates, products_per_niche=self.products_per_niche,
-                         domain_id=self.domain_id, buffer_pct=self.buffer_pct)
+                         domain_id=self.domain_id, buffer_pct=self.buffer_pct,
+                         offers=live_offers_wanted(self.domain_id))
 
 
 class NicheProductOut(BaseModel):
@@ -214,7 +216,7 @@ def discover(body: DiscoverIn, identity: CurrentIdentity,
         candidates = collect_candidates(plan, client=client)
         if candidates.asins:
             submitted = submit_job(kind="niche", identifiers=candidates.asins, owner_key_id=identity.key_id,
-                                   params=JobParams(domain_id=body.domain_id),
+                                   params=JobParams(domain_id=body.domain_id, offers=plan.offers),
                                    request_body=body.model_dump(mode="json"), idempotency_key=idempotency_key,
                                    name="niches: " + ", ".join(t.id for t in plan.templates)[:190])
             answer = JobOut.of(submitted.job)
@@ -315,12 +317,13 @@ def analyze(body: AnalyzeIn, _: CurrentIdentity) -> AnalyzeOut:
     """Sample each category's products in the rank range, analyse them, and score each category 1-10."""
     criteria = body.criteria.criteria()
     category_ids = list(dict.fromkeys(body.category_ids or RECOMMENDED_CATEGORIES))
-    required = analyzer_tokens(criteria, category_ids, body.domain_id)
+    offers = live_offers_wanted(body.domain_id)
+    required = analyzer_tokens(criteria, category_ids, body.domain_id, offers=offers)
     client = keepa_client(body.domain_id)
     with session_scope() as session:
         check_tokens(session, client, required)
     result = analyze_categories(criteria, category_ids, max_results=body.max_results, domain_id=body.domain_id,
-                                client=client)
+                                offers=offers, client=client)
     used = CriteriaOut(**body.criteria.model_dump())
     scores = [n.niche_score for n in result.niches]
     return AnalyzeOut(
@@ -389,10 +392,11 @@ class StatsOut(BaseModel):
 
 
 @router.get("/stats", summary="Niche counts (admin)")
-def stats(_: AdminIdentity) -> StatsOut:
-    """Real counts from the database: niche jobs per status, products queued, candidate lists stored."""
+def stats(_: AdminIdentity, domain_id: DomainId = 1) -> StatsOut:
+    """Real counts from the database for one Keepa domain: niche jobs per status, products queued, candidate
+    lists stored."""
     with session_scope() as session:
-        counts = niche_stats(session)
+        counts = niche_stats(session, domain_id=domain_id)
     return StatsOut(template_count=len(TEMPLATES), category_count=sum(not c.is_root for c in CATEGORIES),
                     recommended_category_count=len(RECOMMENDED_CATEGORIES),
                     niche_jobs_by_status=counts.niche_jobs_by_status,

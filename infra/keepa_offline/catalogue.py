@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,7 +42,8 @@ from arbvault.identifiers import (
     normalise,
 )
 from arbvault.keepa.time import datetime_to_keepa_minutes
-from infra.keepa_offline.generator import generate_book
+from infra.keepa_offline.categories import LEAVES
+from infra.keepa_offline.generator import generate_book, leaf_for
 from infra.keepa_offline.views import ProductOptions, product_cost, product_view
 
 FIXTURE_CLOCK = 8_107_200
@@ -195,7 +197,7 @@ def today_clock() -> int:
 class Catalogue:
     """Products by ASIN or code, deterministic for a given ``clock``; thread-safe."""
 
-    def __init__(self, *, clock: int | None = None, render_cache_size: int = 12_000, pool_size: int = 300) -> None:
+    def __init__(self, *, clock: int | None = None, render_cache_size: int = 12_000, pool_size: int = 1_200) -> None:
         self.clock = today_clock() if clock is None else clock
         self.pool_size = pool_size
         self._rendered: _Lru[tuple[str, ProductOptions], tuple[bytes, int]] = _Lru(render_cache_size)
@@ -232,17 +234,24 @@ class Catalogue:
             product_cost(entry.product, options, entry.now)))
 
     def pool(self) -> list[Entry]:
-        """The products Product Finder and best-seller lists choose from: the fixtures plus ``pool_size`` books."""
+        """The products Product Finder and best-seller lists choose from: the fixtures plus ``pool_size`` books,
+        spread evenly over the subjects (leaf categories) the generator files books under."""
         with self._pool_lock:
             if self._pool is None:
                 entries = [Entry(key, product["asin"], key, FIXTURE_CLOCK, fixture=True)
                            for key, product in _FIXTURES.items()]
+                per_leaf = math.ceil(self.pool_size / len(LEAVES))
+                filed: Counter[int] = Counter()
                 k = 0
                 while len(entries) < len(_FIXTURES) + self.pool_size:
                     first12 = f"9781{(k * 7919 + 104729) % 10 ** 8:08d}"
-                    entry = self.by_code(first12 + isbn13_check_digit(first12))
-                    if entry is not None:
-                        entries.append(entry)
                     k += 1
+                    key = first12 + isbn13_check_digit(first12)
+                    leaf = leaf_for(key)
+                    entry = None if filed[leaf] >= per_leaf else self.by_code(key)
+                    if entry is None:
+                        continue
+                    filed[leaf] += 1
+                    entries.append(entry)
                 self._pool = entries
             return self._pool

@@ -179,10 +179,20 @@ def _pick_and_pack(grams: int) -> int:
     return 512
 
 
+def _leaf(rng: random.Random) -> int:
+    """The subject a book is filed under: the first draw of its generator."""
+    return rng.choice(LEAVES)
+
+
+def leaf_for(key: str) -> int:
+    """The subject ``generate_book`` files ``key`` under, without generating the book."""
+    return _leaf(random.Random(seed_for(key)))
+
+
 def generate_book(key: str, *, asin: str, ean: str | None, clock: int) -> dict[str, Any]:
     """The full product object (every csv type, offers, buy-box histories; no ``stats``) for ``key``."""
     rng = random.Random(seed_for(key))
-    leaf = rng.choice(LEAVES)
+    leaf = _leaf(rng)
     textbook = CATEGORIES[leaf].textbook
     binding = (rng.choice(("Hardcover", "Hardcover", "Paperback")) if textbook else
                rng.choice(("Paperback", "Paperback", "Paperback", "Hardcover", "Hardcover", "Mass Market Paperback")))

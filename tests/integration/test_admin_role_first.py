@@ -47,6 +47,7 @@ MALFORMED = {
                                                               {"key_id": "not-a-uuid"}),
     ("GET", "/api/v1/keepa/{asin}/raw"): MalformedRequest("keepa", "GET", "/api/v1/keepa/{asin}/raw",
                                                           {"asin": "!!"}, "domain_id=zero&offers=lots"),
+    ("GET", "/api/v1/niches/stats"): MalformedRequest("niches", "GET", "/api/v1/niches/stats", {}, "domain_id=zero"),
 }
 
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Final, Literal, get_args
 from arbvault.analysis import Analysis, analyze
 from arbvault.catalog import (
     RulesBook,
+    FetchOptions,
     check_buy_price,
     condition_options_note,
     fetch_products,
@@ -120,8 +121,10 @@ def _identifiers(asins: tuple[str, ...]) -> list[Identifier]:
 
 
 def discover_with_scoring(filters: DiscoveryFilters, *, max_results: int, criteria: ScoringCriteria,
-                          force_refresh: bool = False, client: KeepaClient | None = None) -> ScoringResult:
-    """Discover, analyse and rank up to ``max_results`` products; ``force_refresh`` bypasses both caches.
+                          force_refresh: bool = False, options: FetchOptions | None = None,
+                          client: KeepaClient | None = None) -> ScoringResult:
+    """Discover, analyse and rank up to ``max_results`` products; ``force_refresh`` bypasses both caches and
+    ``options`` is what each product is looked up with (e.g. its live offers).
 
     Refuses a negative buy price and an unknown strategy (422) before spending anything; otherwise raises
     what ``find_candidates`` and ``fetch_products`` raise (429 token guard or Keepa, 503).
@@ -133,7 +136,8 @@ def discover_with_scoring(filters: DiscoveryFilters, *, max_results: int, criter
     candidates = find_candidates(filters, force_refresh=force_refresh, client=client)
     window = candidates.asins[:max_results * CANDIDATES_PER_RESULT]
     wanted = _identifiers(window)
-    lookup = fetch_products(wanted, domain_id=filters.domain_id, force_refresh=force_refresh, client=client)
+    lookup = fetch_products(wanted, domain_id=filters.domain_id, options=options, force_refresh=force_refresh,
+                            client=client)
     items = list(lookup.found.values())
     products = [item.parse() for item in items]
     with session_scope() as session:

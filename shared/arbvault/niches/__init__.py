@@ -36,12 +36,14 @@ from arbvault.niches.discover import (
     template_filters,
 )
 from arbvault.niches.export import COLUMNS, ExportRow, neutralise, niches_csv
+from arbvault.niches.offers import LIVE_OFFERS, live_offers_wanted, reads_live_offers
 from arbvault.niches.scoring import CategoryMetrics
 from arbvault.niches.stats import NicheStats, niche_stats
 from arbvault.niches.templates import TEMPLATES, NicheTemplate, select_templates
 
 __all__ = [
     "COLUMNS",
+    "LIVE_OFFERS",
     "MIN_SAMPLE",
     "RECOMMENDED_CATEGORIES",
     "TEMPLATES",
@@ -62,9 +64,11 @@ __all__ = [
     "analyzer_tokens",
     "collect_candidates",
     "estimate_niche_tokens",
+    "live_offers_wanted",
     "neutralise",
     "niche_stats",
     "niches_csv",
+    "reads_live_offers",
     "score_niches",
     "select_templates",
     "template_filters",

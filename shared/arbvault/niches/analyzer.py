@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from arbvault.catalog import keepa_client, product_lookup_cost
+from arbvault.catalog import FetchOptions, keepa_client, product_lookup_cost
 from arbvault.discovery import (
     CANDIDATES_PER_RESULT,
     DiscoveryFilters,
@@ -25,6 +25,7 @@ from arbvault.discovery import (
     category_by_id,
     discover_with_scoring,
 )
+from arbvault.niches.offers import LIVE_OFFERS
 from arbvault.niches.scoring import (
     MIN_NICHE_SCORE,
     AnalysisQuality,
@@ -83,10 +84,12 @@ def _stability(product: ScoredProduct) -> Decimal | None:
     return Decimal(stability.score) / 100 if stability.sufficient_data else None
 
 
-def analyzer_tokens(criteria: AnalyzerCriteria, category_ids: list[int], domain_id: int) -> int:
-    """Tokens the analysis needs at most: per category one finder page and a lookup per candidate."""
+def analyzer_tokens(criteria: AnalyzerCriteria, category_ids: list[int], domain_id: int, *,
+                    offers: int | None) -> int:
+    """Tokens the analysis needs at most: per category one finder page and a lookup per candidate (with
+    ``offers`` live offers each)."""
     per_category = (criteria.filters(category_ids[0], domain_id).cost
-                    + product_lookup_cost(criteria.sample_size * CANDIDATES_PER_RESULT))
+                    + product_lookup_cost(criteria.sample_size * CANDIDATES_PER_RESULT, offers=offers))
     return per_category * len(category_ids)
 
 
@@ -135,14 +138,17 @@ def category_metrics(sample: list[ScoredProduct], criteria: AnalyzerCriteria) ->
 
 
 def analyze_categories(criteria: AnalyzerCriteria, category_ids: list[int], *, max_results: int,
-                       domain_id: int = 1, client: KeepaClient | None = None) -> CategoryAnalysis:
-    """Sample, analyse and score each category; the best ``max_results`` niches first (call after the guard)."""
+                       domain_id: int = 1, offers: int | None = LIVE_OFFERS,
+                       client: KeepaClient | None = None) -> CategoryAnalysis:
+    """Sample, analyse and score each category, each product looked up with ``offers`` live offers; the best
+    ``max_results`` niches first (call after the guard)."""
     started = datetime.now(UTC)
     client = client or keepa_client(domain_id)
     niches, skipped, consumed = [], [], 0
     for category_id in category_ids:
         result = discover_with_scoring(criteria.filters(category_id, domain_id), max_results=criteria.sample_size,
-                                       criteria=ScoringCriteria(), client=client)
+                                       criteria=ScoringCriteria(), options=FetchOptions(offers=offers),
+                                       client=client)
         consumed += result.tokens_consumed
         sample = result.products
         if len(sample) < MIN_SAMPLE:

@@ -1,7 +1,8 @@
 """What scoring niches costs in Keepa tokens, priced from the Keepa client's own costs, before anything is spent.
 
 Per niche: one candidate request (the product finder, since every template has rank and price ranges) plus one
-product lookup per candidate analysed (two candidates per product wanted). Stored candidates and product
+product lookup per candidate analysed (two candidates per product wanted), with its live offers when the rules
+need them (6 tokens instead of 1). Stored candidates and product
 snapshots make the real cost lower; the estimate is what the guard must see available.
 """
 
@@ -17,7 +18,8 @@ from arbvault.discovery import CANDIDATES_PER_RESULT, DiscoveryFilters
 
 @dataclass(frozen=True, slots=True)
 class NicheCost:
-    """Tokens one niche needs at most: its candidate request and its product lookups."""
+    """Tokens one niche needs at least: its candidate request and its product lookups (a book with more than
+    10 live offers costs a second page of 6)."""
 
     discovery: int
     products: int
@@ -27,9 +29,9 @@ class NicheCost:
         return self.discovery + self.products
 
     @classmethod
-    def of(cls, filters: DiscoveryFilters, products_per_niche: int) -> NicheCost:
+    def of(cls, filters: DiscoveryFilters, products_per_niche: int, *, offers: int | None) -> NicheCost:
         return cls(discovery=filters.cost,
-                   products=product_lookup_cost(products_per_niche * CANDIDATES_PER_RESULT))
+                   products=product_lookup_cost(products_per_niche * CANDIDATES_PER_RESULT, offers=offers))
 
 
 def estimate_niche_tokens(count: int, cost: NicheCost, *, buffer_pct: Decimal = Decimal(0)) -> int:

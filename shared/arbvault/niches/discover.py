@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
 from arbvault.analysis import round_half_up
-from arbvault.catalog import keepa_client
+from arbvault.catalog import FetchOptions, keepa_client
 from arbvault.discovery import (
     CANDIDATES_PER_RESULT,
     DiscoveryFilters,
@@ -22,6 +22,7 @@ from arbvault.discovery import (
     find_candidates,
 )
 from arbvault.niches.budget import NicheCost, estimate_niche_tokens
+from arbvault.niches.offers import LIVE_OFFERS
 from arbvault.settings import get_settings
 
 if TYPE_CHECKING:
@@ -38,17 +39,24 @@ def template_filters(template: NicheTemplate, domain_id: int) -> DiscoveryFilter
 
 @dataclass(frozen=True, slots=True)
 class NichePlan:
-    """Templates to score, how many products each may report, and what that costs."""
+    """Templates to score, how many products each may report, the live offers each product is looked up with
+    (None: none; ``live_offers_wanted`` says what the rules need), and what that costs."""
 
     templates: tuple[NicheTemplate, ...]
     products_per_niche: int
     domain_id: int
     buffer_pct: Decimal = Decimal(0)
+    offers: int | None = LIVE_OFFERS
 
     @property
     def cost(self) -> NicheCost:
         """Every template has rank and price ranges, so every one costs one finder page."""
-        return NicheCost.of(template_filters(self.templates[0], self.domain_id), self.products_per_niche)
+        return NicheCost.of(template_filters(self.templates[0], self.domain_id), self.products_per_niche,
+                            offers=self.offers)
+
+    @property
+    def fetch_options(self) -> FetchOptions:
+        return FetchOptions(offers=self.offers)
 
     @property
     def tokens_required(self) -> int:
@@ -95,7 +103,8 @@ def score_niches(plan: NichePlan, *, client: KeepaClient | None = None) -> list[
     for template in plan.templates:
         criteria = ScoringCriteria(roi_min=template.roi_min, velocity_min=template.velocity_min)
         result = discover_with_scoring(template_filters(template, plan.domain_id),
-                                       max_results=plan.products_per_niche, criteria=criteria, client=client)
+                                       max_results=plan.products_per_niche, criteria=criteria,
+                                       options=plan.fetch_options, client=client)
         scored.append(ScoredNiche(template=template, products=result.products,
                                   candidates_considered=result.considered, tokens_consumed=result.tokens_consumed))
     return scored

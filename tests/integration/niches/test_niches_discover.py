@@ -12,7 +12,7 @@ from arbvault.settings import get_settings
 from db_testing import rows
 from infra.keepa_offline.finder import find
 from jobs_testing import JobQueues, run_worker
-from keepa_testing import MakeKeepa, RecordingKeepa, paid, spent
+from keepa_testing import MakeKeepa, RecordingKeepa, paid, product_requests, spent
 from niches_support import DISCOVER, ESTIMATE, post
 from support import SOURCER, call
 
@@ -36,18 +36,26 @@ def test_discover_scores_the_first_templates_over_the_finders_candidates(keepa: 
             assert product["roi_pct"] >= float(template.roi_min)
             assert product["velocity_score"] >= float(template.velocity_min)
     assert answer["tokens_used"] == spent(keepa) == sum(n["tokens_used"] for n in answer["niches"])
-    assert answer["tokens_used"] <= answer["tokens_estimated"] == 3 * (12 + 6)
+    # Per niche: a finder page (12) and 6 candidates looked up with live offers: at least one page of 6 tokens
+    # each (the estimate), two pages for a book with more than 10 offers.
+    assert answer["tokens_estimated"] == 3 * (12 + 6 * 6)
+    assert 3 * (11 + 6 * 6) <= answer["tokens_used"] <= 3 * (12 + 6 * 12)
     assert [r.endpoint for r in paid(keepa)].count("query") == 3
+    assert {r.params.get("offers") for r in product_requests(keepa)} == {"20"}  # the rules buy at live offers
 
 
 def test_a_niche_reports_the_engines_products_their_averages_and_the_best_three(keepa: RecordingKeepa) -> None:
-    # A permissive template over the 26 programming books: every analysable candidate counts.
+    # A permissive template over the programming books: every analysable candidate counts. Amazon sells most
+    # of the best-ranked books (they are left out), so 40 candidates are looked at to keep a handful.
     template = NicheTemplate("any-programming", "Programming", "all", "TEXTBOOKS", 3839, 1, 5_000_000,
                              Decimal(0), Decimal(100_000), 100, Decimal(-100), Decimal(0))
 
-    (niche,) = score_niches(NichePlan(templates=(template,), products_per_niche=10, domain_id=1))
+    (niche,) = score_niches(NichePlan(templates=(template,), products_per_niche=20, domain_id=1))
 
-    assert len(niche.products) >= 4
+    assert len(niche.products) >= 4 and niche.candidates_considered == 40
+    # The default rules buy at the cheapest live offer and sell at the Buy Box of that condition.
+    assert {p.analysis.buy_price_source for p in niche.products} == {"live_offer"}
+    assert all(p.product.offers_fetched and p.analysis.sell_price_source is not None for p in niche.products)
     rois = [p.analysis.profit.roi_pct for p in niche.products if p.analysis.profit is not None]
     velocities = [p.analysis.velocity.score for p in niche.products]
     assert niche.avg_roi == (sum(rois) / len(rois)).quantize(Decimal("0.1"))
@@ -61,21 +69,21 @@ def test_the_estimate_prices_the_request_without_spending(keepa: RecordingKeepa)
     status, _, estimate = post(ESTIMATE, {**FIRST_THREE, "buffer_pct": 50})
 
     assert status == 200, estimate
-    assert (estimate["templates"], estimate["tokens_per_niche"], estimate["tokens_required"]) == (3, 18, 81)
+    assert (estimate["templates"], estimate["tokens_per_niche"], estimate["tokens_required"]) == (3, 48, 216)
     assert estimate["sufficient"] is True and estimate["deficit"] == 0 and estimate["runs_as_job"] is False
-    assert estimate["affordable_count"] == estimate["balance"] // 18
+    assert estimate["affordable_count"] == estimate["balance"] // 48
     assert paid(keepa) == []
 
 
 def test_a_short_balance_is_429_with_retry_after_before_any_spend(make_keepa: MakeKeepa) -> None:
-    keepa = make_keepa(tokens=40, refill_rate=20)
+    keepa = make_keepa(tokens=130, refill_rate=20)
 
     status, headers, answer = post(DISCOVER, FIRST_THREE)
 
     assert status == 429, answer
     assert answer["error"]["code"] == "keepa_tokens_insufficient"
     (details,) = answer["error"]["details"]
-    assert (details["required"], details["balance"], details["deficit"]) == (54, 40, 14)
+    assert (details["required"], details["balance"], details["deficit"]) == (3 * 48, 130, 14)
     assert 1 <= int(headers["retry-after"]) <= 60
     assert paid(keepa) == []
     status, _, estimate = post(ESTIMATE, FIRST_THREE)
@@ -117,6 +125,8 @@ def test_above_the_threshold_candidates_are_found_and_analysed_as_a_niche_job(qu
     assert again[0] == 202 and again[2]["id"] == job["id"]
 
     run_worker(queues)
+
+    assert product_requests(keepa) and {r.params.get("offers") for r in product_requests(keepa)} == {"20"}
 
     finished = _follow(job["status_url"])
     assert finished["status"] == "SUCCESS", finished

@@ -32,12 +32,21 @@ def test_a_balance_of_100_is_350_short_for_three_niches_and_covers_none() -> Non
     assert affordable_count(-5, FIRST_COSTS) == 0
 
 
-def test_the_real_cost_is_one_finder_page_and_two_lookups_per_product() -> None:
+def test_the_real_cost_is_one_finder_page_and_two_lookups_with_offers_per_product() -> None:
     plan = NichePlan(templates=TEMPLATES[:3], products_per_niche=10, domain_id=1)
 
-    assert plan.cost == NicheCost(discovery=finder_cost(CANDIDATE_WINDOW), products=20)
-    assert plan.tokens_required == 3 * (finder_cost(CANDIDATE_WINDOW) + 20) == 96
+    # 20 candidates, each looked up with one page of live offers (6 tokens instead of 1).
+    assert plan.offers == 20
+    assert plan.cost == NicheCost(discovery=finder_cost(CANDIDATE_WINDOW), products=20 * 6)
+    assert plan.tokens_required == 3 * (finder_cost(CANDIDATE_WINDOW) + 120) == 396
     assert plan.candidates_to_analyse == 60
+
+
+def test_without_live_offers_a_lookup_costs_one_token() -> None:
+    plan = NichePlan(templates=TEMPLATES[:3], products_per_niche=10, domain_id=1, offers=None)
+
+    assert plan.cost == NicheCost(discovery=finder_cost(CANDIDATE_WINDOW), products=20)
+    assert plan.tokens_required == 3 * (12 + 20) == 96
 
 
 def test_more_candidates_than_the_ingest_threshold_run_as_a_job() -> None:

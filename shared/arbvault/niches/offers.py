@@ -1,0 +1,31 @@
+"""Whether niche products are looked up with their live offers, which the default rules price from.
+
+Niches never carry a caller's buy price, so the rules' strategies price every product. A strategy buying at
+the cheapest live offer, or selling at a Buy Box, needs Keepa's offers: without them there is no live offer
+and no Buy Box, so no buy price and no ROI. One page of offers costs 6 tokens a product instead of 1.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from arbvault.analysis.config_view import CHEAPEST_OFFER, CONDITION_BUY_BOX, EngineConfig
+from arbvault.catalog import RulesBook
+from arbvault.db import session_scope
+
+LIVE_OFFERS: Final = 20
+"""Offers asked per product when they are needed: Keepa's least request, one page."""
+_BUY_BOX_SELL_SOURCES: Final = frozenset({CONDITION_BUY_BOX, "current_buy_box", "avg90_buy_box"})
+
+
+def reads_live_offers(config: EngineConfig) -> bool:
+    """Whether any strategy of ``config`` buys at a live offer or sells at a Buy Box."""
+    return any(s.buy_price_source == CHEAPEST_OFFER or s.sell_price_source in _BUY_BOX_SELL_SOURCES
+               for s in config.strategies.values())
+
+
+def live_offers_wanted(domain_id: int) -> int | None:
+    """Offers to fetch per product under ``domain_id``'s rules (None: the rules read no live offer)."""
+    with session_scope() as session:
+        config = RulesBook(session, domain_id=domain_id).config(None)
+    return LIVE_OFFERS if reads_live_offers(config) else None
