@@ -76,7 +76,7 @@ HTTP_EVENTS: dict[tuple[str, str], tuple[int, Check]] = {
     ("analytics", "product_decision"): (200, lambda b: b["decision"]["recommendation"] == "BUY"
                                         and b["risk"]["risk_score"] == 12.25),
     ("keepa", "ingest"): (200, lambda b: [i["asin"] for i in b["items"]] == ["1739104269", "1639584722", "0972351868"]
-                          and all(i["buy_price"] == 4.5 for i in b["items"]) and b["tokens_used"] == 3),
+                          and all(i["buy_price"] == 4.5 for i in b["items"]) and b["tokens_used"] == 6 + 1 + 1),
     ("keepa", "metrics"): (200, lambda b: b["asin"] == "1739104269" and b["analysis"]["buy_price"] == 4.5),
     ("keepa", "raw"): (200, lambda b: b["product"]["asin"] == "1639584722" and b["options"]["stats_days"] == 90),
     ("keepa", "tokens"): (200, lambda b: b["tokens_left"] == 1200 and b["source"] == "token_endpoint"),
@@ -108,7 +108,7 @@ HTTP_EVENTS: dict[tuple[str, str], tuple[int, Check]] = {
                               and b["items"][0]["id"] == "tech-books-python"),
     ("batches", "create"): (202, lambda b: b["items_total"] == 3),
     ("batches", "list"): (200, lambda b: b == {"items": [], "next_cursor": None}),
-    ("batches", "estimate"): (200, lambda b: b["tokens_required"] == 250 and b["sufficient"] is True),
+    ("batches", "estimate"): (200, lambda b: b["tokens_required"] == 150 * 6 and b["sufficient"] is True),
     ("autosourcing", "profiles"): (200, lambda b: {"Textbooks Conservateur", "Electronics Opportunity",
                                                     "Niche Explorer"} <= {p["name"] for p in b}),
     ("autosourcing", "estimate"): (200, lambda b: b["tokens_estimated"] == 62 and b["safe_to_proceed"] is True),

@@ -36,7 +36,8 @@ def test_a_large_ingest_is_queued_and_its_status_url_follows_it_to_success(queue
 
     assert status == 202, body
     assert headers["location"] == body["status_url"] == f"{BATCHES}/{body['id']}"
-    assert (body["items_total"], body["progress"]["chunks_total"], body["tokens_estimated"]) == (150, 2, 150)
+    # 150 products with the default page of offers: 6 tokens each.
+    assert (body["items_total"], body["progress"]["chunks_total"], body["tokens_estimated"]) == (150, 2, 150 * 6)
     assert len(queues.messages()) == 2
     status, job = _follow(body["status_url"], SOURCER)
     assert status == 200, job
@@ -84,7 +85,8 @@ def test_a_large_ingest_short_of_tokens_is_429_and_queues_nothing(queues: JobQue
     status, headers, body = _ingest({"identifiers": book_isbns(101)})
 
     assert status == 429, body
-    assert int(headers["retry-after"]) > 0 and body["error"]["details"][0]["deficit"] == 51
+    # 101 products with offers need 606 tokens: 556 more than the 50 held.
+    assert int(headers["retry-after"]) > 0 and body["error"]["details"][0]["deficit"] == 101 * 6 - 50 == 556
     assert rows("SELECT id FROM jobs") == [] and queues.messages() == []
 
 

@@ -28,7 +28,7 @@ def test_create_answers_202_with_location_and_queues_one_message_per_chunk(queue
     assert body["status"] == "PENDING"
     assert body["status_url"] == f"{BATCHES}/{job_id}" == headers["location"]
     assert (body["name"], body["items_total"], body["progress"]["chunks_total"], body["tokens_estimated"]) == (
-        "spring list", 250, 3, 250)
+        "spring list", 250, 3, 250 * 6)  # a page of offers (6 tokens) per product by default
     (job,) = rows("SELECT * FROM jobs WHERE id = :id", id=job_id)
     assert (job["kind"], job["owner_key_id"], job["items_total"]) == ("batch", ADMIN["key_id"], 250)
     chunks = rows('SELECT id, "index", identifiers FROM job_chunks WHERE job_id = :id ORDER BY "index"', id=job_id)
@@ -79,7 +79,7 @@ def test_invalid_identifiers_are_left_out_and_listed_with_their_reason(queues: J
         "name": "some bad", "identifiers": [good[0], "9780000000001", good[1], "nope"]})
 
     assert status == 202, body
-    assert body["items_total"] == 2 and body["tokens_estimated"] == 2
+    assert body["items_total"] == 2 and body["tokens_estimated"] == 2 * 6
     assert [(r["index"], r["value"]) for r in body["invalid_identifiers"]] == [(1, "9780000000001"), (3, "nope")]
     assert "check digit" in body["invalid_identifiers"][0]["reason"]
     assert "10 characters" in body["invalid_identifiers"][1]["reason"]
@@ -165,14 +165,15 @@ def test_short_token_balance_is_429_with_retry_after_and_leaves_nothing(queues: 
                                                                         make_keepa: MakeKeepa) -> None:
     keepa = make_keepa(tokens=100, refill_rate=20)
 
-    status, headers, body = call("batches", "POST", BATCHES, json_body={"name": "x", "identifiers": book_isbns(250)})
+    status, headers, body = call("batches", "POST", BATCHES, json_body={"name": "x", "identifiers": book_isbns(30)})
 
     assert status == 429, body
     assert body["error"]["code"] == "keepa_tokens_insufficient"
     (details,) = body["error"]["details"]
-    assert (details["required"], details["balance"], details["deficit"]) == (250, 100, 150)
-    # 150 short at 20 a minute: 8 refills, the first within a minute -> between 7 and 8 minutes.
-    assert 7 * 60 <= int(headers["retry-after"]) <= 8 * 60
+    # 30 products with a page of offers each need 180 tokens.
+    assert (details["required"], details["balance"], details["deficit"]) == (180, 100, 80)
+    # 80 short at 20 a minute: 4 refills, the first within a minute -> between 3 and 4 minutes.
+    assert 3 * 60 <= int(headers["retry-after"]) <= 4 * 60
     assert scalar("SELECT count(*) FROM jobs") == 0 and scalar("SELECT count(*) FROM outbox") == 0
     assert queues.messages() == []
     assert [r.endpoint for r in keepa.requests] == ["token"]

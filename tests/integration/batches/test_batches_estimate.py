@@ -25,10 +25,11 @@ def _estimate(payload: dict[str, Any]) -> tuple[int, Any]:
 def test_estimate_by_count_with_a_sufficient_balance(make_keepa: MakeKeepa) -> None:
     keepa = make_keepa(tokens=1_000, refill_rate=20)
 
-    status, body = _estimate({"count": 250})
+    status, body = _estimate({"count": 150})
 
+    # A page of offers (6 tokens) per product by default.
     assert status == 200, body
-    assert (body["items_total"], body["tokens_required"], body["balance"]) == (250, 250, 1_000)
+    assert (body["items_total"], body["tokens_required"], body["balance"]) == (150, 900, 1_000)
     assert body["sufficient"] is True and body["deficit"] == 0 and body["retry_after_seconds"] is None
     assert body["capacity_exceeded"] is False
     assert body["refill_rate"] == 20 and 0 <= body["refill_in_ms"] <= 60_000
@@ -54,19 +55,20 @@ def test_estimate_leaves_out_and_lists_what_a_batch_would_leave_out(make_keepa: 
     status, body = _estimate({"identifiers": [*book_isbns(3), "bad"]})
 
     assert status == 200, body
-    assert (body["items_total"], body["tokens_required"]) == (3, 3)
+    assert (body["items_total"], body["tokens_required"]) == (3, 3 * 6)
     assert [(r["index"], r["value"]) for r in body["invalid_identifiers"]] == [(3, "bad")]
 
 
 def test_a_short_balance_says_when_to_retry_and_creating_agrees(queues: JobQueues, make_keepa: MakeKeepa) -> None:
     make_keepa(tokens=100, refill_rate=20)
 
-    status, body = _estimate({"count": 250})
+    status, body = _estimate({"count": 30})
     created, headers, refusal = call("batches", "POST", BATCHES,
-                                     json_body={"name": "x", "identifiers": book_isbns(250)})
+                                     json_body={"name": "x", "identifiers": book_isbns(30)})
 
+    # 30 products with offers need 180 tokens: 80 more than the 100 held.
     assert status == 200, body
-    assert body["sufficient"] is False and body["deficit"] == 150 and body["capacity_exceeded"] is False
+    assert body["sufficient"] is False and body["deficit"] == 80 and body["capacity_exceeded"] is False
     assert created == 429, refusal
     assert abs(body["retry_after_seconds"] - int(headers["retry-after"])) <= 1
 
@@ -75,9 +77,9 @@ def test_estimate_uses_the_stored_balance_projected_to_now(make_keepa: MakeKeepa
     keepa = make_keepa(tokens=5)
     store_balance(0, refill_in_ms=1000, refill_rate=20, observed_at=datetime.now(UTC) - timedelta(minutes=3))
 
-    status, body = _estimate({"count": 55})
+    status, body = _estimate({"count": 10})
 
-    # 0 tokens three minutes ago at 20 a minute -> 60 now, enough for 55.
+    # 0 tokens three minutes ago at 20 a minute -> 60 now, enough for 10 products with offers (6 each).
     assert status == 200, body
     assert body["balance"] == 60 and body["sufficient"] is True and body["balance_source"] == "last_response"
     assert list(keepa.requests) == []

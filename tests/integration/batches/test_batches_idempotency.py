@@ -79,7 +79,7 @@ def test_a_key_belongs_to_its_api_key_so_two_callers_get_two_jobs(queues: JobQue
 
 def test_a_retry_finds_its_job_even_once_the_tokens_are_gone(queues: JobQueues, make_keepa: MakeKeepa) -> None:
     make_keepa(tokens=1_000, refill_rate=20)
-    body = {"name": "spent", "identifiers": book_isbns(200)}
+    body = {"name": "spent", "identifiers": book_isbns(100)}  # 600 tokens with a page of offers each
     key = str(uuid.uuid4())
     first = _create(body, key)
     assert first[0] == 202

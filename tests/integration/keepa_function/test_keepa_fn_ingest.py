@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from arbvault.analysis.verdict import NO_PRICE_DATA
 from infra.keepa_offline import OfflineKeepa, is_unknown
 from keepa_fn_support import INGEST, stored_analyses
 from keepa_testing import book_asins, book_isbns, product_requests, spent
@@ -26,9 +27,10 @@ def hundred_identifiers() -> list[str]:
 def test_ingest_repeat_within_ttl_costs_no_token_and_force_refresh_spends_again(keepa: OfflineKeepa) -> None:
     identifiers = hundred_identifiers()
 
-    status, headers, first = call("keepa", "POST", INGEST, json_body={"identifiers": identifiers})
+    # Without offers every product costs 1 token, which makes Keepa's charging visible: it charges every ASIN
+    # (unknown ones too) and only the products a code returns.
+    status, headers, first = call("keepa", "POST", INGEST, json_body={"identifiers": identifiers, "offers": 0})
     assert status == 200, first
-    # Keepa charges every ASIN (unknown ones too) and only the products a code returns.
     assert first["tokens_used"] == 60 + 38 == spent(keepa)
     assert first["snapshot_hits"] == 0 and first["cached_not_found"] == 0
     assert len(first["items"]) == 93
@@ -36,7 +38,7 @@ def test_ingest_repeat_within_ttl_costs_no_token_and_force_refresh_spends_again(
     assert "keepa;dur=" in headers["server-timing"] and "database;dur=" in headers["server-timing"]
 
     requests_before = len(keepa.requests)
-    status, _, repeat = call("keepa", "POST", INGEST, json_body={"identifiers": identifiers})
+    status, _, repeat = call("keepa", "POST", INGEST, json_body={"identifiers": identifiers, "offers": 0})
     assert status == 200, repeat
     assert repeat["tokens_used"] == 0 and spent(keepa) == 98
     assert len(keepa.requests) == requests_before  # not even /token: nothing needed paying for
@@ -44,7 +46,8 @@ def test_ingest_repeat_within_ttl_costs_no_token_and_force_refresh_spends_again(
     assert [i["asin"] for i in repeat["items"]] == [i["asin"] for i in first["items"]]
     assert {i["id"] for i in repeat["items"]}.isdisjoint({i["id"] for i in first["items"]})
 
-    status, _, forced = call("keepa", "POST", INGEST, json_body={"identifiers": identifiers, "force_refresh": True})
+    status, _, forced = call("keepa", "POST", INGEST, json_body={"identifiers": identifiers, "offers": 0,
+                                                             "force_refresh": True})
     assert status == 200, forced
     assert forced["tokens_used"] == 98 and spent(keepa) == 196
     assert forced["snapshot_hits"] == 0 and forced["cached_not_found"] == 0
@@ -95,7 +98,8 @@ def test_ingest_deduplicates_after_normalisation(keepa: OfflineKeepa) -> None:
     (isbn,) = book_isbns(1, start=77)
     spelled = [isbn, f"{isbn[:3]}-{isbn[3:]}", f" {isbn} "]
 
-    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": spelled})
+    # Without offers one product costs exactly 1 token: the three spellings are paid for once.
+    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": spelled, "offers": 0})
 
     assert status == 200, body
     assert len(body["items"]) == 1 and body["tokens_used"] == 1
@@ -146,8 +150,9 @@ def test_ingest_threshold_comes_from_settings(keepa: OfflineKeepa, monkeypatch: 
 
 def test_ingest_analyses_the_valid_identifiers_and_lists_each_invalid_one(keepa: OfflineKeepa) -> None:
     good = book_asins(1)[0]
+    # Without offers the one product fetched costs exactly 1 token.
     status, _, body = call("keepa", "POST", INGEST,
-                           json_body={"identifiers": [good, "12345", good, "9780000000000", "B0!!"]})
+                           json_body={"identifiers": [good, "12345", good, "9780000000000", "B0!!"], "offers": 0})
 
     assert status == 200, body
     assert [item["asin"] for item in body["items"]] == [good]
@@ -165,6 +170,34 @@ def test_ingest_of_only_invalid_identifiers_is_422_naming_each_by_index(keepa: O
     assert {d["code"] for d in body["error"]["details"]} == {"invalid_identifiers"}
     assert [d["field"] for d in body["error"]["details"]] == ["identifiers[0]", "identifiers[1]", "identifiers[2]"]
     assert body["error"]["details"][1]["value"] == "9780000000000"
+    assert keepa.requests == type(keepa.requests)()
+
+
+def test_default_ingest_fetches_offers_and_prices_a_generated_book(keepa: OfflineKeepa) -> None:
+    (asin,) = book_asins(1, start=3)
+
+    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": [asin]})
+
+    assert status == 200, body
+    (request,) = product_requests(keepa)
+    assert request.params["offers"] == "20"
+    (item,) = body["items"]
+    # The default sources buy the cheapest live offer and sell at the used Buy Box, both sent with offers.
+    assert item["buy_price_source"] == "live_offer" and item["buy_price"] is not None
+    assert item["sell_price_source"] == "buy_box_used" and item["sell_price"] is not None
+    assert item["roi_pct"] is not None
+    metrics = item["metrics"]
+    assert metrics["primary_issue"] != NO_PRICE_DATA and "no_price_data" not in metrics["risk_factors"]
+    assert body["tokens_used"] == spent(keepa) >= 6 and body["tokens_used"] % 6 == 0  # 6 per page of 10 live offers
+
+
+def test_ingest_offers_between_none_and_a_page_is_a_validation_error(keepa: OfflineKeepa) -> None:
+    status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": book_asins(1), "offers": 5})
+
+    assert status == 422, body
+    assert body["error"]["code"] == "validation_error"
+    (detail,) = body["error"]["details"]
+    assert detail["field"] == "body.offers" and "0 (no live offers) or from 20 to 100" in detail["message"]
     assert keepa.requests == type(keepa.requests)()
 
 

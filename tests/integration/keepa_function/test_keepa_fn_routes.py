@@ -56,15 +56,15 @@ def test_metrics_does_not_store_an_analysis(keepa: OfflineKeepa) -> None:
 
 def test_metrics_needing_offers_never_uses_a_snapshot_without_them(keepa: OfflineKeepa) -> None:
     (asin,) = book_asins(1, start=60)
-    assert metrics(asin)[2]["tokens_used"] == 1
+    assert metrics(asin, "offers=0")[2]["tokens_used"] == 1
 
-    status, _, with_offers = metrics(asin, "offers=20")
+    status, _, with_offers = metrics(asin)  # the default page of 20 offers
 
     assert status == 200, with_offers
     assert with_offers["snapshot_hit"] is False and with_offers["tokens_used"] >= 6
     assert product_requests(keepa)[-1].params["offers"] == "20"
     # The snapshot now holds offers, so a lookup without them is served from it.
-    assert metrics(asin)[2]["snapshot_hit"] is True
+    assert metrics(asin, "offers=0")[2]["snapshot_hit"] is True
 
 
 def test_metrics_by_isbn13_and_not_found_and_malformed(keepa: OfflineKeepa) -> None:
@@ -107,7 +107,8 @@ def test_raw_returns_the_stored_keepa_object_for_admins(keepa: OfflineKeepa) -> 
     assert status == 200, body
     assert body["snapshot_hit"] is True and body["tokens_used"] == 0
     assert body["product"]["asin"] == FIXTURE_ASIN and len(body["product"]["csv"]) == 36
-    assert body["options"] == {"stats_days": 90, "offers": 0, "history": True, "buybox": False}
+    # The ingest fetched the default page of offers; raw (no offers asked) is served from that snapshot.
+    assert body["options"] == {"stats_days": 90, "offers": 20, "history": True, "buybox": False}
     assert len(product_requests(keepa)) == 1
 
 
@@ -132,12 +133,14 @@ def test_tokens_asks_the_free_endpoint_once_then_reads_the_stored_balance(keepa:
 
 
 def test_tokens_after_an_ingest_come_from_its_response(keepa: OfflineKeepa) -> None:
-    call("keepa", "POST", INGEST, json_body={"identifiers": book_asins(7)})
+    ingest = call("keepa", "POST", INGEST, json_body={"identifiers": book_asins(7)})[2]
 
     status, _, body = call("keepa", "GET", "/api/v1/keepa/tokens")
 
     assert status == 200, body
-    assert body["source"] == "last_response" and body["tokens_left"] == 1200 - 7
+    # 7 products with offers cost at least 6 tokens each; the balance is what Keepa's answer left.
+    assert ingest["tokens_used"] >= 7 * 6 and ingest["tokens_used"] == spent(keepa)
+    assert body["source"] == "last_response" and body["tokens_left"] == 1200 - ingest["tokens_used"]
     assert [r.endpoint for r in keepa.requests] == ["token", "product"]
 
 
