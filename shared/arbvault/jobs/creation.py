@@ -55,10 +55,8 @@ def add_chunks(session: Session, job_id: uuid.UUID, chunks: Sequence[list[str]])
         {"id": chunk_id, "job_id": job_id, "index": index, "identifiers": items}
         for index, (chunk_id, items) in enumerate(zip(chunk_ids, chunks, strict=True))
     ]))
-    session.execute(insert(OutboxMessage).values([
-        {"queue": JOBS_QUEUE, "job_id": job_id, "body": ChunkMessage(job_id, chunk_id).to_body()}
-        for chunk_id in chunk_ids
-    ]))
+    session.execute(insert(OutboxMessage).values([chunk_message_row(ChunkMessage(job_id, chunk_id))
+                                                  for chunk_id in chunk_ids]))
 
 
 def create_job(

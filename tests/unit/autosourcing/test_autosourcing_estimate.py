@@ -28,7 +28,7 @@ def test_default_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AUTOSOURCING_JOB_TOKENS_MAX", raising=False)
     monkeypatch.delenv("AUTOSOURCING_BALANCE_MIN", raising=False)
     reset_settings()
-    assert Limits.configured() == Limits(job_tokens_max=200, balance_min=50)
+    assert Limits.configured() == Limits(job_tokens_max=400, balance_min=50)
     monkeypatch.setenv("AUTOSOURCING_JOB_TOKENS_MAX", "500")
     reset_settings()
     assert Limits.configured().job_tokens_max == 500
