@@ -140,7 +140,8 @@ def _estimate_out(discovery: DiscoverySpec, scoring: ScoringSpec) -> EstimateOut
 
 @router.post("/estimate", summary="Estimate a run's Keepa token cost")
 def estimate(body: EstimateIn, _: CurrentIdentity) -> EstimateOut:
-    """The run's worst-case tokens, the balance now, and whether the safeguards would let it start (free)."""
+    """The run's estimated tokens (one offer page a candidate when live offers are read), the balance now, and
+    whether the safeguards would let it start (free)."""
     return _estimate_out(body.discovery_config.spec(), body.scoring_config.spec())
 
 

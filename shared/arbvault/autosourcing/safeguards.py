@@ -1,8 +1,8 @@
 """What a run will cost in Keepa tokens, and the two limits checked before it is queued.
 
-The estimate is the run's worst case: the discovery call (best-seller list or product finder) plus one product
-lookup per candidate analysed, with its live offers when the run's pricing reads them (6 tokens a product
-instead of 1; stored snapshots make the real cost lower). A run may cost at most
+The estimate is the discovery call (best-seller list or product finder) plus one product lookup per candidate,
+with one page of live offers when the run's pricing reads them (6 tokens a product instead of 1). A candidate
+with more than 10 live offers costs a second page; stored snapshots cost nothing. A run may cost at most
 ``AUTOSOURCING_JOB_TOKENS_MAX`` (else 422 naming the limit), and the balance must cover the estimate and
 never fall below ``AUTOSOURCING_BALANCE_MIN`` (else 429 with Retry-After, required, balance and deficit).
 """
@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from arbvault.autosourcing.configs import ScoringSpec
-from arbvault.catalog import RulesBook, TokenBudgetError, current_estimate, keepa_client, product_lookup_cost, retry_after_seconds
+from arbvault.catalog import (
+    RulesBook,
+    TokenBudgetError,
+    current_estimate,
+    keepa_client,
+    product_lookup_cost,
+    retry_after_seconds,
+)
 from arbvault.exceptions import InvalidInputError
 from arbvault.settings import get_settings
 

@@ -119,11 +119,11 @@ class EstimateIn(_Strict):
 
 
 class EstimateOut(BaseModel):
-    """A run's worst-case token cost against the limits and the balance now."""
+    """A run's estimated token cost against the limits and the balance now."""
 
     tokens_estimated: int
     discovery_tokens: int = Field(description="the best-seller list or product finder call")
-    details_tokens: int = Field(description="one product lookup per candidate, 6 tokens with live offers (stored snapshots cost 0)")
+    details_tokens: int = Field(description="one lookup per candidate, 6 tokens with live offers (stored snapshots 0)")
     balance: int
     required: int = Field(description="the estimate plus the minimum balance kept after it")
     deficit: int
