@@ -5,7 +5,7 @@ The stack runs as a subprocess (gateway, autosourcing function, outbox to the lo
 Keepa with latency 0 unless ``--keepa-latency-ms``, PostgreSQL in a scratch database). The run discovers
 ``--candidates`` products with the finder, analyses them as chunks and keeps every product with a price (open
 scoring), so tokens per pick compares discovery and lookups with what a run yields. The per-run token limit is
-raised for the run (``AUTOSOURCING_JOB_TOKENS_MAX``): 200 candidates cost 212 at most. Usage:
+raised for the run (``AUTOSOURCING_JOB_TOKENS_MAX``): 200 candidates with live offers cost 1212 at most. Usage:
 
     .venv/bin/python bench/bench_autosourcing.py [--candidates 200] [--keepa-latency-ms 0]
 """

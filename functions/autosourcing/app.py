@@ -128,9 +128,9 @@ def deactivate_profile(profile_id: uuid.UUID, _: CurrentIdentity) -> ProfileOut:
         return ProfileOut.model_validate(update_profile(session, profile_id, {"active": False}))
 
 
-def _estimate_out(discovery: DiscoverySpec) -> EstimateOut:
+def _estimate_out(discovery: DiscoverySpec, scoring: ScoringSpec) -> EstimateOut:
     with session_scope() as session:
-        estimate = estimate_run(session, discovery)
+        estimate = estimate_run(session, discovery, scoring)
     return EstimateOut(tokens_estimated=estimate.tokens_estimated, discovery_tokens=estimate.discovery_tokens,
                        details_tokens=estimate.details_tokens, balance=estimate.balance, required=estimate.required,
                        deficit=estimate.deficit, job_tokens_max=estimate.limits.job_tokens_max,
@@ -140,8 +140,9 @@ def _estimate_out(discovery: DiscoverySpec) -> EstimateOut:
 
 @router.post("/estimate", summary="Estimate a run's Keepa token cost")
 def estimate(body: EstimateIn, _: CurrentIdentity) -> EstimateOut:
-    """The run's worst-case tokens, the balance now, and whether the safeguards would let it start (free)."""
-    return _estimate_out(body.discovery_config.spec())
+    """The run's estimated tokens (one offer page a candidate when live offers are read), the balance now, and
+    whether the safeguards would let it start (free)."""
+    return _estimate_out(body.discovery_config.spec(), body.scoring_config.spec())
 
 
 @router.post("/runs", status_code=202, summary="Start a run", responses=error_responses(404, 429))

@@ -43,7 +43,7 @@ class Settings:
     jobs_redrive_pending_after_seconds: int = 600
     history_daily_token_budget: int = 1000
     history_snapshot_max_age_seconds: int = 43_200
-    autosourcing_job_tokens_max: int = 200
+    autosourcing_job_tokens_max: int = 400
     autosourcing_balance_min: int = 50
 
 
@@ -94,7 +94,7 @@ def get_settings() -> Settings:
         jobs_redrive_pending_after_seconds=_int_env("JOBS_REDRIVE_PENDING_AFTER_SECONDS", 600),
         history_daily_token_budget=_int_env("HISTORY_DAILY_TOKEN_BUDGET", 1000),
         history_snapshot_max_age_seconds=_int_env("HISTORY_SNAPSHOT_MAX_AGE_SECONDS", 43_200),
-        autosourcing_job_tokens_max=_int_env("AUTOSOURCING_JOB_TOKENS_MAX", 200),
+        autosourcing_job_tokens_max=_int_env("AUTOSOURCING_JOB_TOKENS_MAX", 400),
         autosourcing_balance_min=_int_env("AUTOSOURCING_BALANCE_MIN", 50),
     )
 

@@ -5,6 +5,7 @@ from the offline Keepa's finder, analyses them as chunks and stores the rated, t
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -13,8 +14,18 @@ from local_process import LocalStackProcess
 pytestmark = pytest.mark.e2e
 
 RUN_TIMEOUT_SECONDS = 120.0
+# 120 candidates looked up with live offers cost 12 + 120 * 6 tokens, above the default per-run limit.
+JOB_TOKENS_MAX = "AUTOSOURCING_JOB_TOKENS_MAX=1000"
 OPEN_SCORING = {"roi_min": -1000, "velocity_min": 0, "stability_min": 0, "confidence_min": 0,
                 "rating_required": "PASS", "max_results": 100}
+
+
+@pytest.fixture(scope="module")
+def project_stack(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStackProcess]:
+    """`arbvault local` on the project's own template, with room for a two-chunk run."""
+    with LocalStackProcess(tmp_path_factory.mktemp("autosourcing-stack"), database_url,
+                           extra_args=("--env", JOB_TOKENS_MAX)) as stack:
+        yield stack
 
 
 def test_a_run_goes_from_202_to_tiered_picks_through_the_local_stack(project_stack: LocalStackProcess) -> None:
@@ -38,6 +49,7 @@ def test_a_run_goes_from_202_to_tiered_picks_through_the_local_stack(project_sta
     assert run["status"] == "SUCCESS", (run, project_stack.stdout[-4000:])
     assert run["candidates_found"] == 120 and run["progress"]["chunks_done"] == 2
     assert 0 < run["picks_total"] == len(run["picks"])
+    assert all(pick["buy_price"] is not None for pick in run["picks"])  # bought at a live offer
     tiers = project_stack.request("GET", f"{location}/tiers", headers=headers).json()
     assert sum(len(picks) for picks in tiers["tiers"].values()) == run["picks_total"]
     assert all(pick["priority_tier"] == name for name, picks in tiers["tiers"].items() for pick in picks)

@@ -111,7 +111,8 @@ HTTP_EVENTS: dict[tuple[str, str], tuple[int, Check]] = {
     ("batches", "estimate"): (200, lambda b: b["tokens_required"] == 150 * 6 and b["sufficient"] is True),
     ("autosourcing", "profiles"): (200, lambda b: {"Textbooks Conservateur", "Electronics Opportunity",
                                                     "Niche Explorer"} <= {p["name"] for p in b}),
-    ("autosourcing", "estimate"): (200, lambda b: b["tokens_estimated"] == 62 and b["safe_to_proceed"] is True),
+    ("autosourcing", "estimate"): (200, lambda b: b["tokens_estimated"] == 12 + 50 * 6  # finder, 50 lookups with offers
+                                                       and b["safe_to_proceed"] is True),
     ("batches", "get"): (404, _names_the_sample_job),
     ("batches", "results"): (404, _names_the_sample_job),
     ("batches", "cancel"): (404, _names_the_sample_job),

@@ -27,7 +27,7 @@ from arbvault.autosourcing.configs import DiscoverySpec, ScoringSpec
 from arbvault.autosourcing.profiles import active_profile
 from arbvault.autosourcing.rating import Scores, meets_criteria, rate, summary, tier
 from arbvault.autosourcing.safeguards import estimate_run
-from arbvault.catalog import RulesBook, TokenBudgetError, keepa_client
+from arbvault.catalog import TokenBudgetError, keepa_client
 from arbvault.db import session_scope
 from arbvault.discovery import find_candidates
 from arbvault.identifiers import InvalidIdentifierError, normalise
@@ -80,14 +80,13 @@ def submit_run(*, discovery: DiscoverySpec, scoring: ScoringSpec, owner_key_id: 
     """Check the safeguards, then write the run's job, run row and discovery message; returns the job id and
     the tokens estimated. Raises 404 for an unknown or inactive profile, 422 for an unknown strategy or a run
     above the per-run limit, 429 (``TokenBudgetError``) when the balance is short."""
-    params = scoring.job_params(discovery.domain_id)
     keepa_client(discovery.domain_id)  # 422 naming domain_id for a marketplace Keepa does not serve
     job_id = uuid.uuid4()
     with session_scope() as session:
         profile = active_profile(session, profile_id) if profile_id is not None else None
-        RulesBook(session, domain_id=discovery.domain_id).check_strategy(scoring.strategy)
-        estimate = estimate_run(session, discovery)
+        estimate = estimate_run(session, discovery, scoring)
         estimate.check()
+        params = scoring.job_params(discovery.domain_id, offers=estimate.offers)
         name = profile.name if profile is not None else None
         session.add(Job(id=job_id, kind="autosourcing", name=name, status=JobStatus.PENDING.value,
                         owner_key_id=owner_key_id, params=params.as_dict(), items_total=0, chunks_total=0,

@@ -1,7 +1,8 @@
 """What a run will cost in Keepa tokens, and the two limits checked before it is queued.
 
-The estimate is the run's worst case: the discovery call (best-seller list or product finder) plus one product
-lookup per candidate analysed (stored snapshots make the real cost lower). A run may cost at most
+The estimate is the discovery call (best-seller list or product finder) plus one product lookup per candidate,
+with one page of live offers when the run's pricing reads them (6 tokens a product instead of 1). A candidate
+with more than 10 live offers costs a second page; stored snapshots cost nothing. A run may cost at most
 ``AUTOSOURCING_JOB_TOKENS_MAX`` (else 422 naming the limit), and the balance must cover the estimate and
 never fall below ``AUTOSOURCING_BALANCE_MIN`` (else 429 with Retry-After, required, balance and deficit).
 """
@@ -11,7 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from arbvault.catalog import TokenBudgetError, current_estimate, keepa_client, product_lookup_cost, retry_after_seconds
+from arbvault.autosourcing.configs import ScoringSpec
+from arbvault.catalog import (
+    RulesBook,
+    TokenBudgetError,
+    current_estimate,
+    keepa_client,
+    product_lookup_cost,
+    retry_after_seconds,
+)
 from arbvault.exceptions import InvalidInputError
 from arbvault.settings import get_settings
 
@@ -35,9 +44,9 @@ class Limits:
                    balance_min=settings.autosourcing_balance_min)
 
 
-def estimate_run_tokens(discovery: DiscoverySpec) -> tuple[int, int]:
-    """Tokens for the discovery call and for the candidates' product lookups, at most."""
-    return discovery.filters().cost, product_lookup_cost(discovery.max_results)
+def estimate_run_tokens(discovery: DiscoverySpec, *, offers: int | None = None) -> tuple[int, int]:
+    """Tokens for the discovery call and for the candidates' product lookups (with ``offers``), at most."""
+    return discovery.filters().cost, product_lookup_cost(discovery.max_results, offers=offers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +59,8 @@ class RunEstimate:
     limits: Limits
     retry_after_seconds: int
     refill_rate: int
+    offers: int | None = None
+    """Live offers each candidate is looked up with (``ScoringSpec.offers``)."""
 
     @property
     def tokens_estimated(self) -> int:
@@ -95,12 +106,17 @@ class RunEstimate:
                                    retry_after_seconds=self.retry_after_seconds, refill_rate=self.refill_rate)
 
 
-def estimate_run(session: Session, discovery: DiscoverySpec, *, limits: Limits | None = None) -> RunEstimate:
-    """The run's estimate against the current balance (Keepa's free ``/token`` only when none is stored)."""
-    discovery_tokens, details_tokens = estimate_run_tokens(discovery)
+def estimate_run(session: Session, discovery: DiscoverySpec, scoring: ScoringSpec | None = None, *,
+                 limits: Limits | None = None) -> RunEstimate:
+    """The run's estimate against the current balance (Keepa's free ``/token`` only when none is stored), its
+    lookups priced with the live offers ``scoring`` needs (the default scoring's when ``None``); 422 for an
+    unknown strategy."""
+    offers = (scoring or ScoringSpec()).offers(RulesBook(session, domain_id=discovery.domain_id).config(None))
+    discovery_tokens, details_tokens = estimate_run_tokens(discovery, offers=offers)
     current = current_estimate(session, keepa_client(discovery.domain_id))
     limits = limits or Limits.configured()
     needed = discovery_tokens + details_tokens + limits.balance_min
     wait = retry_after_seconds(current, max(1, needed - current.estimated))
     return RunEstimate(discovery_tokens=discovery_tokens, details_tokens=details_tokens, balance=current.estimated,
-                       limits=limits, retry_after_seconds=wait, refill_rate=current.balance.refill_rate)
+                       limits=limits, retry_after_seconds=wait, refill_rate=current.balance.refill_rate,
+                       offers=offers)

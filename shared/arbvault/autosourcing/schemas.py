@@ -114,14 +114,16 @@ class ProfileOut(BaseModel):
 
 class EstimateIn(_Strict):
     discovery_config: DiscoveryConfigIn
+    scoring_config: ScoringConfigIn = Field(default_factory=ScoringConfigIn,
+                                            description="how candidates are priced: whether live offers are fetched")
 
 
 class EstimateOut(BaseModel):
-    """A run's worst-case token cost against the limits and the balance now."""
+    """A run's estimated token cost against the limits and the balance now."""
 
     tokens_estimated: int
     discovery_tokens: int = Field(description="the best-seller list or product finder call")
-    details_tokens: int = Field(description="one product lookup per candidate (stored snapshots cost 0)")
+    details_tokens: int = Field(description="one lookup per candidate, 6 tokens with live offers (stored snapshots 0)")
     balance: int
     required: int = Field(description="the estimate plus the minimum balance kept after it")
     deficit: int

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from typing import Final
 
-from arbvault.models import AsinWatch
+from sqlalchemy import CompoundSelect, select, union
+
+from arbvault.models import AsinWatch, AutosourcingPick, AutosourcingRun
+
+TRACKED_PICK_ACTIONS: Final = ("TO_BUY", "FAVORITE")
+"""What an owner marks an AutoSourcing pick with for the tracker to follow it."""
 
 
-def tracking_targets() -> Select[int, str]:
-    """``(domain_id, asin)`` of every product to track daily, each once: whatever any API key watches.
-
-    Autosourcing picks marked TO_BUY or FAVORITE join as a second arm of this query (a ``union`` with their
-    ``(domain_id, asin)``) once the picks table exists; every caller reads the targets through here.
-    """
-    return select(AsinWatch.domain_id, AsinWatch.asin).distinct()
+def tracking_targets() -> CompoundSelect:
+    """``(domain_id, asin)`` of every product to track daily, each once: whatever any API key watches, and every
+    AutoSourcing pick marked TO_BUY or FAVORITE (in the marketplace its run searched)."""
+    watched = select(AsinWatch.domain_id, AsinWatch.asin)
+    picked = (select(AutosourcingRun.discovery_config["domain_id"].as_integer().label("domain_id"),
+                     AutosourcingPick.asin)
+              .join(AutosourcingRun, AutosourcingRun.job_id == AutosourcingPick.run_id)
+              .where(AutosourcingPick.action.in_(TRACKED_PICK_ACTIONS)))
+    return union(watched, picked)

@@ -43,6 +43,14 @@ class PublishResult:
         self.errors += other.errors
 
 
+def add_message(session: Session, body: str, *, job_id: uuid.UUID | None, delay_seconds: int = 0) -> int:
+    """Write an outbox row for a jobs-queue message that announces no chunk (e.g. a discovery step) in
+    ``session``'s transaction; returns its id."""
+    return int(session.execute(insert(OutboxMessage).values(queue=JOBS_QUEUE, body=body, job_id=job_id,
+                                                            delay_seconds=delay_seconds)
+                               .returning(OutboxMessage.id)).scalar_one())
+
+
 def chunk_message_row(message: ChunkMessage, *, delay_seconds: int = 0) -> dict[str, Any]:
     """The outbox row's values announcing ``message``'s chunk (for one multi-row insert)."""
     return {"queue": JOBS_QUEUE, "body": message.to_body(), "job_id": message.job_id,

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from arbvault.catalog import lookup_one
 from arbvault.db import session_scope
 from arbvault.history import run_tracker, tracking_targets
+from arbvault.models import AutosourcingPick, AutosourcingRun, Job
 from arbvault.settings import reset_settings
 from db_testing import execute, rows, scalar
 from history_support import OTHER_SOURCER, watch
@@ -172,3 +173,34 @@ def test_the_targets_are_each_watched_product_once(database_url: str) -> None:
         targets = sorted(session.execute(select(tracking_targets().subquery())).all())
 
     assert targets == [(1, "0134685997"), (1, "1739104269")]
+
+
+def pick_directly(domain_id: int, actions: dict[str, str]) -> None:
+    """A settled AutoSourcing run of ``domain_id`` whose picks (ASIN: action) are written as the run leaves them."""
+    job_id = uuid.uuid4()
+    with session_scope() as session:
+        session.add(Job(id=job_id, kind="autosourcing", status="SUCCESS", owner_key_id=SOURCER["key_id"],
+                        params={"domain_id": domain_id}, items_total=len(actions), chunks_total=1, tokens_used=0))
+        session.flush()
+        session.add(AutosourcingRun(job_id=job_id, owner_key_id=SOURCER["key_id"],
+                                    discovery_config={"domain_id": domain_id, "max_results": 10},
+                                    scoring_config={}, tokens_estimated=0))
+        session.flush()
+        for asin, action in actions.items():
+            session.add(AutosourcingPick(run_id=job_id, owner_key_id=SOURCER["key_id"], asin=asin, net_profit=1,
+                                         roi_pct=10, velocity_score=50, stability_score=50, confidence_score=50,
+                                         overall_rating="FAIR", priority_tier="WATCH", readable_summary="a pick",
+                                         action=action))
+
+
+def test_picks_marked_to_buy_or_favorite_are_targets_in_their_runs_marketplace(database_url: str) -> None:
+    watch_directly(["0134685997"])
+    pick_directly(1, {"0134685997": "TO_BUY", "1739104269": "FAVORITE", "0596007124": "PENDING",
+                      "0262033844": "IGNORED", "1449355730": "ANALYZING"})
+    pick_directly(1, {"1739104269": "TO_BUY"})  # picked again by a later run: still one target
+    pick_directly(3, {"3426281546": "FAVORITE"})
+
+    with session_scope() as session:
+        targets = sorted(session.execute(select(tracking_targets().subquery())).all())
+
+    assert targets == [(1, "0134685997"), (1, "1739104269"), (3, "3426281546")]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from autosourcing_support import DISCOVERY, OPEN_SCORING, SEEDED_PROFILES, get_run, request, start_run
@@ -13,7 +14,7 @@ from arbvault.autosourcing import discover, finish_run
 from db_testing import execute, scalar
 from infra.keepa_offline import OfflineKeepa
 from jobs_testing import EventSource, JobQueues, run_worker
-from keepa_testing import MakeKeepa, paid, store_balance
+from keepa_testing import MakeKeepa, paid, product_requests, store_balance
 from support import ADMIN, SOURCER
 
 OTHER = {"key_id": "00000000-0000-0000-0000-0000000000c3", "key_name": "other-sourcer", "role": "sourcer"}
@@ -35,7 +36,9 @@ def test_a_run_is_queued_then_the_worker_discovers_analyses_and_stores_tiered_pi
 
     assert status == 202, job
     assert headers["location"] == f"/api/v1/autosourcing/runs/{job['id']}"
-    assert (job["kind"], job["status"], job["tokens_estimated"]) == ("autosourcing", "PENDING", 12 + 40)
+    # The finder (10 + 1 per 100 ASINs) and 40 lookups with one page of live offers each (6 tokens).
+    assert (job["kind"], job["status"], job["tokens_estimated"]) == ("autosourcing", "PENDING", 12 + 40 * 6)
+    assert scalar("SELECT params->>'offers' FROM jobs WHERE id = :id", id=uuid.UUID(job["id"])) == "20"
     assert paid(keepa) == []  # discovery happens in the job, not the request
     status, run = get_run(job["id"])
     assert (run["status"], run["candidates_found"], run["picks"]) == ("PENDING", None, [])
@@ -46,11 +49,17 @@ def test_a_run_is_queued_then_the_worker_discovers_analyses_and_stores_tiered_pi
     assert run["status"] == "SUCCESS", run
     assert run["candidates_found"] == 40 and run["progress"]["total"] == 40
     assert run["tokens_used"] > 0
+    assert product_requests(keepa) and all(r.params["offers"] == "20" for r in product_requests(keepa))
     analysed = scalar("SELECT count(*) FROM analyses WHERE job_id = :id AND roi_pct IS NOT NULL",
                       id=uuid.UUID(job["id"]))
     assert 0 < run["picks_total"] == len(run["picks"]) == analysed
     rois = [pick["roi_pct"] for pick in run["picks"]]
     assert rois == sorted(rois, reverse=True)
+    for pick in run["picks"]:  # bought at a live offer, so the ROI is that of real prices
+        buy, sell, profit = (Decimal(str(pick[k])) for k in ("buy_price", "sell_price", "net_profit"))
+        assert 0 < buy and 0 < sell
+        # the profit is shown rounded to the cent (half a cent is 0.5 / buy percentage points), the ROI too
+        assert abs(Decimal(str(pick["roi_pct"])) - profit / buy * 100) <= Decimal("0.5") / buy + Decimal("0.01")
     assert {pick["priority_tier"] for pick in run["picks"]} <= {"HOT", "TOP", "WATCH", "OTHER"}
     assert all(pick["is_featured"] == (pick["priority_tier"] == "HOT") for pick in run["picks"])
     assert all(pick["action"] == "PENDING" and pick["readable_summary"] for pick in run["picks"])
@@ -116,7 +125,7 @@ def test_too_expensive_is_422_naming_the_limit_before_any_token(queues: JobQueue
     assert status == 422, answer
     (detail,) = answer["error"]["details"]
     assert (detail["limit"], detail["job_tokens_max"], detail["tokens_estimated"]) == (
-        "job_tokens_max", 200, 212)
+        "job_tokens_max", 400, 12 + 200 * 6)
     assert paid(keepa) == [] and queues.messages() == []
     assert scalar("SELECT count(*) FROM jobs") == 0
 
@@ -129,13 +138,14 @@ def test_short_balance_is_429_with_retry_after_and_the_deficit(queues: JobQueues
 
     assert status == 429, answer
     (detail,) = answer["error"]["details"]
-    assert (detail["required"], detail["balance"], detail["deficit"]) == (102, 60, 42)
+    needed = 12 + 40 * 6 + 50  # the run with live offers, and the balance kept after it
+    assert (detail["required"], detail["balance"], detail["deficit"]) == (needed, 60, needed - 60)
     assert int(headers["retry-after"]) >= 1
     assert paid(keepa) == [] and scalar("SELECT count(*) FROM jobs") == 0
 
     status, _, estimate = request("POST", "/estimate", json_body={"discovery_config": DISCOVERY})
     assert status == 200, estimate
-    assert (estimate["tokens_estimated"], estimate["balance"], estimate["safe_to_proceed"]) == (52, 60, False)
+    assert (estimate["tokens_estimated"], estimate["balance"], estimate["safe_to_proceed"]) == (12 + 40 * 6, 60, False)
     assert "short" in estimate["warning_message"]
 
 

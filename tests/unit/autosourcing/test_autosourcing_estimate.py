@@ -24,11 +24,17 @@ def test_estimate_is_discovery_plus_one_lookup_per_candidate(spec: DiscoverySpec
     assert estimate_run_tokens(spec) == expected
 
 
+@pytest.mark.parametrize(("offers", "expected"), [(None, (12, 30)), (20, (12, 30 * 6))])
+def test_lookups_with_live_offers_cost_one_offer_page_each(offers: int | None, expected: tuple[int, int]) -> None:
+    spec = DiscoverySpec(category_id=283155, bsr_max=100_000, max_results=30)
+    assert estimate_run_tokens(spec, offers=offers) == expected
+
+
 def test_default_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AUTOSOURCING_JOB_TOKENS_MAX", raising=False)
     monkeypatch.delenv("AUTOSOURCING_BALANCE_MIN", raising=False)
     reset_settings()
-    assert Limits.configured() == Limits(job_tokens_max=200, balance_min=50)
+    assert Limits.configured() == Limits(job_tokens_max=400, balance_min=50)
     monkeypatch.setenv("AUTOSOURCING_JOB_TOKENS_MAX", "500")
     reset_settings()
     assert Limits.configured().job_tokens_max == 500

@@ -1,0 +1,56 @@
+"""Whether a run's candidates are looked up with live offers: only when a strategy that may price them reads
+a price Keepa reports with offers (the cheapest live offer to buy at, a condition's Buy Box to sell at)."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from arbvault.analysis import EngineConfig, UnknownStrategyError, read_config
+from arbvault.autosourcing import ScoringSpec
+from arbvault.config.defaults import DEFAULT_RULES
+
+
+def _rules(**sources: str) -> EngineConfig:
+    """The default rules with every strategy's price sources replaced by ``sources``."""
+    document: dict[str, Any] = copy.deepcopy(DEFAULT_RULES)
+    for strategy in document["strategies"].values():
+        strategy.update(sources)
+    return read_config(document)
+
+
+def test_the_default_rules_buy_at_live_offers_so_runs_fetch_twenty() -> None:
+    rules = read_config(DEFAULT_RULES)
+
+    assert ScoringSpec().offers(rules) == 20
+    assert ScoringSpec(strategy="textbook").offers(rules) == 20
+    # a caller's buy price still sells at the used Buy Box, which only comes with the offers
+    assert ScoringSpec(buy_price=Decimal("4.00")).offers(rules) == 20
+
+
+def test_fixed_marketplace_prices_need_no_offers() -> None:
+    rules = _rules(buy_price_source="current_used", sell_price_source="current_buy_box")
+
+    assert ScoringSpec().offers(rules) is None
+    assert ScoringSpec().job_params(1, offers=None).fetch_options().offers is None
+
+
+def test_a_callers_buy_price_spares_the_offers_of_a_cheapest_offer_buy() -> None:
+    rules = _rules(buy_price_source="cheapest_offer", sell_price_source="current_buy_box")
+
+    assert ScoringSpec().offers(rules) == 20
+    assert ScoringSpec(buy_price=Decimal("4.00")).offers(rules) is None
+
+
+def test_a_condition_buy_box_sell_side_needs_offers_whatever_the_buy() -> None:
+    rules = _rules(buy_price_source="current_new", sell_price_source="condition_buy_box")
+
+    assert ScoringSpec(strategy="velocity").offers(rules) == 20
+
+
+def test_an_unknown_strategy_is_refused() -> None:
+    with pytest.raises(UnknownStrategyError):
+        ScoringSpec(strategy="nope").offers(read_config(DEFAULT_RULES))
