@@ -63,14 +63,6 @@ def add_chunk_message(session: Session, message: ChunkMessage, *, delay_seconds:
                                .returning(OutboxMessage.id)).scalar_one())
 
 
-def add_message(session: Session, body: str, *, job_id: uuid.UUID, delay_seconds: int = 0) -> int:
-    """Write the outbox row of a job message that announces no chunk (an AutoSourcing run's discovery) in
-    ``session``'s transaction; returns its id."""
-    return int(session.execute(insert(OutboxMessage).values(queue=JOBS_QUEUE, body=body, job_id=job_id,
-                                                            delay_seconds=delay_seconds)
-                               .returning(OutboxMessage.id)).scalar_one())
-
-
 def _remaining_delay(row: OutboxMessage, now: datetime) -> int:
     """A delayed message sent late waits only for what is left of its delay."""
     if not row.delay_seconds:
