@@ -33,11 +33,32 @@ API_KEY_SECURITY: list[dict[str, list[str]]] = [{name: []} for name in SECURITY_
 # identity, wrong role) are the envelope.
 GATEWAY_ERROR_SCHEMA = "GatewayError"
 _GATEWAY_ERROR = {"type": "object", "properties": {"message": {"type": "string"}}, "required": ["message"],
-                  "description": "API Gateway's answer when the authorizer refuses a request"}
+                  "description": "API Gateway's own answer: the authorizer refused the request, or it is over a limit"}
 _AUTHORIZER_RESPONSES = {
     "401": "No API key was sent.",
     "403": "The API key is unknown or revoked (API Gateway's body), or its role may not do this (the envelope).",
 }
+
+
+# API Gateway's own limits answer every route, before the authorizer, with its body.
+_GATEWAY_LIMIT_RESPONSES = {
+    "413": "The request body is over API Gateway's 10 MB payload limit.",
+    "414": "The request line is over API Gateway's limit.",
+    "431": "The request's headers are over API Gateway's limit.",
+}
+
+
+def _gateway_limits(responses: dict[str, Any]) -> None:
+    """Document API Gateway's size limits in ``responses``; a status the function documents itself (its own
+    envelope) may also come in the gateway's body."""
+    gateway = {"$ref": _SCHEMA_REF + GATEWAY_ERROR_SCHEMA}
+    for status, description in _GATEWAY_LIMIT_RESPONSES.items():
+        own = responses.get(status)
+        if own is None:
+            responses[status] = {"description": description, "content": {"application/json": {"schema": gateway}}}
+        else:
+            schema = own.setdefault("content", {}).setdefault("application/json", {}).get("schema")
+            own["content"]["application/json"]["schema"] = {"anyOf": [schema, gateway]} if schema else gateway
 
 
 def _authorizer_response(description: str) -> dict[str, Any]:
@@ -95,6 +116,7 @@ def _operation(route: Route, operation: dict[str, Any], renames: dict[str, str],
     if operation.get("operationId") in operation_ids:
         operation["operationId"] = f"{route.function}_{operation['operationId']}"
     operation_ids.add(operation.get("operationId", ""))
+    _gateway_limits(operation.setdefault("responses", {}))
     if route.auth:
         operation["security"] = copy.deepcopy(API_KEY_SECURITY)
         for status, description in _AUTHORIZER_RESPONSES.items():

@@ -23,6 +23,10 @@ LOWER_SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 ENVELOPE_REF = "#/components/schemas/ErrorEnvelope"
 # Error responses that are not the envelope on purpose: readiness answers 503 with its checks.
 OWN_ERROR_BODIES = {("GET /api/v1/health/ready", "503")}
+# API Gateway answers these itself, before any function, with its own body (the authorizer's refusals and its
+# size limits); every other error is the envelope.
+GATEWAY_REF = "#/components/schemas/GatewayError"
+GATEWAY_STATUSES = {"401", "403", "413", "414", "431"}
 # Routes that touch no dependency, so never answer 503.
 NO_DEPENDENCY = {"GET /api/v1/health", "GET /api/v1/health/live"}
 METHODS = {"get", "put", "post", "delete", "patch"}
@@ -148,7 +152,8 @@ def test_every_error_response_is_the_envelope(document: dict[str, Any]) -> None:
                 continue
             schema = response.get("content", {}).get("application/json", {}).get("schema", {})
             refs = [schema.get("$ref")] + [option.get("$ref") for option in schema.get("anyOf", [])]
-            if ENVELOPE_REF not in refs and (where, status) not in OWN_ERROR_BODIES:
+            gateway = status in GATEWAY_STATUSES and GATEWAY_REF in refs
+            if ENVELOPE_REF not in refs and not gateway and (where, status) not in OWN_ERROR_BODIES:
                 offenders.append(f"{where} {status}")
     assert offenders == []
     assert "HTTPValidationError" not in document["components"]["schemas"]
@@ -207,3 +212,8 @@ def _flatten(schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
     yield schema
     for option in schema.get("anyOf", []):
         yield from _flatten(option)
+
+
+def test_every_route_documents_api_gateways_size_limits(document: dict[str, Any]) -> None:
+    for where, operation in _operations(document):
+        assert {"413", "414", "431"} <= set(operation["responses"]), where

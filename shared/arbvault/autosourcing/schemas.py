@@ -89,7 +89,9 @@ class ProfileUpdateIn(_Strict):
     active: bool | None = None
 
     def values(self) -> dict[str, Any]:
-        values = self.model_dump(exclude_unset=True, exclude={"discovery_config", "scoring_config"})
+        """The fields sent; ``null`` clears the description and leaves every other field as it is."""
+        sent = self.model_dump(exclude_unset=True, exclude={"discovery_config", "scoring_config"})
+        values = {field: value for field, value in sent.items() if value is not None or field == "description"}
         if self.discovery_config is not None:
             values["discovery_config"] = self.discovery_config.spec().as_dict()
         if self.scoring_config is not None:

@@ -71,3 +71,18 @@ def test_unknown_profile_is_404_and_bad_configs_are_422() -> None:
     assert status == 422 and answer["error"]["code"] == "validation_error"
     status, _, answer = request("POST", "/profiles", json_body={**BODY, "name": "ab"})
     assert status == 422 and answer["error"]["details"][0]["field"] == "body.name"
+
+
+def test_null_fields_of_an_update_leave_the_profile_as_it_is_but_clear_the_description() -> None:
+    status, _, created = request("POST", "/profiles", json_body={**BODY, "name": "Nulls sent"})
+    assert status == 201, created
+    profile_id = created["id"]
+
+    status, _, changed = request("PATCH", f"/profiles/{profile_id}", route="/profiles/{profile_id}",
+                                 path_parameters={"profile_id": profile_id},
+                                 json_body={"name": None, "active": None, "description": None,
+                                            "discovery_config": None, "scoring_config": None})
+
+    assert status == 200, changed
+    assert (changed["name"], changed["active"], changed["description"]) == ("Nulls sent", True, None)
+    assert changed["discovery_config"] == created["discovery_config"]
