@@ -21,14 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from arbvault.analyses import AnalysisFilters, SortKey, SortOrder
 from arbvault.analyses.schemas import AnalysisOut, AnalysisQuery, page_out, page_request
-from arbvault.catalog import (
-    TokenBudgetError,
-    TokenCapacityError,
-    check_tokens,
-    current_estimate,
-    keepa_client,
-    screen_identifiers,
-)
+from arbvault.catalog import keepa_client, screen_identifiers, would_pass
 from arbvault.db import session_scope
 from arbvault.exceptions import InvalidInputError
 from arbvault.jobs import (
@@ -173,23 +166,14 @@ def estimate_batch(body: EstimateIn, _: CurrentIdentity) -> EstimateOut:
     check_job_size(count, field="body.identifiers")
     required = estimate_tokens(count, params=JobParams(domain_id=body.domain_id, offers=body.offers or None))
     client = keepa_client(body.domain_id)
-    retry_after: int | None = None
-    capacity_exceeded = False
     with session_scope() as session:
-        current = current_estimate(session, client)
-        # The guard itself decides, so "sufficient" means exactly what creating the batch would find.
-        try:
-            check_tokens(session, client, required)
-        except TokenBudgetError as exc:
-            retry_after = exc.retry_after_seconds
-        except TokenCapacityError:
-            capacity_exceeded = True
-    sufficient = retry_after is None and not capacity_exceeded
+        answer = would_pass(session, client, required)
+    current = answer.current
     rejected = RejectedIdentifierOut.listed(screened.rejected) if screened is not None else []
     return EstimateOut(items_total=count, invalid_identifiers=rejected, tokens_required=required,
-                       balance=current.estimated, sufficient=sufficient,
-                       deficit=max(0, required - current.estimated), capacity_exceeded=capacity_exceeded,
-                       retry_after_seconds=retry_after, refill_rate=current.balance.refill_rate,
+                       balance=current.estimated, sufficient=answer.sufficient,
+                       deficit=max(0, required - current.estimated), capacity_exceeded=answer.capacity_exceeded,
+                       retry_after_seconds=answer.retry_after_seconds, refill_rate=current.balance.refill_rate,
                        refill_in_ms=current.refill_in_ms, balance_source=current.source,
                        observed_at=current.balance.observed_at)
 

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from arbvault.catalog import TokenBudgetError, TokenCapacityError, check_tokens, current_estimate, keepa_client
+from arbvault.catalog import check_tokens, keepa_client, would_pass
 from arbvault.db import session_scope
 from arbvault.discovery import CATEGORIES, ScoredProduct
 from arbvault.jobs import JobParams, submit_job
@@ -183,22 +183,14 @@ def estimate_discovery(body: DiscoverIn, _: CurrentIdentity) -> EstimateOut:
     plan = body.plan()
     required = plan.tokens_required
     client = keepa_client(body.domain_id)
-    retry_after: int | None = None
-    capacity_exceeded = False
     with session_scope() as session:
-        current = current_estimate(session, client)
-        # The guard itself decides, so "sufficient" means exactly what POST /discover would find.
-        try:
-            check_tokens(session, client, required)
-        except TokenBudgetError as exc:
-            retry_after = exc.retry_after_seconds
-        except TokenCapacityError:
-            capacity_exceeded = True
+        answer = would_pass(session, client, required)
+    current = answer.current
     return EstimateOut(templates=len(plan.templates), tokens_per_niche=plan.cost.per_niche, tokens_required=required,
                        balance=current.estimated, deficit=max(0, required - current.estimated),
-                       sufficient=retry_after is None and not capacity_exceeded,
+                       sufficient=answer.sufficient,
                        affordable_count=affordable_count(current.estimated, plan.cost),
-                       retry_after_seconds=retry_after, capacity_exceeded=capacity_exceeded,
+                       retry_after_seconds=answer.retry_after_seconds, capacity_exceeded=answer.capacity_exceeded,
                        runs_as_job=plan.runs_as_job)
 
 

@@ -47,6 +47,7 @@ from arbvault.catalog.guard import (
     guarded,
     remember_balance,
     retry_after_seconds,
+    would_pass,
 )
 from arbvault.catalog.ingest import (
     BATCHES_PATH,
@@ -112,6 +113,7 @@ __all__ = [
     "category_layer",
     "check_buy_price",
     "check_tokens",
+    "would_pass",
     "complete_lookup",
     "condition_options_note",
     "current_estimate",

@@ -135,6 +135,32 @@ def check_tokens(session: Session, client: KeepaClient, required: int) -> TokenE
                            retry_after_seconds=retry_after_seconds(current, deficit))
 
 
+@dataclass(frozen=True, slots=True)
+class GuardAnswer:
+    """What ``check_tokens`` would decide now for a request, without raising: the balance, and why not if not."""
+
+    current: TokenEstimate
+    retry_after_seconds: int | None = None
+    capacity_exceeded: bool = False
+
+    @property
+    def sufficient(self) -> bool:
+        return self.retry_after_seconds is None and not self.capacity_exceeded
+
+
+def would_pass(session: Session, client: KeepaClient, required: int) -> GuardAnswer:
+    """The guard's decision on ``required`` tokens, for estimate routes: "sufficient" means exactly what the
+    paid request would find."""
+    current = current_estimate(session, client)
+    try:
+        check_tokens(session, client, required)
+    except TokenBudgetError as exc:
+        return GuardAnswer(current, retry_after_seconds=exc.retry_after_seconds)
+    except TokenCapacityError:
+        return GuardAnswer(current, capacity_exceeded=True)
+    return GuardAnswer(current)
+
+
 def remember_balance(session: Session, client: KeepaClient) -> None:
     """Store the balance of ``client``'s last envelope (call after every paid Keepa call, failed ones too)."""
     if client.balance is not None:
