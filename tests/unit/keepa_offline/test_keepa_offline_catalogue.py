@@ -16,21 +16,18 @@ from typing import Any
 import pytest
 from keepa_testing import CLOCK, book_isbns
 
-from arbvault.analysis.config_view import FeeSchedule, read_config
-from arbvault.analysis.fees import amazon_fees
+from arbvault.analysis import analyze, read_config
 from arbvault.config.defaults import DEFAULT_RULES
 from arbvault.keepa import KeepaProduct
 from arbvault.keepa.offers import Condition, Offer
 from arbvault.keepa.parsing import parse_product
+from arbvault.keepa.time import keepa_minutes_to_datetime
 from infra.keepa_offline.catalogue import Catalogue
 from infra.keepa_offline.views import ProductOptions, product_view
 
 SAMPLE = 1_000
-BOOKS_FEES = read_config(DEFAULT_RULES).fees["books"]
-BUFFER = Decimal("0.05")
-RETURNS = Decimal("0.02")
-STORAGE = Decimal("0.10") * Decimal("1.5")
-"""Storage: 0.10 per unit-month for 1.5 months."""
+ENGINE_RULES = read_config(DEFAULT_RULES)
+ANALYSED_AT = keepa_minutes_to_datetime(CLOCK)
 
 
 def weekly_sales(rank: float) -> float:
@@ -38,27 +35,11 @@ def weekly_sales(rank: float) -> float:
     return math.exp(10.526 - 0.871 * math.log(rank))
 
 
-def default_sources_profit(product: KeepaProduct, fees: FeeSchedule = BOOKS_FEES) -> Decimal | None:
-    """Profit at the default price sources, ``None`` when there is nothing to buy or no price to sell at.
-
-    Buy the cheapest live offer (landed) in New or Used 2-5; sell in that condition: used at the used Buy Box
-    (else the lowest used FBA offer), new at the Buy Box (else the lowest FBA new offer). Profit = sell - Amazon
-    fees - buy - 5 % buffer - storage - 2 % returns.
-    """
-    offers = [o for o in product.live_offers
-              if o.landed_price is not None and (o.condition == Condition.NEW or o.condition.is_used)]
-    if not offers:
-        return None
-    buy = min(offers, key=lambda o: o.landed_price or Decimal(0))
-    used = buy.condition.is_used
-    sell = product.prices.buy_box_used if used else product.prices.buy_box
-    if sell is None:
-        fba = [o.landed_price for o in offers if o.is_fba and o.condition.is_used == used and o.landed_price]
-        sell = min(fba, default=None)
-    if sell is None or buy.landed_price is None:
-        return None
-    fee_total = amazon_fees(sell, fees, category="books", weight_lb=product.weight_lb).total
-    return sell - fee_total - buy.landed_price - BUFFER * sell - STORAGE - RETURNS * sell
+def default_sources_profit(product: KeepaProduct) -> Decimal | None:
+    """Net profit at the default rules' price sources, as an ingest computes it; ``None`` when the engine finds
+    nothing to buy or no price to sell at."""
+    analysis = analyze(product, ENGINE_RULES, now=ANALYSED_AT)
+    return analysis.profit.net_profit if analysis.profit is not None else None
 
 
 def spearman(xs: Sequence[float], ys: Sequence[float]) -> float:
