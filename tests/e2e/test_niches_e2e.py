@@ -32,6 +32,9 @@ def test_a_niche_job_runs_to_success_and_its_analyses_read_through_batches(
     headers = {"X-API-Key": project_stack.dev_key}
     templates = project_stack.request("GET", "/api/v1/niches/templates", headers=headers)
     assert templates.status_code == 200 and templates.json()["count"] == 15
+    # The run's database is shared with stacks whose offline Keepa held other balances: read this one's (free).
+    tokens = project_stack.request("GET", "/api/v1/keepa/tokens", params={"refresh": "true"}, headers=headers)
+    assert tokens.status_code == 200, tokens.text
 
     created = project_stack.request("POST", "/api/v1/niches/discover", json=JOB_BODY,
                                     headers={**headers, "Idempotency-Key": str(uuid.uuid4())})
