@@ -305,10 +305,13 @@ def test_job_created_while_sqs_is_unreachable_is_delivered_by_the_relay(
 
 
 def test_database_down_during_a_chunk_is_reported_retried_and_completes(
-        make_keepa: Callable[..., OfflineKeepa], worker: EventSource, database_url: str,
+        make_keepa: Callable[..., OfflineKeepa], sqs: Any, make_queues: Callable[..., JobQueues], database_url: str,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    # GIVEN the worker reaching PostgreSQL through a proxy, and Keepa slow enough to cut the database mid-chunk
+    # GIVEN the worker reaching PostgreSQL through a proxy, and Keepa slow enough to cut the database mid-chunk;
+    # invocations of 4 s (visibility 6 s): the retry reconnects and calls Keepa within its deadline on a busy machine
     make_keepa(tokens=1_000_000, refill_rate=1_000, latency_ms=700)
+    queues = make_queues(visibility_seconds=6)
+    worker = EventSource(sqs, queues.jobs_url, "batch_worker", batch_size=4, timeout_seconds=4.0)
     known = book_isbns(100)
     job_id = _create(known)
     publish_pending(job_id=job_id)
