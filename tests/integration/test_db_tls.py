@@ -7,9 +7,8 @@ server (``pg_stat_ssl``), not of the client.
 
 from __future__ import annotations
 
-import os
 import ssl
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import text
@@ -33,22 +32,23 @@ def server() -> Iterator[TlsServer]:
         yield running
 
 
+SetEnv = Callable[..., None]
+
+
 @pytest.fixture(autouse=True)
-def environment() -> Iterator[None]:
-    """The TLS variables unset for each test (the local stage's defaults), restored after it."""
-    saved = {name: os.environ.pop(name, None) for name in ENV_NAMES}
-    reset_settings()
-    yield
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+def set_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[SetEnv]:
+    """The TLS variables unset for each test (the local stage's defaults); the setter sets some (named in lower
+    case), pytest restores them after the test."""
+    for name in ENV_NAMES:
+        monkeypatch.delenv(name, raising=False)
     reset_settings()
 
+    def set_values(**values: str) -> None:
+        for name, value in values.items():
+            monkeypatch.setenv(name.upper(), value)
+        reset_settings()
 
-def _set(**values: str) -> None:
-    os.environ.update({name.upper(): value for name, value in values.items()})
+    yield set_values
     reset_settings()
 
 
@@ -100,28 +100,28 @@ def test_a_plain_server_serves_prefer_in_plain_text_and_refuses_require(database
                 _encrypted(plain + ("&" if "?" in plain else "?") + f"sslmode={mode}")
 
 
-def test_deployed_stages_default_to_verify_full_with_a_ca_bundle(server: TlsServer) -> None:
-    _set(stage="prod", db_ssl_root_cert=str(server.ca_file))
+def test_deployed_stages_default_to_verify_full_with_a_ca_bundle(server: TlsServer, set_env: SetEnv) -> None:
+    set_env(stage="prod", db_ssl_root_cert=str(server.ca_file))
     assert _encrypted(_url(server))
     with pytest.raises(ssl.SSLCertVerificationError):  # verify-full: the name is checked
         _encrypted(_url(server, host="localhost"))
 
 
-def test_deployed_stages_default_to_require_without_one(server: TlsServer, database_url: str) -> None:
-    _set(stage="dev")
+def test_deployed_stages_default_to_require_without_one(server: TlsServer, database_url: str, set_env: SetEnv) -> None:
+    set_env(stage="dev")
     assert _encrypted(_url(server))
     with tcp_proxy(database_url) as proxy, pytest.raises(InterfaceError, match="refuses SSL"):
         _encrypted(proxy.url_for(database_url))
 
 
-def test_db_sslmode_sets_the_mode_and_the_url_overrides_it(server: TlsServer) -> None:
-    _set(stage="prod", db_sslmode="disable")
+def test_db_sslmode_sets_the_mode_and_the_url_overrides_it(server: TlsServer, set_env: SetEnv) -> None:
+    set_env(stage="prod", db_sslmode="disable")
     assert _encrypted(_url(server)) is False
     assert _encrypted(_url(server, sslmode="require"))
 
 
-def test_a_url_built_from_the_secret_uses_tls_on_a_deployed_stage(server: TlsServer) -> None:
-    _set(stage="prod", db_ssl_root_cert=str(server.ca_file))
+def test_a_url_built_from_the_secret_uses_tls_on_a_deployed_stage(server: TlsServer, set_env: SetEnv) -> None:
+    set_env(stage="prod", db_ssl_root_cert=str(server.ca_file))
     url = db.url_from_secret({"host": "127.0.0.1", "port": server.port, "username": "postgres", "password": "x",
                               "dbname": "postgres"})
     assert "sslmode" not in url

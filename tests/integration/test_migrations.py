@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import warnings
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 import orjson
@@ -12,7 +14,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 
 from arbvault.analysis import read_config
 from arbvault.catalog.snapshots import unpack_product
@@ -34,46 +36,49 @@ def _diff(url: str) -> list[object]:
         engine.dispose()
 
 
+@contextmanager
+def _database_at(database_url: str, revision: str) -> Iterator[tuple[str, Engine]]:
+    """A scratch database on ``database_url``'s server, migrated to ``revision``, with an unpooled engine."""
+    server = make_url(database_url).set(database="postgres").render_as_string(hide_password=False)
+    with scratch_database(server, prefix="arbvault_migrations") as url:
+        upgrade(url, revision)
+        engine = build_engine(url, pool="null")
+        try:
+            yield url, engine
+        finally:
+            engine.dispose()
+
+
 def test_migrations_at_head_match_the_models(database_url: str) -> None:
     assert _diff(database_url) == []
 
 
 def test_migrations_downgrade_to_base_and_upgrade_again(database_url: str) -> None:
-    server = make_url(database_url).set(database="postgres").render_as_string(hide_password=False)
-    with scratch_database(server, prefix="arbvault_migrations") as url:
-        upgrade(url)
+    with _database_at(database_url, "head") as (url, engine):
         command.downgrade(alembic_config(url), "base")
         upgrade(url)
-        engine = build_engine(url, pool="null")
         with engine.connect() as connection:
             assert status(connection).current == head_revision()
-        engine.dispose()
         assert _diff(url) == []
 
 
 def test_snapshots_are_repacked_both_ways(database_url: str) -> None:
     product = {"asin": "0316769487", "title": "Ünïcode & more", "csv": [[1, 2, 3]] * 50}
     raw = orjson.dumps(product)
-    server = make_url(database_url).set(database="postgres").render_as_string(hide_password=False)
-    with scratch_database(server, prefix="arbvault_migrations") as url:
-        upgrade(url, "0004_jobs")
-        engine = build_engine(url, pool="null")
-        try:
-            with engine.begin() as connection:
-                connection.execute(text(
-                    "INSERT INTO keepa_snapshots (domain_id, asin, history, product_zlib, fetched_at) "
-                    "SELECT 1, 'A' || lpad(n::text, 9, '0'), true, :packed, now() FROM generate_series(1, 1201) n"),
-                    {"packed": zlib.compress(raw, 1)})
-            upgrade(url)
-            with engine.connect() as connection:
-                packed = connection.execute(text("SELECT product_lz4 FROM keepa_snapshots")).scalars().all()
-            assert len(packed) == 1201 and {unpack_product(value) == product for value in packed} == {True}
-            command.downgrade(alembic_config(url), "0004_jobs")
-            with engine.connect() as connection:
-                back = connection.execute(text("SELECT product_zlib FROM keepa_snapshots")).scalars().all()
-            assert len(back) == 1201 and {zlib.decompress(value) for value in back} == {raw}
-        finally:
-            engine.dispose()
+    with _database_at(database_url, "0004_jobs") as (url, engine):
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO keepa_snapshots (domain_id, asin, history, product_zlib, fetched_at) "
+                "SELECT 1, 'A' || lpad(n::text, 9, '0'), true, :packed, now() FROM generate_series(1, 1201) n"),
+                {"packed": zlib.compress(raw, 1)})
+        upgrade(url)
+        with engine.connect() as connection:
+            packed = connection.execute(text("SELECT product_lz4 FROM keepa_snapshots")).scalars().all()
+        assert len(packed) == 1201 and {unpack_product(value) == product for value in packed} == {True}
+        command.downgrade(alembic_config(url), "0004_jobs")
+        with engine.connect() as connection:
+            back = connection.execute(text("SELECT product_zlib FROM keepa_snapshots")).scalars().all()
+        assert len(back) == 1201 and {zlib.decompress(value) for value in back} == {raw}
 
 
 def test_packed_snapshots_are_not_compressed_again(database_url: str) -> None:
@@ -99,29 +104,23 @@ def test_stored_rules_and_labels_move_to_the_verdict_table(database_url: str) ->
                                               "min_confidence": 60}},
                   "summary_templates": {"PASS": "Pass: ROI {roi_pct}%"}}
     old_rules["strategies"]["balanced"].update(buy_price_source="current_fba", sell_price_source="current_buy_box")
-    server = make_url(database_url).set(database="postgres").render_as_string(hide_password=False)
-    with scratch_database(server, prefix="arbvault_migrations") as url:
-        upgrade(url, "0005_snapshots_lz4")
-        engine = build_engine(url, pool="null")
-        try:
-            with engine.begin() as connection:
-                connection.execute(text(
-                    "UPDATE business_config SET data = CAST(:data AS JSONB) WHERE scope = 'global'"),
-                    {"data": orjson.dumps(old_rules).decode()})
-                connection.execute(text(
-                    "INSERT INTO analyses (id, identifier, asin, strategy, velocity_score, stability_score,"
-                    " confidence_score, overall_rating, recommendation, combined_score, metrics, source, created_by)"
-                    " VALUES (gen_random_uuid(), '0316769487', '0316769487', 'balanced', 50, 50, 50, 'GOOD',"
-                    " 'STRONG BUY', 50, '{}', 'ingest', 'k')"))
-            upgrade(url)
-            with engine.connect() as connection:
-                data, version = connection.execute(text(
-                    "SELECT data, version FROM business_config WHERE scope = 'global'")).one()
-                label = connection.execute(text("SELECT recommendation FROM analyses")).scalar_one()
-                recorded = connection.execute(text(
-                    "SELECT old_version, new_version, new_config FROM config_changes")).one()
-        finally:
-            engine.dispose()
+    with _database_at(database_url, "0005_snapshots_lz4") as (url, engine):
+        with engine.begin() as connection:
+            connection.execute(text(
+                "UPDATE business_config SET data = CAST(:data AS JSONB) WHERE scope = 'global'"),
+                {"data": orjson.dumps(old_rules).decode()})
+            connection.execute(text(
+                "INSERT INTO analyses (id, identifier, asin, strategy, velocity_score, stability_score,"
+                " confidence_score, overall_rating, recommendation, combined_score, metrics, source, created_by)"
+                " VALUES (gen_random_uuid(), '0316769487', '0316769487', 'balanced', 50, 50, 50, 'GOOD',"
+                " 'STRONG BUY', 50, '{}', 'ingest', 'k')"))
+        upgrade(url)
+        with engine.connect() as connection:
+            data, version = connection.execute(text(
+                "SELECT data, version FROM business_config WHERE scope = 'global'")).one()
+            label = connection.execute(text("SELECT recommendation FROM analyses")).scalar_one()
+            recorded = connection.execute(text(
+                "SELECT old_version, new_version, new_config FROM config_changes")).one()
     assert label == "STRONG_BUY" and version == 3  # one version per migration that rewrote the rules
     assert not {"recommendation_rules", "overall_rating", "summary_templates"} & set(data)
     assert recorded == (2, 3, data)  # the holding-cost change recorded over the verdict one
@@ -133,29 +132,23 @@ def test_stored_rules_and_labels_move_to_the_verdict_table(database_url: str) ->
 
 
 def test_rules_seeded_without_holding_cost_rates_gain_them(database_url: str) -> None:
-    server = make_url(database_url).set(database="postgres").render_as_string(hide_password=False)
-    with scratch_database(server, prefix="arbvault_migrations") as url:
-        # GIVEN a deployment at 0005 whose global rules predate the storage and returns rates, one of them set
-        upgrade(url, "0005_snapshots_lz4")
-        engine = build_engine(url, pool="null")
-        try:
-            with engine.begin() as connection:
-                connection.execute(text(
-                    "UPDATE business_config SET data = jsonb_set(data #- '{fees,storage_per_unit_month}', "
-                    "'{fees,returns_pct}', '3.5') WHERE id = 1"))
-            # WHEN it is upgraded
-            upgrade(url)
-            with engine.connect() as connection:
-                fees, version = connection.execute(text(
-                    "SELECT data -> 'fees', version FROM business_config WHERE id = 1")).one()
-                change = connection.execute(text(
-                    "SELECT diff_jsonpatch, change_source, old_version, new_version FROM config_changes")).one()
-            # THEN the missing rate is added, the one set is kept, and the change is recorded
-            assert (fees["storage_per_unit_month"], fees["returns_pct"], version) == (0.1, 3.5, 2)
-            assert change == ([{"op": "add", "path": "/fees/storage_per_unit_month", "value": 0.1}], "migration", 1, 2)
-            command.downgrade(alembic_config(url), "0005_snapshots_lz4")
-            with engine.connect() as connection:
-                fees = connection.execute(text("SELECT data -> 'fees' FROM business_config WHERE id = 1")).scalar_one()
-            assert "storage_per_unit_month" not in fees and "returns_pct" not in fees
-        finally:
-            engine.dispose()
+    # GIVEN a deployment at 0005 whose global rules predate the storage and returns rates, one of them set
+    with _database_at(database_url, "0005_snapshots_lz4") as (url, engine):
+        with engine.begin() as connection:
+            connection.execute(text(
+                "UPDATE business_config SET data = jsonb_set(data #- '{fees,storage_per_unit_month}', "
+                "'{fees,returns_pct}', '3.5') WHERE id = 1"))
+        # WHEN it is upgraded
+        upgrade(url)
+        with engine.connect() as connection:
+            fees, version = connection.execute(text(
+                "SELECT data -> 'fees', version FROM business_config WHERE id = 1")).one()
+            change = connection.execute(text(
+                "SELECT diff_jsonpatch, change_source, old_version, new_version FROM config_changes")).one()
+        # THEN the missing rate is added, the one set is kept, and the change is recorded
+        assert (fees["storage_per_unit_month"], fees["returns_pct"], version) == (0.1, 3.5, 2)
+        assert change == ([{"op": "add", "path": "/fees/storage_per_unit_month", "value": 0.1}], "migration", 1, 2)
+        command.downgrade(alembic_config(url), "0005_snapshots_lz4")
+        with engine.connect() as connection:
+            fees = connection.execute(text("SELECT data -> 'fees' FROM business_config WHERE id = 1")).scalar_one()
+        assert "storage_per_unit_month" not in fees and "returns_pct" not in fees

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import ssl
 from collections.abc import Callable, Iterator
 
@@ -16,22 +15,17 @@ NAMES = ("STAGE", "DB_SSLMODE", "DB_SSL_ROOT_CERT")
 
 
 @pytest.fixture
-def settings_with() -> Iterator[Callable[..., Settings]]:
-    saved = {name: os.environ.pop(name, None) for name in NAMES}
-
+def settings_with(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Settings]]:
+    """Settings with only the given TLS variables set (named in lower case); pytest restores them after."""
     def build(**values: str) -> Settings:
         for name in NAMES:
-            os.environ.pop(name, None)
-        os.environ.update({name.upper(): value for name, value in values.items()})
+            monkeypatch.delenv(name, raising=False)
+        for name, value in values.items():
+            monkeypatch.setenv(name.upper(), value)
         reset_settings()
         return get_settings()
 
     yield build
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
     reset_settings()
 
 
