@@ -88,7 +88,7 @@ def _connect_kwargs(url: URL) -> dict[str, Any]:
         kwargs["unix_sock"] = unix_sock
         return kwargs
     host = url.host or "127.0.0.1"
-    context = tls_policy(query, get_settings()).ssl_context()
+    context = tls_policy(query, get_settings(), host).ssl_context()
     sock = socket.create_connection((host, url.port or 5432), CONNECT_TIMEOUT_SECONDS)
     # pg8000 leaves Nagle on; small request/response round trips then wait on delayed ACKs.
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

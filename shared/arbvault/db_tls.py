@@ -1,10 +1,12 @@
 """TLS for database connections, with libpq's ``sslmode`` names.
 
 Where the mode comes from, first match wins: the URL's ``sslmode``, ``DB_SSLMODE``, then a default: ``prefer``
-on the ``local`` stage; elsewhere (a deployed stage) ``verify-full`` when a CA bundle is configured and
-``require`` when none is, so a deployed function never talks to its database in plain text unless told to.
-The CA bundle is the URL's ``sslrootcert`` or ``DB_SSL_ROOT_CERT`` (for RDS: Amazon's bundle, a PEM file);
-without one, ``verify-ca`` and ``verify-full`` check against the system's trusted CAs.
+on the ``local`` stage; elsewhere (a deployed stage) ``verify-full`` when a CA bundle is known and ``require``
+when none is, so a deployed function never talks to its database in plain text unless told to.
+The CA bundle is the URL's ``sslrootcert`` or ``DB_SSL_ROOT_CERT``; on a deployed stage an Amazon RDS host
+(``*.rds.amazonaws.com``, RDS Proxy included) needs neither: the layer ships Amazon's RDS root certificates
+(``certs/rds-ca-bundle.pem``). Without a bundle, ``verify-ca`` and ``verify-full`` check against the system's
+trusted CAs.
 
 - ``disable``: plain text.
 - ``allow``, ``prefer``: TLS when the server offers it (certificate not checked), plain text otherwise.
@@ -18,6 +20,7 @@ from __future__ import annotations
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final
 
 from arbvault.exceptions import ConfigurationError
@@ -25,6 +28,8 @@ from arbvault.settings import Settings
 
 SSL_MODES: Final = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 LOCAL_STAGE: Final = "local"
+RDS_CA_BUNDLE: Final = str(Path(__file__).with_name("certs") / "rds-ca-bundle.pem")
+RDS_HOST_SUFFIXES: Final = (".rds.amazonaws.com", ".rds.amazonaws.com.cn")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,14 +60,21 @@ class TlsPolicy:
         return context
 
 
-def tls_policy(query: Mapping[str, object], settings: Settings) -> TlsPolicy:
-    """The TLS policy for a database URL with query parameters ``query`` under ``settings``; raises
+def tls_policy(query: Mapping[str, object], settings: Settings, host: str | None = None) -> TlsPolicy:
+    """The TLS policy for a database URL on ``host`` with query parameters ``query`` under ``settings``; raises
     ``ConfigurationError`` for an sslmode libpq does not define."""
-    root_cert = _text(query.get("sslrootcert")) or settings.db_ssl_root_cert
+    root_cert = _text(query.get("sslrootcert")) or settings.db_ssl_root_cert or _shipped_bundle(settings.stage, host)
     mode = _text(query.get("sslmode")) or settings.db_sslmode or _default_mode(settings.stage, root_cert)
     if mode not in SSL_MODES:
         raise ConfigurationError(f"sslmode must be one of {', '.join(SSL_MODES)}, got {mode!r}")
     return TlsPolicy(mode, root_cert)
+
+
+def _shipped_bundle(stage: str, host: str | None) -> str | None:
+    """Amazon's RDS roots for an RDS host on a deployed stage; ``None`` elsewhere."""
+    if stage == LOCAL_STAGE or not host:
+        return None
+    return RDS_CA_BUNDLE if host.lower().rstrip(".").endswith(RDS_HOST_SUFFIXES) else None
 
 
 def _default_mode(stage: str, root_cert: str | None) -> str:

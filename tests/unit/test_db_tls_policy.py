@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from arbvault.db_tls import TlsPolicy, tls_policy
+from arbvault.db_tls import RDS_CA_BUNDLE, TlsPolicy, tls_policy
 from arbvault.exceptions import ConfigurationError
 from arbvault.settings import Settings, get_settings, reset_settings
 
@@ -43,6 +43,25 @@ def test_the_url_wins_then_db_sslmode_then_the_stage_default(settings_with: Call
                                                             env: dict[str, str],
                                                             query: dict[str, object], expected: TlsPolicy) -> None:
     assert tls_policy(query, settings_with(**env)) == expected
+
+
+RDS_HOST = "arbvault.c1a2b3c4d5e6.eu-west-1.rds.amazonaws.com"
+PROXY_HOST = "arbvault.proxy-c1a2b3c4d5e6.us-east-1.rds.amazonaws.com"
+
+
+@pytest.mark.parametrize(("env", "query", "host", "expected"), [
+    ({"stage": "prod"}, {}, RDS_HOST, TlsPolicy("verify-full", RDS_CA_BUNDLE)),
+    ({"stage": "prod"}, {}, PROXY_HOST.upper() + ".", TlsPolicy("verify-full", RDS_CA_BUNDLE)),
+    ({"stage": "prod"}, {}, "db.example.internal", TlsPolicy("require")),
+    ({"stage": "prod"}, {}, "rds.amazonaws.com.example.net", TlsPolicy("require")),
+    ({}, {}, RDS_HOST, TlsPolicy("prefer")),  # the local stage never assumes RDS
+    ({"stage": "prod", "db_ssl_root_cert": "/ca.pem"}, {}, RDS_HOST, TlsPolicy("verify-full", "/ca.pem")),
+    ({"stage": "prod"}, {"sslmode": "require"}, RDS_HOST, TlsPolicy("require", RDS_CA_BUNDLE)),
+])
+def test_a_deployed_rds_host_is_verified_against_the_shipped_roots(settings_with: Callable[..., Settings],
+                                                                  env: dict[str, str], query: dict[str, object],
+                                                                  host: str, expected: TlsPolicy) -> None:
+    assert tls_policy(query, settings_with(**env), host) == expected
 
 
 def test_unknown_mode_is_a_configuration_error(settings_with: Callable[..., Settings]) -> None:
