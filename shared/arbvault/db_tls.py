@@ -3,10 +3,11 @@
 Where the mode comes from, first match wins: the URL's ``sslmode``, ``DB_SSLMODE``, then a default: ``prefer``
 on the ``local`` stage; elsewhere (a deployed stage) ``verify-full`` when a CA bundle is known and ``require``
 when none is, so a deployed function never talks to its database in plain text unless told to.
-The CA bundle is the URL's ``sslrootcert`` or ``DB_SSL_ROOT_CERT``; on a deployed stage an Amazon RDS host
-(``*.rds.amazonaws.com``, RDS Proxy included) needs neither: the layer ships Amazon's RDS root certificates
-(``certs/rds-ca-bundle.pem``). Without a bundle, ``verify-ca`` and ``verify-full`` check against the system's
-trusted CAs.
+The CA bundle is the URL's ``sslrootcert`` or ``DB_SSL_ROOT_CERT``. On a deployed stage an Amazon RDS host
+needs neither: a DB instance or cluster (``*.rds.amazonaws.com``) is checked against Amazon's RDS root
+certificates, which the layer ships (``certs/rds-ca-bundle.pem``); an RDS Proxy endpoint (``*.proxy-*``), whose
+certificate comes from AWS Certificate Manager, against the system's trusted CAs, which hold Amazon's roots.
+Without a bundle, ``verify-ca`` and ``verify-full`` check against the system's trusted CAs.
 
 - ``disable``: plain text.
 - ``allow``, ``prefer``: TLS when the server offers it (certificate not checked), plain text otherwise.
@@ -21,7 +22,7 @@ import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, Literal
 
 from arbvault.exceptions import ConfigurationError
 from arbvault.settings import Settings
@@ -63,24 +64,28 @@ class TlsPolicy:
 def tls_policy(query: Mapping[str, object], settings: Settings, host: str | None = None) -> TlsPolicy:
     """The TLS policy for a database URL on ``host`` with query parameters ``query`` under ``settings``; raises
     ``ConfigurationError`` for an sslmode libpq does not define."""
-    root_cert = _text(query.get("sslrootcert")) or settings.db_ssl_root_cert or _shipped_bundle(settings.stage, host)
-    mode = _text(query.get("sslmode")) or settings.db_sslmode or _default_mode(settings.stage, root_cert)
+    rds = _rds_endpoint(settings.stage, host)
+    root_cert = _text(query.get("sslrootcert")) or settings.db_ssl_root_cert or (
+        RDS_CA_BUNDLE if rds == "database" else None)
+    mode = _text(query.get("sslmode")) or settings.db_sslmode or _default_mode(settings.stage, root_cert, rds)
     if mode not in SSL_MODES:
         raise ConfigurationError(f"sslmode must be one of {', '.join(SSL_MODES)}, got {mode!r}")
     return TlsPolicy(mode, root_cert)
 
 
-def _shipped_bundle(stage: str, host: str | None) -> str | None:
-    """Amazon's RDS roots for an RDS host on a deployed stage; ``None`` elsewhere."""
-    if stage == LOCAL_STAGE or not host:
+def _rds_endpoint(stage: str, host: str | None) -> Literal["database", "proxy"] | None:
+    """Which kind of Amazon RDS endpoint ``host`` is on a deployed stage; ``None`` for other hosts and locally."""
+    name = (host or "").lower().rstrip(".")
+    if stage == LOCAL_STAGE or not name.endswith(RDS_HOST_SUFFIXES):
         return None
-    return RDS_CA_BUNDLE if host.lower().rstrip(".").endswith(RDS_HOST_SUFFIXES) else None
+    labels = name.split(".")
+    return "proxy" if len(labels) > 1 and labels[1].startswith("proxy-") else "database"
 
 
-def _default_mode(stage: str, root_cert: str | None) -> str:
+def _default_mode(stage: str, root_cert: str | None, rds: str | None) -> str:
     if stage == LOCAL_STAGE:
         return "prefer"
-    return "verify-full" if root_cert else "require"
+    return "verify-full" if root_cert or rds == "proxy" else "require"
 
 
 def _text(value: object) -> str | None:

@@ -51,16 +51,17 @@ PROXY_HOST = "arbvault.proxy-c1a2b3c4d5e6.us-east-1.rds.amazonaws.com"
 
 @pytest.mark.parametrize(("env", "query", "host", "expected"), [
     ({"stage": "prod"}, {}, RDS_HOST, TlsPolicy("verify-full", RDS_CA_BUNDLE)),
-    ({"stage": "prod"}, {}, PROXY_HOST.upper() + ".", TlsPolicy("verify-full", RDS_CA_BUNDLE)),
+    ({"stage": "prod"}, {}, RDS_HOST.upper() + ".", TlsPolicy("verify-full", RDS_CA_BUNDLE)),
+    ({"stage": "prod"}, {}, PROXY_HOST, TlsPolicy("verify-full")),  # an ACM certificate: the system's CAs
     ({"stage": "prod"}, {}, "db.example.internal", TlsPolicy("require")),
     ({"stage": "prod"}, {}, "rds.amazonaws.com.example.net", TlsPolicy("require")),
     ({}, {}, RDS_HOST, TlsPolicy("prefer")),  # the local stage never assumes RDS
     ({"stage": "prod", "db_ssl_root_cert": "/ca.pem"}, {}, RDS_HOST, TlsPolicy("verify-full", "/ca.pem")),
     ({"stage": "prod"}, {"sslmode": "require"}, RDS_HOST, TlsPolicy("require", RDS_CA_BUNDLE)),
 ])
-def test_a_deployed_rds_host_is_verified_against_the_shipped_roots(settings_with: Callable[..., Settings],
-                                                                  env: dict[str, str], query: dict[str, object],
-                                                                  host: str, expected: TlsPolicy) -> None:
+def test_a_deployed_rds_host_is_verified_in_full(settings_with: Callable[..., Settings],
+                                                 env: dict[str, str], query: dict[str, object], host: str,
+                                                 expected: TlsPolicy) -> None:
     assert tls_policy(query, settings_with(**env), host) == expected
 
 
