@@ -42,7 +42,15 @@ from arbvault.jobs import (
     transition,
     unresolved_identifiers,
 )
-from arbvault.jobs.schemas import DEFAULT_OFFERS, JobAccepted, JobOptionsIn, JobOut, Offers, RejectedIdentifierOut
+from arbvault.jobs.schemas import (
+    DEFAULT_OFFERS,
+    JobAccepted,
+    JobOptionsIn,
+    JobOut,
+    Offers,
+    RejectedIdentifierOut,
+    accepted_headers,
+)
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
 from arbvault.web import (
     Cursor,
@@ -136,7 +144,7 @@ def create_batch(body: BatchIn, identity: CurrentIdentity, response: Response,
                            params=body.params(config_profile=body.config_profile),
                            request_body=body.model_dump(mode="json"),
                            idempotency_key=idempotency_key, name=body.name)
-    response.headers.update(submitted.headers)
+    response.headers.update(accepted_headers(submitted))
     return JobAccepted.of_submission(submitted)
 
 
