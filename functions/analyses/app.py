@@ -1,9 +1,8 @@
 """Analyses: stored analyses listed with filters and any sort (keyset cursor), the top N, get, manual create, delete.
 
-Differences from the original a client would notice: velocity is on the 0-100 scale everywhere (filters
-too); pages are ``limit`` + ``cursor`` instead of ``page``/``per_page``; ``sort_by``/``sort_order`` are honoured
-(the original always sorted by ROI); a job's analyses are filtered by ``job_id``; a manual analysis
-states prices and lets the rules compute fees, profit, ROI and scores instead of storing caller-computed ones.
+Velocity is on the 0-100 scale everywhere (filters too); pages are ``limit`` + ``cursor``; ``sort_by`` /
+``sort_order`` choose the order; a job's analyses are filtered by ``job_id``; a manual analysis states prices and
+lets the rules compute fees, profit, ROI and scores (docs/rules.md) rather than storing caller-computed ones.
 """
 
 from __future__ import annotations

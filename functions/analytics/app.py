@@ -1,10 +1,10 @@
 """Analytics: the decision-card calculators over what the caller knows about a product. No Keepa, no writes.
 
 Each route runs ``arbvault.analysis``'s calculators under the effective rules of the body's domain and category
-(the only database access is reading those rules). Differences from the original a client would notice:
+(the only database access is reading those rules); the numbers follow docs/rules.md. What a client sees:
 
 * fees, the storage rate and the returns rate are the business config's for the category unless the body
-  states them. ``referral_fee_pct`` (or the original's ``referral_fee_percent``), ``fba_fee`` and ``prep_fee``
+  states them. ``referral_fee_pct`` (alias ``referral_fee_percent``), ``fba_fee`` and ``prep_fee``
   state the whole fee model: closing and inbound are then 0 and no buffer is held back, so
   net = sell - buy - referral - FBA - prep - storage - returns. ``storage_cost_monthly`` (default: the config's ``fees.storage_per_unit_month``) runs over
   ``estimated_sale_cycle_days``; ``return_rate_pct`` defaults to the config's ``fees.returns_pct``;
@@ -95,7 +95,7 @@ class AnalyticsIn(BaseModel):
     fba_seller_count: int | None = Field(default=None, ge=0, le=100_000)
     amazon_on_listing: bool = False
     amazon_has_buy_box: bool = False
-    # ``referral_fee_percent`` is the original's name for it, still accepted.
+    # ``referral_fee_percent`` is accepted as an older client's name for it.
     referral_fee_pct: Decimal | None = Field(default=None, ge=0, lt=100, decimal_places=2,
                                              validation_alias=AliasChoices("referral_fee_pct", "referral_fee_percent"))
     fba_fee: Decimal | None = Field(default=None, ge=0, le=1_000, decimal_places=2)

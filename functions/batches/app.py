@@ -5,9 +5,8 @@ Every job is a batch here, whatever created it (this route or a large ``POST /ap
 job's status URL is ``/api/v1/batches/{id}``. A key sees its own jobs; an admin key sees all. The job logic
 (chunks, outbox, state machine, progress) lives in ``arbvault.jobs``; the token guard in ``arbvault.catalog``.
 
-Differences from the original a client would notice: creation answers 202 with a status URL (work is queued,
-not done), the field is ``identifiers`` (not ``asin_list``), statuses are the job pipeline's
-PENDING/RUNNING/SUCCESS/ERROR/CANCELLED, an illegal status change is 409 (not 500), and lists page by cursor.
+Creation answers 202 with a status URL (work is queued, not done; docs/pipeline.md), statuses are the job
+pipeline's PENDING/RUNNING/SUCCESS/ERROR/CANCELLED, an illegal status change is 409, and lists page by cursor.
 """
 
 from __future__ import annotations
@@ -42,7 +41,15 @@ from arbvault.jobs import (
     transition,
     unresolved_identifiers,
 )
-from arbvault.jobs.schemas import DEFAULT_OFFERS, JobAccepted, JobOptionsIn, JobOut, Offers, RejectedIdentifierOut
+from arbvault.jobs.schemas import (
+    DEFAULT_OFFERS,
+    JobAccepted,
+    JobOptionsIn,
+    JobOut,
+    Offers,
+    RejectedIdentifierOut,
+    accepted_headers,
+)
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
 from arbvault.web import (
     Cursor,
@@ -136,7 +143,7 @@ def create_batch(body: BatchIn, identity: CurrentIdentity, response: Response,
                            params=body.params(config_profile=body.config_profile),
                            request_body=body.model_dump(mode="json"),
                            idempotency_key=idempotency_key, name=body.name)
-    response.headers.update(submitted.headers)
+    response.headers.update(accepted_headers(submitted))
     return JobAccepted.of_submission(submitted)
 
 

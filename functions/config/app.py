@@ -64,7 +64,7 @@ class EffectiveConfigOut(BaseModel):
 
 
 class ConfigPatchIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")  # e.g. the original's if_match_version: only If-Match counts
+    model_config = ConfigDict(extra="forbid")  # a version in the body is refused: only If-Match counts
 
     config_patch: JsonDocument = Field(description="JSON Merge Patch for the scope's document; null removes a key")
     change_reason: Text | None = Field(default=None, max_length=CHANGE_REASON_MAX)

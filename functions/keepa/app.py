@@ -19,7 +19,7 @@ from arbvault.analysis import BuyCondition
 from arbvault.catalog import (
     DEFAULT_STATS_DAYS,
     FetchOptions,
-    TooManyIdentifiersError,
+    TooManyForSync,
     analyse_one,
     current_estimate,
     ingest,
@@ -28,7 +28,14 @@ from arbvault.catalog import (
 )
 from arbvault.db import session_scope
 from arbvault.jobs import submit_job
-from arbvault.jobs.schemas import DEFAULT_OFFERS, JobAccepted, JobOptionsIn, Offers, RejectedIdentifierOut
+from arbvault.jobs.schemas import (
+    DEFAULT_OFFERS,
+    JobAccepted,
+    JobOptionsIn,
+    Offers,
+    RejectedIdentifierOut,
+    accepted_headers,
+)
 from arbvault.web import (
     AdminIdentity,
     CurrentIdentity,
@@ -103,7 +110,7 @@ def _queue_ingest(body: IngestIn, identity: Identity, idempotency_key: str | Non
                            params=body.params(), request_body=body.model_dump(mode="json"),
                            idempotency_key=idempotency_key)
     answer = JobAccepted.of_submission(submitted)
-    return JSONResponse(answer.model_dump(mode="json"), status_code=202, headers=submitted.headers)
+    return JSONResponse(answer.model_dump(mode="json"), status_code=202, headers=accepted_headers(submitted))
 
 
 @router.post("/ingest", response_model=IngestOut, summary="Analyse and store products",
@@ -113,12 +120,11 @@ def post_ingest(body: IngestIn, identity: CurrentIdentity, response: Response,
                 idempotency_key: IdempotencyKey = None) -> IngestOut | JSONResponse:
     """Analyse up to the synchronous threshold of identifiers and store each analysis; larger lists become a
     job (202, its status URL in ``status_url`` and Location)."""
-    try:
-        result = ingest(body.identifiers, created_by=identity.key_id, buy_price=body.buy_price,
-                        buy_condition=body.buy_condition,
-                        strategy=body.strategy, domain_id=body.domain_id, force_refresh=body.force_refresh,
-                        options=_options(body.offers))
-    except TooManyIdentifiersError:
+    result = ingest(body.identifiers, created_by=identity.key_id, buy_price=body.buy_price,
+                    buy_condition=body.buy_condition,
+                    strategy=body.strategy, domain_id=body.domain_id, force_refresh=body.force_refresh,
+                    options=_options(body.offers))
+    if isinstance(result, TooManyForSync):
         return _queue_ingest(body, identity, idempotency_key)
     response.headers["Server-Timing"] = result.timings.server_timing()
     return IngestOut(items=[AnalysisOut.model_validate(item) for item in result.items],

@@ -21,7 +21,7 @@ from arbvault.catalog import check_tokens, keepa_client, would_pass
 from arbvault.db import session_scope
 from arbvault.discovery import CATEGORIES, ScoredProduct
 from arbvault.jobs import JobParams, submit_job
-from arbvault.jobs.schemas import JobOut
+from arbvault.jobs.schemas import JobOut, accepted_headers
 from arbvault.niches import (
     MIN_SAMPLE,
     RECOMMENDED_CATEGORIES,
@@ -212,7 +212,7 @@ def discover(body: DiscoverIn, identity: CurrentIdentity,
                                    request_body=body.model_dump(mode="json"), idempotency_key=idempotency_key,
                                    name="niches: " + ", ".join(t.id for t in plan.templates)[:190])
             answer = JobOut.of(submitted.job)
-            return JSONResponse(answer.model_dump(mode="json"), status_code=202, headers=submitted.headers)
+            return JSONResponse(answer.model_dump(mode="json"), status_code=202, headers=accepted_headers(submitted))
     scored = score_niches(plan, client=client)
     niches = [NicheOut.of_scored(n) for n in scored]
     return DiscoverOut(niches=niches, count=len(niches), tokens_estimated=plan.tokens_required,

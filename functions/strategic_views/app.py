@@ -6,9 +6,9 @@ engine: ROI and profit from the same buy price and fee model as ingest, monthly 
 sales-rank drops, sellers from the offers, Amazon's presence from its offers, price history and Buy Box history,
 volatility from the price history, demand consistency from the rank against the category benchmark and
 confidence from the real data age. An input the data does not give is listed in ``missing_inputs``; it never
-takes a made-up value. Differences from the original a client would notice: the views live under
-``/strategic-views`` (not ``/views``), an unknown view is a 404 listing the five, and the filters are named
-``roi_min`` and ``sales_min``.
+takes a made-up value. The views live under ``/strategic-views`` (``/views`` is the view scores), an unknown
+view is a 404 listing the five, and the filters are ``roi_min`` and ``sales_min``. Scores and target prices:
+docs/rules.md#strategic-views.
 """
 
 from __future__ import annotations

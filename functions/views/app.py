@@ -1,10 +1,9 @@
 """Views: products scored for one screen of the app (dashboard, niches, ...) from ROI, velocity and stability.
 
 Each view weighs the three metrics its own way; the score divides by the weight sum, so it stays on the
-metrics' 0-100 scale (the original's weights summed to 1.3-1.55 and saturated at 100). Products come through
-the catalog's snapshots (0 tokens on a repeat) and the engine, so a product has the same ROI here as in ingest.
-Differences from the original a client would notice: an unknown view is a 404 (not 400) listing the six, an
-unknown product is an entry of ``errors`` instead of a failed request, and the feature-flag header is gone.
+metrics' 0-100 scale (docs/rules.md#view-scores). Products come through the catalog's snapshots (0 tokens on a
+repeat) and the engine, so a product has the same ROI here as in ingest. An unknown view is a 404 listing the
+six, and an unknown product is an entry of ``errors`` instead of a failed request.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Keepa's token bucket: ``refill_rate`` tokens per refill period (a minute), capped at an hour's worth.
 
 A request is accepted while the balance is above zero and may drive it negative; at or below zero Keepa
-answers 429 until refills lift it above zero (keepa-wire-format.md section 8).
+answers 429 until refills lift it above zero.
 """
 
 from __future__ import annotations

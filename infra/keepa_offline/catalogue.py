@@ -1,4 +1,5 @@
-"""What the offline Keepa server knows: the spec fixtures, plus a generated book for any other identifier.
+"""What the offline Keepa server knows: the stored fixtures (``fixtures/``), plus a generated book for any other
+identifier.
 
 Identifiers map to a canonical key, the ISBN-13 for books: an ISBN-10 ASIN (``asin=``) and its ISBN-13
 (``code=``) give the same product. A 979 ISBN-13 has no ISBN-10; its ASIN is ``B0`` followed by the nine digits

@@ -1,7 +1,7 @@
 """The offline server's category tree: US Books (283155) and the subjects the generator files books under.
 
-Ids for the fixtures' subjects and for domain.md 5.8's validated nodes are Amazon's; the deeper leaves are
-illustrative, like the fixtures' own.
+Ids for the fixtures' subjects and for the book subjects of ``arbvault.discovery.categories`` are Amazon's;
+the deeper leaves are illustrative, like the fixtures' own.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Keepa's endpoints over the catalogue: what each answers and what it costs (wire format sections 1 and 8).
+"""Keepa's endpoints over the catalogue: what each answers and what it costs.
 
 The server around them checks the key, applies the token bucket and adds the envelope. Each code matches at
 most one product here, so ``code-limit`` is validated but never trims anything.

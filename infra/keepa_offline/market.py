@@ -1,6 +1,6 @@
 """Marketplace histories derived from offer histories, so csv, offers and buy box always agree.
 
-A port of ``fixgen.py``'s offers engine (keepa-wire-format.md section 11): at every event time the live
+The rules that built the stored fixtures' offers: at every event time the live
 offers decide AMAZON (0), NEW (1, cheapest new incl. Amazon), USED (2), NEW_FBM_SHIPPING (7), NEW_FBA (10,
 excluding Amazon), the offer counts (11, 12, 34 incl. Amazon, 35), EXTRA_INFO_UPDATES (15), the used
 conditions (19-22), the buy box (18: Amazon when in stock, else the cheapest FBA new offer, else the cheapest

@@ -1,6 +1,5 @@
-"""The ``stats`` object computed from a product's csv, with the rules that built the spec fixtures.
-
-A port of ``fixgen.py`` (keepa-wire-format.md section 11), generalised to any interval:
+"""The ``stats`` object computed from a product's csv, with the rules that built the stored fixtures
+(``infra/keepa_offline/fixtures``), generalised to any interval:
 
 * ``current`` = the newest point (landed price for S types); ``avg*`` = time-weighted mean of the
   non-negative values inside the window; ``atIntervalStart`` = the value in force at the interval start;
@@ -11,7 +10,7 @@ A port of ``fixgen.py`` (keepa-wire-format.md section 11), generalised to any in
   REFURBISHED/COLLECTIBLE; with offers, the buy-box and offer fields come from the live offers and
   ``buyBoxSellerIdHistory`` (``offer_stats``).
 
-Serving the spec fixtures through this module reproduces their stored ``stats`` exactly (tested).
+Serving the stored fixtures through this module reproduces their stored ``stats`` exactly (tested).
 """
 
 from __future__ import annotations

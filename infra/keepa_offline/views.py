@@ -136,7 +136,7 @@ def product_view(full: dict[str, Any], options: ProductOptions, now: int) -> dic
 
 
 def product_cost(full: dict[str, Any], options: ProductOptions, now: int) -> int:
-    """Tokens for one returned product (keepa-wire-format.md section 8)."""
+    """Tokens for one returned product, as Keepa charges them."""
     if options.offers is not None:
         if not offers_found(full):
             return 1  # the offer fetch failed: base price only

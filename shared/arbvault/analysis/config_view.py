@@ -38,7 +38,7 @@ BuyCondition = Literal["new", "used_like_new", "used_very_good", "used_good", "u
 BUY_CONDITIONS: Final[tuple[str, ...]] = get_args(BuyCondition)
 RatingName = Literal["EXCELLENT", "GOOD", "FAIR"]
 Rating = Literal["EXCELLENT", "GOOD", "FAIR", "PASS"]
-# Buying at under a tenth or over nine tenths of the sell price is no estimate (spec §4.2 bounds).
+# Buying at under a tenth or over nine tenths of the sell price is no estimate (docs/rules.md#profit).
 SOURCE_FACTOR_MIN: Final = Decimal("0.1")
 SOURCE_FACTOR_MAX: Final = Decimal("0.9")
 # The verdict table's rows carry these ratings, one row each, in this order; the PASS row catches the rest.

@@ -36,8 +36,8 @@ def max_buy_price(sell_price: Decimal, fees: Decimal, *, target_roi_pct: Decimal
     """The highest buy price that still returns ``target_roi_pct`` when selling at ``sell_price``.
 
     ``(P - fees - buffer% x P) / (1 + t / 100)``; 0 when that is not strictly between 0 and the sell price
-    (fees and buffer eat the whole price). With ``buffer_pct`` 0 this is the original "max buy price"
-    (sell 28 at 35 % gives 13.70).
+    (fees and buffer eat the whole price); see docs/rules.md#profit. With ``buffer_pct`` 0, selling at 28 with
+    fees of 9.50 at 35 % gives 13.70.
     """
     if target_roi_pct <= -HUNDRED:
         raise InvalidPriceError("target ROI must be above -100 %",

@@ -1,8 +1,8 @@
 """View-specific score: ROI, velocity and stability weighted for one screen of the product, 0-100.
 
 score = clamp(sum(clamp(metric, 0, 100) x weight x boost) / sum(weights), 0, 100), 2 dp. Dividing by the weight
-sum (the original did not, so its weights of 1.3-1.55 saturated scores at 100) keeps the result on the metrics'
-own 0-100 scale. Missing metrics count as ROI 0, velocity 0, stability 50 (unknown stability is neutral).
+sum (which is 1.3-1.55, not 1) keeps the result on the metrics' own 0-100 scale instead of saturating at 100
+(docs/rules.md#view-scores). Missing metrics count as ROI 0, velocity 0, stability 50 (unknown stability is neutral).
 """
 
 from __future__ import annotations

@@ -37,7 +37,6 @@ from arbvault.catalog.exceptions import (
     ProductNotFoundError,
     TokenBudgetError,
     TokenCapacityError,
-    TooManyIdentifiersError,
 )
 from arbvault.catalog.guard import (
     TokenEstimate,
@@ -50,10 +49,10 @@ from arbvault.catalog.guard import (
     would_pass,
 )
 from arbvault.catalog.ingest import (
-    BATCHES_PATH,
     IngestResult,
     RejectedIdentifier,
     ScreenedIdentifiers,
+    TooManyForSync,
     check_buy_price,
     ingest,
     parse_identifiers,
@@ -78,7 +77,6 @@ from arbvault.catalog.timing import Timings
 from arbvault.catalog.token_ledger import StoredBalance, load_balance, record_balance
 
 __all__ = [
-    "BATCHES_PATH",
     "BESTSELLERS_COST",
     "BUYBOX_COST",
     "CATEGORY_COST",
@@ -104,7 +102,7 @@ __all__ = [
     "TokenBudgetError",
     "TokenCapacityError",
     "TokenEstimate",
-    "TooManyIdentifiersError",
+    "TooManyForSync",
     "analyse_found",
     "analyse_one",
     "analysis_metrics",

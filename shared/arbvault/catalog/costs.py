@@ -1,4 +1,4 @@
-"""What Keepa calls cost in tokens (wire format section 8), so the guard can check before spending.
+"""What Keepa calls cost in tokens (Keepa's published token costs), so the guard can check before spending.
 
 Estimates are the least a call is sure to cost: the balance must cover at least that much.
 """

@@ -44,21 +44,6 @@ class TokenCapacityError(PayloadTooLargeError):
         )
 
 
-class TooManyIdentifiersError(PayloadTooLargeError):
-    """Raised when a synchronous request names more identifiers than the synchronous threshold."""
-
-    code = "too_many_identifiers"
-
-    def __init__(self, *, count: int, threshold: int, batches_path: str) -> None:
-        self.count = count
-        self.threshold = threshold
-        super().__init__(
-            f"{count} distinct identifiers is more than the {threshold} analysed synchronously; "
-            f"send at most {threshold} per request, or submit them as a batch job (POST {batches_path})",
-            details=[{"field": "identifiers", "count": count, "threshold": threshold, "batches": batches_path}],
-        )
-
-
 class ProductNotFoundError(NotFoundError):
     """Raised when Keepa has no product for an identifier."""
 

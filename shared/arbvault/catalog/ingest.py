@@ -17,7 +17,7 @@ from arbvault.analysis import check_buy
 from arbvault.catalog.analyse import analyse_found
 from arbvault.catalog.analyses_store import insert_analyses
 from arbvault.catalog.clients import keepa_client
-from arbvault.catalog.exceptions import InvalidIdentifiersError, TooManyIdentifiersError
+from arbvault.catalog.exceptions import InvalidIdentifiersError
 from arbvault.catalog.lookup import fetch_products
 from arbvault.catalog.rules import RulesBook
 from arbvault.catalog.snapshots import FetchOptions
@@ -29,7 +29,6 @@ from arbvault.settings import get_settings
 if TYPE_CHECKING:
     from arbvault.keepa import KeepaClient
 
-BATCHES_PATH = "/api/v1/batches"
 INGEST_SOURCE = "ingest"
 
 
@@ -45,6 +44,15 @@ class IngestResult:
     miss_hits: int
     rejected: tuple[RejectedIdentifier, ...] = ()
     timings: Timings = field(default_factory=Timings)
+
+
+@dataclass(frozen=True, slots=True)
+class TooManyForSync:
+    """What ingest answers instead of analysing when the usable identifiers exceed ``INGEST_ASYNC_THRESHOLD``:
+    nothing was looked up or stored, and the caller decides where the work goes (the keepa route queues a job)."""
+
+    count: int
+    threshold: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,15 +121,15 @@ def ingest(
     force_refresh: bool = False,
     options: FetchOptions | None = None,
     client: KeepaClient | None = None,
-) -> IngestResult:
+) -> IngestResult | TooManyForSync:
     """Analyse and store ``identifiers`` (ASINs, ISBN-10s, ISBN-13s) under the effective rules.
 
     ``buy_price`` is the reseller's acquisition cost (else the strategy's buy source, per the engine) for a copy
     in ``buy_condition`` (else the strategy's default condition); ``strategy`` forces a strategy. Entries that are
-    no identifier are skipped and reported in ``rejected``.
-    Raises ``InvalidIdentifiersError`` (422) when no entry is an identifier, ``TooManyIdentifiersError`` (413)
-    above ``INGEST_ASYNC_THRESHOLD``, ``UnknownStrategyError`` (422) before any token is spent, and
-    whatever ``fetch_products`` raises (429 token guard or Keepa, 503).
+    no identifier are skipped and reported in ``rejected``. Above ``INGEST_ASYNC_THRESHOLD`` usable identifiers it
+    returns ``TooManyForSync`` without spending anything.
+    Raises ``InvalidIdentifiersError`` (422) when no entry is an identifier, ``UnknownStrategyError`` (422) before
+    any token is spent, and whatever ``fetch_products`` raises (429 token guard or Keepa, 503).
     """
     timings = Timings()
     check_buy_price(buy_price, buy_condition)
@@ -129,7 +137,7 @@ def ingest(
     wanted = screened.valid
     threshold = get_settings().ingest_async_threshold
     if len(wanted) > threshold:
-        raise TooManyIdentifiersError(count=len(wanted), threshold=threshold, batches_path=BATCHES_PATH)
+        return TooManyForSync(count=len(wanted), threshold=threshold)
     client = client or keepa_client(domain_id)
     with timings.measure("database"), session_scope() as session:
         RulesBook(session, domain_id=domain_id).check_strategy(strategy)

@@ -1,4 +1,4 @@
-"""The canonical default business rules (spec §4.1): one document holding every section.
+"""The canonical default business rules (docs/rules.md#the-rules-document): one document holding every section.
 
 The seed migration stores it as the ``global`` scope; domain and category scopes hold partial documents
 merged over it. Numbers are JSON numbers; the analysis engine reads them as ``Decimal(str(value))``.
@@ -115,8 +115,8 @@ DEFAULT_RULES: Final[dict[str, Any]] = {
     "meta": {"version": "1.0.0", "created_by": "system_seed", "last_updated": "2025-08-21T14:00:00Z"},
 }
 
-# The override scopes of spec §4.1. The original kept them inside its rules file, where the merge never read
-# them; here the seed migration stores each as a real scope row, so they take part in the effective config.
+# The override scopes seeded with the defaults: the seed migration stores each as a scope row of its own, so they
+# take part in the effective config like any operator's override.
 DEFAULT_OVERRIDES: Final[dict[str, dict[str, Any]]] = {
     "domain:2": {"roi": {"target_pct_default": 25.0}},
     "category:textbooks": {"roi": {"target_pct_default": 40.0, "min_for_buy": 25.0},

@@ -1,8 +1,8 @@
 """The effective config of a (domain, category): global < domain:{id} < category:{name}, cached per environment.
 
 Caching. Each execution environment keeps the merged documents for ``CONFIG_CACHE_SECONDS``, but never
-trusts them blindly (the original did, for 15 minutes, so a write through one Lambda environment stayed
-invisible to the others). Every use first reads the (scope, version, xmin) of the involved rows in one
+trusts them blindly (a time-based cache alone would hide a write made through one Lambda environment from the
+others). Every use first reads the (scope, version, xmin) of the involved rows in one
 indexed query that returns no documents; a cached document is served only if that fingerprint is unchanged.
 A PUT in any environment, or a hand-made UPDATE, changes it, so the next read anywhere sees the change.
 The cache saves the document transfer and the merge, not the round trip.

@@ -1,4 +1,4 @@
-"""The rules an effective config must satisfy (spec §1.3). Pure: documents in, violations out.
+"""The rules an effective config must satisfy (docs/rules.md#the-rules-document). Pure: documents in, violations out.
 
 The known keys must be present with numbers in their bounds, because the analysis engine reads them from every
 effective config. Keys these checks do not know are the business of ``arbvault.config.shape``, which refuses
@@ -22,7 +22,7 @@ MAX_DEPTH: Final = 32  # the rules documents nest 4 deep; hundreds of levels bre
 BOUNDED_NUMBERS: Final[tuple[tuple[str, float, float], ...]] = (
     ("roi.target_pct_default", 0, 200),
     ("roi.min_for_buy", 0, 100),
-    ("roi.source_price_factor", 0.1, 0.9),  # spec §4.2 bounds; 0.05 and 0.95 are rejected (check #7)
+    ("roi.source_price_factor", 0.1, 0.9),  # the engine reader's own bounds (config_view.SOURCE_FACTOR_MIN/MAX)
     ("fees.buffer_pct_default", 0, 50),
     ("fees.storage_per_unit_month", 0, 10),
     ("fees.returns_pct", 0, 50),

@@ -1,6 +1,6 @@
-"""Amazon.com category ids the product finder is used with: reference data, one table (spec §1.4 and §5.8).
+"""Amazon.com category ids the product finder is used with: reference data, one table.
 
-Roots are the top-level departments the original offered; the book subjects are the browse nodes validated
+Roots are Amazon.com's top-level departments; the book subjects are the browse nodes validated
 on 7 Dec 2025 (Education & Teaching 8975347011 replaces Textbooks 465600, which is not browsable; 3738 and 2578
 were never Medical and Accounting). A root is searched with the finder's ``rootCategory``, any other node with
 ``categories_include``.

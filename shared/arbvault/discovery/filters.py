@@ -1,10 +1,9 @@
 """Discovery filters: normalised once, hashed into the cache key, and turned into Keepa's request.
 
-Fixes over the original (spec §4.9, §5.1): the finder gets a real selection document (it sent none, or a
-malformed deals request); prices go to Keepa in cents (``current_NEW_*``); the sales-rank floor is always at
-least 1, so a product without a rank (0 or -1) never passes a rank filter; a category with no other filter uses
-the category's best-seller list, anything else the finder (one request instead of best sellers plus a product
-fetch per 100 ASINs).
+What goes to Keepa: the finder gets a real selection document; prices go in cents (``current_NEW_*``); the
+sales-rank floor is always at least 1, so a product without a rank (0 or -1) never passes a rank filter; a
+category with no other filter uses the category's best-seller list, anything else the finder (one request
+instead of best sellers plus a product fetch per 100 ASINs).
 """
 
 from __future__ import annotations

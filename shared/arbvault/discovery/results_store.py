@@ -1,4 +1,4 @@
-"""Product-finder results in PostgreSQL, one row per normalised filter set, fresh for 24 hours (spec §4.17)."""
+"""Product-finder results in PostgreSQL, one row per normalised filter set, fresh for 24 hours."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Discovery with scoring: candidates, their products through the snapshots, the engine, filters, ranking.
 
-Per product (spec §4.9 step 2, fixed): products Amazon sells now are left out (Amazon takes the Buy Box);
+Per product: products Amazon sells now are left out (Amazon takes the Buy Box);
 products without both a buy and a sell price (ROI unknown) or a sales rank cannot be scored; the rest are
 analysed by the same engine as ingest, under the rules of each product's category layer, with the caller's buy
 price (and its condition) or strategy.

@@ -1,4 +1,4 @@
-"""The stock estimate of one product (spec §4.12) over its real live offers, kept 24 hours in PostgreSQL.
+"""The stock estimate of one product (docs/rules.md#stock) over its real live offers, kept 24 hours in PostgreSQL.
 
 The offers are stored, not the estimate, so any ``price_target`` is answered from the same row. Sources:
 ``cache`` (a row younger than the TTL), ``fresh`` (offers just looked up through the catalog, which may answer

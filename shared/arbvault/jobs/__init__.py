@@ -14,7 +14,7 @@ Submitting a job from a route: created (or found by its Idempotency-Key), token-
     submitted = submit_job(kind="batch", identifiers=identifiers, owner_key_id=identity.key_id,
                            params=JobParams(strategy="velocity"), request_body=body.model_dump(mode="json"),
                            idempotency_key=key, name="spring list")
-    submitted.created, submitted.tokens_estimated, submitted.status_url  # answer 202 with Location: status_url
+    submitted.created, submitted.tokens_estimated  # answer 202: arbvault.jobs.schemas builds body and Location
     submitted.job.as_dict()  # id, status, progress {total, processed, succeeded, not_found, failed, percent}, ...
 
 ``create_job`` (the job, its chunks and outbox rows in the caller's session) and ``publish_pending`` (after
@@ -72,7 +72,7 @@ from arbvault.jobs.states import (
     check_transition,
     parse_status,
 )
-from arbvault.jobs.submit import Submission, job_status_url, submit_job
+from arbvault.jobs.submit import Submission, submit_job
 from arbvault.jobs.unresolved import (
     UNRESOLVED_CURSOR_KEYS,
     UNRESOLVED_STATUSES,
@@ -126,7 +126,6 @@ __all__ = [
     "estimate_tokens",
     "get_job",
     "job_results",
-    "job_status_url",
     "jobs_queue",
     "list_jobs",
     "metrics",

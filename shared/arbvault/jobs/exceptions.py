@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from arbvault.catalog import TooManyIdentifiersError
 from arbvault.exceptions import (
     ArbvaultError,
     ConflictError,
@@ -49,19 +48,17 @@ class IllegalTransitionError(ConflictError):
                          details=[{"field": "status", "current": current, "requested": requested}])
 
 
-class JobTooLargeError(TooManyIdentifiersError):
-    """Raised when a job would hold more distinct identifiers than one job takes: the caller must split them.
+class JobTooLargeError(PayloadTooLargeError):
+    """Raised when a job would hold more distinct identifiers than one job takes: the caller must split them."""
 
-    A ``TooManyIdentifiersError`` (413) like the synchronous threshold's, with a message of its own: a job is
-    already the way out of that threshold, so pointing at the batches route would send the caller in a circle.
-    """
+    code = "too_many_identifiers"
 
     def __init__(self, *, count: int, limit: int, field: str = "identifiers") -> None:
         self.count = count
         self.threshold = limit
-        PayloadTooLargeError.__init__(  # not the parent's: its message is about the synchronous threshold
-            self, f"{count} distinct identifiers is more than the {limit} a batch job holds; "
-                  f"split them across several requests",
+        super().__init__(
+            f"{count} distinct identifiers is more than the {limit} a batch job holds; "
+            f"split them across several requests",
             details=[{"field": field, "count": count, "max": limit}],
         )
 

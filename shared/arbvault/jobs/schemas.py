@@ -21,7 +21,6 @@ from arbvault.jobs.estimate import estimate_tokens
 from arbvault.jobs.params import JobParams
 from arbvault.jobs.queries import JobSummary
 from arbvault.jobs.states import JobStatus
-from arbvault.jobs.submit import job_status_url
 from arbvault.web.schema_types import DecimalNumber, DomainId, PriceIn, StrategyName
 
 if TYPE_CHECKING:
@@ -29,6 +28,21 @@ if TYPE_CHECKING:
     from arbvault.jobs.submit import Submission
 
 DEFAULT_OFFERS: Final = 20
+BATCHES_PATH: Final = "/api/v1/batches"
+
+
+def job_status_url(job_id: uuid.UUID) -> str:
+    """Where a job's status and progress are read: the batches route serves every job, whatever created it."""
+    return f"{BATCHES_PATH}/{job_id}"
+
+
+def accepted_headers(submission: Submission) -> dict[str, str]:
+    """A 202 answer's headers: ``Location`` (the job's status URL) and, when an earlier request with the same
+    Idempotency-Key created the job, ``Idempotent-Replayed: true``."""
+    headers = {"Location": job_status_url(submission.job.id)}
+    if not submission.created:
+        headers["Idempotent-Replayed"] = "true"
+    return headers
 
 
 def _offer_count(value: int) -> int:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from arbvault.catalog import BATCHES_PATH, RejectedIdentifier, check_tokens, keepa_client, screen_identifiers
+from arbvault.catalog import RejectedIdentifier, check_tokens, keepa_client, screen_identifiers
 from arbvault.db import session_scope
 from arbvault.jobs.creation import JobKind, create_job
 from arbvault.jobs.estimate import estimate_tokens
@@ -27,11 +27,6 @@ if TYPE_CHECKING:
     from arbvault.jobs.queries import JobSummary
 
 
-def job_status_url(job_id: uuid.UUID) -> str:
-    """Where a job's status and progress are read: the batches route serves every job, whatever created it."""
-    return f"{BATCHES_PATH}/{job_id}"
-
-
 @dataclass(frozen=True, slots=True)
 class Submission:
     """A submitted job, whether this request created it (else an earlier one with the same key did), the Keepa
@@ -41,20 +36,6 @@ class Submission:
     created: bool
     tokens_estimated: int
     rejected: tuple[RejectedIdentifier, ...] = ()
-
-    @property
-    def status_url(self) -> str:
-        """The job's :func:`job_status_url`, for the answer's body and its Location header."""
-        return job_status_url(self.job.id)
-
-    @property
-    def headers(self) -> dict[str, str]:
-        """The 202 answer's headers: ``Location`` (:attr:`status_url`) and, when an earlier request with the same
-        Idempotency-Key created the job, ``Idempotent-Replayed: true``."""
-        headers = {"Location": self.status_url}
-        if not self.created:
-            headers["Idempotent-Replayed"] = "true"
-        return headers
 
 
 def _publish(job_id: uuid.UUID) -> None:

@@ -1,7 +1,7 @@
 """The 36 Keepa ``csv`` history types, by index, and how each one is laid out.
 
-Indices follow Keepa's own ``Product.CsvType`` enum (keepa-wire-format.md section 4). The original system
-read rating at 15, review count at 16 and the buy box at 12; the table below is the one to trust.
+Indices follow Keepa's own ``Product.CsvType`` enum. Easy to misread: rating is 16, review count 17 and the
+buy box 18 (not 15, 16 and 12); the table below is the one to trust.
 """
 
 from __future__ import annotations

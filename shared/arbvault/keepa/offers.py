@@ -1,8 +1,8 @@
 """Marketplace offers (``offers=`` requests): conditions, the flat ``offerCSV`` layout, buy-box ownership.
 
 ``offerCSV`` is ``[t, price, shipping, t, price, shipping, ...]`` oldest first, so the current price is the
-second-to-last element and the shipping the last one. The original system read it as newest-first
-``[t, price, shipping]`` lists and never found a price; it also ignored condition 2 (used, like new).
+second-to-last element and the shipping the last one (read newest-first, no price is ever found). Condition 2
+is used, like new.
 """
 
 from __future__ import annotations
@@ -152,10 +152,10 @@ def amazon_on_listing(raw: Mapping[str, Any], offers: Sequence[Offer], current_a
 
 
 def amazon_owns_buy_box(raw: Mapping[str, Any], offers: Sequence[Offer]) -> bool:
-    """Amazon holds the buy box (domain rule 4.7).
+    """Amazon holds the buy box.
 
     The last seller id in ``buyBoxSellerIdHistory`` is Amazon (its merchant id or an ``isAmazon`` offer's seller),
-    else the first index of ``liveOffersOrder`` points at an Amazon offer. (The original looked for seller id 1.)
+    else the first index of ``liveOffersOrder`` points at an Amazon offer (Amazon's seller id is not 1).
     """
     return amazon_owns_buy_box_given(buy_box_seller_id(raw), raw, offers)
 

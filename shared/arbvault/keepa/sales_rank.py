@@ -1,9 +1,9 @@
 """The sales-rank (BSR) rule: which number to trust, where it came from, and how far to trust it.
 
-Order (domain.md 5.7): the last value of ``salesRanks[salesRankReference]`` (else of any category series);
+Order (docs/rules.md#sales-rank): the last value of ``salesRanks[salesRankReference]`` (else of any category series);
 ``stats.current[SALES]``; the last csv SALES point when it is at most 24 hours old; ``stats.avg30[SALES]``.
-Non-positive values are skipped at every step. The original once read the *first* ``salesRanks`` value and
-showed a years-old rank; here the newest point always wins.
+Non-positive values are skipped at every step. The newest point always wins: the *first* ``salesRanks`` value
+is years old.
 
 Confidence = base by rank (< 10k 1.0, < 100k 0.9, < 1M 0.7, else 0.5) x source factor (salesRanks and
 current 1.0, csv_recent 0.9, avg30 0.8), or 0.3 when the rank is outside the category's plausible range

@@ -1,7 +1,7 @@
 """Keepa time: whole minutes since 2011-01-01T00:00Z ("Keepa minutes").
 
-``unix_ms = (keepa_minutes + 21_564_000) * 60_000``. The original system once used a 2000-10-21 epoch and
-aged every date by about ten years; the offset below is Keepa's own ``keepaStartMinute``.
+``unix_ms = (keepa_minutes + 21_564_000) * 60_000``; the offset is Keepa's own ``keepaStartMinute`` (another
+epoch, such as 2000-10-21, would age every date by about ten years).
 """
 
 from __future__ import annotations

@@ -186,7 +186,7 @@ def test_velocity_range_uses_the_0_to_100_scale(seed: Seed) -> None:
     assert _ids(f"{job}&velocity_min=50") == {ids[2], ids[3], ids[4]}
     assert _ids(f"{job}&velocity_max=50") == {ids[0], ids[1], ids[2]}
     assert _ids(f"{job}&velocity_min=49.9&velocity_max=90") == {ids[1], ids[2], ids[3]}
-    # 0.7 on the original's 0-1 scale is not 70 here
+    # velocity is 0-100: 0.7 is not 70
     assert _ids(f"{job}&velocity_min=0.7") == {ids[1], ids[2], ids[3], ids[4]}
 
 

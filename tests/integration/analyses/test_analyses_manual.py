@@ -1,6 +1,6 @@
 """POST /api/v1/analyses (manual analysis) and GET /api/v1/analyses/{id}: numbers from the effective rules.
 
-Expected numbers are worked by hand from the default rules (spec §4.1, §4.3-§4.6): books fees at 1 lb are
+Expected numbers are worked by hand from the default rules (docs/rules.md): books fees at 1 lb are
 0.15 P + 5.30, the buffer is 5 % of P, storage 0.10 a month over the strategy's holding days (balanced: 45,
 so 0.15), returns 2 % of P, ROI = net / buy, max buy = (P - fees - storage - returns - buffer) / (1 + 30 %),
 velocity from the rank against the books benchmark 100 000.

@@ -1,4 +1,4 @@
-"""The four analytics routes against numbers worked by hand from the spec (§4.3-§4.6, §4.14) and default rules.
+"""The four analytics routes against numbers worked by hand from docs/rules.md and the default rules.
 
 Worked example A (a fast, profitable book with a crowded-enough listing): sell 20.00, buy 8.00, books fees at
 1 lb 8.30, buffer 5 % = 1.00, storage 0.10 (the config's rate a month) x 30 / 30 = 0.10, returns 2 % x 20 =
@@ -214,7 +214,7 @@ def test_calculators_write_nothing(route: str) -> None:
 
 
 def test_stated_fees_give_the_hand_computed_roi_net_to_the_cent() -> None:
-    # GIVEN the original calculator's fee inputs, storage and returns rates and a 45-day sale cycle
+    # GIVEN stated fees (under the alias referral_fee_percent), storage and returns rates and a 45-day sale cycle
     inputs = {"referral_fee_percent": "15", "fba_fee": "3.22", "prep_fee": "0.55", "storage_cost_monthly": "0.87",
               "return_rate_pct": "2.5", "estimated_sale_cycle_days": 45}
     sell, buy = Decimal("24.99"), Decimal("9.50")

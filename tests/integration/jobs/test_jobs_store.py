@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from arbvault.analyses import AnalysisFilters
-from arbvault.catalog import InvalidIdentifiersError, TooManyIdentifiersError
+from arbvault.catalog import InvalidIdentifiersError
 from arbvault.db import session_scope
 from arbvault.exceptions import InvalidInputError
 from arbvault.jobs import (
@@ -18,6 +18,7 @@ from arbvault.jobs import (
     JobNotFoundError,
     JobParams,
     JobStatus,
+    JobTooLargeError,
     cancel_job,
     create_job,
     get_job,
@@ -120,7 +121,7 @@ def _create_empty() -> None:
 
 
 def test_create_job_refuses_more_than_10000_identifiers_with_413() -> None:
-    with pytest.raises(TooManyIdentifiersError) as caught:
+    with pytest.raises(JobTooLargeError) as caught:
         _create(book_isbns(10_001))
     assert status_for(caught.value) == 413
 

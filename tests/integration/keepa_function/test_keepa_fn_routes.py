@@ -14,7 +14,7 @@ from support import ADMIN, SOURCER, call
 
 Response = tuple[int, dict[str, str], Any]
 FIXTURE_ASIN = "1739104269"
-"""A spec fixture book (Keepa's own product-response example)."""
+"""A stored fixture book (Keepa's own product-response example)."""
 
 
 def metrics(identifier: str, query: str = "") -> Response:

@@ -20,7 +20,7 @@ def test_categories_list_the_validated_ids_without_asking_keepa(keepa: Recording
     assert {i for i, item in by_id.items() if item["is_root"]} == ROOTS
     assert {i: by_id[i]["key"] for i in BOOK_SUBJECTS} == BOOK_SUBJECTS
     assert by_id[283155]["name"] == "Books" and by_id[3839]["parent_category_id"] == 5
-    assert 465600 not in by_id and 3738 not in by_id and 2578 not in by_id  # the ids the original had wrong
+    assert 465600 not in by_id and 3738 not in by_id and 2578 not in by_id  # not browsable or misnamed
     assert answer["source"] == "table" and answer["tokens_used"] == 0
     assert {item["known_to_keepa"] for item in answer["categories"]} == {None}
     assert list(keepa.requests) == []

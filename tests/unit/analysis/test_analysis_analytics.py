@@ -1,4 +1,4 @@
-"""Decision-card calculators (spec §4.14) built on the engine's one velocity, stability and ROI."""
+"""Decision-card calculators built on the engine's one velocity, stability and ROI (docs/rules.md)."""
 
 from __future__ import annotations
 

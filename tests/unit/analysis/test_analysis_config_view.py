@@ -99,8 +99,8 @@ _DELETE = object()
         (_set("fees.default", _DELETE), "fees.default", "missing section"),
         (_set("fees.books.referral_fee_pct", 95), "fees.books.referral_fee_pct",
          "referral plus buffer must stay below 100 %"),
-        (_set("roi.source_price_factor", 0.05), "roi.source_price_factor", "must be at least 0.1"),  # check #7
-        (_set("roi.source_price_factor", 0.95), "roi.source_price_factor", "must be at most 0.9"),  # check #7
+        (_set("roi.source_price_factor", 0.05), "roi.source_price_factor", "must be at least 0.1"),
+        (_set("roi.source_price_factor", 0.95), "roi.source_price_factor", "must be at most 0.9"),
         (_set("verdicts", []), "verdicts", "must be a list of 4 rows rated EXCELLENT, GOOD, FAIR, PASS"),
         (_set("active_strategy", "yolo"), "active_strategy", "must name one of the strategies"),
         (_set("active_strategy", "aggressive"), "active_strategy",

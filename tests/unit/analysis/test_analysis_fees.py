@@ -1,4 +1,4 @@
-"""The one fee model (spec §4.3) and category resolution."""
+"""The one fee model and category resolution (docs/rules.md#fees)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ D = Decimal
 @pytest.mark.parametrize(
     ("sell", "weight", "category", "total"),
     [
-        ("20", None, "books", "8.30"),  # reference check #28: 0.15 x 20 + 5.30
+        ("20", None, "books", "8.30"),  # 0.15 x 20 + 5.30
         ("100", None, "books", "20.30"),
         ("20", "1", "books", "8.30"),
         ("20", "0", "books", "8.30"),  # an unknown (zero) weight counts as 1 lb

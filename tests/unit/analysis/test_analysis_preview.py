@@ -1,4 +1,4 @@
-"""Config preview (spec §4.13): fixed demo products before and after a patch, warnings never blocking."""
+"""Config preview: fixed demo products before and after a patch, warnings never blocking."""
 
 from __future__ import annotations
 

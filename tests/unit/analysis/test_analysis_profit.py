@@ -1,4 +1,4 @@
-"""The one profit/ROI definition (spec §4.4 core profit metrics)."""
+"""The one profit/ROI definition (docs/rules.md#profit)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Advanced scores (spec §4.7; reference check #27)."""
+"""Advanced scores (docs/rules.md#scores)."""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ def test_reference_check_27_volatility_without_division_by_zero(prices: list[str
 @pytest.mark.parametrize(
     ("age", "points", "has_bsr", "score", "level"),
     [
-        ("1", 0, False, 39, "low"),  # no history at all, as the original's fixed 1-day age gave
+        ("1", 0, False, 39, "low"),  # no history at all, one day old
         ("7", 90, True, 100, "high"),
         ("22", 0, False, 24, "low"),  # 15 days past the 7-day limit: freshness 0.5
         ("37", 45, True, 50, "fair"),  # freshness 0, completeness 0.5

@@ -1,4 +1,4 @@
-"""Stock estimate over real offer prices (spec §4.12)."""
+"""Stock estimate over real offer prices (docs/rules.md#stock)."""
 
 from __future__ import annotations
 

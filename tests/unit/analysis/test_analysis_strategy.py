@@ -1,4 +1,4 @@
-"""Strategy selection and price sources (spec §4.5; reference checks #10, #11)."""
+"""Strategy selection and price sources (docs/rules.md#strategies, #prices)."""
 
 from __future__ import annotations
 

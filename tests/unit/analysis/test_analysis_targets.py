@@ -1,4 +1,7 @@
-"""Prices worked back from a goal: max buy price, purchase cost, strategic-view sell targets (spec §4.5, §4.16)."""
+"""Prices worked back from a goal: max buy price, purchase cost, strategic-view sell targets.
+
+See docs/rules.md#profit and docs/rules.md#strategic-views.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""View-specific scores (spec §4.8; reference check #26), normalised by the weight sum."""
+"""View-specific scores (docs/rules.md#view-scores), normalised by the weight sum."""
 
 from __future__ import annotations
 

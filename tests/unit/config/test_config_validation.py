@@ -1,4 +1,4 @@
-"""The §1.3 rules on effective configs, one row per rule and boundary."""
+"""The rules on effective configs (config/validation.py), one row per rule and boundary."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Keepa unit fixtures: the spec's product objects, read from the copies the offline server ships."""
+"""Keepa unit fixtures: the stored product objects the offline server ships (infra/keepa_offline/fixtures)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The csv index table matches Keepa's CsvType enum (wire format section 4), including what the original misread."""
+"""The csv index table matches Keepa's CsvType enum, including the indices easy to misread."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every spec fixture parses into the exact values its JSON holds (wire format section 12)."""
+"""Every stored fixture parses into the exact values its JSON holds."""
 
 from __future__ import annotations
 
@@ -175,8 +175,8 @@ def test_offer_conditions_of_the_novel(novel: dict[str, Any]) -> None:
     assert [o.condition for o in offers] == [Condition(c) for c in (1, 1, 1, 1, 1, 2, 3, 4, 5, 4)]
 
 
-# The csv index each field reads, as the wire-format spec numbers them (restated here, not imported: the test
-# checks parsing against the spec).
+# The csv index each field reads, as Keepa's CsvType enum numbers them (restated here, not imported: the test
+# checks parsing against Keepa's numbering, not against our own table).
 PRICE_TYPES = {"amazon": 0, "new": 1, "used": 2, "list_price": 4, "collectible": 5, "refurbished": 6, "new_fbm": 7,
                "new_fba": 10, "buy_box": 18, "used_like_new": 19, "used_very_good": 20, "used_good": 21,
                "used_acceptable": 22, "buy_box_used": 32}

@@ -1,4 +1,4 @@
-"""The sales-rank rule (domain.md 5.7) and the reference checks #12, #13 and #14 of domain.md 6."""
+"""The sales-rank rule (docs/rules.md#sales-rank): source order, freshness and confidence."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Keepa minutes both ways (domain.md 6, check #1; wire format section 5)."""
+"""Keepa minutes both ways (minutes since 2011-01-01 UTC)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from arbvault.keepa.time import keepa_minutes_to_unix_ms, unix_ms_to_keepa_minut
 @pytest.mark.parametrize(
     ("minutes", "expected"),
     [
-        (7_777_548, datetime(2025, 10, 15, 1, 48, tzinfo=UTC)),      # check #1
+        (7_777_548, datetime(2025, 10, 15, 1, 48, tzinfo=UTC)),
         (0, datetime(2011, 1, 1, tzinfo=UTC)),
         (411_180, datetime(2011, 10, 13, 13, 0, tzinfo=UTC)),        # Keepa's Javadoc example
         (7_364_160, datetime(2025, 1, 1, tzinfo=UTC)),

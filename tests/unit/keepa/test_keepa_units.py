@@ -1,4 +1,4 @@
-"""Cents, grams and millimetres to Decimal (domain.md 6, check #15)."""
+"""Cents, grams and millimetres to Decimal."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The niche token estimate (reference checks 16-17) and the real per-niche cost it is priced with."""
+"""The niche token estimate and the real per-niche cost it is priced with."""
 
 from __future__ import annotations
 

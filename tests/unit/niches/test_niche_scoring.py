@@ -1,4 +1,4 @@
-"""The category analyzer's points, niche score and levels, against the reference checks 23-25."""
+"""The category analyzer's points, niche score and levels (docs/rules.md#niches)."""
 
 from __future__ import annotations
 
