@@ -100,31 +100,44 @@ def _refused(report: TickReport, outcome: Literal["SKIPPED", "ERROR"], exc: Arbv
     return report
 
 
-def run_tick(*, at: datetime | None = None) -> TickReport:
-    """Act on the slot of ``at`` (default now): see the module."""
-    day, hour = slot_of(at or datetime.now(UTC))
-    report = TickReport(slot_date=day, slot_hour=hour, action="NOT_DUE")
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    discovery: DiscoverySpec
+    scoring: ScoringSpec
+    profile_id: uuid.UUID | None
+    budget: int
+
+
+def _plan(report: TickReport) -> _Plan | None:
+    """The run the slot is due, or ``None`` (with the report saying why) when it is due none."""
+    day, hour = report.slot_date, report.slot_hour
     with session_scope() as session:
         control = load_control(session)
         calendar = calendar_of(control)
         if hour not in calendar.scheduled_hours:
-            return report
+            return None
         if not calendar.effective_on(day):
             report.action = "OFF"
             report.reason = ("disabled" if not calendar.enabled else
                              "skip_date" if day in calendar.skip_dates else "paused")
-            return report
+            return None
         if session.get(SchedulerSlot, (day, hour)) is not None:
             report.action = "ALREADY_DONE"
-            return report
-        budget, profile_id = control.daily_token_budget, control.profile_id
-        try:
-            discovery, scoring = _specs(session, control, hour)
-        except ArbvaultError as exc:
-            return _refused(report, "ERROR", exc)
+            return None
+        discovery, scoring = _specs(session, control, hour)
+        return _Plan(discovery, scoring, control.profile_id, control.daily_token_budget)
+
+
+def run_tick(*, at: datetime | None = None) -> TickReport:
+    """Act on the slot of ``at`` (default now): see the module."""
+    day, hour = slot_of(at or datetime.now(UTC))
+    report = TickReport(slot_date=day, slot_hour=hour, action="NOT_DUE")
     try:
-        run_id, tokens = submit_run(discovery=discovery, scoring=scoring, owner_key_id=SCHEDULER_OWNER,
-                                    profile_id=profile_id, gate=_gate(day, hour, budget))
+        plan = _plan(report)
+        if plan is None:
+            return report
+        run_id, tokens = submit_run(discovery=plan.discovery, scoring=plan.scoring, owner_key_id=SCHEDULER_OWNER,
+                                    profile_id=plan.profile_id, gate=_gate(day, hour, plan.budget))
     except SlotTakenError:
         report.action = "ALREADY_DONE"
         return report
