@@ -28,6 +28,7 @@ from arbvault.autosourcing import (
     list_profiles,
     list_runs,
     opportunity_of_day,
+    profile_specs,
     set_action,
     submit_run,
     tier_groups,
@@ -151,9 +152,7 @@ def start_run(body: RunIn, identity: CurrentIdentity, response: Response) -> Job
     is short (nothing spent either way). Follow it at ``GET /runs/{id}`` (the Location header)."""
     if body.profile_id is not None:
         with session_scope() as session:
-            saved = get_profile(session, body.profile_id)
-            discovery = DiscoverySpec.from_dict(saved.discovery_config)
-            scoring = ScoringSpec.from_dict(saved.scoring_config)
+            discovery, scoring = profile_specs(get_profile(session, body.profile_id))
     else:
         assert body.discovery_config is not None
         discovery = body.discovery_config.spec()

@@ -48,6 +48,11 @@ MALFORMED = {
     ("GET", "/api/v1/keepa/{asin}/raw"): MalformedRequest("keepa", "GET", "/api/v1/keepa/{asin}/raw",
                                                           {"asin": "!!"}, "domain_id=zero&offers=lots"),
     ("GET", "/api/v1/niches/stats"): MalformedRequest("niches", "GET", "/api/v1/niches/stats", {}, "domain_id=zero"),
+    ("POST", "/api/v1/autoscheduler/pause"): MalformedRequest("autoscheduler", "POST", "/api/v1/autoscheduler/pause", {}),
+    ("PUT", "/api/v1/autoscheduler/schedule"): MalformedRequest("autoscheduler", "PUT", "/api/v1/autoscheduler/schedule",
+                                                                {}),
+    ("PUT", "/api/v1/autoscheduler/settings"): MalformedRequest("autoscheduler", "PUT", "/api/v1/autoscheduler/settings",
+                                                                {}),
 }
 
 
@@ -62,14 +67,20 @@ def send(request: MalformedRequest, identity: dict[str, str]) -> tuple[int, dict
     return response["statusCode"], json.loads(response["body"])
 
 
+def _takes_input(dependant: Any) -> bool:
+    own = dependant.body_params or dependant.query_params or dependant.path_params or dependant.header_params
+    return bool(own) or any(_takes_input(sub) for sub in dependant.dependencies)
+
+
 def admin_routes() -> set[tuple[str, str]]:
-    """Every template route whose function's code asks for the admin role."""
+    """Every template route whose function's code asks for the admin role and that reads some input (a route
+    taking none, such as ``POST /autoscheduler/enable``, has nothing to be malformed)."""
     template = project_template()
     found = set()
     for function in sorted({route.function for route in template.routes}):
         for route in flat_routes(load_function(function).app):
             original = getattr(route, "original_route", route)
-            if requires_admin(original.dependant):
+            if requires_admin(original.dependant) and _takes_input(original.dependant):
                 found.update((method, route.path) for method in route.methods if method != "HEAD")
     return found
 

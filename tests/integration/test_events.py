@@ -113,6 +113,11 @@ HTTP_EVENTS: dict[tuple[str, str], tuple[int, Check]] = {
                                                     "Niche Explorer"} <= {p["name"] for p in b}),
     ("autosourcing", "estimate"): (200, lambda b: b["tokens_estimated"] == 12 + 50 * 6  # finder, 50 lookups with offers
                                                        and b["safe_to_proceed"] is True),
+    ("autoscheduler", "status"): (200, lambda b: b["scheduled_hours"] and "next_run_at" in b
+                                  and b["effective_enabled"] == (b["enabled"] and b["today"] not in b["skip_dates"]
+                                                                 and b["pause_until"] is None)),
+    ("autoscheduler", "metrics"): (200, lambda b: b["day"] == "2026-11-26"
+                                   and set(b["tier_distribution"]) == {"HOT", "TOP", "WATCH", "OTHER"}),
     ("batches", "get"): (404, _names_the_sample_job),
     ("batches", "results"): (404, _names_the_sample_job),
     ("batches", "cancel"): (404, _names_the_sample_job),
@@ -122,7 +127,8 @@ KEEPA_FUNCTIONS = {"keepa", "products", "batches", "asin_history", "views", "str
 """Functions whose events meet the offline Keepa (and the queues, for the jobs they create)."""
 AUTHORIZER_EVENTS = {("authorizer", "allowed"), ("authorizer", "denied")}
 RECORD_EVENTS = {("batch_worker", "chunk_message"), ("batch_worker", "malformed_message"),
-                 ("dlq_handler", "dead_letter"), ("outbox_relay", "schedule"), ("history_tracker", "schedule")}
+                 ("dlq_handler", "dead_letter"), ("outbox_relay", "schedule"), ("history_tracker", "schedule"),
+                 ("autoscheduler_tick", "schedule")}
 """The SQS records and the schedule of the job functions."""
 
 
@@ -315,6 +321,20 @@ def test_relay_schedule_publishes_the_unsent_outbox(clean_jobs: None, queues: Jo
     assert report == {"redriven": 0, "reannounced": 0, "sent": 2, "unsent": 0, "pruned": 0}
     assert {json.loads(m["Body"])["job_id"] for m in queues.messages()} == {str(job.id)}
     assert len(queues.messages()) == 2
+
+
+def test_autoscheduler_tick_schedule_queues_nothing_while_the_seeded_scheduler_is_off(
+        clean_jobs: None, queues: JobQueues) -> None:
+    # GIVEN the scheduler as the migration seeds it: off, hours 8, 15 and 20
+    execute("TRUNCATE autoscheduler_slots")
+
+    # WHEN the 08:00 schedule event runs the tick
+    report = _invoke("autoscheduler_tick", _event("autoscheduler_tick", "schedule"))
+
+    # THEN its slot is named, and nothing ran because the scheduler is off
+    assert report["slot_date"] == "2026-11-26" and report["slot_hour"] == 8
+    assert (report["action"], report["reason"], report["run_id"]) == ("OFF", "disabled", None)
+    assert rows("SELECT id FROM jobs") == [] and queues.messages() == []
 
 
 def test_history_tracker_schedule_records_the_watch_events_product(fresh_keepa: OfflineKeepa,

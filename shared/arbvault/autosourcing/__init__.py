@@ -18,7 +18,14 @@ from arbvault.autosourcing.exceptions import (
     ProfileNotFoundError,
     RunNotFoundError,
 )
-from arbvault.autosourcing.profiles import active_profile, create_profile, get_profile, list_profiles, update_profile
+from arbvault.autosourcing.profiles import (
+    active_profile,
+    create_profile,
+    get_profile,
+    list_profiles,
+    profile_specs,
+    update_profile,
+)
 from arbvault.autosourcing.rating import Minima, Scores, meets_criteria, rate, summary, tier
 from arbvault.autosourcing.reads import (
     PickPage,
@@ -34,6 +41,7 @@ from arbvault.autosourcing.reads import (
     tier_groups,
 )
 from arbvault.autosourcing.runs import (
+    FINISHED_STATUSES,
     DiscoverOutcome,
     discover,
     discover_job_id,
@@ -44,6 +52,7 @@ from arbvault.autosourcing.runs import (
 from arbvault.autosourcing.safeguards import Limits, RunEstimate, estimate_run, estimate_run_tokens
 
 __all__ = [
+    "FINISHED_STATUSES",
     "DiscoverOutcome",
     "DiscoverySpec",
     "Limits",
@@ -75,6 +84,7 @@ __all__ = [
     "list_runs",
     "meets_criteria",
     "opportunity_of_day",
+    "profile_specs",
     "rate",
     "set_action",
     "submit_run",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from arbvault.autosourcing.configs import DiscoverySpec, ScoringSpec
 from arbvault.autosourcing.exceptions import ProfileNameTakenError, ProfileNotFoundError
 from arbvault.models import AutosourcingProfile
 
@@ -20,6 +21,11 @@ def get_profile(session: Session, profile_id: uuid.UUID) -> AutosourcingProfile:
     if profile is None:
         raise ProfileNotFoundError(profile_id)
     return profile
+
+
+def profile_specs(profile: AutosourcingProfile) -> tuple[DiscoverySpec, ScoringSpec]:
+    """What a run from ``profile`` discovers and how it scores."""
+    return DiscoverySpec.from_dict(profile.discovery_config), ScoringSpec.from_dict(profile.scoring_config)
 
 
 def active_profile(session: Session, profile_id: uuid.UUID) -> AutosourcingProfile:

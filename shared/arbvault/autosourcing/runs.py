@@ -45,8 +45,13 @@ from arbvault.observability import logger
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from collections.abc import Callable
+
+    from arbvault.autosourcing.safeguards import RunEstimate
     from arbvault.identifiers import Identifier
     from arbvault.keepa import KeepaClient
+
+    RunGate = Callable[[Session, uuid.UUID, RunEstimate], None]
 
 DISCOVER_STEP: Final = "autosourcing_discover"
 DEDUPLICATION_WINDOW: Final = timedelta(days=7)
@@ -76,16 +81,20 @@ def _publish(job_id: uuid.UUID) -> None:
 
 
 def submit_run(*, discovery: DiscoverySpec, scoring: ScoringSpec, owner_key_id: str,
-               profile_id: uuid.UUID | None = None) -> tuple[uuid.UUID, int]:
+               profile_id: uuid.UUID | None = None, gate: RunGate | None = None) -> tuple[uuid.UUID, int]:
     """Check the safeguards, then write the run's job, run row and discovery message; returns the job id and
     the tokens estimated. Raises 404 for an unknown or inactive profile, 422 for an unknown strategy or a run
-    above the per-run limit, 429 (``TokenBudgetError``) when the balance is short."""
+    above the per-run limit, 429 (``TokenBudgetError``) when the balance is short. ``gate`` (the scheduler's)
+    is called in the run's transaction once the safeguards pass, with the job id to be and the estimate; what it
+    raises refuses the run and what it writes commits with the run."""
     keepa_client(discovery.domain_id)  # 422 naming domain_id for a marketplace Keepa does not serve
     job_id = uuid.uuid4()
     with session_scope() as session:
         profile = active_profile(session, profile_id) if profile_id is not None else None
         estimate = estimate_run(session, discovery, scoring)
         estimate.check()
+        if gate is not None:
+            gate(session, job_id, estimate)
         params = scoring.job_params(discovery.domain_id, offers=estimate.offers)
         name = profile.name if profile is not None else None
         session.add(Job(id=job_id, kind="autosourcing", name=name, status=JobStatus.PENDING.value,

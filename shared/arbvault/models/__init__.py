@@ -3,7 +3,8 @@
 from arbvault.models.analysis import ANALYSIS_SOURCES, Analysis
 from arbvault.models.api_key import ApiKey
 from arbvault.models.asin_history import AsinHistoryPoint, AsinWatch, TrackerDay
-from arbvault.models.autosourcing import AutosourcingPick, AutosourcingProfile, AutosourcingRun
+from arbvault.models.autoscheduler import SCHEDULER_CONTROL_ID, SchedulerChange, SchedulerControl, SchedulerSlot
+from arbvault.models.autosourcing import PICK_TIERS, AutosourcingPick, AutosourcingProfile, AutosourcingRun
 from arbvault.models.base import Base
 from arbvault.models.business_config import GLOBAL_CONFIG_ID, GLOBAL_SCOPE, BusinessConfig, ConfigChange
 from arbvault.models.job import JOB_KINDS, DeadLetter, Job, JobChunk, OutboxMessage
@@ -16,6 +17,8 @@ __all__ = [
     "GLOBAL_CONFIG_ID",
     "GLOBAL_SCOPE",
     "JOB_KINDS",
+    "PICK_TIERS",
+    "SCHEDULER_CONTROL_ID",
     "TOKEN_STATE_ID",
     "Analysis",
     "ApiKey",
@@ -35,6 +38,9 @@ __all__ = [
     "KeepaSnapshot",
     "KeepaTokenState",
     "OutboxMessage",
+    "SchedulerChange",
+    "SchedulerControl",
+    "SchedulerSlot",
     "StockSnapshot",
     "TrackerDay",
 ]
