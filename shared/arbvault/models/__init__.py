@@ -10,6 +10,7 @@ from arbvault.models.job import JOB_KINDS, DeadLetter, Job, JobChunk, OutboxMess
 from arbvault.models.keepa_snapshot import KeepaMiss, KeepaSnapshot
 from arbvault.models.keepa_token_state import TOKEN_STATE_ID, KeepaTokenState
 from arbvault.models.product_cache import DiscoveryResult, StockSnapshot
+from arbvault.models.saved_niche import SavedNiche
 
 __all__ = [
     "ANALYSIS_SOURCES",
@@ -35,6 +36,7 @@ __all__ = [
     "KeepaSnapshot",
     "KeepaTokenState",
     "OutboxMessage",
+    "SavedNiche",
     "StockSnapshot",
     "TrackerDay",
 ]
