@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Final
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -39,23 +40,30 @@ NicheName = Annotated[Text, BeforeValidator(_strip), Field(min_length=1, max_len
                                                            description="trimmed; unique per API key in any case")]
 CategoryName = Annotated[Text, Field(max_length=255)]
 Description = Annotated[Text, Field(max_length=1000)]
-NicheScore = Annotated[DecimalNumber, Field(ge=0, le=10, decimal_places=2, allow_inf_nan=False,
+NicheScore = Annotated[DecimalNumber, Field(ge=0, le=10, multiple_of=Decimal("0.01"), allow_inf_nan=False,
                                             description="the niche's score (0-10) when it was saved")]
+
+
+def _one_request_schema(schema: dict[str, Any]) -> None:
+    """Document what ``SavedFilters`` takes: one property, an object (null is not "absent")."""
+    for name, prop in schema["properties"].items():
+        schema["properties"][name] = {**prop.pop("anyOf")[0], **{k: v for k, v in prop.items() if k != "default"}}
+    schema.update(minProperties=1, maxProperties=1)
 
 
 class SavedFilters(BaseModel):
     """The request the niche was found with, re-run by ``POST .../run``: exactly one of ``discover`` (a body of
     ``POST /api/v1/niches/discover``) or ``analyze`` (a body of ``POST /api/v1/niches/analyze``)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_one_request_schema)
 
     discover: DiscoverIn | None = None
     analyze: AnalyzeIn | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> SavedFilters:
-        if (self.discover is None) == (self.analyze is None):
-            raise PydanticCustomError("filters_kind", "must name exactly one of discover, analyze")
+        if len(self.model_fields_set) != 1 or (self.discover is None) == (self.analyze is None):
+            raise PydanticCustomError("filters_kind", "must name exactly one of discover, analyze, as an object")
         return self
 
     def plan(self) -> NichePlan | AnalyzerPlan:

@@ -69,6 +69,8 @@ def test_discover_filters_are_saved_as_a_discover_body() -> None:
     ({"description": "d" * 1001}, "body.description"),
     ({"filters": {}}, "body.filters"),
     ({"filters": {**ANALYZE_FILTERS, "discover": {}}}, "body.filters"),
+    ({"filters": {**ANALYZE_FILTERS, "discover": None}}, "body.filters"),
+    ({"filters": {"analyze": None}}, "body.filters"),
     ({"filters": {"analyze": {"colour": "red"}}}, "body.filters.analyze.colour"),
     ({"filters": {"analyze": {"criteria": {"bsr_min": 5000, "bsr_max": 5000}}}},
      "body.filters.analyze.criteria.bsr_max"),
