@@ -8,7 +8,12 @@ found with), listed newest first, and re-run as ``niche`` jobs. HTTP shapes live
     submitted = run_saved_niche(saved.id, owner_key_id=identity.key_id, scope=identity.owner_scope)
 """
 
-from arbvault.bookmarks.exceptions import NicheNameTakenError, NoCandidatesError, SavedNicheNotFoundError
+from arbvault.bookmarks.exceptions import (
+    FiltersOutdatedError,
+    NicheNameTakenError,
+    NoCandidatesError,
+    SavedNicheNotFoundError,
+)
 from arbvault.bookmarks.runs import run_saved_niche
 from arbvault.bookmarks.store import (
     SavedNichePage,
@@ -21,6 +26,7 @@ from arbvault.bookmarks.store import (
 )
 
 __all__ = [
+    "FiltersOutdatedError",
     "NicheNameTakenError",
     "NoCandidatesError",
     "SavedNichePage",

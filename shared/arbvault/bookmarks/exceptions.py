@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from arbvault.exceptions import ConflictError, InvalidInputError, NotFoundError
 
@@ -34,3 +35,14 @@ class NoCandidatesError(InvalidInputError):
     def __init__(self, niche_id: uuid.UUID) -> None:
         super().__init__(f"the filters of saved niche {niche_id} find no product to analyse",
                          details=[{"field": "filters", "message": "the searches find no product"}])
+
+
+class FiltersOutdatedError(InvalidInputError):
+    """Raised when saved filters no longer pass the niches routes' schemas (their limits changed since)."""
+
+    code = "filters_outdated"
+
+    def __init__(self, niche_id: uuid.UUID, errors: list[dict[str, Any]]) -> None:
+        super().__init__(f"the filters of saved niche {niche_id} are no longer valid: change them",
+                         details=[{"field": ".".join(map(str, ("filters", *e["loc"]))), "message": e["msg"]}
+                                  for e in errors])

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from arbvault.bookmarks.exceptions import NoCandidatesError
+from pydantic import ValidationError
+
+from arbvault.bookmarks.exceptions import FiltersOutdatedError, NoCandidatesError
 from arbvault.bookmarks.schemas import SavedFilters
 from arbvault.bookmarks.store import get_saved_niche, record_run
 from arbvault.catalog import check_tokens, keepa_client
@@ -27,12 +29,16 @@ def run_saved_niche(niche_id: uuid.UUID, *, owner_key_id: str, scope: str | None
     run; ``scope`` is whose niches the caller may run (None: any). Opens its own sessions: call it holding none.
 
     Raises ``SavedNicheNotFoundError`` (404), the token guard's ``TokenBudgetError`` (429) or
-    ``TokenCapacityError`` (413), ``NoCandidatesError`` (422) when the searches find nothing, and what
+    ``TokenCapacityError`` (413), ``FiltersOutdatedError`` (422) when the saved filters no longer validate,
+    ``NoCandidatesError`` (422) when the searches find nothing, and what
     ``submit_job`` raises (409 for an Idempotency-Key reused with other filters).
     """
     with session_scope() as session:
         stored = get_saved_niche(session, niche_id, owner_key_id=scope).filters
-    plan = SavedFilters.model_validate(stored).plan()
+    try:
+        plan = SavedFilters.model_validate(stored).plan()
+    except ValidationError as exc:
+        raise FiltersOutdatedError(niche_id, exc.errors()) from exc
     client = keepa_client(plan.domain_id)
     with session_scope() as session:
         check_tokens(session, client, plan.tokens_required)

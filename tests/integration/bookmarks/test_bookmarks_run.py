@@ -8,7 +8,7 @@ from typing import Any
 
 from arbvault.niches import TEMPLATES, template_filters
 from arbvault.niches.schemas import CriteriaIn
-from db_testing import rows, scalar
+from db_testing import execute, rows, scalar
 from infra.keepa_offline.finder import find
 from jobs_testing import JobQueues, run_worker
 from keepa_testing import MakeKeepa, RecordingKeepa, paid, product_requests
@@ -106,3 +106,15 @@ def test_an_unknown_niche_is_404_before_any_spend(keepa: RecordingKeepa) -> None
 
     assert status == 404 and answer["error"]["code"] == "saved_niche_not_found", answer
     assert paid(keepa) == []
+
+
+def test_filters_saved_under_older_limits_are_422_naming_the_field(keepa: RecordingKeepa) -> None:
+    saved = save(filters={"discover": {"count": 5}})
+    execute("UPDATE saved_niches SET filters = CAST(:filters AS jsonb)", filters='{"discover": {"count": 9}}')
+
+    status, _, answer = bookmarks("POST", saved["id"], "/run")
+
+    assert status == 422, answer
+    assert [(d["field"], d["code"]) for d in answer["error"]["details"]] == [("filters.discover.count",
+                                                                              "filters_outdated")]
+    assert paid(keepa) == [] and scalar("SELECT count(*) FROM jobs") == 0
