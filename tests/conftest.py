@@ -67,9 +67,9 @@ def clean_catalog(database_url: str) -> None:
 
 @pytest.fixture
 def clean_jobs(database_url: str) -> None:
-    """No jobs, chunks, outbox rows, dead letters, job analyses, autosourcing runs or picks."""
+    """No jobs, chunks, outbox rows, dead letters, job analyses, autosourcing runs or picks, saved niches."""
     execute("DELETE FROM analyses WHERE job_id IS NOT NULL")
-    execute("TRUNCATE jobs, job_chunks, outbox, job_dead_letters, autosourcing_runs, autosourcing_picks")
+    execute("TRUNCATE jobs, job_chunks, outbox, job_dead_letters, autosourcing_runs, autosourcing_picks, saved_niches")
 
 
 @pytest.fixture

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from decimal import Decimal
-from typing import Annotated
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
@@ -20,28 +18,23 @@ from pydantic import BaseModel, ConfigDict, Field
 from arbvault.catalog import check_tokens, keepa_client, would_pass
 from arbvault.db import session_scope
 from arbvault.discovery import CATEGORIES, ScoredProduct
-from arbvault.jobs import JobParams, submit_job
 from arbvault.jobs.schemas import JobOut, accepted_headers
 from arbvault.niches import (
     MIN_SAMPLE,
     RECOMMENDED_CATEGORIES,
     TEMPLATES,
-    AnalyzerCriteria,
     CategoryNiche,
     ExportRow,
-    NichePlan,
     NicheTemplate,
     ScoredNiche,
     affordable_count,
     analyze_categories,
-    analyzer_tokens,
-    collect_candidates,
-    live_offers_wanted,
     niche_stats,
     niches_csv,
     score_niches,
-    select_templates,
+    submit_niche_job,
 )
+from arbvault.niches.schemas import AnalyzeIn, DiscoverIn
 from arbvault.niches.scoring import AnalysisQuality, CompetitionLevel, Confidence, SampleQuality
 from arbvault.niches.templates import Family
 from arbvault.web import (
@@ -57,9 +50,6 @@ from arbvault.web.schema_types import DecimalNumber, DomainId, Text
 
 router = APIRouter(prefix="/api/v1/niches", tags=["niches"], responses=error_responses(503),
                    route_class=RoleCheckedRoute)
-
-CategoryId = Annotated[int, Field(ge=1, le=2**63 - 1, description="Keepa category id")]
-Rank = Annotated[int, Field(ge=1, le=100_000_000, description="Amazon sales rank")]
 
 
 class TemplateOut(BaseModel):
@@ -84,29 +74,6 @@ class TemplateOut(BaseModel):
 class TemplatesOut(BaseModel):
     items: list[TemplateOut]
     count: int
-
-
-MAX_TEMPLATES_PER_REQUEST = 5
-"""At most 10 Keepa requests (a finder page and a product lookup per template) in one request."""
-
-
-class DiscoverIn(BaseModel):
-    """How many templates to score, which, and how many products each may report."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    count: int = Field(default=3, ge=1, le=MAX_TEMPLATES_PER_REQUEST)
-    shuffle: bool = Field(default=True, description="a random draw; false: the first templates in order")
-    products_per_niche: int = Field(default=10, ge=1, le=50, description="two candidates are analysed per product")
-    domain_id: DomainId = 1
-    buffer_pct: Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False)] = Field(
-        default=Decimal(0), description="percent added to the token estimate before the guard checks it")
-
-    def plan(self) -> NichePlan:
-        templates = tuple(select_templates(self.count, shuffle=self.shuffle))
-        return NichePlan(templates=templates, products_per_niche=self.products_per_niche,
-                         domain_id=self.domain_id, buffer_pct=self.buffer_pct,
-                         offers=live_offers_wanted(self.domain_id))
 
 
 class NicheProductOut(BaseModel):
@@ -205,49 +172,15 @@ def discover(body: DiscoverIn, identity: CurrentIdentity,
     with session_scope() as session:
         check_tokens(session, client, plan.tokens_required)
     if plan.runs_as_job:
-        candidates = collect_candidates(plan, client=client)
-        if candidates.asins:
-            submitted = submit_job(kind="niche", identifiers=candidates.asins, owner_key_id=identity.key_id,
-                                   params=JobParams(domain_id=body.domain_id, offers=plan.offers),
-                                   request_body=body.model_dump(mode="json"), idempotency_key=idempotency_key,
-                                   name="niches: " + ", ".join(t.id for t in plan.templates)[:190])
+        submitted = submit_niche_job(plan, owner_key_id=identity.key_id, request_body=body.model_dump(mode="json"),
+                                     idempotency_key=idempotency_key, client=client)
+        if submitted is not None:
             answer = JobOut.of(submitted.job)
             return JSONResponse(answer.model_dump(mode="json"), status_code=202, headers=accepted_headers(submitted))
     scored = score_niches(plan, client=client)
     niches = [NicheOut.of_scored(n) for n in scored]
     return DiscoverOut(niches=niches, count=len(niches), tokens_estimated=plan.tokens_required,
                        tokens_used=sum(n.tokens_consumed for n in scored), timestamp=datetime.now(UTC))
-
-
-class CriteriaIn(BaseModel):
-    """What a viable product looks like; bsr_min must be below bsr_max."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    bsr_min: Rank = 10_000
-    bsr_max: Rank = 50_000
-    sellers_max: int = Field(default=3, ge=1, le=100)
-    margin_min: Annotated[Decimal, Field(ge=-100, le=10_000, allow_inf_nan=False)] = Field(
-        default=Decimal(30), description="minimum ROI on the buy price, percent")
-    stability_min: Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)] = Field(
-        default=Decimal("0.75"), description="minimum price stability, 0-1")
-    sample_size: int = Field(default=20, ge=MIN_SAMPLE, le=50,
-                             description="products analysed per category (two candidates looked up each)")
-
-    def criteria(self) -> AnalyzerCriteria:
-        return AnalyzerCriteria(bsr_min=self.bsr_min, bsr_max=self.bsr_max, sellers_max=self.sellers_max,
-                                margin_min=self.margin_min, stability_min=self.stability_min,
-                                sample_size=self.sample_size)
-
-
-class AnalyzeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    criteria: CriteriaIn = Field(default_factory=CriteriaIn)
-    category_ids: list[CategoryId] | None = Field(default=None, min_length=1, max_length=5,
-                                                  description="default: the recommended categories")
-    max_results: int = Field(default=10, ge=1, le=50)
-    domain_id: DomainId = 1
 
 
 class MetricsOut(BaseModel):
@@ -307,15 +240,13 @@ class AnalyzeOut(BaseModel):
 @router.post("/analyze", summary="Analyze categories as niches", responses=error_responses(413, 429))
 def analyze(body: AnalyzeIn, _: CurrentIdentity) -> AnalyzeOut:
     """Sample each category's products in the rank range, analyse them, and score each category 1-10."""
-    criteria = body.criteria.criteria()
-    category_ids = list(dict.fromkeys(body.category_ids or RECOMMENDED_CATEGORIES))
-    offers = live_offers_wanted(body.domain_id)
-    required = analyzer_tokens(criteria, category_ids, body.domain_id, offers=offers)
+    plan = body.plan()
+    required = plan.tokens_required
     client = keepa_client(body.domain_id)
     with session_scope() as session:
         check_tokens(session, client, required)
-    result = analyze_categories(criteria, category_ids, max_results=body.max_results, domain_id=body.domain_id,
-                                offers=offers, client=client)
+    result = analyze_categories(plan.criteria, list(plan.category_ids), max_results=body.max_results,
+                                domain_id=body.domain_id, offers=plan.offers, client=client)
     used = CriteriaOut(**body.criteria.model_dump())
     scores = [n.niche_score for n in result.niches]
     return AnalyzeOut(

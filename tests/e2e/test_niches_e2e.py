@@ -4,17 +4,15 @@ and the token guard's 429 on a stack whose offline Keepa starts nearly empty."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Iterator
 
 import pytest
 
-from local_process import LocalStackProcess
+from local_process import LocalStackProcess, finished_job
 
 pytestmark = pytest.mark.e2e
 
-JOB_TIMEOUT_SECONDS = 120.0
 JOB_BODY = {"count": 2, "shuffle": False, "products_per_niche": 50}
 """Two templates of 50 products (100 candidates each) analyse more than the default threshold of 100."""
 
@@ -42,11 +40,7 @@ def test_a_niche_job_runs_to_success_and_its_analyses_read_through_batches(
     assert created.status_code == 202, created.text
     job = created.json()
     assert created.headers["location"] == job["status_url"] and job["kind"] == "niche" and job["items_total"] > 0
-    deadline = time.monotonic() + JOB_TIMEOUT_SECONDS
-    while job["status"] in ("PENDING", "RUNNING"):
-        assert time.monotonic() < deadline, f"job still {job['status']}: {job}"
-        time.sleep(0.2)
-        job = project_stack.request("GET", job["status_url"], headers=headers).json()
+    job = finished_job(project_stack, job, headers)
     assert job["status"] == "SUCCESS", (job, project_stack.stdout[-4000:])
     progress = job["progress"]
     assert progress["succeeded"] + progress["not_found"] == job["items_total"] and progress["failed"] == 0

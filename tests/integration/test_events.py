@@ -35,6 +35,8 @@ SAMPLE_JOB = "3f8a2c1e-7b4d-4e9a-9c6f-1d2e3b4a5c6d"
 """The batch the batches events name: no database holds it (point them at a real one to read it)."""
 UNKNOWN_JOB = "3b9f1c2e-7d4a-4e8b-9f21-6a0c5d7e8f90"
 """The job of the batch_worker and dlq_handler records: no database holds it."""
+UNKNOWN_SAVED_NICHE = "9d4e2b7a-1c3f-4a8e-b6d0-5f2a7c9e1b34"
+"""The saved niche the bookmarks get event names: no database holds it."""
 
 
 def _names_the_sample_job(body: dict[str, Any]) -> bool:
@@ -118,6 +120,11 @@ HTTP_EVENTS: dict[tuple[str, str], tuple[int, Check]] = {
                                                                  and b["pause_until"] is None)),
     ("autoscheduler", "metrics"): (200, lambda b: b["day"] == "2026-11-26"
                                    and set(b["tier_distribution"]) == {"HOT", "TOP", "WATCH", "OTHER"}),
+    ("bookmarks", "save"): (201, lambda b: b["niche_name"] == "Programming books" and b["last_score"] == 7.5
+                            and b["filters"]["analyze"]["criteria"]["sample_size"] == 10),
+    ("bookmarks", "list"): (200, lambda b: isinstance(b["items"], list) and "next_cursor" in b),
+    ("bookmarks", "get"): (404, lambda b: b["error"]["code"] == "saved_niche_not_found"
+                           and UNKNOWN_SAVED_NICHE in b["error"]["message"]),
     ("batches", "get"): (404, _names_the_sample_job),
     ("batches", "results"): (404, _names_the_sample_job),
     ("batches", "cancel"): (404, _names_the_sample_job),
@@ -154,10 +161,12 @@ def _identities() -> list[str]:
 
 @pytest.fixture
 def events_stored_nothing(database_url: str) -> Iterator[None]:
-    """Analyses the events store outside jobs (manual ones, synchronous ingests) are deleted after the test."""
+    """Analyses the events store outside jobs (manual ones, synchronous ingests), watches and saved niches are
+    deleted after the test."""
     yield
     execute("DELETE FROM analyses WHERE job_id IS NULL AND created_by = ANY(:ids)", ids=_identities())
     execute("DELETE FROM asin_watches WHERE owner_key_id = ANY(:ids)", ids=_identities())
+    execute("DELETE FROM saved_niches WHERE owner_key_id = ANY(:ids)", ids=_identities())
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from arbvault.models.job import JOB_KINDS, DeadLetter, Job, JobChunk, OutboxMess
 from arbvault.models.keepa_snapshot import KeepaMiss, KeepaSnapshot
 from arbvault.models.keepa_token_state import TOKEN_STATE_ID, KeepaTokenState
 from arbvault.models.product_cache import DiscoveryResult, StockSnapshot
+from arbvault.models.saved_niche import SavedNiche
 
 __all__ = [
     "ANALYSIS_SOURCES",
@@ -38,6 +39,7 @@ __all__ = [
     "KeepaSnapshot",
     "KeepaTokenState",
     "OutboxMessage",
+    "SavedNiche",
     "SchedulerChange",
     "SchedulerControl",
     "SchedulerSlot",

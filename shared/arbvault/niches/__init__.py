@@ -8,6 +8,10 @@ Score templates (synchronously, or their candidates as a ``niche`` job above the
     plan.tokens_required, plan.runs_as_job
     niches = score_niches(plan)  # after check_tokens(session, client, plan.tokens_required)
 
+Queue a plan's candidates as a ``niche`` job (``None`` when its searches find none)::
+
+    submitted = submit_niche_job(plan, owner_key_id=identity.key_id, request_body=body, idempotency_key=None)
+
 Analyze categories as niches::
 
     from arbvault.niches import AnalyzerCriteria, analyze_categories
@@ -20,22 +24,16 @@ from arbvault.niches.analyzer import (
     MIN_SAMPLE,
     RECOMMENDED_CATEGORIES,
     AnalyzerCriteria,
+    AnalyzerPlan,
     CategoryAnalysis,
     CategoryNiche,
     analyze_categories,
     analyzer_tokens,
 )
 from arbvault.niches.budget import NicheCost, affordable_count, estimate_niche_tokens
-from arbvault.niches.discover import (
-    TOP_PRODUCTS,
-    NicheCandidates,
-    NichePlan,
-    ScoredNiche,
-    collect_candidates,
-    score_niches,
-    template_filters,
-)
+from arbvault.niches.discover import TOP_PRODUCTS, NichePlan, ScoredNiche, score_niches, template_filters
 from arbvault.niches.export import COLUMNS, ExportRow, neutralise, niches_csv
+from arbvault.niches.jobs import CandidatePlan, NicheCandidates, collect_candidates, submit_niche_job
 from arbvault.niches.offers import LIVE_OFFERS, live_offers_wanted, reads_live_offers
 from arbvault.niches.scoring import CategoryMetrics
 from arbvault.niches.stats import NicheStats, niche_stats
@@ -49,6 +47,8 @@ __all__ = [
     "TEMPLATES",
     "TOP_PRODUCTS",
     "AnalyzerCriteria",
+    "AnalyzerPlan",
+    "CandidatePlan",
     "CategoryAnalysis",
     "CategoryMetrics",
     "CategoryNiche",
@@ -71,5 +71,6 @@ __all__ = [
     "reads_live_offers",
     "score_niches",
     "select_templates",
+    "submit_niche_job",
     "template_filters",
 ]

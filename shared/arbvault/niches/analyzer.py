@@ -94,6 +94,34 @@ def analyzer_tokens(criteria: AnalyzerCriteria, category_ids: list[int], domain_
 
 
 @dataclass(frozen=True, slots=True)
+class AnalyzerPlan:
+    """Categories to analyse with ``criteria``, each product looked up with ``offers`` live offers (None: none).
+
+    As a ``niche`` job (see ``arbvault.niches.jobs``), each category's sample candidates are analysed."""
+
+    criteria: AnalyzerCriteria
+    category_ids: tuple[int, ...]
+    domain_id: int
+    offers: int | None = LIVE_OFFERS
+
+    @property
+    def tokens_required(self) -> int:
+        return analyzer_tokens(self.criteria, list(self.category_ids), self.domain_id, offers=self.offers)
+
+    @property
+    def searches(self) -> tuple[DiscoveryFilters, ...]:
+        return tuple(self.criteria.filters(category_id, self.domain_id) for category_id in self.category_ids)
+
+    @property
+    def window(self) -> int:
+        return self.criteria.sample_size * CANDIDATES_PER_RESULT
+
+    @property
+    def job_name(self) -> str:
+        return "niche categories: " + ", ".join(map(str, self.category_ids))
+
+
+@dataclass(frozen=True, slots=True)
 class CategoryNiche:
     category_id: int
     category_name: str | None

@@ -2,7 +2,7 @@
 
 A template's products must reach its own ROI and velocity minima; a niche reports how many did, their average
 ROI and velocity and the best three. Work above the asynchronous threshold (candidates to analyse) is not done
-in the request: the candidates are found, then analysed as a ``niche`` job on the jobs pipeline.
+in the request: the candidates are found, then analysed as a ``niche`` job (``arbvault.niches.jobs``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from arbvault.discovery import (
     ScoredProduct,
     ScoringCriteria,
     discover_with_scoring,
-    find_candidates,
 )
 from arbvault.niches.budget import NicheCost, estimate_niche_tokens
 from arbvault.niches.offers import LIVE_OFFERS
@@ -63,8 +62,21 @@ class NichePlan:
         return estimate_niche_tokens(len(self.templates), self.cost, buffer_pct=self.buffer_pct)
 
     @property
+    def searches(self) -> tuple[DiscoveryFilters, ...]:
+        return tuple(template_filters(template, self.domain_id) for template in self.templates)
+
+    @property
+    def window(self) -> int:
+        """Candidates analysed per template."""
+        return self.products_per_niche * CANDIDATES_PER_RESULT
+
+    @property
+    def job_name(self) -> str:
+        return "niches: " + ", ".join(t.id for t in self.templates)
+
+    @property
     def candidates_to_analyse(self) -> int:
-        return len(self.templates) * self.products_per_niche * CANDIDATES_PER_RESULT
+        return len(self.templates) * self.window
 
     @property
     def runs_as_job(self) -> bool:
@@ -108,24 +120,3 @@ def score_niches(plan: NichePlan, *, client: KeepaClient | None = None) -> list[
         scored.append(ScoredNiche(template=template, products=result.products,
                                   candidates_considered=result.considered, tokens_consumed=result.tokens_consumed))
     return scored
-
-
-@dataclass(frozen=True, slots=True)
-class NicheCandidates:
-    """Every template's candidate ASINs (the ones a job analyses), de-duplicated, and what finding them cost."""
-
-    asins: list[str]
-    tokens_consumed: int
-
-
-def collect_candidates(plan: NichePlan, *, client: KeepaClient | None = None) -> NicheCandidates:
-    """One finder request per template (stored candidates cost nothing); no product is looked up."""
-    client = client or keepa_client(plan.domain_id)
-    window = plan.products_per_niche * CANDIDATES_PER_RESULT
-    asins: dict[str, None] = {}
-    consumed = 0
-    for template in plan.templates:
-        found = find_candidates(template_filters(template, plan.domain_id), client=client)
-        asins.update(dict.fromkeys(found.asins[:window]))
-        consumed += found.tokens_consumed
-    return NicheCandidates(asins=list(asins), tokens_consumed=consumed)

@@ -67,6 +67,9 @@ Timestamp = Annotated[datetime, _checked(bounded_timestamp, "timestamp_invalid")
 DomainId = Annotated[int, Field(ge=1, le=12, description="Keepa marketplace (1 = amazon.com)")]
 """A Keepa domain id (Amazon marketplace): where products are looked up."""
 
+CategoryId = Annotated[int, Field(ge=1, le=2**63 - 1, description="Keepa category (browse node) id")]
+"""A Keepa category id; stored as a bigint."""
+
 RulesDomainId = Annotated[int, Field(ge=1, le=SMALLINT_MAX,
                                      description="whose domain rules apply (1 = amazon.com); stored as a smallint")]
 """The domain whose business rules a calculation uses, without a Keepa lookup: any domain a rules scope may name

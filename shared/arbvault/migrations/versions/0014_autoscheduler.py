@@ -2,7 +2,7 @@
 and the audit of control writes.
 
 Revision ID: 0014_autoscheduler
-Revises: 0012_autosourcing
+Revises: 0013_saved_niches
 Create Date: 2026-12-06
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0014_autoscheduler"
-down_revision = "0012_autosourcing"
+down_revision = "0013_saved_niches"
 branch_labels = None
 depends_on = None
 
