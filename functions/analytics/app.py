@@ -339,7 +339,7 @@ def calculate_analytics(body: AnalyticsIn, _: CurrentIdentity) -> AnalyticsOut:
         velocity=_velocity(velocity_insight(data, config, now=_now())),
         price_stability=_stability(stability_insight(data, config)),
         **_profit(roi_net(data, config)),
-        competition=CompetitionOut.model_validate(competition(data)),
+        competition=CompetitionOut.model_validate(competition(data, config.analytics)),
         dead_inventory_risk=_dead_inventory(dead_inventory(data, config)),
     )
 
