@@ -49,7 +49,7 @@ from arbvault.db import session_scope
 from arbvault.identifiers import normalise
 from arbvault.web import PRICE_MAX, CurrentIdentity, PriceIn, create_app, create_handler
 from arbvault.web.openapi_errors import error_responses
-from arbvault.web.schema_types import ProductIdentifier, RulesDomainId, Text, Timestamp
+from arbvault.web.schema_types import DomainId, ProductIdentifier, Text, Timestamp
 
 router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"], responses=error_responses(503))
 
@@ -80,7 +80,7 @@ class AnalyticsIn(BaseModel):
     title: Text | None = Field(default=None, max_length=500)
     category: Text = Field(default="books", min_length=1, max_length=41,
                           description="picks the fee schedule, rank benchmark, category risk and category rules")
-    domain_id: RulesDomainId = 1
+    domain_id: DomainId = 1
     bsr: int | None = Field(default=None, ge=1, le=2**31 - 1)
     bsr_history: list[BsrPoint] = Field(default_factory=list, max_length=HISTORY_MAX)
     price_history: list[PricePoint] = Field(default_factory=list, max_length=HISTORY_MAX)

@@ -32,12 +32,11 @@ from arbvault.discovery import (
 from arbvault.catalog import to_json
 from arbvault.web import CurrentIdentity, create_app, create_handler
 from arbvault.web.openapi_errors import error_responses
-from arbvault.web.schema_types import Percent, PriceIn, ProductIdentifier, Score, StrategyName
+from arbvault.web.schema_types import DomainId, Percent, PriceIn, ProductIdentifier, Score, StrategyName
 
 router = APIRouter(prefix="/api/v1/products", tags=["products"], responses=error_responses(503))
 
 TITLE_MAX = 100
-Domain = Literal[1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12]
 Rank = Annotated[int, Field(ge=1, le=100_000_000, description="Amazon sales rank")]
 Price = Annotated[Decimal, Field(ge=0, le=1_000_000, description="dollars (sent to Keepa in cents)")]
 Source = Literal["cache", "keepa"]
@@ -48,7 +47,7 @@ class FiltersIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    domain_id: Domain = Field(default=US_DOMAIN, description="Keepa marketplace (1 = amazon.com)")
+    domain_id: DomainId = US_DOMAIN
     category_id: int | None = Field(default=None, ge=1, le=2**63 - 1,
                                     description=f"Keepa category id, e.g. {BOOKS} (Books)")
     bsr_min: Rank | None = None

@@ -18,11 +18,12 @@ from pydantic_core import PydanticCustomError
 from arbvault.bounds import (
     AMOUNT_MAX,
     SCORE_MAX,
+    KEEPA_DOMAINS,
     SCORE_MIN,
-    SMALLINT_MAX,
     TIMESTAMP_MAX,
     TIMESTAMP_MIN,
     bounded_timestamp,
+    keepa_domain,
     plain_json,
     plain_text,
 )
@@ -64,13 +65,10 @@ Timestamp = Annotated[datetime, _checked(bounded_timestamp, "timestamp_invalid")
                       Field(description=f"ISO-8601 with a time zone, {TIMESTAMP_MIN.year}-{TIMESTAMP_MAX.year}")]
 """An aware timestamp inside the calendar in every offset."""
 
-DomainId = Annotated[int, Field(ge=1, le=12, description="Keepa marketplace (1 = amazon.com)")]
-"""A Keepa domain id (Amazon marketplace): where products are looked up."""
-
-RulesDomainId = Annotated[int, Field(ge=1, le=SMALLINT_MAX,
-                                     description="whose domain rules apply (1 = amazon.com); stored as a smallint")]
-"""The domain whose business rules a calculation uses, without a Keepa lookup: any domain a rules scope may name
-that fits the analyses' smallint column."""
+DomainId = Annotated[int, _checked(keepa_domain, "domain_invalid"),
+                     Field(description="Keepa marketplace (1 = amazon.com)",
+                           json_schema_extra={"enum": sorted(KEEPA_DOMAINS)})]
+"""A Keepa domain id (Amazon marketplace): where products are looked up and whose domain rules apply."""
 
 ProductIdentifier = Annotated[str, _checked(plain_text, "text_invalid"),
                               Field(min_length=1, max_length=32, description="ASIN, ISBN-10 or ISBN-13",
