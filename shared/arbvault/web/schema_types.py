@@ -79,8 +79,9 @@ StrategyName = Annotated[Text, Field(min_length=1, max_length=50,
                                      description="a strategy of the business rules; else chosen per product")]
 """The name of a strategy of the business rules (checked against them where it is used)."""
 
-# Prices a caller sends: positive dollars with at most 2 decimals. The cap keeps ROI and margin inside the
-# analyses' numeric(12, 2) columns even at a one-cent price.
+# Money a caller sends (prices, fees, price filters), in dollars. The cap keeps ROI and margin inside the
+# analyses' numeric(12, 2) columns even at a one-cent price; a field may bound it tighter.
 PRICE_MAX = 100_000
-PriceIn = Annotated[Decimal, Field(gt=0, le=PRICE_MAX, decimal_places=2, allow_inf_nan=False,
-                                   description="dollars, at most 2 decimals")]
+Money = Annotated[Decimal, Field(ge=0, le=PRICE_MAX, allow_inf_nan=False, description="dollars")]
+PriceIn = Annotated[Money, Field(gt=0, decimal_places=2, description="dollars, at most 2 decimals")]
+"""A price the engine analyses: positive dollars with at most 2 decimals."""
