@@ -35,6 +35,7 @@ Rating = Literal["EXCELLENT", "GOOD", "FAIR", "PASS"]
 VERDICT_RATINGS: Final[tuple[Rating, ...]] = ("EXCELLENT", "GOOD", "FAIR", "PASS")
 VERDICT_MINIMA: Final = ("min_roi", "min_velocity", "min_stability", "min_confidence")
 RiskComponentName = Literal["dead_inventory", "competition", "amazon_presence", "price_stability", "category"]
+StrategicRiskName = Literal["volatility", "inconsistency", "uncertainty"]
 
 
 @dataclass(frozen=True)
@@ -162,9 +163,11 @@ class VerdictRule:
 
 @dataclass(frozen=True)
 class AnalyticsRules:
-    """Risk weights and thresholds of the decision-card calculators (risk scores on the 0-100 scale)."""
+    """Risk weights and thresholds of the decision-card calculators (risk scores on the 0-100 scale) and the
+    strategic views' risk weights."""
 
     risk_weights: Mapping[RiskComponentName, Decimal]
+    strategic_risk_weights: Mapping[StrategicRiskName, Decimal]
     critical_risk: Decimal  # a risk score from here up is CRITICAL; from high_risk HIGH, from medium_risk MEDIUM
     high_risk: Decimal
     medium_risk: Decimal

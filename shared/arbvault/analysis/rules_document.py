@@ -56,6 +56,8 @@ SUMMARY_FIELDS: Final = frozenset(
 ANALYTICS_DEFAULTS: Final[dict[str, Any]] = {
     "risk_weights": {"dead_inventory": 0.35, "competition": 0.25, "amazon_presence": 0.20, "price_stability": 0.10,
                      "category": 0.10},
+    # The strategic views' risk: volatility, inconsistency of demand and lack of confidence.
+    "strategic_risk_weights": {"volatility": 0.4, "inconsistency": 0.3, "uncertainty": 0.3},
     "risk_levels": {"critical": 75, "high": 55, "medium": 35},
     "max_good_risk": 50, "low_risk": 30, "skip_risk": 85, "advice_risk": 55,
     "max_days_to_sell": 45, "unknown_days_to_sell": 60,
@@ -396,6 +398,17 @@ class RiskWeights(_Model):
         return self
 
 
+class StrategicRiskWeights(_Model):
+    volatility: Share
+    inconsistency: Share
+    uncertainty: Share
+
+    @model_validator(mode="after")
+    def _sum(self) -> StrategicRiskWeights:
+        _weights_sum_to_one(dict(self), "the strategic risk weights")
+        return self
+
+
 class RiskLevels(_Model):
     critical: Pct
     high: Pct
@@ -416,6 +429,7 @@ class AmazonRisk(_Model):
 
 class Analytics(_Model):
     risk_weights: RiskWeights = _section()
+    strategic_risk_weights: StrategicRiskWeights = _section()
     risk_levels: RiskLevels = _section()
     max_good_risk: Pct
     low_risk: Pct
@@ -521,7 +535,8 @@ def _verdict(row: VerdictRow) -> VerdictRule:
 def _analytics(rules: Analytics) -> AnalyticsRules:
     levels = rules.risk_levels
     return AnalyticsRules(
-        risk_weights=dict(rules.risk_weights), critical_risk=levels.critical, high_risk=levels.high,
+        risk_weights=dict(rules.risk_weights), strategic_risk_weights=dict(rules.strategic_risk_weights),
+        critical_risk=levels.critical, high_risk=levels.high,
         medium_risk=levels.medium, max_good_risk=rules.max_good_risk, low_risk=rules.low_risk,
         skip_risk=rules.skip_risk, advice_risk=rules.advice_risk, max_days_to_sell=rules.max_days_to_sell,
         unknown_days_to_sell=rules.unknown_days_to_sell, fba_heavy_share=rules.fba_heavy_share,
