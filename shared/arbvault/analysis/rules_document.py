@@ -154,7 +154,8 @@ def _section(factory: Callable[[], Any] = dict) -> Any:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    # Validators are built on the first validation, not at import: cold starts that read no rules skip it.
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
 
 class Roi(_Model):
@@ -201,7 +202,7 @@ def _table_or_none(value: object) -> object:
 class Fees(_Model):
     """The fee scalars and the per-category fee tables (``books``, ``media``, ``default`` and any other)."""
 
-    model_config = ConfigDict(frozen=True, extra="allow")
+    model_config = ConfigDict(frozen=True, extra="allow", defer_build=True)
     __pydantic_extra__: dict[str, Annotated[FeeTable | None, BeforeValidator(_table_or_none)]]
 
     buffer_pct_default: Annotated[Decimal, _between(0, 50)]
@@ -526,8 +527,9 @@ def _levels_of(table: Mapping[str, Decimal]) -> Levels:
 
 
 def _verdict(row: VerdictRow) -> VerdictRule:
-    minima = {key: getattr(row, key) or ZERO for key in VERDICT_MINIMA} if row.rating != "PASS" else \
-        dict.fromkeys(VERDICT_MINIMA, ZERO)
+    # The PASS row catches the rest: it has no minima.
+    minima = dict.fromkeys(VERDICT_MINIMA, ZERO) if row.rating == "PASS" else \
+        {key: getattr(row, key) for key in VERDICT_MINIMA}
     return VerdictRule(label=row.label, rating=row.rating, description=row.description or "",  # type: ignore[arg-type]
                        summary=row.summary, **minima)
 
