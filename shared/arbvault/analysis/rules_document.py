@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from string import Formatter
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, Self
 
 from pydantic import (
     AfterValidator,
@@ -168,21 +168,20 @@ class Roi(_Model):
     source_price_factor: Annotated[Decimal, _between(0.1, 0.9)]
 
 
-def _weights_sum_to_one(weights: Mapping[str, Decimal], field: str) -> None:
-    total = sum(weights.values(), ZERO)
-    if abs(total - 1) > WEIGHT_SUM_TOLERANCE:
-        raise _error(f"{field} must equal 1 (got {total:g})")
-
-
-class CombinedScore(_Model):
-    roi_weight: Share
-    velocity_weight: Share
+class _Weights(_Model):
+    """Shares that sum to 1."""
 
     @model_validator(mode="after")
-    def _sum(self) -> CombinedScore:
-        _weights_sum_to_one({"roi": self.roi_weight, "velocity": self.velocity_weight},
-                            "roi_weight + velocity_weight")
+    def _sum(self) -> Self:
+        total = sum(dict(self).values(), ZERO)
+        if abs(total - 1) > WEIGHT_SUM_TOLERANCE:
+            raise _error(f"{' + '.join(type(self).model_fields)} must equal 1 (got {total.normalize():g})")
         return self
+
+
+class CombinedScore(_Weights):
+    roi_weight: Share
+    velocity_weight: Share
 
 
 class FeeTable(_Model):
@@ -386,28 +385,18 @@ class LevelFlags(_Model):
     confidence: LevelTable = _section()
 
 
-class RiskWeights(_Model):
+class RiskWeights(_Weights):
     dead_inventory: Share
     competition: Share
     amazon_presence: Share
     price_stability: Share
     category: Share
 
-    @model_validator(mode="after")
-    def _sum(self) -> RiskWeights:
-        _weights_sum_to_one(dict(self), "the risk weights")
-        return self
 
-
-class StrategicRiskWeights(_Model):
+class StrategicRiskWeights(_Weights):
     volatility: Share
     inconsistency: Share
     uncertainty: Share
-
-    @model_validator(mode="after")
-    def _sum(self) -> StrategicRiskWeights:
-        _weights_sum_to_one(dict(self), "the strategic risk weights")
-        return self
 
 
 class RiskLevels(_Model):
