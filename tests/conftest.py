@@ -66,6 +66,16 @@ def clean_catalog(database_url: str) -> None:
 
 
 @pytest.fixture
+def domain_id(database_url: str) -> Iterator[int]:
+    """A Keepa domain with no rules of its own (the seed gives only domain 2 some), for a test to give it some;
+    its scope row and audit rows are removed before and after."""
+    domain = 12
+    execute("DELETE FROM business_config WHERE scope = :scope", scope=f"domain:{domain}")
+    yield domain
+    execute("DELETE FROM business_config WHERE scope = :scope", scope=f"domain:{domain}")
+
+
+@pytest.fixture
 def clean_jobs(database_url: str) -> None:
     """No jobs, chunks, outbox rows, dead letters, job analyses, autosourcing runs or picks, saved niches."""
     execute("DELETE FROM analyses WHERE job_id IS NOT NULL")

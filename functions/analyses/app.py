@@ -31,7 +31,7 @@ from arbvault.db import session_scope
 from arbvault.identifiers import normalise
 from arbvault.web import CurrentIdentity, Page, PriceIn, create_app, create_handler
 from arbvault.web.openapi_errors import error_responses
-from arbvault.web.schema_types import ProductIdentifier, RulesDomainId, StrategyName, Text
+from arbvault.web.schema_types import DomainId, ProductIdentifier, StrategyName, Text
 
 router = APIRouter(prefix="/api/v1/analyses", tags=["analyses"], responses=error_responses(503))
 
@@ -64,7 +64,7 @@ class ManualAnalysisIn(BaseModel):
     title: Text | None = Field(default=None, max_length=500)
     buy_condition: BuyCondition | None = Field(default=None,
                                                description="condition of the copy bought; else the strategy's default")
-    domain_id: RulesDomainId = 1
+    domain_id: DomainId = 1
 
 
 def _filters(

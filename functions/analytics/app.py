@@ -47,9 +47,9 @@ from arbvault.analysis import (
 from arbvault.config import effective_config, normalise_category
 from arbvault.db import session_scope
 from arbvault.identifiers import normalise
-from arbvault.web import PRICE_MAX, CurrentIdentity, PriceIn, create_app, create_handler
+from arbvault.web import CurrentIdentity, PriceIn, create_app, create_handler
 from arbvault.web.openapi_errors import error_responses
-from arbvault.web.schema_types import ProductIdentifier, RulesDomainId, Text, Timestamp
+from arbvault.web.schema_types import DomainId, Money, ProductIdentifier, Text, Timestamp
 
 router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"], responses=error_responses(503))
 
@@ -67,7 +67,7 @@ class BsrPoint(BaseModel):
 class PricePoint(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    price: Decimal = Field(ge=0, le=PRICE_MAX)
+    price: Money
     timestamp: Timestamp | None = None
 
 
@@ -80,7 +80,7 @@ class AnalyticsIn(BaseModel):
     title: Text | None = Field(default=None, max_length=500)
     category: Text = Field(default="books", min_length=1, max_length=41,
                           description="picks the fee schedule, rank benchmark, category risk and category rules")
-    domain_id: RulesDomainId = 1
+    domain_id: DomainId = 1
     bsr: int | None = Field(default=None, ge=1, le=2**31 - 1)
     bsr_history: list[BsrPoint] = Field(default_factory=list, max_length=HISTORY_MAX)
     price_history: list[PricePoint] = Field(default_factory=list, max_length=HISTORY_MAX)
@@ -98,10 +98,10 @@ class AnalyticsIn(BaseModel):
     # ``referral_fee_percent`` is accepted as an older client's name for it.
     referral_fee_pct: Decimal | None = Field(default=None, ge=0, lt=100, decimal_places=2,
                                              validation_alias=AliasChoices("referral_fee_pct", "referral_fee_percent"))
-    fba_fee: Decimal | None = Field(default=None, ge=0, le=1_000, decimal_places=2)
-    prep_fee: Decimal | None = Field(default=None, ge=0, le=1_000, decimal_places=2)
+    fba_fee: Money | None = Field(default=None, le=1_000, decimal_places=2)
+    prep_fee: Money | None = Field(default=None, le=1_000, decimal_places=2)
     return_rate_pct: Decimal | None = Field(default=None, ge=0, le=100, decimal_places=2)
-    storage_cost_monthly: Decimal | None = Field(default=None, ge=0, le=1_000, decimal_places=2)
+    storage_cost_monthly: Money | None = Field(default=None, le=1_000, decimal_places=2)
     estimated_sale_cycle_days: int = Field(default=30, ge=1, le=3_650)
 
     # Fields validate in declaration order, so each check below sees the field it depends on.
@@ -339,7 +339,7 @@ def calculate_analytics(body: AnalyticsIn, _: CurrentIdentity) -> AnalyticsOut:
         velocity=_velocity(velocity_insight(data, config, now=_now())),
         price_stability=_stability(stability_insight(data, config)),
         **_profit(roi_net(data, config)),
-        competition=CompetitionOut.model_validate(competition(data)),
+        competition=CompetitionOut.model_validate(competition(data, config.analytics)),
         dead_inventory_risk=_dead_inventory(dead_inventory(data, config)),
     )
 

@@ -19,7 +19,6 @@ from fastapi import APIRouter, Body, Header, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from arbvault.config import (
-    DOMAIN_ID_MAX,
     config_stats,
     effective_config,
     list_changes,
@@ -46,7 +45,7 @@ from arbvault.web import (
 )
 from arbvault.web.openapi_errors import error_responses
 from arbvault.web.pagination import DEFAULT_LIMIT
-from arbvault.web.schema_types import JsonDocument, Text
+from arbvault.web.schema_types import DomainId, JsonDocument, Text
 
 router = APIRouter(prefix="/api/v1/config", tags=["config"], route_class=RoleCheckedRoute,
                    responses=error_responses(503))
@@ -96,7 +95,7 @@ class PreviewIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     config_patch: JsonDocument = Field(description="JSON Merge Patch to try on the effective rules")
-    domain_id: int = Field(default=1, ge=1, le=DOMAIN_ID_MAX)
+    domain_id: DomainId = 1
     category: Text = Field(default="books", max_length=CATEGORY_MAX_LENGTH)
 
 
@@ -163,7 +162,7 @@ def _etag(version: int) -> str:
 def get_config(
     response: Response,
     _: CurrentIdentity,
-    domain_id: Annotated[int, Query(ge=1, le=DOMAIN_ID_MAX)] = 1,
+    domain_id: Annotated[DomainId, Query()] = 1,
     category: Annotated[Text, Query(max_length=CATEGORY_MAX_LENGTH,
                                     description="category layer; empty for none")] = "books",
     force_refresh: bool = False,

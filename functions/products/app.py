@@ -32,14 +32,12 @@ from arbvault.discovery import (
 from arbvault.catalog import to_json
 from arbvault.web import CurrentIdentity, create_app, create_handler
 from arbvault.web.openapi_errors import error_responses
-from arbvault.web.schema_types import Percent, PriceIn, ProductIdentifier, Score, StrategyName
+from arbvault.web.schema_types import DomainId, Money, Percent, PriceIn, ProductIdentifier, Score, StrategyName
 
 router = APIRouter(prefix="/api/v1/products", tags=["products"], responses=error_responses(503))
 
 TITLE_MAX = 100
-Domain = Literal[1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12]
 Rank = Annotated[int, Field(ge=1, le=100_000_000, description="Amazon sales rank")]
-Price = Annotated[Decimal, Field(ge=0, le=1_000_000, description="dollars (sent to Keepa in cents)")]
 Source = Literal["cache", "keepa"]
 
 
@@ -48,13 +46,13 @@ class FiltersIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    domain_id: Domain = Field(default=US_DOMAIN, description="Keepa marketplace (1 = amazon.com)")
+    domain_id: DomainId = US_DOMAIN
     category_id: int | None = Field(default=None, ge=1, le=2**63 - 1,
                                     description=f"Keepa category id, e.g. {BOOKS} (Books)")
     bsr_min: Rank | None = None
     bsr_max: Rank | None = None
-    price_min: Price | None = None
-    price_max: Price | None = None
+    price_min: Money | None = Field(default=None, description="dollars (sent to Keepa in cents)")
+    price_max: Money | None = Field(default=None, description="dollars (sent to Keepa in cents)")
 
     def filters(self) -> DiscoveryFilters:
         return DiscoveryFilters(domain_id=self.domain_id, category=self.category_id, bsr_min=self.bsr_min,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+from arbvault.bounds import KEEPA_DOMAINS
 from arbvault.keepa.time import datetime_to_keepa_minutes, unix_ms_to_keepa_minutes
 from infra.keepa_offline.views import ProductOptions
 
-DOMAINS = frozenset({1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12})
 MAX_IDS = 100
 
 
@@ -47,7 +47,7 @@ def domain(params: Mapping[str, str]) -> int:
     value = integer(params, "domain")
     if value is None:
         raise RequestRejected("domain is required", details="domain")
-    if value not in DOMAINS:
+    if value not in KEEPA_DOMAINS:
         raise RequestRejected("domain must be one of 1-6, 8-12", details=f"domain={value}")
     return value
 

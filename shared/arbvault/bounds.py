@@ -18,8 +18,10 @@ SCORE_MIN: Final = Decimal(0)
 SCORE_MAX: Final = Decimal(100)
 """Scores (velocity, combined) are 0-100, stored as numeric(5, 2)."""
 
-SMALLINT_MAX: Final = 32_767
-"""Largest value of a smallint column (an analysis's ``domain_id``)."""
+KEEPA_DOMAINS: Final = frozenset({1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12})
+"""Keepa's domain ids (Amazon marketplaces): 1 .com, 2 .co.uk, 3 .de, 4 .fr, 5 .co.jp, 6 .ca, 8 .it, 9 .es,
+10 .in, 11 .com.mx, 12 .com.br; 7 (ex-.cn) is reserved."""
+DOMAIN_RULE: Final = f"must be a Keepa domain: one of {', '.join(map(str, sorted(KEEPA_DOMAINS)))}"
 
 TIMESTAMP_MIN: Final = datetime(1, 1, 2, tzinfo=timezone.utc)
 TIMESTAMP_MAX: Final = datetime(9999, 12, 30, tzinfo=timezone.utc)
@@ -34,6 +36,13 @@ def bounded_amount(value: Decimal) -> Decimal:
         raise ValueError("must be a finite number")
     if value.copy_abs() > AMOUNT_MAX:  # copy_abs: abs() would overflow the context on 1e999999999
         raise ValueError(f"must be between -{AMOUNT_MAX} and {AMOUNT_MAX}")
+    return value
+
+
+def keepa_domain(value: int) -> int:
+    """``value`` if it is one of :data:`KEEPA_DOMAINS` (a bool is no domain)."""
+    if isinstance(value, bool) or value not in KEEPA_DOMAINS:
+        raise ValueError(DOMAIN_RULE)
     return value
 
 

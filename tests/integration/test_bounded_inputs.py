@@ -4,6 +4,7 @@ the real handler; a value that slipped through would reach PostgreSQL (or the dr
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from typing import Any
@@ -11,6 +12,7 @@ from urllib.parse import quote
 
 import pytest
 
+from arbvault.bounds import DOMAIN_RULE, KEEPA_DOMAINS
 from arbvault.web import encode_cursor
 from infra.openapi import build_openapi
 from infra.template import project_template
@@ -155,3 +157,55 @@ def test_a_body_that_is_not_json_is_415(function: str, method: str, route: str) 
                            headers={"content-type": "text/plain"}, json_body={"name": "x"})
     assert status == 415, body
     assert body["error"]["code"] == "unsupported_media_type"
+
+
+def _domain_routes() -> list[tuple[str, str, str, str]]:
+    """(function, method, route, where) of every operation taking a ``domain_id`` in its query or JSON body."""
+    document = build_openapi(project_template())
+    functions = {(route.method, route.path): route.function for route in project_template().routes}
+    schemas = document["components"]["schemas"]
+    found = []
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if any(p["name"] == "domain_id" and p["in"] == "query" for p in operation.get("parameters") or []):
+                found.append((functions[(method.upper(), path)], method.upper(), path, "query"))
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+            properties = schemas.get(body.get("$ref", "").rsplit("/", 1)[-1], {}).get("properties", {})
+            if "domain_id" in properties:
+                found.append((functions[(method.upper(), path)], method.upper(), path, "body"))
+    return found
+
+
+def test_every_domain_id_is_the_one_keepa_domain_type() -> None:
+    routes = _domain_routes()
+    assert len(routes) >= 15  # keepa, products, views, niches, batches, analyses, analytics, config, history
+    document = build_openapi(project_template())
+    schemas = [p["schema"] for item in document["paths"].values() for operation in item.values()
+               for p in operation.get("parameters") or [] if p["name"] == "domain_id"]
+    schemas += [schema["properties"]["domain_id"] for schema in document["components"]["schemas"].values()
+                if "domain_id" in (schema.get("properties") or {}) and schema.get("title", "").endswith("In")]
+    assert {json.dumps({k: v for k, v in s.items() if k != "default"}, sort_keys=True) for s in schemas} == {
+        json.dumps({"description": "Keepa marketplace (1 = amazon.com)", "enum": sorted(KEEPA_DOMAINS),
+                    "title": "Domain Id", "type": "integer"}, sort_keys=True)}
+
+
+@pytest.mark.parametrize(("function", "method", "route", "where"), _domain_routes())
+@pytest.mark.parametrize("domain", [0, 7, 32_767])
+def test_every_route_refuses_a_domain_keepa_does_not_serve(function: str, method: str, route: str, where: str,
+                                                           domain: int) -> None:
+    parameters = {name: UNKNOWN_ID for name in re.findall(r"{(\w+)}", route)}
+    status, _, body = call(function, method, route.format(**parameters), route=route,
+                           path_parameters=parameters or None,
+                           query=f"domain_id={domain}" if where == "query" else "",
+                           json_body={"domain_id": domain} if where == "body" else None)
+    assert_validation_error(status, body, f"{where}.domain_id")
+    detail = next(d for d in body["error"]["details"] if d["field"] == f"{where}.domain_id")
+    assert detail["message"] == DOMAIN_RULE
+
+
+@pytest.mark.parametrize("domain", [7, 13])
+def test_a_rules_scope_of_a_domain_keepa_does_not_serve_is_422(domain: int) -> None:
+    status, _, body = call("config", "PUT", "/api/v1/config", query=f"scope=domain:{domain}",
+                           json_body={"config_patch": {"roi": {"target_pct_default": 30}}})
+    assert status == 422, body
+    assert body["error"]["details"] == [{"field": "query.scope", "message": DOMAIN_RULE, "code": "invalid_scope"}]

@@ -39,8 +39,6 @@ from arbvault.analysis.config_view import (
     RoiRules,
     Strategy,
     VerdictRule,
-    read_config,
-    table_problems,
 )
 from arbvault.analysis.exceptions import InvalidPriceError, RulesConfigError, UnknownStrategyError
 from arbvault.analysis.fees import DEFAULT_WEIGHT_LB, FeeBreakdown, amazon_fees, fee_schedule, stated_fees
@@ -48,6 +46,7 @@ from arbvault.analysis.money import round_half_up
 from arbvault.analysis.preview import ConfigPreview, PreviewOutcome, PreviewResult, demo_product, preview_config
 from arbvault.analysis.profit import CostLines, ProfitMetrics, holding_costs, profit_metrics, profit_tier
 from arbvault.analysis.recommendation import combined_score
+from arbvault.analysis.rules_document import read_config, rules_problems
 from arbvault.analysis.scores import Score, confidence, price_stability, price_volatility, velocity_trend
 from arbvault.analysis.stock import StockEstimate, estimate_stock
 from arbvault.analysis.strategy import (
@@ -142,6 +141,7 @@ __all__ = [
     "profit_tier",
     "purchase_cost",
     "read_config",
+    "rules_problems",
     "risk_factors",
     "risk_score",
     "roi_net",
@@ -151,7 +151,6 @@ __all__ = [
     "sell_price",
     "stability_insight",
     "stated_fees",
-    "table_problems",
     "target_sell_price",
     "velocity_insight",
     "velocity_score",

@@ -6,8 +6,8 @@ storage over the caller's sale cycle and returns as cost lines. The fee schedule
 are the rules' unless the caller states them; a caller stating any of referral %, FBA fee or prep fee states
 the whole fee model (``fees.stated_fees``: closing and inbound 0) and no buffer is held back, so the profit is
 then exactly sell - buy - referral - FBA - prep - storage - returns. Thresholds that mirror a business rule
-(target ROI, rating minima, velocity tiers) come from the rules; the risk weights and component tables below
-are this calculator's own.
+(target ROI, rating minima, velocity tiers) come from the rules, and so do the risk weights and thresholds
+(``analytics``); the component tables below are this calculator's own.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Final, Literal
 
-from arbvault.analysis.config_view import EngineConfig
+from arbvault.analysis.config_view import AnalyticsRules, EngineConfig
 from arbvault.analysis.fees import FeeBreakdown, amazon_fees, fee_schedule, stated_fees
 from arbvault.analysis.money import HUNDRED, ZERO, clamp, round_half_up
 from arbvault.analysis.profit import ProfitMetrics, holding_costs, profit_metrics
@@ -37,22 +37,10 @@ Level = Literal["LOW", "MEDIUM", "HIGH"]
 RiskLevel = Literal["LOW", "MEDIUM", "HIGH", "CRITICAL"]
 Verdict = Literal["STRONG_BUY", "BUY", "CONSIDER", "WATCH", "SKIP", "AVOID"]
 
-# Risk score: share of each component.
-RISK_WEIGHTS: Final[Mapping[str, Decimal]] = MappingProxyType({
-    "dead_inventory": Decimal("0.35"), "competition": Decimal("0.25"), "amazon_presence": Decimal("0.20"),
-    "price_stability": Decimal("0.10"), "category": Decimal("0.10"),
-})
 # Category risk by words in the category name; checked in this order ("nonfiction" before "fiction").
 CATEGORY_RISK: Final = (("textbook", 45), ("nonfiction", 40), ("non-fiction", 40), ("fiction", 35),
                         ("technical", 30))
 DEFAULT_CATEGORY_RISK: Final = 50
-FBA_HEAVY: Final = Decimal("0.7")  # above this share of FBA sellers the Buy Box is contested harder
-AMAZON_RISK: Final = {True: Decimal(95), False: Decimal(5)}
-MAX_GOOD_RISK: Final = Decimal(50)  # a risk score below this passes the risk criterion
-LOW_RISK: Final = Decimal(30)
-SKIP_RISK: Final = Decimal(85)  # above this the verdict is SKIP whatever else passes
-MAX_DAYS_TO_SELL: Final = Decimal(45)
-UNKNOWN_DAYS_TO_SELL: Final = Decimal(60)
 CRITERIA_TOTAL: Final = 6
 VERDICT_BY_PASSED: Final[Mapping[int, Verdict]] = MappingProxyType(
     {6: "STRONG_BUY", 5: "BUY", 4: "CONSIDER", 3: "WATCH"})
@@ -237,7 +225,7 @@ def roi_net(data: AnalyticsInput, config: EngineConfig) -> RoiNet:
     return RoiNet(metrics, fees, "request" if stated else "rules")
 
 
-def competition(data: AnalyticsInput) -> Competition:
+def competition(data: AnalyticsInput, rules: AnalyticsRules) -> Competition:
     """Start at 100; crowded listings, FBA-heavy listings and Amazon lower it, three or fewer sellers raise it."""
     amazon_risk: Literal["CRITICAL", "NONE"] = "CRITICAL" if data.amazon_on_listing else "NONE"
     if data.seller_count is None:
@@ -248,7 +236,7 @@ def competition(data: AnalyticsInput) -> Competition:
         score -= min(40, sellers // 10)
     if sellers <= 3:
         score += 20
-    if data.fba_seller_count is not None and sellers > 0 and Decimal(data.fba_seller_count) / sellers > FBA_HEAVY:
+    if data.fba_seller_count is not None and sellers > 0 and Decimal(data.fba_seller_count) / sellers > rules.fba_heavy_share:
         score -= 15
     if data.amazon_on_listing:
         score -= 25
@@ -283,12 +271,12 @@ def _category_risk(category: str) -> Decimal:
     return Decimal(next((risk for word, risk in CATEGORY_RISK if word in name), DEFAULT_CATEGORY_RISK))
 
 
-def _risk_level(score: Decimal) -> RiskLevel:
-    if score >= 75:
+def _risk_level(score: Decimal, rules: AnalyticsRules) -> RiskLevel:
+    if score >= rules.critical_risk:
         return "CRITICAL"
-    if score >= 55:
+    if score >= rules.high_risk:
         return "HIGH"
-    return "MEDIUM" if score >= 35 else "LOW"
+    return "MEDIUM" if score >= rules.medium_risk else "LOW"
 
 
 _RISK_ADVICE: Final = {
@@ -302,33 +290,34 @@ _RISK_ADVICE: Final = {
 
 def risk_score(data: AnalyticsInput, config: EngineConfig) -> RiskScore:
     """Weighted risk of dead inventory, competition, Amazon, price instability and category (see tables)."""
-    dead = dead_inventory(data, config)
+    dead, rules = dead_inventory(data, config), config.analytics
     stability = price_stability(data.price_history, rules=config.advanced)
     scores = {
         "dead_inventory": min(HUNDRED, 50 + dead.risk) if dead.at_risk else ZERO,
         "competition": _competition_risk(data.seller_count),
-        "amazon_presence": AMAZON_RISK[data.amazon_on_listing],
+        "amazon_presence": rules.amazon_present_risk if data.amazon_on_listing else rules.amazon_absent_risk,
         "price_stability": HUNDRED - stability.score,
         "category": _category_risk(data.category),
     }
-    components = {name: RiskComponent(score, RISK_WEIGHTS[name], round_half_up(score * RISK_WEIGHTS[name]))
+    weights = rules.risk_weights
+    components = {name: RiskComponent(score, weights[name], round_half_up(score * weights[name]))
                   for name, score in scores.items()}
-    total = round_half_up(sum((score * RISK_WEIGHTS[name] for name, score in scores.items()), ZERO))
-    advice = tuple(_RISK_ADVICE[name] for name, score in scores.items() if score >= 55)
-    return RiskScore(total, _risk_level(total), components, advice)
+    total = round_half_up(sum((score * weights[name] for name, score in scores.items()), ZERO))
+    advice = tuple(_RISK_ADVICE[name] for name, score in scores.items() if score >= rules.advice_risk)
+    return RiskScore(total, _risk_level(total, rules), components, advice)
 
 
 def _decision(data: AnalyticsInput, config: EngineConfig, velocity: VelocityInsight, stability: StabilityInsight,
               roi: RoiNet, risk: RiskScore) -> Decision:
     """Verdict from six criteria (ROI, velocity, risk, days to sell, no Amazon, stability) and its confidence."""
-    excellent, good = config.rating("EXCELLENT"), config.rating("GOOD")
+    excellent, good, rules = config.rating("EXCELLENT"), config.rating("GOOD"), config.analytics
     roi_pct, score = roi.metrics.roi_pct, velocity.velocity.score
-    days = velocity.days_to_sell if velocity.days_to_sell is not None else UNKNOWN_DAYS_TO_SELL
+    days = velocity.days_to_sell if velocity.days_to_sell is not None else rules.unknown_days_to_sell
     criteria = {
         "roi": roi_pct >= config.roi.target_pct,
         "velocity": score >= excellent.min_velocity,
-        "risk": risk.score < MAX_GOOD_RISK,
-        "days_to_sell": days <= MAX_DAYS_TO_SELL,
+        "risk": risk.score < rules.max_good_risk,
+        "days_to_sell": days <= rules.max_days_to_sell,
         "no_amazon": not data.amazon_on_listing,
         "stability": stability.stability.score >= good.min_stability,
     }
@@ -339,14 +328,14 @@ def _decision(data: AnalyticsInput, config: EngineConfig, velocity: VelocityInsi
         verdict, reason = "AVOID", "Amazon is on the listing and holds the Buy Box"
     elif roi_pct < config.roi.min_for_buy:
         verdict, reason = "SKIP", f"ROI {round_half_up(roi_pct, 1)} % is below the {config.roi.min_for_buy} % minimum"
-    elif risk.score > SKIP_RISK:
-        verdict, reason = "SKIP", f"risk score {risk.score} is above {SKIP_RISK}"
+    elif risk.score > rules.skip_risk:
+        verdict, reason = "SKIP", f"risk score {risk.score} is above {rules.skip_risk}"
     else:
         reason = f"{passed} of {CRITERIA_TOTAL} criteria met" + (f"; failed: {', '.join(failed)}" if failed else "")
     confidence = Decimal(passed) / CRITERIA_TOTAL * 60
     confidence += 15 if roi_pct >= config.roi.excellent else 10 if roi_pct >= config.roi.good else 0
     confidence += 10 if score >= config.velocity.fast else 5 if score >= config.velocity.medium else 0
-    confidence += 10 if risk.score < LOW_RISK else 5 if risk.score < MAX_GOOD_RISK else 0
+    confidence += 10 if risk.score < rules.low_risk else 5 if risk.score < rules.max_good_risk else 0
     return Decision(
         verdict=verdict,
         confidence_pct=round_half_up(min(HUNDRED, confidence), 1),
@@ -375,7 +364,7 @@ def product_decision(data: AnalyticsInput, config: EngineConfig, *, now: datetim
         velocity=velocity,
         stability=stability,
         roi=roi,
-        competition=competition(data),
+        competition=competition(data, config.analytics),
         dead_inventory=dead_inventory(data, config),
         risk=risk,
         decision=_decision(data, config, velocity, stability, roi, risk),

@@ -18,12 +18,13 @@ from decimal import Decimal
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from arbvault.analysis.config_view import BUY_CONDITIONS, EngineConfig, FeeSchedule, Rating, Strategy, read_config
+from arbvault.analysis.config_view import BUY_CONDITIONS, EngineConfig, FeeSchedule, Rating, Strategy
 from arbvault.analysis.exceptions import InvalidPriceError
 from arbvault.analysis.fees import FeeBreakdown, amazon_fees, fee_schedule
 from arbvault.analysis.money import ZERO, pct_of, round_half_up
 from arbvault.analysis.profit import ProfitMetrics, holding_costs, net_and_roi, profit_metrics
 from arbvault.analysis.recommendation import combined_score
+from arbvault.analysis.rules_document import read_config
 from arbvault.analysis.scores import Score, confidence, data_age_days, price_stability, velocity_trend
 from arbvault.analysis.strategy import (
     SELECTION_SOURCE,

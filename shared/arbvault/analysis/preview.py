@@ -18,12 +18,13 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from arbvault.analysis.categories import rules_key
-from arbvault.analysis.config_view import EngineConfig, read_config
+from arbvault.analysis.config_view import EngineConfig
 from arbvault.analysis.exceptions import RulesConfigError
 from arbvault.analysis.fees import amazon_fees
 from arbvault.analysis.money import round_half_up
 from arbvault.analysis.profit import holding_costs, profit_metrics
 from arbvault.analysis.recommendation import combined_score
+from arbvault.analysis.rules_document import read_config
 from arbvault.analysis.verdict import RatingInputs, ScoreLevels, decide
 from arbvault.analysis.velocity import velocity_tier
 

@@ -116,7 +116,7 @@ def profit_metrics(sell_price: Decimal, buy_price: Decimal, *, fees: FeeBreakdow
     ``buffer_pct`` is a percentage of the sell price; ``storage`` and ``returns`` are dollars (see
     ``holding_costs``). Raises ``InvalidPriceError`` when a price, the storage or the returns are negative.
 
-    >>> from arbvault.analysis.config_view import read_config
+    >>> from arbvault.analysis.rules_document import read_config
     >>> from arbvault.analysis.fees import amazon_fees
     >>> from arbvault.config.defaults import DEFAULT_RULES
     >>> rules = read_config(DEFAULT_RULES)

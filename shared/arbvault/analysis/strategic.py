@@ -32,9 +32,6 @@ HIGH_COMPETITION_SELLERS: Final = 10
 MEDIUM_COMPETITION_SELLERS: Final = 5
 COMPETITION_SCORES: Final[Mapping[CompetitionLevel, Decimal]] = MappingProxyType(
     {"LOW": Decimal("0.8"), "MEDIUM": Decimal("0.5"), "HIGH": Decimal("0.2")})
-# Risk = weighted volatility, inconsistency of demand and lack of confidence, each 0-1.
-RISK_WEIGHTS: Final = MappingProxyType(
-    {"volatility": Decimal("0.4"), "inconsistency": Decimal("0.3"), "uncertainty": Decimal("0.3")})
 # Demand consistency by sales rank as a share of the category benchmark: (upper share, consistency).
 CONSISTENCY_BANDS: Final = ((Decimal("0.1"), Decimal("0.95")), (Decimal("0.5"), Decimal("0.80")),
                             (_ONE, Decimal("0.65")), (Decimal(2), Decimal("0.45")))
@@ -222,18 +219,23 @@ def data_confidence(engine_confidence: Decimal, missing: Sequence[str]) -> Decim
     return round_half_up(clamp(engine_confidence, ZERO, HUNDRED) / HUNDRED * present)
 
 
-def risk(volatility: Decimal | None, consistency: Decimal | None, confidence: Decimal) -> Decimal:
-    """Weighted mean (0-1, 2 dp) of volatility, 1 - consistency and 1 - confidence over the parts known."""
+def risk(volatility: Decimal | None, consistency: Decimal | None, confidence: Decimal, *,
+         weights: Mapping[str, Decimal]) -> Decimal:
+    """Weighted mean (0-1, 2 dp) of volatility, 1 - consistency and 1 - confidence over the parts known, by the
+    rules' ``analytics.strategic_risk_weights``."""
     parts = {"uncertainty": _ONE - confidence}
     if volatility is not None:
         parts["volatility"] = volatility
     if consistency is not None:
         parts["inconsistency"] = _ONE - consistency
-    total = sum((RISK_WEIGHTS[name] for name in parts), ZERO)
-    return round_half_up(clamp(sum((RISK_WEIGHTS[n] * v for n, v in parts.items()), ZERO) / total, ZERO, _ONE))
+    total = sum((weights[name] for name in parts), ZERO)
+    if total == 0:
+        return ZERO
+    return round_half_up(clamp(sum((weights[n] * v for n, v in parts.items()), ZERO) / total, ZERO, _ONE))
 
 
-def strategic_score(view: StrategicView, inputs: StrategicInputs) -> StrategicScore:
+def strategic_score(view: StrategicView, inputs: StrategicInputs, *,
+                    risk_weights: Mapping[str, Decimal]) -> StrategicScore:
     """sum(normalised metric x weight) / sum(weights of the metrics known) x 100, 2 dp.
 
     Normalised: ROI / 100 and profit / 50 (each 0-1), velocity / 100, competition LOW 0.8 / MEDIUM 0.5 /
@@ -242,7 +244,7 @@ def strategic_score(view: StrategicView, inputs: StrategicInputs) -> StrategicSc
     missing = missing_inputs(inputs)
     confidence = data_confidence(inputs.engine_confidence, missing)
     level = competition_level(inputs.seller_count, amazon_owns_buy_box=inputs.amazon_owns_buy_box)
-    product_risk = risk(inputs.volatility, inputs.demand_consistency, confidence)
+    product_risk = risk(inputs.volatility, inputs.demand_consistency, confidence, weights=risk_weights)
     normalised: dict[ScoreMetric, Decimal] = {"risk": _ONE - product_risk}
     if inputs.roi_pct is not None and inputs.net_profit is not None:
         normalised["roi"] = clamp(inputs.roi_pct / HUNDRED, ZERO, _ONE)

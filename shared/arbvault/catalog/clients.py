@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
+from arbvault.bounds import keepa_domain
 from arbvault.exceptions import InvalidInputError
 
 if TYPE_CHECKING:
@@ -18,11 +19,11 @@ _lock = threading.Lock()
 def keepa_client(domain_id: int = US_DOMAIN) -> KeepaClient:
     """The client for ``domain_id``; 422 naming ``domain_id`` for a marketplace Keepa does not serve."""
     from arbvault.keepa import KeepaClient, get_keepa_client
-    from arbvault.keepa.client import DOMAINS
 
-    if isinstance(domain_id, bool) or domain_id not in DOMAINS:
-        raise InvalidInputError(f"domain_id must be one of {sorted(DOMAINS)}",
-                                details=[{"field": "domain_id", "message": f"one of {sorted(DOMAINS)}"}])
+    try:
+        keepa_domain(domain_id)
+    except ValueError as exc:
+        raise InvalidInputError(f"domain_id {exc}", details=[{"field": "domain_id", "message": str(exc)}]) from None
     if domain_id == US_DOMAIN:
         return get_keepa_client()
     from arbvault.keepa.credentials import resolve_api_key

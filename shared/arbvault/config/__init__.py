@@ -18,7 +18,7 @@ from arbvault.config.history import ChangePage, ChangeRecord, diff_summary, list
 from arbvault.config.merge import apply_merge_patch, deep_merge
 from arbvault.config.preconditions import parse_if_match
 from arbvault.config.preview import preview_patch
-from arbvault.config.scopes import DOMAIN_ID_MAX, normalise_category, parse_scope
+from arbvault.config.scopes import normalise_category, parse_scope
 from arbvault.config.shape import MAX_DOCUMENT_BYTES, patch_violations
 from arbvault.config.stats import ConfigStats, config_stats
 from arbvault.config.updates import ScopeUpdate, update_scope
@@ -26,7 +26,6 @@ from arbvault.config.validation import Violation, validate_document
 
 __all__ = [
     "DEFAULT_OVERRIDES",
-    "DOMAIN_ID_MAX",
     "DEFAULT_RULES",
     "MAX_DOCUMENT_BYTES",
     "CacheStats",

@@ -6,7 +6,10 @@ merged over it. Numbers are JSON numbers; the analysis engine reads them as ``De
 
 from __future__ import annotations
 
+import copy
 from typing import Any, Final
+
+from arbvault.analysis.rules_document import ANALYTICS_DEFAULTS
 
 FEES_BOOKS: Final = {
     "referral_fee_pct": 15.0, "closing_fee": 1.80, "fba_fee_base": 2.50, "fba_fee_per_lb": 0.40,
@@ -105,6 +108,8 @@ DEFAULT_RULES: Final[dict[str, Any]] = {
         "stability": {"excellent": 80, "good": 60, "fair": 40, "poor": 0},
         "confidence": {"high": 85, "good": 70, "fair": 50, "low": 0},
     },
+    # Risk weights and thresholds of the decision-card calculators (POST /api/v1/analytics/...).
+    "analytics": copy.deepcopy(ANALYTICS_DEFAULTS),
     "feature_flags": {
         "strategy_profiles_v2": False,
         "scoring_shadow_mode": False,

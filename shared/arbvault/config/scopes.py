@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Final, Literal
 
+from arbvault.bounds import keepa_domain
 from arbvault.config.exceptions import InvalidScopeError
 from arbvault.models import GLOBAL_SCOPE
 
@@ -19,7 +20,6 @@ SCOPE_MAX_LENGTH: Final = 50  # business_config.scope is varchar(50)
 _CATEGORY_PREFIX: Final = "category:"
 _DOMAIN_PREFIX: Final = "domain:"
 CATEGORY_MAX_LENGTH: Final = SCOPE_MAX_LENGTH - len(_CATEGORY_PREFIX)
-DOMAIN_ID_MAX: Final = 2**31 - 1  # keeps domain:<id> well inside the column and in PostgreSQL's int range
 _CATEGORY_NAME = re.compile(r"[a-z0-9_]+")
 _SPACES = re.compile(r"\s+")
 
@@ -41,10 +41,11 @@ def normalise_category(name: str, *, field: str = "category") -> str:
 
 
 def check_domain_id(domain_id: int, *, field: str = "domain_id") -> int:
-    """``domain_id`` if it is a Keepa-style domain id (1 or more); :class:`InvalidScopeError` otherwise."""
-    if isinstance(domain_id, bool) or not 1 <= domain_id <= DOMAIN_ID_MAX:
-        raise InvalidScopeError(field, f"must be an integer from 1 to {DOMAIN_ID_MAX}")
-    return domain_id
+    """``domain_id`` if it is a Keepa domain id; :class:`InvalidScopeError` otherwise."""
+    try:
+        return keepa_domain(domain_id)
+    except ValueError as exc:
+        raise InvalidScopeError(field, str(exc)) from None
 
 
 def domain_scope(domain_id: int) -> str:

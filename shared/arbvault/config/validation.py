@@ -1,8 +1,8 @@
 """The rules an effective config must satisfy (docs/rules.md#the-rules-document). Pure: documents in, violations out.
 
-The known keys must be present with numbers in their bounds, because the analysis engine reads them from every
-effective config. Keys these checks do not know are the business of ``arbvault.config.shape``, which refuses
-them in patches.
+The rules document's one typed model (``arbvault.analysis.rules_document``) judges the sections the engine
+reads, so a write is refused exactly when the engine could not use the result. Keys the model does not know
+are the business of ``arbvault.config.shape``, which refuses them in patches.
 """
 
 from __future__ import annotations
@@ -12,37 +12,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from arbvault.analysis.config_view import table_problems
+from arbvault.analysis.rules_document import rules_problems
 from arbvault.config.merge import deep_merge
 
-WEIGHT_SUM_TOLERANCE: Final = 0.001
 MAX_DEPTH: Final = 32  # the rules documents nest 4 deep; hundreds of levels break JSON encoders downstream
-
-# (path, low, high): numbers every effective config must hold, inclusive bounds.
-BOUNDED_NUMBERS: Final[tuple[tuple[str, float, float], ...]] = (
-    ("roi.target_pct_default", 0, 200),
-    ("roi.min_for_buy", 0, 100),
-    ("roi.source_price_factor", 0.1, 0.9),  # the engine reader's own bounds (config_view.SOURCE_FACTOR_MIN/MAX)
-    ("fees.buffer_pct_default", 0, 50),
-    ("fees.storage_per_unit_month", 0, 10),
-    ("fees.returns_pct", 0, 50),
-    ("combined_score.roi_weight", 0, 1),
-    ("combined_score.velocity_weight", 0, 1),
-    ("velocity.fast_threshold", 0, 100),
-    ("velocity.medium_threshold", 0, 100),
-    ("velocity.slow_threshold", 0, 100),
-)
-# Upper bounds of every fee table under ``fees`` (lower bound 0).
-FEE_BOUNDS: Final[dict[str, float]] = {
-    "referral_fee_pct": 50, "closing_fee": 10, "fba_fee_base": 20, "fba_fee_per_lb": 5,
-    "inbound_shipping": 5, "prep_fee": 5,
-}
-FEE_TABLES: Final = ("books", "media", "default")
-# Scalars of the ``fees`` section that sit beside the per-category tables.
-FEE_SCALARS: Final = frozenset({"buffer_pct_default", "storage_per_unit_month", "returns_pct"})
-VELOCITY_ORDER: Final = ("fast_threshold", "medium_threshold", "slow_threshold")
-
-_MISSING: Final = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,95 +24,6 @@ class Violation:
 
     field: str
     message: str
-
-
-def _is_number(value: object) -> bool:
-    if isinstance(value, bool):
-        return False
-    # math.isfinite would overflow on a huge int; ints are always finite
-    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
-
-
-def _lookup(document: Mapping[str, Any], path: str) -> object:
-    node: object = document
-    for part in path.split("."):
-        if not isinstance(node, Mapping) or part not in node:
-            return _MISSING
-        node = node[part]
-    return node
-
-
-def _shown(value: object) -> str:
-    # Echo what was sent, but never thousands of digits of it.
-    text = str(value)
-    return text if len(text) <= 24 else text[:21] + "..."
-
-
-def _bounded(path: str, value: object, low: float, high: float) -> Violation | None:
-    if value is _MISSING:
-        return Violation(path, "is required")
-    if not _is_number(value):
-        return Violation(path, "must be a number")
-    if not low <= value <= high:  # type: ignore[operator]
-        return Violation(path, f"must be between {low:g} and {high:g} (got {_shown(value)})")
-    return None
-
-
-def _sections(document: Mapping[str, Any]) -> Iterator[Violation]:
-    for section in ("roi", "fees", "combined_score", "velocity"):
-        if section in document and not isinstance(document[section], Mapping):
-            yield Violation(section, "must be an object")
-
-
-def _numbers(document: Mapping[str, Any]) -> Iterator[Violation]:
-    for path, low, high in BOUNDED_NUMBERS:
-        section = path.split(".", 1)[0]
-        if isinstance(document.get(section, {}), Mapping):
-            violation = _bounded(path, _lookup(document, path), low, high)
-            if violation:
-                yield violation
-
-
-def _weights(document: Mapping[str, Any]) -> Iterator[Violation]:
-    roi, velocity = _lookup(document, "combined_score.roi_weight"), _lookup(document, "combined_score.velocity_weight")
-    if _is_number(roi) and _is_number(velocity):
-        total = roi + velocity  # type: ignore[operator]
-        if abs(total - 1) > WEIGHT_SUM_TOLERANCE:
-            yield Violation("combined_score", f"roi_weight + velocity_weight must equal 1 (got {total:g})")
-
-
-def _velocity_order(document: Mapping[str, Any]) -> Iterator[Violation]:
-    for higher, lower in zip(VELOCITY_ORDER, VELOCITY_ORDER[1:]):
-        high, low = _lookup(document, f"velocity.{higher}"), _lookup(document, f"velocity.{lower}")
-        if _is_number(high) and _is_number(low) and high < low:  # type: ignore[operator]
-            yield Violation(f"velocity.{higher}", f"must be at least {lower} ({low})")
-
-
-def _fee_tables(document: Mapping[str, Any]) -> Iterator[Violation]:
-    fees = document.get("fees")
-    if not isinstance(fees, Mapping):
-        return
-    for name in FEE_TABLES:
-        if name not in fees:
-            yield Violation(f"fees.{name}", "is required")
-    for name, table in fees.items():
-        if name in FEE_SCALARS:
-            continue
-        if not isinstance(table, Mapping):
-            if name in FEE_TABLES:
-                yield Violation(f"fees.{name}", "must be an object")
-            continue
-        for key, high in FEE_BOUNDS.items():
-            violation = _bounded(f"fees.{name}.{key}", table.get(key, _MISSING), 0, high)
-            if violation:
-                yield violation
-
-
-def _engine_tables(document: Mapping[str, Any]) -> Iterator[Violation]:
-    # The strategies (price sources, buy conditions) and the verdict table: the engine's own reader judges them,
-    # so the config room accepts exactly what analyses can use.
-    for problem in table_problems(document):
-        yield Violation(problem["field"], problem["message"])
 
 
 def _non_finite(node: object, path: str) -> Iterator[Violation]:
@@ -174,11 +58,8 @@ def nesting_depth(document: object) -> int:
     return deepest
 
 
-_CHECKS: Final = (_sections, _numbers, _weights, _velocity_order, _fee_tables, _engine_tables)
-
-
 def validate_document(document: Mapping[str, Any]) -> list[Violation]:
-    """Every rule ``document`` (an effective config) breaks, at most one violation per field, in rule order.
+    """Every rule ``document`` (an effective config) breaks, at most one violation per field.
 
     The canonical defaults break none; ``{"roi": {"target_pct_default": 250}, ...}`` gives
     ``Violation("roi.target_pct_default", "must be between 0 and 200 (got 250)")``.
@@ -186,9 +67,8 @@ def validate_document(document: Mapping[str, Any]) -> list[Violation]:
     found: dict[str, Violation] = {}
     for violation in _non_finite(document, ""):
         found.setdefault(violation.field, violation)
-    for check in _CHECKS:
-        for violation in check(document):
-            found.setdefault(violation.field, violation)
+    for problem in rules_problems(document):
+        found.setdefault(problem["field"], Violation(problem["field"], problem["message"]))
     return list(found.values())
 
 

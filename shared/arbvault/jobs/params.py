@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from arbvault.analysis import BUY_CONDITIONS
+from arbvault.bounds import DOMAIN_RULE, KEEPA_DOMAINS
 from arbvault.catalog import FetchOptions
 from arbvault.exceptions import InvalidInputError
 
@@ -37,8 +38,8 @@ class JobParams:
     config_profile: str | None = None
 
     def __post_init__(self) -> None:
-        if isinstance(self.domain_id, bool) or not isinstance(self.domain_id, int):
-            raise _invalid("domain_id", "must be an integer")
+        if not isinstance(self.domain_id, int) or self.domain_id not in KEEPA_DOMAINS:
+            raise _invalid("domain_id", DOMAIN_RULE)
         if self.buy_price is not None and (not self.buy_price.is_finite() or self.buy_price < 0):
             raise _invalid("buy_price", "must be a non-negative number")
         if self.buy_condition is not None and self.buy_condition not in BUY_CONDITIONS:

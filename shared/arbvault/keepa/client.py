@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 import httpx
 import orjson
 
+from arbvault.bounds import keepa_domain
 from arbvault.deadline import seconds_left
 from arbvault.exceptions import InvalidInputError
 from arbvault.identifiers import Identifier, normalise, split_by_lookup
@@ -46,7 +47,6 @@ from arbvault.observability import logger
 
 MAX_PRODUCTS_PER_REQUEST = 100
 MAX_CATEGORIES_PER_REQUEST = 10
-DOMAINS = frozenset({1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12})
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 """Offer fetches take Keepa 2-20 s, so reads get 30 s; a connection that takes 5 s is retried instead."""
 MIN_ATTEMPT_SECONDS = 0.5
@@ -109,8 +109,7 @@ class KeepaClient:
         retry: RetryPolicy | None = None,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
     ) -> None:
-        if domain not in DOMAINS:
-            raise ValueError(f"domain must be one of {sorted(DOMAINS)}, got {domain}")
+        keepa_domain(domain)
         if not base_url.startswith(("http://", "https://")):
             raise ValueError("base_url must be an http(s) URL")
         self._api_key = api_key

@@ -69,7 +69,8 @@ def strategic_product(view: StrategicView, analysed: AnalysedProduct) -> Strateg
         grade = opportunity_grade(opportunity)
         if signals.sales.monthly is not None:
             cashflow = round_half_up(signals.sales.monthly * profit.net_profit)
-    return StrategicProduct(analysed, signals, strategic_score(view, signals.inputs), opportunity, grade, cashflow)
+    score = strategic_score(view, signals.inputs, risk_weights=analysed.config.analytics.strategic_risk_weights)
+    return StrategicProduct(analysed, signals, score, opportunity, grade, cashflow)
 
 
 @dataclass(frozen=True)

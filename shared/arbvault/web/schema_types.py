@@ -18,11 +18,12 @@ from pydantic_core import PydanticCustomError
 from arbvault.bounds import (
     AMOUNT_MAX,
     SCORE_MAX,
+    KEEPA_DOMAINS,
     SCORE_MIN,
-    SMALLINT_MAX,
     TIMESTAMP_MAX,
     TIMESTAMP_MIN,
     bounded_timestamp,
+    keepa_domain,
     plain_json,
     plain_text,
 )
@@ -64,16 +65,13 @@ Timestamp = Annotated[datetime, _checked(bounded_timestamp, "timestamp_invalid")
                       Field(description=f"ISO-8601 with a time zone, {TIMESTAMP_MIN.year}-{TIMESTAMP_MAX.year}")]
 """An aware timestamp inside the calendar in every offset."""
 
-DomainId = Annotated[int, Field(ge=1, le=12, description="Keepa marketplace (1 = amazon.com)")]
-"""A Keepa domain id (Amazon marketplace): where products are looked up."""
+DomainId = Annotated[int, _checked(keepa_domain, "domain_invalid"),
+                     Field(description="Keepa marketplace (1 = amazon.com)",
+                           json_schema_extra={"enum": sorted(KEEPA_DOMAINS)})]
+"""A Keepa domain id (Amazon marketplace): where products are looked up and whose domain rules apply."""
 
 CategoryId = Annotated[int, Field(ge=1, le=2**63 - 1, description="Keepa category (browse node) id")]
 """A Keepa category id; stored as a bigint."""
-
-RulesDomainId = Annotated[int, Field(ge=1, le=SMALLINT_MAX,
-                                     description="whose domain rules apply (1 = amazon.com); stored as a smallint")]
-"""The domain whose business rules a calculation uses, without a Keepa lookup: any domain a rules scope may name
-that fits the analyses' smallint column."""
 
 ProductIdentifier = Annotated[str, _checked(plain_text, "text_invalid"),
                               Field(min_length=1, max_length=32, description="ASIN, ISBN-10 or ISBN-13",
@@ -84,8 +82,9 @@ StrategyName = Annotated[Text, Field(min_length=1, max_length=50,
                                      description="a strategy of the business rules; else chosen per product")]
 """The name of a strategy of the business rules (checked against them where it is used)."""
 
-# Prices a caller sends: positive dollars with at most 2 decimals. The cap keeps ROI and margin inside the
-# analyses' numeric(12, 2) columns even at a one-cent price.
+# Money a caller sends (prices, fees, price filters), in dollars. The cap keeps ROI and margin inside the
+# analyses' numeric(12, 2) columns even at a one-cent price; a field may bound it tighter.
 PRICE_MAX = 100_000
-PriceIn = Annotated[Decimal, Field(gt=0, le=PRICE_MAX, decimal_places=2, allow_inf_nan=False,
-                                   description="dollars, at most 2 decimals")]
+Money = Annotated[Decimal, Field(ge=0, le=PRICE_MAX, allow_inf_nan=False, description="dollars")]
+PriceIn = Annotated[Money, Field(gt=0, decimal_places=2, description="dollars, at most 2 decimals")]
+"""A price the engine analyses: positive dollars with at most 2 decimals."""

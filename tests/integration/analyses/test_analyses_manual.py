@@ -9,7 +9,6 @@ velocity from the rank against the books benchmark 100 000.
 from __future__ import annotations
 
 import json
-import random
 import uuid
 from typing import Any
 
@@ -110,9 +109,8 @@ def test_named_strategy_is_kept(created: list[str]) -> None:
         assert item["strategy"] == name and item["metrics"]["strategy_auto_selected"] is False
 
 
-def test_rules_come_from_the_effective_config_of_the_domain(created: list[str]) -> None:
+def test_rules_come_from_the_effective_config_of_the_domain(created: list[str], domain_id: int) -> None:
     # GIVEN a domain whose rules aim at 20 % ROI with a 10 % buffer
-    domain_id = random.randint(1_000, 32_000)
     with session_scope() as session:
         update_scope(session, scope=f"domain:{domain_id}", changed_by="test",
                      patch={"roi": {"target_pct_default": 20.0}, "fees": {"buffer_pct_default": 10.0}})

@@ -168,9 +168,8 @@ def test_rank_trend_and_price_volatility_from_histories() -> None:
                                        "volatility_pct": 9.58}
 
 
-def test_rules_come_from_the_effective_config_of_the_domain() -> None:
+def test_rules_come_from_the_effective_config_of_the_domain(domain_id: int) -> None:
     # GIVEN a domain whose target ROI is 15 %
-    domain_id = random.randint(1_000, 32_000)
     with session_scope() as session:
         update_scope(session, scope=f"domain:{domain_id}", patch={"roi": {"target_pct_default": 15.0}},
                      changed_by="test")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -26,12 +25,6 @@ def _database(database_url: str) -> str:
 def category() -> str:
     """A category name no other test uses."""
     return f"test_{uuid.uuid4().hex[:16]}"
-
-
-@pytest.fixture
-def domain_id() -> int:
-    """A domain id no other test uses (far above Keepa's real ones)."""
-    return random.randint(1_000_000, 2_000_000_000)
 
 
 @pytest.fixture

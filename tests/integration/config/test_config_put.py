@@ -143,6 +143,11 @@ RULE_BREAKS: list[tuple[dict[str, Any], str]] = [
      "config_patch.strategies.velocity.buy_conditions.1"),
     ({"roi": {"target_pct_default": "high"}}, "config_patch.roi.target_pct_default"),
     ({"roi": {"target_pct_default": 10**400}}, "config_patch.roi.target_pct_default"),
+    # What the engine could not read is refused at the write: the one rules model judges both.
+    ({"advanced_scoring": {"velocity": {"min_data_points": 2.5}}},
+     "config_patch.advanced_scoring.velocity.min_data_points"),
+    ({"active_strategy": "aggressive"}, "config_patch.active_strategy"),
+    ({"analytics": {"risk_weights": {"category": 0.5}}}, "config_patch.analytics.risk_weights"),
 ]
 
 

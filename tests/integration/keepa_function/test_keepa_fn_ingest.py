@@ -237,7 +237,9 @@ def test_ingest_unserved_marketplace_is_422(keepa: OfflineKeepa) -> None:
     status, _, body = call("keepa", "POST", INGEST, json_body={"identifiers": book_asins(1), "domain_id": 7})
 
     assert status == 422, body
-    assert body["error"]["details"][0]["field"] == "domain_id"
+    assert (body["error"]["details"][0]["field"], body["error"]["details"][0]["code"]) == ("body.domain_id",
+                                                                                          "domain_invalid")
+    assert spent(keepa) == 0
 
 
 def test_ingest_with_a_named_strategy_uses_it(keepa: OfflineKeepa) -> None:

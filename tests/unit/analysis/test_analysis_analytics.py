@@ -14,11 +14,13 @@ from arbvault.analysis import (
     competition,
     dead_inventory,
     product_decision,
+    read_config,
     risk_score,
     roi_net,
     stability_insight,
     velocity_insight,
 )
+from arbvault.config import DEFAULT_RULES, apply_merge_patch
 
 D = Decimal
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
@@ -91,8 +93,9 @@ def test_stated_fees_replace_the_whole_fee_model(rules: EngineConfig) -> None:
         ({"seller_count": 500, "fba_seller_count": 400, "amazon_on_listing": True}, "20", "HIGH", "CRITICAL"),
     ],
 )
-def test_competition(changes: dict, score: str, level: str, amazon: str) -> None:  # type: ignore[type-arg]
-    result = competition(replace(BASE, **changes))
+def test_competition(rules: EngineConfig, changes: dict, score: str, level: str,  # type: ignore[type-arg]
+                     amazon: str) -> None:
+    result = competition(replace(BASE, **changes), rules.analytics)
     assert (result.score, result.level, result.amazon_risk) == (D(score), level, amazon)
 
 
@@ -125,6 +128,19 @@ def test_risk_score_of_a_dead_amazon_listing(rules: EngineConfig) -> None:
     assert result.components["category"].score == D(45)
     assert result.score == D("35.00") + D("20.75") + D(19) + D("3.60") + D("4.50")
     assert result.level == "CRITICAL" and len(result.recommendations) == 3
+
+
+def test_risk_weights_and_thresholds_come_from_the_rules() -> None:
+    # GIVEN the rules with the category's weight moved onto Amazon's presence and a lower CRITICAL level
+    document = apply_merge_patch(DEFAULT_RULES, {"analytics": {
+        "risk_weights": {"amazon_presence": 0.30, "category": 0.0}, "risk_levels": {"critical": 30, "high": 20,
+                                                                                      "medium": 10}}})
+    data = replace(BASE, amazon_on_listing=True)
+    before, after = risk_score(data, read_config(DEFAULT_RULES)), risk_score(data, read_config(document))
+    # THEN the weighted total and its level follow the rules: 25 x 0.25 + 95 x 0.30 (no category share)
+    assert before.score == D("6.25") + D(19) + D(5) and before.level == "LOW"
+    assert after.score == D("6.25") + D("28.50") and after.level == "CRITICAL"
+    assert after.components["category"].weight == D(0)
 
 
 @pytest.mark.parametrize(("category", "risk"), [("Nonfiction", 40), ("Literature & Fiction", 35),

@@ -89,18 +89,21 @@ _DELETE = object()
 @pytest.mark.parametrize(
     ("edit", "field", "message"),
     [
-        (_set("fees", _DELETE), "fees", "missing section"),
+        (_set("fees", _DELETE), "fees.buffer_pct_default", "is required"),
         (_set("roi.target_pct_default", "thirty"), "roi.target_pct_default", "must be a number"),
         (_set("roi.min_for_buy", True), "roi.min_for_buy", "must be a number"),
         (_set("roi.min_for_buy", float("nan")), "roi.min_for_buy", "must be a number"),
-        (_set("fees.books.closing_fee", -1), "fees.books.closing_fee", "must not be negative"),
+        (_set("fees.books.closing_fee", -1), "fees.books.closing_fee", "must be between 0 and 10 (got -1)"),
         (_set("velocity.benchmarks.media", 0), "velocity.benchmarks.media", "must be greater than 0"),
-        (_set("velocity.benchmarks.default", _DELETE), "velocity.benchmarks.default", "missing"),
-        (_set("fees.default", _DELETE), "fees.default", "missing section"),
-        (_set("fees.books.referral_fee_pct", 95), "fees.books.referral_fee_pct",
-         "referral plus buffer must stay below 100 %"),
-        (_set("roi.source_price_factor", 0.05), "roi.source_price_factor", "must be at least 0.1"),
-        (_set("roi.source_price_factor", 0.95), "roi.source_price_factor", "must be at most 0.9"),
+        (_set("velocity.benchmarks.default", _DELETE), "velocity.benchmarks.default", "is required"),
+        (_set("fees.default", _DELETE), "fees.default", "is required"),
+        (_set("fees", {**DEFAULT_RULES["fees"], "buffer_pct_default": 50,
+                       "books": {**DEFAULT_RULES["fees"]["books"], "referral_fee_pct": 50}}),
+         "fees.books.referral_fee_pct", "referral plus buffer must stay below 100 %"),
+        (_set("roi.source_price_factor", 0.05), "roi.source_price_factor",
+         "must be between 0.1 and 0.9 (got 0.05)"),
+        (_set("roi.source_price_factor", 0.95), "roi.source_price_factor",
+         "must be between 0.1 and 0.9 (got 0.95)"),
         (_set("verdicts", []), "verdicts", "must be a list of 4 rows rated EXCELLENT, GOOD, FAIR, PASS"),
         (_set("active_strategy", "yolo"), "active_strategy", "must name one of the strategies"),
         (_set("active_strategy", "aggressive"), "active_strategy",
@@ -124,8 +127,8 @@ _DELETE = object()
          "'rating', 'roi', 'stability_level', 'velocity_level']"),
         (_set("verdicts.1.summary", "ROI {roi"), "verdicts.1.summary", "is not a valid template"),
         (_set("demo_asins", "B00FLIJJSA"), "demo_asins", "must be a list of ASINs"),
-        (_set("fees.storage_per_unit_month", _DELETE), "fees.storage_per_unit_month", "missing"),
-        (_set("fees.returns_pct", 101), "fees.returns_pct", "must be at most 100"),
+        (_set("fees.storage_per_unit_month", _DELETE), "fees.storage_per_unit_month", "is required"),
+        (_set("fees.returns_pct", 101), "fees.returns_pct", "must be between 0 and 50 (got 101)"),
         (_set("strategies.balanced.holding_days", [30]), "strategies.balanced.holding_days",
          "must be [shortest, longest] days"),
         (_set("strategies.balanced.holding_days", [60, 30]), "strategies.balanced.holding_days",
@@ -149,7 +152,7 @@ def test_every_problem_is_reported_at_once() -> None:
     doc["combined_score"] = "heavy"
     with pytest.raises(RulesConfigError) as caught:
         read_config(doc)
-    assert caught.value.details == [{"field": "roi.good_threshold", "message": "missing"},
+    assert caught.value.details == [{"field": "roi.good_threshold", "message": "must be a number"},
                                     {"field": "combined_score", "message": "must be an object"}]
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from arbvault.analysis import EngineConfig, read_config
 from arbvault.analysis.strategic import (
     STRATEGIC_VIEWS,
     StrategicInputs,
@@ -20,8 +21,10 @@ from arbvault.analysis.strategic import (
     sales_tier,
     strategic_score,
 )
+from arbvault.config import DEFAULT_RULES, apply_merge_patch
 
 D = Decimal
+WEIGHTS = read_config(DEFAULT_RULES).analytics.strategic_risk_weights
 BOOKS_BENCHMARK = D(100_000)
 
 
@@ -90,11 +93,25 @@ def test_demand_consistency_without_a_rank_is_missing() -> None:
     assert demand_consistency(None, BOOKS_BENCHMARK) is None and demand_consistency(0, BOOKS_BENCHMARK) is None
 
 
-def test_risk_over_the_known_parts() -> None:
+def test_risk_over_the_known_parts(rules: EngineConfig) -> None:
+    weights = rules.analytics.strategic_risk_weights
     # 0.4 x 0.2 + 0.3 x 0.2 + 0.3 x 0.15 = 0.185
-    assert risk(D("0.2"), D("0.8"), D("0.85")) == D("0.19")
+    assert risk(D("0.2"), D("0.8"), D("0.85"), weights=weights) == D("0.19")
     # Without volatility: (0.06 + 0.045) / 0.6 = 0.175
-    assert risk(None, D("0.8"), D("0.85")) == D("0.18")
+    assert risk(None, D("0.8"), D("0.85"), weights=weights) == D("0.18")
+
+
+def test_strategic_risk_weights_come_from_the_rules() -> None:
+    document = apply_merge_patch(DEFAULT_RULES, {"analytics": {"strategic_risk_weights": {
+        "volatility": 0.8, "inconsistency": 0.1, "uncertainty": 0.1}}})
+    weights = read_config(document).analytics.strategic_risk_weights
+    # 0.8 x 0.2 + 0.1 x 0.2 + 0.1 x 0.15 = 0.195
+    assert risk(D("0.2"), D("0.8"), D("0.85"), weights=weights) == D("0.20")
+    score = strategic_score(STRATEGIC_VIEWS["profit_hunter"], _inputs(volatility=D("0.9")), risk_weights=weights)
+    default = strategic_score(STRATEGIC_VIEWS["profit_hunter"], _inputs(volatility=D("0.9")),
+                              risk_weights=read_config(DEFAULT_RULES).analytics.strategic_risk_weights)
+    assert score.risk > default.risk and score.score is not None and default.score is not None
+    assert score.score < default.score
 
 
 def _inputs(**changes: object) -> StrategicInputs:
@@ -106,7 +123,7 @@ def _inputs(**changes: object) -> StrategicInputs:
 
 
 def test_profit_hunter_score_by_hand() -> None:
-    result = strategic_score(STRATEGIC_VIEWS["profit_hunter"], _inputs())
+    result = strategic_score(STRATEGIC_VIEWS["profit_hunter"], _inputs(), risk_weights=WEIGHTS)
     # ROI 0.4 x 2.0 + profit 0.4 x 2.0 + velocity 0.6 x 0.5 + LOW 0.8 x 0.3 + (1 - 0.19) x 0.4 = 2.464; / 5.2
     assert result.score == D("47.38")
     assert (result.competition, result.risk, result.data_confidence) == ("LOW", D("0.19"), D("0.85"))
@@ -115,7 +132,7 @@ def test_profit_hunter_score_by_hand() -> None:
 
 def test_missing_inputs_leave_the_score_and_lower_confidence() -> None:
     result = strategic_score(STRATEGIC_VIEWS["balanced_score"],
-                             _inputs(seller_count=None, volatility=None, monthly_sales=None))
+                             _inputs(seller_count=None, volatility=None, monthly_sales=None), risk_weights=WEIGHTS)
     assert result.missing_inputs == ("monthly_sales", "seller_count", "volatility")
     assert result.data_confidence == D("0.34")  # 0.85 x 2/5
     assert result.competition is None and "competition" not in result.normalised
@@ -126,12 +143,14 @@ def test_missing_inputs_leave_the_score_and_lower_confidence() -> None:
 
 def test_unknown_roi_means_no_score() -> None:
     # No buy or no sell price: the engine reports no ROI and no profit.
-    result = strategic_score(STRATEGIC_VIEWS["velocity"], _inputs(roi_pct=None, net_profit=None))
+    result = strategic_score(STRATEGIC_VIEWS["velocity"], _inputs(roi_pct=None, net_profit=None),
+                             risk_weights=WEIGHTS)
     assert result.score is None and "roi" in result.missing_inputs
 
 
 def test_amazon_on_the_buy_box_is_high_competition_in_the_score() -> None:
-    alone = strategic_score(STRATEGIC_VIEWS["balanced_score"], _inputs())
-    amazon = strategic_score(STRATEGIC_VIEWS["balanced_score"], _inputs(amazon_owns_buy_box=True))
+    alone = strategic_score(STRATEGIC_VIEWS["balanced_score"], _inputs(), risk_weights=WEIGHTS)
+    amazon = strategic_score(STRATEGIC_VIEWS["balanced_score"], _inputs(amazon_owns_buy_box=True),
+                             risk_weights=WEIGHTS)
     assert amazon.competition == "HIGH" and amazon.score is not None and alone.score is not None
     assert amazon.score < alone.score

@@ -42,8 +42,8 @@ def test_normalise_category_rejects_names_that_cannot_be_stored(raw: str) -> Non
     (" global ", "global"),
     ("domain:1", "domain:1"),
     ("domain:02", "domain:2"),
-    ("domain:2147483647", "domain:2147483647"),
-    ("domain:02000000000", "domain:2000000000"),
+    ("domain:12", "domain:12"),
+    ("domain:0000000011", "domain:11"),
     ("category:Books & Media", "category:books_media"),
     ("category:textbooks", "category:textbooks"),
 ])
@@ -53,7 +53,8 @@ def test_parse_scope(raw: str, expected: str) -> None:
 
 @pytest.mark.parametrize("raw", [
     "", "Global", "globals", "domain:", "domain:0", "domain:-1", "domain:x", "domain:1.5", "domain:2147483648",
-    "domain:١", "category:", "category:sci-fi", "tenant:1", "domain:99999999999",
+    "domain:١", "category:", "category:sci-fi", "tenant:1", "domain:99999999999", "domain:7", "domain:13",
+    "domain:2147483647",
 ])
 def test_parse_scope_rejects_other_spellings(raw: str) -> None:
     with pytest.raises(InvalidScopeError) as info:

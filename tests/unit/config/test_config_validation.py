@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from arbvault.config import DEFAULT_OVERRIDES, DEFAULT_RULES, apply_merge_patch, validate_document
+from arbvault.analysis import RulesConfigError, read_config, rules_problems
+from arbvault.config import DEFAULT_OVERRIDES, DEFAULT_RULES, Violation, apply_merge_patch, validate_document
 from arbvault.config.validation import nesting_depth, validate_combinations
 
 
@@ -191,3 +193,46 @@ def test_global_change_is_checked_with_every_override() -> None:
     documents["category:toys"] = {"roi": {"target_pct_default": 150, "min_for_buy": 120}}
     violations = validate_combinations("global", documents)
     assert [(v.field, v.layers) for v in violations] == [("roi.min_for_buy", "global < category:toys")]
+
+
+# Documents a write used to accept but the engine refused, documents the engine used to read but a write refused,
+# and ones both refused: the one model now judges each the same way on both paths.
+SAME_JUDGEMENT: list[dict[str, Any]] = [
+    {"advanced_scoring": {"velocity": {"min_data_points": 2.5}}},
+    {"level_flags": {"confidence": None}},
+    {"active_strategy": "aggressive"},
+    {"demo_asins": "B00FLIJJSA"},
+    {"velocity": {"benchmarks": {"default": 0}}},
+    {"roi": {"excellent_threshold": None}},
+    {"fees": {"returns_pct": 60}},
+    {"combined_score": {"roi_weight": 0.7}},
+    {"velocity": {"fast_threshold": 50}},
+    {"verdicts": _verdicts(1, min_stability=80)},
+    {"analytics": {"risk_weights": {"category": 0.5}}},
+    {"analytics": {"risk_levels": {"medium": 90}}},
+    {"roi": {"target_pct_default": "30"}},
+    _strategy(buy_conditions=["new", "mint"]),
+    {"fees": {"buffer_pct_default": 50, "books": {"referral_fee_pct": 50}}},
+    {"roi": {"target_pct_default": 40}, "analytics": {"max_days_to_sell": 30}},  # valid on both paths
+]
+
+
+@pytest.mark.parametrize("patch", SAME_JUDGEMENT, ids=[str(i) for i in range(len(SAME_JUDGEMENT))])
+def test_config_writes_and_the_engine_judge_a_document_by_the_one_model(patch: dict[str, Any]) -> None:
+    document = apply_merge_patch(DEFAULT_RULES, patch)
+    problems = rules_problems(document)
+    # The write path's findings are the model's, word for word: no second validator.
+    assert validate_document(document) == [Violation(p["field"], p["message"]) for p in problems]
+    if not problems:
+        assert read_config(document).roi.target_pct == Decimal(40)
+        return
+    with pytest.raises(RulesConfigError) as caught:
+        read_config(document)
+    assert caught.value.details == problems
+
+
+def test_a_document_stored_before_the_analytics_section_takes_its_defaults() -> None:
+    document = copy.deepcopy(DEFAULT_RULES)
+    del document["analytics"]
+    assert validate_document(document) == []
+    assert read_config(document).analytics == read_config(DEFAULT_RULES).analytics
