@@ -27,7 +27,6 @@ import orjson
 from sqlalchemy import and_, select, true, union_all
 
 from arbvault.catalog.bulk import insert_from_json, rows_parameter
-from arbvault.db import defer_next_statement
 from arbvault.exceptions import InvalidInputError
 from arbvault.identifiers import split_by_lookup
 from arbvault.models import KeepaMiss, KeepaSnapshot
@@ -152,9 +151,8 @@ def load_snapshots(session: Session, identifiers: Sequence[Identifier], *, domai
 
 
 def save_snapshots(session: Session, products: Iterable[Mapping[str, Any]], *, domain_id: int,
-                   options: FetchOptions, fetched_at: datetime, wait: bool = True) -> int:
-    """Upsert raw products (one statement); returns how many rows were written. ``wait=False`` sends the
-    statement without waiting for its answer (``defer_next_statement``)."""
+                   options: FetchOptions, fetched_at: datetime) -> int:
+    """Upsert raw products (one statement); returns how many rows were written."""
     rows: dict[str, dict[str, Any]] = {}
     for product in products:
         asin = str(product.get("asin") or "").upper()
@@ -166,8 +164,6 @@ def save_snapshots(session: Session, products: Iterable[Mapping[str, Any]], *, d
     if not rows:
         return 0
     statement = insert_from_json(_SNAPSHOTS, _SNAPSHOT_COLUMNS)
-    if not wait:
-        defer_next_statement(session)
     session.execute(statement.on_conflict_do_update(
         index_elements=[_SNAPSHOTS.c.domain_id, _SNAPSHOTS.c.asin],
         set_={name: statement.excluded[name] for name in _SNAPSHOT_COLUMNS[2:]},
