@@ -438,12 +438,11 @@ def _verdict_row(r: _Reader, path: str, row: Mapping[str, Any], rating: Rating) 
     if row.get("rating") != rating:
         r.fail(f"{path}.rating", f"must be {rating}: rows rate {', '.join(VERDICT_RATINGS)} in this order")
     if rating == "PASS":
-        minima = [ZERO] * len(VERDICT_MINIMA)
+        minima = dict.fromkeys(VERDICT_MINIMA, ZERO)
     else:
-        minima = [r.number(f"{path}.{key}", row, maximum=VERDICT_MINIMUM_BOUNDS[key]) for key in VERDICT_MINIMA]
-    # Positional, in field order.
-    return VerdictRule(label, rating, *minima, r.text(f"{path}.description", row, default=""),
-                       _template(r, f"{path}.summary", row))
+        minima = {key: r.number(f"{path}.{key}", row, maximum=VERDICT_MINIMUM_BOUNDS[key]) for key in VERDICT_MINIMA}
+    return VerdictRule(label=label, rating=rating, **minima, description=r.text(f"{path}.description", row, default=""),
+                       summary=_template(r, f"{path}.summary", row))
 
 
 def _verdicts(r: _Reader) -> tuple[VerdictRule, ...]:
