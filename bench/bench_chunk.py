@@ -2,9 +2,10 @@
 for this checkout's code and a baseline commit's, in alternating rounds of the same command.
 
 A scratch database on ``DATABASE_URL``'s server (else the embedded one) is migrated and shared; the offline
-Keepa runs in a process of its own, as the real one is remote. Each version's ``shared/`` (the baseline's taken
-with ``git archive``, default ``00500ba``: the pipelined pg8000 connection; ``--rev`` adds more commits) runs
-``bench/chunk_round.py`` in a fresh process per round, the versions' order alternating from round to round.
+Keepa runs in a process of its own, as the real one is remote. Each version's ``shared/`` and batch worker (the
+baseline's taken with ``git archive``, default ``00500ba``: the pipelined pg8000 connection; ``--rev`` adds more
+commits) run ``bench/chunk_round.py`` in a fresh process per round, the versions' order alternating from round
+to round; the worker's module is imported first, as Lambda's init does.
 A round creates jobs of ``--count`` identifiers (chunks of 100) and gives their chunks' message bodies, in
 batches of the template's ``BatchSize``, to ``arbvault.jobs.ChunkPipeline``, as one worker's invocations would:
 claim, Keepa lookup through the snapshots (the next chunk's request goes out while the current chunk is
@@ -45,6 +46,7 @@ ROUND = Path(__file__).resolve().parent / "chunk_round.py"
 TOKENS, REFILL_RATE = 100_000_000, 100_000
 PHASES = ("keepa", "analysis", "database", "other")
 CURRENT = "current"
+WORKER = "functions/batch_worker"
 
 
 @contextmanager
@@ -72,17 +74,18 @@ def offline_keepa() -> Iterator[str]:
 
 @contextmanager
 def versions(revisions: list[str]) -> Iterator[dict[str, Path]]:
-    """``shared/`` of each revision (``git archive`` into a temporary folder) and of this checkout."""
+    """The root of each revision (``shared/`` and the batch worker, by ``git archive`` into a temporary folder)
+    and of this checkout."""
     with tempfile.TemporaryDirectory(prefix="arbvault_bench_") as folder:
         paths = {}
         for revision in revisions:
-            archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision, "shared"], check=True,
+            archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision, "shared", WORKER], check=True,
                                      capture_output=True).stdout
             target = Path(folder) / revision
             with tarfile.open(fileobj=BytesIO(archive)) as tar:
                 tar.extractall(target, filter="data")
-            paths[revision] = target / "shared"
-        paths[CURRENT] = ROOT / "shared"
+            paths[revision] = target
+        paths[CURRENT] = ROOT
         yield paths
 
 
@@ -92,11 +95,12 @@ def batch_size() -> int:
     return int(next(event["Properties"]["BatchSize"] for event in events.values() if event["Type"] == "SQS"))
 
 
-def run_round(shared: Path, *, count: int, first: int, cold_keepa: bool) -> dict[str, Any]:
-    """``chunk_round.py`` with ``shared`` first on the path, in a process of its own."""
+def run_round(root: Path, *, count: int, first: int, cold_keepa: bool) -> dict[str, Any]:
+    """``chunk_round.py`` with ``root``'s ``shared/`` and batch worker first on the path, in a process of its own."""
     command = [sys.executable, str(ROUND), "--count", str(count), "--first", str(first),
                "--batch-size", str(batch_size())] + (["--cold-keepa"] if cold_keepa else [])
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(shared), str(ROUND.parent)])}
+    shared = root / "shared"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(shared), str(root / WORKER), str(ROUND.parent)])}
     done = subprocess.run(command, check=True, capture_output=True, text=True, env=env)
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     if not result["arbvault"].startswith(str(shared)):

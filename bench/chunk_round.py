@@ -1,11 +1,13 @@
 """One round of ``bench_chunk.py`` for one version of the code: run by the driver in a process of its own.
 
-``arbvault`` is whatever comes first on ``sys.path`` (the driver puts a version's ``shared/`` there), so the same
-script times today's code and an older one. The database (migrated) and the offline Keepa server are the
-driver's, named by ``DATABASE_URL`` and ``KEEPA_BASE_URL``. Prints one JSON object: the fresh job and the
-snapshots job. Usage (by the driver):
+``arbvault`` and the batch worker's ``app`` are whatever comes first on ``sys.path`` (the driver puts a version's
+``shared/`` and ``functions/batch_worker/`` there), so the same script times today's code and an older one. The
+worker's module is imported first, as Lambda's init does (what it sets up, such as the collector, holds). The
+database (migrated) and the offline Keepa server are the driver's, named by ``DATABASE_URL`` and
+``KEEPA_BASE_URL``. Prints one JSON object: the fresh job and the snapshots job. Usage (by the driver):
 
-    PYTHONPATH=<version>/shared .venv/bin/python bench/chunk_round.py --count N --first K --batch-size 10
+    PYTHONPATH=<version>/shared:<version>/functions/batch_worker .venv/bin/python bench/chunk_round.py \
+        --count N --first K --batch-size 10
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 os.environ.setdefault("LOG_LEVEL", "WARNING")  # one JSON log line per chunk would drown the output
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 
+import app  # noqa: E402, F401  (the version's batch worker: its init)
 import arbvault  # noqa: E402
 from _support import books  # noqa: E402
 from arbvault.catalog import FetchOptions, keepa_client  # noqa: E402
