@@ -56,5 +56,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
                                         context=context)
 
 
-# What init built lives as long as the environment: the collector need not walk it again after every chunk.
+# What init built lives as long as the environment: the collector need not walk it again after every chunk. A
+# chunk keeps a few hundred thousand acyclic objects alive until its transaction is written; collecting every
+# 50,000 allocations instead of 700 still finds the few cycles, without dozens of full passes a chunk.
 gc.freeze()
+gc.set_threshold(50_000)
