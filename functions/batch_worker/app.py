@@ -7,6 +7,7 @@ a chunk that settles an autosourcing job stores the run's picks.
 
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -53,3 +54,10 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     with invocation_deadline(context):  # Keepa calls end before the invocation does
         return process_partial_response(event=event, record_handler=record_handler, processor=processor,
                                         context=context)
+
+
+# What init built lives as long as the environment: the collector need not walk it again after every chunk. A
+# chunk keeps a few hundred thousand acyclic objects alive until its transaction is written; collecting every
+# 50,000 allocations instead of 700 still finds the few cycles, without dozens of full passes a chunk.
+gc.freeze()
+gc.set_threshold(50_000)

@@ -16,13 +16,13 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote
 
+import pg8000.dbapi
 from pg8000.exceptions import InterfaceError
 from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, QueuePool
 
-from arbvault import pg_connection
 from arbvault.db_tls import tls_policy
 from arbvault.exceptions import ConfigurationError
 from arbvault.settings import get_settings
@@ -100,13 +100,13 @@ def _connect_kwargs(url: URL) -> dict[str, Any]:
 
 
 def build_engine(url: str, *, pool: str = "single") -> Engine:
-    """Create an engine for ``url`` whose connections come from :func:`_connect_kwargs`."""
+    """Create an engine for ``url`` whose pg8000 connections come from :func:`_connect_kwargs`."""
     parsed = make_url(normalise_url(url))
 
     def creator() -> Any:
         kwargs = _connect_kwargs(parsed)
         try:
-            return pg_connection.connect(**kwargs)
+            return pg8000.dbapi.connect(**kwargs)
         except BaseException as exc:
             if "sock" in kwargs:  # ours: pg8000 leaves it open when the TLS negotiation fails
                 kwargs["sock"].close()
@@ -144,19 +144,6 @@ def reset_engine() -> None:
             _engine.dispose()
         _engine = None
         _sessionmaker = None
-
-
-def defer_next_statement(session: Session) -> None:
-    """Send ``session``'s next statement without waiting for its answer: for a write whose result nobody
-    needs, which the server then runs while this process works on (``pg_connection``). The next statement,
-    the commit or the rollback reads its answer and raises its error. A no-op on other connections.
-
-    Pending ORM changes are flushed first, so that the next statement is the caller's and not an autoflush
-    (the ORM checks the row counts of its own writes)."""
-    session.flush()
-    connection = session.connection().connection.dbapi_connection
-    if isinstance(connection, pg_connection.PipelinedConnection):
-        connection.defer_next()
 
 
 @contextmanager

@@ -8,6 +8,7 @@ import socket
 from collections.abc import Iterator
 
 import boto3
+import pg8000.dbapi
 import pytest
 from moto import mock_aws
 from sqlalchemy import text
@@ -63,6 +64,7 @@ def test_tcp_connections_set_tcp_nodelay(database_url: str) -> None:
         engine = db.build_engine(proxy.url_for(database_url))
         with engine.connect() as connection:
             raw = connection.connection.dbapi_connection
+            assert type(raw) is pg8000.dbapi.Connection  # stock pg8000, no subclass
             sock = raw._usock  # pg8000 keeps the socket it was given
             assert sock.family == socket.AF_INET
             assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1

@@ -77,11 +77,8 @@ class Analysis:
     or a sell price. ``buy_condition`` is the condition of the copy bought (``used`` when Keepa's lowest used
     price stood in, grade unknown); without a buy price, the strategy's default condition the sell price is for.
 
-    Read-only, like every result the engine builds, though not frozen: a frozen dataclass sets each field
-    through ``object.__setattr__``, four times slower than a plain one, and an analysis builds some 150 fields.
-    Nothing hashes or mutates them. The engine builds them with positional arguments, in field order: called
-    with keywords, a class first packs them into a dict and unpacks it again for ``__init__``; for the 39
-    fields here that was 3 % of the instructions of an analysis and its row.
+    Read-only, like every result the engine builds, though not frozen (see ``bench/NOTES.md``): nothing hashes
+    or mutates them.
     """
 
     asin: str
@@ -149,9 +146,15 @@ def market_prices(product: KeepaProduct, used_fba: Decimal | None = None) -> Mar
     the cheapest live used FBA offer (``_live_offers``)."""
     avg90 = product.stats.price(CsvType.BUY_BOX_SHIPPING, "avg90") if product.stats is not None else None
     current = product.prices
-    # Fields in order (see Analysis on positional construction).
-    return MarketPrices(current.buy_box, avg90, current.new_fba, current.new, current.used, current.buy_box_used,
-                        used_fba)
+    return MarketPrices(
+        buy_box=current.buy_box,
+        buy_box_avg90=avg90,
+        fba=current.new_fba,
+        new=current.new,
+        used=current.used,
+        buy_box_used=current.buy_box_used,
+        used_fba=used_fba,
+    )
 
 
 def _condition_options(by_condition: Mapping[str, list[Decimal]], prices: MarketPrices, strategy: Strategy,
@@ -165,8 +168,14 @@ def _condition_options(by_condition: Mapping[str, list[Decimal]], prices: Market
             cheapest = min(landed)
             # Net and ROI only: the full metrics (margin, tier, a dataclass) were most of an option's cost.
             net, roi = net_and_roi(sell.price, cheapest, costs=costs_at[sell.price] + pct_of(sell.price, buffer_pct))
-            options.append(ConditionOption(name, round_half_up(cheapest), len(landed), round_half_up(net),
-                                           round_half_up(roi), net > 0))
+            options.append(ConditionOption(
+                condition=name,
+                buy_price=round_half_up(cheapest),
+                offers=len(landed),
+                net_profit=round_half_up(net),
+                roi_pct=round_half_up(roi),
+                profitable=net > 0,
+            ))
     return tuple(options)
 
 
@@ -244,45 +253,45 @@ def analyze(product: KeepaProduct, rules: EngineConfig | Mapping[str, Any], *, n
                      amazon_on_listing=product.amazon_on_listing, config=config,
                      missing_price=_missing_price(buy, sell))
     rounded = profit.rounded() if profit is not None else None  # its sell and buy prices are the cents ones too
-    return Analysis(  # positional, in field order (see Analysis)
-        product.asin,  # asin
-        product.title,  # title
-        product.category_name,  # category
-        product.root_category_name,  # root_category
-        fee_category,  # fee_category
-        bsr,  # bsr
-        product.sales_rank.source,  # bsr_source
-        product.sales_rank.confidence,  # bsr_confidence
-        chosen.name,  # strategy
-        strategy is None,  # strategy_auto_selected
-        prices,  # prices
-        round_half_up(sell.price) if sell is not None else None,  # sell_price
-        sell.field if sell is not None else None,  # sell_price_source
-        round_half_up(buy.price) if buy is not None else None,  # buy_price
-        buy.source if buy is not None else None,  # buy_price_source
-        condition,  # buy_condition
-        fees.rounded() if fees is not None else None,  # fees
-        rounded,  # profit
-        config.roi.target_pct,  # target_roi_pct
-        round_half_up(max_buy) if max_buy is not None else None,  # max_buy_price
-        round_half_up(breakeven) if breakeven is not None else None,  # breakeven_buy_price
-        velocity,  # velocity
-        velocity_tier(velocity, config.velocity),  # velocity_tier
-        trend,  # velocity_trend
-        stability,  # stability
-        trust,  # confidence
-        round_half_up(age, 2) if age is not None else None,  # data_age_days
-        verdict.rating,  # overall_rating
-        verdict.primary_issue,  # primary_issue
-        verdict.summary,  # summary
-        verdict.risk_factors,  # risk_factors
-        verdict.recommendation,  # recommendation
-        combined_score(roi_pct=roi, velocity=velocity.score, config=config),  # combined_score
-        product.amazon_on_listing,  # amazon_on_listing
-        product.amazon_owns_buy_box,  # amazon_owns_buy_box
-        options,  # condition_options
-        max(options, key=_ROI).condition if options else None,  # best_condition
-        now,  # analyzed_at
+    return Analysis(
+        asin=product.asin,
+        title=product.title,
+        category=product.category_name,
+        root_category=product.root_category_name,
+        fee_category=fee_category,
+        bsr=bsr,
+        bsr_source=product.sales_rank.source,
+        bsr_confidence=product.sales_rank.confidence,
+        strategy=chosen.name,
+        strategy_auto_selected=strategy is None,
+        prices=prices,
+        sell_price=round_half_up(sell.price) if sell is not None else None,
+        sell_price_source=sell.field if sell is not None else None,
+        buy_price=round_half_up(buy.price) if buy is not None else None,
+        buy_price_source=buy.source if buy is not None else None,
+        buy_condition=condition,
+        fees=fees.rounded() if fees is not None else None,
+        profit=rounded,
+        target_roi_pct=config.roi.target_pct,
+        max_buy_price=round_half_up(max_buy) if max_buy is not None else None,
+        breakeven_buy_price=round_half_up(breakeven) if breakeven is not None else None,
+        velocity=velocity,
+        velocity_tier=velocity_tier(velocity, config.velocity),
+        velocity_trend=trend,
+        stability=stability,
+        confidence=trust,
+        data_age_days=round_half_up(age, 2) if age is not None else None,
+        overall_rating=verdict.rating,
+        primary_issue=verdict.primary_issue,
+        summary=verdict.summary,
+        risk_factors=verdict.risk_factors,
+        recommendation=verdict.recommendation,
+        combined_score=combined_score(roi_pct=roi, velocity=velocity.score, config=config),
+        amazon_on_listing=product.amazon_on_listing,
+        amazon_owns_buy_box=product.amazon_owns_buy_box,
+        condition_options=options,
+        best_condition=max(options, key=_ROI).condition if options else None,
+        analyzed_at=now,
     )
 
 

@@ -44,9 +44,16 @@ class FeeBreakdown:
 
     def rounded(self) -> FeeBreakdown:
         """A copy for output with every fee in cents (the total is then the sum of the rounded fees)."""
-        r = round_half_up  # fields in order (see analyze.Analysis on positional construction)
-        return FeeBreakdown(self.category, self.weight_lb, r(self.referral), r(self.closing), r(self.fulfilment),
-                            r(self.inbound), r(self.prep))
+        r = round_half_up
+        return FeeBreakdown(
+            category=self.category,
+            weight_lb=self.weight_lb,
+            referral=r(self.referral),
+            closing=r(self.closing),
+            fulfilment=r(self.fulfilment),
+            inbound=r(self.inbound),
+            prep=r(self.prep),
+        )
 
 
 def fee_schedule(config: EngineConfig, category_names: Iterable[str | None]) -> tuple[str, FeeSchedule]:
@@ -67,9 +74,15 @@ def amazon_fees(sell_price: Decimal, schedule: FeeSchedule, *, category: str = "
     weight = weight_lb if weight_lb is not None and weight_lb > 0 else DEFAULT_WEIGHT_LB
     referral = pct_of(sell_price, schedule.referral_pct)
     fulfilment = schedule.fba_base + schedule.fba_per_lb * weight
-    # Fields in order (see analyze.Analysis on positional construction).
-    return FeeBreakdown(category, weight, referral, schedule.closing_fee, fulfilment, schedule.inbound_shipping,
-                        schedule.prep_fee)
+    return FeeBreakdown(
+        category=category,
+        weight_lb=weight,
+        referral=referral,
+        closing=schedule.closing_fee,
+        fulfilment=fulfilment,
+        inbound=schedule.inbound_shipping,
+        prep=schedule.prep_fee,
+    )
 
 
 def stated_fees(sell_price: Decimal, schedule: FeeSchedule, *, category: str = "default",
@@ -79,12 +92,12 @@ def stated_fees(sell_price: Decimal, schedule: FeeSchedule, *, category: str = "
     closing and inbound 0. A line left as None keeps ``schedule``'s value (fulfilment by weight).
     """
     base = amazon_fees(sell_price, schedule, category=category, weight_lb=weight_lb)
-    return FeeBreakdown(  # fields in order (see analyze.Analysis on positional construction)
-        category,
-        base.weight_lb,
-        pct_of(sell_price, referral_pct) if referral_pct is not None else base.referral,
-        ZERO,
-        fba_fee if fba_fee is not None else base.fulfilment,
-        ZERO,
-        prep_fee if prep_fee is not None else base.prep,
+    return FeeBreakdown(
+        category=category,
+        weight_lb=base.weight_lb,
+        referral=pct_of(sell_price, referral_pct) if referral_pct is not None else base.referral,
+        closing=ZERO,
+        fulfilment=fba_fee if fba_fee is not None else base.fulfilment,
+        inbound=ZERO,
+        prep=prep_fee if prep_fee is not None else base.prep,
     )

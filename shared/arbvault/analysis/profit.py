@@ -40,9 +40,18 @@ class CostLines:
 
     def rounded(self) -> CostLines:
         """A copy for output, every line in cents; the total is the exact total rounded (not a sum of roundings)."""
-        r = round_half_up  # fields in order (see analyze.Analysis on positional construction)
-        return CostLines(r(self.referral), r(self.closing), r(self.fulfilment), r(self.inbound), r(self.prep),
-                         r(self.buffer), r(self.storage), r(self.returns), r(self.total))
+        r = round_half_up
+        return CostLines(
+            referral=r(self.referral),
+            closing=r(self.closing),
+            fulfilment=r(self.fulfilment),
+            inbound=r(self.inbound),
+            prep=r(self.prep),
+            buffer=r(self.buffer),
+            storage=r(self.storage),
+            returns=r(self.returns),
+            total=r(self.total),
+        )
 
 
 @dataclass
@@ -64,9 +73,18 @@ class ProfitMetrics:
 
     def rounded(self) -> ProfitMetrics:
         """A copy for output: money to cents, rates to 2 dp (flags and tier stay as computed, unrounded)."""
-        r = round_half_up  # fields in order (see analyze.Analysis on positional construction)
-        return ProfitMetrics(r(self.sell_price), r(self.buy_price), self.costs.rounded(), r(self.net_profit),
-                             r(self.roi_pct), r(self.margin_pct), self.profitable, self.meets_target, self.tier)
+        r = round_half_up
+        return ProfitMetrics(
+            sell_price=r(self.sell_price),
+            buy_price=r(self.buy_price),
+            costs=self.costs.rounded(),
+            net_profit=r(self.net_profit),
+            roi_pct=r(self.roi_pct),
+            margin_pct=r(self.margin_pct),
+            profitable=self.profitable,
+            meets_target=self.meets_target,
+            tier=self.tier,
+        )
 
 
 def holding_costs(sell_price: Decimal, *, storage_per_unit_month: Decimal, days: Decimal,
@@ -129,10 +147,27 @@ def profit_metrics(sell_price: Decimal, buy_price: Decimal, *, fees: FeeBreakdow
         _refuse_negative(sell_price=sell_price, buy_price=buy_price, storage=storage, returns=returns)
     buffer = pct_of(sell_price, buffer_pct)
     total = fees.total + buffer + storage + returns
-    # Fields in order (see analyze.Analysis on positional construction).
-    costs = CostLines(fees.referral, fees.closing, fees.fulfilment, fees.inbound, fees.prep, buffer, storage, returns,
-                      total)
+    costs = CostLines(
+        referral=fees.referral,
+        closing=fees.closing,
+        fulfilment=fees.fulfilment,
+        inbound=fees.inbound,
+        prep=fees.prep,
+        buffer=buffer,
+        storage=storage,
+        returns=returns,
+        total=total,
+    )
     net, roi = net_and_roi(sell_price, buy_price, costs=total)
     margin = net / sell_price * HUNDRED if sell_price > 0 else ZERO
-    return ProfitMetrics(sell_price, buy_price, costs, net, roi, margin, net > 0, roi >= rules.target_pct,
-                         profit_tier(roi, rules))
+    return ProfitMetrics(
+        sell_price=sell_price,
+        buy_price=buy_price,
+        costs=costs,
+        net_profit=net,
+        roi_pct=roi,
+        margin_pct=margin,
+        profitable=net > 0,
+        meets_target=roi >= rules.target_pct,
+        tier=profit_tier(roi, rules),
+    )

@@ -140,15 +140,15 @@ def velocity_score(bsr: int | None, *, rules: VelocityRules, benchmark: Decimal,
     else:
         daily, source = ZERO, "none"
     rounded_rank_score = round_half_up(r_score, 1) if r_score is not None else None
-    return Velocity(  # fields in order (see analyze.Analysis on positional construction)
-        round_half_up(clamp(score), 1),
-        rounded_rank_score,
-        round_half_up(d_score, 1) if d_score is not None else None,
-        rules.tier(rounded_rank_score) if rounded_rank_score is not None else "unknown",
-        benchmark,
-        round_half_up(daily, 2),
-        round_half_up(daily * DAYS_PER_MONTH, 1),
-        source,
+    return Velocity(
+        score=round_half_up(clamp(score), 1),
+        rank_score=rounded_rank_score,
+        drops_score=round_half_up(d_score, 1) if d_score is not None else None,
+        rank_band=rules.tier(rounded_rank_score) if rounded_rank_score is not None else "unknown",
+        benchmark=benchmark,
+        est_daily_sales=round_half_up(daily, 2),
+        est_monthly_sales=round_half_up(daily * DAYS_PER_MONTH, 1),
+        sales_source=source,
     )
 
 

@@ -65,10 +65,9 @@ class FetchedSnapshots:
     fetched_at: datetime
 
     def save(self, session: Session) -> None:
-        """Write them in ``session``'s transaction, sent without waiting for the answer (the next statement or
-        the commit reads it), so the server stores them while this process goes on."""
+        """Write them in ``session``'s transaction."""
         save_snapshots(session, self.products, domain_id=self.domain_id, options=self.options,
-                       fetched_at=self.fetched_at, wait=False)
+                       fetched_at=self.fetched_at)
 
 
 @dataclass(slots=True)
@@ -86,7 +85,7 @@ class CatalogLookup:
     """Identifiers sent to Keepa."""
     timings: Timings = field(default_factory=Timings)
     unsaved: FetchedSnapshots | None = None
-    """With ``complete_lookup(defer_snapshots=True)``: the fetched products, for the caller to save."""
+    """With ``complete_lookup(store_snapshots=False)``: the fetched products, for the caller to save."""
 
 
 def identifiers_of(values: Iterable[str | Identifier]) -> list[Identifier]:
@@ -163,12 +162,12 @@ def ask_keepa(plan: LookupPlan, client: KeepaClient) -> RawProductLookup | None:
 
 
 def complete_lookup(plan: LookupPlan, fetch: Callable[[], RawProductLookup | None], client: KeepaClient, *,
-                    defer_snapshots: bool = False) -> CatalogLookup:
-    """Wait for ``fetch`` (``ask_keepa``, or its future's result), record the balance, the misses and, unless
-    ``defer_snapshots``, the snapshots, and return the lookup. Opens its own session.
+                    store_snapshots: bool = True) -> CatalogLookup:
+    """Wait for ``fetch`` (``ask_keepa``, or its future's result), record the balance, the misses and, with
+    ``store_snapshots``, the snapshots, and return the lookup. Opens its own session.
 
-    With ``defer_snapshots`` the fetched products are returned as ``unsaved``: a batch chunk writes them in the
-    transaction that writes its analyses, where the server stores them while the chunk's products are parsed.
+    Without ``store_snapshots`` the fetched products are returned as ``unsaved``: a batch chunk writes them in the
+    transaction that writes its analyses.
     Raises the Keepa client's errors (429 ``TokensExhaustedError``, 503) after recording the balance.
     """
     timings = plan.timings
@@ -187,7 +186,7 @@ def complete_lookup(plan: LookupPlan, fetch: Callable[[], RawProductLookup | Non
         fetched, consumed, fetched_at = raw.found, raw.tokens_consumed, datetime.now(UTC)
         unsaved = FetchedSnapshots(tuple(fetched.values()), plan.domain_id, plan.options, fetched_at)
         with timings.measure("database"), session_scope() as session:
-            if not defer_snapshots:
+            if store_snapshots:
                 unsaved.save(session)
             save_misses(session, raw.missing, domain_id=plan.domain_id, checked_at=fetched_at)
             remember_balance(session, client)
@@ -207,7 +206,7 @@ def complete_lookup(plan: LookupPlan, fetch: Callable[[], RawProductLookup | Non
         miss_hits=len(plan.misses),
         keepa_requested=len(plan.remaining),
         timings=timings.finish(),
-        unsaved=unsaved if defer_snapshots else None,
+        unsaved=None if store_snapshots else unsaved,
     )
 
 

@@ -11,8 +11,8 @@ because Keepa starts tracking a product when someone asks for it.
 
 Writes are one ``INSERT ... ON CONFLICT`` per table (``bulk``), never a statement per row. A product is stored
 as its compact JSON (orjson), LZ4-compressed (``pack_product``): about 3 KB instead of 7 KB, and no JSON for
-PostgreSQL to parse. LZ4 rather than zlib because the worker's CPU is what a chunk waits on: for 100 products
-it packs in 0.8 ms instead of 6 and unpacks in 0.2 ms instead of 2.4, for 3.1 KB a product instead of 2.2.
+PostgreSQL to parse. LZ4 rather than zlib: the worker's CPU is what a chunk waits on (figures in
+``bench/NOTES.md``).
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ import orjson
 from sqlalchemy import and_, select, true, union_all
 
 from arbvault.catalog.bulk import insert_from_json, rows_parameter
-from arbvault.db import defer_next_statement
 from arbvault.exceptions import InvalidInputError
 from arbvault.identifiers import split_by_lookup
 from arbvault.models import KeepaMiss, KeepaSnapshot
@@ -152,9 +151,8 @@ def load_snapshots(session: Session, identifiers: Sequence[Identifier], *, domai
 
 
 def save_snapshots(session: Session, products: Iterable[Mapping[str, Any]], *, domain_id: int,
-                   options: FetchOptions, fetched_at: datetime, wait: bool = True) -> int:
-    """Upsert raw products (one statement); returns how many rows were written. ``wait=False`` sends the
-    statement without waiting for its answer (``defer_next_statement``)."""
+                   options: FetchOptions, fetched_at: datetime) -> int:
+    """Upsert raw products (one statement); returns how many rows were written."""
     rows: dict[str, dict[str, Any]] = {}
     for product in products:
         asin = str(product.get("asin") or "").upper()
@@ -166,8 +164,6 @@ def save_snapshots(session: Session, products: Iterable[Mapping[str, Any]], *, d
     if not rows:
         return 0
     statement = insert_from_json(_SNAPSHOTS, _SNAPSHOT_COLUMNS)
-    if not wait:
-        defer_next_statement(session)
     session.execute(statement.on_conflict_do_update(
         index_elements=[_SNAPSHOTS.c.domain_id, _SNAPSHOTS.c.asin],
         set_={name: statement.excluded[name] for name in _SNAPSHOT_COLUMNS[2:]},

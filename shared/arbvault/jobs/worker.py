@@ -4,18 +4,14 @@
 2. Look its products up through the catalog (snapshots first, token guard, Keepa) with no transaction open.
 3. In ONE transaction: store the products fetched from Keepa as snapshots, insert the analyses (``ON CONFLICT
    (job_id, asin) DO NOTHING``), mark the chunk done (only if the claim is still ours) and settle the job if it
-   was the last. The snapshots are sent without waiting for the answer (``defer_next_statement``), so the
-   server writes them while the products are parsed. If that transaction does not commit, the snapshots are
-   saved on their own: Keepa was paid for them.
+   was the last. If that transaction does not commit, the snapshots are saved on their own: Keepa was paid
+   for them.
 
 Keepa tokens running out is not a failure: the chunk is given back without counting an attempt and a fresh
 message is queued (through the outbox) with ``DelaySeconds`` = Keepa's wait; the current message then
 succeeds, so SQS deletes it. Its receive count never grows while waiting for tokens, so ``maxReceiveCount``
 only ever counts real failures. Any other error gives the chunk back and is raised: the record is reported
 as a batch item failure and SQS delivers it again after the visibility timeout, then to the DLQ.
-
-The cyclic garbage collector is paused while a chunk is processed (``collector``): a chunk's objects are
-acyclic and freed by reference counting, and collecting them cost 8 of the 36 ms of parsing and analysis.
 """
 
 from __future__ import annotations
@@ -42,7 +38,6 @@ from arbvault.catalog import (
 )
 from arbvault.db import session_scope
 from arbvault.jobs.claims import Claim, Refusal, claim, release, settle_chunk
-from arbvault.jobs.collector import collector_paused
 from arbvault.jobs.messages import ChunkMessage
 from arbvault.jobs.metrics import count
 from arbvault.jobs.outbox import add_chunk_message, publish_pending
@@ -126,9 +121,8 @@ def _fail_now(held: Claim, reason: str) -> ChunkOutcome:
 
 def _store(held: Claim, lookup: CatalogLookup, timings: Timings) -> ChunkOutcome:
     params = held.params
-    # One transaction: the fetched products' snapshots (sent without waiting, so the server writes them while
-    # the products are parsed), the rules (read after parsing, in the same session: with pg8000 a session costs
-    # round trips), then the analyses, the chunk and the job. Nothing is locked until the job is settled.
+    # One transaction: the fetched products' snapshots, the rules, the analyses, the chunk and the job. Nothing
+    # is locked until the job is settled.
     with session_scope() as session:
         if lookup.unsaved is not None:
             with timings.measure("database"):
@@ -230,7 +224,7 @@ def _receive(begun: _Begun, queue: JobsQueue | None) -> ChunkOutcome | CatalogLo
     """Wait for the chunk's Keepa answer and record it (balance, misses); a 429 becomes a wait."""
     try:
         try:
-            lookup = complete_lookup(begun.plan, begun.fetch, begun.client, defer_snapshots=True)
+            lookup = complete_lookup(begun.plan, begun.fetch, begun.client, store_snapshots=False)
         except TokensExhaustedError as exc:
             return _log(_wait_for_tokens(begun.held, exc.retry_after_seconds, queue))
     except BaseException as exc:
@@ -268,12 +262,11 @@ def process_chunk_message(body: str, *, lease_seconds: float, client: KeepaClien
     for a malformed body or an unknown job or chunk (it will reach the DLQ), and anything that failed the
     attempt (Keepa or database unavailable) after giving the chunk back.
     """
-    with collector_paused():
-        begun = _begin(body, lease_seconds=lease_seconds, client=client, queue=queue, prefetch=False)
-        if isinstance(begun, ChunkOutcome):
-            return begun
-        received = _receive(begun, queue)
-        return received if isinstance(received, ChunkOutcome) else _store_lookup(begun, received)
+    begun = _begin(body, lease_seconds=lease_seconds, client=client, queue=queue, prefetch=False)
+    if isinstance(begun, ChunkOutcome):
+        return begun
+    received = _receive(begun, queue)
+    return received if isinstance(received, ChunkOutcome) else _store_lookup(begun, received)
 
 
 class ChunkPipeline:
@@ -324,16 +317,15 @@ class ChunkPipeline:
         return self._begun[following]
 
     def process(self, message_id: str) -> ChunkOutcome:
-        with collector_paused():
-            current = self._begun.pop(message_id, None) or self._begin(message_id)
-            if isinstance(current, BaseException):
-                raise current
-            if isinstance(current, ChunkOutcome):
-                return current
-            received = _receive(current, self._queue)
-            with current.timings.paused():  # the next chunk's work, timed as its own
-                upcoming = self._begin_next(message_id)
-            if isinstance(received, ChunkOutcome):
-                return received
-            with upcoming.timings.paused() if isinstance(upcoming, _Begun) else nullcontext():
-                return _store_lookup(current, received)
+        current = self._begun.pop(message_id, None) or self._begin(message_id)
+        if isinstance(current, BaseException):
+            raise current
+        if isinstance(current, ChunkOutcome):
+            return current
+        received = _receive(current, self._queue)
+        with current.timings.paused():  # the next chunk's work, timed as its own
+            upcoming = self._begin_next(message_id)
+        if isinstance(received, ChunkOutcome):
+            return received
+        with upcoming.timings.paused() if isinstance(upcoming, _Begun) else nullcontext():
+            return _store_lookup(current, received)

@@ -110,20 +110,19 @@ def parse_offers(raw: Mapping[str, Any]) -> tuple[Offer, ...]:
     for index, item in enumerate(items):
         get = item.get
         price, shipping = current_offer_price(get("offerCSV"))
-        # Positional, in field order: keyword arguments to a class call cost twice the construction.
         offers.append(Offer(
-            int(get("offerId", index)),  # offer_id
-            str(get("sellerId") or ""),  # seller_id
-            Condition.of(get("condition")),  # condition
-            bool(get("isFBA")),  # is_fba
-            bool(get("isAmazon")),  # is_amazon
-            bool(get("isPrime")),  # is_prime
-            bool(get("isWarehouseDeal")),  # is_warehouse_deal
-            index in live,  # is_live
-            price,
-            shipping,
-            keepa_minutes_to_datetime(get("lastSeen")),  # last_seen
-            get("conditionComment"),  # condition_comment
+            offer_id=int(get("offerId", index)),
+            seller_id=str(get("sellerId") or ""),
+            condition=Condition.of(get("condition")),
+            is_fba=bool(get("isFBA")),
+            is_amazon=bool(get("isAmazon")),
+            is_prime=bool(get("isPrime")),
+            is_warehouse_deal=bool(get("isWarehouseDeal")),
+            is_live=index in live,
+            price=price,
+            shipping=shipping,
+            last_seen=keepa_minutes_to_datetime(get("lastSeen")),
+            condition_comment=get("conditionComment"),
         ))
     return tuple(offers)
 

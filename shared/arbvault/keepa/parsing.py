@@ -24,7 +24,6 @@ from arbvault.keepa.units import cents_to_decimal
 
 # Product types Keepa uses for ASINs it cannot describe (3 UNACCESSIBLE, 4 INVALID).
 UNUSABLE_PRODUCT_TYPES = frozenset({3, 4})
-_NO_DIMENSIONS = (None, None, None, None)
 
 _PRICE_TYPES: dict[str, CsvType] = {
     "amazon": CsvType.AMAZON, "new": CsvType.NEW, "used": CsvType.USED, "new_fba": CsvType.NEW_FBA,
@@ -34,9 +33,7 @@ _PRICE_TYPES: dict[str, CsvType] = {
     "used_like_new": CsvType.USED_NEW_SHIPPING, "used_very_good": CsvType.USED_VERY_GOOD_SHIPPING,
     "used_good": CsvType.USED_GOOD_SHIPPING, "used_acceptable": CsvType.USED_ACCEPTABLE_SHIPPING,
 }
-"""The csv type each ``Prices`` field reads, in field order (``Prices`` is built positionally)."""
-_BUY_BOX = list(_PRICE_TYPES).index("buy_box")
-_BUY_BOX_USED = list(_PRICE_TYPES).index("buy_box_used")
+"""The csv type each ``Prices`` field reads."""
 _COUNT_TYPES = (CsvType.COUNT_NEW, CsvType.COUNT_USED, CsvType.COUNT_COLLECTIBLE, CsvType.COUNT_REFURBISHED,
                 CsvType.COUNT_NEW_FBA, CsvType.COUNT_NEW_FBM)
 
@@ -57,12 +54,12 @@ def _current(raw: Mapping[str, Any], stats: KeepaStats | None, kinds: Iterable[C
 
 
 def _prices(raw: Mapping[str, Any], stats: KeepaStats | None) -> Prices:
-    prices = [cents_to_decimal(cents) for cents in _current(raw, stats, _PRICE_TYPES.values())]
+    current = _current(raw, stats, _PRICE_TYPES.values())
+    prices = {name: cents_to_decimal(cents) for name, cents in zip(_PRICE_TYPES, current, strict=True)}
     if stats is not None:
-        prices[_BUY_BOX] = stats.buy_box_landed_price
-        prices[_BUY_BOX_USED] = stats.buy_box_used_landed_price
-    # Positional: fourteen keyword arguments to a class call cost more than reading the prices.
-    return Prices(*prices)
+        prices["buy_box"] = stats.buy_box_landed_price
+        prices["buy_box_used"] = stats.buy_box_used_landed_price
+    return Prices(**prices)
 
 
 def _offer_counts(raw: Mapping[str, Any], stats: KeepaStats | None) -> OfferCounts:
@@ -71,7 +68,7 @@ def _offer_counts(raw: Mapping[str, Any], stats: KeepaStats | None) -> OfferCoun
     if total is None and any(c is not None for c in (new, used, collectible, refurbished)):
         total = sum(c or 0 for c in (new, used, collectible, refurbished))
     fba_third_party = stats.offer_count_fba if stats is not None else None
-    return OfferCounts(new, used, collectible, refurbished, new_fba, new_fbm, fba_third_party, total)
+    return OfferCounts(new=new, used=used, collectible=collectible, refurbished=refurbished, new_fba=new_fba, new_fbm=new_fbm, fba_third_party=fba_third_party, total=total)
 
 
 def _positive(value: Any) -> int | None:
@@ -81,9 +78,9 @@ def _positive(value: Any) -> int | None:
 
 def _package(raw: Mapping[str, Any]) -> PackageDimensions | None:
     get = raw.get
-    dimensions = (_positive(get("packageLength")), _positive(get("packageWidth")),
-                  _positive(get("packageHeight")), _positive(get("packageWeight")))
-    return None if dimensions == _NO_DIMENSIONS else PackageDimensions(*dimensions)  # field order
+    dimensions = {"length_mm": _positive(get("packageLength")), "width_mm": _positive(get("packageWidth")),
+                  "height_mm": _positive(get("packageHeight")), "weight_g": _positive(get("packageWeight"))}
+    return PackageDimensions(**dimensions) if any(v is not None for v in dimensions.values()) else None
 
 
 def _categories(raw: Mapping[str, Any]) -> tuple[CategoryNode, ...]:
@@ -137,44 +134,43 @@ def parse_product(raw: Mapping[str, Any], *, now: datetime | None = None) -> Kee
     leaf_name = categories[-1].name if categories else (get("productGroup") or get("binding"))
     availability = get("availabilityAmazon")
     seller = buy_box_seller_id(raw)
-    # Positional, in field order: 38 keyword arguments to a class call cost five times the construction.
     return KeepaProduct(
-        str(get("asin") or ""),  # asin
-        int(get("domainId") or 1),  # domain_id
-        int(get("productType") or 0),  # product_type
-        get("title"),  # title
-        next((ean for ean in ean_list if is_valid_isbn13(ean)), None),  # isbn13
-        ean_list,
-        _author(raw),  # author
-        get("manufacturer") or get("publisher"),  # publisher
-        get("binding"),  # binding
-        get("productGroup"),  # product_group
-        _publication_year(raw),  # publication_year
-        categories,
-        _positive(get("rootCategory")) or (categories[0].id if categories else None),  # root_category_id
-        categories[0].name if categories else None,  # root_category_name
-        leaf_name,  # category_name
-        prices,
-        extract_sales_rank(raw, now=now),  # sales_rank
-        stats.sales_rank_drops_30 if stats else None,  # sales_rank_drops_30
-        stats.sales_rank_drops_90 if stats else None,  # sales_rank_drops_90
-        stats.sales_rank_drops_180 if stats else None,  # sales_rank_drops_180
-        _positive(get("monthlySold")),  # monthly_sold
-        _offer_counts(raw, stats),  # offer_counts
-        offers,
-        bool(get("offersSuccessful")) and get("offers") is not None,  # offers_fetched
-        seller,  # buy_box_seller_id
-        amazon_on_listing(raw, offers, prices.amazon),  # amazon_on_listing
-        amazon_owns_buy_box_given(seller, raw, offers),  # amazon_owns_buy_box
-        availability if isinstance(availability, int) else None,  # availability_amazon
-        _package(raw),  # package
-        _fee_percent(raw),  # referral_fee_percent
-        cents_to_decimal(get("variableClosingFee")),  # variable_closing_fee
-        cents_to_decimal(fba_fees.get("pickAndPackFee")),  # fba_pick_and_pack_fee
-        count_history(raw, CsvType.SALES),  # bsr_history
-        price_history(raw, CsvType.NEW),  # new_price_history
-        stats,
-        keepa_minutes_to_datetime(_positive(get("lastUpdate"))),  # last_update
-        keepa_minutes_to_datetime(_positive(get("lastPriceChange"))),  # last_price_change
-        keepa_minutes_to_datetime(_positive(get("trackingSince"))),  # tracking_since
+        asin=str(get("asin") or ""),
+        domain_id=int(get("domainId") or 1),
+        product_type=int(get("productType") or 0),
+        title=get("title"),
+        isbn13=next((ean for ean in ean_list if is_valid_isbn13(ean)), None),
+        ean_list=ean_list,
+        author=_author(raw),
+        publisher=get("manufacturer") or get("publisher"),
+        binding=get("binding"),
+        product_group=get("productGroup"),
+        publication_year=_publication_year(raw),
+        categories=categories,
+        root_category_id=_positive(get("rootCategory")) or (categories[0].id if categories else None),
+        root_category_name=categories[0].name if categories else None,
+        category_name=leaf_name,
+        prices=prices,
+        sales_rank=extract_sales_rank(raw, now=now),
+        sales_rank_drops_30=stats.sales_rank_drops_30 if stats else None,
+        sales_rank_drops_90=stats.sales_rank_drops_90 if stats else None,
+        sales_rank_drops_180=stats.sales_rank_drops_180 if stats else None,
+        monthly_sold=_positive(get("monthlySold")),
+        offer_counts=_offer_counts(raw, stats),
+        offers=offers,
+        offers_fetched=bool(get("offersSuccessful")) and get("offers") is not None,
+        buy_box_seller_id=seller,
+        amazon_on_listing=amazon_on_listing(raw, offers, prices.amazon),
+        amazon_owns_buy_box=amazon_owns_buy_box_given(seller, raw, offers),
+        availability_amazon=availability if isinstance(availability, int) else None,
+        package=_package(raw),
+        referral_fee_percent=_fee_percent(raw),
+        variable_closing_fee=cents_to_decimal(get("variableClosingFee")),
+        fba_pick_and_pack_fee=cents_to_decimal(fba_fees.get("pickAndPackFee")),
+        bsr_history=count_history(raw, CsvType.SALES),
+        new_price_history=price_history(raw, CsvType.NEW),
+        stats=stats,
+        last_update=keepa_minutes_to_datetime(_positive(get("lastUpdate"))),
+        last_price_change=keepa_minutes_to_datetime(_positive(get("lastPriceChange"))),
+        tracking_since=keepa_minutes_to_datetime(_positive(get("trackingSince"))),
     )

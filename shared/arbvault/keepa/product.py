@@ -6,8 +6,7 @@ Money is ``Decimal`` dollars (cents / 100); Keepa's "no data" markers (-1, -2, n
 Histories are ``(datetime, value)`` tuples, oldest first, with the no-data points left out. Only the two the
 engine reads are parsed (sales rank, new price); ``history.count_history``/``price_history`` date any other.
 
-The parse results are plain (not frozen) slots dataclasses, treated as read-only: a frozen dataclass sets each
-field through ``object.__setattr__``, and a product's hundred-odd fields cost a fifth of parsing it that way.
+The parse results are plain (not frozen) slots dataclasses, treated as read-only (why: ``bench/NOTES.md``).
 Nothing hashes them (non-frozen dataclasses with ``eq`` are unhashable).
 """
 

@@ -239,12 +239,12 @@ def _flag(value: Any) -> bool | None:
 def _buy_box_stats(values: Mapping[str, Any] | None) -> tuple[BuyBoxShare, ...]:
     shares = []
     for seller, item in (values or {}).items():
-        shares.append(BuyBoxShare(  # positional, in field order (see KeepaStats)
-            seller,
-            Decimal(str(item.get("percentageWon", 0))),  # percentage_won
-            cents_to_decimal(item.get("avgPrice")),  # avg_price
-            bool(item.get("isFBA")),  # is_fba
-            keepa_minutes_to_datetime(item.get("lastSeen")),  # last_seen
+        shares.append(BuyBoxShare(
+            seller_id=seller,
+            percentage_won=Decimal(str(item.get("percentageWon", 0))),
+            avg_price=cents_to_decimal(item.get("avgPrice")),
+            is_fba=bool(item.get("isFBA")),
+            last_seen=keepa_minutes_to_datetime(item.get("lastSeen")),
         ))
     return tuple(sorted(shares, key=lambda share: share.percentage_won, reverse=True))
 
@@ -255,26 +255,25 @@ def parse_stats(raw: Mapping[str, Any] | None) -> KeepaStats | None:
         return None
     get = raw.get
     seller = get("buyBoxSellerId")
-    # Positional, in field order: twenty keyword arguments to a class call cost twice the construction.
     return KeepaStats(
-        _ints(get("current")),
-        _count(get("salesRankDrops30")),  # sales_rank_drops_30
-        _count(get("salesRankDrops90")),  # sales_rank_drops_90
-        _count(get("salesRankDrops180")),  # sales_rank_drops_180
-        _count(get("salesRankDrops365")),  # sales_rank_drops_365
-        _count(get("totalOfferCount")),  # total_offer_count
-        _count(get("offerCountFBA")),  # offer_count_fba
-        _count(get("offerCountFBM")),  # offer_count_fbm
-        _count(get("retrievedOfferCount")),  # retrieved_offer_count
-        cents_to_decimal(get("buyBoxPrice")),  # buy_box_price
-        cents_to_decimal(get("buyBoxShipping")),  # buy_box_shipping
-        seller if isinstance(seller, str) and seller not in ("-1", "-2") else None,  # buy_box_seller_id
-        _flag(get("buyBoxIsAmazon")),  # buy_box_is_amazon
-        _flag(get("buyBoxIsFBA")),  # buy_box_is_fba
-        _flag(get("buyBoxIsUsed")),  # buy_box_is_used
-        cents_to_decimal(get("buyBoxUsedPrice")),  # buy_box_used_price
-        cents_to_decimal(get("buyBoxUsedShipping")),  # buy_box_used_shipping
-        keepa_minutes_to_datetime(get("lastOffersUpdate")),  # last_offers_update
-        _buy_box_stats(get("buyBoxStats")),  # buy_box_stats
-        StatsArrays(raw),  # _arrays
+        current=_ints(get("current")),
+        sales_rank_drops_30=_count(get("salesRankDrops30")),
+        sales_rank_drops_90=_count(get("salesRankDrops90")),
+        sales_rank_drops_180=_count(get("salesRankDrops180")),
+        sales_rank_drops_365=_count(get("salesRankDrops365")),
+        total_offer_count=_count(get("totalOfferCount")),
+        offer_count_fba=_count(get("offerCountFBA")),
+        offer_count_fbm=_count(get("offerCountFBM")),
+        retrieved_offer_count=_count(get("retrievedOfferCount")),
+        buy_box_price=cents_to_decimal(get("buyBoxPrice")),
+        buy_box_shipping=cents_to_decimal(get("buyBoxShipping")),
+        buy_box_seller_id=seller if isinstance(seller, str) and seller not in ("-1", "-2") else None,
+        buy_box_is_amazon=_flag(get("buyBoxIsAmazon")),
+        buy_box_is_fba=_flag(get("buyBoxIsFBA")),
+        buy_box_is_used=_flag(get("buyBoxIsUsed")),
+        buy_box_used_price=cents_to_decimal(get("buyBoxUsedPrice")),
+        buy_box_used_shipping=cents_to_decimal(get("buyBoxUsedShipping")),
+        last_offers_update=keepa_minutes_to_datetime(get("lastOffersUpdate")),
+        buy_box_stats=_buy_box_stats(get("buyBoxStats")),
+        _arrays=StatsArrays(raw),
     )
