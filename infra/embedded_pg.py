@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from arbvault.db import build_engine, normalise_url
+from arbvault.db import ADMIN_READ_TIMEOUT_SECONDS, build_engine, normalise_url
 from infra.paths import state_dir
 
 
@@ -45,7 +45,7 @@ def with_database(url: str, database: str) -> str:
 def ensure_database(url: str) -> None:
     """Create the database ``url`` names if it does not exist (connecting to ``postgres`` to do so)."""
     name = make_url(url).database or "postgres"
-    admin = build_engine(with_database(url, "postgres"), pool="null")
+    admin = build_engine(with_database(url, "postgres"), pool="null", read_timeout=ADMIN_READ_TIMEOUT_SECONDS)
     try:
         with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
@@ -59,7 +59,7 @@ def ensure_database(url: str) -> None:
 def scratch_database(url: str, *, prefix: str = "arbvault_test") -> Iterator[str]:
     """A database of its own on the server at ``url``, dropped on exit (with any open sessions)."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = build_engine(with_database(url, "postgres"), pool="null")
+    admin = build_engine(with_database(url, "postgres"), pool="null", read_timeout=ADMIN_READ_TIMEOUT_SECONDS)
     try:
         with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))

@@ -28,6 +28,10 @@ from arbvault.exceptions import ConfigurationError
 from arbvault.settings import get_settings
 
 CONNECT_TIMEOUT_SECONDS = 10
+# A request's statements answer well within this; a server that goes silent fails the call instead of hanging it.
+READ_TIMEOUT_SECONDS = 10
+# Schema changes and database administration (migrations, CREATE/DROP DATABASE) may take minutes on a busy server.
+ADMIN_READ_TIMEOUT_SECONDS = 300
 
 _lock = threading.Lock()
 _engine: Engine | None = None
@@ -70,15 +74,16 @@ def database_url() -> str:
     raise ConfigurationError("no database configured: set DATABASE_URL or DB_SECRET_ARN")
 
 
-def _connect_kwargs(url: URL) -> dict[str, Any]:
+def _connect_kwargs(url: URL, read_timeout: float) -> dict[str, Any]:
     """pg8000 keyword arguments for ``url``, with a socket of our own (TCP_NODELAY) for TCP hosts and TLS as
-    ``arbvault.db_tls`` decides (never over a Unix socket, as with libpq)."""
+    ``arbvault.db_tls`` decides (never over a Unix socket, as with libpq); every read waits at most
+    ``read_timeout`` seconds."""
     query = dict(url.query)
     kwargs: dict[str, Any] = {
         "user": url.username or "postgres",
         "password": url.password,
         "database": url.database or "postgres",
-        "timeout": CONNECT_TIMEOUT_SECONDS,
+        "timeout": read_timeout,
     }
     socket_dir = query.get("host") if isinstance(query.get("host"), str) else None
     unix_sock = query.get("unix_sock") or (
@@ -90,6 +95,7 @@ def _connect_kwargs(url: URL) -> dict[str, Any]:
     host = url.host or "127.0.0.1"
     context = tls_policy(query, get_settings(), host).ssl_context()
     sock = socket.create_connection((host, url.port or 5432), CONNECT_TIMEOUT_SECONDS)
+    sock.settimeout(read_timeout)
     # pg8000 leaves Nagle on; small request/response round trips then wait on delayed ACKs.
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
@@ -99,12 +105,12 @@ def _connect_kwargs(url: URL) -> dict[str, Any]:
     return kwargs
 
 
-def build_engine(url: str, *, pool: str = "single") -> Engine:
+def build_engine(url: str, *, pool: str = "single", read_timeout: float = READ_TIMEOUT_SECONDS) -> Engine:
     """Create an engine for ``url`` whose pg8000 connections come from :func:`_connect_kwargs`."""
     parsed = make_url(normalise_url(url))
 
     def creator() -> Any:
-        kwargs = _connect_kwargs(parsed)
+        kwargs = _connect_kwargs(parsed, read_timeout)
         try:
             return pg8000.dbapi.connect(**kwargs)
         except BaseException as exc:

@@ -72,6 +72,19 @@ def test_tcp_connections_set_tcp_nodelay(database_url: str) -> None:
         engine.dispose()
 
 
+def test_a_statement_slower_than_the_read_timeout_fails_and_an_admin_timeout_lets_it_finish(database_url: str) -> None:
+    quick = db.build_engine(database_url, pool="null", read_timeout=0.5)
+    patient = db.build_engine(database_url, pool="null", read_timeout=db.ADMIN_READ_TIMEOUT_SECONDS)
+    try:
+        with pytest.raises(Exception, match="timed out|communication error"), quick.connect() as connection:
+            connection.execute(text("SELECT pg_sleep(1.5)"))
+        with patient.connect() as connection:
+            assert connection.execute(text("SELECT pg_sleep(1.5), 1")).one()[1] == 1
+    finally:
+        quick.dispose()
+        patient.dispose()
+
+
 def test_pre_ping_replaces_a_connection_that_died_while_frozen(database_url: str) -> None:
     with tcp_proxy(database_url) as proxy:
         engine = db.build_engine(proxy.url_for(database_url))

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine, make_url
 from arbvault.analysis import read_config
 from arbvault.catalog.snapshots import unpack_product
 from arbvault.config import DEFAULT_RULES
-from arbvault.db import build_engine
+from arbvault.db import ADMIN_READ_TIMEOUT_SECONDS, build_engine
 from arbvault.migrations import alembic_config, head_revision, status, upgrade
 from arbvault.models import Base
 from infra.embedded_pg import scratch_database
@@ -42,7 +42,7 @@ def _database_at(database_url: str, revision: str) -> Iterator[tuple[str, Engine
     server = make_url(database_url).set(database="postgres").render_as_string(hide_password=False)
     with scratch_database(server, prefix="arbvault_migrations") as url:
         upgrade(url, revision)
-        engine = build_engine(url, pool="null")
+        engine = build_engine(url, pool="null", read_timeout=ADMIN_READ_TIMEOUT_SECONDS)
         try:
             yield url, engine
         finally:

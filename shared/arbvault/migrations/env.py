@@ -5,12 +5,12 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.pool import NullPool
 
-from arbvault.db import build_engine, database_url
+from arbvault.db import ADMIN_READ_TIMEOUT_SECONDS, build_engine, database_url
 from arbvault.models import Base
 
 config = context.config
 url = config.attributes.get("database_url") or database_url()
-engine = build_engine(url, pool="null")
+engine = build_engine(url, pool="null", read_timeout=ADMIN_READ_TIMEOUT_SECONDS)
 assert isinstance(engine.pool, NullPool)
 
 with engine.connect() as connection:
