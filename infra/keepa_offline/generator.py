@@ -99,7 +99,7 @@ def market_for(rng: random.Random, *, list_price: int, rank: int, textbook: bool
 
     FBA used copies cost more than the merchant-fulfilled floor (Prime, and the used Buy Box goes to them). Where
     Amazon sells the book new its Prime price bounds that premium; where it does not and the book sells, a used
-    FBA copy is the cheapest Prime copy, and merchant-fulfilled copies sit 20-60 % under it (most for textbooks).
+    FBA copy is the cheapest Prime copy, and merchant-fulfilled copies sit a quarter to two thirds under it.
     Either way a used copy is priced under the new ones."""
     popularity = min(1.0, max(0.0, (6.5 - math.log10(rank)) / 3.0))
     new = int(list_price * ((0.72 + rng.random() * 0.23) if in_print else (1.0 + rng.random() * 0.8)))
