@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import Any
 
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 from _support import bench_environment  # noqa: E402
+from arbvault.catalog import FetchOptions  # noqa: E402
+from arbvault.discovery import ScoringCriteria, discover_with_scoring  # noqa: E402
+from arbvault.niches import LIVE_OFFERS, TEMPLATES, template_filters  # noqa: E402
 from infra.embedded_pg import scratch_database, server_url  # noqa: E402
 from infra.keepa_offline import OfflineKeepa  # noqa: E402
 
@@ -27,11 +29,7 @@ def main() -> None:
     with scratch_database(url, prefix="arbvault_bench") as database, \
             OfflineKeepa(tokens=10_000_000, latency_ms=0, clock=8_380_000) as keepa, \
             bench_environment(database, keepa.base_url):
-        from arbvault.discovery import ScoringCriteria, discover_with_scoring
-        from arbvault.niches import LIVE_OFFERS, TEMPLATES, template_filters
-        from arbvault.catalog import FetchOptions
-
-        found: list[Any] = []
+        found: list[list[float]] = []
         for t in TEMPLATES:
             result = discover_with_scoring(template_filters(t, 1), max_results=args.products_per_niche,
                                            criteria=ScoringCriteria(roi_min=t.roi_min, velocity_min=t.velocity_min),

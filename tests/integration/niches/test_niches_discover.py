@@ -45,8 +45,8 @@ def test_discover_scores_the_first_templates_over_the_finders_candidates(keepa: 
 
 
 def test_a_niche_reports_the_engines_products_their_averages_and_the_best_three(keepa: RecordingKeepa) -> None:
-    # A permissive template over the programming books: every analysable candidate counts. Amazon sells most
-    # of the best-ranked books (they are left out), so 40 candidates are looked at to keep a handful.
+    # A permissive template over the programming books: every analysable candidate counts. The finder names
+    # only books Amazon does not offer; 40 candidates are looked at for 20 products.
     template = NicheTemplate("any-programming", "Programming", "all", "TEXTBOOKS", 3839, 1, 5_000_000,
                              Decimal(0), Decimal(100_000), 100, Decimal(-100), Decimal(0))
 
