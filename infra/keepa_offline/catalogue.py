@@ -198,7 +198,7 @@ def today_clock() -> int:
 class Catalogue:
     """Products by ASIN or code, deterministic for a given ``clock``; thread-safe."""
 
-    def __init__(self, *, clock: int | None = None, render_cache_size: int = 12_000, pool_size: int = 1_200) -> None:
+    def __init__(self, *, clock: int | None = None, render_cache_size: int = 12_000, pool_size: int = 2_400) -> None:
         self.clock = today_clock() if clock is None else clock
         self.pool_size = pool_size
         self._rendered: _Lru[tuple[str, ProductOptions], tuple[bytes, int]] = _Lru(render_cache_size)

@@ -3,7 +3,8 @@
 Supported ``selection`` keys: ``page``, ``perPage`` (at least 50; ``page * perPage`` at most 10,000), ``sort``
 (up to three ``[field, "asc"|"desc"]`` pairs; default ascending ``current_SALES``), ``rootCategory``,
 ``categories_include``, ``categories_exclude``, ``productType``, ``title``, ``author``, ``publisher``,
-``binding`` (case-insensitive substring, or any of a list), and range filters ``<field>_gte`` / ``<field>_lte``
+``binding`` (case-insensitive substring, or any of a list), ``availabilityAmazon`` (any of a list of Keepa's
+availability codes: ``[-1]`` is "Amazon does not offer it"), and range filters ``<field>_gte`` / ``<field>_lte``
 where field is ``current|avg30|avg90|avg180|avg365`` + ``_`` + a csv type name (``current_SALES``,
 ``avg90_NEW``, ...), ``salesRankDrops30|90|180|365`` or ``monthlySold``. Values are Keepa's integers (cents,
 ranks). Anything else is rejected with 400 so a client never mistakes an ignored filter for an applied one.
@@ -22,6 +23,7 @@ from infra.keepa_offline.stats import DAY, build_stats
 _AGGREGATES = ("current", "avg30", "avg90", "avg180", "avg365")
 _SCALARS = ("salesRankDrops30", "salesRankDrops90", "salesRankDrops180", "salesRankDrops365")
 _TEXT = {"title": "title", "author": "author", "publisher": "manufacturer", "binding": "binding"}
+_CODES = ("rootCategory", "categories_include", "categories_exclude", "productType", "availabilityAmazon")
 _PAGING = {"page", "perPage", "sort"}
 MAX_RESULTS = 10_000
 
@@ -76,7 +78,7 @@ def validate_selection(selection: Any) -> tuple[int, int, list[tuple[str, bool]]
     if not filters:
         raise RequestRejected("selection needs at least one filter")
     for key in filters:
-        if key in ("rootCategory", "categories_include", "categories_exclude", "productType") or key in _TEXT:
+        if key in _CODES or key in _TEXT:
             continue
         base, _, bound = key.rpartition("_")
         if bound not in ("gte", "lte") or not _field_known(base) or not isinstance(selection[key], int):
@@ -113,6 +115,9 @@ def _matches(entry: Entry, stats: Mapping[str, Any], selection: Mapping[str, Any
                 return False
         elif key == "productType":
             if product.get("productType", 0) not in _as_list(wanted):
+                return False
+        elif key == "availabilityAmazon":
+            if product.get("availabilityAmazon", -1) not in _as_list(wanted):
                 return False
         elif key in _TEXT:
             text = str(product.get(_TEXT[key]) or "").lower()

@@ -44,6 +44,12 @@ SHIPPING = 399
 """A merchant-fulfilled book's shipping charge."""
 _USED_CONDITIONS = (2, 3, 3, 4, 4, 4, 5)
 _USED_FACTOR = {2: 1.15, 3: 1.05, 4: 1.0, 5: 0.85}
+_USED_CAP = 0.95
+"""A like-new FBA copy's price at most, as a share of the new level; the other conditions in proportion."""
+_PREMIUM_POPULARITY = 0.25
+"""Books less popular than this (rank about 560,000 and worse) sell too rarely to hold an FBA used premium."""
+TEXTBOOK_SHARE = 0.6
+"""Books in a textbook subject that are course books; the rest are trade books on the subject."""
 _COMMENTS = {2: "Like new, unread copy.", 3: "Light shelf wear; clean pages.", 4: "Good: minor wear, no markings.",
              5: "Acceptable: heavy wear, all pages intact."}
 
@@ -83,10 +89,18 @@ class Market:
     """FBA used copies over the cheapest used landed price (Prime, and the used Buy Box's premium)."""
     popularity: float
     """0 (rank 3,000,000 and worse) to 1 (rank 3,000 and better): how many sellers list the book."""
+    used_fba_cap: int
+    """The most a used FBA copy in like-new condition is priced at: under the new copies it competes with."""
 
 
-def market_for(rng: random.Random, *, list_price: int, rank: int, textbook: bool, in_print: bool) -> Market:
-    """Price levels: new near list price; used from near-penny (plentiful novels) to half of new (textbooks)."""
+def market_for(rng: random.Random, *, list_price: int, rank: int, textbook: bool, in_print: bool,
+               amazon: bool) -> Market:
+    """Price levels: new near list price; used from near-penny (plentiful novels) to half of new (textbooks).
+
+    FBA used copies cost more than the merchant-fulfilled floor (Prime, and the used Buy Box goes to them). Where
+    Amazon sells the book new its Prime price bounds that premium; where it does not and the book sells, a used
+    FBA copy is the cheapest Prime copy, and merchant-fulfilled copies sit a quarter to two thirds under it.
+    Either way a used copy is priced under the new ones."""
     popularity = min(1.0, max(0.0, (6.5 - math.log10(rank)) / 3.0))
     new = int(list_price * ((0.72 + rng.random() * 0.23) if in_print else (1.0 + rng.random() * 0.8)))
     if textbook:
@@ -94,8 +108,12 @@ def market_for(rng: random.Random, *, list_price: int, rank: int, textbook: bool
     else:
         # plentiful popular titles sell used for pennies; scarce ones hold more of their value
         floor = new * rng.random() ** 1.5 * (0.5 - 0.35 * popularity)
-    markup = 1.0 + rng.random() ** 1.5 * (0.55 if textbook else 2.2)
-    return Market(new, max(1, int(floor)), markup, popularity)
+    draw = rng.random()
+    if amazon or popularity < _PREMIUM_POPULARITY:
+        markup = 1.0 + draw ** 1.5 * (0.55 if textbook else 2.2)
+    else:
+        markup = (1.4 + draw * 1.3) if textbook else (1.3 + draw * 2.4)
+    return Market(new, max(1, int(floor)), markup, popularity, int(new * _USED_CAP))
 
 
 def _offers(rng: random.Random, market: Market, *, amazon: bool, in_print: bool, t_track: int,
@@ -139,8 +157,9 @@ def _offers(rng: random.Random, market: Market, *, amazon: bool, in_print: bool,
         condition = rng.choice(_USED_CONDITIONS)
         fba = k > 0 and rng.random() < 0.35  # the first used copy is the merchant-fulfilled floor
         if fba:
-            base = int(cheapest_landed * market.used_fba_markup * _USED_FACTOR[condition]
-                       * (1.0 + rng.random() * 0.25))
+            factor = _USED_FACTOR[condition]
+            base = int(min(cheapest_landed * market.used_fba_markup * factor * (1.0 + rng.random() * 0.25),
+                           market.used_fba_cap * factor / _USED_FACTOR[2]))
         else:
             base = int(market.used_floor * (1.0 + (rng.random() * 0.8 if k else 0.0)) * _USED_FACTOR[condition])
         add(condition, fba, base, k == 0 or rng.random() > 0.2, _COMMENTS[condition])
@@ -193,7 +212,8 @@ def generate_book(key: str, *, asin: str, ean: str | None, clock: int) -> dict[s
     """The full product object (every csv type, offers, buy-box histories; no ``stats``) for ``key``."""
     rng = random.Random(seed_for(key))
     leaf = _leaf(rng)
-    textbook = CATEGORIES[leaf].textbook
+    # Whether a textbook subject's book is a course book comes from a stream of its own, so it shifts no draw here.
+    textbook = CATEGORIES[leaf].textbook and random.Random(seed_for(f"course:{key}")).random() < TEXTBOOK_SHARE
     binding = (rng.choice(("Hardcover", "Hardcover", "Paperback")) if textbook else
                rng.choice(("Paperback", "Paperback", "Paperback", "Hardcover", "Hardcover", "Mass Market Paperback")))
     pages = rng.randint(180, 900) if textbook else rng.randint(96, 640)
@@ -211,7 +231,8 @@ def generate_book(key: str, *, asin: str, ean: str | None, clock: int) -> dict[s
     in_print = rng.random() < (0.92 if end_rank < 1_000_000 else 0.65)
     amazon_share = (0.65 if end_rank < 100_000 else 0.45 if end_rank < 1_000_000 else 0.2) + 0.1 * textbook
     amazon = in_print and rng.random() < amazon_share
-    market = market_for(rng, list_price=list_price, rank=end_rank, textbook=textbook, in_print=in_print)
+    market = market_for(rng, list_price=list_price, rank=end_rank, textbook=textbook, in_print=in_print,
+                        amazon=amazon)
     offers = _offers(rng, market, amazon=amazon, in_print=in_print, t_track=t_track, last_update=last_update)
     events = {o.first for o in offers} | {o.last + 1 for o in offers if o.last < last_update}
     events |= {h[0] for o in offers for h in o.history} | {t for o in offers for gap in o.gaps for t in gap}

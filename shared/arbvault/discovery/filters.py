@@ -21,6 +21,8 @@ from arbvault.discovery.exceptions import InvalidFiltersError
 
 CandidateSource = Literal["finder", "bestsellers"]
 
+AMAZON_ABSENT: Final = -1
+"""Keepa's ``availabilityAmazon`` code for "Amazon has no offer"."""
 CANDIDATE_WINDOW: Final = 200
 """ASINs fetched per filter set: the most any request uses (discover's 200, or 2 x scoring's 100), so one
 cached result serves every ``max_results``. A finder page of 200 costs 12 tokens against 11 for 50."""
@@ -32,7 +34,8 @@ def _cents(price: Decimal) -> int:
 
 @dataclass(frozen=True, slots=True)
 class DiscoveryFilters:
-    """What to discover: marketplace, category id, sales-rank and price (dollars) ranges; ``None`` = any."""
+    """What to discover: marketplace, category id, sales-rank and price (dollars) ranges (``None`` = any), and
+    whether to ask only for products Amazon does not offer (scoring leaves those out, so finding them is waste)."""
 
     domain_id: int
     category: int | None = None
@@ -40,6 +43,7 @@ class DiscoveryFilters:
     bsr_max: int | None = None
     price_min: Decimal | None = None
     price_max: Decimal | None = None
+    without_amazon: bool = False
 
     def __post_init__(self) -> None:
         problems = []
@@ -54,7 +58,8 @@ class DiscoveryFilters:
     def source(self) -> CandidateSource:
         """Best sellers when only a category is given, otherwise the product finder."""
         ranges = (self.bsr_min, self.bsr_max, self.price_min, self.price_max)
-        return "bestsellers" if self.category is not None and all(v is None for v in ranges) else "finder"
+        only_category = all(v is None for v in ranges) and not self.without_amazon
+        return "bestsellers" if self.category is not None and only_category else "finder"
 
     @property
     def cost(self) -> int:
@@ -70,6 +75,8 @@ class DiscoveryFilters:
         for name in ("price_min", "price_max"):
             price = getattr(self, name)
             values[name] = float(round_half_up(price)) if price is not None else None
+        if self.without_amazon:
+            values["without_amazon"] = True
         return {name: value for name, value in values.items() if value is not None}
 
     def cache_key(self) -> str:
@@ -78,6 +85,8 @@ class DiscoveryFilters:
                   "bsr_max": self.bsr_max,
                   "price_min": _cents(self.price_min) if self.price_min is not None else None,
                   "price_max": _cents(self.price_max) if self.price_max is not None else None}
+        if self.without_amazon:  # absent otherwise, so the keys of earlier stored results still match
+            normal["without_amazon"] = True
         canonical = json.dumps(normal, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -93,5 +102,7 @@ class DiscoveryFilters:
         if self.category is not None:
             known = category_by_id(self.category)
             selection["rootCategory" if known and known.is_root else "categories_include"] = [self.category]
+        if self.without_amazon:
+            selection["availabilityAmazon"] = [AMAZON_ABSENT]
         selection.update(sort=[["current_SALES", "asc"]], page=0, perPage=CANDIDATE_WINDOW)
         return selection

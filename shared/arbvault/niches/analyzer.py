@@ -68,7 +68,7 @@ class AnalyzerCriteria:
 
     def filters(self, category_id: int, domain_id: int) -> DiscoveryFilters:
         return DiscoveryFilters(domain_id=domain_id, category=category_id, bsr_min=self.bsr_min,
-                                bsr_max=self.bsr_max)
+                                bsr_max=self.bsr_max, without_amazon=True)
 
     def is_viable(self, product: ScoredProduct) -> bool:
         analysis, sellers, stability = product.analysis, product.product.offer_counts.new, _stability(product)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from autosourcing_support import DISCOVERY, OPEN_SCORING, SEEDED_PROFILES, get_run, request, start_run
@@ -175,7 +175,8 @@ def test_runs_page_by_cursor_and_latest_and_opportunity_of_day(queues: JobQueues
     assert latest["id"] == second["id"]
     _, _, best = request("GET", "/opportunity-of-day")
     top_roi = max(p["roi_pct"] for p in first["picks"] + second["picks"])
-    assert best["pick"]["roi_pct"] == top_roi and f"{top_roi:.1f}%" in best["message"]
+    shown = Decimal(str(top_roi)).quantize(Decimal("0.1"), ROUND_HALF_UP)  # the message rounds half up
+    assert best["pick"]["roi_pct"] == top_roi and f"{shown}%" in best["message"]
     assert request("GET", "/latest", identity=OTHER)[2] is None
     assert request("GET", "/opportunity-of-day", identity=OTHER)[2] is None
 

@@ -14,6 +14,7 @@ import pytest
 
 from arbvault.identifiers import isbn10_to_isbn13, isbn13_check_digit, isbn13_to_isbn10
 from arbvault.keepa import CsvType
+from arbvault.keepa.client import DEFAULT_TIMEOUT
 from infra.keepa_offline import OfflineKeepa, is_unknown
 from infra.keepa_offline.catalogue import asin_for_979, isbn13_for_b0
 from keepa_testing import CLOCK, MakeKeepa, book_asins, book_isbns
@@ -23,7 +24,9 @@ KEY = {"key": "test-key"}
 
 @pytest.fixture
 def http(offline_keepa: OfflineKeepa) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=offline_keepa.base_url, headers={"Accept-Encoding": "identity"}) as client:
+    # The project's Keepa timeout: a process's first finder or best-seller request builds the pool (seconds).
+    with httpx.Client(base_url=offline_keepa.base_url, headers={"Accept-Encoding": "identity"},
+                      timeout=DEFAULT_TIMEOUT) as client:
         yield client
 
 
@@ -284,14 +287,14 @@ def test_gzip_when_the_client_accepts_it(offline_keepa: OfflineKeepa, accept: st
 )
 def test_token_costs(make_keepa: MakeKeepa, path: str, params: dict[str, Any], cost: int) -> None:
     keepa = make_keepa(tokens=1000)
-    with httpx.Client(base_url=keepa.base_url) as client:
+    with httpx.Client(base_url=keepa.base_url, timeout=DEFAULT_TIMEOUT) as client:
         body = client.get(path, params={**KEY, **params}).json()
     assert body["tokensConsumed"] == cost and body["tokensLeft"] == 1000 - cost == keepa.bucket.peek().tokens_left
 
 
 def test_post_query_takes_the_selection_as_body(http: httpx.Client) -> None:
     body = http.post("/query", params={**KEY, "domain": 1},
-                     json={"title": "lantern", "sort": [["current_SALES", "asc"]]}).json()
+                     json={"title": "lantern", "sort": [["current_SALES", "asc"]], "perPage": 500}).json()
     assert "1739104269" in body["asinList"] and body["totalResults"] == len(body["asinList"])
 
 
@@ -303,6 +306,20 @@ def test_query_filters_and_sorts(http: httpx.Client) -> None:
     ranks = [p["stats"]["current"][CsvType.SALES] for p in products]
     assert asins and ranks == sorted(ranks, reverse=True) and all(10_000 <= r <= 2_000_000 for r in ranks)
     assert all(75 in [n["catId"] for n in p["categoryTree"]] for p in products)
+
+
+def test_query_availability_amazon_splits_the_books_amazon_offers_from_the_others(http: httpx.Client) -> None:
+    base = {"categories_include": [75], "current_SALES_gte": 1, "perPage": 500}
+
+    def asins(**more: object) -> list[str]:
+        return list(http.post("/query", params={**KEY, "domain": 1}, json={**base, **more}).json()["asinList"])
+
+    without, offered, every = asins(availabilityAmazon=[-1]), asins(availabilityAmazon=[0]), asins()
+    assert without and offered and sorted(without + offered) == sorted(every)
+    for asin_list, amazon in ((without, -1), (offered, 0)):
+        products = _products(http, asin=",".join(asin_list[:100]), stats=90)
+        assert {p["availabilityAmazon"] for p in products} == {amazon}
+        assert all((p["stats"]["current"][CsvType.AMAZON] > 0) == (amazon == 0) for p in products)
 
 
 def test_429_body_and_negative_balances(make_keepa: MakeKeepa) -> None:

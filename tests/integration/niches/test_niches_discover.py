@@ -45,8 +45,8 @@ def test_discover_scores_the_first_templates_over_the_finders_candidates(keepa: 
 
 
 def test_a_niche_reports_the_engines_products_their_averages_and_the_best_three(keepa: RecordingKeepa) -> None:
-    # A permissive template over the programming books: every analysable candidate counts. Amazon sells most
-    # of the best-ranked books (they are left out), so 40 candidates are looked at to keep a handful.
+    # A permissive template over the programming books: every analysable candidate counts. The finder names
+    # only books Amazon does not offer; 40 candidates are looked at for 20 products.
     template = NicheTemplate("any-programming", "Programming", "all", "TEXTBOOKS", 3839, 1, 5_000_000,
                              Decimal(0), Decimal(100_000), 100, Decimal(-100), Decimal(0))
 
@@ -63,6 +63,26 @@ def test_a_niche_reports_the_engines_products_their_averages_and_the_best_three(
     assert niche.top_products == niche.products[:3]
     combined = [p.analysis.combined_score for p in niche.products]
     assert combined == sorted(combined, reverse=True)
+
+
+def test_most_curated_templates_find_products_reaching_their_minima(keepa: RecordingKeepa) -> None:
+    # Every template at the request's default size, over the offline Keepa's finder and offers: the finder is
+    # asked for books Amazon does not offer, and the engine prices each at its live offers.
+    scored = score_niches(NichePlan(templates=TEMPLATES, products_per_niche=10, domain_id=1))
+
+    finding = [niche for niche in scored if niche.products]
+    assert len(finding) >= 10, {n.template.id: len(n.products) for n in scored}
+    assert sum(len(n.products) for n in scored) >= 20
+    assert len(keepa.selections) == len(TEMPLATES)
+    assert all(selection["availabilityAmazon"] == [-1] for selection in keepa.selections)
+    for niche in finding:
+        for product in niche.products:
+            profit = product.analysis.profit
+            assert profit is not None and product.product.prices.amazon is None
+            # as real arbitrage: the template's minimum at least, a few times the buy price at most
+            assert niche.template.roi_min <= profit.roi_pct < 250
+            assert product.analysis.velocity.score >= niche.template.velocity_min
+            assert profit.buy_price < profit.sell_price
 
 
 def test_the_estimate_prices_the_request_without_spending(keepa: RecordingKeepa) -> None:

@@ -16,8 +16,8 @@ from keepa_testing import MakeKeepa, RecordingKeepa, book_asins, paid, spent
 from products_support import STOCK_ROUTE
 from support import SOURCER, call
 
-SIX_FBA = "3883951064"
-"""A generated book with 7 live offers: 6 FBA (60.99, 67.29, 70.99, 80.09, 90.99, 106.69) and 1 merchant-fulfilled."""
+SIX_FBA = "1911111477"
+"""A generated book with 7 live offers: 6 FBA (46.09, 58.39, 71.59, 154.59, 172.09, 190.39) and 1 merchant-fulfilled."""
 NO_LIVE_OFFERS = "5083950820"
 """A generated book whose only offer is no longer listed."""
 DAY = 86_400
@@ -63,9 +63,9 @@ def test_stock_estimate_is_fresh_then_served_from_the_row(keepa: RecordingKeepa)
 
 
 @pytest.mark.parametrize(("target", "expected"), [
-    ("70", 4),  # 59.50-80.50: 60.99, 67.29, 70.99 and 80.09
-    ("95", 2),  # 80.75-109.25: 90.99 and 106.69 (80.09 is just outside)
-    ("55", 1),  # 46.75-63.25: 60.99
+    ("170", 3),  # 144.50-195.50: 154.59, 172.09 and 190.39
+    ("165", 2),  # 140.25-189.75: 154.59 and 172.09 (190.39 is just outside)
+    ("55", 1),  # 46.75-63.25: 58.39
     ("500", 0),
 ])
 def test_stock_estimate_price_target_counts_fba_offers_within_15_percent(keepa: RecordingKeepa, target: str,
@@ -157,7 +157,7 @@ def test_stock_estimate_of_a_product_without_live_offers_is_no_data(keepa: Recor
 
 
 def test_stock_estimate_accepts_the_isbn13_of_a_book(keepa: RecordingKeepa) -> None:
-    status, _, answer = stock("978-3-88395-106-5")
+    status, _, answer = stock("978-1-91111-147-4")
 
     assert status == 200, answer
     assert answer["asin"] == SIX_FBA and answer["offers_fba"] == 6
