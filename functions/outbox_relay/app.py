@@ -6,9 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 from arbvault.jobs import metrics, relay_once
 from arbvault.observability import logger
+from arbvault.snapstart import register_restore_hooks
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
+
+
+register_restore_hooks()
 
 
 @metrics.log_metrics
