@@ -44,7 +44,7 @@ from arbvault.catalog import FetchOptions, keepa_client  # noqa: E402
 from arbvault import pg_connection  # noqa: E402
 from arbvault.db import reset_engine, session_scope  # noqa: E402
 from arbvault.jobs import ChunkPipeline, create_job, get_job, metrics  # noqa: E402
-from arbvault.models import OutboxMessage  # noqa: E402
+from arbvault.models.job import OutboxMessage
 from infra.embedded_pg import scratch_database, server_url  # noqa: E402
 from infra.keepa_offline import OfflineKeepa  # noqa: E402
 from infra.template import load_document  # noqa: E402

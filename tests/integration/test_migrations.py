@@ -21,7 +21,7 @@ from arbvault.catalog.snapshots import unpack_product
 from arbvault.config import DEFAULT_RULES
 from arbvault.db import build_engine
 from arbvault.migrations import alembic_config, head_revision, status, upgrade
-from arbvault.models import Base
+from arbvault.models.tables import metadata
 from infra.embedded_pg import scratch_database
 
 
@@ -31,7 +31,7 @@ def _diff(url: str) -> list[object]:
         with engine.connect() as connection, warnings.catch_warnings():
             warnings.simplefilter("ignore")  # expression indexes cannot be compared; they are skipped, not diffed
             context = MigrationContext.configure(connection, opts={"compare_type": True})
-            return list(compare_metadata(context, Base.metadata))
+            return list(compare_metadata(context, metadata))
     finally:
         engine.dispose()
 

@@ -16,7 +16,7 @@ from arbvault.analyses.filters import owned_by
 from arbvault.analyses.manual import ManualInput, evaluate
 from arbvault.analysis import read_config
 from arbvault.config import effective_config, normalise_category
-from arbvault.models import Analysis
+from arbvault.models.analysis import Analysis
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

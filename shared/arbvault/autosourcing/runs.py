@@ -39,7 +39,9 @@ from arbvault.jobs.lifecycle import apply_status, settle_if_finished
 from arbvault.jobs.outbox import add_message
 from arbvault.jobs.states import ACTIVE_STATUSES
 from arbvault.keepa import TokensExhaustedError
-from arbvault.models import Analysis, AutosourcingPick, AutosourcingRun, Job
+from arbvault.models.analysis import Analysis
+from arbvault.models.autosourcing import AutosourcingPick, AutosourcingRun
+from arbvault.models.job import Job
 from arbvault.observability import logger
 
 if TYPE_CHECKING:

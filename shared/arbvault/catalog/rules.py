@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from arbvault.analysis import EngineConfig, named_strategy, read_config
 from arbvault.config import InvalidScopeError, effective_config, normalise_category
-from arbvault.models import BusinessConfig
+from arbvault.models.business_config import BusinessConfig
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

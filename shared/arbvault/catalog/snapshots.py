@@ -30,7 +30,7 @@ from arbvault.catalog.bulk import insert_from_json, rows_parameter
 from arbvault.db import defer_next_statement
 from arbvault.exceptions import InvalidInputError
 from arbvault.identifiers import split_by_lookup
-from arbvault.models import KeepaMiss, KeepaSnapshot
+from arbvault.models.keepa_snapshot import KeepaMiss, KeepaSnapshot
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -10,7 +10,7 @@ import re
 from typing import Final, Literal
 
 from arbvault.config.exceptions import InvalidScopeError
-from arbvault.models import GLOBAL_SCOPE
+from arbvault.models.business_config import GLOBAL_SCOPE
 
 Layer = Literal["global", "domain", "category"]
 LAYERS: Final[tuple[Layer, ...]] = ("global", "domain", "category")

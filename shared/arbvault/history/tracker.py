@@ -32,7 +32,7 @@ from arbvault.db import session_scope
 from arbvault.history.points import HISTORY_OPTIONS, insert_points, point_row
 from arbvault.history.targets import tracking_targets
 from arbvault.keepa import TokensExhaustedError
-from arbvault.models import AsinHistoryPoint, TrackerDay
+from arbvault.models.asin_history import AsinHistoryPoint, TrackerDay
 from arbvault.settings import get_settings
 
 CHUNK_SIZE = 100

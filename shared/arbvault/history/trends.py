@@ -17,7 +17,7 @@ from arbvault.history.daily import DayValues, days_from_csv, days_from_points, w
 from arbvault.history.exceptions import NoHistoryError
 from arbvault.history.points import HISTORY_OPTIONS
 from arbvault.keepa.units import CENT
-from arbvault.models import AsinHistoryPoint
+from arbvault.models.asin_history import AsinHistoryPoint
 
 TrendSource = Literal["RECORDS", "KEEPA_CSV"]
 

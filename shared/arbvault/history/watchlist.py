@@ -14,7 +14,7 @@ from arbvault.catalog import lookup_one
 from arbvault.db import session_scope
 from arbvault.history.exceptions import WatchNotFoundError
 from arbvault.history.points import HISTORY_OPTIONS
-from arbvault.models import AsinWatch
+from arbvault.models.asin_history import AsinWatch
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -18,7 +18,7 @@ from arbvault.jobs.outbox import chunk_message_row
 from arbvault.jobs.params import JobParams
 from arbvault.jobs.queries import JobSummary, summarise
 from arbvault.jobs.states import JobStatus
-from arbvault.models import Job, JobChunk, OutboxMessage
+from arbvault.models.job import Job, JobChunk, OutboxMessage
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -22,7 +22,7 @@ from arbvault.jobs import (
     record_dead_letter,
 )
 from arbvault.jobs.claims import claim
-from arbvault.models import Base
+from arbvault.models.tables import metadata
 from db_testing import scalar
 from infra.keepa_offline import OfflineKeepa
 from jobs_support import OWNER, chunk_rows, job_row, job_settled
@@ -51,7 +51,7 @@ def test_job_models_match_the_migrated_tables(database_url: str) -> None:
 
     with get_engine().connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": ours})
-        assert compare_metadata(context, Base.metadata) == []
+        assert compare_metadata(context, metadata) == []
 
 
 def test_worker_emits_chunk_identifier_and_token_metrics(keepa: OfflineKeepa, worker: EventSource,
