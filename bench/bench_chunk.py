@@ -40,10 +40,14 @@ import pg8000.dbapi  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from _support import bench_environment, books, free_port  # noqa: E402
-from arbvault.catalog import FetchOptions, keepa_client  # noqa: E402
+from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.snapshots import FetchOptions
 from arbvault import pg_connection  # noqa: E402
 from arbvault.db import reset_engine, session_scope  # noqa: E402
-from arbvault.jobs import ChunkPipeline, create_job, get_job, metrics  # noqa: E402
+from arbvault.jobs.creation import create_job
+from arbvault.jobs.metrics import metrics
+from arbvault.jobs.queries import get_job
+from arbvault.jobs.worker import ChunkPipeline
 from arbvault.models.job import OutboxMessage
 from infra.embedded_pg import scratch_database, server_url  # noqa: E402
 from infra.keepa_offline import OfflineKeepa  # noqa: E402

@@ -15,19 +15,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from arbvault.analyses.schemas import AnalysisOut
-from arbvault.analysis import BuyCondition
-from arbvault.catalog import (
-    DEFAULT_STATS_DAYS,
-    FetchOptions,
-    TooManyIdentifiersError,
-    analyse_one,
-    current_estimate,
-    ingest,
-    keepa_client,
-    lookup_one,
-)
+from arbvault.analysis.conditions import BuyCondition
+from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.exceptions import TooManyIdentifiersError
+from arbvault.catalog.guard import current_estimate
+from arbvault.catalog.ingest import ingest
+from arbvault.catalog.single import analyse_one, lookup_one
+from arbvault.catalog.snapshots import DEFAULT_STATS_DAYS, FetchOptions
 from arbvault.db import session_scope
-from arbvault.jobs import submit_job
+from arbvault.jobs.submit import submit_job
 from arbvault.jobs.schemas import DEFAULT_OFFERS, JobAccepted, JobOptionsIn, Offers, RejectedIdentifierOut
 from arbvault.web import (
     AdminIdentity,

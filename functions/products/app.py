@@ -14,22 +14,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from arbvault.analysis import BuyCondition
-from arbvault.discovery import (
-    BOOKS,
-    CATEGORIES,
-    US_DOMAIN,
-    Category,
-    DiscoveryFilters,
-    Exclusion,
-    ScoredProduct,
-    ScoringCriteria,
-    discover_with_scoring,
-    find_candidates,
-    refresh_categories,
-    stock_estimate,
-)
-from arbvault.catalog import to_json
+from arbvault.analysis.conditions import BuyCondition
+from arbvault.discovery.candidates import find_candidates
+from arbvault.discovery.categories import BOOKS, CATEGORIES, US_DOMAIN, Category
+from arbvault.discovery.category_lookup import refresh_categories
+from arbvault.discovery.filters import DiscoveryFilters
+from arbvault.discovery.scoring import Exclusion, ScoredProduct, ScoringCriteria, discover_with_scoring
+from arbvault.discovery.stock import stock_estimate
+from arbvault.catalog.records import to_json
 from arbvault.web import CurrentIdentity, create_app, create_handler
 from arbvault.web.openapi_errors import error_responses
 from arbvault.web.schema_types import Percent, PriceIn, ProductIdentifier, Score, StrategyName

@@ -16,9 +16,9 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 
-from arbvault.analysis import read_config
+from arbvault.analysis.config_view import read_config
 from arbvault.catalog.snapshots import unpack_product
-from arbvault.config import DEFAULT_RULES
+from arbvault.config.defaults import DEFAULT_RULES
 from arbvault.db import build_engine
 from arbvault.migrations import alembic_config, head_revision, status, upgrade
 from arbvault.models.tables import metadata

@@ -19,6 +19,7 @@ from functools import cached_property
 from string import Formatter
 from typing import Any, Final, Literal, get_args
 
+from arbvault.analysis.conditions import BUY_CONDITIONS, BuyCondition
 from arbvault.analysis.exceptions import RulesConfigError
 from arbvault.analysis.money import HUNDRED, ZERO
 
@@ -34,8 +35,6 @@ SellSource = PriceSource | Literal["condition_buy_box"]
 BUY_SOURCES: Final[tuple[str, ...]] = (CHEAPEST_OFFER, *get_args(PriceSource))
 SELL_SOURCES: Final[tuple[str, ...]] = (CONDITION_BUY_BOX, *get_args(PriceSource))
 # Conditions a reseller buys in, best first; collectible and refurbished copies are left out.
-BuyCondition = Literal["new", "used_like_new", "used_very_good", "used_good", "used_acceptable"]
-BUY_CONDITIONS: Final[tuple[str, ...]] = get_args(BuyCondition)
 RatingName = Literal["EXCELLENT", "GOOD", "FAIR"]
 Rating = Literal["EXCELLENT", "GOOD", "FAIR", "PASS"]
 # Buying at under a tenth or over nine tenths of the sell price is no estimate (spec §4.2 bounds).

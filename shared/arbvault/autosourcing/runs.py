@@ -27,11 +27,14 @@ from arbvault.autosourcing.configs import DiscoverySpec, ScoringSpec
 from arbvault.autosourcing.profiles import active_profile
 from arbvault.autosourcing.rating import Scores, meets_criteria, rate, summary, tier
 from arbvault.autosourcing.safeguards import estimate_run
-from arbvault.catalog import TokenBudgetError, keepa_client
+from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.exceptions import TokenBudgetError
 from arbvault.db import session_scope
-from arbvault.discovery import find_candidates
+from arbvault.discovery.candidates import find_candidates
 from arbvault.identifiers import InvalidIdentifierError, normalise
-from arbvault.jobs import JobMessageError, JobStatus, publish_pending
+from arbvault.jobs.exceptions import JobMessageError
+from arbvault.jobs.outbox import publish_pending
+from arbvault.jobs.states import JobStatus
 from arbvault.jobs.claims import lock_job
 from arbvault.jobs.creation import add_chunks
 from arbvault.jobs.chunking import chunk_identifiers

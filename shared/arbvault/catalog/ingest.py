@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from arbvault.analysis import check_buy
+from arbvault.analysis.analyze import check_buy
 from arbvault.catalog.analyse import analyse_found
 from arbvault.catalog.analyses_store import insert_analyses
 from arbvault.catalog.clients import keepa_client

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from arbvault.catalog import CATEGORY_COST, guarded, keepa_client
+from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.costs import CATEGORY_COST
+from arbvault.catalog.guard import guarded
 from arbvault.discovery.categories import CATEGORIES, US_DOMAIN, Category
 from arbvault.keepa.client import MAX_CATEGORIES_PER_REQUEST
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final, Literal
 
-from arbvault.analysis import round_half_up
-from arbvault.catalog import BESTSELLERS_COST, finder_cost
+from arbvault.analysis.money import round_half_up
+from arbvault.catalog.costs import BESTSELLERS_COST, finder_cost
 from arbvault.discovery.categories import category_by_id
 from arbvault.discovery.exceptions import InvalidFiltersError
 

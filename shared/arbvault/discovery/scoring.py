@@ -21,16 +21,13 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final, Literal, get_args
 
-from arbvault.analysis import Analysis, analyze
-from arbvault.catalog import (
-    RulesBook,
-    FetchOptions,
-    check_buy_price,
-    condition_options_note,
-    fetch_products,
-    keepa_client,
-    offers_count,
-)
+from arbvault.analysis.analyze import Analysis, analyze
+from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.ingest import check_buy_price
+from arbvault.catalog.lookup import fetch_products
+from arbvault.catalog.records import condition_options_note, offers_count
+from arbvault.catalog.rules import RulesBook
+from arbvault.catalog.snapshots import FetchOptions
 from arbvault.db import session_scope
 from arbvault.discovery.candidates import Candidates, find_candidates
 from arbvault.identifiers import Identifier, InvalidIdentifierError, normalise

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from sqlalchemy import func, select
 
-from arbvault.catalog import lookup_one
+from arbvault.catalog.single import lookup_one
 from arbvault.db import session_scope
 from arbvault.history.daily import DayValues, days_from_csv, days_from_points, window_start
 from arbvault.history.exceptions import NoHistoryError

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 
-from arbvault.catalog import lookup_one
+from arbvault.catalog.single import lookup_one
 from arbvault.db import session_scope
 from arbvault.history.exceptions import WatchNotFoundError
 from arbvault.history.points import HISTORY_OPTIONS

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from arbvault.catalog import RulesBook, keepa_client, parse_identifiers
+from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.ingest import parse_identifiers
+from arbvault.catalog.rules import RulesBook
 from arbvault.exceptions import InvalidInputError
 from arbvault.jobs.chunking import check_job_size, chunk_identifiers
 from arbvault.jobs.exceptions import IdempotencyConflictError

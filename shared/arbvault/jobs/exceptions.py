@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from arbvault.catalog import TooManyIdentifiersError
+from arbvault.catalog.exceptions import TooManyIdentifiersError
 from arbvault.exceptions import (
     ArbvaultError,
     ConflictError,

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from arbvault.analysis import BUY_CONDITIONS
-from arbvault.catalog import FetchOptions
+from arbvault.analysis.conditions import BUY_CONDITIONS
+from arbvault.catalog.snapshots import FetchOptions
 from arbvault.exceptions import InvalidInputError
 
 _KNOWN = ("domain_id", "strategy", "buy_price", "buy_condition", "force_refresh", "offers", "config_profile")

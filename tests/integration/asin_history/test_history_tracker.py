@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from arbvault.catalog import lookup_one
+from arbvault.catalog.single import lookup_one
 from arbvault.db import session_scope
 from arbvault.history import run_tracker, tracking_targets
 from arbvault.models.autosourcing import AutosourcingPick, AutosourcingRun

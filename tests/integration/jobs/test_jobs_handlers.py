@@ -10,17 +10,15 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from arbvault.analyses import AnalysisFilters
+from arbvault.analyses.filters import AnalysisFilters
 from arbvault.db import get_engine, session_scope
-from arbvault.jobs import (
-    ChunkMessage,
-    JobStatus,
-    cancel_job,
-    create_job,
-    job_results,
-    publish_pending,
-    record_dead_letter,
-)
+from arbvault.jobs.creation import create_job
+from arbvault.jobs.dead_letters import record_dead_letter
+from arbvault.jobs.lifecycle import cancel_job
+from arbvault.jobs.messages import ChunkMessage
+from arbvault.jobs.outbox import publish_pending
+from arbvault.jobs.results import job_results
+from arbvault.jobs.states import JobStatus
 from arbvault.jobs.claims import claim
 from arbvault.models.tables import metadata
 from db_testing import scalar

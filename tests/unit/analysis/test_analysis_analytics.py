@@ -8,9 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from arbvault.analysis import (
+from arbvault.analysis.analytics import (
     AnalyticsInput,
-    EngineConfig,
     competition,
     dead_inventory,
     product_decision,
@@ -19,6 +18,7 @@ from arbvault.analysis import (
     stability_insight,
     velocity_insight,
 )
+from arbvault.analysis.config_view import EngineConfig
 
 D = Decimal
 NOW = datetime(2026, 5, 1, tzinfo=UTC)

@@ -13,7 +13,8 @@ import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from arbvault.analysis import BUY_CONDITIONS, Analysis, EngineConfig, analyze, read_config
+from arbvault.analysis.analyze import Analysis, analyze
+from arbvault.analysis.config_view import BUY_CONDITIONS, EngineConfig, read_config
 from arbvault.config.defaults import DEFAULT_RULES
 from arbvault.keepa import keepa_minutes_to_datetime, parse_product
 from infra.keepa_offline import Catalogue

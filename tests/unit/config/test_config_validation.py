@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
-from arbvault.config import DEFAULT_OVERRIDES, DEFAULT_RULES, apply_merge_patch, validate_document
+from arbvault.config.defaults import DEFAULT_OVERRIDES, DEFAULT_RULES
+from arbvault.config.merge import apply_merge_patch
+from arbvault.config.validation import validate_document
 from arbvault.config.validation import nesting_depth, validate_combinations
 
 
