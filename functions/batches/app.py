@@ -24,7 +24,7 @@ from arbvault.analyses.listing import SortKey, SortOrder
 from arbvault.analyses.schemas import AnalysisOut, AnalysisQuery, page_out, page_request
 from arbvault.catalog.clients import keepa_client
 from arbvault.catalog.guard import would_pass
-from arbvault.catalog.ingest import screen_identifiers
+from arbvault.catalog.screening import screen_identifiers
 from arbvault.db import session_scope
 from arbvault.exceptions import InvalidInputError
 from arbvault.jobs.chunking import MAX_JOB_IDENTIFIERS, check_job_size

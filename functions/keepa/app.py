@@ -23,7 +23,6 @@ from arbvault.catalog.ingest import ingest
 from arbvault.catalog.single import analyse_one, lookup_one
 from arbvault.catalog.snapshots import DEFAULT_STATS_DAYS, FetchOptions
 from arbvault.db import session_scope
-from arbvault.jobs.submit import submit_job
 from arbvault.jobs.schemas import DEFAULT_OFFERS, JobAccepted, JobOptionsIn, Offers, RejectedIdentifierOut
 from arbvault.web import (
     AdminIdentity,
@@ -95,6 +94,8 @@ def _options(offers: int) -> FetchOptions:
 
 def _queue_ingest(body: IngestIn, identity: Identity, idempotency_key: str | None) -> JSONResponse:
     """The batches route's job, of kind ``ingest``: created (or found by its key), token-guarded, published."""
+    from arbvault.jobs.submit import submit_job  # the job path: only lists above the synchronous threshold
+
     submitted = submit_job(kind="ingest", identifiers=body.identifiers, owner_key_id=identity.key_id,
                            params=body.params(), request_body=body.model_dump(mode="json"),
                            idempotency_key=idempotency_key)

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from arbvault.analysis.conditions import BuyCondition
 from arbvault.analysis.view_scores import VIEW_WEIGHTS
 from arbvault.analysis.view_scores import STRATEGY_BOOSTS
-from arbvault.catalog.ingest import parse_identifiers
+from arbvault.catalog.screening import parse_identifiers
 from arbvault.catalog.snapshots import DEFAULT_STATS_DAYS, FetchOptions
 from arbvault.jobs.schemas import Offers
 from arbvault.views import VIEW_NAMES, ScoredProduct, score_view

@@ -19,7 +19,7 @@ from functools import cached_property
 from string import Formatter
 from typing import Any, Final, Literal, get_args
 
-from arbvault.analysis.conditions import BUY_CONDITIONS, BuyCondition
+from arbvault.analysis.conditions import BUY_CONDITIONS
 from arbvault.analysis.exceptions import RulesConfigError
 from arbvault.analysis.money import HUNDRED, ZERO
 

@@ -6,6 +6,9 @@ from typing import Any
 
 from arbvault.exceptions import InvalidInputError, NotFoundError, PayloadTooLargeError, RateLimitedError
 
+BATCHES_PATH = "/api/v1/batches"
+"""Where a list above the synchronous threshold goes instead, as a job (:class:`TooManyIdentifiersError` says so)."""
+
 
 class TokenBudgetError(RateLimitedError):
     """Raised by the token guard, before any Keepa call, when the estimated balance is short of the cost.

@@ -13,7 +13,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, get_args
 
 from arbvault.analysis.money import round_half_up
 from arbvault.catalog.costs import BESTSELLERS_COST, finder_cost
@@ -21,6 +21,9 @@ from arbvault.discovery.categories import category_by_id
 from arbvault.discovery.exceptions import InvalidFiltersError
 
 CandidateSource = Literal["finder", "bestsellers"]
+Exclusion = Literal["not_found", "amazon_sells", "no_price_or_rank", "below_roi_min", "below_velocity_min"]
+"""Why scoring left a candidate out."""
+EXCLUSIONS: Final[tuple[Exclusion, ...]] = get_args(Exclusion)
 
 CANDIDATE_WINDOW: Final = 200
 """ASINs fetched per filter set: the most any request uses (discover's 200, or 2 x scoring's 100), so one

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final, Literal, get_args
+from typing import TYPE_CHECKING, Final
 
 from arbvault.analysis.analyze import Analysis, analyze
 from arbvault.catalog.clients import keepa_client
@@ -30,6 +30,7 @@ from arbvault.catalog.rules import RulesBook
 from arbvault.catalog.snapshots import FetchOptions
 from arbvault.db import session_scope
 from arbvault.discovery.candidates import Candidates, find_candidates
+from arbvault.discovery.filters import EXCLUSIONS, Exclusion
 from arbvault.identifiers import Identifier, InvalidIdentifierError, normalise
 
 if TYPE_CHECKING:
@@ -37,8 +38,6 @@ if TYPE_CHECKING:
     from arbvault.keepa import KeepaClient, KeepaProduct
 
 CANDIDATES_PER_RESULT: Final = 2
-Exclusion = Literal["not_found", "amazon_sells", "no_price_or_rank", "below_roi_min", "below_velocity_min"]
-EXCLUSIONS: Final[tuple[Exclusion, ...]] = get_args(Exclusion)
 
 
 @dataclass(frozen=True, slots=True)

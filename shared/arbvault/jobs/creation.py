@@ -10,7 +10,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from arbvault.catalog.clients import keepa_client
-from arbvault.catalog.ingest import parse_identifiers
+from arbvault.catalog.screening import parse_identifiers
 from arbvault.catalog.rules import RulesBook
 from arbvault.exceptions import InvalidInputError
 from arbvault.jobs.chunking import check_job_size, chunk_identifiers

@@ -25,7 +25,7 @@ from arbvault.jobs.submit import job_status_url
 from arbvault.web.schema_types import DecimalNumber, DomainId, PriceIn, StrategyName
 
 if TYPE_CHECKING:
-    from arbvault.catalog.ingest import RejectedIdentifier
+    from arbvault.catalog.screening import RejectedIdentifier
     from arbvault.jobs.submit import Submission
 
 DEFAULT_OFFERS: Final = 20

@@ -15,7 +15,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from arbvault.catalog.clients import keepa_client
 from arbvault.catalog.guard import check_tokens
-from arbvault.catalog.ingest import BATCHES_PATH, RejectedIdentifier, screen_identifiers
+from arbvault.catalog.exceptions import BATCHES_PATH
+from arbvault.catalog.screening import RejectedIdentifier, screen_identifiers
 from arbvault.db import session_scope
 from arbvault.jobs.creation import JobKind, create_job
 from arbvault.jobs.estimate import estimate_tokens
