@@ -7,8 +7,9 @@
 Every read and delete takes ``owner_key_id``: the caller's key id for a sourcer, ``None`` for an admin
 (``Identity.owner_scope``); rows of other owners are invisible (404 by id).
 
-Routes take the response schema, the query filters and the cursors from ``arbvault.analyses.schemas``, which
-this package does not import (the batch worker needs no FastAPI).
+Reading and deleting (``listing``, ``store``) need no engine; ``manual`` (creating an analysis from stated
+prices) runs the rules. Routes take the response schema, the query filters and the cursors from ``schemas``
+(the only module here that imports FastAPI).
 
 Import each name from the module that defines it: this package's ``__init__`` imports none of them, so a
 function loads only the modules its own routes use.
