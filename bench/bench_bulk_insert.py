@@ -20,16 +20,18 @@ import orjson
 from sqlalchemy.dialects.postgresql import insert
 
 from _support import bench_environment
-from arbvault.analysis import analyze, read_config
-from arbvault.catalog import FetchOptions, insert_job_analyses
+from arbvault.analysis.analyze import analyze
+from arbvault.analysis.rules_document import read_config
+from arbvault.catalog.analyses_store import insert_job_analyses
+from arbvault.catalog.snapshots import FetchOptions
 from arbvault.catalog.lookup import CatalogProduct
 from arbvault.catalog.records import analysis_row
-from arbvault.config import DEFAULT_RULES
+from arbvault.config.defaults import DEFAULT_RULES
 from arbvault.db import session_scope
 from arbvault.identifiers import normalise
-from arbvault.jobs import create_job
+from arbvault.jobs.creation import create_job
 from arbvault.keepa import parse_product
-from arbvault.models import Analysis
+from arbvault.models.analysis import Analysis
 from bench_engine import raw_products
 from infra.embedded_pg import scratch_database, server_url
 

@@ -17,8 +17,9 @@ from datetime import datetime, timezone
 
 from _support import books
 
-from arbvault.analysis import analyze, read_config
-from arbvault.config import DEFAULT_RULES
+from arbvault.analysis.analyze import analyze
+from arbvault.analysis.rules_document import read_config
+from arbvault.config.defaults import DEFAULT_RULES
 from arbvault.keepa import parse_product
 from infra.keepa_offline import Catalogue
 from infra.keepa_offline.views import ProductOptions

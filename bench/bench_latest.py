@@ -21,7 +21,8 @@ from decimal import Decimal
 from sqlalchemy import text
 
 from _support import bench_environment
-from arbvault.analyses import AnalysisFilters, Sort, list_analyses
+from arbvault.analyses.filters import AnalysisFilters
+from arbvault.analyses.listing import Sort, list_analyses
 from arbvault.db import session_scope
 from infra.embedded_pg import scratch_database, server_url
 

@@ -25,10 +25,14 @@ os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 import app  # noqa: E402, F401  (the version's batch worker: its init)
 import arbvault  # noqa: E402
 from _support import books  # noqa: E402
-from arbvault.catalog import FetchOptions, keepa_client  # noqa: E402
+from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.snapshots import FetchOptions
 from arbvault.db import session_scope  # noqa: E402
-from arbvault.jobs import ChunkPipeline, create_job, get_job, metrics  # noqa: E402
-from arbvault.models import OutboxMessage  # noqa: E402
+from arbvault.jobs.metrics import metrics
+from arbvault.jobs.creation import create_job
+from arbvault.jobs.queries import get_job
+from arbvault.jobs.worker import ChunkPipeline
+from arbvault.models.job import OutboxMessage
 from sqlalchemy import select  # noqa: E402
 
 OWNER = "00000000-0000-0000-0000-00000000be0c"

@@ -123,15 +123,14 @@ class Template:
         definition = (auth.get("Authorizers") or {}).get(name)
         if not isinstance(definition, dict):
             raise ValueError(f"route {route.key} names authorizer {name!r}, which its HttpApi does not define")
-        arn = definition.get("FunctionArn")
-        target = arn.get("Fn::GetAtt") if isinstance(arn, dict) else None
-        if not target or target[0] not in self.functions:
+        target = _function_named_by(definition.get("FunctionArn"))
+        if target not in self.functions:
             raise ValueError(f"authorizer {name!r} is not a Lambda authorizer on a function of this template "
                              "(JWT authorizers are not emulated locally)")
         identity = definition.get("Identity") or {}
         return AuthorizerSpec(
             name=name,
-            function=self.functions[target[0]].name,
+            function=self.functions[target].name,
             payload_version=str(definition.get("AuthorizerPayloadFormatVersion", "2.0")),
             simple_responses=bool(definition.get("EnableSimpleResponses", False)),
             identity_headers=tuple(str(h) for h in identity.get("Headers") or ()),
@@ -231,6 +230,17 @@ def _function_spec(logical_id: str, props: dict[str, Any], globals_: dict[str, A
         environment=environment,
         events=dict(props.get("Events") or {}),
     )
+
+
+def _function_named_by(arn: Any) -> str | None:
+    """The logical id of the function an authorizer's ``FunctionArn`` names: ``!GetAtt F.Arn``, or ``!Ref F.Alias``
+    (SAM's reference to the alias ``AutoPublishAlias`` keeps on the published version)."""
+    if not isinstance(arn, dict):
+        return None
+    if isinstance(arn.get("Fn::GetAtt"), list):
+        return str(arn["Fn::GetAtt"][0])
+    ref = arn.get("Ref")
+    return ref.removesuffix(".Alias") if isinstance(ref, str) and ref.endswith(".Alias") else None
 
 
 def _authorizer_name(document: dict[str, Any], props: dict[str, Any]) -> str | None:

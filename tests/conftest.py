@@ -17,9 +17,9 @@ import pytest
 
 from arbvault.auth import create_api_key
 from arbvault.db import reset_engine, session_scope
-from arbvault.jobs import reset_jobs_queue
+from arbvault.jobs.queue import reset_jobs_queue
 from arbvault.keepa import KeepaClient, reset_keepa_client
-from arbvault.models import ApiKey
+from arbvault.models.api_key import ApiKey
 from arbvault.settings import reset_settings
 from db_testing import execute, recording_statements
 from infra.embedded_pg import scratch_database, server_url

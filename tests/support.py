@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from arbvault.models import ApiKey
+from arbvault.models.api_key import ApiKey
 from infra.function_loader import load_function
 from infra.http_events import http_api_event
 from infra.lambda_context import LocalLambdaContext

@@ -15,18 +15,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from arbvault.analyses import (
-    AnalysisFilters,
-    ManualInput,
-    TopMetric,
-    create_manual_analysis,
-    delete_analysis,
-    get_analysis,
-    list_analyses,
-    top_analyses,
-)
+from arbvault.analyses.filters import AnalysisFilters
+from arbvault.analyses.listing import TopMetric, list_analyses, top_analyses
+from arbvault.analyses.store import delete_analysis, get_analysis
 from arbvault.analyses.schemas import AnalysisOut, AnalysisQuery, PageQuery, page_out
-from arbvault.analysis import BuyCondition
+from arbvault.analysis.conditions import BuyCondition
 from arbvault.db import session_scope
 from arbvault.identifiers import normalise
 from arbvault.web import CurrentIdentity, Page, PriceIn, create_app, create_handler
@@ -109,6 +102,8 @@ def get_route(analysis_id: uuid.UUID, identity: CurrentIdentity) -> AnalysisOut:
 @router.post("", status_code=201, response_model=AnalysisOut, summary="Create a manual analysis")
 def create_route(body: ManualAnalysisIn, identity: CurrentIdentity, response: Response) -> AnalysisOut:
     """Analyse stated prices under the effective rules and store the result as this key's manual analysis."""
+    from arbvault.analyses.manual import ManualInput, create_manual_analysis  # the engine serves this route only
+
     data = ManualInput(
         identifier=normalise(body.identifier, field="body.identifier"), buy_price=body.buy_price,
         sell_price=body.sell_price, category=body.category, weight_lb=body.weight_lb, bsr=body.bsr,

@@ -26,11 +26,10 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from arbvault.analysis import (
+from arbvault.analysis.analytics import (
     AnalyticsInput,
     DeadInventory,
     Decision,
-    EngineConfig,
     RiskScore,
     RoiNet,
     StabilityInsight,
@@ -38,13 +37,15 @@ from arbvault.analysis import (
     competition,
     dead_inventory,
     product_decision,
-    read_config,
     risk_score,
     roi_net,
     stability_insight,
     velocity_insight,
 )
-from arbvault.config import effective_config, normalise_category
+from arbvault.analysis.config_view import EngineConfig
+from arbvault.analysis.rules_document import read_config
+from arbvault.config.effective import effective_config
+from arbvault.config.scopes import normalise_category
 from arbvault.db import session_scope
 from arbvault.identifiers import normalise
 from arbvault.web import CurrentIdentity, PriceIn, create_app, create_handler

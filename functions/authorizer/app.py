@@ -23,8 +23,12 @@ from arbvault.auth import CredentialError, authenticate, key_from_headers
 from arbvault.db import session_scope
 from arbvault.exceptions import ConfigurationError, DependencyUnavailableError
 from arbvault.observability import logger
+from arbvault.snapstart import register_restore_hooks
 
 DENY: dict[str, Any] = {"isAuthorized": False}
+
+
+register_restore_hooks()
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)

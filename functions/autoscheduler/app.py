@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import APIRouter, Query
 
 from arbvault.db import session_scope
-from arbvault.models import SchedulerControl
+from arbvault.models.autoscheduler import SchedulerControl
 from arbvault.scheduler import (
     calendar_of,
     committed_tokens,

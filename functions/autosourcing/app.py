@@ -51,7 +51,7 @@ from arbvault.autosourcing.schemas import (
     TierStatsOut,
 )
 from arbvault.db import session_scope
-from arbvault.jobs import get_job
+from arbvault.jobs.queries import get_job
 from arbvault.jobs.schemas import JobOut
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
 from arbvault.web import (

@@ -14,9 +14,11 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 
 from arbvault.autosourcing import discover, discover_job_id, finish_run
 from arbvault.deadline import invocation_deadline
-from arbvault.jobs import ChunkPipeline, metrics
+from arbvault.jobs.metrics import metrics
+from arbvault.jobs.worker import ChunkPipeline
 from arbvault.jobs.claims import lease_seconds_for, start_margin_for
 from arbvault.observability import logger
+from arbvault.snapstart import register_restore_hooks
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -24,6 +26,9 @@ if TYPE_CHECKING:
 
 # Every record failing is reported like any partial failure, not raised: an invocation error is kept for crashes.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+
+register_restore_hooks()
 
 
 @metrics.log_metrics

@@ -18,27 +18,27 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from arbvault.analyses import AnalysisFilters, SortKey, SortOrder
+from arbvault.analyses.filters import AnalysisFilters
+from arbvault.analyses.listing import SortKey, SortOrder
 from arbvault.analyses.schemas import AnalysisOut, AnalysisQuery, page_out, page_request
-from arbvault.catalog import keepa_client, screen_identifiers, would_pass
+from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.guard import would_pass
+from arbvault.catalog.screening import screen_identifiers
 from arbvault.db import session_scope
 from arbvault.exceptions import InvalidInputError
-from arbvault.jobs import (
-    MAX_JOB_IDENTIFIERS,
+from arbvault.jobs.chunking import MAX_JOB_IDENTIFIERS, check_job_size
+from arbvault.jobs.creation import JobKind
+from arbvault.jobs.estimate import estimate_tokens
+from arbvault.jobs.lifecycle import cancel_job, transition
+from arbvault.jobs.params import JobParams
+from arbvault.jobs.queries import get_job, list_jobs
+from arbvault.jobs.results import job_results
+from arbvault.jobs.states import parse_status
+from arbvault.jobs.submit import submit_job
+from arbvault.jobs.unresolved import (
     UNRESOLVED_CURSOR_KEYS,
-    JobKind,
-    JobParams,
     UnresolvedPosition,
     UnresolvedStatus,
-    cancel_job,
-    check_job_size,
-    estimate_tokens,
-    get_job,
-    job_results,
-    list_jobs,
-    parse_status,
-    submit_job,
-    transition,
     unresolved_identifiers,
 )
 from arbvault.jobs.schemas import (

@@ -18,16 +18,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from arbvault.config import (
-    config_stats,
-    effective_config,
-    list_changes,
-    normalise_category,
-    parse_if_match,
-    parse_scope,
-    preview_patch,
-    update_scope,
-)
+from arbvault.config.effective import effective_config
+from arbvault.config.history import list_changes
+from arbvault.config.preconditions import parse_if_match
+from arbvault.config.preview import preview_patch
+from arbvault.config.scopes import normalise_category, parse_scope
+from arbvault.config.stats import config_stats
+from arbvault.config.updates import update_scope
 from arbvault.db import session_scope
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
 from arbvault.web import (

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
 from arbvault.autosourcing import discover_job_id, fail_discovery, finish_run
-from arbvault.jobs import metrics, record_dead_letter
+from arbvault.jobs.dead_letters import record_dead_letter
+from arbvault.jobs.metrics import metrics
 from arbvault.observability import logger
+from arbvault.snapstart import register_restore_hooks
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -28,6 +30,9 @@ def record_handler(record: SQSRecord) -> None:
     outcome = record_dead_letter(record.message_id, record.body, receive_count=int(receives) if receives else None)
     if outcome.job_status is not None and outcome.job_id is not None:
         finish_run(outcome.job_id)
+
+
+register_restore_hooks()
 
 
 @metrics.log_metrics

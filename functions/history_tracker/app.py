@@ -7,9 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from arbvault.history import run_tracker
 from arbvault.observability import logger
+from arbvault.snapstart import register_restore_hooks
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
+
+
+register_restore_hooks()
 
 
 @logger.inject_lambda_context(clear_state=True)

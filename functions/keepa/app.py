@@ -15,19 +15,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from arbvault.analyses.schemas import AnalysisOut
-from arbvault.analysis import BuyCondition
-from arbvault.catalog import (
-    DEFAULT_STATS_DAYS,
-    FetchOptions,
-    TooManyForSync,
-    analyse_one,
-    current_estimate,
-    ingest,
-    keepa_client,
-    lookup_one,
-)
+from arbvault.analysis.conditions import BuyCondition
+from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.guard import current_estimate
+from arbvault.catalog.ingest import TooManyForSync, ingest
+from arbvault.catalog.single import analyse_one, lookup_one
+from arbvault.catalog.snapshots import DEFAULT_STATS_DAYS, FetchOptions
 from arbvault.db import session_scope
-from arbvault.jobs import submit_job
 from arbvault.jobs.schemas import (
     DEFAULT_OFFERS,
     JobAccepted,
@@ -106,6 +100,8 @@ def _options(offers: int) -> FetchOptions:
 
 def _queue_ingest(body: IngestIn, identity: Identity, idempotency_key: str | None) -> JSONResponse:
     """The batches route's job, of kind ``ingest``: created (or found by its key), token-guarded, published."""
+    from arbvault.jobs.submit import submit_job  # the job path: only lists above the synchronous threshold
+
     submitted = submit_job(kind="ingest", identifiers=body.identifiers, owner_key_id=identity.key_id,
                            params=body.params(), request_body=body.model_dump(mode="json"),
                            idempotency_key=idempotency_key)

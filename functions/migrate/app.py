@@ -6,6 +6,10 @@ from typing import Any
 
 from arbvault.migrations import head_revision, upgrade
 from arbvault.observability import logger
+from arbvault.snapstart import register_restore_hooks
+
+
+register_restore_hooks()
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -15,9 +15,11 @@ from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from arbvault.catalog import check_tokens, keepa_client, would_pass
+from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.guard import check_tokens, would_pass
 from arbvault.db import session_scope
-from arbvault.discovery import CATEGORIES, ScoredProduct
+from arbvault.discovery.categories import CATEGORIES
+from arbvault.discovery.scoring import ScoredProduct
 from arbvault.jobs.schemas import JobOut, accepted_headers
 from arbvault.niches import (
     MIN_SAMPLE,

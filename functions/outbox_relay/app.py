@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from arbvault.jobs import metrics, relay_once
+from arbvault.jobs.metrics import metrics
+from arbvault.jobs.relay import relay_once
 from arbvault.observability import logger
+from arbvault.snapstart import register_restore_hooks
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
+
+
+register_restore_hooks()
 
 
 @metrics.log_metrics

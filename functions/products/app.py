@@ -9,30 +9,21 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from arbvault.analysis import BuyCondition
-from arbvault.discovery import (
-    BOOKS,
-    CATEGORIES,
-    US_DOMAIN,
-    Category,
-    DiscoveryFilters,
-    Exclusion,
-    ScoredProduct,
-    ScoringCriteria,
-    discover_with_scoring,
-    find_candidates,
-    refresh_categories,
-    stock_estimate,
-)
-from arbvault.catalog import to_json
+from arbvault.analysis.conditions import BuyCondition
+from arbvault.discovery.candidates import find_candidates
+from arbvault.discovery.categories import BOOKS, CATEGORIES, US_DOMAIN, Category
+from arbvault.discovery.filters import DiscoveryFilters, Exclusion
 from arbvault.web import CurrentIdentity, create_app, create_handler
 from arbvault.web.openapi_errors import error_responses
 from arbvault.web.schema_types import DomainId, Money, Percent, PriceIn, ProductIdentifier, Score, StrategyName
+
+if TYPE_CHECKING:
+    from arbvault.discovery.scoring import ScoredProduct
 
 router = APIRouter(prefix="/api/v1/products", tags=["products"], responses=error_responses(503))
 
@@ -113,6 +104,8 @@ class ScoredProductOut(BaseModel):
 
     @classmethod
     def of(cls, scored: ScoredProduct) -> ScoredProductOut:
+        from arbvault.catalog.records import to_json
+
         a = scored.analysis
         assert a.profit is not None and a.fees is not None and a.bsr is not None  # excluded otherwise
         return cls(asin=a.asin, title=a.title[:TITLE_MAX] if a.title else None, category=a.category,
@@ -204,6 +197,8 @@ def discover(body: DiscoverIn, _: CurrentIdentity) -> DiscoverOut:
 @router.post("/discover-with-scoring", summary="Discover and score products", responses=error_responses(413, 429))
 def discover_scored(body: ScoringIn, _: CurrentIdentity) -> ScoringOut:
     """Discovered products analysed by the engine, filtered by ROI and velocity, best combined score first."""
+    from arbvault.discovery.scoring import ScoringCriteria, discover_with_scoring  # the engine serves this route only
+
     criteria = ScoringCriteria(roi_min=body.roi_min, velocity_min=body.velocity_min, buy_price=body.buy_price,
                                buy_condition=body.buy_condition, strategy=body.strategy)
     filters = body.filters()
@@ -227,6 +222,8 @@ def categories(_: CurrentIdentity, refresh: bool = False) -> CategoriesOut:
     """The category ids discovery is used with; ``refresh=true`` checks them against Keepa (2 tokens)."""
     if not refresh:
         return CategoriesOut(categories=[CategoryOut.of(c) for c in CATEGORIES], source="table", tokens_used=0)
+    from arbvault.discovery.category_lookup import refresh_categories
+
     live = refresh_categories()
     items = []
     for entry in live.items:
@@ -246,6 +243,8 @@ def get_stock_estimate(
     price_target: Annotated[PriceIn | None, Query(description="count FBA offers within 15 % of it")] = None,
 ) -> StockOut:
     """Units buyable now from live FBA offers (cap 10), kept 24 hours; a stale copy when Keepa is down."""
+    from arbvault.discovery.stock import stock_estimate
+
     answer = stock_estimate(asin, price_target=price_target)
     estimate = answer.estimate
     return StockOut(asin=answer.asin, units_available_estimate=estimate.units_available_estimate,

@@ -16,9 +16,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
-from arbvault.analysis import VIEW_WEIGHTS, BuyCondition
+from arbvault.analysis.conditions import BuyCondition
+from arbvault.analysis.view_scores import VIEW_WEIGHTS
 from arbvault.analysis.view_scores import STRATEGY_BOOSTS
-from arbvault.catalog import DEFAULT_STATS_DAYS, FetchOptions, parse_identifiers
+from arbvault.catalog.screening import parse_identifiers
+from arbvault.catalog.snapshots import DEFAULT_STATS_DAYS, FetchOptions
 from arbvault.jobs.schemas import Offers
 from arbvault.views import VIEW_NAMES, ScoredProduct, score_view
 from arbvault.web import CurrentIdentity, create_app, create_handler

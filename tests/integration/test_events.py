@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from arbvault.db import session_scope
-from arbvault.jobs import create_job
+from arbvault.jobs.creation import create_job
 from db_testing import execute, rows
 from infra.keepa_offline import OfflineKeepa
 from infra.lambda_context import LocalLambdaContext

@@ -16,12 +16,12 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 
-from arbvault.analysis import read_config
+from arbvault.analysis.rules_document import read_config
 from arbvault.catalog.snapshots import unpack_product
-from arbvault.config import DEFAULT_RULES
+from arbvault.config.defaults import DEFAULT_RULES
 from arbvault.db import ADMIN_READ_TIMEOUT_SECONDS, build_engine
 from arbvault.migrations import alembic_config, head_revision, status, upgrade
-from arbvault.models import Base
+from arbvault.models.tables import metadata
 from infra.embedded_pg import scratch_database
 
 
@@ -31,7 +31,7 @@ def _diff(url: str) -> list[object]:
         with engine.connect() as connection, warnings.catch_warnings():
             warnings.simplefilter("ignore")  # expression indexes cannot be compared; they are skipped, not diffed
             context = MigrationContext.configure(connection, opts={"compare_type": True})
-            return list(compare_metadata(context, Base.metadata))
+            return list(compare_metadata(context, metadata))
     finally:
         engine.dispose()
 

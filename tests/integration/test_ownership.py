@@ -17,7 +17,8 @@ import pytest
 from sqlalchemy import delete
 
 from arbvault.db import session_scope
-from arbvault.models import Analysis, Job
+from arbvault.models.analysis import Analysis
+from arbvault.models.job import Job
 from support import ADMIN, call
 
 ANALYSIS_ROUTE = "/api/v1/analyses/{analysis_id}"

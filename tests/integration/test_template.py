@@ -143,3 +143,28 @@ def test_http_api_cors_comes_from_the_origins_parameter_without_credentials(tran
     assert set(cors["allowMethods"]) == {"GET", "POST", "PUT", "PATCH", "DELETE"}
     assert {"location", "retry-after", "etag"} <= set(cors["exposeHeaders"])
     assert cors["maxAge"] == 600
+
+
+def test_snapstart_parameter_applies_to_every_function_invoked_through_its_alias(translated: dict[str, Any]) -> None:
+    # GIVEN the SnapStart parameter, off by default
+    source = load_document(TEMPLATE_PATH)
+    parameter = source["Parameters"]["SnapStart"]
+    assert parameter["Default"] == "None"
+    assert set(parameter["AllowedValues"]) == {"None", "PublishedVersions"}
+    functions = resources_of(translated, "AWS::Lambda::Function")
+    aliases = resources_of(translated, "AWS::Lambda::Alias")
+    assert set(functions) == set(resources_of(source, SAM_FUNCTION))
+    # THEN every function takes it, and has an alias on its published version (a snapshot belongs to a version)
+    for name, function in functions.items():
+        assert function["Properties"]["SnapStart"] == {"ApplyOn": {"Ref": "SnapStart"}}, name
+    assert {alias["Properties"]["FunctionName"]["Ref"] for alias in aliases.values()} == set(functions)
+    # AND every event reaches the alias: queues, schedules, the API's integrations and its authorizer
+    for name, mapping in resources_of(translated, "AWS::Lambda::EventSourceMapping").items():
+        assert mapping["Properties"]["FunctionName"]["Ref"].endswith("Aliaslive"), name
+    for name, rule in resources_of(translated, "AWS::Events::Rule").items():
+        assert all(target["Arn"]["Ref"].endswith("Aliaslive") for target in rule["Properties"]["Targets"]), name
+    for method, path, operation in api_operations(translated):
+        assert "Aliaslive" in str(operation["x-amazon-apigateway-integration"]["uri"]), (method, path)
+    (api,) = resources_of(translated, "AWS::ApiGatewayV2::Api").values()
+    (scheme,) = api["Properties"]["Body"]["components"]["securitySchemes"].values()
+    assert "AuthorizerFunctionAliaslive" in str(scheme["x-amazon-apigateway-authorizer"]["authorizerUri"])

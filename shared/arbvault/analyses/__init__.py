@@ -7,54 +7,10 @@
 Every read and delete takes ``owner_key_id``: the caller's key id for a sourcer, ``None`` for an admin
 (``Identity.owner_scope``); rows of other owners are invisible (404 by id).
 
-Routes take the response schema, the query filters and the cursors from ``arbvault.analyses.schemas``, which
-this package does not import (the batch worker needs no FastAPI).
+Reading and deleting (``listing``, ``store``) need no engine; ``manual`` (creating an analysis from stated
+prices) runs the rules. Routes take the response schema, the query filters and the cursors from ``schemas``
+(the only module here that imports FastAPI).
+
+Import each name from the module that defines it: this package's ``__init__`` imports none of them, so a
+function loads only the modules its own routes use.
 """
-
-from arbvault.analyses.exceptions import (
-    AnalysisNotFoundError,
-    InvalidAnalysisQueryError,
-    InvalidManualAnalysisError,
-)
-from arbvault.analyses.filters import AnalysisFilters, recommendation_key
-from arbvault.analyses.listing import (
-    CURSOR_KEYS,
-    SORT_KEYS,
-    TOP_METRICS,
-    AnalysisPage,
-    Position,
-    Sort,
-    SortKey,
-    SortOrder,
-    TopMetric,
-    list_analyses,
-    top_analyses,
-)
-from arbvault.analyses.manual import ManualAnalysis, ManualInput, evaluate
-from arbvault.analyses.store import MANUAL_SOURCE, create_manual_analysis, delete_analysis, get_analysis
-
-__all__ = [
-    "CURSOR_KEYS",
-    "MANUAL_SOURCE",
-    "SORT_KEYS",
-    "TOP_METRICS",
-    "AnalysisFilters",
-    "AnalysisNotFoundError",
-    "AnalysisPage",
-    "InvalidAnalysisQueryError",
-    "InvalidManualAnalysisError",
-    "ManualAnalysis",
-    "ManualInput",
-    "Position",
-    "Sort",
-    "SortKey",
-    "SortOrder",
-    "TopMetric",
-    "create_manual_analysis",
-    "delete_analysis",
-    "evaluate",
-    "get_analysis",
-    "list_analyses",
-    "recommendation_key",
-    "top_analyses",
-]

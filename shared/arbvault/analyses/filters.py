@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 
 from arbvault.analyses.exceptions import InvalidAnalysisQueryError
 from arbvault.identifiers import normalise
-from arbvault.models import Analysis
+from arbvault.models.analysis import Analysis
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement

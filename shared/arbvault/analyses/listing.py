@@ -20,7 +20,7 @@ from arbvault.analyses.exceptions import InvalidAnalysisQueryError
 from arbvault.analyses.filters import AnalysisFilters, owned_by
 from arbvault.bounds import bounded_amount, bounded_score, parse_timestamp
 from arbvault.exceptions import InvalidCursorError
-from arbvault.models import Analysis
+from arbvault.models.analysis import Analysis
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement

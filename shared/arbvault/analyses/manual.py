@@ -14,40 +14,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from arbvault.analyses.exceptions import InvalidManualAnalysisError
-from arbvault.analysis import (
-    BUY_CONDITIONS,
-    EngineConfig,
-    FeeBreakdown,
-    ProfitMetrics,
-    RatingInputs,
-    Recommendation,
-    Score,
-    ScoreLevels,
-    Strategy,
-    Velocity,
-    amazon_fees,
-    benchmark_for,
-    combined_score,
-    confidence,
-    decide,
-    fee_schedule,
-    holding_costs,
-    max_buy_price,
-    price_stability,
-    profit_metrics,
-    round_half_up,
-    select_strategy,
-    velocity_score,
-    velocity_tier,
-)
-from arbvault.catalog import to_json
+from arbvault.analysis.conditions import BUY_CONDITIONS
+from arbvault.analysis.config_view import EngineConfig, Strategy
+from arbvault.analysis.rules_document import read_config
+from arbvault.analysis.fees import FeeBreakdown, amazon_fees, fee_schedule
+from arbvault.analysis.money import round_half_up
+from arbvault.analysis.profit import ProfitMetrics, holding_costs, profit_metrics
+from arbvault.analysis.recommendation import combined_score
+from arbvault.analysis.scores import Score, confidence, price_stability
+from arbvault.analysis.strategy import select_strategy
+from arbvault.analysis.targets import max_buy_price
+from arbvault.analysis.velocity import Velocity, benchmark_for, velocity_score, velocity_tier
+from arbvault.analysis.verdict import RatingInputs, Recommendation, ScoreLevels, decide
+from arbvault.catalog.records import to_json
+from arbvault.config.effective import effective_config
+from arbvault.config.scopes import normalise_category
 from arbvault.identifiers import Identifier
+from arbvault.models.analysis import Analysis
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 ZERO = Decimal(0)
 REQUESTED = "requested"  # the engine's label for a price the caller gave
+MANUAL_SOURCE = "manual"
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,3 +168,48 @@ def evaluate(data: ManualInput, config: EngineConfig) -> ManualAnalysis:
         recommendation=verdict.recommendation,
         combined_score=combined_score(roi_pct=profit.roi_pct, velocity=velocity.score, config=config),
     )
+
+
+def create_manual_analysis(session: Session, data: ManualInput, *, created_by: str, domain_id: int = 1) -> Analysis:
+    """Analyse ``data`` under the effective rules of ``domain_id`` and its category, store it and return the row.
+
+    The row is marked ``source="manual"`` and ``created_by`` (the caller's API key id, its owner). Raises
+    ``InvalidScopeError`` for a category that cannot name a config scope, and the errors
+    of :func:`evaluate` (all 422).
+    """
+    layer = normalise_category(data.category, field="body.category")
+    rules = effective_config(session, domain_id=domain_id, category=layer)
+    result = evaluate(data, read_config(rules.document))
+    profit = result.profit
+    row = Analysis(
+        domain_id=domain_id,
+        identifier=data.identifier.value,
+        asin=result.asin,
+        isbn13=data.identifier.isbn13,
+        title=data.title,
+        category=data.category,
+        strategy=result.strategy,
+        buy_price=profit.buy_price,
+        buy_price_source=result.buy_price_source,
+        buy_condition=result.buy_condition,
+        sell_price=profit.sell_price,
+        sell_price_source=result.sell_price_source,
+        fees=result.fees.total,
+        profit=profit.net_profit,
+        max_buy_price=result.max_buy_price,
+        roi_pct=profit.roi_pct,
+        margin_pct=profit.margin_pct,
+        velocity_score=result.velocity.score,
+        stability_score=result.stability.score,
+        confidence_score=result.confidence.score,
+        overall_rating=result.overall_rating,
+        recommendation=result.recommendation.label,
+        combined_score=result.combined_score,
+        bsr=data.bsr,
+        metrics=result.metrics(),
+        source=MANUAL_SOURCE,
+        created_by=created_by,
+    )
+    session.add(row)
+    session.flush()  # the id and timestamps, for the response and its Location header
+    return row

@@ -18,7 +18,8 @@ from decimal import Decimal
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from arbvault.analysis.config_view import BUY_CONDITIONS, EngineConfig, FeeSchedule, Rating, Strategy
+from arbvault.analysis.conditions import BUY_CONDITIONS
+from arbvault.analysis.config_view import EngineConfig, FeeSchedule, Rating, Strategy
 from arbvault.analysis.exceptions import InvalidPriceError
 from arbvault.analysis.fees import FeeBreakdown, amazon_fees, fee_schedule
 from arbvault.analysis.money import ZERO, pct_of, round_half_up

@@ -27,8 +27,6 @@ SellSource = PriceSource | Literal["condition_buy_box"]
 BUY_SOURCES: Final[tuple[str, ...]] = (CHEAPEST_OFFER, *get_args(PriceSource))
 SELL_SOURCES: Final[tuple[str, ...]] = (CONDITION_BUY_BOX, *get_args(PriceSource))
 # Conditions a reseller buys in, best first; collectible and refurbished copies are left out.
-BuyCondition = Literal["new", "used_like_new", "used_very_good", "used_good", "used_acceptable"]
-BUY_CONDITIONS: Final[tuple[str, ...]] = get_args(BuyCondition)
 RatingName = Literal["EXCELLENT", "GOOD", "FAIR"]
 Rating = Literal["EXCELLENT", "GOOD", "FAIR", "PASS"]
 # The verdict table's rows carry these ratings, one row each, in this order; the PASS row catches the rest.

@@ -27,22 +27,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from arbvault.analysis.config_view import (
-    BUY_CONDITIONS,
-    BUY_SOURCES,
-    SELL_SOURCES,
-    VERDICT_MINIMA,
-    VERDICT_RATINGS,
-    AdvancedRules,
-    AnalyticsRules,
-    EngineConfig,
-    FeeSchedule,
-    Levels,
-    RoiRules,
-    Strategy,
-    VelocityRules,
-    VerdictRule,
-)
+from arbvault.analysis.conditions import BUY_CONDITIONS
+from arbvault.analysis.config_view import AdvancedRules, AnalyticsRules, BUY_SOURCES, EngineConfig, FeeSchedule, Levels, RoiRules, SELL_SOURCES, Strategy, VERDICT_MINIMA, VERDICT_RATINGS, VelocityRules, VerdictRule
 from arbvault.analysis.exceptions import RulesConfigError
 from arbvault.analysis.money import ZERO
 

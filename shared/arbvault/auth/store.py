@@ -14,7 +14,7 @@ from arbvault.auth.exceptions import ApiKeyNotFoundError, LastAdminKeyError
 from arbvault.auth.keys import display_prefix, generate_key, hash_key, is_well_formed
 from arbvault.auth.validation import check_role, normalise_name
 from arbvault.keyset import KeysetPosition
-from arbvault.models import ApiKey
+from arbvault.models.api_key import ApiKey
 from arbvault.observability import logger
 
 # last_used_at is a hint for people, not an audit trail: recording it at most once a minute per key keeps the

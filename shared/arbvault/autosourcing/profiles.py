@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from arbvault.autosourcing.configs import DiscoverySpec, ScoringSpec
 from arbvault.autosourcing.exceptions import ProfileNameTakenError, ProfileNotFoundError
-from arbvault.models import AutosourcingProfile
+from arbvault.models.autosourcing import AutosourcingProfile
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -12,9 +12,10 @@ from sqlalchemy import and_, func, or_, select
 
 from arbvault.autosourcing.exceptions import PickNotFoundError, RunNotFoundError
 from arbvault.autosourcing.runs import FINISHED_STATUSES, finish_run
-from arbvault.jobs import JobSummary, get_job, list_jobs
+from arbvault.jobs.queries import JobSummary, get_job, list_jobs
 from arbvault.keyset import KeysetPosition
-from arbvault.models import AutosourcingPick, AutosourcingRun, Job
+from arbvault.models.autosourcing import AutosourcingPick, AutosourcingRun
+from arbvault.models.job import Job
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -27,11 +27,14 @@ from arbvault.autosourcing.configs import DiscoverySpec, ScoringSpec
 from arbvault.autosourcing.profiles import active_profile
 from arbvault.autosourcing.rating import Scores, meets_criteria, rate, summary, tier
 from arbvault.autosourcing.safeguards import estimate_run
-from arbvault.catalog import TokenBudgetError, keepa_client
+from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.exceptions import TokenBudgetError
 from arbvault.db import session_scope
-from arbvault.discovery import find_candidates
+from arbvault.discovery.candidates import find_candidates
 from arbvault.identifiers import InvalidIdentifierError, normalise
-from arbvault.jobs import JobMessageError, JobStatus, publish_pending
+from arbvault.jobs.exceptions import JobMessageError
+from arbvault.jobs.outbox import publish_pending
+from arbvault.jobs.states import JobStatus
 from arbvault.jobs.claims import lock_job
 from arbvault.jobs.creation import add_chunks
 from arbvault.jobs.chunking import chunk_identifiers
@@ -39,7 +42,9 @@ from arbvault.jobs.lifecycle import apply_status, settle_if_finished
 from arbvault.jobs.outbox import add_message
 from arbvault.jobs.states import ACTIVE_STATUSES
 from arbvault.keepa import TokensExhaustedError
-from arbvault.models import Analysis, AutosourcingPick, AutosourcingRun, Job
+from arbvault.models.analysis import Analysis
+from arbvault.models.autosourcing import AutosourcingPick, AutosourcingRun
+from arbvault.models.job import Job
 from arbvault.observability import logger
 
 if TYPE_CHECKING:

@@ -13,14 +13,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from arbvault.autosourcing.configs import ScoringSpec
-from arbvault.catalog import (
-    RulesBook,
-    TokenBudgetError,
-    current_estimate,
-    keepa_client,
-    product_lookup_cost,
-    retry_after_seconds,
-)
+from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.costs import product_lookup_cost
+from arbvault.catalog.exceptions import TokenBudgetError
+from arbvault.catalog.guard import current_estimate, retry_after_seconds
+from arbvault.catalog.rules import RulesBook
 from arbvault.exceptions import InvalidInputError
 from arbvault.settings import get_settings
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from arbvault.autosourcing.configs import DiscoverySpec, ScoringSpec
 from arbvault.autosourcing.rating import Rating, Tier
-from arbvault.discovery import CANDIDATE_WINDOW
+from arbvault.discovery.filters import CANDIDATE_WINDOW
 from arbvault.jobs.schemas import ProgressOut
 from arbvault.jobs.states import JobStatus
 from arbvault.web.schema_types import DecimalNumber, DomainId, Percent, PriceIn, Score, StrategyName, Text

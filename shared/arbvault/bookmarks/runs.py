@@ -13,14 +13,15 @@ from pydantic import ValidationError
 from arbvault.bookmarks.exceptions import FiltersOutdatedError, NoCandidatesError
 from arbvault.bookmarks.schemas import SavedFilters
 from arbvault.bookmarks.store import get_saved_niche, record_run
-from arbvault.catalog import check_tokens, keepa_client
+from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.guard import check_tokens
 from arbvault.db import session_scope
 from arbvault.niches import submit_niche_job
 
 if TYPE_CHECKING:
     import uuid
 
-    from arbvault.jobs import Submission
+    from arbvault.jobs.submit import Submission
 
 
 def run_saved_niche(niche_id: uuid.UUID, *, owner_key_id: str, scope: str | None,

@@ -17,7 +17,7 @@ from arbvault.niches.schemas import AnalyzeIn, DiscoverIn
 from arbvault.web.schema_types import CategoryId, DecimalNumber, Text
 
 if TYPE_CHECKING:
-    from arbvault.models import SavedNiche
+    from arbvault.models.saved_niche import SavedNiche
     from arbvault.niches import AnalyzerPlan, NichePlan
 
 FILTERS_MAX_BYTES: Final = 2048

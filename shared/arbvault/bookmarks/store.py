@@ -15,7 +15,7 @@ from sqlalchemy.exc import DatabaseError
 
 from arbvault.bookmarks.exceptions import NicheNameTakenError, SavedNicheNotFoundError
 from arbvault.keyset import KeysetPosition
-from arbvault.models import SavedNiche
+from arbvault.models.saved_niche import SavedNiche
 from arbvault.models.saved_niche import NICHE_NAME_INDEX
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from arbvault.analysis import analyze
+from arbvault.analysis.analyze import analyze
 from arbvault.catalog.records import analysis_row
 from arbvault.catalog.rules import RulesBook
 from arbvault.catalog.timing import Timings
@@ -16,7 +16,7 @@ from arbvault.db import session_scope
 if TYPE_CHECKING:
     import uuid
 
-    from arbvault.analysis import EngineConfig
+    from arbvault.analysis.config_view import EngineConfig
     from arbvault.catalog.lookup import CatalogLookup
     from arbvault.keepa import KeepaProduct
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from arbvault.catalog.bulk import ROWS_PARAM, insert_from_json, rows_parameter
-from arbvault.models import Analysis
+from arbvault.models.analysis import Analysis
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

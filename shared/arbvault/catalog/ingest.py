@@ -13,17 +13,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from arbvault.analysis import check_buy
+from arbvault.analysis.analyze import check_buy
 from arbvault.catalog.analyse import analyse_found
 from arbvault.catalog.analyses_store import insert_analyses
 from arbvault.catalog.clients import keepa_client
-from arbvault.catalog.exceptions import InvalidIdentifiersError
 from arbvault.catalog.lookup import fetch_products
 from arbvault.catalog.rules import RulesBook
+from arbvault.catalog.screening import RejectedIdentifier, screen_identifiers
 from arbvault.catalog.snapshots import FetchOptions
 from arbvault.catalog.timing import Timings
 from arbvault.db import session_scope
-from arbvault.identifiers import Identifier, InvalidIdentifierError, normalise
 from arbvault.settings import get_settings
 
 if TYPE_CHECKING:
@@ -53,55 +52,6 @@ class TooManyForSync:
 
     count: int
     threshold: int
-
-
-@dataclass(frozen=True, slots=True)
-class RejectedIdentifier:
-    """An entry of an identifier list that is no ASIN, ISBN-10 or ISBN-13: where it was, as sent, and why."""
-
-    index: int
-    value: str
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class ScreenedIdentifiers:
-    """An identifier list split into the usable ones (normalised, de-duplicated, first occurrence first) and the
-    entries that are not identifiers."""
-
-    valid: list[Identifier]
-    rejected: list[RejectedIdentifier]
-
-    def error(self, field_name: str) -> InvalidIdentifiersError:
-        """The 422 naming every rejected entry by index."""
-        return InvalidIdentifiersError([{"field": f"{field_name}[{r.index}]", "message": r.reason, "value": r.value}
-                                        for r in self.rejected])
-
-
-def screen_identifiers(values: Sequence[str], *, field_name: str = "identifiers") -> ScreenedIdentifiers:
-    """Split ``values`` into usable identifiers and rejected entries (with the reason of each).
-
-    Raises ``InvalidIdentifiersError`` (422, every entry named by index) when there are entries and none is usable.
-    """
-    parsed: list[Identifier] = []
-    rejected: list[RejectedIdentifier] = []
-    for index, raw in enumerate(values):
-        try:
-            parsed.append(normalise(raw, field=f"{field_name}[{index}]"))
-        except InvalidIdentifierError as exc:
-            rejected.append(RejectedIdentifier(index, exc.value, exc.message))
-    screened = ScreenedIdentifiers(list(dict.fromkeys(parsed)), rejected)
-    if rejected and not parsed:
-        raise screened.error(field_name)
-    return screened
-
-
-def parse_identifiers(values: Sequence[str], *, field_name: str = "identifiers") -> list[Identifier]:
-    """Normalised, de-duplicated identifiers; ``InvalidIdentifiersError`` naming every bad entry by index."""
-    screened = screen_identifiers(values, field_name=field_name)
-    if screened.rejected:
-        raise screened.error(field_name)
-    return screened.valid
 
 
 def check_buy_price(buy_price: Decimal | None, buy_condition: str | None = None) -> None:

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from arbvault.analysis import FeeBreakdown
+from arbvault.analysis.fees import FeeBreakdown
 
 if TYPE_CHECKING:
-    from arbvault.analysis import Analysis
+    from arbvault.analysis.analyze import Analysis
     from arbvault.catalog.lookup import CatalogProduct
     from arbvault.keepa import KeepaProduct
 

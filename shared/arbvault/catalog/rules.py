@@ -13,14 +13,18 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from arbvault.analysis import EngineConfig, named_strategy, read_config
-from arbvault.config import InvalidScopeError, effective_config, normalise_category
-from arbvault.models import BusinessConfig
+from arbvault.analysis.config_view import EngineConfig
+from arbvault.analysis.rules_document import read_config
+from arbvault.analysis.strategy import named_strategy
+from arbvault.config.effective import effective_config
+from arbvault.config.exceptions import InvalidScopeError
+from arbvault.config.scopes import normalise_category
+from arbvault.models.business_config import BusinessConfig
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from arbvault.config import EffectiveConfig
+    from arbvault.config.effective import EffectiveConfig
     from arbvault.keepa import KeepaProduct
 
 _CATEGORY_PREFIX = "category:"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from arbvault.analysis import analyze
+from arbvault.analysis.analyze import analyze
 from arbvault.catalog.clients import keepa_client
 from arbvault.catalog.exceptions import ProductNotFoundError
 from arbvault.catalog.ingest import check_buy_price

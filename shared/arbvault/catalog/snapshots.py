@@ -29,7 +29,7 @@ from sqlalchemy import and_, select, true, union_all
 from arbvault.catalog.bulk import insert_from_json, rows_parameter
 from arbvault.exceptions import InvalidInputError
 from arbvault.identifiers import split_by_lookup
-from arbvault.models import KeepaMiss, KeepaSnapshot
+from arbvault.models.keepa_snapshot import KeepaMiss, KeepaSnapshot
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

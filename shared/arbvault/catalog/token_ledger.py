@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
 from arbvault.keepa import TokenBalance
-from arbvault.models import TOKEN_STATE_ID, KeepaTokenState
+from arbvault.models.keepa_token_state import TOKEN_STATE_ID, KeepaTokenState
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

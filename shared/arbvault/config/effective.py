@@ -29,7 +29,7 @@ from arbvault.config.scopes import (
     layer_of,
     normalise_category,
 )
-from arbvault.models import GLOBAL_SCOPE
+from arbvault.models.business_config import GLOBAL_SCOPE
 from arbvault.settings import get_settings
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from sqlalchemy import select, tuple_
 
 from arbvault.config.scopes import parse_scope
 from arbvault.keyset import KeysetPosition
-from arbvault.models import BusinessConfig, ConfigChange
+from arbvault.models.business_config import BusinessConfig, ConfigChange
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

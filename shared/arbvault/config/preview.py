@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from arbvault.analysis import ConfigPreview, preview_config
+from arbvault.analysis.preview import ConfigPreview, preview_config
 from arbvault.config.effective import effective_config
 from arbvault.config.merge import apply_merge_patch
 from arbvault.config.shape import patch_violations

@@ -11,7 +11,7 @@ from typing import Final, Literal
 
 from arbvault.bounds import keepa_domain
 from arbvault.config.exceptions import InvalidScopeError
-from arbvault.models import GLOBAL_SCOPE
+from arbvault.models.business_config import GLOBAL_SCOPE
 
 Layer = Literal["global", "domain", "category"]
 LAYERS: Final[tuple[Layer, ...]] = ("global", "domain", "category")

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, func, select, text
 
 from arbvault.config.cache import CacheStats
 from arbvault.config.effective import cache_stats
-from arbvault.models import BusinessConfig, ConfigChange
+from arbvault.models.business_config import BusinessConfig, ConfigChange
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

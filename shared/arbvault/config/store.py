@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert
 
-from arbvault.models import GLOBAL_CONFIG_ID, BusinessConfig, ConfigChange
+from arbvault.models.business_config import GLOBAL_CONFIG_ID, BusinessConfig, ConfigChange
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -20,7 +20,7 @@ from arbvault.config.merge import apply_merge_patch
 from arbvault.config.scopes import parse_scope
 from arbvault.config.shape import MAX_DOCUMENT_BYTES, document_size, patch_violations
 from arbvault.config.validation import MAX_DEPTH, describe, nesting_depth, validate_combinations
-from arbvault.models import GLOBAL_SCOPE
+from arbvault.models.business_config import GLOBAL_SCOPE
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from arbvault.catalog import guarded, keepa_client
+from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.guard import guarded
 from arbvault.db import session_scope
 from arbvault.discovery.filters import CANDIDATE_WINDOW
 from arbvault.discovery.results_store import StoredCandidates, load_candidates, save_candidates

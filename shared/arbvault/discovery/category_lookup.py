@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from arbvault.catalog import CATEGORY_COST, guarded, keepa_client
+from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.costs import CATEGORY_COST
+from arbvault.catalog.guard import guarded
 from arbvault.discovery.categories import CATEGORIES, US_DOMAIN, Category
-from arbvault.keepa.client import MAX_CATEGORIES_PER_REQUEST
 
 if TYPE_CHECKING:
     from arbvault.keepa import KeepaCategory, KeepaClient
@@ -31,6 +32,8 @@ class CategoryRefresh:
 
 def refresh_categories(*, client: KeepaClient | None = None) -> CategoryRefresh:
     """Ask Keepa about every id of the table (amazon.com), after the token guard allowed the requests."""
+    from arbvault.keepa.client import MAX_CATEGORIES_PER_REQUEST  # the client module (httpx) loads on first use
+
     client = client or keepa_client(US_DOMAIN)
     ids = [category.id for category in CATEGORIES]
     size = MAX_CATEGORIES_PER_REQUEST

@@ -12,14 +12,17 @@ import hashlib
 import json
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, get_args
 
-from arbvault.analysis import round_half_up
-from arbvault.catalog import BESTSELLERS_COST, finder_cost
+from arbvault.analysis.money import round_half_up
+from arbvault.catalog.costs import BESTSELLERS_COST, finder_cost
 from arbvault.discovery.categories import category_by_id
 from arbvault.discovery.exceptions import InvalidFiltersError
 
 CandidateSource = Literal["finder", "bestsellers"]
+Exclusion = Literal["not_found", "amazon_sells", "no_price_or_rank", "below_roi_min", "below_velocity_min"]
+"""Why scoring left a candidate out."""
+EXCLUSIONS: Final[tuple[Exclusion, ...]] = get_args(Exclusion)
 
 AMAZON_ABSENT: Final = -1
 """Keepa's ``availabilityAmazon`` code for "Amazon has no offer"."""

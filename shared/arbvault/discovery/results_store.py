@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Final
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
-from arbvault.models import DiscoveryResult
+from arbvault.models.product_cache import DiscoveryResult
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

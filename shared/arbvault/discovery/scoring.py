@@ -19,20 +19,18 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final, Literal, get_args
+from typing import TYPE_CHECKING, Final
 
-from arbvault.analysis import Analysis, analyze
-from arbvault.catalog import (
-    RulesBook,
-    FetchOptions,
-    check_buy_price,
-    condition_options_note,
-    fetch_products,
-    keepa_client,
-    offers_count,
-)
+from arbvault.analysis.analyze import Analysis, analyze
+from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.ingest import check_buy_price
+from arbvault.catalog.lookup import fetch_products
+from arbvault.catalog.records import condition_options_note, offers_count
+from arbvault.catalog.rules import RulesBook
+from arbvault.catalog.snapshots import FetchOptions
 from arbvault.db import session_scope
 from arbvault.discovery.candidates import Candidates, find_candidates
+from arbvault.discovery.filters import EXCLUSIONS, Exclusion
 from arbvault.identifiers import Identifier, InvalidIdentifierError, normalise
 
 if TYPE_CHECKING:
@@ -40,8 +38,6 @@ if TYPE_CHECKING:
     from arbvault.keepa import KeepaClient, KeepaProduct
 
 CANDIDATES_PER_RESULT: Final = 2
-Exclusion = Literal["not_found", "amazon_sells", "no_price_or_rank", "below_roi_min", "below_velocity_min"]
-EXCLUSIONS: Final[tuple[Exclusion, ...]] = get_args(Exclusion)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final, Literal
 
-from arbvault.analysis import StockEstimate, estimate_stock
-from arbvault.catalog import FetchOptions, lookup_one, stored_since
+from arbvault.analysis.stock import StockEstimate, estimate_stock
+from arbvault.catalog.lookup import stored_since
+from arbvault.catalog.single import lookup_one
+from arbvault.catalog.snapshots import FetchOptions
 from arbvault.db import session_scope
 from arbvault.discovery.categories import US_DOMAIN
 from arbvault.discovery.exceptions import OffersNotDeliveredError
@@ -29,7 +31,7 @@ from arbvault.identifiers import InvalidIdentifierError, normalise
 from arbvault.observability import logger
 
 if TYPE_CHECKING:
-    from arbvault.catalog import CatalogProduct
+    from arbvault.catalog.lookup import CatalogProduct
     from arbvault.keepa import KeepaClient, KeepaProduct
 
 STOCK_TTL: Final = timedelta(hours=24)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.dialects.postgresql import insert
 
-from arbvault.models import StockSnapshot
+from arbvault.models.product_cache import StockSnapshot
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

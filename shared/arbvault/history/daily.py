@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from arbvault.keepa import CsvType, cents_to_decimal, datetime_to_keepa_minutes
 from arbvault.keepa.history import points, series
-from arbvault.models import AsinHistoryPoint
+from arbvault.models.asin_history import AsinHistoryPoint
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.dialects.postgresql import insert
 
-from arbvault.catalog import DEFAULT_STATS_DAYS, CatalogProduct, FetchOptions
-from arbvault.models import AsinHistoryPoint
+from arbvault.catalog.lookup import CatalogProduct
+from arbvault.catalog.snapshots import DEFAULT_STATS_DAYS, FetchOptions
+from arbvault.models.asin_history import AsinHistoryPoint
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from arbvault.exceptions import InvalidCursorError
 from arbvault.history.exceptions import NoHistoryError
 from arbvault.identifiers import InvalidIdentifierError, normalise
-from arbvault.models import AsinHistoryPoint
+from arbvault.models.asin_history import AsinHistoryPoint
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

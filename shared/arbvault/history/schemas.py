@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from arbvault.history.trends import Trend, TrendSource, bsr_summary, price_summary, seller_summary
 from arbvault.history.watchlist import WatchAdded
-from arbvault.models import AsinHistoryPoint
+from arbvault.models.asin_history import AsinHistoryPoint
 from arbvault.web.schema_types import DecimalNumber
 
 

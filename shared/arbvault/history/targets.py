@@ -6,7 +6,8 @@ from typing import Final
 
 from sqlalchemy import CompoundSelect, select, union
 
-from arbvault.models import AsinWatch, AutosourcingPick, AutosourcingRun
+from arbvault.models.asin_history import AsinWatch
+from arbvault.models.autosourcing import AutosourcingPick, AutosourcingRun
 
 TRACKED_PICK_ACTIONS: Final = ("TO_BUY", "FAVORITE")
 """What an owner marks an AutoSourcing pick with for the tracker to follow it."""

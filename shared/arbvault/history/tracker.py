@@ -19,20 +19,15 @@ from typing import Any, Literal
 from sqlalchemy import and_, exists, select, update
 from sqlalchemy.dialects.postgresql import insert
 
-from arbvault.catalog import (
-    CatalogProduct,
-    TokenBudgetError,
-    TokenCapacityError,
-    fetch_products,
-    identifiers_of,
-    product_lookup_cost,
-)
+from arbvault.catalog.costs import product_lookup_cost
+from arbvault.catalog.exceptions import TokenBudgetError, TokenCapacityError
+from arbvault.catalog.lookup import CatalogProduct, fetch_products, identifiers_of
 from arbvault.catalog.snapshots import freshness_cutoff, load_snapshots
 from arbvault.db import session_scope
 from arbvault.history.points import HISTORY_OPTIONS, insert_points, point_row
 from arbvault.history.targets import tracking_targets
 from arbvault.keepa import TokensExhaustedError
-from arbvault.models import AsinHistoryPoint, TrackerDay
+from arbvault.models.asin_history import AsinHistoryPoint, TrackerDay
 from arbvault.settings import get_settings
 
 CHUNK_SIZE = 100

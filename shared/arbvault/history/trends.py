@@ -11,13 +11,13 @@ from typing import Any, Literal
 
 from sqlalchemy import func, select
 
-from arbvault.catalog import lookup_one
+from arbvault.catalog.single import lookup_one
 from arbvault.db import session_scope
 from arbvault.history.daily import DayValues, days_from_csv, days_from_points, window_start
 from arbvault.history.exceptions import NoHistoryError
 from arbvault.history.points import HISTORY_OPTIONS
 from arbvault.keepa.units import CENT
-from arbvault.models import AsinHistoryPoint
+from arbvault.models.asin_history import AsinHistoryPoint
 
 TrendSource = Literal["RECORDS", "KEEPA_CSV"]
 

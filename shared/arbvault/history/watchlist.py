@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 
-from arbvault.catalog import lookup_one
+from arbvault.catalog.single import lookup_one
 from arbvault.db import session_scope
 from arbvault.history.exceptions import WatchNotFoundError
 from arbvault.history.points import HISTORY_OPTIONS
-from arbvault.models import AsinWatch
+from arbvault.models.asin_history import AsinWatch
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -18,7 +18,7 @@ from arbvault.jobs.exceptions import JobMessageError
 from arbvault.jobs.lifecycle import apply_status, settle_if_finished
 from arbvault.jobs.params import JobParams
 from arbvault.jobs.states import ACTIVE_STATUSES, SETTLED_CHUNK_STATES, ChunkState, JobStatus
-from arbvault.models import Job, JobChunk
+from arbvault.models.job import Job, JobChunk
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from arbvault.catalog import RulesBook, keepa_client, parse_identifiers
+from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.screening import parse_identifiers
+from arbvault.catalog.rules import RulesBook
 from arbvault.exceptions import InvalidInputError
 from arbvault.jobs.chunking import check_job_size, chunk_identifiers
 from arbvault.jobs.exceptions import IdempotencyConflictError
@@ -18,7 +20,7 @@ from arbvault.jobs.outbox import chunk_message_row
 from arbvault.jobs.params import JobParams
 from arbvault.jobs.queries import JobSummary, summarise
 from arbvault.jobs.states import JobStatus
-from arbvault.models import Job, JobChunk, OutboxMessage
+from arbvault.models.job import Job, JobChunk, OutboxMessage
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from arbvault.catalog import product_lookup_cost
+from arbvault.catalog.costs import product_lookup_cost
 from arbvault.jobs.params import JobParams
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from arbvault.jobs.exceptions import IllegalTransitionError
 from arbvault.jobs.queries import JobSummary, load_job, summarise
 from arbvault.jobs.states import ACTIVE_STATUSES, ChunkState, JobStatus, check_transition, parse_status
-from arbvault.models import Job, JobChunk
+from arbvault.models.job import Job, JobChunk
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

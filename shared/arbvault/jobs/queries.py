@@ -16,7 +16,7 @@ from arbvault.jobs.params import JobParams
 from arbvault.jobs.progress import Progress
 from arbvault.jobs.states import ChunkState, JobStatus
 from arbvault.keyset import KeysetPosition
-from arbvault.models import Job, JobChunk
+from arbvault.models.job import Job, JobChunk
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

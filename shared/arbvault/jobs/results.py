@@ -6,7 +6,8 @@ import dataclasses
 import uuid
 from typing import TYPE_CHECKING
 
-from arbvault.analyses import AnalysisFilters, AnalysisPage, Position, Sort, list_analyses
+from arbvault.analyses.filters import AnalysisFilters
+from arbvault.analyses.listing import AnalysisPage, Position, Sort, list_analyses
 from arbvault.jobs.queries import load_job
 
 if TYPE_CHECKING:

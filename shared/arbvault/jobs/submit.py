@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from arbvault.catalog import RejectedIdentifier, check_tokens, keepa_client, screen_identifiers
+from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.guard import check_tokens
+from arbvault.catalog.screening import RejectedIdentifier, screen_identifiers
 from arbvault.db import session_scope
 from arbvault.jobs.creation import JobKind, create_job
 from arbvault.jobs.estimate import estimate_tokens

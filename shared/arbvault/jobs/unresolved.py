@@ -18,7 +18,8 @@ from arbvault.exceptions import InvalidInputError
 from arbvault.identifiers import normalise
 from arbvault.jobs.queries import load_job
 from arbvault.jobs.states import ChunkState
-from arbvault.models import Analysis, JobChunk
+from arbvault.models.analysis import Analysis
+from arbvault.models.job import JobChunk
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping

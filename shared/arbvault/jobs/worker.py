@@ -24,18 +24,13 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Literal
 
-from arbvault.catalog import (
-    RulesBook,
-    Timings,
-    TokenBudgetError,
-    TokenCapacityError,
-    analyse_found,
-    ask_keepa,
-    complete_lookup,
-    insert_job_analyses,
-    keepa_client,
-    plan_lookup,
-)
+from arbvault.catalog.analyse import analyse_found
+from arbvault.catalog.analyses_store import insert_job_analyses
+from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.exceptions import TokenBudgetError, TokenCapacityError
+from arbvault.catalog.lookup import ask_keepa, complete_lookup, plan_lookup
+from arbvault.catalog.rules import RulesBook
+from arbvault.catalog.timing import Timings
 from arbvault.db import session_scope
 from arbvault.jobs.claims import Claim, Refusal, claim, release, settle_chunk
 from arbvault.jobs.messages import ChunkMessage
@@ -48,7 +43,7 @@ from arbvault.observability import logger
 if TYPE_CHECKING:
     import uuid
 
-    from arbvault.catalog import CatalogLookup, LookupPlan
+    from arbvault.catalog.lookup import CatalogLookup, LookupPlan
     from arbvault.jobs.queue import JobsQueue
     from arbvault.keepa import KeepaClient, RawProductLookup
 

@@ -31,6 +31,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from arbvault.models.base import Base, Timestamps
+from arbvault.models.job import Job
 
 PICK_ACTIONS = ("PENDING", "TO_BUY", "FAVORITE", "IGNORED", "ANALYZING")
 PICK_TIERS = ("HOT", "TOP", "WATCH", "OTHER")
@@ -62,7 +63,7 @@ class AutosourcingRun(Base):
     __tablename__ = "autosourcing_runs"
     __table_args__ = (Index("ix_autosourcing_runs_owner_key_id_created_at", "owner_key_id", "created_at"),)
 
-    job_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    job_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey(Job.id, ondelete="CASCADE"), primary_key=True)
     owner_key_id: Mapped[str] = mapped_column(String(64))
     profile_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("autosourcing_profiles.id", ondelete="SET NULL"))

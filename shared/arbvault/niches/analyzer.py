@@ -15,16 +15,13 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from arbvault.catalog import FetchOptions, keepa_client, product_lookup_cost
-from arbvault.discovery import (
-    CANDIDATES_PER_RESULT,
-    DiscoveryFilters,
-    InvalidFiltersError,
-    ScoredProduct,
-    ScoringCriteria,
-    category_by_id,
-    discover_with_scoring,
-)
+from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.costs import product_lookup_cost
+from arbvault.catalog.snapshots import FetchOptions
+from arbvault.discovery.categories import category_by_id
+from arbvault.discovery.exceptions import InvalidFiltersError
+from arbvault.discovery.filters import DiscoveryFilters
+from arbvault.discovery.scoring import CANDIDATES_PER_RESULT, ScoredProduct, ScoringCriteria, discover_with_scoring
 from arbvault.niches.offers import LIVE_OFFERS
 from arbvault.niches.scoring import (
     MIN_NICHE_SCORE,

@@ -12,8 +12,9 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from arbvault.catalog import product_lookup_cost
-from arbvault.discovery import CANDIDATES_PER_RESULT, DiscoveryFilters
+from arbvault.catalog.costs import product_lookup_cost
+from arbvault.discovery.filters import DiscoveryFilters
+from arbvault.discovery.scoring import CANDIDATES_PER_RESULT
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,15 +11,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from arbvault.analysis import round_half_up
-from arbvault.catalog import FetchOptions, keepa_client
-from arbvault.discovery import (
-    CANDIDATES_PER_RESULT,
-    DiscoveryFilters,
-    ScoredProduct,
-    ScoringCriteria,
-    discover_with_scoring,
-)
+from arbvault.analysis.money import round_half_up
+from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.snapshots import FetchOptions
+from arbvault.discovery.filters import DiscoveryFilters
+from arbvault.discovery.scoring import CANDIDATES_PER_RESULT, ScoredProduct, ScoringCriteria, discover_with_scoring
 from arbvault.niches.budget import NicheCost, estimate_niche_tokens
 from arbvault.niches.offers import LIVE_OFFERS
 from arbvault.settings import get_settings

@@ -11,12 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from arbvault.catalog import keepa_client
-from arbvault.discovery import find_candidates
-from arbvault.jobs import JobParams, Submission, submit_job
+from arbvault.catalog.clients import keepa_client
+from arbvault.discovery.candidates import find_candidates
+from arbvault.jobs.params import JobParams
+from arbvault.jobs.submit import Submission, submit_job
 
 if TYPE_CHECKING:
-    from arbvault.discovery import DiscoveryFilters
+    from arbvault.discovery.filters import DiscoveryFilters
     from arbvault.keepa import KeepaClient
 
 

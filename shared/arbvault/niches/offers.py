@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Final
 
 from arbvault.analysis.config_view import CHEAPEST_OFFER, CONDITION_BUY_BOX, EngineConfig
-from arbvault.catalog import RulesBook
+from arbvault.catalog.rules import RulesBook
 from arbvault.db import session_scope
 
 LIVE_OFFERS: Final = 20

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from arbvault.discovery import DISCOVERY_TTL
-from arbvault.models import DiscoveryResult, Job
+from arbvault.discovery.results_store import DISCOVERY_TTL
+from arbvault.models.job import Job
+from arbvault.models.product_cache import DiscoveryResult
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final, Literal
 
-from arbvault.discovery import BOOKS
+from arbvault.discovery.categories import BOOKS
 
 Family = Literal["SMART_VELOCITY", "TEXTBOOKS"]
 

@@ -15,7 +15,7 @@ from sqlalchemy import func
 
 from arbvault.autosourcing import active_profile
 from arbvault.exceptions import InvalidInputError
-from arbvault.models import SCHEDULER_CONTROL_ID, SchedulerChange, SchedulerControl
+from arbvault.models.autoscheduler import SCHEDULER_CONTROL_ID, SchedulerChange, SchedulerControl
 from arbvault.scheduler.calendar import Calendar, upcoming_skips
 
 if TYPE_CHECKING:

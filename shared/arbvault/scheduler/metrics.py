@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Final
 from sqlalchemy import case, func, select
 
 from arbvault.autosourcing import FINISHED_STATUSES
-from arbvault.jobs import JobStatus
-from arbvault.models import PICK_TIERS, AutosourcingPick, AutosourcingRun, Job, SchedulerSlot
+from arbvault.jobs.states import JobStatus
+from arbvault.models.autoscheduler import SchedulerSlot
+from arbvault.models.autosourcing import AutosourcingPick, AutosourcingRun, PICK_TIERS
+from arbvault.models.job import Job
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

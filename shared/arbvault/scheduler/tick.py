@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from arbvault.autosourcing import DiscoverySpec, ScoringSpec, get_profile, profile_specs, submit_run
 from arbvault.db import session_scope
 from arbvault.exceptions import ArbvaultError, DependencyUnavailableError, RateLimitedError
-from arbvault.models import SchedulerSlot
+from arbvault.models.autoscheduler import SchedulerSlot
 from arbvault.observability import logger
 from arbvault.scheduler.calendar import slot_of
 from arbvault.scheduler.control import calendar_of, load_control
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from arbvault.autosourcing import RunEstimate
-    from arbvault.models import SchedulerControl
+    from arbvault.models.autoscheduler import SchedulerControl
 
 SCHEDULER_OWNER: Final = "autoscheduler"
 """Owner of scheduled runs and their picks: no key's own, so admin keys see them (and sourcer keys do not)."""

@@ -9,13 +9,18 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from arbvault.analysis import analyze
-from arbvault.catalog import FetchOptions, RulesBook, check_buy_price, fetch_products, keepa_client
+from arbvault.analysis.analyze import analyze
+from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.ingest import check_buy_price
+from arbvault.catalog.lookup import fetch_products
+from arbvault.catalog.rules import RulesBook
+from arbvault.catalog.snapshots import FetchOptions
 from arbvault.db import session_scope
 
 if TYPE_CHECKING:
-    from arbvault.analysis import Analysis, EngineConfig
-    from arbvault.catalog import CatalogProduct
+    from arbvault.analysis.analyze import Analysis
+    from arbvault.analysis.config_view import EngineConfig
+    from arbvault.catalog.lookup import CatalogProduct
     from arbvault.identifiers import Identifier
     from arbvault.keepa import KeepaProduct
 

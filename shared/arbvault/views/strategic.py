@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from arbvault.analysis import round_half_up, target_sell_price, view_roi_target
+from arbvault.analysis.money import round_half_up
+from arbvault.analysis.targets import target_sell_price, view_roi_target
 from arbvault.analysis.money import HUNDRED, ZERO
 from arbvault.analysis.strategic import (
     STRATEGIC_VIEWS,
@@ -24,7 +25,7 @@ from arbvault.views.scoring import UnknownViewError
 from arbvault.views.signals import ProductSignals, product_signals
 
 if TYPE_CHECKING:
-    from arbvault.catalog import FetchOptions
+    from arbvault.catalog.snapshots import FetchOptions
     from arbvault.identifiers import Identifier
 
 # Views as their URL names.

@@ -14,6 +14,7 @@ from mangum import Mangum
 from arbvault import __version__
 from arbvault.deadline import invocation_deadline
 from arbvault.observability import logger
+from arbvault.snapstart import register_restore_hooks
 from arbvault.web.errors import install_error_handlers
 from arbvault.web.identity import RoleCheckedRoute, requires_admin
 from arbvault.web.openapi_errors import document_errors
@@ -54,8 +55,10 @@ def _refuse_unchecked_admin_routes(router: APIRouter) -> None:
 
 def create_handler(app: FastAPI) -> LambdaHandler:
     """The Lambda entry point for ``app``: Mangum with lifespan off, JSON logs carrying the request id, outside
-    calls bounded by the invocation's remaining time (``arbvault.deadline``)."""
+    calls bounded by the invocation's remaining time (``arbvault.deadline``), connections renewed after a
+    SnapStart restore (``arbvault.snapstart``)."""
     adapter = Mangum(app, lifespan="off")
+    register_restore_hooks()
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import delete
 
 from arbvault.db import session_scope
-from arbvault.models import Analysis
+from arbvault.models.analysis import Analysis
 from analyses_support import BASE_TIME, Seed, random_asin
 from support import ADMIN
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from arbvault.config import update_scope
+from arbvault.config.updates import update_scope
 from arbvault.db import session_scope
 from infra.http_events import http_api_event
 from infra.lambda_context import LocalLambdaContext

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from arbvault.config import update_scope
+from arbvault.config.updates import update_scope
 from arbvault.db import session_scope
 from support import SOURCER, call
 

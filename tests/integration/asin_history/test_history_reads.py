@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from arbvault.catalog import lookup_one
+from arbvault.catalog.single import lookup_one
 from arbvault.history.daily import days_from_csv, window_start
 from db_testing import execute
 from history_support import OTHER_SOURCER, product_read

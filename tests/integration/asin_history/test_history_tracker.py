@@ -9,10 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from arbvault.catalog import lookup_one
+from arbvault.catalog.single import lookup_one
 from arbvault.db import session_scope
 from arbvault.history import run_tracker, tracking_targets
-from arbvault.models import AutosourcingPick, AutosourcingRun, Job
+from arbvault.models.autosourcing import AutosourcingPick, AutosourcingRun
+from arbvault.models.job import Job
 from arbvault.settings import reset_settings
 from db_testing import execute, rows, scalar
 from history_support import OTHER_SOURCER, watch

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import delete
 
 from arbvault.db import session_scope
-from arbvault.models import ApiKey
+from arbvault.models.api_key import ApiKey
 from arbvault.observability import logger
 from infra.http_events import http_api_event
 from infra.lambda_context import LocalLambdaContext

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from arbvault.auth import authenticate, hash_key
 from arbvault.db import session_scope
-from arbvault.models import ApiKey
+from arbvault.models.api_key import ApiKey
 from arbvault.web import encode_cursor
 from infra.http_events import http_api_event
 from infra.lambda_context import LocalLambdaContext

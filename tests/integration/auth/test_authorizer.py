@@ -17,7 +17,7 @@ from sqlalchemy import event, update
 from arbvault.auth import generate_key, hash_key
 from arbvault.db import get_engine, reset_engine, session_scope
 from arbvault.exceptions import DependencyUnavailableError
-from arbvault.models import ApiKey
+from arbvault.models.api_key import ApiKey
 from arbvault.settings import reset_settings
 from infra.lambda_context import LocalLambdaContext
 from infra.paths import PROJECT_ROOT

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from arbvault.auth import authenticate
 from arbvault.db import build_engine, session_scope
-from arbvault.models import ApiKey
+from arbvault.models.api_key import ApiKey
 from infra.embedded_pg import scratch_database, with_database
 from infra.paths import PROJECT_ROOT
 

@@ -8,7 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from arbvault.db import session_scope
-from arbvault.models import AutosourcingPick, AutosourcingRun, Job, SchedulerSlot
+from arbvault.models.autoscheduler import SchedulerSlot
+from arbvault.models.autosourcing import AutosourcingPick, AutosourcingRun
+from arbvault.models.job import Job
 from arbvault.scheduler import SCHEDULER_OWNER
 from scheduler_support import request
 from support import SOURCER

@@ -191,7 +191,8 @@ def test_more_tokens_than_the_plan_ever_holds_is_413(queues: JobQueues, make_kee
 
 def test_unreachable_queue_still_answers_202_and_keeps_the_messages_for_the_relay(
         queues: JobQueues, keepa: OfflineKeepa, monkeypatch: pytest.MonkeyPatch) -> None:
-    from arbvault.jobs import relay_once, reset_jobs_queue
+    from arbvault.jobs.queue import reset_jobs_queue
+    from arbvault.jobs.relay import relay_once
     from arbvault.settings import reset_settings
 
     monkeypatch.setenv("JOBS_QUEUE_URL", queues.jobs_url.rsplit("/", 1)[0] + "/no-such-queue")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import uuid
 
-from arbvault.catalog import analyse_found, fetch_products, insert_job_analyses
+from arbvault.catalog.analyse import analyse_found
+from arbvault.catalog.analyses_store import insert_job_analyses
+from arbvault.catalog.lookup import fetch_products
 from arbvault.db import session_scope
 from arbvault.keepa import KeepaClient
 from db_testing import rows, scalar

@@ -6,16 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from arbvault.catalog import (
-    StoredBalance,
-    TokenBudgetError,
-    check_tokens,
-    estimate,
-    guarded,
-    load_balance,
-    record_balance,
-    retry_after_seconds,
-)
+from arbvault.catalog.exceptions import TokenBudgetError
+from arbvault.catalog.guard import check_tokens, estimate, guarded, retry_after_seconds
+from arbvault.catalog.token_ledger import StoredBalance, load_balance, record_balance
 from arbvault.db import session_scope
 from arbvault.keepa import KeepaClient, TokenBalance
 from infra.keepa_offline import OfflineKeepa

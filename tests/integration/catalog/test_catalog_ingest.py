@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from arbvault.catalog import ingest
+from arbvault.catalog.ingest import ingest
 from arbvault.keepa import KeepaClient
 from db_testing import inserts_into, recording_statements
 from keepa_testing import book_asins

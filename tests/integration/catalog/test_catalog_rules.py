@@ -7,8 +7,11 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import text
 
-from arbvault.catalog import RulesBook, category_layer, fetch_products, ingest
-from arbvault.config import normalise_category, update_scope
+from arbvault.catalog.ingest import ingest
+from arbvault.catalog.lookup import fetch_products
+from arbvault.catalog.rules import RulesBook, category_layer
+from arbvault.config.scopes import normalise_category
+from arbvault.config.updates import update_scope
 from arbvault.db import get_engine, session_scope
 from arbvault.keepa import KeepaClient
 from keepa_testing import book_asins

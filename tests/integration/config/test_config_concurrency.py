@@ -13,7 +13,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from arbvault.config import StaleVersionError, update_scope
+from arbvault.config.exceptions import StaleVersionError
+from arbvault.config.updates import update_scope
 from arbvault.db import build_engine
 from support import call
 

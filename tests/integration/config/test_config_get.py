@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from arbvault.config import DEFAULT_OVERRIDES, DEFAULT_RULES, deep_merge
+from arbvault.config.defaults import DEFAULT_OVERRIDES, DEFAULT_RULES
+from arbvault.config.merge import deep_merge
 
 Getter = Callable[..., tuple[int, dict[str, str], Any]]
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from arbvault.analysis import read_config
+from arbvault.analysis.rules_document import read_config
 from arbvault.analysis.preview import demo_product, evaluate
-from arbvault.config import DEFAULT_RULES, apply_merge_patch
+from arbvault.config.defaults import DEFAULT_RULES
+from arbvault.config.merge import apply_merge_patch
 from support import SOURCER, call
 
 PREVIEW = "/api/v1/config/preview"

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from arbvault.config import DEFAULT_RULES
+from arbvault.config.defaults import DEFAULT_RULES
 from arbvault.config.defaults import FEES_BOOKS
 from infra.http_events import http_api_event
 from infra.lambda_context import LocalLambdaContext

@@ -19,18 +19,16 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from arbvault.catalog import record_balance
+from arbvault.catalog.token_ledger import record_balance
 from arbvault.db import build_engine, reset_engine, session_scope
-from arbvault.jobs import (
-    ChunkMessage,
-    JobStatus,
-    cancel_job,
-    create_job,
-    process_chunk_message,
-    publish_pending,
-    relay_once,
-    reset_jobs_queue,
-)
+from arbvault.jobs.creation import create_job
+from arbvault.jobs.lifecycle import cancel_job
+from arbvault.jobs.messages import ChunkMessage
+from arbvault.jobs.outbox import publish_pending
+from arbvault.jobs.queue import reset_jobs_queue
+from arbvault.jobs.relay import relay_once
+from arbvault.jobs.states import JobStatus
+from arbvault.jobs.worker import process_chunk_message
 from arbvault.jobs.claims import Claim, claim
 from arbvault.jobs.outbox import add_chunk_message
 from arbvault.keepa import TokenBalance

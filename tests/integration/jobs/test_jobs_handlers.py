@@ -10,19 +10,17 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from arbvault.analyses import AnalysisFilters
+from arbvault.analyses.filters import AnalysisFilters
 from arbvault.db import get_engine, session_scope
-from arbvault.jobs import (
-    ChunkMessage,
-    JobStatus,
-    cancel_job,
-    create_job,
-    job_results,
-    publish_pending,
-    record_dead_letter,
-)
+from arbvault.jobs.creation import create_job
+from arbvault.jobs.dead_letters import record_dead_letter
+from arbvault.jobs.lifecycle import cancel_job
+from arbvault.jobs.messages import ChunkMessage
+from arbvault.jobs.outbox import publish_pending
+from arbvault.jobs.results import job_results
+from arbvault.jobs.states import JobStatus
 from arbvault.jobs.claims import claim
-from arbvault.models import Base
+from arbvault.models.tables import metadata
 from db_testing import scalar
 from infra.keepa_offline import OfflineKeepa
 from jobs_support import OWNER, chunk_rows, job_row, job_settled
@@ -51,7 +49,7 @@ def test_job_models_match_the_migrated_tables(database_url: str) -> None:
 
     with get_engine().connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": ours})
-        assert compare_metadata(context, Base.metadata) == []
+        assert compare_metadata(context, metadata) == []
 
 
 def test_worker_emits_chunk_identifier_and_token_metrics(keepa: OfflineKeepa, worker: EventSource,

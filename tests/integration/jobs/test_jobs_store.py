@@ -8,25 +8,23 @@ from typing import Any
 
 import pytest
 
-from arbvault.analyses import AnalysisFilters
-from arbvault.catalog import InvalidIdentifiersError
+from arbvault.analyses.filters import AnalysisFilters
+from arbvault.catalog.exceptions import InvalidIdentifiersError
 from arbvault.db import session_scope
 from arbvault.exceptions import InvalidInputError
-from arbvault.jobs import (
+from arbvault.jobs.creation import create_job
+from arbvault.jobs.exceptions import (
     IdempotencyConflictError,
     IllegalTransitionError,
     JobNotFoundError,
-    JobParams,
-    JobStatus,
     JobTooLargeError,
-    cancel_job,
-    create_job,
-    get_job,
-    job_results,
-    list_jobs,
-    request_fingerprint,
-    transition,
 )
+from arbvault.jobs.fingerprint import request_fingerprint
+from arbvault.jobs.lifecycle import cancel_job, transition
+from arbvault.jobs.params import JobParams
+from arbvault.jobs.queries import get_job, list_jobs
+from arbvault.jobs.results import job_results
+from arbvault.jobs.states import JobStatus
 from arbvault.keyset import KeysetPosition
 from arbvault.web.errors import status_for
 from db_testing import rows, scalar

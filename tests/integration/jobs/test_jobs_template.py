@@ -57,12 +57,12 @@ def test_jobs_queue_redrives_to_a_dlq_that_keeps_messages_longer(document: dict[
 def test_worker_event_source_reports_partial_failures_with_bounded_concurrency(translated: dict[str, Any]) -> None:
     mappings = {name: r["Properties"] for name, r in translated["Resources"].items()
                 if r["Type"] == "AWS::Lambda::EventSourceMapping"}
-    worker = next(p for p in mappings.values() if p["FunctionName"] == {"Ref": "BatchWorkerFunction"})
+    worker = next(p for p in mappings.values() if p["FunctionName"] == {"Ref": "BatchWorkerFunctionAliaslive"})
     assert worker["EventSourceArn"] == {"Fn::GetAtt": ["JobsQueue", "Arn"]}
     assert worker["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert 1 <= worker["BatchSize"] <= 10 and worker["MaximumBatchingWindowInSeconds"] > 0
     assert 2 <= worker["ScalingConfig"]["MaximumConcurrency"] <= 10
-    dlq = next(p for p in mappings.values() if p["FunctionName"] == {"Ref": "DlqHandlerFunction"})
+    dlq = next(p for p in mappings.values() if p["FunctionName"] == {"Ref": "DlqHandlerFunctionAliaslive"})
     assert dlq["EventSourceArn"] == {"Fn::GetAtt": ["JobsDeadLetterQueue", "Arn"]}
     assert dlq["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
 
@@ -70,7 +70,7 @@ def test_worker_event_source_reports_partial_failures_with_bounded_concurrency(t
 def test_relay_runs_every_minute(translated: dict[str, Any]) -> None:
     rules = [r["Properties"] for r in translated["Resources"].values() if r["Type"] == "AWS::Events::Rule"]
     relay = [rule for rule in rules
-             if rule["Targets"][0]["Arn"] == {"Fn::GetAtt": ["OutboxRelayFunction", "Arn"]}]
+             if rule["Targets"][0]["Arn"] == {"Ref": "OutboxRelayFunctionAliaslive"}]
     assert [rule["ScheduleExpression"] for rule in relay] == ["rate(1 minute)"]
 
 

@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from arbvault.db import get_engine
-from arbvault.models import Base
+from arbvault.models.tables import metadata
 
 CACHE_TABLES = {"discovery_results", "stock_estimates"}
 
@@ -21,7 +21,7 @@ def _ours(obj: Any, name: str | None, kind: str, reflected: bool, compare_to: An
 def test_product_cache_models_match_the_migrated_tables(database_url: str) -> None:
     with get_engine().connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": _ours})
-        differences = compare_metadata(context, Base.metadata)
+        differences = compare_metadata(context, metadata)
 
     assert differences == []
-    assert set(Base.metadata.tables) >= CACHE_TABLES
+    assert set(metadata.tables) >= CACHE_TABLES

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from arbvault.analysis import analyze
-from arbvault.catalog import RulesBook, fetch_products
+from arbvault.analysis.analyze import analyze
+from arbvault.catalog.lookup import fetch_products
+from arbvault.catalog.rules import RulesBook
 from arbvault.db import session_scope
 from infra.keepa_offline.finder import find
 from keepa_testing import RecordingKeepa, paid, spent

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from arbvault.analysis import EngineConfig, read_config
+from arbvault.analysis.config_view import EngineConfig
+from arbvault.analysis.rules_document import read_config
 from arbvault.config.defaults import DEFAULT_RULES
 
 

@@ -8,19 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from arbvault.analysis import (
-    AnalyticsInput,
-    EngineConfig,
-    competition,
-    dead_inventory,
-    product_decision,
-    read_config,
-    risk_score,
-    roi_net,
-    stability_insight,
-    velocity_insight,
-)
-from arbvault.config import DEFAULT_RULES, apply_merge_patch
+from arbvault.analysis.analytics import AnalyticsInput, competition, dead_inventory, product_decision, risk_score, roi_net, stability_insight, velocity_insight
+from arbvault.analysis.rules_document import read_config
+from arbvault.analysis.config_view import EngineConfig
+from arbvault.config.defaults import DEFAULT_RULES
+from arbvault.config.merge import apply_merge_patch
 
 D = Decimal
 NOW = datetime(2026, 5, 1, tzinfo=UTC)

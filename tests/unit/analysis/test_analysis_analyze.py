@@ -9,13 +9,9 @@ from typing import Any
 
 import pytest
 
-from arbvault.analysis import (
-    EngineConfig,
-    InvalidPriceError,
-    RulesConfigError,
-    UnknownStrategyError,
-    analyze,
-)
+from arbvault.analysis.analyze import analyze
+from arbvault.analysis.config_view import EngineConfig
+from arbvault.analysis.exceptions import InvalidPriceError, RulesConfigError, UnknownStrategyError
 from arbvault.config.defaults import DEFAULT_RULES
 from arbvault.keepa import KeepaProduct, datetime_to_keepa_minutes, parse_product
 

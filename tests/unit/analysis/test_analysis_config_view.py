@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
-from arbvault.analysis import EngineConfig, RulesConfigError, read_config
+from arbvault.analysis.config_view import EngineConfig
+from arbvault.analysis.rules_document import read_config
+from arbvault.analysis.exceptions import RulesConfigError
 from arbvault.config.defaults import DEFAULT_RULES
 from arbvault.web.errors import status_for
 

@@ -6,7 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from arbvault.analysis import EngineConfig, InvalidPriceError, amazon_fees, fee_schedule, rules_key
+from arbvault.analysis.categories import rules_key
+from arbvault.analysis.config_view import EngineConfig
+from arbvault.analysis.exceptions import InvalidPriceError
+from arbvault.analysis.fees import amazon_fees, fee_schedule
 
 D = Decimal
 

@@ -11,19 +11,14 @@ from decimal import Decimal
 import orjson
 import pytest
 
-from arbvault.analysis import (
-    BUY_CONDITIONS,
-    EngineConfig,
-    MarketPrices,
-    amazon_fees,
-    analyze,
-    fee_schedule,
-    holding_costs,
-    profit_metrics,
-    read_config,
-    round_half_up,
-    sell_price,
-)
+from arbvault.analysis.analyze import analyze
+from arbvault.analysis.conditions import BUY_CONDITIONS
+from arbvault.analysis.config_view import EngineConfig
+from arbvault.analysis.rules_document import read_config
+from arbvault.analysis.fees import amazon_fees, fee_schedule
+from arbvault.analysis.money import round_half_up
+from arbvault.analysis.profit import holding_costs, profit_metrics
+from arbvault.analysis.strategy import MarketPrices, sell_price
 from arbvault.analysis.categories import cached_first_rules_key, first_rules_key
 from arbvault.analysis.scores import _mean
 from arbvault.config.defaults import DEFAULT_RULES

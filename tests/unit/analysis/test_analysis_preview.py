@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from arbvault.analysis import RulesConfigError, demo_product, preview_config
+from arbvault.analysis.exceptions import RulesConfigError
+from arbvault.analysis.preview import demo_product, preview_config
 from arbvault.analysis.preview import patch_size
 from arbvault.config.defaults import DEFAULT_RULES
 

@@ -6,15 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from arbvault.analysis import (
-    EngineConfig,
-    FeeBreakdown,
-    InvalidPriceError,
-    amazon_fees,
-    holding_costs,
-    profit_metrics,
-    profit_tier,
-)
+from arbvault.analysis.config_view import EngineConfig
+from arbvault.analysis.exceptions import InvalidPriceError
+from arbvault.analysis.fees import FeeBreakdown, amazon_fees
+from arbvault.analysis.profit import holding_costs, profit_metrics, profit_tier
 
 D = Decimal
 

@@ -9,23 +9,17 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from arbvault.analysis import (
-    AnalyticsInput,
-    EngineConfig,
-    FeeSchedule,
-    amazon_fees,
-    combined_score,
-    confidence,
-    max_buy_price,
-    price_stability,
-    product_decision,
-    profit_metrics,
-    read_config,
-    round_half_up,
-    velocity_score,
-    velocity_trend,
-    view_score,
-)
+from arbvault.analysis.analytics import AnalyticsInput, product_decision
+from arbvault.analysis.config_view import EngineConfig, FeeSchedule
+from arbvault.analysis.rules_document import read_config
+from arbvault.analysis.fees import amazon_fees
+from arbvault.analysis.money import round_half_up
+from arbvault.analysis.profit import profit_metrics
+from arbvault.analysis.recommendation import combined_score
+from arbvault.analysis.scores import confidence, price_stability, velocity_trend
+from arbvault.analysis.targets import max_buy_price
+from arbvault.analysis.velocity import velocity_score
+from arbvault.analysis.view_scores import view_score
 from arbvault.analysis.velocity import modelled_daily_sales, rank_score, sales_score
 from arbvault.analysis.view_scores import STRATEGY_BOOSTS, VIEW_WEIGHTS
 from arbvault.config.defaults import DEFAULT_RULES

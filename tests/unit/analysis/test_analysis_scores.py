@@ -7,14 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from arbvault.analysis import (
-    EngineConfig,
-    confidence,
-    price_stability,
-    price_volatility,
-    round_half_up,
-    velocity_trend,
-)
+from arbvault.analysis.config_view import EngineConfig
+from arbvault.analysis.money import round_half_up
+from arbvault.analysis.scores import confidence, price_stability, price_volatility, velocity_trend
 from arbvault.analysis.scores import data_age_days
 
 D = Decimal

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from arbvault.analysis import estimate_stock
+from arbvault.analysis.stock import estimate_stock
 from arbvault.keepa import parse_offers
 
 D = Decimal

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from arbvault.analysis import EngineConfig, read_config
+from arbvault.analysis.config_view import EngineConfig
+from arbvault.analysis.rules_document import read_config
 from arbvault.analysis.strategic import (
     STRATEGIC_VIEWS,
     StrategicInputs,
@@ -21,7 +22,8 @@ from arbvault.analysis.strategic import (
     sales_tier,
     strategic_score,
 )
-from arbvault.config import DEFAULT_RULES, apply_merge_patch
+from arbvault.config.defaults import DEFAULT_RULES
+from arbvault.config.merge import apply_merge_patch
 
 D = Decimal
 WEIGHTS = read_config(DEFAULT_RULES).analytics.strategic_risk_weights

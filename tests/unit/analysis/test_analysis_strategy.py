@@ -6,14 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from arbvault.analysis import (
-    EngineConfig,
-    MarketPrices,
-    UnknownStrategyError,
-    named_strategy,
-    price_from,
-    select_strategy,
-)
+from arbvault.analysis.config_view import EngineConfig
+from arbvault.analysis.exceptions import UnknownStrategyError
+from arbvault.analysis.strategy import MarketPrices, named_strategy, price_from, select_strategy
 from arbvault.analysis.strategy import SELECTION_SOURCE, choose_prices, sell_price
 
 D = Decimal

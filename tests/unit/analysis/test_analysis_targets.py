@@ -9,17 +9,15 @@ from decimal import Decimal
 
 import pytest
 
-from arbvault.analysis import (
-    EngineConfig,
-    FeeBreakdown,
-    InvalidPriceError,
-    amazon_fees,
+from arbvault.analysis.config_view import EngineConfig
+from arbvault.analysis.exceptions import InvalidPriceError
+from arbvault.analysis.fees import FeeBreakdown, amazon_fees, stated_fees
+from arbvault.analysis.money import round_half_up
+from arbvault.analysis.profit import profit_metrics
+from arbvault.analysis.targets import (
     estimated_buy_price,
     max_buy_price,
-    profit_metrics,
     purchase_cost,
-    round_half_up,
-    stated_fees,
     target_sell_price,
     view_roi_target,
 )

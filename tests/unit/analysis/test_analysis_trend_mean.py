@@ -13,7 +13,7 @@ from decimal import ROUND_FLOOR, Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from arbvault.analysis import read_config
+from arbvault.analysis.rules_document import read_config
 from arbvault.analysis.scores import TREND_POINTS, velocity_trend
 from arbvault.config.defaults import DEFAULT_RULES
 

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from arbvault.analysis import EngineConfig, benchmark_for, velocity_score, velocity_tier
+from arbvault.analysis.config_view import EngineConfig
+from arbvault.analysis.velocity import benchmark_for, velocity_score, velocity_tier
 from arbvault.analysis.velocity import (
     modelled_daily_sales,
     rank_at_score,

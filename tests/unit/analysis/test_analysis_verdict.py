@@ -7,15 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from arbvault.analysis import (
-    EngineConfig,
-    RatingInputs,
-    RulesConfigError,
-    ScoreLevels,
-    Verdict,
-    combined_score,
-    decide,
-)
+from arbvault.analysis.config_view import EngineConfig
+from arbvault.analysis.exceptions import RulesConfigError
+from arbvault.analysis.recommendation import combined_score
+from arbvault.analysis.verdict import RatingInputs, ScoreLevels, Verdict, decide
 from arbvault.analysis.verdict import primary_issue
 
 D = Decimal

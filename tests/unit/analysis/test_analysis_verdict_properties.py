@@ -13,7 +13,10 @@ import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from arbvault.analysis import BUY_CONDITIONS, Analysis, EngineConfig, analyze, read_config
+from arbvault.analysis.analyze import Analysis, analyze
+from arbvault.analysis.conditions import BUY_CONDITIONS
+from arbvault.analysis.config_view import EngineConfig
+from arbvault.analysis.rules_document import read_config
 from arbvault.config.defaults import DEFAULT_RULES
 from arbvault.keepa import keepa_minutes_to_datetime, parse_product
 from infra.keepa_offline import Catalogue

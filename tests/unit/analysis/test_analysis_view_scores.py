@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from arbvault.analysis import VIEW_WEIGHTS, view_score
+from arbvault.analysis.view_scores import VIEW_WEIGHTS, view_score
 
 D = Decimal
 

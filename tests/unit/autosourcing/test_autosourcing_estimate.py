@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from arbvault.autosourcing import DiscoverySpec, Limits, RunEstimate, estimate_run_tokens
-from arbvault.catalog import BESTSELLERS_COST, PRODUCT_COST, TokenBudgetError, finder_cost
+from arbvault.catalog.costs import BESTSELLERS_COST, PRODUCT_COST, finder_cost
+from arbvault.catalog.exceptions import TokenBudgetError
 from arbvault.exceptions import InvalidInputError
 from arbvault.settings import reset_settings
 

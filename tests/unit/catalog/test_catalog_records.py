@@ -12,8 +12,10 @@ from typing import Any
 import orjson
 import pytest
 
-from arbvault.analysis import Analysis, MarketPrices, analyze, read_config
-from arbvault.catalog import analysis_metrics, analysis_row, to_json
+from arbvault.analysis.analyze import Analysis, analyze
+from arbvault.analysis.rules_document import read_config
+from arbvault.analysis.strategy import MarketPrices
+from arbvault.catalog.records import analysis_metrics, analysis_row, to_json
 from arbvault.catalog.lookup import CatalogProduct
 from arbvault.catalog.records import (
     NO_LIVE_OFFER,

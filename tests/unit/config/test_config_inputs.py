@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from arbvault.config import (
-    InvalidScopeError,
-    MalformedIfMatchError,
-    diff_summary,
-    normalise_category,
-    parse_if_match,
-    parse_scope,
-)
+from arbvault.config.exceptions import InvalidScopeError, MalformedIfMatchError
+from arbvault.config.history import diff_summary
+from arbvault.config.preconditions import parse_if_match
+from arbvault.config.scopes import normalise_category, parse_scope
 from arbvault.exceptions import BadRequestError
 from arbvault.web import STATUS_BY_ERROR
 

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from arbvault.config import DEFAULT_OVERRIDES, DEFAULT_RULES, apply_merge_patch, deep_merge
+from arbvault.config.defaults import DEFAULT_OVERRIDES, DEFAULT_RULES
+from arbvault.config.merge import apply_merge_patch, deep_merge
 
 DEEP_MERGE_CASES: list[tuple[str, list[dict[str, Any]], dict[str, Any]]] = [
     ("no layers", [], {}),

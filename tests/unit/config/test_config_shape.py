@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from arbvault.config import DEFAULT_OVERRIDES, DEFAULT_RULES
+from arbvault.config.defaults import DEFAULT_OVERRIDES, DEFAULT_RULES
 from arbvault.config.shape import document_size, patch_violations, shape_of
 
 

@@ -7,14 +7,8 @@ import itertools
 import pytest
 
 from arbvault.exceptions import InvalidInputError
-from arbvault.jobs import (
-    TERMINAL_STATUSES,
-    IllegalTransitionError,
-    JobStatus,
-    can_transition,
-    check_transition,
-    parse_status,
-)
+from arbvault.jobs.exceptions import IllegalTransitionError
+from arbvault.jobs.states import TERMINAL_STATUSES, JobStatus, can_transition, check_transition, parse_status
 from arbvault.web.errors import status_for
 
 ALLOWED = {

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from keepa_testing import CLOCK, book_isbns
 
-from arbvault.analysis import analyze, read_config
+from arbvault.analysis.analyze import analyze
+from arbvault.analysis.rules_document import read_config
 from arbvault.config.defaults import DEFAULT_RULES
 from arbvault.keepa import KeepaProduct
 from arbvault.keepa.offers import Condition, Offer

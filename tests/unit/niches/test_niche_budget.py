@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from arbvault.catalog import finder_cost
-from arbvault.discovery import CANDIDATE_WINDOW
+from arbvault.catalog.costs import finder_cost
+from arbvault.discovery.filters import CANDIDATE_WINDOW
 from arbvault.niches import TEMPLATES, NicheCost, NichePlan, affordable_count, estimate_niche_tokens
 from arbvault.settings import get_settings
 

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from arbvault.discovery import DiscoveryFilters
+from arbvault.discovery.filters import DiscoveryFilters
 from arbvault.niches import TEMPLATES, AnalyzerCriteria, template_filters
 
 
