@@ -36,18 +36,18 @@ from typing import Any
 os.environ.setdefault("LOG_LEVEL", "WARNING")  # one JSON log line per chunk would drown the table
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 
-import pg8000.dbapi  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+import pg8000.dbapi
+from sqlalchemy import select
 
-from _support import bench_environment, books, free_port  # noqa: E402
-from arbvault.catalog import FetchOptions, keepa_client  # noqa: E402
-from arbvault import pg_connection  # noqa: E402
-from arbvault.db import reset_engine, session_scope  # noqa: E402
-from arbvault.jobs import ChunkPipeline, create_job, get_job, metrics  # noqa: E402
-from arbvault.models import OutboxMessage  # noqa: E402
-from infra.embedded_pg import scratch_database, server_url  # noqa: E402
-from infra.keepa_offline import OfflineKeepa  # noqa: E402
-from infra.template import load_document  # noqa: E402
+from _support import bench_environment, books, free_port
+from arbvault import pg_connection
+from arbvault.catalog import FetchOptions, keepa_client
+from arbvault.db import reset_engine, session_scope
+from arbvault.jobs import ChunkPipeline, create_job, get_job, metrics
+from arbvault.models import OutboxMessage
+from infra.embedded_pg import scratch_database, server_url
+from infra.keepa_offline import OfflineKeepa
+from infra.template import load_document
 
 OWNER = "00000000-0000-0000-0000-00000000be0c"
 TOKENS, REFILL_RATE = 100_000_000, 100_000

@@ -12,8 +12,8 @@ from collections import Counter
 from datetime import UTC, datetime
 
 import orjson
-from _support import books
 
+from _support import books
 from arbvault.analysis import analyze, read_config
 from arbvault.config import DEFAULT_RULES
 from arbvault.keepa import parse_product

@@ -19,7 +19,7 @@ Each route runs ``arbvault.analysis``'s calculators under the effective rules of
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -327,7 +327,7 @@ def _recommendation(d: Decision) -> RecommendationOut:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @router.post("/calculate-analytics", response_model=AnalyticsOut, summary="Velocity, stability, ROI, competition")

@@ -54,8 +54,8 @@ from arbvault.jobs import get_job
 from arbvault.jobs.schemas import JobOut
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
 from arbvault.web import (
-    Cursor,
     CurrentIdentity,
+    Cursor,
     Identity,
     Limit,
     Page,

@@ -45,8 +45,8 @@ from arbvault.jobs import (
 from arbvault.jobs.schemas import DEFAULT_OFFERS, JobAccepted, JobOptionsIn, JobOut, Offers, RejectedIdentifierOut
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
 from arbvault.web import (
-    Cursor,
     CurrentIdentity,
+    Cursor,
     IdempotencyKey,
     Limit,
     Page,

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from arbvault.analysis import BuyCondition
+from arbvault.catalog import to_json
 from arbvault.discovery import (
     BOOKS,
     CATEGORIES,
@@ -29,7 +30,6 @@ from arbvault.discovery import (
     refresh_categories,
     stock_estimate,
 )
-from arbvault.catalog import to_json
 from arbvault.web import CurrentIdentity, create_app, create_handler
 from arbvault.web.openapi_errors import error_responses
 from arbvault.web.schema_types import Percent, PriceIn, ProductIdentifier, Score, StrategyName

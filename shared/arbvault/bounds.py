@@ -7,7 +7,7 @@ Each check returns the value, or raises ``ValueError`` saying why it is out of b
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Final
 
@@ -21,8 +21,8 @@ SCORE_MAX: Final = Decimal(100)
 SMALLINT_MAX: Final = 32_767
 """Largest value of a smallint column (an analysis's ``domain_id``)."""
 
-TIMESTAMP_MIN: Final = datetime(1, 1, 2, tzinfo=timezone.utc)
-TIMESTAMP_MAX: Final = datetime(9999, 12, 30, tzinfo=timezone.utc)
+TIMESTAMP_MIN: Final = datetime(1, 1, 2, tzinfo=UTC)
+TIMESTAMP_MAX: Final = datetime(9999, 12, 30, tzinfo=UTC)
 """A day inside Python's calendar at each end, so the instant exists in UTC and in every offset."""
 
 TEXT_RULE: Final = "must not contain NUL or unpaired surrogate characters"

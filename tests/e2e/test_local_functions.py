@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from local_process import LocalStackProcess
 
 pytestmark = pytest.mark.e2e

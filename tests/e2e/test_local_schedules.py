@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from event_project import eventually, read_log, schedule_template, write_project
+from local_process import LocalStackProcess
+
 from infra.local.aws import LOCAL_ACCOUNT_ID
 from infra.local.function_env import local_region
-from local_process import LocalStackProcess
 
 pytestmark = pytest.mark.e2e
 

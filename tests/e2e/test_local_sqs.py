@@ -18,11 +18,11 @@ from typing import Any
 
 import pytest
 import yaml
-
 from event_project import eventually, read_log, sqs_template, write_project
+from local_process import LocalStackProcess, free_port, taken_port
+
 from infra.local.aws import LOCAL_ACCOUNT_ID, sqs_client
 from infra.local.function_env import local_region
-from local_process import LocalStackProcess, free_port, taken_port
 
 pytestmark = pytest.mark.e2e
 
@@ -149,7 +149,7 @@ def test_lambda_event_has_the_sqs_record_shape(events: EventStack) -> None:
         "blob": {"binaryValue": base64.b64encode(b"\x00\x01").decode(), "stringListValues": [],
                  "binaryListValues": [], "dataType": "Binary"},
     }
-    assert record["md5OfBody"] == hashlib.md5(body.encode()).hexdigest()  # noqa: S324 - SQS's checksum
+    assert record["md5OfBody"] == hashlib.md5(body.encode()).hexdigest()
     assert record["eventSource"] == "aws:sqs"
     assert record["eventSourceARN"] == events.arn("probe-e2e")
     assert record["awsRegion"] == local_region()

@@ -11,10 +11,10 @@ from pathlib import Path
 import psutil
 import pytest
 import yaml
+from local_process import LocalStackProcess, taken_port
 from sqlalchemy.engine import make_url
 
 from infra.template import load_document, project_template
-from local_process import LocalStackProcess, taken_port
 
 pytestmark = pytest.mark.e2e
 

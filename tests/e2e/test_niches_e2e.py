@@ -9,7 +9,6 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-
 from local_process import LocalStackProcess
 
 pytestmark = pytest.mark.e2e

@@ -149,7 +149,7 @@ def _json_body_routes() -> list[tuple[str, str, str]]:
 
 @pytest.mark.parametrize(("function", "method", "route"), _json_body_routes())
 def test_a_body_that_is_not_json_is_415(function: str, method: str, route: str) -> None:
-    parameters = {name: UNKNOWN_ID for name in re.findall(r"{(\w+)}", route)}
+    parameters = dict.fromkeys(re.findall(r"{(\w+)}", route), UNKNOWN_ID)
     path = route.format(**parameters)
     status, _, body = call(function, method, path, route=route, path_parameters=parameters or None,
                            headers={"content-type": "text/plain"}, json_body={"name": "x"})

@@ -112,10 +112,9 @@ def test_missing_database_configuration_is_a_clear_error(clean_env: None) -> Non
 def test_session_scope_commits_or_rolls_back(database_url: str) -> None:
     with db.session_scope() as session:
         session.execute(text("CREATE TABLE IF NOT EXISTS scope_probe (n int)"))
-    with pytest.raises(RuntimeError):
-        with db.session_scope() as session:
-            session.execute(text("INSERT INTO scope_probe VALUES (1)"))
-            raise RuntimeError("abort the unit of work")
+    with pytest.raises(RuntimeError), db.session_scope() as session:
+        session.execute(text("INSERT INTO scope_probe VALUES (1)"))
+        raise RuntimeError("abort the unit of work")
     with db.session_scope() as session:
         session.execute(text("INSERT INTO scope_probe VALUES (2)"))
     with db.session_scope() as session:

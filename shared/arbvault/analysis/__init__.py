@@ -68,8 +68,8 @@ from arbvault.analysis.targets import (
     target_sell_price,
     view_roi_target,
 )
-from arbvault.analysis.verdict import RatingInputs, Recommendation, ScoreLevels, Verdict, decide, risk_factors
 from arbvault.analysis.velocity import Velocity, benchmark_for, velocity_score, velocity_tier
+from arbvault.analysis.verdict import RatingInputs, Recommendation, ScoreLevels, Verdict, decide, risk_factors
 from arbvault.analysis.view_scores import VIEW_WEIGHTS, ViewScore, view_score
 
 __all__ = [
@@ -77,9 +77,9 @@ __all__ = [
     "DEFAULT_WEIGHT_LB",
     "VIEW_WEIGHTS",
     "Analysis",
+    "AnalyticsInput",
     "BuyCondition",
     "BuyOption",
-    "AnalyticsInput",
     "Competition",
     "ConditionOption",
     "ConfigPreview",
@@ -101,9 +101,9 @@ __all__ = [
     "RiskScore",
     "RoiNet",
     "RoiRules",
-    "ScoreLevels",
     "RulesConfigError",
     "Score",
+    "ScoreLevels",
     "SellTarget",
     "SourcedPrice",
     "StabilityInsight",

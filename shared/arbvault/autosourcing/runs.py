@@ -32,9 +32,9 @@ from arbvault.db import session_scope
 from arbvault.discovery import find_candidates
 from arbvault.identifiers import InvalidIdentifierError, normalise
 from arbvault.jobs import JobMessageError, JobStatus, publish_pending
+from arbvault.jobs.chunking import chunk_identifiers
 from arbvault.jobs.claims import lock_job
 from arbvault.jobs.creation import add_chunks
-from arbvault.jobs.chunking import chunk_identifiers
 from arbvault.jobs.lifecycle import apply_status, settle_if_finished
 from arbvault.jobs.outbox import add_message
 from arbvault.jobs.states import ACTIVE_STATUSES

@@ -113,7 +113,6 @@ __all__ = [
     "category_layer",
     "check_buy_price",
     "check_tokens",
-    "would_pass",
     "complete_lookup",
     "condition_options_note",
     "current_estimate",
@@ -137,4 +136,5 @@ __all__ = [
     "screen_identifiers",
     "stored_since",
     "to_json",
+    "would_pass",
 ]

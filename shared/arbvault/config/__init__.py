@@ -26,8 +26,8 @@ from arbvault.config.validation import Violation, validate_document
 
 __all__ = [
     "DEFAULT_OVERRIDES",
-    "DOMAIN_ID_MAX",
     "DEFAULT_RULES",
+    "DOMAIN_ID_MAX",
     "MAX_DOCUMENT_BYTES",
     "CacheStats",
     "ChangePage",

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Final, Literal, get_args
 
 from arbvault.analysis import Analysis, analyze
 from arbvault.catalog import (
-    RulesBook,
     FetchOptions,
+    RulesBook,
     check_buy_price,
     condition_options_note,
     fetch_products,

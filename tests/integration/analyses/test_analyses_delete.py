@@ -6,8 +6,8 @@ import uuid
 from typing import Any
 
 import pytest
-
 from analyses_support import Seed
+
 from support import ADMIN, SOURCER, call
 
 OTHER_SOURCER = {"key_id": "00000000-0000-0000-0000-0000000000c3", "key_name": "other-sourcer", "role": "sourcer"}

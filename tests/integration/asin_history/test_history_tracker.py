@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from history_support import OTHER_SOURCER, watch
 from sqlalchemy import select
 
 from arbvault.catalog import lookup_one
@@ -15,7 +16,6 @@ from arbvault.history import run_tracker, tracking_targets
 from arbvault.models import AutosourcingPick, AutosourcingRun, Job
 from arbvault.settings import reset_settings
 from db_testing import execute, rows, scalar
-from history_support import OTHER_SOURCER, watch
 from infra.keepa_offline import OfflineKeepa
 from keepa_testing import MakeKeepa, book_asins, product_requests, spent
 from support import SOURCER

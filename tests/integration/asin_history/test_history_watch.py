@@ -6,9 +6,9 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from history_support import OTHER_SOURCER, product_read, unwatch, watch, watches
 
 from db_testing import rows
-from history_support import OTHER_SOURCER, product_read, unwatch, watch, watches
 from infra.keepa_offline import OfflineKeepa
 from keepa_testing import book_asins, book_isbns, product_requests
 from support import ADMIN, SOURCER, call

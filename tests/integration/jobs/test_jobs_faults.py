@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from jobs_support import OWNER, assert_exactly_once, chunk_rows, job_row, job_settled
 from sqlalchemy import text
 
 from arbvault.catalog import record_balance
@@ -39,7 +40,6 @@ from db_testing import rows, scalar
 from infra.keepa_offline import OfflineKeepa
 from infra.lambda_context import LocalLambdaContext
 from infra.paths import EVENTS_DIR
-from jobs_support import OWNER, assert_exactly_once, chunk_rows, job_row, job_settled
 from jobs_testing import EventSource, JobQueues
 from keepa_testing import book_isbns
 from support import load_function

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from jobs_support import OWNER, chunk_rows, job_row, job_settled
 
 from arbvault.analyses import AnalysisFilters
 from arbvault.db import get_engine, session_scope
@@ -25,7 +26,6 @@ from arbvault.jobs.claims import claim
 from arbvault.models import Base
 from db_testing import scalar
 from infra.keepa_offline import OfflineKeepa
-from jobs_support import OWNER, chunk_rows, job_row, job_settled
 from jobs_testing import EventSource
 from keepa_testing import book_isbns
 

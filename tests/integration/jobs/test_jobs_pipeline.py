@@ -7,11 +7,12 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from jobs_support import OWNER, assert_exactly_once, chunk_rows, job_settled
+
 from arbvault.db import session_scope
 from arbvault.jobs import ChunkMessage, ChunkPipeline, JobMessageError, JobStatus, create_job, get_job, publish_pending
 from db_testing import rows
 from infra.keepa_offline import OfflineKeepa
-from jobs_support import OWNER, assert_exactly_once, chunk_rows, job_settled
 from jobs_testing import EventSource
 from keepa_testing import book_isbns
 

@@ -7,13 +7,14 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from niches_support import DISCOVER, ESTIMATE, post
+
 from arbvault.niches import TEMPLATES, NichePlan, NicheTemplate, score_niches, template_filters
 from arbvault.settings import get_settings
 from db_testing import rows
 from infra.keepa_offline.finder import find
 from jobs_testing import JobQueues, run_worker
 from keepa_testing import MakeKeepa, RecordingKeepa, paid, product_requests, spent
-from niches_support import DISCOVER, ESTIMATE, post
 from support import SOURCER, call
 
 FIRST_THREE = {"count": 3, "shuffle": False, "products_per_niche": 3}

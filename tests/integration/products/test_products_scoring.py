@@ -8,13 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from products_support import SCORING
 
 from arbvault.analysis import analyze
 from arbvault.catalog import RulesBook, fetch_products
 from arbvault.db import session_scope
 from infra.keepa_offline.finder import find
 from keepa_testing import RecordingKeepa, paid, spent
-from products_support import SCORING
 from support import SOURCER, call
 
 PROGRAMMING = 3839
