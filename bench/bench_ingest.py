@@ -49,7 +49,8 @@ def ingest(handler: Any, ids: list[str]) -> dict[str, Any]:
     body = json.loads(response["body"])
     split = dict(part.strip().split(";dur=") for part in response["headers"]["server-timing"].split(","))
     return {"wall": wall, **{k: float(v) for k, v in split.items()}, "tokens": body["tokens_used"],
-            "stored": len(body["items"]), "not_found": len(body["not_found_identifiers"]), "hits": body["snapshot_hits"]}
+            "stored": len(body["items"]), "not_found": len(body["not_found_identifiers"]),
+            "hits": body["snapshot_hits"]}
 
 
 def row(label: str, samples: list[dict[str, Any]]) -> str:

@@ -18,6 +18,7 @@ from arbvault.jobs.claims import lease_seconds_for, start_margin_for
 from arbvault.observability import logger
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -27,7 +28,7 @@ processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failu
 
 @metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     records = event.get("Records") or []
     metrics.add_metric(name="ChunkMessagesReceived", unit="Count", value=len(records))
     # A claim lasts as long as this invocation can: SQS only redelivers after the (6x longer) visibility timeout.

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from arbvault.analysis import VIEW_WEIGHTS, BuyCondition
-from arbvault.analysis.view_scores import STRATEGY_BOOSTS
+from arbvault.analysis.view_scores import STRATEGY_BOOSTS, Metric
 from arbvault.catalog import DEFAULT_STATS_DAYS, FetchOptions, parse_identifiers
 from arbvault.jobs.schemas import Offers
 from arbvault.views import VIEW_NAMES, ScoredProduct, score_view
@@ -38,7 +38,7 @@ class ViewWeights(BaseModel):
     stability_weight: DecimalNumber
 
     @classmethod
-    def of(cls, weights: Mapping[str, Decimal]) -> ViewWeights:
+    def of(cls, weights: Mapping[Metric, Decimal]) -> ViewWeights:
         """Each weight's share of their sum (4 dp)."""
         total = sum(weights.values(), Decimal(0))
         return cls(**{f"{metric}_weight": round(weight / total, 4) for metric, weight in weights.items()})

@@ -85,7 +85,8 @@ def _rate(value: int, unit: str, text: str) -> Rate:
     return Rate(value * _UNITS[singular])
 
 
-def _field(text: str, low: int, high: int, names: dict[str, int], *, question: bool, what: str) -> frozenset[int] | None:
+def _field(text: str, low: int, high: int, names: dict[str, int], *, question: bool,
+           what: str) -> frozenset[int] | None:
     """The values a cron field allows; ``None`` for ``?`` (and ``*`` in the two day fields)."""
     if text == "?":
         if not question:

@@ -74,10 +74,12 @@ def _numbered(operation: str) -> str:
     return str(statement)
 
 
-class PipelinedCursor(pg8000.dbapi.Cursor):
+class PipelinedCursor(pg8000.dbapi.Cursor):  # type: ignore[misc]  # pg8000 ships no types
     """A cursor whose statements go through ``PipelinedConnection``'s one-flush exchanges."""
 
     _c: PipelinedConnection
+    _input_oids: Sequence[int]
+    input_types: list[Any]
 
     def execute(self, operation: str, args: Sequence[Any] = (), stream: Any = None) -> None:
         connection = self._c
@@ -97,7 +99,7 @@ class PipelinedCursor(pg8000.dbapi.Cursor):
         self.input_types = []
 
 
-class PipelinedConnection(pg8000.dbapi.Connection):
+class PipelinedConnection(pg8000.dbapi.Connection):  # type: ignore[misc]  # pg8000 ships no types
     """A pg8000 connection that sends each statement (and a transaction's BEGIN) in one flush."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 import time
 import uuid
@@ -163,7 +164,7 @@ def test_partial_batch_deletes_only_successes_and_failures_reach_the_dead_letter
     assert events.receive_counts(f"ok-{tag}") == [1]
     assert events.receive_counts(f"fail-{tag}") == [1, 2, 3]
     starts = [entry["start"] for entry in events.entries(tag=f"fail-{tag}")]
-    gaps = [later - earlier for earlier, later in zip(starts, starts[1:])]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
     assert all(gap >= 1.9 for gap in gaps), gaps  # never before the 2-second visibility timeout
     assert starts[0] - sent < 5
     # The DLQ's own event source received it, with the DLQ as its source.

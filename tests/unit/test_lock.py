@@ -36,7 +36,8 @@ def test_the_lock_records_pyprojects_dependencies_and_dev_extra() -> None:
 
 def test_the_layer_pins_every_runtime_dependency_within_pyprojects_range() -> None:
     pins = _pins((ROOT / "shared" / "requirements.txt").read_text())
-    locked = {canonicalize_name(p["name"]): p["version"] for p in tomllib.loads((ROOT / "uv.lock").read_text())["package"]}
+    lock = tomllib.loads((ROOT / "uv.lock").read_text())
+    locked = {canonicalize_name(package["name"]): package["version"] for package in lock["package"]}
     for dependency in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]:
         requirement = Requirement(dependency)
         name = canonicalize_name(requirement.name)

@@ -16,6 +16,7 @@ from arbvault.analyses.filters import owned_by
 from arbvault.analyses.manual import ManualInput, evaluate
 from arbvault.analysis import read_config
 from arbvault.config import effective_config, normalise_category
+from arbvault.db import affected_rows
 from arbvault.models import Analysis
 
 if TYPE_CHECKING:
@@ -83,5 +84,5 @@ def delete_analysis(session: Session, analysis_id: uuid.UUID, *, owner_key_id: s
     """Delete ``analysis_id`` if ``owner_key_id`` owns it (any owner for ``None``, an admin); raises
     :class:`AnalysisNotFoundError` (404) when there is no such row or another key owns it."""
     statement = delete(Analysis).where(Analysis.id == analysis_id, *owned_by(owner_key_id))
-    if not session.execute(statement, execution_options={"synchronize_session": False}).rowcount:
+    if not affected_rows(session.execute(statement, execution_options={"synchronize_session": False})):
         raise AnalysisNotFoundError(analysis_id)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
+from itertools import pairwise
 from string import Formatter
 from typing import Any, Final, Literal, get_args
 
@@ -441,9 +442,11 @@ def _verdict_row(r: _Reader, path: str, row: Mapping[str, Any], rating: Rating) 
         minima = [ZERO] * len(VERDICT_MINIMA)
     else:
         minima = [r.number(f"{path}.{key}", row, maximum=VERDICT_MINIMUM_BOUNDS[key]) for key in VERDICT_MINIMA]
-    # Positional, in field order.
-    return VerdictRule(label, rating, *minima, r.text(f"{path}.description", row, default=""),
-                       _template(r, f"{path}.summary", row))
+    min_roi, min_velocity, min_stability, min_confidence = minima
+    return VerdictRule(label=label, rating=rating, min_roi=min_roi, min_velocity=min_velocity,
+                       min_stability=min_stability, min_confidence=min_confidence,
+                       description=r.text(f"{path}.description", row, default=""),
+                       summary=_template(r, f"{path}.summary", row))
 
 
 def _verdicts(r: _Reader) -> tuple[VerdictRule, ...]:
@@ -463,7 +466,7 @@ def _verdicts(r: _Reader) -> tuple[VerdictRule, ...]:
     for index, label in enumerate(labels):
         if label in labels[:index]:
             r.fail(f"verdicts.{index}.label", "must differ from the other rows' labels")
-    for index, (better, worse) in enumerate(zip(table[:-2], table[1:-1])):
+    for index, (better, worse) in enumerate(pairwise(table[:-1])):
         for key in VERDICT_MINIMA:
             if getattr(worse, key) > getattr(better, key):
                 r.fail(f"verdicts.{index + 1}.{key}", f"must not exceed the row above ({getattr(better, key)})")

@@ -118,6 +118,7 @@ __all__ = [
     "current_estimate",
     "estimate",
     "fetch_products",
+    "finder_cost",
     "guarded",
     "identifiers_of",
     "ingest",

@@ -26,9 +26,14 @@ def json_number(value: Decimal) -> int | float:
     as_float = float(value)
     # Integral floats are the few that need the exponent (30.00 stays a float, 100000 an int). The usual whole
     # number (a rules value, the default weight) has exponent 0, which same_quantum tells; as_tuple is slow.
-    if as_float.is_integer() and (value.same_quantum(_ONE) or value.as_tuple().exponent >= 0):
+    if as_float.is_integer() and (value.same_quantum(_ONE) or _exponent(value) >= 0):
         return int(value)
     return as_float
+
+
+def _exponent(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return exponent if isinstance(exponent, int) else 0  # 'n', 'N', 'F': NaN and infinity are not integral
 
 
 @cache
@@ -45,7 +50,8 @@ def to_json(value: Any) -> Any:
         return json_number(value)
     if isinstance(value, datetime):
         return value.isoformat()
-    names = _field_names(type(value))
+    kind: type = type(value)
+    names = _field_names(kind)
     if names is not None:
         result = {name: to_json(getattr(value, name)) for name in names}
         if isinstance(value, FeeBreakdown):

@@ -107,7 +107,8 @@ def effective_config(
 
 
 def _key_name(key: Hashable) -> str:
-    domain_id, category = key  # type: ignore[misc]
+    assert isinstance(key, tuple)
+    domain_id, category = key
     return effective_scope_name(domain_id, category).removeprefix("effective:")
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, literal_column, select, update
+from sqlalchemy import String, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from arbvault.models import GLOBAL_CONFIG_ID, BusinessConfig, ConfigChange
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 # xmin is the id of the transaction that wrote the row's current version: it changes on every UPDATE, even
 # one made by hand that forgets to bump ``version``, so it makes cache validation exact.
-_XMIN = literal_column("business_config.xmin::text").label("xmin")
+_XMIN = literal_column("business_config.xmin::text", String).label("xmin")
 
 Fingerprint = tuple[tuple[str, int, str], ...]
 
@@ -67,7 +67,7 @@ def load_layers(session: Session, scopes: Sequence[str]) -> Layers:
 def active_documents(session: Session) -> dict[str, dict[str, Any]]:
     """Every active scope's document, by scope."""
     result = session.execute(select(BusinessConfig.scope, BusinessConfig.data).where(BusinessConfig.is_active))
-    return {scope: data for scope, data in result}
+    return dict(result)
 
 
 def lock_scope(session: Session, scope: str) -> ScopeRow | None:

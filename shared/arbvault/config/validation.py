@@ -7,6 +7,7 @@ them in patches.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -109,7 +110,7 @@ def _weights(document: Mapping[str, Any]) -> Iterator[Violation]:
 
 
 def _velocity_order(document: Mapping[str, Any]) -> Iterator[Violation]:
-    for higher, lower in zip(VELOCITY_ORDER, VELOCITY_ORDER[1:]):
+    for higher, lower in itertools.pairwise(VELOCITY_ORDER):
         high, low = _lookup(document, f"velocity.{higher}"), _lookup(document, f"velocity.{lower}")
         if _is_number(high) and _is_number(low) and high < low:  # type: ignore[operator]
             yield Violation(f"velocity.{higher}", f"must be at least {lower} ({low})")
@@ -211,6 +212,7 @@ def validate_combinations(changed: str, documents: Mapping[str, Mapping[str, Any
     """
     domains = [scope for scope in documents if scope.startswith("domain:")]
     categories = [scope for scope in documents if scope.startswith("category:")]
+    chains: list[tuple[str, str | None, str | None]]
     if changed.startswith("domain:"):
         chains = [("global", changed, None)] + [("global", changed, c) for c in categories]
     elif changed.startswith("category:"):

@@ -36,7 +36,7 @@ def _manual(identity: dict[str, str], created: list[str]) -> str:
 
 def test_creator_deletes_its_own_analysis(created: list[str]) -> None:
     analysis_id = _manual(SOURCER, created)
-    status, headers, body = _delete(analysis_id, SOURCER)
+    status, _headers, body = _delete(analysis_id, SOURCER)
     assert status == 204 and body == ""
     assert not _exists(analysis_id)
     # deleting it again finds nothing

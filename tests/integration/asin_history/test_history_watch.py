@@ -17,7 +17,7 @@ from support import ADMIN, SOURCER, call
 def test_watching_looks_the_product_up_once_and_is_idempotent_per_key(keepa: OfflineKeepa) -> None:
     (asin,) = book_asins(1)
 
-    status, headers, created = watch(asin)
+    status, _headers, created = watch(asin)
     again_status, _, again = watch(asin)
 
     assert status == 201, created

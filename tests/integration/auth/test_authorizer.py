@@ -45,7 +45,7 @@ def test_active_key_is_allowed_with_identity_context(make_key: MakeKey, authoriz
 
 
 def test_scheme_is_case_insensitive_and_spacing_tolerated(make_key: MakeKey, authorize: Authorize) -> None:
-    row, key = make_key(role="sourcer")
+    _row, key = make_key(role="sourcer")
     result = authorize({"authorization": f"  bEaReR   {key} "})
     assert result["isAuthorized"] is True and result["context"]["role"] == "sourcer"
 

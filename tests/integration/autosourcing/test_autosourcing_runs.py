@@ -23,7 +23,7 @@ RUN = {"discovery_config": DISCOVERY, "scoring_config": OPEN_SCORING}
 
 
 def _run_to_the_end(queues: JobQueues, body: dict = RUN, identity: dict[str, str] = SOURCER) -> dict:
-    status, headers, job = start_run(body, identity)
+    status, _headers, job = start_run(body, identity)
     assert status == 202, job
     run_worker(queues)
     status, run = get_run(job["id"], identity)

@@ -184,6 +184,7 @@ def test_relay_leaves_a_chunk_alone_while_its_delayed_message_is_still_due(
     assert scalar("SELECT count(*) FROM outbox WHERE job_id = :job", job=job_id) == 1
 
 
+@pytest.mark.perf
 def test_a_crashed_worker_delays_its_chunks_by_the_visibility_timeout_plus_one_invocation_at_most(
         keepa: OfflineKeepa, sqs: Any, make_queues: Callable[..., JobQueues]) -> None:
     # GIVEN the deployed ratio scaled down: a 3 s worker timeout and an 18 s visibility timeout (25 s and 150 s

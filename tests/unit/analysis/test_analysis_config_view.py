@@ -27,10 +27,6 @@ def test_default_rules_read_as_decimals(rules: EngineConfig) -> None:
     assert rules.advanced.confidence_levels.thresholds[0] == ("high", D(85))
 
 
-def test_reference_check_7_source_price_factor_default(rules: EngineConfig) -> None:
-    assert rules.roi.source_price_factor == D("0.5")
-
-
 @pytest.mark.parametrize("factor", [0.1, 0.9])
 def test_reference_check_7_source_price_factor_bounds_are_inclusive(factor: float) -> None:
     doc = copy.deepcopy(DEFAULT_RULES)
