@@ -147,7 +147,7 @@ def set_action(session: Session, pick_id: uuid.UUID, action: str, notes: str | N
 
 def action_counts(session: Session, *, owner_key_id: str | None) -> dict[PickAction, int]:
     statement = _owned(select(AutosourcingPick.action, func.count()), AutosourcingPick.owner_key_id, owner_key_id)
-    counts = Counter(dict(session.execute(statement.group_by(AutosourcingPick.action))))
+    counts = Counter({action: count for action, count in session.execute(statement.group_by(AutosourcingPick.action))})
     return {action: counts[action] for action in ACTIONS}
 
 

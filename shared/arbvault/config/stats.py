@@ -46,7 +46,7 @@ def table_row_counts(session: Session) -> dict[str, int]:
         f"SELECT :t{i} AS name, count(*) AS n FROM {quote(name)}" for i, name in enumerate(names)
     )
     statement = text(union).bindparams(*(bindparam(f"t{i}", name) for i, name in enumerate(names)))
-    return dict(session.execute(statement))
+    return {name: count for name, count in session.execute(statement)}
 
 
 def config_stats(session: Session) -> ConfigStats:

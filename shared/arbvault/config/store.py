@@ -67,7 +67,7 @@ def load_layers(session: Session, scopes: Sequence[str]) -> Layers:
 def active_documents(session: Session) -> dict[str, dict[str, Any]]:
     """Every active scope's document, by scope."""
     result = session.execute(select(BusinessConfig.scope, BusinessConfig.data).where(BusinessConfig.is_active))
-    return dict(result)
+    return {scope: data for scope, data in result}
 
 
 def lock_scope(session: Session, scope: str) -> ScopeRow | None:

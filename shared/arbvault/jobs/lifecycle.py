@@ -39,7 +39,7 @@ def apply_status(job: Job, target: JobStatus, *, now: datetime | None = None) ->
 def _chunk_states(session: Session, job_id: uuid.UUID) -> dict[str, int]:
     rows = session.execute(select(JobChunk.state, func.count()).where(JobChunk.job_id == job_id)
                            .group_by(JobChunk.state)).all()
-    return dict(rows)
+    return {state: count for state, count in rows}
 
 
 def failure_summary(session: Session, job_id: uuid.UUID) -> dict[str, Any]:

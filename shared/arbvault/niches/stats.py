@@ -27,8 +27,8 @@ def niche_stats(session: Session, *, domain_id: int) -> NicheStats:
     """Niche jobs per status and the products they were given; candidate lists stored, and still fresh; all
     of Keepa domain ``domain_id``."""
     niche_jobs = (Job.kind == "niche", Job.params["domain_id"].as_integer() == domain_id)
-    by_status = dict(session.execute(
-        select(Job.status, func.count()).where(*niche_jobs).group_by(Job.status)))
+    by_status = {status: total for status, total in session.execute(
+        select(Job.status, func.count()).where(*niche_jobs).group_by(Job.status))}
     queued = session.scalar(select(func.coalesce(func.sum(Job.items_total), 0)).where(*niche_jobs))
     lists = select(func.count()).select_from(DiscoveryResult).where(DiscoveryResult.domain_id == domain_id)
     stored = session.scalar(lists)
