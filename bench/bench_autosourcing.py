@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
-from bench_batch_local import WORKER_LINE, Stack
 from arbvault.migrations import upgrade
+from bench_batch_local import WORKER_LINE, Stack
 from infra.embedded_pg import scratch_database, server_url
 from infra.paths import TEMPLATE_PATH
 

@@ -13,10 +13,9 @@ import argparse
 import json
 import statistics
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from _support import books
-
 from arbvault.analysis.analyze import analyze
 from arbvault.analysis.rules_document import read_config
 from arbvault.config.defaults import DEFAULT_RULES
@@ -46,7 +45,7 @@ def main() -> None:
     args = parser.parse_args()
     raws = raw_products(args.count)
     rules = read_config(DEFAULT_RULES)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     parse_rates, analyse_rates, full_rates = [], [], []
     for _ in range(args.rounds):
         started = time.perf_counter()

@@ -22,12 +22,12 @@ from typing import Any
 os.environ.setdefault("LOG_LEVEL", "WARNING")  # one JSON log line per request would drown the table
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 
-from _support import bench_environment, books  # noqa: E402
-from infra.embedded_pg import scratch_database, server_url  # noqa: E402
-from infra.function_loader import load_function  # noqa: E402
-from infra.http_events import http_api_event  # noqa: E402
-from infra.keepa_offline import OfflineKeepa  # noqa: E402
-from infra.lambda_context import LocalLambdaContext  # noqa: E402
+from _support import bench_environment, books
+from infra.embedded_pg import scratch_database, server_url
+from infra.function_loader import load_function
+from infra.http_events import http_api_event
+from infra.keepa_offline import OfflineKeepa
+from infra.lambda_context import LocalLambdaContext
 
 IDENTITY = {"key_id": "00000000-0000-0000-0000-00000000be0c", "key_name": "bench", "role": "sourcer"}
 PHASES = ("keepa", "analysis", "database", "other", "total")
@@ -49,7 +49,8 @@ def ingest(handler: Any, ids: list[str]) -> dict[str, Any]:
     body = json.loads(response["body"])
     split = dict(part.strip().split(";dur=") for part in response["headers"]["server-timing"].split(","))
     return {"wall": wall, **{k: float(v) for k, v in split.items()}, "tokens": body["tokens_used"],
-            "stored": len(body["items"]), "not_found": len(body["not_found_identifiers"]), "hits": body["snapshot_hits"]}
+            "stored": len(body["items"]), "not_found": len(body["not_found_identifiers"]),
+            "hits": body["snapshot_hits"]}
 
 
 def row(label: str, samples: list[dict[str, Any]]) -> str:

@@ -14,8 +14,8 @@ import time
 from collections.abc import Callable
 
 import orjson
-from _support import books
 
+from _support import books
 from infra.keepa_offline.catalogue import key_for_asin, key_for_code, today_clock
 from infra.keepa_offline.generator import generate_book
 from infra.keepa_offline.views import ProductOptions, product_view

@@ -22,18 +22,19 @@ from typing import Any
 os.environ.setdefault("LOG_LEVEL", "WARNING")  # one JSON log line per chunk would drown the output
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 
-import app  # noqa: E402, F401  (the version's batch worker: its init)
-import arbvault  # noqa: E402
-from _support import books  # noqa: E402
+import app  # noqa: F401  (the version's batch worker: its init)
+from sqlalchemy import select
+
+import arbvault
+from _support import books
 from arbvault.catalog.clients import keepa_client
 from arbvault.catalog.snapshots import FetchOptions
-from arbvault.db import session_scope  # noqa: E402
-from arbvault.jobs.metrics import metrics
+from arbvault.db import session_scope
 from arbvault.jobs.creation import create_job
+from arbvault.jobs.metrics import metrics
 from arbvault.jobs.queries import get_job
 from arbvault.jobs.worker import ChunkPipeline
 from arbvault.models.job import OutboxMessage
-from sqlalchemy import select  # noqa: E402
 
 OWNER = "00000000-0000-0000-0000-00000000be0c"
 PHASES = ("keepa", "analysis", "database", "other")

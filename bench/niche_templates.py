@@ -13,12 +13,12 @@ import os
 
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-from _support import bench_environment  # noqa: E402
+from _support import bench_environment
 from arbvault.catalog.snapshots import FetchOptions
 from arbvault.discovery.scoring import ScoringCriteria, discover_with_scoring
-from arbvault.niches import LIVE_OFFERS, TEMPLATES, template_filters  # noqa: E402
-from infra.embedded_pg import scratch_database, server_url  # noqa: E402
-from infra.keepa_offline import OfflineKeepa  # noqa: E402
+from arbvault.niches import LIVE_OFFERS, TEMPLATES, template_filters
+from infra.embedded_pg import scratch_database, server_url
+from infra.keepa_offline import OfflineKeepa
 
 
 def main() -> None:

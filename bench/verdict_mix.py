@@ -12,8 +12,8 @@ from collections import Counter
 from datetime import UTC, datetime
 
 import orjson
-from _support import books
 
+from _support import books
 from arbvault.analysis.analyze import analyze
 from arbvault.analysis.rules_document import read_config
 from arbvault.config.defaults import DEFAULT_RULES

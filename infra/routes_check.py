@@ -16,7 +16,8 @@ from typing import Any
 
 import fastapi.routing
 from fastapi import FastAPI
-from starlette.routing import Mount, Route as StarletteRoute
+from starlette.routing import Mount
+from starlette.routing import Route as StarletteRoute
 
 from infra.function_loader import FunctionLoadError, load_app
 from infra.template import Route, Template

@@ -56,7 +56,7 @@ def _pem(key: ec.EllipticCurvePrivateKey) -> bytes:
 
 def _certificate(subject: str, key: ec.EllipticCurvePrivateKey, *, issuer: str, issuer_key: ec.EllipticCurvePrivateKey,
                  ca: bool) -> x509.Certificate:
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     builder = (
         x509.CertificateBuilder().subject_name(_name(subject)).issuer_name(_name(issuer))
         .public_key(key.public_key()).serial_number(x509.random_serial_number())

@@ -6,8 +6,9 @@ Each route runs ``arbvault.analysis``'s calculators under the effective rules of
 * fees, the storage rate and the returns rate are the business config's for the category unless the body
   states them. ``referral_fee_pct`` (alias ``referral_fee_percent``), ``fba_fee`` and ``prep_fee``
   state the whole fee model: closing and inbound are then 0 and no buffer is held back, so
-  net = sell - buy - referral - FBA - prep - storage - returns. ``storage_cost_monthly`` (default: the config's ``fees.storage_per_unit_month``) runs over
-  ``estimated_sale_cycle_days``; ``return_rate_pct`` defaults to the config's ``fees.returns_pct``;
+  net = sell - buy - referral - FBA - prep - storage - returns. ``storage_cost_monthly`` (default: the
+  config's ``fees.storage_per_unit_month``) runs over ``estimated_sale_cycle_days``; ``return_rate_pct``
+  defaults to the config's ``fees.returns_pct``;
 * ``profit`` itemises every cost line (the same shape as an analysis' ``metrics.profit``) and ``fee_schedule``
   says whose fees they are;
 * velocity is the engine's one 0-100 scale from the sales rank against the category benchmark, refined by
@@ -19,7 +20,7 @@ Each route runs ``arbvault.analysis``'s calculators under the effective rules of
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -286,49 +287,56 @@ def _rules(body: AnalyticsIn) -> EngineConfig:
         return read_config(effective_config(session, domain_id=body.domain_id, category=layer).document)
 
 
+def _optional(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
 def _velocity(v: VelocityInsight) -> VelocityOut:
     return VelocityOut(
-        score=v.velocity.score, rank_score=v.velocity.rank_score, drops_score=v.velocity.drops_score,
+        score=float(v.velocity.score), rank_score=_optional(v.velocity.rank_score),
+        drops_score=_optional(v.velocity.drops_score),
         velocity_tier=v.tier, rank_band=v.velocity.rank_band, benchmark_bsr=int(v.velocity.benchmark),
-        est_daily_sales=v.velocity.est_daily_sales, est_monthly_sales=v.velocity.est_monthly_sales,
+        est_daily_sales=float(v.velocity.est_daily_sales), est_monthly_sales=float(v.velocity.est_monthly_sales),
         sales_source=v.velocity.sales_source,
         trend=ScoreOut.model_validate(v.trend),
-        risk_level=v.risk_level, days_to_sell=v.days_to_sell,
+        risk_level=v.risk_level, days_to_sell=_optional(v.days_to_sell),
     )
 
 
 def _stability(s: StabilityInsight) -> StabilityOut:
     return StabilityOut(score=s.stability.score, level=s.stability.level,
-                        sufficient_data=s.stability.sufficient_data, volatility_pct=s.volatility_pct)
+                        sufficient_data=s.stability.sufficient_data, volatility_pct=float(s.volatility_pct))
 
 
 def _profit(r: RoiNet) -> dict[str, Any]:
     """The ``profit`` and ``fee_schedule`` fields of a response."""
     return {"profit": ProfitOut.model_validate(r.metrics.rounded()),
-            "fee_schedule": FeeScheduleOut(source=r.fee_source, category=r.fees.category, weight_lb=r.fees.weight_lb)}
+            "fee_schedule": FeeScheduleOut(source=r.fee_source, category=r.fees.category,
+                                           weight_lb=float(r.fees.weight_lb))}
 
 
 def _dead_inventory(d: DeadInventory) -> DeadInventoryOut:
-    return DeadInventoryOut(at_risk=d.at_risk, risk_score=d.risk, threshold_bsr=d.threshold_bsr)
+    return DeadInventoryOut(at_risk=d.at_risk, risk_score=float(d.risk), threshold_bsr=int(d.threshold_bsr))
 
 
 def _risk(r: RiskScore) -> RiskOut:
-    components = {name: RiskComponentOut.model_validate(c) for name, c in r.components.items()}
-    return RiskOut(risk_score=r.score, risk_level=r.level, components=components,
+    components: dict[str, RiskComponentOut] = {name: RiskComponentOut.model_validate(c)
+                                               for name, c in r.components.items()}
+    return RiskOut(risk_score=float(r.score), risk_level=r.level, components=components,
                    recommendations=list(r.recommendations))
 
 
 def _recommendation(d: Decision) -> RecommendationOut:
     return RecommendationOut(
-        recommendation=d.verdict, confidence_pct=d.confidence_pct, criteria_passed=d.criteria_passed,
+        recommendation=d.verdict, confidence_pct=float(d.confidence_pct), criteria_passed=d.criteria_passed,
         criteria_total=d.criteria_total, failed_criteria=list(d.failed_criteria), reason=d.reason,
-        suggested_action=d.suggested_action, roi_pct=d.roi_pct, velocity_score=d.velocity_score,
-        risk_score=d.risk_score, net_profit=d.profit_per_unit, days_to_sell=d.days_to_sell,
+        suggested_action=d.suggested_action, roi_pct=float(d.roi_pct), velocity_score=float(d.velocity_score),
+        risk_score=float(d.risk_score), net_profit=float(d.profit_per_unit), days_to_sell=_optional(d.days_to_sell),
     )
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @router.post("/calculate-analytics", response_model=AnalyticsOut, summary="Velocity, stability, ROI, competition")

@@ -31,8 +31,8 @@ from arbvault.history import (
 from arbvault.history.schemas import PointOut, TrendOut, WatchCreatedOut, WatchOut
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
 from arbvault.web import (
-    Cursor,
     CurrentIdentity,
+    Cursor,
     Identity,
     Limit,
     Page,

@@ -52,11 +52,11 @@ from arbvault.autosourcing.schemas import (
 )
 from arbvault.db import session_scope
 from arbvault.jobs.queries import get_job
-from arbvault.jobs.schemas import JobOut
+from arbvault.jobs.schemas import JobOut, ProgressOut
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
 from arbvault.web import (
-    Cursor,
     CurrentIdentity,
+    Cursor,
     Identity,
     Limit,
     Page,
@@ -88,7 +88,7 @@ def _run_out(view: RunView) -> RunOut:
     job, run = view.job, view.run
     return RunOut(id=job.id, status=job.status, profile_id=run.profile_id, profile_name=run.profile_name,
                   discovery_config=run.discovery_config, scoring_config=run.scoring_config,
-                  progress=job.progress.as_dict(), candidates_found=run.candidates_found,
+                  progress=ProgressOut.model_validate(job.progress.as_dict()), candidates_found=run.candidates_found,
                   picks_total=len(view.picks), tokens_estimated=run.tokens_estimated, tokens_used=job.tokens_used,
                   error_summary=job.error_summary, created_at=job.created_at, started_at=job.started_at,
                   finished_at=job.finished_at, duration_ms=job.duration_ms,

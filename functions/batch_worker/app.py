@@ -14,13 +14,14 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 
 from arbvault.autosourcing import discover, discover_job_id, finish_run
 from arbvault.deadline import invocation_deadline
+from arbvault.jobs.claims import lease_seconds_for, start_margin_for
 from arbvault.jobs.metrics import metrics
 from arbvault.jobs.worker import ChunkPipeline
-from arbvault.jobs.claims import lease_seconds_for, start_margin_for
 from arbvault.observability import logger
 from arbvault.snapstart import register_restore_hooks
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -33,7 +34,7 @@ register_restore_hooks()
 
 @metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     records = event.get("Records") or []
     metrics.add_metric(name="ChunkMessagesReceived", unit="Count", value=len(records))
     # A claim lasts as long as this invocation can: SQS only redelivers after the (6x longer) visibility timeout.

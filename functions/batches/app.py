@@ -33,14 +33,6 @@ from arbvault.jobs.lifecycle import cancel_job, transition
 from arbvault.jobs.params import JobParams
 from arbvault.jobs.queries import get_job, list_jobs
 from arbvault.jobs.results import job_results
-from arbvault.jobs.states import parse_status
-from arbvault.jobs.submit import submit_job
-from arbvault.jobs.unresolved import (
-    UNRESOLVED_CURSOR_KEYS,
-    UnresolvedPosition,
-    UnresolvedStatus,
-    unresolved_identifiers,
-)
 from arbvault.jobs.schemas import (
     DEFAULT_OFFERS,
     JobAccepted,
@@ -50,10 +42,18 @@ from arbvault.jobs.schemas import (
     RejectedIdentifierOut,
     accepted_headers,
 )
+from arbvault.jobs.states import parse_status
+from arbvault.jobs.submit import submit_job
+from arbvault.jobs.unresolved import (
+    UNRESOLVED_CURSOR_KEYS,
+    UnresolvedPosition,
+    UnresolvedStatus,
+    unresolved_identifiers,
+)
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
 from arbvault.web import (
-    Cursor,
     CurrentIdentity,
+    Cursor,
     IdempotencyKey,
     Limit,
     Page,

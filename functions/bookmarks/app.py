@@ -26,8 +26,8 @@ from arbvault.db import session_scope
 from arbvault.jobs.schemas import JobOut, accepted_headers
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
 from arbvault.web import (
-    Cursor,
     CurrentIdentity,
+    Cursor,
     IdempotencyKey,
     Limit,
     Page,

@@ -169,8 +169,10 @@ def get_config(
     with session_scope() as session:
         result = effective_config(session, domain_id=domain_id, category=canonical, force_refresh=force_refresh)
     response.headers["ETag"] = _etag(result.versions["global"] or 0)
-    return EffectiveConfigOut(scope=result.scope, config=result.document, sources=dict(result.sources),
-                              versions=dict(result.versions), updated_at=result.updated_at)
+    return EffectiveConfigOut(scope=result.scope, config=result.document,
+                              sources={str(level): found for level, found in result.sources.items()},
+                              versions={str(level): version for level, version in result.versions.items()},
+                              updated_at=result.updated_at)
 
 
 @router.put("", summary="Update a scope", responses=error_responses(400, 409))

@@ -14,6 +14,7 @@ from arbvault.observability import logger
 from arbvault.snapstart import register_restore_hooks
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -37,7 +38,7 @@ register_restore_hooks()
 
 @metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     metrics.add_metric(name="DeadLetterMessagesReceived", unit="Count", value=len(event.get("Records") or []))
     return process_partial_response(event=event, record_handler=record_handler, processor=processor,
                                     context=context)

@@ -8,7 +8,6 @@ from arbvault.migrations import head_revision, upgrade
 from arbvault.observability import logger
 from arbvault.snapstart import register_restore_hooks
 
-
 register_restore_hooks()
 
 

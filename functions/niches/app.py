@@ -254,7 +254,8 @@ def analyze(body: AnalyzeIn, _: CurrentIdentity) -> AnalyzeOut:
     return AnalyzeOut(
         discovered_niches=[CategoryNicheOut.of(n, used) for n in result.niches],
         total_categories_analyzed=result.categories_analysed, categories_skipped=result.categories_skipped,
-        analysis_duration_seconds=round((result.finished_at - result.started_at).total_seconds(), 3), criteria_used=used,
+        analysis_duration_seconds=round((result.finished_at - result.started_at).total_seconds(), 3),
+        criteria_used=used,
         avg_niche_score=round(sum(scores) / len(scores), 1) if scores else None,
         best_niche_score=max(scores, default=None), analysis_quality=result.quality,
         tokens_estimated=required, tokens_used=result.tokens_consumed)

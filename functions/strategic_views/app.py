@@ -21,8 +21,8 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from arbvault.analysis.conditions import BuyCondition
-from arbvault.analysis.targets import view_roi_target
 from arbvault.analysis.strategic import SALES_TIERS, STRATEGIC_VIEWS, StrategicView
+from arbvault.analysis.targets import view_roi_target
 from arbvault.catalog.screening import parse_identifiers
 from arbvault.catalog.snapshots import DEFAULT_STATS_DAYS, FetchOptions
 from arbvault.exceptions import InvalidInputError

@@ -17,8 +17,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from arbvault.analysis.conditions import BuyCondition
-from arbvault.analysis.view_scores import VIEW_WEIGHTS
-from arbvault.analysis.view_scores import STRATEGY_BOOSTS
+from arbvault.analysis.view_scores import STRATEGY_BOOSTS, VIEW_WEIGHTS, Metric
 from arbvault.catalog.screening import parse_identifiers
 from arbvault.catalog.snapshots import DEFAULT_STATS_DAYS, FetchOptions
 from arbvault.jobs.schemas import Offers
@@ -39,7 +38,7 @@ class ViewWeights(BaseModel):
     stability_weight: DecimalNumber
 
     @classmethod
-    def of(cls, weights: Mapping[str, Decimal]) -> ViewWeights:
+    def of(cls, weights: Mapping[Metric, Decimal]) -> ViewWeights:
         """Each weight's share of their sum (4 dp)."""
         total = sum(weights.values(), Decimal(0))
         return cls(**{f"{metric}_weight": round(weight / total, 4) for metric, weight in weights.items()})

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections import ChainMap
 import sys
 import time
 import uuid
+from collections import ChainMap
 from pathlib import Path
 from typing import Any
 

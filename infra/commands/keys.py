@@ -10,7 +10,7 @@ import argparse
 import sys
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from arbvault.auth import DEFAULT_ROLE, ROLES, create_api_key, list_api_keys, revoke_api_key
@@ -73,7 +73,7 @@ def _create(args: argparse.Namespace) -> int:
 
 
 def _when(moment: datetime | None) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else "-"
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else "-"
 
 
 def _list(args: argparse.Namespace) -> int:

@@ -35,7 +35,7 @@ def table(template: Template) -> int:
              for r in sorted(template.routes, key=lambda r: (r.path, r.method))]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
+        print("  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True)) + "  " + row[3])
     return 0
 
 

@@ -102,7 +102,7 @@ def derive(offers: Sequence[OfferPlan], times: Sequence[int]) -> tuple[dict[int,
         fbm: tuple[int, int, int] | None = None
         by_condition: dict[int, tuple[int, int, int]] = {}
         live = new_count = used_count = fba_count = 0
-        for o, ps in zip(offers, state):
+        for o, ps in zip(offers, state, strict=True):
             if not ps:
                 continue
             live += 1

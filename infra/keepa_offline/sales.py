@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 from bisect import bisect_left
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from math import exp, log
 
 DAY = 1440
@@ -100,7 +100,7 @@ def rank_history(rng: random.Random, *, t_track: int, t_end: int, now: int, star
     dense = [0] * max(4 * n - 2, 0)
     dense[0::4] = sales
     dense[1::4] = [int(level * (low + rnd() * span)) for level in levels]
-    dense[2::4] = [(a + b) // 2 for a, b in zip(sales, sales[1:])]
+    dense[2::4] = [(a + b) // 2 for a, b in pairwise(sales)]
     dense[3::4] = [int(level * (1.0 + rnd() * 0.3)) for level in levels[:-1]]
     out += dense
     out += (t_end, max(end_rank, out[-1] + 1))

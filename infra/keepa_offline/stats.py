@@ -59,7 +59,8 @@ class Series:
             times, values = self.times, self.values
             spans = list(map(operator.sub, times[1:], times))
             if min(values) < 0:
-                spans = [span if v >= 0 else 0 for span, v in zip(spans, values)]
+                # one span fewer than values: the last value has none
+                spans = [span if v >= 0 else 0 for span, v in zip(spans, values, strict=False)]
             self._spans = spans
         return self._spans
 
@@ -68,7 +69,7 @@ def series(flat: Sequence[int], index: int) -> Series:
     """The csv type ``index`` read from its flat list."""
     if index in SHIP_INDEXES:
         return Series(list(flat[0::3]), [price if price < 0 else price + (ship if ship > 0 else 0)
-                                         for price, ship in zip(flat[1::3], flat[2::3])])
+                                         for price, ship in zip(flat[1::3], flat[2::3], strict=False)])
     return Series(list(flat[0::2]), list(flat[1::2]))
 
 

@@ -15,8 +15,8 @@ from infra.local.function_env import local_region
 LOCAL_ACCOUNT_ID = "000000000000"
 # moto accepts any credentials; these only have to look like credentials.
 ACCESS_KEY_ID = "local-stack-access-key"
-SECRET_ACCESS_KEY = "local-stack-secret"  # noqa: S105 - not a secret: the local endpoint accepts anything
-SESSION_TOKEN = "local-stack-session"  # noqa: S105
+SECRET_ACCESS_KEY = "local-stack-secret"  # not a secret: the local endpoint accepts anything
+SESSION_TOKEN = "local-stack-session"
 
 
 def function_environment(endpoint: str) -> dict[str, str]:

@@ -117,10 +117,8 @@ class LocalStack:
         lines += [f"  queue     {queue}" for queue in queues]
         lines += [f"  pollers   {mapping.summary()}" for mapping in self.pollers.mappings]
         lines += [f"  schedule  {entry}" for entry in self.schedules.describe()]
-        return lines + [
-            f"  startup   {', '.join(f'{n} {ms:.0f} ms' for n, ms in self.stack.timings_ms.items())}",
-            f"  Ctrl-C stops the stack{reload}.",
-        ]
+        startup = ", ".join(f"{n} {ms:.0f} ms" for n, ms in self.stack.timings_ms.items())
+        return [*lines, f"  startup   {startup}", f"  Ctrl-C stops the stack{reload}."]
 
 
 def _base_url(sock: socket.socket) -> str:

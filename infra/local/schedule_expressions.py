@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 _RATE = re.compile(r"^rate\(\s*(\d+)\s+([a-z]+)\s*\)$")
@@ -61,7 +61,7 @@ class Cron:
                     for minute in sorted(self.minutes):
                         candidate = datetime(day.year, day.month, day.day, hour, minute, tzinfo=self.zone)
                         if candidate >= start:
-                            return candidate.astimezone(timezone.utc)
+                            return candidate.astimezone(UTC)
             day += timedelta(days=1)
         raise ValueError("the cron expression matches no time in the next five years")
 
@@ -85,7 +85,8 @@ def _rate(value: int, unit: str, text: str) -> Rate:
     return Rate(value * _UNITS[singular])
 
 
-def _field(text: str, low: int, high: int, names: dict[str, int], *, question: bool, what: str) -> frozenset[int] | None:
+def _field(text: str, low: int, high: int, names: dict[str, int], *, question: bool,
+           what: str) -> frozenset[int] | None:
     """The values a cron field allows; ``None`` for ``?`` (and ``*`` in the two day fields)."""
     if text == "?":
         if not question:
@@ -149,7 +150,7 @@ def parse_expression(text: str, *, timezone_name: str | None = None) -> Expressi
     if rate := _RATE.match(stripped):
         return _rate(int(rate.group(1)), rate.group(2), text)
     if cron := _CRON.match(stripped):
-        zone: tzinfo = ZoneInfo(timezone_name) if timezone_name else timezone.utc
+        zone: tzinfo = ZoneInfo(timezone_name) if timezone_name else UTC
         return _cron(cron.group(1).split(), zone, text)
     if stripped.startswith("at("):
         raise UnsupportedExpressionError(f"{text!r}: one-time at() schedules are not emulated locally")

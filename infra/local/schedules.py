@@ -18,7 +18,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from infra.local.console import Console
@@ -45,7 +45,7 @@ def scheduled_event(spec: ScheduleSpec, scheduled: datetime, *, account_id: str)
         "detail-type": "Scheduled Event",
         "source": "aws.events",
         "account": account_id,
-        "time": scheduled.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "time": scheduled.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "region": region,
         "resources": [f"arn:aws:events:{region}:{account_id}:rule/{spec.name}"],
         "detail": {},
@@ -79,7 +79,7 @@ class _Runner:
 
     def _run(self) -> None:
         created_real = time.time()
-        created = datetime.fromtimestamp(created_real, timezone.utc)
+        created = datetime.fromtimestamp(created_real, UTC)
         moment = created
         while True:
             due = self._expression.next_after(moment, created=created)

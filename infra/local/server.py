@@ -112,7 +112,7 @@ class HttpServer:
         try:
             handling = asyncio.get_running_loop().run_in_executor(self._pool, self._gateway.handle, request)
             response = await asyncio.wait_for(handling, INTEGRATION_TIMEOUT_SECONDS)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             response = SERVICE_UNAVAILABLE
         await _send(send, response)
 

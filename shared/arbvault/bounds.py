@@ -7,7 +7,7 @@ Each check returns the value, or raises ``ValueError`` saying why it is out of b
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Final
 
@@ -23,8 +23,8 @@ KEEPA_DOMAINS: Final = frozenset({1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12})
 10 .in, 11 .com.mx, 12 .com.br; 7 (ex-.cn) is reserved."""
 DOMAIN_RULE: Final = f"must be a Keepa domain: one of {', '.join(map(str, sorted(KEEPA_DOMAINS)))}"
 
-TIMESTAMP_MIN: Final = datetime(1, 1, 2, tzinfo=timezone.utc)
-TIMESTAMP_MAX: Final = datetime(9999, 12, 30, tzinfo=timezone.utc)
+TIMESTAMP_MIN: Final = datetime(1, 1, 2, tzinfo=UTC)
+TIMESTAMP_MAX: Final = datetime(9999, 12, 30, tzinfo=UTC)
 """A day inside Python's calendar at each end, so the instant exists in UTC and in every offset."""
 
 TEXT_RULE: Final = "must not contain NUL or unpaired surrogate characters"

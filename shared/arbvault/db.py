@@ -19,7 +19,7 @@ from urllib.parse import quote
 import pg8000.dbapi
 from pg8000.exceptions import InterfaceError
 from sqlalchemy import create_engine
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, CursorResult, Engine, Result, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, QueuePool
 
@@ -85,7 +85,8 @@ def _connect_kwargs(url: URL, read_timeout: float) -> dict[str, Any]:
         "database": url.database or "postgres",
         "timeout": read_timeout,
     }
-    socket_dir = query.get("host") if isinstance(query.get("host"), str) else None
+    host = query.get("host")
+    socket_dir = host if isinstance(host, str) else None
     unix_sock = query.get("unix_sock") or (
         f"{socket_dir}/.s.PGSQL.{url.port or 5432}" if socket_dir and socket_dir.startswith("/") else None
     )
@@ -150,6 +151,13 @@ def reset_engine() -> None:
             _engine.dispose()
         _engine = None
         _sessionmaker = None
+
+
+def affected_rows(result: Result[Any]) -> int:
+    """The rows an INSERT, UPDATE or DELETE run in a session touched: sessions type every result as ``Result``;
+    a DML statement's is a ``CursorResult``, which counts them."""
+    assert isinstance(result, CursorResult)
+    return result.rowcount
 
 
 @contextmanager

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 import yaml
+from local_process import LocalStackProcess
 
 from infra.paths import PROJECT_ROOT
 from infra.template import load_document
-from local_process import LocalStackProcess
 
 HANDLERS = Path(__file__).resolve().parent / "handlers"
 

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from local_process import LocalStackProcess
 
 from db_testing import execute
-from local_process import LocalStackProcess
 
 pytestmark = pytest.mark.e2e
 

@@ -8,7 +8,6 @@ import time
 from collections.abc import Iterator
 
 import pytest
-
 from local_process import LocalStackProcess
 
 pytestmark = pytest.mark.e2e

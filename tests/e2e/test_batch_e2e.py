@@ -8,10 +8,10 @@ import time
 from typing import Any
 
 import pytest
-
-from infra.keepa_offline import is_unknown
-from arbvault.identifiers import isbn13_check_digit
 from local_process import LocalStackProcess
+
+from arbvault.identifiers import isbn13_check_digit
+from infra.keepa_offline import is_unknown
 
 pytestmark = pytest.mark.e2e
 

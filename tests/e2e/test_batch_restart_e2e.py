@@ -14,13 +14,13 @@ from pathlib import Path
 import psutil
 import pytest
 import yaml
+from local_process import LocalStackProcess
 
 from arbvault.identifiers import isbn13_check_digit
 from db_testing import rows, scalar
 from infra.keepa_offline import is_unknown
 from infra.paths import PROJECT_ROOT, TEMPLATE_PATH
 from infra.template import load_document
-from local_process import LocalStackProcess
 
 pytestmark = pytest.mark.e2e
 

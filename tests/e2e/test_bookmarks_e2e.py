@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 
 import pytest
-
 from local_process import LocalStackProcess, finished_job
 
 pytestmark = pytest.mark.e2e

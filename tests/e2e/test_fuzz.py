@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from local_process import LocalStackProcess
 
 from infra.fuzz import FuzzPass, run_pass
-from local_process import LocalStackProcess
 
 pytestmark = pytest.mark.e2e
 

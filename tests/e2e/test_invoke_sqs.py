@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from event_project import read_log, sqs_template, write_project
+
 from infra.local.aws import LOCAL_ACCOUNT_ID
 from infra.paths import PROJECT_ROOT
 
@@ -42,7 +42,7 @@ def _sqs_event(*bodies: str) -> dict[str, Any]:
         "messageId": str(uuid.uuid4()), "receiptHandle": f"AQEB{uuid.uuid4().hex}", "body": body,
         "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "1767225600000",
                        "SenderId": "AIDAIENQZJOLO23YVJ4VO", "ApproximateFirstReceiveTimestamp": "1767225600001"},
-        "messageAttributes": {}, "md5OfBody": hashlib.md5(body.encode()).hexdigest(),  # noqa: S324
+        "messageAttributes": {}, "md5OfBody": hashlib.md5(body.encode()).hexdigest(),
         "eventSource": "aws:sqs", "eventSourceARN": f"arn:aws:sqs:us-east-1:{LOCAL_ACCOUNT_ID}:probe-e2e",
         "awsRegion": "us-east-1",
     } for body in bodies]}

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from local_process import LocalStackProcess
 
 pytestmark = pytest.mark.e2e

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from local_process import LocalStackProcess, taken_port
 
 pytestmark = pytest.mark.e2e

@@ -8,9 +8,9 @@ import socket
 
 import httpx
 import pytest
+from local_process import LocalStackProcess
 
 from infra.local.limits import MAX_BODY_BYTES, MAX_HEAD_BYTES, MAX_RESPONSE_BYTES
-from local_process import LocalStackProcess
 
 pytestmark = pytest.mark.e2e
 

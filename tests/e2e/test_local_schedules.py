@@ -6,6 +6,7 @@ runs the schedules on a clock sixty times faster, so a minute passes every secon
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections.abc import Iterator
 from datetime import datetime
@@ -13,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from event_project import eventually, read_log, schedule_template, write_project
+from local_process import LocalStackProcess
+
 from infra.local.aws import LOCAL_ACCOUNT_ID
 from infra.local.function_env import local_region
-from local_process import LocalStackProcess
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +47,7 @@ def test_rule_fires_every_period_with_the_eventbridge_scheduled_event(ticks: tup
     stack, log = ticks
     runs = eventually(lambda: (found := _runs(log, _scheduled)) and len(found) >= 5 and found, "five runs",
                       timeout=20)
-    gaps = [later["at"] - earlier["at"] for earlier, later in zip(runs, runs[1:])]
+    gaps = [later["at"] - earlier["at"] for earlier, later in itertools.pairwise(runs)]
     assert 0.8 <= statistics.median(gaps) <= 1.2, gaps  # a minute, sixty times faster
     event = runs[0]["event"]
     region = local_region()
@@ -55,16 +56,17 @@ def test_rule_fires_every_period_with_the_eventbridge_scheduled_event(ticks: tup
     assert event["resources"] == [f"arn:aws:events:{region}:{LOCAL_ACCOUNT_ID}:rule/TickerFunctionEveryMinute"]
     # `time` is when the run was due, on the schedule's clock: a minute apart.
     times = [datetime.strptime(run["event"]["time"], "%Y-%m-%dT%H:%M:%SZ") for run in runs[:3]]
-    assert [(b - a).total_seconds() for a, b in zip(times, times[1:])] == [60.0, 60.0]
+    assert [(b - a).total_seconds() for a, b in itertools.pairwise(times)] == [60.0, 60.0]
     assert len({run["event"]["id"] for run in runs}) == len(runs)
     assert "schedule TickerFunctionEveryMinute rate(1 minute) -> ticker ok " in stack.stdout
 
 
+@pytest.mark.perf
 def test_schedule_v2_sends_its_input_at_its_own_rate(ticks: tuple[LocalStackProcess, Path]) -> None:
     _, log = ticks
     runs = eventually(lambda: (found := _runs(log, lambda e: e == {"kind": "v2"})) and len(found) >= 3 and found,
                       "three ScheduleV2 runs", timeout=20)
-    gaps = [later["at"] - earlier["at"] for earlier, later in zip(runs, runs[1:])]
+    gaps = [later["at"] - earlier["at"] for earlier, later in itertools.pairwise(runs)]
     assert all(1.7 <= gap <= 2.3 for gap in gaps), gaps
 
 

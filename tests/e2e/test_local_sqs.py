@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 import time
 import uuid
@@ -18,11 +19,11 @@ from typing import Any
 
 import pytest
 import yaml
-
 from event_project import eventually, read_log, sqs_template, write_project
+from local_process import LocalStackProcess, free_port, taken_port
+
 from infra.local.aws import LOCAL_ACCOUNT_ID, sqs_client
 from infra.local.function_env import local_region
-from local_process import LocalStackProcess, free_port, taken_port
 
 pytestmark = pytest.mark.e2e
 
@@ -149,7 +150,7 @@ def test_lambda_event_has_the_sqs_record_shape(events: EventStack) -> None:
         "blob": {"binaryValue": base64.b64encode(b"\x00\x01").decode(), "stringListValues": [],
                  "binaryListValues": [], "dataType": "Binary"},
     }
-    assert record["md5OfBody"] == hashlib.md5(body.encode()).hexdigest()  # noqa: S324 - SQS's checksum
+    assert record["md5OfBody"] == hashlib.md5(body.encode()).hexdigest()
     assert record["eventSource"] == "aws:sqs"
     assert record["eventSourceARN"] == events.arn("probe-e2e")
     assert record["awsRegion"] == local_region()
@@ -163,7 +164,7 @@ def test_partial_batch_deletes_only_successes_and_failures_reach_the_dead_letter
     assert events.receive_counts(f"ok-{tag}") == [1]
     assert events.receive_counts(f"fail-{tag}") == [1, 2, 3]
     starts = [entry["start"] for entry in events.entries(tag=f"fail-{tag}")]
-    gaps = [later - earlier for earlier, later in zip(starts, starts[1:])]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
     assert all(gap >= 1.9 for gap in gaps), gaps  # never before the 2-second visibility timeout
     assert starts[0] - sent < 5
     # The DLQ's own event source received it, with the DLQ as its source.

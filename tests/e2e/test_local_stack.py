@@ -11,10 +11,10 @@ from pathlib import Path
 import psutil
 import pytest
 import yaml
+from local_process import LocalStackProcess, taken_port
 from sqlalchemy.engine import make_url
 
 from infra.template import load_document, project_template
-from local_process import LocalStackProcess, taken_port
 
 pytestmark = pytest.mark.e2e
 
@@ -39,6 +39,7 @@ def test_health_needs_no_key(project_stack: LocalStackProcess) -> None:
     assert response.headers["apigw-requestid"]
 
 
+@pytest.mark.perf
 def test_keep_alive_requests_are_not_held_back(project_stack: LocalStackProcess) -> None:
     # With Nagle left on by the listening socket, every response after the first on a connection waited
     # ~40 ms for the client's delayed ACK; a warm health request takes a few milliseconds.
@@ -146,7 +147,7 @@ def test_query_string_reaches_the_function(project_stack: LocalStackProcess) -> 
 def test_each_request_logs_one_line(project_stack: LocalStackProcess) -> None:
     project_stack.request("GET", "/api/v1/config/stats", headers={"X-API-Key": project_stack.dev_key})
     project_stack.wait_for_line("GET /api/v1/config/stats -> config 200 ")
-    line = next(l for l in project_stack.stdout.splitlines() if l.startswith("GET /api/v1/config/stats -> "))
+    line = next(x for x in project_stack.stdout.splitlines() if x.startswith("GET /api/v1/config/stats -> "))
     assert line.split(" -> config 200 ")[1].split(" ms")[0].replace(".", "").isdigit()
 
 

@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-
 from local_process import LocalStackProcess, finished_job
 
 pytestmark = pytest.mark.e2e

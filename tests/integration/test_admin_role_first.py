@@ -48,11 +48,12 @@ MALFORMED = {
     ("GET", "/api/v1/keepa/{asin}/raw"): MalformedRequest("keepa", "GET", "/api/v1/keepa/{asin}/raw",
                                                           {"asin": "!!"}, "domain_id=zero&offers=lots"),
     ("GET", "/api/v1/niches/stats"): MalformedRequest("niches", "GET", "/api/v1/niches/stats", {}, "domain_id=zero"),
-    ("POST", "/api/v1/autoscheduler/pause"): MalformedRequest("autoscheduler", "POST", "/api/v1/autoscheduler/pause", {}),
-    ("PUT", "/api/v1/autoscheduler/schedule"): MalformedRequest("autoscheduler", "PUT", "/api/v1/autoscheduler/schedule",
-                                                                {}),
-    ("PUT", "/api/v1/autoscheduler/settings"): MalformedRequest("autoscheduler", "PUT", "/api/v1/autoscheduler/settings",
-                                                                {}),
+    ("POST", "/api/v1/autoscheduler/pause"): MalformedRequest("autoscheduler", "POST",
+                                                              "/api/v1/autoscheduler/pause", {}),
+    ("PUT", "/api/v1/autoscheduler/schedule"): MalformedRequest("autoscheduler", "PUT",
+                                                                "/api/v1/autoscheduler/schedule", {}),
+    ("PUT", "/api/v1/autoscheduler/settings"): MalformedRequest("autoscheduler", "PUT",
+                                                                "/api/v1/autoscheduler/settings", {}),
 }
 
 

@@ -151,7 +151,7 @@ def _json_body_routes() -> list[tuple[str, str, str]]:
 
 @pytest.mark.parametrize(("function", "method", "route"), _json_body_routes())
 def test_a_body_that_is_not_json_is_415(function: str, method: str, route: str) -> None:
-    parameters = {name: UNKNOWN_ID for name in re.findall(r"{(\w+)}", route)}
+    parameters = dict.fromkeys(re.findall(r"{(\w+)}", route), UNKNOWN_ID)
     path = route.format(**parameters)
     status, _, body = call(function, method, path, route=route, path_parameters=parameters or None,
                            headers={"content-type": "text/plain"}, json_body={"name": "x"})
@@ -193,7 +193,7 @@ def test_every_domain_id_is_the_one_keepa_domain_type() -> None:
 @pytest.mark.parametrize("domain", [0, 7, 32_767])
 def test_every_route_refuses_a_domain_keepa_does_not_serve(function: str, method: str, route: str, where: str,
                                                            domain: int) -> None:
-    parameters = {name: UNKNOWN_ID for name in re.findall(r"{(\w+)}", route)}
+    parameters = dict.fromkeys(re.findall(r"{(\w+)}", route), UNKNOWN_ID)
     status, _, body = call(function, method, route.format(**parameters), route=route,
                            path_parameters=parameters or None,
                            query=f"domain_id={domain}" if where == "query" else "",

@@ -76,7 +76,7 @@ def test_a_statement_slower_than_the_read_timeout_fails_and_an_admin_timeout_let
     quick = db.build_engine(database_url, pool="null", read_timeout=0.5)
     patient = db.build_engine(database_url, pool="null", read_timeout=db.ADMIN_READ_TIMEOUT_SECONDS)
     try:
-        with pytest.raises(Exception, match="timed out|communication error"), quick.connect() as connection:
+        with pytest.raises(Exception, match=r"timed out|communication error"), quick.connect() as connection:
             connection.execute(text("SELECT pg_sleep(1.5)"))
         with patient.connect() as connection:
             assert connection.execute(text("SELECT pg_sleep(1.5), 1")).one()[1] == 1
@@ -127,10 +127,9 @@ def test_missing_database_configuration_is_a_clear_error(clean_env: None) -> Non
 def test_session_scope_commits_or_rolls_back(database_url: str) -> None:
     with db.session_scope() as session:
         session.execute(text("CREATE TABLE IF NOT EXISTS scope_probe (n int)"))
-    with pytest.raises(RuntimeError):
-        with db.session_scope() as session:
-            session.execute(text("INSERT INTO scope_probe VALUES (1)"))
-            raise RuntimeError("abort the unit of work")
+    with pytest.raises(RuntimeError), db.session_scope() as session:
+        session.execute(text("INSERT INTO scope_probe VALUES (1)"))
+        raise RuntimeError("abort the unit of work")
     with db.session_scope() as session:
         session.execute(text("INSERT INTO scope_probe VALUES (2)"))
     with db.session_scope() as session:

@@ -77,7 +77,7 @@ def test_each_sslmode_against_a_tls_server(server: TlsServer, mode: str, encrypt
 
 def test_verify_full_checks_the_host_connected_to(server: TlsServer) -> None:
     # The certificate names 127.0.0.1 only: the same server reached as "localhost" must be refused.
-    with pytest.raises(ssl.SSLCertVerificationError, match="(?i)hostname|IP address mismatch|match"):
+    with pytest.raises(ssl.SSLCertVerificationError, match=r"(?i)hostname|IP address mismatch|match"):
         _encrypted(_url(server, host="localhost", sslmode="verify-full", sslrootcert=server.ca_file))
     # verify-ca does not look at the name
     assert _encrypted(_url(server, host="localhost", sslmode="verify-ca", sslrootcert=server.ca_file))

@@ -10,8 +10,8 @@ from sqlalchemy import text
 
 from arbvault.db import get_engine
 from arbvault.migrations import head_revision
-from support import call
 from infra.paths import PROJECT_ROOT
+from support import call
 
 
 def test_liveness_imports_neither_sqlalchemy_nor_boto3() -> None:

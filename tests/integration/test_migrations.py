@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 import orjson
-
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext

@@ -30,7 +30,7 @@ def test_amounts_beyond_the_column_are_refused(value: str) -> None:
 
 
 def test_the_largest_amount_is_the_column_s() -> None:
-    assert AMOUNT_MAX == Decimal("9999999999.99")
+    assert Decimal("9999999999.99") == AMOUNT_MAX
 
 
 @pytest.mark.parametrize(("value", "ok"), [("0", True), ("100", True), ("54.25", True), ("-0.01", False),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -17,7 +17,7 @@ ID = uuid.UUID("4f1c0d5e-7a39-4d0b-9a61-3c2f8b7e9d10")
 
 
 @pytest.mark.parametrize("created_at", [
-    datetime(2026, 11, 26, 5, 0, 0, 123456, tzinfo=timezone.utc),
+    datetime(2026, 11, 26, 5, 0, 0, 123456, tzinfo=UTC),
     datetime(2026, 3, 29, 2, 30, tzinfo=timezone(timedelta(hours=2))),
 ])
 def test_position_round_trips_through_a_cursor(created_at: datetime) -> None:
@@ -30,7 +30,7 @@ def test_position_round_trips_through_a_cursor(created_at: datetime) -> None:
 
 
 def test_as_dict_has_exactly_the_cursor_keys() -> None:
-    raw = KeysetPosition(datetime(2026, 1, 1, tzinfo=timezone.utc), ID).as_dict()
+    raw = KeysetPosition(datetime(2026, 1, 1, tzinfo=UTC), ID).as_dict()
 
     assert tuple(sorted(raw)) == tuple(sorted(KEYSET_KEYS))
     assert raw == {"created_at": "2026-01-01T00:00:00+00:00", "id": str(ID)}

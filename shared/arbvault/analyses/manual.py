@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 from arbvault.analyses.exceptions import InvalidManualAnalysisError
 from arbvault.analysis.conditions import BUY_CONDITIONS
 from arbvault.analysis.config_view import EngineConfig, Strategy
-from arbvault.analysis.rules_document import read_config
 from arbvault.analysis.fees import FeeBreakdown, amazon_fees, fee_schedule
 from arbvault.analysis.money import round_half_up
 from arbvault.analysis.profit import ProfitMetrics, holding_costs, profit_metrics
 from arbvault.analysis.recommendation import combined_score
+from arbvault.analysis.rules_document import read_config
 from arbvault.analysis.scores import Score, confidence, price_stability
 from arbvault.analysis.strategy import select_strategy
 from arbvault.analysis.targets import max_buy_price

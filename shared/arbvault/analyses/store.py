@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 
 from arbvault.analyses.exceptions import AnalysisNotFoundError
 from arbvault.analyses.filters import owned_by
+from arbvault.db import affected_rows
 from arbvault.models.analysis import Analysis
 
 if TYPE_CHECKING:
@@ -32,5 +33,5 @@ def delete_analysis(session: Session, analysis_id: uuid.UUID, *, owner_key_id: s
     """Delete ``analysis_id`` if ``owner_key_id`` owns it (any owner for ``None``, an admin); raises
     :class:`AnalysisNotFoundError` (404) when there is no such row or another key owns it."""
     statement = delete(Analysis).where(Analysis.id == analysis_id, *owned_by(owner_key_id))
-    if not session.execute(statement, execution_options={"synchronize_session": False}).rowcount:
+    if not affected_rows(session.execute(statement, execution_options={"synchronize_session": False})):
         raise AnalysisNotFoundError(analysis_id)

@@ -19,7 +19,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Final, Literal
 
-from arbvault.analysis.config_view import AnalyticsRules, EngineConfig
+from arbvault.analysis.config_view import AnalyticsRules, EngineConfig, RiskComponentName
 from arbvault.analysis.fees import FeeBreakdown, amazon_fees, fee_schedule, stated_fees
 from arbvault.analysis.money import HUNDRED, ZERO, clamp, round_half_up
 from arbvault.analysis.profit import ProfitMetrics, holding_costs, profit_metrics
@@ -145,7 +145,7 @@ class RiskScore:
 
     score: Decimal
     level: RiskLevel
-    components: Mapping[str, RiskComponent]
+    components: Mapping[RiskComponentName, RiskComponent]
     recommendations: tuple[str, ...]
 
 
@@ -236,7 +236,8 @@ def competition(data: AnalyticsInput, rules: AnalyticsRules) -> Competition:
         score -= min(40, sellers // 10)
     if sellers <= 3:
         score += 20
-    if data.fba_seller_count is not None and sellers > 0 and Decimal(data.fba_seller_count) / sellers > rules.fba_heavy_share:
+    fba_share = Decimal(data.fba_seller_count) / sellers if data.fba_seller_count is not None and sellers > 0 else None
+    if fba_share is not None and fba_share > rules.fba_heavy_share:
         score -= 15
     if data.amazon_on_listing:
         score -= 25
@@ -292,7 +293,7 @@ def risk_score(data: AnalyticsInput, config: EngineConfig) -> RiskScore:
     """Weighted risk of dead inventory, competition, Amazon, price instability and category (see tables)."""
     dead, rules = dead_inventory(data, config), config.analytics
     stability = price_stability(data.price_history, rules=config.advanced)
-    scores = {
+    scores: dict[RiskComponentName, Decimal] = {
         "dead_inventory": min(HUNDRED, 50 + dead.risk) if dead.at_risk else ZERO,
         "competition": _competition_risk(data.seller_count),
         "amazon_presence": rules.amazon_present_risk if data.amazon_on_listing else rules.amazon_absent_risk,

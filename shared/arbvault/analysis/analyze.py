@@ -41,8 +41,8 @@ from arbvault.analysis.strategy import (
     sell_price,
 )
 from arbvault.analysis.targets import max_buy_price
-from arbvault.analysis.verdict import Recommendation, RatingInputs, ScoreLevels, decide
 from arbvault.analysis.velocity import Velocity, VelocityTier, benchmark_for, velocity_score, velocity_tier
+from arbvault.analysis.verdict import RatingInputs, Recommendation, ScoreLevels, decide
 from arbvault.keepa import Condition, CsvType
 
 if TYPE_CHECKING:

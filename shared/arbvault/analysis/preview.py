@@ -25,8 +25,8 @@ from arbvault.analysis.money import round_half_up
 from arbvault.analysis.profit import holding_costs, profit_metrics
 from arbvault.analysis.recommendation import combined_score
 from arbvault.analysis.rules_document import read_config
-from arbvault.analysis.verdict import RatingInputs, ScoreLevels, decide
 from arbvault.analysis.velocity import velocity_tier
+from arbvault.analysis.verdict import RatingInputs, ScoreLevels, decide
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,12 @@ are ignored here; ``arbvault.config.shape`` refuses them in patches.
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from string import Formatter
-from typing import Annotated, Any, Final, Self
+from typing import Annotated, Any, Final, Self, cast
 
 from pydantic import (
     AfterValidator,
@@ -28,7 +29,23 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from arbvault.analysis.conditions import BUY_CONDITIONS
-from arbvault.analysis.config_view import AdvancedRules, AnalyticsRules, BUY_SOURCES, EngineConfig, FeeSchedule, Levels, RoiRules, SELL_SOURCES, Strategy, VERDICT_MINIMA, VERDICT_RATINGS, VelocityRules, VerdictRule
+from arbvault.analysis.config_view import (
+    BUY_SOURCES,
+    SELL_SOURCES,
+    VERDICT_MINIMA,
+    VERDICT_RATINGS,
+    AdvancedRules,
+    AnalyticsRules,
+    EngineConfig,
+    FeeSchedule,
+    Levels,
+    RiskComponentName,
+    RoiRules,
+    StrategicRiskName,
+    Strategy,
+    VelocityRules,
+    VerdictRule,
+)
 from arbvault.analysis.exceptions import RulesConfigError
 from arbvault.analysis.money import ZERO
 
@@ -227,7 +244,7 @@ class Velocity(_Model):
         tiers = [("fast_threshold", self.fast_threshold), ("medium_threshold", self.medium_threshold),
                  ("slow_threshold", self.slow_threshold)]
         _problems([(higher, f"must be at least {lower} ({low})")
-                   for (higher, high), (lower, low) in zip(tiers, tiers[1:]) if high < low])
+                   for (higher, high), (lower, low) in itertools.pairwise(tiers) if high < low])
         return self
 
 
@@ -319,7 +336,7 @@ def _verdict_table(rows: tuple[VerdictRow, ...]) -> tuple[VerdictRow, ...]:
             found += [(f"{index}.{key}", "is required") for key in VERDICT_MINIMA if getattr(row, key) is None]
         if row.label in [other.label for other in rows[:index]]:
             found.append((f"{index}.label", "must differ from the other rows' labels"))
-    for index, (better, worse) in enumerate(zip(rows[:-2], rows[1:-1])):
+    for index, (better, worse) in enumerate(itertools.pairwise(rows[:-1])):
         for key in VERDICT_MINIMA:
             high, low = getattr(better, key), getattr(worse, key)
             if high is not None and low is not None and low > high:
@@ -394,7 +411,7 @@ class RiskLevels(_Model):
     def _ordered(self) -> RiskLevels:
         levels = list(dict(self).items())
         _problems([(lower, f"must not exceed {higher} ({high})")
-                   for (higher, high), (lower, low) in zip(levels, levels[1:]) if low > high])
+                   for (higher, high), (lower, low) in itertools.pairwise(levels) if low > high])
         return self
 
 
@@ -512,7 +529,9 @@ def _verdict(row: VerdictRow) -> VerdictRule:
 def _analytics(rules: Analytics) -> AnalyticsRules:
     levels = rules.risk_levels
     return AnalyticsRules(
-        risk_weights=dict(rules.risk_weights), strategic_risk_weights=dict(rules.strategic_risk_weights),
+        # The weight models' fields are exactly the risk components' names.
+        risk_weights=cast("dict[RiskComponentName, Decimal]", dict(rules.risk_weights)),
+        strategic_risk_weights=cast("dict[StrategicRiskName, Decimal]", dict(rules.strategic_risk_weights)),
         critical_risk=levels.critical, high_risk=levels.high,
         medium_risk=levels.medium, max_good_risk=rules.max_good_risk, low_risk=rules.low_risk,
         skip_risk=rules.skip_risk, advice_risk=rules.advice_risk, max_days_to_sell=rules.max_days_to_sell,

@@ -15,6 +15,7 @@ from decimal import ROUND_FLOOR, Decimal
 from types import MappingProxyType
 from typing import Final, Literal
 
+from arbvault.analysis.config_view import StrategicRiskName
 from arbvault.analysis.money import HUNDRED, ZERO, clamp, round_half_up
 
 ViewKey = Literal["profit_hunter", "velocity", "cashflow_hunter", "volume_player", "balanced_score"]
@@ -220,10 +221,10 @@ def data_confidence(engine_confidence: Decimal, missing: Sequence[str]) -> Decim
 
 
 def risk(volatility: Decimal | None, consistency: Decimal | None, confidence: Decimal, *,
-         weights: Mapping[str, Decimal]) -> Decimal:
+         weights: Mapping[StrategicRiskName, Decimal]) -> Decimal:
     """Weighted mean (0-1, 2 dp) of volatility, 1 - consistency and 1 - confidence over the parts known, by the
     rules' ``analytics.strategic_risk_weights``."""
-    parts = {"uncertainty": _ONE - confidence}
+    parts: dict[StrategicRiskName, Decimal] = {"uncertainty": _ONE - confidence}
     if volatility is not None:
         parts["volatility"] = volatility
     if consistency is not None:
@@ -235,7 +236,7 @@ def risk(volatility: Decimal | None, consistency: Decimal | None, confidence: De
 
 
 def strategic_score(view: StrategicView, inputs: StrategicInputs, *,
-                    risk_weights: Mapping[str, Decimal]) -> StrategicScore:
+                    risk_weights: Mapping[StrategicRiskName, Decimal]) -> StrategicScore:
     """sum(normalised metric x weight) / sum(weights of the metrics known) x 100, 2 dp.
 
     Normalised: ROI / 100 and profit / 50 (each 0-1), velocity / 100, competition LOW 0.8 / MEDIUM 0.5 /

@@ -111,7 +111,7 @@ def sell_price(source: SellSource, condition: str, prices: MarketPrices,
                bought_at: str | None = None) -> SourcedPrice | None:
     """Where a copy bought in ``condition`` sells under ``source``, or None; never at the ``bought_at`` field."""
     chain = (CONDITION_SELL_CHAINS[condition_class(condition)] if source == CONDITION_BUY_BOX
-             else SOURCE_CHAINS[source])  # type: ignore[index]
+             else SOURCE_CHAINS[source])
     return _first(chain, prices, bought_at)
 
 
@@ -125,7 +125,7 @@ def buy_options(strategy: Strategy, prices: MarketPrices,
     source = strategy.buy_price_source
     assert source is not None
     if source != CHEAPEST_OFFER:
-        found = price_from(source, prices)  # type: ignore[arg-type]
+        found = price_from(source, prices)
         condition = USED if source == "current_used" else NEW
         return [BuyOption(found.price, found.field, condition)] if found is not None else []
     if cheapest_offers is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
@@ -63,7 +63,7 @@ def authenticate(session: Session, plaintext: str) -> ApiKey | None:
 
 
 def _record_use(session: Session, row: ApiKey) -> None:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if row.last_used_at is not None and now - row.last_used_at < LAST_USED_RESOLUTION:
         return
     # The database re-checks the age, so concurrent authorizers write at most once between them.

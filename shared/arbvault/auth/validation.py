@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Literal, cast
+from typing import Literal
 
 from arbvault.auth.exceptions import InvalidKeyFieldError
 
@@ -29,4 +29,4 @@ def check_role(raw: str) -> Role:
     """``raw`` if it is a known role."""
     if raw not in ROLES:
         raise InvalidKeyFieldError("role", f"role must be one of: {', '.join(ROLES)}")
-    return cast(Role, raw)
+    return raw

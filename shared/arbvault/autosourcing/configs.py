@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, cast
 
-from arbvault.analysis.strategy import named_strategy
 from arbvault.analysis.config_view import CHEAPEST_OFFER, CONDITION_BUY_BOX
+from arbvault.analysis.strategy import named_strategy
 from arbvault.autosourcing.rating import Minima, Rating
 from arbvault.discovery.filters import CANDIDATE_WINDOW, DiscoveryFilters
 from arbvault.jobs.params import JobParams

@@ -20,8 +20,11 @@ from arbvault.models.job import Job
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-ACTIONS: Final = ("PENDING", "TO_BUY", "FAVORITE", "IGNORED", "ANALYZING")
-TIERS: Final = ("HOT", "TOP", "WATCH", "OTHER")
+    from arbvault.autosourcing.rating import Tier
+    from arbvault.autosourcing.schemas import PickAction
+
+ACTIONS: Final[tuple[PickAction, ...]] = ("PENDING", "TO_BUY", "FAVORITE", "IGNORED", "ANALYZING")
+TIERS: Final[tuple[Tier, ...]] = ("HOT", "TOP", "WATCH", "OTHER")
 _FLAGS: Final = {"TO_BUY": "is_purchased", "FAVORITE": "is_favorite", "IGNORED": "is_ignored",
                  "ANALYZING": "analysis_requested"}
 
@@ -143,15 +146,15 @@ def set_action(session: Session, pick_id: uuid.UUID, action: str, notes: str | N
     return pick
 
 
-def action_counts(session: Session, *, owner_key_id: str | None) -> dict[str, int]:
+def action_counts(session: Session, *, owner_key_id: str | None) -> dict[PickAction, int]:
     statement = _owned(select(AutosourcingPick.action, func.count()), AutosourcingPick.owner_key_id, owner_key_id)
     counts = Counter({action: count for action, count in session.execute(statement.group_by(AutosourcingPick.action))})
     return {action: counts[action] for action in ACTIONS}
 
 
-def tier_groups(picks: list[AutosourcingPick]) -> dict[str, list[AutosourcingPick]]:
+def tier_groups(picks: list[AutosourcingPick]) -> dict[Tier, list[AutosourcingPick]]:
     """Picks by tier, each tier best ROI first."""
     groups: dict[str, list[AutosourcingPick]] = {name: [] for name in TIERS}
     for pick in sorted(picks, key=lambda p: (-p.roi_pct, p.asin)):
         groups[pick.priority_tier].append(pick)
-    return groups
+    return {tier: groups[tier] for tier in TIERS}  # the table's check constraint allows no other tier

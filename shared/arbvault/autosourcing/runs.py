@@ -32,15 +32,13 @@ from arbvault.catalog.exceptions import TokenBudgetError
 from arbvault.db import session_scope
 from arbvault.discovery.candidates import find_candidates
 from arbvault.identifiers import InvalidIdentifierError, normalise
-from arbvault.jobs.exceptions import JobMessageError
-from arbvault.jobs.outbox import publish_pending
-from arbvault.jobs.states import JobStatus
+from arbvault.jobs.chunking import chunk_identifiers
 from arbvault.jobs.claims import lock_job
 from arbvault.jobs.creation import add_chunks
-from arbvault.jobs.chunking import chunk_identifiers
+from arbvault.jobs.exceptions import JobMessageError
 from arbvault.jobs.lifecycle import apply_status, settle_if_finished
-from arbvault.jobs.outbox import add_message
-from arbvault.jobs.states import ACTIVE_STATUSES
+from arbvault.jobs.outbox import add_message, publish_pending
+from arbvault.jobs.states import ACTIVE_STATUSES, JobStatus
 from arbvault.keepa import TokensExhaustedError
 from arbvault.models.analysis import Analysis
 from arbvault.models.autosourcing import AutosourcingPick, AutosourcingRun
@@ -48,9 +46,9 @@ from arbvault.models.job import Job
 from arbvault.observability import logger
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from collections.abc import Callable
+
+    from sqlalchemy.orm import Session
 
     from arbvault.autosourcing.safeguards import RunEstimate
     from arbvault.identifiers import Identifier

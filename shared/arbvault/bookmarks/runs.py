@@ -39,7 +39,7 @@ def run_saved_niche(niche_id: uuid.UUID, *, owner_key_id: str, scope: str | None
     try:
         plan = SavedFilters.model_validate(stored).plan()
     except ValidationError as exc:
-        raise FiltersOutdatedError(niche_id, exc.errors()) from exc
+        raise FiltersOutdatedError(niche_id, [dict(error) for error in exc.errors()]) from exc
     client = keepa_client(plan.domain_id)
     with session_scope() as session:
         check_tokens(session, client, plan.tokens_required)

@@ -15,8 +15,7 @@ from sqlalchemy.exc import DatabaseError
 
 from arbvault.bookmarks.exceptions import NicheNameTakenError, SavedNicheNotFoundError
 from arbvault.keyset import KeysetPosition
-from arbvault.models.saved_niche import SavedNiche
-from arbvault.models.saved_niche import NICHE_NAME_INDEX
+from arbvault.models.saved_niche import NICHE_NAME_INDEX, SavedNiche
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

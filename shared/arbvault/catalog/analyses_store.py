@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from arbvault.catalog.bulk import ROWS_PARAM, insert_from_json, rows_parameter
+from arbvault.db import affected_rows
 from arbvault.models.analysis import Analysis
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ def insert_analyses(session: Session, rows: Sequence[dict[str, Any]]) -> list[di
     if not rows:
         return []
     values = _with_ids(rows)
-    statement = insert_from_json(_TABLE, tuple(values[0]))  # type: ignore[arg-type]
+    statement = insert_from_json(_TABLE, tuple(values[0]))
     parameter = rows_parameter(values)
     result = session.execute(statement.returning(*_RETURNED), parameter)
     stamps = {row.id: row for row in result}
@@ -47,6 +48,6 @@ def insert_job_analyses(session: Session, rows: Sequence[dict[str, Any]]) -> int
     if not rows:
         return 0
     values = _with_ids(rows)
-    statement = insert_from_json(_TABLE, tuple(values[0])).on_conflict_do_nothing(  # type: ignore[arg-type]
+    statement = insert_from_json(_TABLE, tuple(values[0])).on_conflict_do_nothing(
         index_elements=["job_id", "asin"], index_where=_TABLE.c.job_id.is_not(None))
-    return int(session.execute(statement, rows_parameter(values)).rowcount)
+    return affected_rows(session.execute(statement, rows_parameter(values)))

@@ -6,6 +6,7 @@ from typing import Any
 
 from arbvault.exceptions import InvalidInputError, NotFoundError, PayloadTooLargeError, RateLimitedError
 
+
 class TokenBudgetError(RateLimitedError):
     """Raised by the token guard, before any Keepa call, when the estimated balance is short of the cost.
 

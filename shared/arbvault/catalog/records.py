@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime, tzinfo
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -26,12 +26,17 @@ def json_number(value: Decimal) -> int | float:
     as_float = float(value)
     # Integral floats are the few that need the exponent (30.00 stays a float, 100000 an int). The usual whole
     # number (a rules value, the default weight) has exponent 0, which same_quantum tells; as_tuple is slow.
-    if as_float.is_integer() and (value.same_quantum(_ONE) or value.as_tuple().exponent >= 0):
+    if as_float.is_integer() and (value.same_quantum(_ONE) or _exponent(value) >= 0):
         return int(value)
     return as_float
 
 
-@lru_cache(maxsize=None)
+def _exponent(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return exponent if isinstance(exponent, int) else 0  # 'n', 'N', 'F': NaN and infinity are not integral
+
+
+@cache
 def _field_names(cls: type) -> tuple[str, ...] | None:
     """A dataclass type's field names (``None`` for other types); looked up once per type, not per value."""
     return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
@@ -45,7 +50,8 @@ def to_json(value: Any) -> Any:
         return json_number(value)
     if isinstance(value, datetime):
         return value.isoformat()
-    names = _field_names(type(value))
+    kind: type = type(value)
+    names = _field_names(kind)
     if names is not None:
         result = {name: to_json(getattr(value, name)) for name in names}
         if isinstance(value, FeeBreakdown):

@@ -49,7 +49,7 @@ class Timings:
 
     def as_ms(self) -> dict[str, float]:
         """Milliseconds per phase and in total, plus ``other`` (parsing, serialising, glue)."""
-        result = {phase: round(value * 1000, 2) for phase, value in self.seconds.items()}
+        result: dict[str, float] = {phase: round(value * 1000, 2) for phase, value in self.seconds.items()}
         result["other"] = round(max(self.total - sum(self.seconds.values()), 0.0) * 1000, 2)
         result["total"] = round(self.total * 1000, 2)
         return result

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from arbvault.config import store
@@ -76,7 +76,7 @@ def _build(domain_id: int, category: str | None, layers: store.Layers) -> Effect
         document=deep_merge(*(row.data for row in ordered)),
         sources={layer: layer in by_layer for layer in LAYERS},
         versions={layer: by_layer[layer].version if layer in by_layer else None for layer in LAYERS},
-        updated_at=max(row.updated_at for row in ordered).astimezone(timezone.utc),
+        updated_at=max(row.updated_at for row in ordered).astimezone(UTC),
     )
 
 
@@ -107,7 +107,8 @@ def effective_config(
 
 
 def _key_name(key: Hashable) -> str:
-    domain_id, category = key  # type: ignore[misc]
+    assert isinstance(key, tuple)
+    domain_id, category = key
     return effective_scope_name(domain_id, category).removeprefix("effective:")
 
 

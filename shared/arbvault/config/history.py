@@ -6,7 +6,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, tuple_
@@ -86,7 +86,7 @@ def list_changes(
             change_id=row.id, config_scope=row.scope, changed_by=row.changed_by, change_reason=row.change_reason,
             change_source=row.change_source, old_version=row.old_version, new_version=row.new_version,
             diff_summary=diff_summary(row.diff_jsonpatch), diff_jsonpatch=row.diff_jsonpatch,
-            changed_at=row.created_at.astimezone(timezone.utc),
+            changed_at=row.created_at.astimezone(UTC),
         )
         for row in rows[:limit]
     ]

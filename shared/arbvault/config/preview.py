@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -24,5 +24,5 @@ def preview_patch(session: Session, *, patch: Mapping[str, Any], domain_id: int,
     warnings = [f"{violation.field}: {violation.message}" for violation in violations]
     return preview_config(
         current.document, patched, patch=patch, domain_id=domain_id, category=category or "",
-        validation_warnings=warnings, generated_at=datetime.now(timezone.utc),
+        validation_warnings=warnings, generated_at=datetime.now(UTC),
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, literal_column, select, update
+from sqlalchemy import String, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from arbvault.models.business_config import GLOBAL_CONFIG_ID, BusinessConfig, ConfigChange
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 # xmin is the id of the transaction that wrote the row's current version: it changes on every UPDATE, even
 # one made by hand that forgets to bump ``version``, so it makes cache validation exact.
-_XMIN = literal_column("business_config.xmin::text").label("xmin")
+_XMIN = literal_column("business_config.xmin::text", String).label("xmin")
 
 Fingerprint = tuple[tuple[str, int, str], ...]
 

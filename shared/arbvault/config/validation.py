@@ -91,6 +91,7 @@ def validate_combinations(changed: str, documents: Mapping[str, Mapping[str, Any
     """
     domains = [scope for scope in documents if scope.startswith("domain:")]
     categories = [scope for scope in documents if scope.startswith("category:")]
+    chains: list[tuple[str, str | None, str | None]]
     if changed.startswith("domain:"):
         chains = [("global", changed, None)] + [("global", changed, c) for c in categories]
     elif changed.startswith("category:"):

@@ -13,7 +13,7 @@ TRACKED_PICK_ACTIONS: Final = ("TO_BUY", "FAVORITE")
 """What an owner marks an AutoSourcing pick with for the tracker to follow it."""
 
 
-def tracking_targets() -> CompoundSelect:
+def tracking_targets() -> CompoundSelect[int, str]:
     """``(domain_id, asin)`` of every product to track daily, each once: whatever any API key watches, and every
     AutoSourcing pick marked TO_BUY or FAVORITE (in the marketplace its run searched)."""
     watched = select(AsinWatch.domain_id, AsinWatch.asin)

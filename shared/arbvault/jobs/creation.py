@@ -10,8 +10,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from arbvault.catalog.clients import keepa_client
-from arbvault.catalog.screening import parse_identifiers
 from arbvault.catalog.rules import RulesBook
+from arbvault.catalog.screening import parse_identifiers
 from arbvault.exceptions import InvalidInputError
 from arbvault.jobs.chunking import check_job_size, chunk_identifiers
 from arbvault.jobs.exceptions import IdempotencyConflictError

@@ -14,7 +14,7 @@ from typing import Literal
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert
 
-from arbvault.db import session_scope
+from arbvault.db import affected_rows, session_scope
 from arbvault.jobs.claims import lock_job
 from arbvault.jobs.exceptions import JobMessageError
 from arbvault.jobs.lifecycle import settle_if_finished
@@ -72,10 +72,9 @@ def record_dead_letter(message_id: str, body: str, *, receive_count: int | None 
                     state=ChunkState.FAILED.value, last_error=reason[:1000], claim_id=None,
                     lease_expires_at=None, finished_at=datetime.now(UTC)))
                 settled = settle_if_finished(session, job)
-        recorded = session.execute(insert(DeadLetter).values(
+        recorded = affected_rows(session.execute(insert(DeadLetter).values(
             message_id=message_id, body=body, reason=reason[:2000], receive_count=receive_count,
-            job_id=job_id, chunk_id=chunk_id).on_conflict_do_nothing(index_elements=["message_id"])
-        ).rowcount == 1
+            job_id=job_id, chunk_id=chunk_id).on_conflict_do_nothing(index_elements=["message_id"]))) == 1
     if verdict == "chunk_failed":
         count("ChunksFailed")
     count("DeadLetters")

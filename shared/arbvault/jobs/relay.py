@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Final
 
 from sqlalchemy import Row, Select, delete, exists, func, insert, select, update
 
-from arbvault.db import session_scope
+from arbvault.db import affected_rows, session_scope
 from arbvault.jobs.messages import ChunkMessage
 from arbvault.jobs.metrics import count
 from arbvault.jobs.outbox import PublishResult, chunk_message_row, publish_pending
@@ -57,7 +57,7 @@ class RelayReport:
                 "unsent": self.unsent, "pruned": self.pruned}
 
 
-ChunkKeys = Select[tuple[uuid.UUID, uuid.UUID]]
+ChunkKeys = Select[uuid.UUID, uuid.UUID]
 
 
 def _of_active_jobs(statement: ChunkKeys, limit: int) -> ChunkKeys:
@@ -67,7 +67,7 @@ def _of_active_jobs(statement: ChunkKeys, limit: int) -> ChunkKeys:
             .limit(limit).with_for_update(of=JobChunk, skip_locked=True))
 
 
-def _redrive(session: Session, chunks: Sequence[Row[tuple[uuid.UUID, uuid.UUID]]], reason: str) -> None:
+def _redrive(session: Session, chunks: Sequence[Row[uuid.UUID, uuid.UUID]], reason: str) -> None:
     """Put ``chunks`` (id, job id) back to pending, each with a new outbox message, in ``session``."""
     if not chunks:
         return
@@ -111,7 +111,7 @@ def prune_sent(*, older_than: timedelta = SENT_RETENTION) -> int:
     """Delete outbox rows sent more than ``older_than`` ago; returns how many."""
     with session_scope() as session:
         result = session.execute(delete(OutboxMessage).where(OutboxMessage.sent_at < func.now() - older_than))
-        return int(result.rowcount or 0)
+        return affected_rows(result)
 
 
 def relay_once(*, queue: JobsQueue | None = None) -> RelayReport:

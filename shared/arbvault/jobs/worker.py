@@ -205,7 +205,7 @@ def _begin(body: str, *, lease_seconds: float, client: KeepaClient | None, queue
             return _log(_fail_now(held, exc.message))
         timings.add(plan.timings)
         plan.timings = Timings()  # the lookup's own phases from here on
-        fetch = partial(ask_keepa, plan, keepa)
+        fetch: Callable[[], RawProductLookup | None] = partial(ask_keepa, plan, keepa)
         if prefetch and plan.remaining:
             # In a copy of this context: the invocation's deadline (arbvault.deadline) bounds the Keepa call.
             fetch = _keepa_thread().submit(contextvars.copy_context().run, fetch).result

@@ -30,7 +30,7 @@ def points(flat: Sequence[int] | None, kind: CsvType) -> list[tuple[int, int]]:
     if not flat:
         return []
     if kind.step == 2:
-        return list(zip(flat[::2], flat[1::2]))  # an incomplete last pair is dropped, as zip stops there
+        return list(zip(flat[::2], flat[1::2], strict=False))  # an incomplete last pair is dropped, as zip stops there
     result = []
     for i in range(0, len(flat) - 2, 3):
         price, shipping = flat[i + 1], flat[i + 2]
@@ -70,7 +70,8 @@ def price_history(raw: Mapping[str, Any], kind: CsvType) -> tuple[tuple[datetime
     """Price history in dollars (landed for S types) with the no-data points left out."""
     flat = series(raw, kind)
     if flat and _plain_ints(flat):
-        return tuple([(when, cents_to_decimal(cents)) for when, cents in date_int_points(points(flat, kind))])
+        return tuple([(when, price) for when, cents in date_int_points(points(flat, kind))
+                      if (price := cents_to_decimal(cents)) is not None])
     result = []
     for minutes, value in points(flat, kind):
         when = keepa_minutes_to_datetime(minutes)

@@ -68,7 +68,8 @@ def _offer_counts(raw: Mapping[str, Any], stats: KeepaStats | None) -> OfferCoun
     if total is None and any(c is not None for c in (new, used, collectible, refurbished)):
         total = sum(c or 0 for c in (new, used, collectible, refurbished))
     fba_third_party = stats.offer_count_fba if stats is not None else None
-    return OfferCounts(new=new, used=used, collectible=collectible, refurbished=refurbished, new_fba=new_fba, new_fbm=new_fbm, fba_third_party=fba_third_party, total=total)
+    return OfferCounts(new=new, used=used, collectible=collectible, refurbished=refurbished, new_fba=new_fba,
+                       new_fbm=new_fbm, fba_third_party=fba_third_party, total=total)
 
 
 def _positive(value: Any) -> int | None:

@@ -80,7 +80,7 @@ class ExtremePoints(Sequence[Extreme | None]):
     @overload
     def __getitem__(self, index: slice) -> tuple[Extreme | None, ...]: ...
 
-    def __getitem__(self, index: int | slice) -> Extreme | None | tuple[Extreme | None, ...]:
+    def __getitem__(self, index: int | slice) -> Extreme | tuple[Extreme | None, ...] | None:
         if isinstance(index, slice):
             return tuple(_extreme(entry) for entry in self._raw[index])
         return _extreme(self._raw[index])

@@ -18,7 +18,7 @@ from sqlalchemy import case, func, select
 from arbvault.autosourcing import FINISHED_STATUSES
 from arbvault.jobs.states import JobStatus
 from arbvault.models.autoscheduler import SchedulerSlot
-from arbvault.models.autosourcing import AutosourcingPick, AutosourcingRun, PICK_TIERS
+from arbvault.models.autosourcing import PICK_TIERS, AutosourcingPick, AutosourcingRun
 from arbvault.models.job import Job
 
 if TYPE_CHECKING:

@@ -19,8 +19,8 @@ from arbvault.keepa import AMAZON_SELLER_ID, Condition, CsvType
 from arbvault.keepa.history import points, series
 
 if TYPE_CHECKING:
-    from arbvault.views.products import AnalysedProduct
     from arbvault.keepa import KeepaProduct
+    from arbvault.views.products import AnalysedProduct
 
 AmazonReason = Literal["AMAZON_OWNS_BUY_BOX", "AMAZON_ON_LISTING", "AMAZON_IN_STOCK", "AMAZON_RECENT_PRICE",
                        "AMAZON_RECENT_BUY_BOX"]

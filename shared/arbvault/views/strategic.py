@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
-from arbvault.analysis.money import round_half_up
-from arbvault.analysis.targets import target_sell_price, view_roi_target
-from arbvault.analysis.money import HUNDRED, ZERO
+from arbvault.analysis.money import HUNDRED, ZERO, round_half_up
 from arbvault.analysis.strategic import (
     STRATEGIC_VIEWS,
     StrategicScore,
@@ -19,7 +17,7 @@ from arbvault.analysis.strategic import (
     opportunity_score,
     strategic_score,
 )
-from arbvault.analysis.targets import SellTarget
+from arbvault.analysis.targets import SellTarget, target_sell_price, view_roi_target
 from arbvault.views.products import AnalysedProduct, analyse_products
 from arbvault.views.scoring import UnknownViewError
 from arbvault.views.signals import ProductSignals, product_signals
@@ -39,6 +37,17 @@ def strategic_view_of(path_name: str) -> StrategicView:
         raise UnknownViewError(path_name, list(VIEW_PATHS))
     return STRATEGIC_VIEWS[key]
 
+
+
+class TargetSummary(TypedDict):
+    """The figures over every product of a target-price answer."""
+
+    total_products: int
+    achievable_opportunities: int
+    achievable_percentage: Decimal | None
+    avg_target_price: Decimal | None
+    avg_strategic_score: Decimal | None
+    total_potential_profit: Decimal
 
 @dataclass(frozen=True)
 class StrategicProduct:
@@ -153,7 +162,7 @@ class TargetPrices:
     def achievable(self) -> list[TargetPrice]:
         return [p for p in self.products if p.target is not None and p.target.achievable]
 
-    def summary(self) -> dict[str, object]:
+    def summary(self) -> TargetSummary:
         priced = [p.target.target_price for p in self.products if p.target is not None]
         scores = [s for p in self.products if (s := p.product.score.score) is not None]
         profits = [p.product.analysed.analysis.profit.net_profit for p in self.achievable

@@ -4,8 +4,8 @@ from arbvault.web.app import create_app, create_handler
 from arbvault.web.errors import STATUS_BY_ERROR, error_response
 from arbvault.web.headers import IdempotencyKey
 from arbvault.web.identity import AdminIdentity, CurrentIdentity, Identity, RoleCheckedRoute
-from arbvault.web.schema_types import PRICE_MAX, DecimalNumber, PriceIn
 from arbvault.web.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
+from arbvault.web.schema_types import PRICE_MAX, DecimalNumber, PriceIn
 
 __all__ = [
     "PRICE_MAX",

@@ -49,7 +49,7 @@ def _refuse_unchecked_admin_routes(router: APIRouter) -> None:
     for route in router.routes:
         if isinstance(route, APIRoute) and requires_admin(route.dependant) \
                 and not isinstance(route, RoleCheckedRoute):
-            raise TypeError(f"{sorted(route.methods)} {route.path} needs the admin role: build its router "
+            raise TypeError(f"{sorted(route.methods or ())} {route.path} needs the admin role: build its router "
                             "with route_class=RoleCheckedRoute")
 
 

@@ -58,7 +58,7 @@ def current_identity(request: Request) -> Identity:
     key_id, role = context.get("key_id"), context.get("role")
     if not key_id or role not in ROLES:
         raise UnauthorizedError("missing or invalid API key")
-    return Identity(key_id=str(key_id), key_name=str(context.get("key_name") or ""), role=role)  # type: ignore[arg-type]
+    return Identity(key_id=str(key_id), key_name=str(context.get("key_name") or ""), role=role)
 
 
 def require_admin(identity: Annotated[Identity, Depends(current_identity)]) -> Identity:

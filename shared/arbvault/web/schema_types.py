@@ -17,8 +17,8 @@ from pydantic_core import PydanticCustomError
 
 from arbvault.bounds import (
     AMOUNT_MAX,
-    SCORE_MAX,
     KEEPA_DOMAINS,
+    SCORE_MAX,
     SCORE_MIN,
     TIMESTAMP_MAX,
     TIMESTAMP_MIN,

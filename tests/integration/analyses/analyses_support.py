@@ -5,12 +5,12 @@ from __future__ import annotations
 import random
 import string
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from support import ADMIN, call
 
-BASE_TIME = datetime(2026, 1, 5, 12, 0, tzinfo=timezone.utc)
+BASE_TIME = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 # The `seed` fixture: store analyses under one job (rows override column defaults), get the rows back.
 Seed = Callable[..., list[dict[str, Any]]]
 

@@ -14,11 +14,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from analyses_support import BASE_TIME, Seed, random_asin
 from sqlalchemy import delete
 
 from arbvault.db import session_scope
 from arbvault.models.analysis import Analysis
-from analyses_support import BASE_TIME, Seed, random_asin
 from support import ADMIN
 
 

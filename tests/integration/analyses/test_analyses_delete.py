@@ -6,8 +6,8 @@ import uuid
 from typing import Any
 
 import pytest
-
 from analyses_support import Seed
+
 from support import ADMIN, SOURCER, call
 
 OTHER_SOURCER = {"key_id": "00000000-0000-0000-0000-0000000000c3", "key_name": "other-sourcer", "role": "sourcer"}
@@ -36,7 +36,7 @@ def _manual(identity: dict[str, str], created: list[str]) -> str:
 
 def test_creator_deletes_its_own_analysis(created: list[str]) -> None:
     analysis_id = _manual(SOURCER, created)
-    status, headers, body = _delete(analysis_id, SOURCER)
+    status, _headers, body = _delete(analysis_id, SOURCER)
     assert status == 204 and body == ""
     assert not _exists(analysis_id)
     # deleting it again finds nothing

@@ -9,8 +9,8 @@ from itertools import product
 from typing import Any
 
 import pytest
-
 from analyses_support import BASE_TIME, Seed, list_analyses
+
 from arbvault.analyses.listing import SORT_KEYS
 from arbvault.web import encode_cursor
 

@@ -170,7 +170,7 @@ def test_malformed_json_is_400() -> None:
 
 
 def test_create_without_identity_is_401() -> None:
-    status, _, answer = _create({"identifier": "B00FLIJJSA", "buy_price": 8, "sell_price": 20}, identity=None)
+    status, _, _answer = _create({"identifier": "B00FLIJJSA", "buy_price": 8, "sell_price": 20}, identity=None)
     assert status == 401
 
 

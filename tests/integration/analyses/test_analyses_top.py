@@ -6,7 +6,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-
 from analyses_support import BASE_TIME, Seed, top_analyses
 
 

@@ -12,7 +12,7 @@ two FBA -> competition 100. Ten equal prices -> stability 100. Risk = 0.25 x 25 
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -155,7 +155,7 @@ def test_roi_below_the_minimum_is_skip() -> None:
 
 def test_rank_trend_and_price_volatility_from_histories() -> None:
     # GIVEN 14 daily ranks, the first 7 at 200 000 and the last 7 at 100 000, and prices alternating 10 / 12
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     ranks = [{"timestamp": (now - timedelta(days=14 - i)).isoformat(), "bsr": 200_000 if i < 7 else 100_000}
              for i in range(14)]
     prices = [{"price": 10 if i % 2 else 12} for i in range(10)]

@@ -7,10 +7,11 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from history_support import OTHER_SOURCER, product_read
+
 from arbvault.catalog.single import lookup_one
 from arbvault.history.daily import days_from_csv, window_start
 from db_testing import execute
-from history_support import OTHER_SOURCER, product_read
 from infra.keepa_offline import OfflineKeepa
 from keepa_testing import book_asins, product_requests
 

@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from history_support import OTHER_SOURCER, watch
 from sqlalchemy import select
 
 from arbvault.catalog.single import lookup_one
@@ -16,7 +17,6 @@ from arbvault.models.autosourcing import AutosourcingPick, AutosourcingRun
 from arbvault.models.job import Job
 from arbvault.settings import reset_settings
 from db_testing import execute, rows, scalar
-from history_support import OTHER_SOURCER, watch
 from infra.keepa_offline import OfflineKeepa
 from keepa_testing import MakeKeepa, book_asins, product_requests, spent
 from support import SOURCER

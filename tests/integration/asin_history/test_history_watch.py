@@ -6,9 +6,9 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from history_support import OTHER_SOURCER, product_read, unwatch, watch, watches
 
 from db_testing import rows
-from history_support import OTHER_SOURCER, product_read, unwatch, watch, watches
 from infra.keepa_offline import OfflineKeepa
 from keepa_testing import book_asins, book_isbns, product_requests
 from support import ADMIN, SOURCER, call
@@ -17,7 +17,7 @@ from support import ADMIN, SOURCER, call
 def test_watching_looks_the_product_up_once_and_is_idempotent_per_key(keepa: OfflineKeepa) -> None:
     (asin,) = book_asins(1)
 
-    status, headers, created = watch(asin)
+    status, _headers, created = watch(asin)
     again_status, _, again = watch(asin)
 
     assert status == 201, created

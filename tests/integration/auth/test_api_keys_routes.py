@@ -17,7 +17,6 @@ from infra.http_events import http_api_event
 from infra.lambda_context import LocalLambdaContext
 from support import ADMIN, SOURCER, MakeKey, call, load_function
 
-
 BASE = "/api/v1/api-keys"
 ITEM_ROUTE = "/api/v1/api-keys/{key_id}"
 

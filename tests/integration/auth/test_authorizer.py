@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -45,7 +45,7 @@ def test_active_key_is_allowed_with_identity_context(make_key: MakeKey, authoriz
 
 
 def test_scheme_is_case_insensitive_and_spacing_tolerated(make_key: MakeKey, authorize: Authorize) -> None:
-    row, key = make_key(role="sourcer")
+    _row, key = make_key(role="sourcer")
     result = authorize({"authorization": f"  bEaReR   {key} "})
     assert result["isAuthorized"] is True and result["context"]["role"] == "sourcer"
 
@@ -77,7 +77,7 @@ def test_revoked_key_is_denied(make_key: MakeKey, authorize: Authorize) -> None:
     row, key = make_key(role="sourcer")
     assert authorize({"x-api-key": key})["isAuthorized"] is True
     with session_scope() as session:
-        session.execute(update(ApiKey).where(ApiKey.id == row.id).values(revoked_at=datetime.now(timezone.utc)))
+        session.execute(update(ApiKey).where(ApiKey.id == row.id).values(revoked_at=datetime.now(UTC)))
     assert authorize({"x-api-key": key}) == DENY
 
 
@@ -96,7 +96,7 @@ def test_odd_events_are_denied_without_raising(event_: dict[str, Any]) -> None:
 def test_first_use_records_last_used_at(make_key: MakeKey, authorize: Authorize) -> None:
     row, key = make_key()
     assert stored(row.id).last_used_at is None
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     assert authorize({"x-api-key": key})["isAuthorized"] is True
     used = stored(row.id).last_used_at
     assert used is not None and abs(used - before) < timedelta(seconds=5)
@@ -117,7 +117,7 @@ def test_recent_use_is_not_written_again_and_costs_one_query(
 
 def test_use_after_a_minute_is_recorded_again(make_key: MakeKey, authorize: Authorize) -> None:
     row, key = make_key()
-    long_ago = datetime.now(timezone.utc) - timedelta(minutes=5)
+    long_ago = datetime.now(UTC) - timedelta(minutes=5)
     with session_scope() as session:
         session.execute(update(ApiKey).where(ApiKey.id == row.id).values(last_used_at=long_ago))
     assert authorize({"x-api-key": key})["isAuthorized"] is True
@@ -146,7 +146,7 @@ def test_logs_name_the_key_id_but_never_the_key_or_its_digest(
     row, key = make_key(role="admin")
     revoked, revoked_key = make_key(role="sourcer")
     with session_scope() as session:
-        session.execute(update(ApiKey).where(ApiKey.id == revoked.id).values(revoked_at=datetime.now(timezone.utc)))
+        session.execute(update(ApiKey).where(ApiKey.id == revoked.id).values(revoked_at=datetime.now(UTC)))
     unknown = generate_key()
     authorize({"authorization": f"Bearer {key}"})
     authorize({"x-api-key": revoked_key})

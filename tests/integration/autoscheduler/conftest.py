@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from scheduler_support import SEEDED_PROFILES
 
 from db_testing import execute
-from scheduler_support import SEEDED_PROFILES
 
 
 def _seeded(*, enabled: bool) -> None:

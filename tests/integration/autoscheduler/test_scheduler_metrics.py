@@ -7,12 +7,13 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from scheduler_support import request
+
 from arbvault.db import session_scope
 from arbvault.models.autoscheduler import SchedulerSlot
 from arbvault.models.autosourcing import AutosourcingPick, AutosourcingRun
 from arbvault.models.job import Job
 from arbvault.scheduler import SCHEDULER_OWNER
-from scheduler_support import request
 from support import SOURCER
 
 DAY = date(2026, 12, 1)

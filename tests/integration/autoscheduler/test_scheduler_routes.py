@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
+from scheduler_support import control, open_profile, request
 
 from db_testing import rows, scalar
-from scheduler_support import control, open_profile, request
 from support import ADMIN, SOURCER
 
 
@@ -107,7 +107,7 @@ def test_the_schedule_is_stored_sorted_and_the_answer_has_old_and_new_hours() ->
     ([8, -1], "body.hours.1"),
     ([8, 8], "body.hours"),
     (["eight"], "body.hours.0"),
-    (list(range(24)) + [0], "body.hours"),
+    ([*range(24), 0], "body.hours"),
     (None, "body.hours"),
 ])
 def test_bad_hours_are_one_422(hours: Any, field: str) -> None:

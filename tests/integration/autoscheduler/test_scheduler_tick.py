@@ -11,14 +11,14 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from scheduler_support import control, open_profile, request
 
 from arbvault.scheduler import SCHEDULER_OWNER, TickReport, run_tick
 from db_testing import execute, rows, scalar
 from infra.keepa_offline import OfflineKeepa
+from infra.lambda_context import LocalLambdaContext
 from jobs_testing import JobQueues, run_worker
 from keepa_testing import MakeKeepa, paid
-from scheduler_support import control, open_profile, request
-from infra.lambda_context import LocalLambdaContext
 from support import load_function
 
 DAY = date(2026, 12, 6)

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
 from autosourcing_support import SEEDED_PROFILES
+
 from db_testing import execute
 
 

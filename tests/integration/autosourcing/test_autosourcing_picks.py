@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from autosourcing_support import DISCOVERY, OPEN_SCORING, request, start_run
+
 from infra.keepa_offline import OfflineKeepa
 from jobs_testing import JobQueues, run_worker
 

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from autosourcing_support import DISCOVERY, OPEN_SCORING, SEEDED_PROFILES, get_run, request, start_run
+
 from arbvault.autosourcing import discover, finish_run
 from db_testing import execute, scalar
 from infra.keepa_offline import OfflineKeepa
@@ -22,7 +23,7 @@ RUN = {"discovery_config": DISCOVERY, "scoring_config": OPEN_SCORING}
 
 
 def _run_to_the_end(queues: JobQueues, body: dict = RUN, identity: dict[str, str] = SOURCER) -> dict:
-    status, headers, job = start_run(body, identity)
+    status, _headers, job = start_run(body, identity)
     assert status == 202, job
     run_worker(queues)
     status, run = get_run(job["id"], identity)
@@ -57,7 +58,7 @@ def test_a_run_is_queued_then_the_worker_discovers_analyses_and_stores_tiered_pi
     assert rois == sorted(rois, reverse=True)
     for pick in run["picks"]:  # bought at a live offer, so the ROI is that of real prices
         buy, sell, profit = (Decimal(str(pick[k])) for k in ("buy_price", "sell_price", "net_profit"))
-        assert 0 < buy and 0 < sell
+        assert buy > 0 and sell > 0
         # the profit is shown rounded to the cent (half a cent is 0.5 / buy percentage points), the ROI too
         assert abs(Decimal(str(pick["roi_pct"])) - profit / buy * 100) <= Decimal("0.5") / buy + Decimal("0.01")
     assert {pick["priority_tier"] for pick in run["picks"]} <= {"HOT", "TOP", "WATCH", "OTHER"}

@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from batches_support import BATCHES
+
 from db_testing import rows
 from infra.keepa_offline import OfflineKeepa
 from jobs_testing import JobQueues, run_worker

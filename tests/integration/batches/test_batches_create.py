@@ -7,8 +7,8 @@ import json
 import uuid
 
 import pytest
-
 from batches_support import BATCHES
+
 from db_testing import rows, scalar
 from infra.keepa_offline import OfflineKeepa
 from jobs_testing import JobQueues

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-
 from batches_support import BATCHES
+
 from infra.keepa_offline import OfflineKeepa
 from jobs_testing import JobQueues
 from keepa_testing import MakeKeepa, book_isbns, store_balance

@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from batches_support import BATCHES
 from sqlalchemy import text
 
 from arbvault.db import get_engine
-from batches_support import BATCHES
 from db_testing import scalar
 from infra.keepa_offline import OfflineKeepa
 from jobs_testing import JobQueues

@@ -7,8 +7,8 @@ import uuid
 from typing import Any
 
 import pytest
-
 from batches_support import BATCHES
+
 from db_testing import execute, rows, scalar
 from infra.keepa_offline import OfflineKeepa
 from jobs_testing import JobQueues, run_worker

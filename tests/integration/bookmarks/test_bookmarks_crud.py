@@ -7,10 +7,10 @@ import json
 from typing import Any
 
 import pytest
+from bookmarks_support import ANALYZE_FILTERS, NICHES, bookmarks, save, sourcer
 
 from arbvault.bookmarks.schemas import FILTERS_MAX_BYTES
 from arbvault.niches.schemas import AnalyzeIn, DiscoverIn
-from bookmarks_support import ANALYZE_FILTERS, NICHES, bookmarks, save, sourcer
 from db_testing import scalar
 from support import ADMIN, SOURCER
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from bookmarks_support import bookmarks, save
+
 from arbvault.niches import TEMPLATES, template_filters
 from arbvault.niches.schemas import CriteriaIn
 from db_testing import execute, rows, scalar
 from infra.keepa_offline.finder import find
 from jobs_testing import JobQueues, run_worker
 from keepa_testing import MakeKeepa, RecordingKeepa, paid, product_requests
-from bookmarks_support import bookmarks, save
 from support import SOURCER, call
 
 CATEGORY = 3839

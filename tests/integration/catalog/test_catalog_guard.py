@@ -74,9 +74,8 @@ def test_the_first_check_asks_token_once_and_stores_it(client: KeepaClient, keep
     keepa.set_tokens(40)
     with session_scope() as session:
         first = check_tokens(session, client, 40)
-    with session_scope() as session:
-        with pytest.raises(TokenBudgetError) as refused:
-            check_tokens(session, client, 41)
+    with session_scope() as session, pytest.raises(TokenBudgetError) as refused:
+        check_tokens(session, client, 41)
 
     assert first is not None and first.source == "token_endpoint" and first.estimated == 40
     assert refused.value.details == [{"required": 41, "balance": 40, "deficit": 1, "refill_rate": 20,

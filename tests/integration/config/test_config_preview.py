@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from arbvault.analysis.rules_document import read_config
 from arbvault.analysis.preview import demo_product, evaluate
+from arbvault.analysis.rules_document import read_config
 from arbvault.config.defaults import DEFAULT_RULES
 from arbvault.config.merge import apply_merge_patch
 from support import SOURCER, call

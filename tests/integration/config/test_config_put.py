@@ -10,8 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from arbvault.config.defaults import DEFAULT_RULES
-from arbvault.config.defaults import FEES_BOOKS
+from arbvault.config.defaults import DEFAULT_RULES, FEES_BOOKS
 from infra.http_events import http_api_event
 from infra.lambda_context import LocalLambdaContext
 from support import ADMIN, SOURCER, call, load_function

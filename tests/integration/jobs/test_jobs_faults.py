@@ -17,27 +17,26 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from jobs_support import OWNER, assert_exactly_once, chunk_rows, job_row, job_settled
 from sqlalchemy import text
 
 from arbvault.catalog.token_ledger import record_balance
 from arbvault.db import build_engine, reset_engine, session_scope
+from arbvault.jobs.claims import Claim, claim
 from arbvault.jobs.creation import create_job
 from arbvault.jobs.lifecycle import cancel_job
 from arbvault.jobs.messages import ChunkMessage
-from arbvault.jobs.outbox import publish_pending
+from arbvault.jobs.outbox import add_chunk_message, publish_pending
 from arbvault.jobs.queue import reset_jobs_queue
 from arbvault.jobs.relay import relay_once
 from arbvault.jobs.states import JobStatus
 from arbvault.jobs.worker import process_chunk_message
-from arbvault.jobs.claims import Claim, claim
-from arbvault.jobs.outbox import add_chunk_message
 from arbvault.keepa import TokenBalance
 from arbvault.settings import reset_settings
 from db_testing import rows, scalar
 from infra.keepa_offline import OfflineKeepa
 from infra.lambda_context import LocalLambdaContext
 from infra.paths import EVENTS_DIR
-from jobs_support import OWNER, assert_exactly_once, chunk_rows, job_row, job_settled
 from jobs_testing import EventSource, JobQueues
 from keepa_testing import book_isbns
 from support import load_function
@@ -182,6 +181,7 @@ def test_relay_leaves_a_chunk_alone_while_its_delayed_message_is_still_due(
     assert scalar("SELECT count(*) FROM outbox WHERE job_id = :job", job=job_id) == 1
 
 
+@pytest.mark.perf
 def test_a_crashed_worker_delays_its_chunks_by_the_visibility_timeout_plus_one_invocation_at_most(
         keepa: OfflineKeepa, sqs: Any, make_queues: Callable[..., JobQueues]) -> None:
     # GIVEN the deployed ratio scaled down: a 3 s worker timeout and an 18 s visibility timeout (25 s and 150 s

@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from jobs_support import OWNER, chunk_rows, job_row, job_settled
 
 from arbvault.analyses.filters import AnalysisFilters
 from arbvault.db import get_engine, session_scope
+from arbvault.jobs.claims import claim
 from arbvault.jobs.creation import create_job
 from arbvault.jobs.dead_letters import record_dead_letter
 from arbvault.jobs.lifecycle import cancel_job
@@ -19,11 +21,9 @@ from arbvault.jobs.messages import ChunkMessage
 from arbvault.jobs.outbox import publish_pending
 from arbvault.jobs.results import job_results
 from arbvault.jobs.states import JobStatus
-from arbvault.jobs.claims import claim
 from arbvault.models.tables import metadata
 from db_testing import scalar
 from infra.keepa_offline import OfflineKeepa
-from jobs_support import OWNER, chunk_rows, job_row, job_settled
 from jobs_testing import EventSource
 from keepa_testing import book_isbns
 

@@ -7,6 +7,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from jobs_support import OWNER, assert_exactly_once, chunk_rows, job_settled
+
 from arbvault.db import session_scope
 from arbvault.jobs.creation import create_job
 from arbvault.jobs.exceptions import JobMessageError
@@ -17,7 +19,6 @@ from arbvault.jobs.states import JobStatus
 from arbvault.jobs.worker import ChunkPipeline
 from db_testing import rows
 from infra.keepa_offline import OfflineKeepa
-from jobs_support import OWNER, assert_exactly_once, chunk_rows, job_settled
 from jobs_testing import EventSource
 from keepa_testing import book_isbns
 

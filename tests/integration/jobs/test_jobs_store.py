@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 import pytest
+from jobs_support import OWNER, chunk_rows
 
 from arbvault.analyses.filters import AnalysisFilters
 from arbvault.catalog.exceptions import InvalidIdentifiersError
@@ -28,7 +29,6 @@ from arbvault.jobs.states import JobStatus
 from arbvault.keyset import KeysetPosition
 from arbvault.web.errors import status_for
 from db_testing import rows, scalar
-from jobs_support import OWNER, chunk_rows
 from keepa_testing import book_isbns
 
 OTHER_OWNER = "00000000-0000-0000-0000-0000000000c3"

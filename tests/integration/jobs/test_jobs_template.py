@@ -67,13 +67,6 @@ def test_worker_event_source_reports_partial_failures_with_bounded_concurrency(t
     assert dlq["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
 
 
-def test_relay_runs_every_minute(translated: dict[str, Any]) -> None:
-    rules = [r["Properties"] for r in translated["Resources"].values() if r["Type"] == "AWS::Events::Rule"]
-    relay = [rule for rule in rules
-             if rule["Targets"][0]["Arn"] == {"Ref": "OutboxRelayFunctionAliaslive"}]
-    assert [rule["ScheduleExpression"] for rule in relay] == ["rate(1 minute)"]
-
-
 def _sqs_statements(translated: dict[str, Any], function: str) -> list[dict[str, Any]]:
     role = translated["Resources"][f"{function}Role"]["Properties"]
     return [statement for policy in role.get("Policies", [])

@@ -50,11 +50,12 @@ def test_the_deadline_belongs_to_its_invocation_and_reaches_threads_running_in_i
     assert seconds_left() is None
 
 
+@pytest.mark.perf
 def test_a_slow_keepa_is_abandoned_at_the_deadline_not_after_every_attempt(make_keepa: MakeKeepa) -> None:
     keepa = make_keepa(latency_ms=10_000)
     with _client(keepa.base_url) as client, invocation_deadline(_invocation(1.8), reserve_seconds=0.0):
         started = time.monotonic()
-        with pytest.raises(KeepaUnavailableError, match="ReadTimeout|no time left"):
+        with pytest.raises(KeepaUnavailableError, match=r"ReadTimeout|no time left"):
             client.token_status()
         elapsed = time.monotonic() - started
     # 30 s reads over 3 attempts would take 90 s; the invocation had 2.5 s
@@ -64,9 +65,9 @@ def test_a_slow_keepa_is_abandoned_at_the_deadline_not_after_every_attempt(make_
 
 def test_no_attempt_starts_without_half_a_second_left(make_keepa: MakeKeepa) -> None:
     keepa = make_keepa()
-    with _client(keepa.base_url) as client, invocation_deadline(_invocation(0.4), reserve_seconds=0.0):
-        with pytest.raises(KeepaUnavailableError, match="no time left for Keepa /token"):
-            client.token_status()
+    with (_client(keepa.base_url) as client, invocation_deadline(_invocation(0.4), reserve_seconds=0.0),
+          pytest.raises(KeepaUnavailableError, match="no time left for Keepa /token")):
+        client.token_status()
     assert len(keepa.requests) == 0
 
 
@@ -74,9 +75,9 @@ def test_a_retry_that_would_not_fit_is_not_waited_for(make_keepa: MakeKeepa) -> 
     keepa = make_keepa()
     keepa.fail_next(3, status=503)
     patient = RetryPolicy(attempts=4, base_delay=3.0, max_delay=3.0)  # waits of 1.5-3 s
-    with _client(keepa.base_url, patient) as client, invocation_deadline(_invocation(1.8), reserve_seconds=0.0):
-        with pytest.raises(KeepaUnavailableError) as caught:
-            client.token_status()
+    with (_client(keepa.base_url, patient) as client, invocation_deadline(_invocation(1.8), reserve_seconds=0.0),
+          pytest.raises(KeepaUnavailableError) as caught):
+        client.token_status()
     assert caught.value.status == 503
     assert [r.status for r in keepa.requests] == [503]
 

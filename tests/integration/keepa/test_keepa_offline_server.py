@@ -334,6 +334,7 @@ def test_429_body_and_negative_balances(make_keepa: MakeKeepa) -> None:
     assert status.status_code == 200  # /token answers even when the balance is spent
 
 
+@pytest.mark.perf
 def test_latency_is_applied(make_keepa: MakeKeepa) -> None:
     keepa = make_keepa(latency_ms=150)
     with httpx.Client(base_url=keepa.base_url) as client:

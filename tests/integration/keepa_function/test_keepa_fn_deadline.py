@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
+
 from arbvault.deadline import reserve_for, seconds_left
 from infra.http_events import http_api_event
 from infra.lambda_context import LocalLambdaContext
@@ -14,6 +16,7 @@ from support import SOURCER, load_function
 TIMEOUT_SECONDS = 4.0
 
 
+@pytest.mark.perf
 def test_a_slow_keepa_is_a_503_within_the_functions_timeout(make_keepa: MakeKeepa) -> None:
     make_keepa(latency_ms=30_000)
     event = http_api_event("GET", "/api/v1/keepa/1739104269/metrics", route_key="GET /api/v1/keepa/{asin}/metrics",

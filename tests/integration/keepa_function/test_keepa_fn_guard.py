@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime, timedelta
 
+from keepa_fn_support import INGEST
 from sqlalchemy import text
 
 from arbvault.db import get_engine
-from keepa_fn_support import INGEST
 from keepa_testing import MakeKeepa, book_asins, book_isbns, product_requests, spent, store_balance
 from support import call
 

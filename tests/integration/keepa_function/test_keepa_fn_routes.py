@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from keepa_fn_support import INGEST
 from sqlalchemy import text
 
 from arbvault.db import get_engine
 from infra.keepa_offline import OfflineKeepa
-from keepa_fn_support import INGEST
 from keepa_testing import book_asins, book_isbns, product_requests, spent
 from support import ADMIN, SOURCER, call
 

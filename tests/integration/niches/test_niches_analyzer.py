@@ -6,10 +6,11 @@ import csv
 import io
 from typing import Any
 
+from niches_support import ANALYZE, CATEGORIES, EXPORT, STATS, post
+
 from arbvault.niches import COLUMNS, CategoryMetrics
 from arbvault.niches.scoring import niche_score
 from keepa_testing import MakeKeepa, RecordingKeepa, paid, spent
-from niches_support import ANALYZE, CATEGORIES, EXPORT, STATS, post
 from support import ADMIN, SOURCER, call
 
 WIDE = {"bsr_min": 1_000, "bsr_max": 100_000, "sample_size": 20}

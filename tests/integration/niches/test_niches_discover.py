@@ -7,13 +7,14 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from niches_support import DISCOVER, ESTIMATE, post
+
 from arbvault.niches import TEMPLATES, NichePlan, NicheTemplate, score_niches, template_filters
 from arbvault.settings import get_settings
 from db_testing import rows
 from infra.keepa_offline.finder import find
 from jobs_testing import JobQueues, run_worker
 from keepa_testing import MakeKeepa, RecordingKeepa, paid, product_requests, spent
-from niches_support import DISCOVER, ESTIMATE, post
 from support import SOURCER, call
 
 FIRST_THREE = {"count": 3, "shuffle": False, "products_per_niche": 3}
@@ -137,8 +138,9 @@ def test_above_the_threshold_candidates_are_found_and_analysed_as_a_niche_job(qu
 
     assert status == 202, job
     assert headers["location"] == job["status_url"] and job["kind"] == "niche"
+    pool = keepa.catalogue.pool()
     expected = list(dict.fromkeys(a for t in TEMPLATES[:2]
-                                  for a in find(keepa.catalogue.pool(), template_filters(t, 1).selection())[0][:per_niche * 2]))
+                                  for a in find(pool, template_filters(t, 1).selection())[0][:per_niche * 2]))
     assert job["items_total"] == len(expected) > 0
     assert [r.endpoint for r in paid(keepa)] == ["query", "query"]  # no product looked up in the request
     again = post(DISCOVER, body, headers={"idempotency-key": "niches-1"})

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from keepa_testing import MakeKeepa, RecordingKeepa, paid, spent
 from products_support import CATEGORIES
+
+from keepa_testing import MakeKeepa, RecordingKeepa, paid, spent
 from support import SOURCER, call
 
 BOOK_SUBJECTS = {3: "business", 266117: "accounting", 5: "computer_technology", 3839: "programming",

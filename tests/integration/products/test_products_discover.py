@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from products_support import DISCOVER
 
 from arbvault.keepa import CsvType, KeepaClient
 from db_testing import execute, scalar
 from infra.keepa_offline.finder import find
 from keepa_testing import MakeKeepa, RecordingKeepa, paid, spent
-from products_support import DISCOVER
 from support import SOURCER, call
 
 

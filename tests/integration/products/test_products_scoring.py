@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from products_support import SCORING
 
 from arbvault.analysis.analyze import analyze
 from arbvault.catalog.lookup import fetch_products
@@ -15,7 +16,6 @@ from arbvault.catalog.rules import RulesBook
 from arbvault.db import session_scope
 from infra.keepa_offline.finder import find
 from keepa_testing import RecordingKeepa, paid, spent
-from products_support import SCORING
 from support import SOURCER, call
 
 PROGRAMMING = 3839

@@ -9,11 +9,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from products_support import STOCK_ROUTE
 
 from arbvault.keepa import KeepaClient, KeepaProduct
 from db_testing import execute, scalar
 from keepa_testing import MakeKeepa, RecordingKeepa, book_asins, paid, spent
-from products_support import STOCK_ROUTE
 from support import SOURCER, call
 
 SIX_FBA = "1911111477"

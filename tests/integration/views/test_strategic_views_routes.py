@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from views_fixtures import BOOK_A, BOOK_B, BOOK_C, BOOK_D, SPARSE_BOOK, store_books
 
 from infra.keepa_offline import OfflineKeepa
 from keepa_testing import book_asins, product_requests
 from support import SOURCER, call
-from views_fixtures import BOOK_A, BOOK_B, BOOK_C, BOOK_D, SPARSE_BOOK, store_books
 
 Response = tuple[int, dict[str, str], Any]
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from views_fixtures import BOOK_A, BOOK_C, store_books
+
 from infra.keepa_offline import OfflineKeepa
 from keepa_testing import book_asins, product_requests
 from support import SOURCER, call
-from views_fixtures import BOOK_A, BOOK_C, store_books
 
 Response = tuple[int, dict[str, str], Any]
 # The views' weights as published (ROI, velocity, stability) and the strategies' boosts.

@@ -8,9 +8,18 @@ from decimal import Decimal
 
 import pytest
 
-from arbvault.analysis.analytics import AnalyticsInput, competition, dead_inventory, product_decision, risk_score, roi_net, stability_insight, velocity_insight
-from arbvault.analysis.rules_document import read_config
+from arbvault.analysis.analytics import (
+    AnalyticsInput,
+    competition,
+    dead_inventory,
+    product_decision,
+    risk_score,
+    roi_net,
+    stability_insight,
+    velocity_insight,
+)
 from arbvault.analysis.config_view import EngineConfig
+from arbvault.analysis.rules_document import read_config
 from arbvault.config.defaults import DEFAULT_RULES
 from arbvault.config.merge import apply_merge_patch
 

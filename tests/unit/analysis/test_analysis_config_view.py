@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from arbvault.analysis.config_view import EngineConfig
-from arbvault.analysis.rules_document import read_config
 from arbvault.analysis.exceptions import RulesConfigError
+from arbvault.analysis.rules_document import read_config
 from arbvault.config.defaults import DEFAULT_RULES
 from arbvault.web.errors import status_for
 
@@ -27,10 +27,6 @@ def test_default_rules_read_as_decimals(rules: EngineConfig) -> None:
                                                              ("CONSIDER", "FAIR"), ("PASS", "PASS")]
     assert rules.demo_asins == ("B00FLIJJSA", "B08N5WRWNW", "B07FNW9FGJ")
     assert rules.advanced.confidence_levels.thresholds[0] == ("high", D(85))
-
-
-def test_reference_check_7_source_price_factor_default(rules: EngineConfig) -> None:
-    assert rules.roi.source_price_factor == D("0.5")
 
 
 @pytest.mark.parametrize("factor", [0.1, 0.9])

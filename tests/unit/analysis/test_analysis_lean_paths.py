@@ -12,15 +12,15 @@ import orjson
 import pytest
 
 from arbvault.analysis.analyze import analyze
+from arbvault.analysis.categories import cached_first_rules_key, first_rules_key
 from arbvault.analysis.conditions import BUY_CONDITIONS
 from arbvault.analysis.config_view import EngineConfig
-from arbvault.analysis.rules_document import read_config
 from arbvault.analysis.fees import amazon_fees, fee_schedule
 from arbvault.analysis.money import round_half_up
 from arbvault.analysis.profit import holding_costs, profit_metrics
-from arbvault.analysis.strategy import MarketPrices, sell_price
-from arbvault.analysis.categories import cached_first_rules_key, first_rules_key
+from arbvault.analysis.rules_document import read_config
 from arbvault.analysis.scores import _mean
+from arbvault.analysis.strategy import MarketPrices, sell_price
 from arbvault.config.defaults import DEFAULT_RULES
 from arbvault.keepa import KeepaProduct, datetime_to_keepa_minutes, parse_product
 from infra.keepa_offline import Catalogue

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 from arbvault.analysis.exceptions import RulesConfigError
-from arbvault.analysis.preview import demo_product, preview_config
-from arbvault.analysis.preview import patch_size
+from arbvault.analysis.preview import demo_product, patch_size, preview_config
 from arbvault.config.defaults import DEFAULT_RULES
 
 D = Decimal

@@ -11,17 +11,15 @@ from hypothesis import strategies as st
 
 from arbvault.analysis.analytics import AnalyticsInput, product_decision
 from arbvault.analysis.config_view import EngineConfig, FeeSchedule
-from arbvault.analysis.rules_document import read_config
 from arbvault.analysis.fees import amazon_fees
 from arbvault.analysis.money import round_half_up
 from arbvault.analysis.profit import profit_metrics
 from arbvault.analysis.recommendation import combined_score
+from arbvault.analysis.rules_document import read_config
 from arbvault.analysis.scores import confidence, price_stability, velocity_trend
 from arbvault.analysis.targets import max_buy_price
-from arbvault.analysis.velocity import velocity_score
-from arbvault.analysis.view_scores import view_score
-from arbvault.analysis.velocity import modelled_daily_sales, rank_score, sales_score
-from arbvault.analysis.view_scores import STRATEGY_BOOSTS, VIEW_WEIGHTS
+from arbvault.analysis.velocity import modelled_daily_sales, rank_score, sales_score, velocity_score
+from arbvault.analysis.view_scores import STRATEGY_BOOSTS, VIEW_WEIGHTS, view_score
 from arbvault.config.defaults import DEFAULT_RULES
 
 RULES: EngineConfig = read_config(DEFAULT_RULES)

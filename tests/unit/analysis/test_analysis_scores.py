@@ -9,8 +9,7 @@ import pytest
 
 from arbvault.analysis.config_view import EngineConfig
 from arbvault.analysis.money import round_half_up
-from arbvault.analysis.scores import confidence, price_stability, price_volatility, velocity_trend
-from arbvault.analysis.scores import data_age_days
+from arbvault.analysis.scores import confidence, data_age_days, price_stability, price_volatility, velocity_trend
 
 D = Decimal
 NOW = datetime(2026, 5, 1, 12, tzinfo=UTC)

@@ -8,8 +8,15 @@ import pytest
 
 from arbvault.analysis.config_view import EngineConfig
 from arbvault.analysis.exceptions import UnknownStrategyError
-from arbvault.analysis.strategy import MarketPrices, named_strategy, price_from, select_strategy
-from arbvault.analysis.strategy import SELECTION_SOURCE, choose_prices, sell_price
+from arbvault.analysis.strategy import (
+    SELECTION_SOURCE,
+    MarketPrices,
+    choose_prices,
+    named_strategy,
+    price_from,
+    select_strategy,
+    sell_price,
+)
 
 D = Decimal
 

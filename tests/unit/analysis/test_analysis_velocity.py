@@ -8,13 +8,15 @@ from decimal import Decimal
 import pytest
 
 from arbvault.analysis.config_view import EngineConfig
-from arbvault.analysis.velocity import benchmark_for, velocity_score, velocity_tier
 from arbvault.analysis.velocity import (
+    benchmark_for,
     modelled_daily_sales,
     rank_at_score,
     rank_score,
     rank_selling,
     sales_score,
+    velocity_score,
+    velocity_tier,
     very_slow_rank,
 )
 

@@ -10,8 +10,7 @@ import pytest
 from arbvault.analysis.config_view import EngineConfig
 from arbvault.analysis.exceptions import RulesConfigError
 from arbvault.analysis.recommendation import combined_score
-from arbvault.analysis.verdict import RatingInputs, ScoreLevels, Verdict, decide
-from arbvault.analysis.verdict import primary_issue
+from arbvault.analysis.verdict import RatingInputs, ScoreLevels, Verdict, decide, primary_issue
 
 D = Decimal
 LEVELS = ScoreLevels("fair", "good", "good")

@@ -67,7 +67,7 @@ def _amazon_only(raw: dict[str, Any]) -> None:
 
 def _used_only(raw: dict[str, Any]) -> None:
     _keep_offers(raw, lambda offer: 2 <= offer.get("condition", 0) <= 5)
-    _clear(raw, NEW_PRICES + (0,))
+    _clear(raw, (*NEW_PRICES, 0))
 
 
 def _no_offers(raw: dict[str, Any]) -> None:

@@ -15,16 +15,18 @@ import pytest
 from arbvault.analysis.analyze import Analysis, analyze
 from arbvault.analysis.rules_document import read_config
 from arbvault.analysis.strategy import MarketPrices
-from arbvault.catalog.records import analysis_metrics, analysis_row, to_json
 from arbvault.catalog.lookup import CatalogProduct
 from arbvault.catalog.records import (
     NO_LIVE_OFFER,
     NO_SELL_PRICE,
     OFFERS_NOT_FETCHED,
+    analysis_metrics,
+    analysis_row,
     condition_options_note,
     data_source,
     json_number,
     metrics_json,
+    to_json,
 )
 from arbvault.catalog.snapshots import FetchOptions
 from arbvault.config.defaults import DEFAULT_RULES

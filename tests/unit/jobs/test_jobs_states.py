@@ -34,7 +34,7 @@ def test_transition_is_allowed_only_along_the_state_machine(current: JobStatus, 
 
 
 def test_terminal_statuses_are_success_error_and_cancelled() -> None:
-    assert TERMINAL_STATUSES == {JobStatus.SUCCESS, JobStatus.ERROR, JobStatus.CANCELLED}
+    assert {JobStatus.SUCCESS, JobStatus.ERROR, JobStatus.CANCELLED} == TERMINAL_STATUSES
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("running", JobStatus.RUNNING), ("Cancelled", JobStatus.CANCELLED),

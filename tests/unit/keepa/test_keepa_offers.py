@@ -6,10 +6,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from keepa_fixtures import FIXTURE_NOW
 
 from arbvault.keepa import AMAZON_SELLER_ID, Condition, parse_offers, parse_product
 from arbvault.keepa.offers import amazon_owns_buy_box, current_offer_price
-from keepa_fixtures import FIXTURE_NOW
 
 D = Decimal
 

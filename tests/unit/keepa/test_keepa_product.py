@@ -8,9 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from keepa_fixtures import FIXTURE_NOW
 
 from arbvault.keepa import Condition, CsvType, KeepaProduct, is_found, parse_product
-from keepa_fixtures import FIXTURE_NOW
 
 D = Decimal
 

@@ -37,7 +37,7 @@ def test_keepa_minutes_far_future_is_after_2025() -> None:
 
 def test_offset_is_minutes_from_unix_epoch_to_2011() -> None:
     assert KEEPA_EPOCH_OFFSET_MINUTES == 21_564_000
-    assert KEEPA_EPOCH_OFFSET_MINUTES * 60 == int(datetime(2011, 1, 1, tzinfo=UTC).timestamp())
+    assert int(datetime(2011, 1, 1, tzinfo=UTC).timestamp()) == KEEPA_EPOCH_OFFSET_MINUTES * 60
 
 
 @pytest.mark.parametrize("minutes", [0, 1, 411_180, 7_777_548, 8_107_153])
@@ -56,7 +56,7 @@ def test_datetime_to_keepa_minutes_floors_and_treats_naive_as_utc() -> None:
 def test_cached_midnights_agree_with_plain_arithmetic() -> None:
     # Every minute of two days, then one minute a day across Keepa's whole range, each against the epoch sum.
     epoch = datetime(2011, 1, 1, tzinfo=UTC)
-    for minutes in [*range(0, 2 * 1440 + 1), *range(7, 11_000_000, 1441)]:
+    for minutes in [*range(2 * 1440 + 1), *range(7, 11_000_000, 1441)]:
         assert keepa_minutes_to_datetime(minutes) == epoch + timedelta(minutes=minutes)
     moment = keepa_minutes_to_datetime(8_107_153)
     assert moment is not None and moment.tzinfo is UTC

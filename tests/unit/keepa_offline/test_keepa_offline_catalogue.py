@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from keepa_testing import CLOCK, book_isbns
 
 from arbvault.analysis.analyze import analyze
 from arbvault.analysis.rules_document import read_config
@@ -25,6 +24,7 @@ from arbvault.keepa.parsing import parse_product
 from arbvault.keepa.time import keepa_minutes_to_datetime
 from infra.keepa_offline.catalogue import Catalogue
 from infra.keepa_offline.views import ProductOptions, product_view
+from keepa_testing import CLOCK, book_isbns
 
 SAMPLE = 1_000
 ENGINE_RULES = read_config(DEFAULT_RULES)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from infra.local.schedule_expressions import Rate, UnsupportedExpressionError, parse_expression
 
 # A Wednesday.
-NOW = datetime(2024, 7, 3, 10, 7, 30, tzinfo=timezone.utc)
+NOW = datetime(2024, 7, 3, 10, 7, 30, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(("text", "seconds"), [
@@ -34,12 +34,12 @@ def test_rate_fires_every_period_from_its_creation(text: str, seconds: int) -> N
     ("cron(0 10-12/2 ? * * *)", datetime(2024, 7, 3, 12, 0)),
 ])
 def test_cron_gives_the_next_matching_minute_in_utc(text: str, due: datetime) -> None:
-    assert parse_expression(text).next_after(NOW, created=NOW) == due.replace(tzinfo=timezone.utc)
+    assert parse_expression(text).next_after(NOW, created=NOW) == due.replace(tzinfo=UTC)
 
 
 def test_cron_runs_in_the_schedules_time_zone() -> None:
     expression = parse_expression("cron(0 9 * * ? *)", timezone_name="Europe/Berlin")
-    assert expression.next_after(NOW, created=NOW) == datetime(2024, 7, 4, 7, 0, tzinfo=timezone.utc)  # CEST
+    assert expression.next_after(NOW, created=NOW) == datetime(2024, 7, 4, 7, 0, tzinfo=UTC)  # CEST
 
 
 @pytest.mark.parametrize(("text", "message"), [

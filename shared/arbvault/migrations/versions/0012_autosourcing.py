@@ -8,6 +8,7 @@ Create Date: 2026-12-05
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -37,14 +38,15 @@ _SEEDS = (
 )
 
 
-def _timestamps() -> list[sa.Column]:
+def _timestamps() -> list[sa.Column[datetime]]:
     return [sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
             sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False)]
 
 
 def upgrade() -> None:
     op.drop_constraint(op.f("ck_jobs_kind_known"), "jobs", type_="check")
-    op.create_check_constraint(op.f("ck_jobs_kind_known"), "jobs", "kind IN ('batch', 'ingest', 'niche', 'autosourcing')")
+    op.create_check_constraint(op.f("ck_jobs_kind_known"), "jobs",
+                               "kind IN ('batch', 'ingest', 'niche', 'autosourcing')")
     profiles = op.create_table(
         "autosourcing_profiles",
         sa.Column("id", sa.Uuid(), primary_key=True),

@@ -16,7 +16,7 @@ from typing import Any
 VERSION = "v1"
 COUNT = 0
 
-print("probe: module imported")  # noqa: T201 - output during INIT, before the handler's first call
+print("probe: module imported")  # output during INIT, before the handler's first call
 
 
 def handler(event: dict[str, Any], context: Any) -> Any:
