@@ -79,14 +79,18 @@ def plain_text(value: str) -> str:
 
 
 def plain_json(value: object) -> object:
-    """``value`` (a JSON document) if every string in it, keys included, is :func:`plain_text`."""
-    if isinstance(value, str):
-        plain_text(value)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            plain_text(str(key))
-            plain_json(item)
-    elif isinstance(value, list):
-        for item in value:
-            plain_json(item)
+    """``value`` (a JSON document) if every string in it, keys included, is :func:`plain_text`.
+
+    Iterative: a client's document may nest deeper than the interpreter's recursion limit allows."""
+    pending = [value]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, str):
+            plain_text(node)
+        elif isinstance(node, dict):
+            for key, item in node.items():
+                plain_text(str(key))
+                pending.append(item)
+        elif isinstance(node, list):
+            pending.extend(node)
     return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -75,3 +76,12 @@ def test_json_documents_are_checked_keys_and_nested_values_included(document: di
 def test_plain_json_passes_a_clean_document() -> None:
     document = {"velocity": {"label": "fast", "levels": [1, 2.5, None, True]}}
     assert plain_json(document) is document
+
+
+def test_plain_json_checks_documents_nested_deeper_than_the_recursion_limit() -> None:
+    depth = sys.getrecursionlimit() + 100
+    document: dict[str, object] = {"leaf": "x\x00"}
+    for _ in range(depth):
+        document = {"a": [document]}
+    with pytest.raises(ValueError):
+        plain_json(document)
