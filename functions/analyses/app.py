@@ -22,9 +22,11 @@ from arbvault.analyses.store import delete_analysis, get_analysis
 from arbvault.analysis.conditions import BuyCondition
 from arbvault.db import session_scope
 from arbvault.identifiers import normalise
-from arbvault.web import CurrentIdentity, Page, PriceIn, create_app, create_handler
+from arbvault.web.app import create_app, create_handler
+from arbvault.web.identity import CurrentIdentity
 from arbvault.web.openapi_errors import error_responses
-from arbvault.web.schema_types import DomainId, ProductIdentifier, StrategyName, Text
+from arbvault.web.pagination import Page
+from arbvault.web.schema_types import DomainId, PriceIn, ProductIdentifier, StrategyName, Text
 
 router = APIRouter(prefix="/api/v1/analyses", tags=["analyses"], responses=error_responses(503))
 

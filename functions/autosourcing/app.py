@@ -54,19 +54,10 @@ from arbvault.db import session_scope
 from arbvault.jobs.queries import get_job
 from arbvault.jobs.schemas import JobOut, ProgressOut
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
-from arbvault.web import (
-    CurrentIdentity,
-    Cursor,
-    Identity,
-    Limit,
-    Page,
-    create_app,
-    create_handler,
-    decode_cursor,
-    encode_cursor,
-)
+from arbvault.web.app import create_app, create_handler
+from arbvault.web.identity import CurrentIdentity, Identity
 from arbvault.web.openapi_errors import error_responses
-from arbvault.web.pagination import DEFAULT_LIMIT
+from arbvault.web.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_cursor, encode_cursor
 
 PREFIX = "/api/v1/autosourcing"
 router = APIRouter(prefix=PREFIX, tags=["autosourcing"], responses=error_responses(503))

@@ -51,19 +51,11 @@ from arbvault.jobs.unresolved import (
     unresolved_identifiers,
 )
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
-from arbvault.web import (
-    CurrentIdentity,
-    Cursor,
-    IdempotencyKey,
-    Limit,
-    Page,
-    create_app,
-    create_handler,
-    decode_cursor,
-    encode_cursor,
-)
+from arbvault.web.app import create_app, create_handler
+from arbvault.web.headers import IdempotencyKey
+from arbvault.web.identity import CurrentIdentity
 from arbvault.web.openapi_errors import error_responses
-from arbvault.web.pagination import DEFAULT_LIMIT
+from arbvault.web.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_cursor, encode_cursor
 from arbvault.web.schema_types import DomainId, Text
 
 router = APIRouter(prefix="/api/v1/batches", tags=["batches"], responses=error_responses(503))

@@ -25,19 +25,11 @@ from arbvault.bookmarks.schemas import FiltersOut, SavedNicheIn, SavedNicheOut, 
 from arbvault.db import session_scope
 from arbvault.jobs.schemas import JobOut, accepted_headers
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
-from arbvault.web import (
-    CurrentIdentity,
-    Cursor,
-    IdempotencyKey,
-    Limit,
-    Page,
-    create_app,
-    create_handler,
-    decode_cursor,
-    encode_cursor,
-)
+from arbvault.web.app import create_app, create_handler
+from arbvault.web.headers import IdempotencyKey
+from arbvault.web.identity import CurrentIdentity
 from arbvault.web.openapi_errors import error_responses
-from arbvault.web.pagination import DEFAULT_LIMIT
+from arbvault.web.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_cursor, encode_cursor
 
 PREFIX = "/api/v1/bookmarks/niches"
 router = APIRouter(prefix=PREFIX, tags=["bookmarks"], responses=error_responses(503))

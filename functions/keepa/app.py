@@ -30,15 +30,9 @@ from arbvault.jobs.schemas import (
     RejectedIdentifierOut,
     accepted_headers,
 )
-from arbvault.web import (
-    AdminIdentity,
-    CurrentIdentity,
-    IdempotencyKey,
-    Identity,
-    RoleCheckedRoute,
-    create_app,
-    create_handler,
-)
+from arbvault.web.app import create_app, create_handler
+from arbvault.web.headers import IdempotencyKey
+from arbvault.web.identity import AdminIdentity, CurrentIdentity, Identity, RoleCheckedRoute
 from arbvault.web.openapi_errors import error_responses
 from arbvault.web.schema_types import DomainId, PriceIn, ProductIdentifier, StrategyName, Text
 

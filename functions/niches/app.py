@@ -39,14 +39,9 @@ from arbvault.niches import (
 from arbvault.niches.schemas import AnalyzeIn, DiscoverIn
 from arbvault.niches.scoring import AnalysisQuality, CompetitionLevel, Confidence, SampleQuality
 from arbvault.niches.templates import Family
-from arbvault.web import (
-    AdminIdentity,
-    CurrentIdentity,
-    IdempotencyKey,
-    RoleCheckedRoute,
-    create_app,
-    create_handler,
-)
+from arbvault.web.app import create_app, create_handler
+from arbvault.web.headers import IdempotencyKey
+from arbvault.web.identity import AdminIdentity, CurrentIdentity, RoleCheckedRoute
 from arbvault.web.openapi_errors import error_responses
 from arbvault.web.schema_types import DecimalNumber, DomainId, Text
 

@@ -37,7 +37,8 @@ from arbvault.views import (
     strategic_view_of,
     target_prices,
 )
-from arbvault.web import CurrentIdentity, create_app, create_handler
+from arbvault.web.app import create_app, create_handler
+from arbvault.web.identity import CurrentIdentity
 from arbvault.web.openapi_errors import error_responses
 from arbvault.web.schema_types import DecimalNumber, DomainId, Percent, PriceIn, StrategyName, Text
 

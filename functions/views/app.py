@@ -22,7 +22,8 @@ from arbvault.catalog.screening import parse_identifiers
 from arbvault.catalog.snapshots import DEFAULT_STATS_DAYS, FetchOptions
 from arbvault.jobs.schemas import Offers
 from arbvault.views import VIEW_NAMES, ScoredProduct, score_view
-from arbvault.web import CurrentIdentity, create_app, create_handler
+from arbvault.web.app import create_app, create_handler
+from arbvault.web.identity import CurrentIdentity
 from arbvault.web.openapi_errors import error_responses
 from arbvault.web.schema_types import DecimalNumber, DomainId, PriceIn, StrategyName
 

@@ -17,9 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from arbvault.analyses.filters import AnalysisFilters
 from arbvault.analyses.listing import CURSOR_KEYS, AnalysisPage, Position, Sort, SortKey, SortOrder
-from arbvault.web import Cursor, DecimalNumber, Limit, Page, decode_cursor, encode_cursor
-from arbvault.web.pagination import DEFAULT_LIMIT
-from arbvault.web.schema_types import Percent, ProductIdentifier, Score, Text
+from arbvault.web.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_cursor, encode_cursor
+from arbvault.web.schema_types import DecimalNumber, Percent, ProductIdentifier, Score, Text
 
 
 class AnalysisOut(BaseModel):

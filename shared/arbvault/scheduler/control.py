@@ -21,7 +21,7 @@ from arbvault.scheduler.calendar import Calendar, upcoming_skips
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from arbvault.web import Identity
+    from arbvault.web.identity import Identity
 
 PAUSE_DAYS_MAX: Final = 366
 AUDITED: Final = ("enabled", "scheduled_hours", "skip_dates", "pause_until", "pause_reason", "daily_token_budget",
