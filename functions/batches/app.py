@@ -27,7 +27,6 @@ from arbvault.catalog.screening import screen_identifiers
 from arbvault.db import session_scope
 from arbvault.exceptions import InvalidInputError
 from arbvault.jobs.chunking import MAX_JOB_IDENTIFIERS, check_job_size
-from arbvault.jobs.creation import JobKind
 from arbvault.jobs.estimate import estimate_tokens
 from arbvault.jobs.lifecycle import cancel_job, transition
 from arbvault.jobs.params import JobParams
@@ -42,7 +41,7 @@ from arbvault.jobs.schemas import (
     RejectedIdentifierOut,
     accepted_headers,
 )
-from arbvault.jobs.states import parse_status
+from arbvault.jobs.states import JobKind, parse_status
 from arbvault.jobs.submit import submit_job
 from arbvault.jobs.unresolved import (
     UNRESOLVED_CURSOR_KEYS,

@@ -16,15 +16,14 @@ from typing import TYPE_CHECKING, Annotated, Any, Final
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from arbvault.analysis.conditions import BuyCondition
-from arbvault.jobs.creation import JobKind
 from arbvault.jobs.estimate import estimate_tokens
 from arbvault.jobs.params import JobParams
-from arbvault.jobs.queries import JobSummary
-from arbvault.jobs.states import JobStatus
+from arbvault.jobs.states import JobKind, JobStatus
 from arbvault.web.schema_types import DecimalNumber, DomainId, PriceIn, StrategyName
 
 if TYPE_CHECKING:
     from arbvault.catalog.screening import RejectedIdentifier
+    from arbvault.jobs.queries import JobSummary
     from arbvault.jobs.submit import Submission
 
 DEFAULT_OFFERS: Final = 20
