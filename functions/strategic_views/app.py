@@ -28,7 +28,7 @@ from arbvault.catalog.snapshots import DEFAULT_STATS_DAYS, FetchOptions
 from arbvault.exceptions import InvalidInputError
 from arbvault.identifiers import Identifier
 from arbvault.jobs.schemas import Offers
-from arbvault.views import (
+from arbvault.views.strategic import (
     VIEW_PATHS,
     StrategicProduct,
     TargetPrice,

@@ -8,15 +8,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from arbvault.analysis.money import round_half_up
-from arbvault.analysis.view_scores import VIEW_WEIGHTS, ViewScore, view_score
+from arbvault.analysis.view_scores import VIEW_NAMES, VIEW_WEIGHTS, ViewScore, view_score
 from arbvault.exceptions import NotFoundError
 from arbvault.views.products import AnalysedProduct, analyse_products
 
 if TYPE_CHECKING:
     from arbvault.catalog.snapshots import FetchOptions
     from arbvault.identifiers import Identifier
-
-VIEW_NAMES: tuple[str, ...] = tuple(VIEW_WEIGHTS)
 
 
 class UnknownViewError(NotFoundError):
