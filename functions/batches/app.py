@@ -33,11 +33,9 @@ from arbvault.jobs.params import JobParams
 from arbvault.jobs.queries import get_job, list_jobs
 from arbvault.jobs.results import job_results
 from arbvault.jobs.schemas import (
-    DEFAULT_OFFERS,
     JobAccepted,
     JobOptionsIn,
     JobOut,
-    Offers,
     RejectedIdentifierOut,
     accepted_headers,
 )
@@ -55,7 +53,7 @@ from arbvault.web.headers import IdempotencyKey
 from arbvault.web.identity import CurrentIdentity
 from arbvault.web.openapi_errors import error_responses
 from arbvault.web.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_cursor, encode_cursor
-from arbvault.web.schema_types import DomainId, Text
+from arbvault.web.schema_types import DEFAULT_OFFERS, DomainId, Offers, Text
 
 router = APIRouter(prefix="/api/v1/batches", tags=["batches"], responses=error_responses(503))
 

@@ -23,10 +23,8 @@ from arbvault.catalog.single import analyse_one, lookup_one
 from arbvault.catalog.snapshots import DEFAULT_STATS_DAYS, FetchOptions
 from arbvault.db import session_scope
 from arbvault.jobs.schemas import (
-    DEFAULT_OFFERS,
     JobAccepted,
     JobOptionsIn,
-    Offers,
     RejectedIdentifierOut,
     accepted_headers,
 )
@@ -34,7 +32,7 @@ from arbvault.web.app import create_app, create_handler
 from arbvault.web.headers import IdempotencyKey
 from arbvault.web.identity import AdminIdentity, CurrentIdentity, Identity, RoleCheckedRoute
 from arbvault.web.openapi_errors import error_responses
-from arbvault.web.schema_types import DomainId, PriceIn, ProductIdentifier, StrategyName, Text
+from arbvault.web.schema_types import DEFAULT_OFFERS, DomainId, Offers, PriceIn, ProductIdentifier, StrategyName, Text
 
 router = APIRouter(prefix="/api/v1/keepa", tags=["keepa"], route_class=RoleCheckedRoute,
                    responses=error_responses(503))

@@ -27,7 +27,6 @@ from arbvault.catalog.screening import parse_identifiers
 from arbvault.catalog.snapshots import DEFAULT_STATS_DAYS, FetchOptions
 from arbvault.exceptions import InvalidInputError
 from arbvault.identifiers import Identifier
-from arbvault.jobs.schemas import Offers
 from arbvault.views.strategic import (
     VIEW_PATHS,
     StrategicProduct,
@@ -40,7 +39,7 @@ from arbvault.views.strategic import (
 from arbvault.web.app import create_app, create_handler
 from arbvault.web.identity import CurrentIdentity
 from arbvault.web.openapi_errors import error_responses
-from arbvault.web.schema_types import DecimalNumber, DomainId, Percent, PriceIn, StrategyName, Text
+from arbvault.web.schema_types import DecimalNumber, DomainId, Offers, Percent, PriceIn, StrategyName, Text
 
 router = APIRouter(prefix="/api/v1/strategic-views", tags=["strategic-views"], responses=error_responses(503))
 

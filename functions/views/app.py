@@ -20,11 +20,10 @@ from arbvault.analysis.conditions import BuyCondition
 from arbvault.analysis.view_scores import STRATEGY_BOOSTS, VIEW_NAMES, VIEW_WEIGHTS, Metric
 from arbvault.catalog.screening import parse_identifiers
 from arbvault.catalog.snapshots import DEFAULT_STATS_DAYS, FetchOptions
-from arbvault.jobs.schemas import Offers
 from arbvault.web.app import create_app, create_handler
 from arbvault.web.identity import CurrentIdentity
 from arbvault.web.openapi_errors import error_responses
-from arbvault.web.schema_types import DecimalNumber, DomainId, PriceIn, StrategyName
+from arbvault.web.schema_types import DecimalNumber, DomainId, Offers, PriceIn, StrategyName
 
 if TYPE_CHECKING:
     from arbvault.views.scoring import ScoredProduct
