@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,13 +20,11 @@ from arbvault.analysis.conditions import BuyCondition
 from arbvault.analysis.view_scores import STRATEGY_BOOSTS, VIEW_NAMES, VIEW_WEIGHTS, Metric
 from arbvault.catalog.screening import parse_identifiers
 from arbvault.catalog.snapshots import DEFAULT_STATS_DAYS, FetchOptions
+from arbvault.views.scoring import ScoredProduct, score_view
 from arbvault.web.app import create_app, create_handler
 from arbvault.web.identity import CurrentIdentity
 from arbvault.web.openapi_errors import error_responses
 from arbvault.web.schema_types import DecimalNumber, DomainId, Offers, PriceIn, StrategyName
-
-if TYPE_CHECKING:
-    from arbvault.views.scoring import ScoredProduct
 
 router = APIRouter(prefix="/api/v1/views", tags=["views"], responses=error_responses(503))
 
@@ -168,8 +166,6 @@ def list_views(_: CurrentIdentity) -> ViewsOut:
 def post_view_scores(view_type: ViewName, body: ViewScoresIn, _: CurrentIdentity) -> ViewScoresOut:
     """Score each product for the view (0-100), best first; identifiers Keepa does not know are listed in
     ``errors``."""
-    from arbvault.views.scoring import score_view  # the catalog and the engine: only this route loads them
-
     wanted = parse_identifiers(body.identifiers)
     result = score_view(view_type, wanted, strategy=body.strategy, buy_price=body.buy_price,
                         buy_condition=body.buy_condition,
