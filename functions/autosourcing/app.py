@@ -14,26 +14,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from arbvault.autosourcing import (
-    DiscoverySpec,
+from arbvault.autosourcing.configs import DiscoverySpec, ScoringSpec
+from arbvault.autosourcing.profiles import create_profile, get_profile, list_profiles, profile_specs, update_profile
+from arbvault.autosourcing.reads import (
     RunView,
-    ScoringSpec,
     action_counts,
-    create_profile,
-    estimate_run,
-    get_profile,
     get_run,
     latest_run,
     list_picks,
-    list_profiles,
     list_runs,
     opportunity_of_day,
-    profile_specs,
     set_action,
-    submit_run,
     tier_groups,
-    update_profile,
 )
+from arbvault.autosourcing.runs import submit_run
+from arbvault.autosourcing.safeguards import estimate_run
 from arbvault.autosourcing.schemas import (
     ActionIn,
     EstimateIn,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import func
 
-from arbvault.autosourcing import active_profile
+from arbvault.autosourcing.profiles import active_profile
 from arbvault.exceptions import InvalidInputError
 from arbvault.models.autoscheduler import SCHEDULER_CONTROL_ID, SchedulerChange, SchedulerControl
 from arbvault.scheduler.calendar import Calendar, upcoming_skips
