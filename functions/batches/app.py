@@ -21,8 +21,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from arbvault.analyses.filters import AnalysisFilters
 from arbvault.analyses.listing import SortKey, SortOrder
 from arbvault.analyses.schemas import AnalysisOut, AnalysisQuery, page_out, page_request
-from arbvault.catalog.clients import keepa_client
-from arbvault.catalog.guard import would_pass
 from arbvault.catalog.screening import screen_identifiers
 from arbvault.db import session_scope
 from arbvault.exceptions import InvalidInputError
@@ -40,7 +38,6 @@ from arbvault.jobs.schemas import (
     accepted_headers,
 )
 from arbvault.jobs.states import JobKind, parse_status
-from arbvault.jobs.submit import submit_job
 from arbvault.jobs.unresolved import (
     UNRESOLVED_CURSOR_KEYS,
     UnresolvedPosition,
@@ -128,6 +125,8 @@ class EstimateOut(BaseModel):
 def create_batch(body: BatchIn, identity: CurrentIdentity, response: Response,
                  idempotency_key: IdempotencyKey = None) -> JobAccepted:
     """Queue the identifiers for analysis; follow the job at ``status_url`` (also the Location header)."""
+    from arbvault.jobs.submit import submit_job  # the business rules and the outbox: only creating loads them
+
     submitted = submit_job(kind="batch", identifiers=body.identifiers, owner_key_id=identity.key_id,
                            params=body.params(config_profile=body.config_profile),
                            request_body=body.model_dump(mode="json"),
@@ -157,6 +156,9 @@ def list_batches(
 @router.post("/estimate", summary="Estimate a batch's Keepa token cost", responses=error_responses(413))
 def estimate_batch(body: EstimateIn, _: CurrentIdentity) -> EstimateOut:
     """Tokens a batch needs, the balance now, and whether creating it would pass the token guard (free)."""
+    from arbvault.catalog.clients import keepa_client  # the token guard and Keepa: only the estimate reads them
+    from arbvault.catalog.guard import would_pass
+
     screened = screen_identifiers(body.identifiers) if body.identifiers is not None else None
     count = len(screened.valid) if screened is not None else int(body.count or 0)
     check_job_size(count, field="body.identifiers")
