@@ -27,8 +27,6 @@ from arbvault.autosourcing.reads import (
     set_action,
     tier_groups,
 )
-from arbvault.autosourcing.runs import submit_run
-from arbvault.autosourcing.safeguards import estimate_run
 from arbvault.autosourcing.schemas import (
     ActionIn,
     EstimateIn,
@@ -116,6 +114,8 @@ def deactivate_profile(profile_id: uuid.UUID, _: CurrentIdentity) -> ProfileOut:
 
 
 def _estimate_out(discovery: DiscoverySpec, scoring: ScoringSpec) -> EstimateOut:
+    from arbvault.autosourcing.safeguards import estimate_run  # the token guard: only estimates load it
+
     with session_scope() as session:
         estimate = estimate_run(session, discovery, scoring)
     return EstimateOut(tokens_estimated=estimate.tokens_estimated, discovery_tokens=estimate.discovery_tokens,
@@ -143,6 +143,8 @@ def start_run(body: RunIn, identity: CurrentIdentity, response: Response) -> Job
         assert body.discovery_config is not None
         discovery = body.discovery_config.spec()
         scoring = body.scoring_config.spec() if body.scoring_config is not None else ScoringSpec()
+    from arbvault.autosourcing.runs import submit_run  # discovery, the guard and the outbox: only a start
+
     run_id, tokens = submit_run(discovery=discovery, scoring=scoring, owner_key_id=identity.key_id,
                                 profile_id=body.profile_id)
     response.headers["Location"] = f"{PREFIX}/runs/{run_id}"
