@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from arbvault.analyses.filters import AnalysisFilters
 from arbvault.analyses.listing import TopMetric, list_analyses, top_analyses
-from arbvault.analyses.schemas import AnalysisOut, AnalysisQuery, PageQuery, page_out
+from arbvault.analyses.out import AnalysisOut
+from arbvault.analyses.schemas import AnalysisQuery, PageQuery, page_out
 from arbvault.analyses.store import delete_analysis, get_analysis
 from arbvault.analysis.conditions import BuyCondition
 from arbvault.db import session_scope

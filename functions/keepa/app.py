@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from arbvault.analyses.schemas import AnalysisOut
+from arbvault.analyses.out import AnalysisOut
 from arbvault.analysis.conditions import BuyCondition
 from arbvault.catalog.clients import keepa_client
 from arbvault.catalog.guard import current_estimate
