@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from arbvault.keepa import KeepaClient, KeepaProduct
 
 
-
 @dataclass(frozen=True, slots=True)
 class ScoringCriteria:
     """What a product must reach (ROI in percent, velocity 0-100) and how to price it (``None``: the rules')."""

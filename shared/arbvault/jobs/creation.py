@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from arbvault.identifiers import Identifier
 
+
 def _identifiers(values: Sequence[str | Identifier]) -> list[Identifier]:
     if not values:
         raise InvalidInputError("identifiers must not be empty",
