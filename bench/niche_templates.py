@@ -14,7 +14,7 @@ import os
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 from _support import bench_environment
-from arbvault.catalog.snapshots import FetchOptions
+from arbvault.catalog.fetch_options import FetchOptions
 from arbvault.discovery.scoring import ScoringCriteria, discover_with_scoring
 from arbvault.niches.discover import template_filters
 from arbvault.niches.offers import LIVE_OFFERS

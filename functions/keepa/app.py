@@ -17,8 +17,8 @@ from pydantic import BaseModel, Field
 from arbvault.analyses.out import AnalysisOut
 from arbvault.analysis.conditions import BuyCondition
 from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.fetch_options import DEFAULT_STATS_DAYS, FetchOptions
 from arbvault.catalog.guard import current_estimate
-from arbvault.catalog.snapshots import DEFAULT_STATS_DAYS, FetchOptions
 from arbvault.db import session_scope
 from arbvault.jobs.schemas import (
     JobAccepted,

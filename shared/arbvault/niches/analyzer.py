@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Final
 
 from arbvault.catalog.clients import keepa_client
 from arbvault.catalog.costs import product_lookup_cost
-from arbvault.catalog.snapshots import FetchOptions
+from arbvault.catalog.fetch_options import FetchOptions
 from arbvault.discovery.categories import category_by_id
 from arbvault.discovery.exceptions import InvalidFiltersError
 from arbvault.discovery.filters import CANDIDATES_PER_RESULT, DiscoveryFilters

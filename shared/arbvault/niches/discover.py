@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Final
 
 from arbvault.analysis.money import round_half_up
 from arbvault.catalog.clients import keepa_client
-from arbvault.catalog.snapshots import FetchOptions
+from arbvault.catalog.fetch_options import FetchOptions
 from arbvault.discovery.filters import CANDIDATES_PER_RESULT, DiscoveryFilters
 from arbvault.niches.budget import NicheCost, estimate_niche_tokens
 from arbvault.niches.offers import LIVE_OFFERS

@@ -12,7 +12,7 @@ from arbvault.analysis.view_scores import VIEW_NAMES, VIEW_WEIGHTS, ViewScore, v
 from arbvault.exceptions import NotFoundError
 
 if TYPE_CHECKING:
-    from arbvault.catalog.snapshots import FetchOptions
+    from arbvault.catalog.fetch_options import FetchOptions
     from arbvault.identifiers import Identifier
     from arbvault.views.products import AnalysedProduct
 

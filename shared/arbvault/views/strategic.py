@@ -22,7 +22,7 @@ from arbvault.views.scoring import UnknownViewError
 from arbvault.views.signals import ProductSignals, product_signals
 
 if TYPE_CHECKING:
-    from arbvault.catalog.snapshots import FetchOptions
+    from arbvault.catalog.fetch_options import FetchOptions
     from arbvault.identifiers import Identifier
     from arbvault.views.products import AnalysedProduct
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from arbvault.catalog import keepa_client
+from arbvault.catalog.clients import keepa_client
 from arbvault.exceptions import InvalidInputError
 from arbvault.keepa import get_keepa_client
 from arbvault.web.errors import status_for
