@@ -143,7 +143,7 @@ def start_run(body: RunIn, identity: CurrentIdentity, response: Response) -> Job
         assert body.discovery_config is not None
         discovery = body.discovery_config.spec()
         scoring = body.scoring_config.spec() if body.scoring_config is not None else ScoringSpec()
-    from arbvault.autosourcing.runs import submit_run  # discovery, the guard and the outbox: only a start
+    from arbvault.autosourcing.runs import submit_run  # discovery, the guard, the outbox: only starting a run
 
     run_id, tokens = submit_run(discovery=discovery, scoring=scoring, owner_key_id=identity.key_id,
                                 profile_id=body.profile_id)
