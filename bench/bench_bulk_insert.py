@@ -23,9 +23,9 @@ from _support import bench_environment
 from arbvault.analysis.analyze import analyze
 from arbvault.analysis.rules_document import read_config
 from arbvault.catalog.analyses_store import insert_job_analyses
+from arbvault.catalog.fetch_options import FetchOptions
 from arbvault.catalog.lookup import CatalogProduct
 from arbvault.catalog.records import analysis_row
-from arbvault.catalog.snapshots import FetchOptions
 from arbvault.config.defaults import DEFAULT_RULES
 from arbvault.db import session_scope
 from arbvault.identifiers import normalise

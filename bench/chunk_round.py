@@ -28,7 +28,7 @@ from sqlalchemy import select
 import arbvault
 from _support import books
 from arbvault.catalog.clients import keepa_client
-from arbvault.catalog.snapshots import FetchOptions
+from arbvault.catalog.fetch_options import FetchOptions
 from arbvault.db import session_scope
 from arbvault.jobs.creation import create_job
 from arbvault.jobs.metrics import metrics

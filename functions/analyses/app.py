@@ -17,14 +17,17 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from arbvault.analyses.filters import AnalysisFilters
 from arbvault.analyses.listing import TopMetric, list_analyses, top_analyses
-from arbvault.analyses.schemas import AnalysisOut, AnalysisQuery, PageQuery, page_out
+from arbvault.analyses.out import AnalysisOut
+from arbvault.analyses.schemas import AnalysisQuery, PageQuery, page_out
 from arbvault.analyses.store import delete_analysis, get_analysis
 from arbvault.analysis.conditions import BuyCondition
 from arbvault.db import session_scope
 from arbvault.identifiers import normalise
-from arbvault.web import CurrentIdentity, Page, PriceIn, create_app, create_handler
+from arbvault.web.app import create_app, create_handler
+from arbvault.web.identity import CurrentIdentity
 from arbvault.web.openapi_errors import error_responses
-from arbvault.web.schema_types import DomainId, ProductIdentifier, StrategyName, Text
+from arbvault.web.pagination import Page
+from arbvault.web.schema_types import DomainId, PriceIn, ProductIdentifier, StrategyName, Text
 
 router = APIRouter(prefix="/api/v1/analyses", tags=["analyses"], responses=error_responses(503))
 

@@ -49,9 +49,10 @@ from arbvault.config.effective import effective_config
 from arbvault.config.scopes import normalise_category
 from arbvault.db import session_scope
 from arbvault.identifiers import normalise
-from arbvault.web import CurrentIdentity, PriceIn, create_app, create_handler
+from arbvault.web.app import create_app, create_handler
+from arbvault.web.identity import CurrentIdentity
 from arbvault.web.openapi_errors import error_responses
-from arbvault.web.schema_types import DomainId, Money, ProductIdentifier, Text, Timestamp
+from arbvault.web.schema_types import DomainId, Money, PriceIn, ProductIdentifier, Text, Timestamp
 
 router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"], responses=error_responses(503))
 

@@ -22,20 +22,10 @@ from arbvault.auth import (
 from arbvault.db import session_scope
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
 from arbvault.observability import logger
-from arbvault.web import (
-    AdminIdentity,
-    CurrentIdentity,
-    Cursor,
-    Limit,
-    Page,
-    RoleCheckedRoute,
-    create_app,
-    create_handler,
-    decode_cursor,
-    encode_cursor,
-)
+from arbvault.web.app import create_app, create_handler
+from arbvault.web.identity import AdminIdentity, CurrentIdentity, RoleCheckedRoute
 from arbvault.web.openapi_errors import error_responses
-from arbvault.web.pagination import DEFAULT_LIMIT
+from arbvault.web.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_cursor, encode_cursor
 from arbvault.web.schema_types import Text
 
 router = APIRouter(prefix="/api/v1/api-keys", tags=["api-keys"], route_class=RoleCheckedRoute,

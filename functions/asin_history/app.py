@@ -30,19 +30,10 @@ from arbvault.history import (
 )
 from arbvault.history.schemas import PointOut, TrendOut, WatchCreatedOut, WatchOut
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
-from arbvault.web import (
-    CurrentIdentity,
-    Cursor,
-    Identity,
-    Limit,
-    Page,
-    create_app,
-    create_handler,
-    decode_cursor,
-    encode_cursor,
-)
+from arbvault.web.app import create_app, create_handler
+from arbvault.web.identity import CurrentIdentity, Identity
 from arbvault.web.openapi_errors import error_responses
-from arbvault.web.pagination import DEFAULT_LIMIT
+from arbvault.web.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_cursor, encode_cursor
 from arbvault.web.schema_types import DomainId, ProductIdentifier
 
 router = APIRouter(prefix="/api/v1/asin-history", tags=["asin-history"], responses=error_responses(503))

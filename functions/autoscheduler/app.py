@@ -28,7 +28,8 @@ from arbvault.scheduler import (
     utc_today,
 )
 from arbvault.scheduler.schemas import MetricsOut, PauseIn, ScheduleIn, ScheduleOut, SettingsIn, StatusOut
-from arbvault.web import AdminIdentity, CurrentIdentity, RoleCheckedRoute, create_app, create_handler
+from arbvault.web.app import create_app, create_handler
+from arbvault.web.identity import AdminIdentity, CurrentIdentity, RoleCheckedRoute
 from arbvault.web.openapi_errors import error_responses
 
 if TYPE_CHECKING:

@@ -14,25 +14,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from arbvault.autosourcing import (
-    DiscoverySpec,
+from arbvault.autosourcing.configs import DiscoverySpec, ScoringSpec
+from arbvault.autosourcing.profiles import create_profile, get_profile, list_profiles, profile_specs, update_profile
+from arbvault.autosourcing.reads import (
     RunView,
-    ScoringSpec,
     action_counts,
-    create_profile,
-    estimate_run,
-    get_profile,
     get_run,
     latest_run,
     list_picks,
-    list_profiles,
     list_runs,
     opportunity_of_day,
-    profile_specs,
     set_action,
-    submit_run,
     tier_groups,
-    update_profile,
 )
 from arbvault.autosourcing.schemas import (
     ActionIn,
@@ -54,19 +47,10 @@ from arbvault.db import session_scope
 from arbvault.jobs.queries import get_job
 from arbvault.jobs.schemas import JobOut, ProgressOut
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
-from arbvault.web import (
-    CurrentIdentity,
-    Cursor,
-    Identity,
-    Limit,
-    Page,
-    create_app,
-    create_handler,
-    decode_cursor,
-    encode_cursor,
-)
+from arbvault.web.app import create_app, create_handler
+from arbvault.web.identity import CurrentIdentity, Identity
 from arbvault.web.openapi_errors import error_responses
-from arbvault.web.pagination import DEFAULT_LIMIT
+from arbvault.web.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_cursor, encode_cursor
 
 PREFIX = "/api/v1/autosourcing"
 router = APIRouter(prefix=PREFIX, tags=["autosourcing"], responses=error_responses(503))
@@ -130,6 +114,8 @@ def deactivate_profile(profile_id: uuid.UUID, _: CurrentIdentity) -> ProfileOut:
 
 
 def _estimate_out(discovery: DiscoverySpec, scoring: ScoringSpec) -> EstimateOut:
+    from arbvault.autosourcing.safeguards import estimate_run  # the token guard: only estimates load it
+
     with session_scope() as session:
         estimate = estimate_run(session, discovery, scoring)
     return EstimateOut(tokens_estimated=estimate.tokens_estimated, discovery_tokens=estimate.discovery_tokens,
@@ -157,6 +143,8 @@ def start_run(body: RunIn, identity: CurrentIdentity, response: Response) -> Job
         assert body.discovery_config is not None
         discovery = body.discovery_config.spec()
         scoring = body.scoring_config.spec() if body.scoring_config is not None else ScoringSpec()
+    from arbvault.autosourcing.runs import submit_run  # discovery, the guard, the outbox: only starting a run
+
     run_id, tokens = submit_run(discovery=discovery, scoring=scoring, owner_key_id=identity.key_id,
                                 profile_id=body.profile_id)
     response.headers["Location"] = f"{PREFIX}/runs/{run_id}"

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
-from arbvault.autosourcing import discover, discover_job_id, finish_run
+from arbvault.autosourcing.runs import discover, discover_job_id, finish_run
 from arbvault.deadline import invocation_deadline
 from arbvault.jobs.claims import lease_seconds_for, start_margin_for
 from arbvault.jobs.metrics import metrics

@@ -20,30 +20,25 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from arbvault.analyses.filters import AnalysisFilters
 from arbvault.analyses.listing import SortKey, SortOrder
-from arbvault.analyses.schemas import AnalysisOut, AnalysisQuery, page_out, page_request
-from arbvault.catalog.clients import keepa_client
-from arbvault.catalog.guard import would_pass
+from arbvault.analyses.out import AnalysisOut
+from arbvault.analyses.schemas import AnalysisQuery, page_out, page_request
 from arbvault.catalog.screening import screen_identifiers
 from arbvault.db import session_scope
 from arbvault.exceptions import InvalidInputError
 from arbvault.jobs.chunking import MAX_JOB_IDENTIFIERS, check_job_size
-from arbvault.jobs.creation import JobKind
 from arbvault.jobs.estimate import estimate_tokens
 from arbvault.jobs.lifecycle import cancel_job, transition
 from arbvault.jobs.params import JobParams
 from arbvault.jobs.queries import get_job, list_jobs
 from arbvault.jobs.results import job_results
 from arbvault.jobs.schemas import (
-    DEFAULT_OFFERS,
     JobAccepted,
     JobOptionsIn,
     JobOut,
-    Offers,
     RejectedIdentifierOut,
     accepted_headers,
 )
-from arbvault.jobs.states import parse_status
-from arbvault.jobs.submit import submit_job
+from arbvault.jobs.states import JobKind, parse_status
 from arbvault.jobs.unresolved import (
     UNRESOLVED_CURSOR_KEYS,
     UnresolvedPosition,
@@ -51,20 +46,12 @@ from arbvault.jobs.unresolved import (
     unresolved_identifiers,
 )
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
-from arbvault.web import (
-    CurrentIdentity,
-    Cursor,
-    IdempotencyKey,
-    Limit,
-    Page,
-    create_app,
-    create_handler,
-    decode_cursor,
-    encode_cursor,
-)
+from arbvault.web.app import create_app, create_handler
+from arbvault.web.headers import IdempotencyKey
+from arbvault.web.identity import CurrentIdentity
 from arbvault.web.openapi_errors import error_responses
-from arbvault.web.pagination import DEFAULT_LIMIT
-from arbvault.web.schema_types import DomainId, Text
+from arbvault.web.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_cursor, encode_cursor
+from arbvault.web.schema_types import DEFAULT_OFFERS, DomainId, Offers, Text
 
 router = APIRouter(prefix="/api/v1/batches", tags=["batches"], responses=error_responses(503))
 
@@ -139,6 +126,8 @@ class EstimateOut(BaseModel):
 def create_batch(body: BatchIn, identity: CurrentIdentity, response: Response,
                  idempotency_key: IdempotencyKey = None) -> JobAccepted:
     """Queue the identifiers for analysis; follow the job at ``status_url`` (also the Location header)."""
+    from arbvault.jobs.submit import submit_job  # the business rules and the outbox: only creating loads them
+
     submitted = submit_job(kind="batch", identifiers=body.identifiers, owner_key_id=identity.key_id,
                            params=body.params(config_profile=body.config_profile),
                            request_body=body.model_dump(mode="json"),
@@ -168,6 +157,9 @@ def list_batches(
 @router.post("/estimate", summary="Estimate a batch's Keepa token cost", responses=error_responses(413))
 def estimate_batch(body: EstimateIn, _: CurrentIdentity) -> EstimateOut:
     """Tokens a batch needs, the balance now, and whether creating it would pass the token guard (free)."""
+    from arbvault.catalog.clients import keepa_client  # the token guard and Keepa: only the estimate reads them
+    from arbvault.catalog.guard import would_pass
+
     screened = screen_identifiers(body.identifiers) if body.identifiers is not None else None
     count = len(screened.valid) if screened is not None else int(body.count or 0)
     check_job_size(count, field="body.identifiers")

@@ -13,31 +13,22 @@ import uuid
 
 from fastapi import APIRouter, Response
 
-from arbvault.bookmarks import (
+from arbvault.bookmarks.schemas import FiltersOut, SavedNicheIn, SavedNicheOut, SavedNicheUpdateIn
+from arbvault.bookmarks.store import (
     create_saved_niche,
     delete_saved_niche,
     get_saved_niche,
     list_saved_niches,
-    run_saved_niche,
     update_saved_niche,
 )
-from arbvault.bookmarks.schemas import FiltersOut, SavedNicheIn, SavedNicheOut, SavedNicheUpdateIn
 from arbvault.db import session_scope
 from arbvault.jobs.schemas import JobOut, accepted_headers
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
-from arbvault.web import (
-    CurrentIdentity,
-    Cursor,
-    IdempotencyKey,
-    Limit,
-    Page,
-    create_app,
-    create_handler,
-    decode_cursor,
-    encode_cursor,
-)
+from arbvault.web.app import create_app, create_handler
+from arbvault.web.headers import IdempotencyKey
+from arbvault.web.identity import CurrentIdentity
 from arbvault.web.openapi_errors import error_responses
-from arbvault.web.pagination import DEFAULT_LIMIT
+from arbvault.web.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_cursor, encode_cursor
 
 PREFIX = "/api/v1/bookmarks/niches"
 router = APIRouter(prefix=PREFIX, tags=["bookmarks"], responses=error_responses(503))
@@ -98,6 +89,8 @@ def run(niche_id: uuid.UUID, identity: CurrentIdentity, response: Response,
         idempotency_key: IdempotencyKey = None) -> JobOut:
     """Queue the saved filters' candidates as a ``niche`` job (follow it at the Location); 429 with Retry-After
     when the Keepa balance is short, 422 when the searches find no product (nothing queued either way)."""
+    from arbvault.bookmarks.runs import run_saved_niche  # the guard, discovery and the job path: only a re-run
+
     submitted = run_saved_niche(niche_id, owner_key_id=identity.key_id, scope=identity.owner_scope,
                                 idempotency_key=idempotency_key)
     response.headers.update(accepted_headers(submitted))

@@ -27,22 +27,11 @@ from arbvault.config.stats import config_stats
 from arbvault.config.updates import update_scope
 from arbvault.db import session_scope
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
-from arbvault.web import (
-    AdminIdentity,
-    CurrentIdentity,
-    Cursor,
-    DecimalNumber,
-    Limit,
-    Page,
-    RoleCheckedRoute,
-    create_app,
-    create_handler,
-    decode_cursor,
-    encode_cursor,
-)
+from arbvault.web.app import create_app, create_handler
+from arbvault.web.identity import AdminIdentity, CurrentIdentity, RoleCheckedRoute
 from arbvault.web.openapi_errors import error_responses
-from arbvault.web.pagination import DEFAULT_LIMIT
-from arbvault.web.schema_types import DomainId, JsonDocument, Text
+from arbvault.web.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_cursor, encode_cursor
+from arbvault.web.schema_types import DecimalNumber, DomainId, JsonDocument, Text
 
 router = APIRouter(prefix="/api/v1/config", tags=["config"], route_class=RoleCheckedRoute,
                    responses=error_responses(503))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
-from arbvault.autosourcing import discover_job_id, fail_discovery, finish_run
+from arbvault.autosourcing.runs import discover_job_id, fail_discovery, finish_run
 from arbvault.jobs.dead_letters import record_dead_letter
 from arbvault.jobs.metrics import metrics
 from arbvault.observability import logger

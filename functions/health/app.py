@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from arbvault.settings import get_settings
-from arbvault.web import create_app, create_handler
+from arbvault.web.app import create_app, create_handler
 
 router = APIRouter(prefix="/api/v1/health", tags=["health"])
 

@@ -14,33 +14,23 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from arbvault.analyses.schemas import AnalysisOut
+from arbvault.analyses.out import AnalysisOut
 from arbvault.analysis.conditions import BuyCondition
 from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.fetch_options import DEFAULT_STATS_DAYS, FetchOptions
 from arbvault.catalog.guard import current_estimate
-from arbvault.catalog.ingest import TooManyForSync, ingest
-from arbvault.catalog.single import analyse_one, lookup_one
-from arbvault.catalog.snapshots import DEFAULT_STATS_DAYS, FetchOptions
 from arbvault.db import session_scope
 from arbvault.jobs.schemas import (
-    DEFAULT_OFFERS,
     JobAccepted,
     JobOptionsIn,
-    Offers,
     RejectedIdentifierOut,
     accepted_headers,
 )
-from arbvault.web import (
-    AdminIdentity,
-    CurrentIdentity,
-    IdempotencyKey,
-    Identity,
-    RoleCheckedRoute,
-    create_app,
-    create_handler,
-)
+from arbvault.web.app import create_app, create_handler
+from arbvault.web.headers import IdempotencyKey
+from arbvault.web.identity import AdminIdentity, CurrentIdentity, Identity, RoleCheckedRoute
 from arbvault.web.openapi_errors import error_responses
-from arbvault.web.schema_types import DomainId, PriceIn, ProductIdentifier, StrategyName, Text
+from arbvault.web.schema_types import DEFAULT_OFFERS, DomainId, Offers, PriceIn, ProductIdentifier, StrategyName, Text
 
 router = APIRouter(prefix="/api/v1/keepa", tags=["keepa"], route_class=RoleCheckedRoute,
                    responses=error_responses(503))
@@ -116,6 +106,8 @@ def post_ingest(body: IngestIn, identity: CurrentIdentity, response: Response,
                 idempotency_key: IdempotencyKey = None) -> IngestOut | JSONResponse:
     """Analyse up to the synchronous threshold of identifiers and store each analysis; larger lists become a
     job (202, its status URL in ``status_url`` and Location)."""
+    from arbvault.catalog.ingest import TooManyForSync, ingest  # the engine: /tokens never loads it
+
     result = ingest(body.identifiers, created_by=identity.key_id, buy_price=body.buy_price,
                     buy_condition=body.buy_condition,
                     strategy=body.strategy, domain_id=body.domain_id, force_refresh=body.force_refresh,
@@ -153,6 +145,8 @@ def get_metrics(
     offers: Annotated[Offers, Query()] = DEFAULT_OFFERS,
 ) -> MetricsOut:
     """The analysis of one ASIN, ISBN-10 or ISBN-13 under the effective rules (not stored)."""
+    from arbvault.catalog.single import analyse_one  # the engine: /tokens never loads it
+
     metrics, answer = analyse_one(asin, domain_id=domain_id, buy_price=buy_price, buy_condition=buy_condition,
                                   strategy=strategy,
                                   force_refresh=force_refresh, options=_options(offers))
@@ -169,6 +163,8 @@ def get_raw(
     offers: Annotated[Offers, Query()] = 0,
 ) -> RawOut:
     """The Keepa product object as stored in the snapshot (fetched first if none is fresh)."""
+    from arbvault.catalog.single import lookup_one  # the engine: /tokens never loads it
+
     answer = lookup_one(asin, domain_id=domain_id, force_refresh=force_refresh, options=_options(offers))
     item = answer.item
     return RawOut(identifier=item.identifier.value, asin=item.asin, fetched_at=item.fetched_at,

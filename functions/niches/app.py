@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
@@ -19,36 +20,22 @@ from arbvault.catalog.clients import keepa_client
 from arbvault.catalog.guard import check_tokens, would_pass
 from arbvault.db import session_scope
 from arbvault.discovery.categories import CATEGORIES
-from arbvault.discovery.scoring import ScoredProduct
 from arbvault.jobs.schemas import JobOut, accepted_headers
-from arbvault.niches import (
-    MIN_SAMPLE,
-    RECOMMENDED_CATEGORIES,
-    TEMPLATES,
-    CategoryNiche,
-    ExportRow,
-    NicheTemplate,
-    ScoredNiche,
-    affordable_count,
-    analyze_categories,
-    niche_stats,
-    niches_csv,
-    score_niches,
-    submit_niche_job,
-)
+from arbvault.niches.analyzer import MIN_SAMPLE, RECOMMENDED_CATEGORIES, CategoryNiche, analyze_categories
+from arbvault.niches.budget import affordable_count
+from arbvault.niches.discover import ScoredNiche, score_niches
+from arbvault.niches.export import ExportRow, niches_csv
 from arbvault.niches.schemas import AnalyzeIn, DiscoverIn
 from arbvault.niches.scoring import AnalysisQuality, CompetitionLevel, Confidence, SampleQuality
-from arbvault.niches.templates import Family
-from arbvault.web import (
-    AdminIdentity,
-    CurrentIdentity,
-    IdempotencyKey,
-    RoleCheckedRoute,
-    create_app,
-    create_handler,
-)
+from arbvault.niches.templates import TEMPLATES, Family, NicheTemplate
+from arbvault.web.app import create_app, create_handler
+from arbvault.web.headers import IdempotencyKey
+from arbvault.web.identity import AdminIdentity, CurrentIdentity, RoleCheckedRoute
 from arbvault.web.openapi_errors import error_responses
 from arbvault.web.schema_types import DecimalNumber, DomainId, Text
+
+if TYPE_CHECKING:
+    from arbvault.discovery.scoring import ScoredProduct
 
 router = APIRouter(prefix="/api/v1/niches", tags=["niches"], responses=error_responses(503),
                    route_class=RoleCheckedRoute)
@@ -174,6 +161,8 @@ def discover(body: DiscoverIn, identity: CurrentIdentity,
     with session_scope() as session:
         check_tokens(session, client, plan.tokens_required)
     if plan.runs_as_job:
+        from arbvault.niches.jobs import submit_niche_job  # the job tables load only when a job is queued
+
         submitted = submit_niche_job(plan, owner_key_id=identity.key_id, request_body=body.model_dump(mode="json"),
                                      idempotency_key=idempotency_key, client=client)
         if submitted is not None:
@@ -321,6 +310,8 @@ class StatsOut(BaseModel):
 def stats(_: AdminIdentity, domain_id: DomainId = 1) -> StatsOut:
     """Real counts from the database for one Keepa domain: niche jobs per status, products queued, candidate
     lists stored."""
+    from arbvault.niches.stats import niche_stats  # the job and cache tables: this admin route alone reads them
+
     with session_scope() as session:
         counts = niche_stats(session, domain_id=domain_id)
     return StatsOut(template_count=len(TEMPLATES), category_count=sum(not c.is_root for c in CATEGORIES),

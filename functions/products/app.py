@@ -18,7 +18,8 @@ from arbvault.analysis.conditions import BuyCondition
 from arbvault.discovery.candidates import find_candidates
 from arbvault.discovery.categories import BOOKS, CATEGORIES, US_DOMAIN, Category
 from arbvault.discovery.filters import DiscoveryFilters, Exclusion
-from arbvault.web import CurrentIdentity, create_app, create_handler
+from arbvault.web.app import create_app, create_handler
+from arbvault.web.identity import CurrentIdentity
 from arbvault.web.openapi_errors import error_responses
 from arbvault.web.schema_types import DomainId, Money, Percent, PriceIn, ProductIdentifier, Score, StrategyName
 

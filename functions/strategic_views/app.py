@@ -23,12 +23,11 @@ from pydantic import BaseModel, Field
 from arbvault.analysis.conditions import BuyCondition
 from arbvault.analysis.strategic import SALES_TIERS, STRATEGIC_VIEWS, StrategicView
 from arbvault.analysis.targets import view_roi_target
+from arbvault.catalog.fetch_options import DEFAULT_STATS_DAYS, FetchOptions
 from arbvault.catalog.screening import parse_identifiers
-from arbvault.catalog.snapshots import DEFAULT_STATS_DAYS, FetchOptions
 from arbvault.exceptions import InvalidInputError
 from arbvault.identifiers import Identifier
-from arbvault.jobs.schemas import Offers
-from arbvault.views import (
+from arbvault.views.strategic import (
     VIEW_PATHS,
     StrategicProduct,
     TargetPrice,
@@ -37,9 +36,10 @@ from arbvault.views import (
     strategic_view_of,
     target_prices,
 )
-from arbvault.web import CurrentIdentity, create_app, create_handler
+from arbvault.web.app import create_app, create_handler
+from arbvault.web.identity import CurrentIdentity
 from arbvault.web.openapi_errors import error_responses
-from arbvault.web.schema_types import DecimalNumber, DomainId, Percent, PriceIn, StrategyName, Text
+from arbvault.web.schema_types import DecimalNumber, DomainId, Offers, Percent, PriceIn, StrategyName, Text
 
 router = APIRouter(prefix="/api/v1/strategic-views", tags=["strategic-views"], responses=error_responses(503))
 

@@ -17,14 +17,14 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from arbvault.analysis.conditions import BuyCondition
-from arbvault.analysis.view_scores import STRATEGY_BOOSTS, VIEW_WEIGHTS, Metric
+from arbvault.analysis.view_scores import STRATEGY_BOOSTS, VIEW_NAMES, VIEW_WEIGHTS, Metric
+from arbvault.catalog.fetch_options import DEFAULT_STATS_DAYS, FetchOptions
 from arbvault.catalog.screening import parse_identifiers
-from arbvault.catalog.snapshots import DEFAULT_STATS_DAYS, FetchOptions
-from arbvault.jobs.schemas import Offers
-from arbvault.views import VIEW_NAMES, ScoredProduct, score_view
-from arbvault.web import CurrentIdentity, create_app, create_handler
+from arbvault.views.scoring import ScoredProduct, score_view
+from arbvault.web.app import create_app, create_handler
+from arbvault.web.identity import CurrentIdentity
 from arbvault.web.openapi_errors import error_responses
-from arbvault.web.schema_types import DecimalNumber, DomainId, PriceIn, StrategyName
+from arbvault.web.schema_types import DecimalNumber, DomainId, Offers, PriceIn, StrategyName
 
 router = APIRouter(prefix="/api/v1/views", tags=["views"], responses=error_responses(503))
 

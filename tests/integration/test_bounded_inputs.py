@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 
 from arbvault.bounds import DOMAIN_RULE, KEEPA_DOMAINS
-from arbvault.web import encode_cursor
+from arbvault.web.pagination import encode_cursor
 from infra.openapi import build_openapi
 from infra.template import project_template
 from support import call

@@ -137,7 +137,7 @@ def test_document_merges_functions_with_conflicting_models(tmp_path: Path) -> No
         folder.mkdir()
         (folder / "app.py").write_text(
             "from fastapi import APIRouter\nfrom pydantic import BaseModel\n"
-            "from arbvault.web import create_app\n\n"
+            "from arbvault.web.app import create_app\n\n"
             f"class Item(BaseModel):\n    {field}: str\n\n"
             f"router = APIRouter()\n\n@router.get('/api/v1/{name}/{{item_id}}')\n"
             f"def get(item_id: str) -> Item:\n    return Item({field}=item_id)\n\n"

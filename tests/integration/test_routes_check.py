@@ -53,7 +53,7 @@ def write_function(tmp_path: Path, name: str, routes: str) -> Path:
     """A function folder whose app.py holds ``routes`` (decorated on ``router``) and nothing else."""
     folder = tmp_path / name
     folder.mkdir()
-    source = "from fastapi import APIRouter\nfrom arbvault.web import create_app\n\nrouter = APIRouter()\n\n"
+    source = "from fastapi import APIRouter\nfrom arbvault.web.app import create_app\n\nrouter = APIRouter()\n\n"
     source += textwrap.dedent(routes) + f"\n\napp = create_app(router, title={name!r})\n"
     (folder / "app.py").write_text(source)
     return folder

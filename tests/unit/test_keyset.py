@@ -10,8 +10,8 @@ import pytest
 
 from arbvault.exceptions import InvalidInputError
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
-from arbvault.web import decode_cursor, encode_cursor
 from arbvault.web.errors import status_for
+from arbvault.web.pagination import decode_cursor, encode_cursor
 
 ID = uuid.UUID("4f1c0d5e-7a39-4d0b-9a61-3c2f8b7e9d10")
 

@@ -1,5 +1,5 @@
-"""The HTTP side of stored analyses, for every function that returns them (analyses, batches, keepa): the
-response schema, and a listing's query string (filters, order, page size, cursor) and pages.
+"""The HTTP side of stored analyses listings (analyses, batches): a listing's query string (filters, order, page
+size, cursor) and pages of ``arbvault.analyses.out.AnalysisOut``.
 
 Import them from this module: the package does not re-export them, because the batch worker imports
 ``arbvault.analyses`` and has no use for pydantic and FastAPI at cold start.
@@ -7,61 +7,16 @@ Import them from this module: the package does not re-export them, because the b
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
 
 from arbvault.analyses.filters import AnalysisFilters
 from arbvault.analyses.listing import CURSOR_KEYS, AnalysisPage, Position, Sort, SortKey, SortOrder
-from arbvault.web import Cursor, DecimalNumber, Limit, Page, decode_cursor, encode_cursor
-from arbvault.web.pagination import DEFAULT_LIMIT
+from arbvault.analyses.out import AnalysisOut
+from arbvault.web.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_cursor, encode_cursor
 from arbvault.web.schema_types import Percent, ProductIdentifier, Score, Text
-
-
-class AnalysisOut(BaseModel):
-    """A stored analysis: the columns lists filter and sort on, and ``metrics``, the full detail it was computed with.
-
-    Validates from an ``Analysis`` row or from the row values an ingest stored.
-    """
-
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    job_id: uuid.UUID | None
-    domain_id: int
-    identifier: str
-    asin: str
-    isbn13: str | None
-    title: str | None
-    category: str | None
-    strategy: str
-    source: str
-    created_by: str
-    buy_price: DecimalNumber | None
-    buy_price_source: str | None = Field(description="requested, live_offer, or the marketplace price used")
-    buy_condition: str | None = Field(description="condition of the copy bought (used: grade unknown)")
-    sell_price: DecimalNumber | None
-    sell_price_source: str | None = Field(description="the marketplace price sold at (buy_box, buy_box_used, ...)")
-    fees: DecimalNumber | None
-    net_profit: DecimalNumber | None = Field(validation_alias="profit")
-    max_buy_price: DecimalNumber | None
-    roi_pct: DecimalNumber | None
-    margin_pct: DecimalNumber | None
-    velocity_score: DecimalNumber
-    stability_score: int
-    confidence_score: int
-    overall_rating: str
-    recommendation: str
-    combined_score: DecimalNumber
-    bsr: int | None
-    offers_count: int | None
-    metrics: dict[str, Any]
-    created_at: datetime
-    updated_at: datetime
 
 
 def analysis_filters(

@@ -34,6 +34,7 @@ VIEW_WEIGHTS: Final[Mapping[str, Mapping[Metric, Decimal]]] = MappingProxyType({
     "stock_estimates": _weights("0.45", "0.45", "0.60"),
     "niche_discovery": _weights("0.50", "0.50", "0.40"),
 })
+VIEW_NAMES: Final[tuple[str, ...]] = tuple(VIEW_WEIGHTS)
 STRATEGY_BOOSTS: Final[Mapping[str, Mapping[Metric, Decimal]]] = MappingProxyType({
     "textbook": _weights("1.2", "1.0", "1.1"),
     "velocity": _weights("1.0", "1.2", "0.9"),

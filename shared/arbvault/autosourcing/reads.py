@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any, Final
 from sqlalchemy import and_, func, or_, select
 
 from arbvault.autosourcing.exceptions import PickNotFoundError, RunNotFoundError
-from arbvault.autosourcing.runs import FINISHED_STATUSES, finish_run
 from arbvault.jobs.queries import JobSummary, get_job, list_jobs
 from arbvault.keyset import KeysetPosition
 from arbvault.models.autosourcing import AutosourcingPick, AutosourcingRun
@@ -53,6 +52,8 @@ def _picks_of(session: Session, run_ids: list[uuid.UUID]) -> dict[uuid.UUID, lis
 
 def _settle_picks(session: Session, job_id: uuid.UUID) -> None:
     """Store the picks of a run whose finishing step was missed (a worker stopped after settling the job)."""
+    from arbvault.autosourcing.runs import FINISHED_STATUSES, finish_run  # storing picks: loaded by a run's first read
+
     run = session.get(AutosourcingRun, job_id)
     job = session.get(Job, job_id)
     if run is not None and job is not None and run.picks_stored_at is None and job.status in FINISHED_STATUSES:

@@ -16,7 +16,7 @@ from arbvault.bookmarks.store import get_saved_niche, record_run
 from arbvault.catalog.clients import keepa_client
 from arbvault.catalog.guard import check_tokens
 from arbvault.db import session_scope
-from arbvault.niches import submit_niche_job
+from arbvault.niches.jobs import submit_niche_job
 
 if TYPE_CHECKING:
     import uuid

@@ -18,7 +18,8 @@ from arbvault.web.schema_types import CategoryId, DecimalNumber, Text
 
 if TYPE_CHECKING:
     from arbvault.models.saved_niche import SavedNiche
-    from arbvault.niches import AnalyzerPlan, NichePlan
+    from arbvault.niches.analyzer import AnalyzerPlan
+    from arbvault.niches.discover import NichePlan
 
 FILTERS_MAX_BYTES: Final = 2048
 """Largest filters object (as compact JSON) a saved niche takes; the largest valid request is about 400 bytes."""

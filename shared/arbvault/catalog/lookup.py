@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from arbvault.catalog.clients import keepa_client
 from arbvault.catalog.costs import product_lookup_cost
+from arbvault.catalog.fetch_options import FetchOptions
 from arbvault.catalog.guard import check_tokens, remember_balance
 from arbvault.catalog.snapshots import (
-    FetchOptions,
     Snapshot,
     freshness_cutoff,
     load_misses,

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 from arbvault.analysis.analyze import analyze
 from arbvault.catalog.clients import keepa_client
 from arbvault.catalog.exceptions import ProductNotFoundError
+from arbvault.catalog.fetch_options import FetchOptions
 from arbvault.catalog.ingest import check_buy_price
 from arbvault.catalog.lookup import CatalogProduct, fetch_products
 from arbvault.catalog.records import analysis_metrics
 from arbvault.catalog.rules import RulesBook
-from arbvault.catalog.snapshots import FetchOptions
 from arbvault.db import session_scope
 from arbvault.identifiers import normalise
 

@@ -27,7 +27,7 @@ import orjson
 from sqlalchemy import and_, select, true, union_all
 
 from arbvault.catalog.bulk import insert_from_json, rows_parameter
-from arbvault.exceptions import InvalidInputError
+from arbvault.catalog.fetch_options import DEFAULT_STATS_DAYS, FetchOptions
 from arbvault.identifiers import split_by_lookup
 from arbvault.models.keepa_snapshot import KeepaMiss, KeepaSnapshot
 
@@ -36,38 +36,11 @@ if TYPE_CHECKING:
 
     from arbvault.identifiers import Identifier
 
-DEFAULT_STATS_DAYS = 90
-MIN_OFFERS, MAX_OFFERS = 20, 100
 _SNAPSHOTS = KeepaSnapshot.__table__
 _MISSES = KeepaMiss.__table__
 # The key first: an upsert rewrites every column after it.
 _SNAPSHOT_COLUMNS = ("domain_id", "asin", "codes", "stats_days", "offers", "history", "buybox", "product_lz4",
                      "fetched_at")
-
-
-@dataclass(frozen=True, slots=True)
-class FetchOptions:
-    """What a lookup asks Keepa for: the stats window, live offers (20-100, or none), history, buy box."""
-
-    stats_days: int = DEFAULT_STATS_DAYS
-    offers: int | None = None
-    history: bool = True
-    buybox: bool = False
-
-    def __post_init__(self) -> None:
-        if not 1 <= self.stats_days <= 3650:
-            raise InvalidInputError("stats_days must be between 1 and 3650")
-        if self.offers is not None and not MIN_OFFERS <= self.offers <= MAX_OFFERS:
-            raise InvalidInputError(f"offers must be between {MIN_OFFERS} and {MAX_OFFERS}",
-                                    details=[{"field": "offers", "message": f"{MIN_OFFERS}-{MAX_OFFERS}"}])
-
-    def client_options(self) -> dict[str, Any]:
-        """Keyword arguments for ``KeepaClient.fetch_raw_products``."""
-        return {"stats": self.stats_days, "offers": self.offers, "history": self.history, "buybox": self.buybox}
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"stats_days": self.stats_days, "offers": self.offers or 0, "history": self.history,
-                "buybox": self.buybox}
 
 
 @dataclass(frozen=True, slots=True)

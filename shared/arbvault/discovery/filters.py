@@ -29,6 +29,8 @@ AMAZON_ABSENT: Final = -1
 CANDIDATE_WINDOW: Final = 200
 """ASINs fetched per filter set: the most any request uses (discover's 200, or 2 x scoring's 100), so one
 cached result serves every ``max_results``. A finder page of 200 costs 12 tokens against 11 for 50."""
+CANDIDATES_PER_RESULT: Final = 2
+"""Candidates scored per result asked for: the window of a scoring request."""
 
 
 def _cents(price: Decimal) -> int:

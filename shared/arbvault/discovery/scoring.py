@@ -19,25 +19,23 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 from arbvault.analysis.analyze import Analysis, analyze
 from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.fetch_options import FetchOptions
 from arbvault.catalog.ingest import check_buy_price
 from arbvault.catalog.lookup import fetch_products
 from arbvault.catalog.records import condition_options_note, offers_count
 from arbvault.catalog.rules import RulesBook
-from arbvault.catalog.snapshots import FetchOptions
 from arbvault.db import session_scope
 from arbvault.discovery.candidates import Candidates, find_candidates
-from arbvault.discovery.filters import EXCLUSIONS, Exclusion
+from arbvault.discovery.filters import CANDIDATES_PER_RESULT, EXCLUSIONS, Exclusion
 from arbvault.identifiers import Identifier, InvalidIdentifierError, normalise
 
 if TYPE_CHECKING:
     from arbvault.discovery.filters import DiscoveryFilters
     from arbvault.keepa import KeepaClient, KeepaProduct
-
-CANDIDATES_PER_RESULT: Final = 2
 
 
 @dataclass(frozen=True, slots=True)

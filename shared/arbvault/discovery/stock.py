@@ -19,9 +19,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Final, Literal
 
 from arbvault.analysis.stock import StockEstimate, estimate_stock
+from arbvault.catalog.fetch_options import FetchOptions
 from arbvault.catalog.lookup import stored_since
 from arbvault.catalog.single import lookup_one
-from arbvault.catalog.snapshots import FetchOptions
 from arbvault.db import session_scope
 from arbvault.discovery.categories import US_DOMAIN
 from arbvault.discovery.exceptions import OffersNotDeliveredError

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.dialects.postgresql import insert
 
+from arbvault.catalog.fetch_options import DEFAULT_STATS_DAYS, FetchOptions
 from arbvault.catalog.lookup import CatalogProduct
-from arbvault.catalog.snapshots import DEFAULT_STATS_DAYS, FetchOptions
 from arbvault.models.asin_history import AsinHistoryPoint
 
 if TYPE_CHECKING:

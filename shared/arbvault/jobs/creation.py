@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -19,15 +19,13 @@ from arbvault.jobs.messages import ChunkMessage
 from arbvault.jobs.outbox import chunk_message_row
 from arbvault.jobs.params import JobParams
 from arbvault.jobs.queries import JobSummary, summarise
-from arbvault.jobs.states import JobStatus
+from arbvault.jobs.states import JobKind, JobStatus
 from arbvault.models.job import Job, JobChunk, OutboxMessage
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from arbvault.identifiers import Identifier
-
-JobKind = Literal["batch", "ingest", "niche", "autosourcing"]
 
 
 def _identifiers(values: Sequence[str | Identifier]) -> list[Identifier]:

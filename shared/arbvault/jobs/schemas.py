@@ -11,23 +11,21 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from arbvault.analysis.conditions import BuyCondition
-from arbvault.jobs.creation import JobKind
 from arbvault.jobs.estimate import estimate_tokens
 from arbvault.jobs.params import JobParams
-from arbvault.jobs.queries import JobSummary
-from arbvault.jobs.states import JobStatus
-from arbvault.web.schema_types import DecimalNumber, DomainId, PriceIn, StrategyName
+from arbvault.jobs.states import JobKind, JobStatus
+from arbvault.web.schema_types import DEFAULT_OFFERS, DecimalNumber, DomainId, Offers, PriceIn, StrategyName
 
 if TYPE_CHECKING:
     from arbvault.catalog.screening import RejectedIdentifier
+    from arbvault.jobs.queries import JobSummary
     from arbvault.jobs.submit import Submission
 
-DEFAULT_OFFERS: Final = 20
 BATCHES_PATH: Final = "/api/v1/batches"
 
 
@@ -43,19 +41,6 @@ def accepted_headers(submission: Submission) -> dict[str, str]:
     if not submission.created:
         headers["Idempotent-Replayed"] = "true"
     return headers
-
-
-def _offer_count(value: int) -> int:
-    if 0 < value < DEFAULT_OFFERS:
-        raise ValueError("must be 0 (no live offers) or from 20 to 100")
-    return value
-
-
-# Live offers are where the prices to buy at, the used Buy Box and the Buy Box's seller come from, so an analysis
-# fetches a page of them by default; 0 asks for none (1 token a product instead of 6, and no price to buy at).
-Offers = Annotated[int, Field(ge=0, le=100, description="live offers to fetch per product: 0 for none (1 token), "
-                                                    "else 20-100 (6 tokens per 10 offers)"),
-                   AfterValidator(_offer_count)]
 
 
 class RejectedIdentifierOut(BaseModel):

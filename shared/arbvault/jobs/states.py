@@ -1,4 +1,4 @@
-"""The job state machine and chunk states: pure values and rules, no I/O.
+"""Job kinds, the job state machine and chunk states: pure values and rules, no I/O.
 
 Jobs move PENDING -> RUNNING -> SUCCESS | ERROR | CANCELLED, or PENDING -> CANCELLED; nothing else, and the
 three terminal states allow nothing. Chunks move pending -> running -> done | failed, and back to pending
@@ -8,10 +8,12 @@ when a worker releases its claim (an error it will retry, or Keepa tokens to wai
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Final
+from typing import Final, Literal
 
 from arbvault.exceptions import InvalidInputError
 from arbvault.jobs.exceptions import IllegalTransitionError
+
+JobKind = Literal["batch", "ingest", "niche", "autosourcing"]
 
 
 class JobStatus(StrEnum):

@@ -17,7 +17,7 @@ from arbvault.catalog.clients import keepa_client
 from arbvault.catalog.guard import check_tokens
 from arbvault.catalog.screening import RejectedIdentifier, screen_identifiers
 from arbvault.db import session_scope
-from arbvault.jobs.creation import JobKind, create_job
+from arbvault.jobs.creation import create_job
 from arbvault.jobs.estimate import estimate_tokens
 from arbvault.jobs.fingerprint import request_fingerprint
 from arbvault.jobs.outbox import publish_pending
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from arbvault.identifiers import Identifier
     from arbvault.jobs.params import JobParams
     from arbvault.jobs.queries import JobSummary
+    from arbvault.jobs.states import JobKind
 
 
 @dataclass(frozen=True, slots=True)

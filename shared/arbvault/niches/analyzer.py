@@ -17,11 +17,10 @@ from typing import TYPE_CHECKING, Final
 
 from arbvault.catalog.clients import keepa_client
 from arbvault.catalog.costs import product_lookup_cost
-from arbvault.catalog.snapshots import FetchOptions
+from arbvault.catalog.fetch_options import FetchOptions
 from arbvault.discovery.categories import category_by_id
 from arbvault.discovery.exceptions import InvalidFiltersError
-from arbvault.discovery.filters import DiscoveryFilters
-from arbvault.discovery.scoring import CANDIDATES_PER_RESULT, ScoredProduct, ScoringCriteria, discover_with_scoring
+from arbvault.discovery.filters import CANDIDATES_PER_RESULT, DiscoveryFilters
 from arbvault.niches.offers import LIVE_OFFERS
 from arbvault.niches.scoring import (
     MIN_NICHE_SCORE,
@@ -36,6 +35,7 @@ from arbvault.niches.scoring import (
 )
 
 if TYPE_CHECKING:
+    from arbvault.discovery.scoring import ScoredProduct
     from arbvault.keepa import KeepaClient
 
 MIN_SAMPLE: Final = 5
@@ -167,6 +167,8 @@ def analyze_categories(criteria: AnalyzerCriteria, category_ids: list[int], *, m
                        client: KeepaClient | None = None) -> CategoryAnalysis:
     """Sample, analyse and score each category, each product looked up with ``offers`` live offers; the best
     ``max_results`` niches first (call after the guard)."""
+    from arbvault.discovery.scoring import ScoringCriteria, discover_with_scoring  # the engine: only a run loads it
+
     started = datetime.now(UTC)
     client = client or keepa_client(domain_id)
     niches, skipped, consumed = [], [], 0

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from arbvault.catalog.costs import product_lookup_cost
-from arbvault.discovery.filters import DiscoveryFilters
-from arbvault.discovery.scoring import CANDIDATES_PER_RESULT
+from arbvault.discovery.filters import CANDIDATES_PER_RESULT, DiscoveryFilters
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Final
 
 from arbvault.analysis.money import round_half_up
 from arbvault.catalog.clients import keepa_client
-from arbvault.catalog.snapshots import FetchOptions
-from arbvault.discovery.filters import DiscoveryFilters
-from arbvault.discovery.scoring import CANDIDATES_PER_RESULT, ScoredProduct, ScoringCriteria, discover_with_scoring
+from arbvault.catalog.fetch_options import FetchOptions
+from arbvault.discovery.filters import CANDIDATES_PER_RESULT, DiscoveryFilters
 from arbvault.niches.budget import NicheCost, estimate_niche_tokens
 from arbvault.niches.offers import LIVE_OFFERS
 from arbvault.settings import get_settings
 
 if TYPE_CHECKING:
+    from arbvault.discovery.scoring import ScoredProduct
     from arbvault.keepa import KeepaClient
     from arbvault.niches.templates import NicheTemplate
 
@@ -107,6 +107,8 @@ class ScoredNiche:
 
 def score_niches(plan: NichePlan, *, client: KeepaClient | None = None) -> list[ScoredNiche]:
     """Discover and analyse each template's products in this request (call after the token guard)."""
+    from arbvault.discovery.scoring import ScoringCriteria, discover_with_scoring  # the engine: only a run loads it
+
     client = client or keepa_client(plan.domain_id)
     scored = []
     for template in plan.templates:

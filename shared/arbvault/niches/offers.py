@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Final
 
 from arbvault.analysis.config_view import CHEAPEST_OFFER, CONDITION_BUY_BOX, EngineConfig
-from arbvault.catalog.rules import RulesBook
 from arbvault.db import session_scope
 
 LIVE_OFFERS: Final = 20
@@ -26,6 +25,8 @@ def reads_live_offers(config: EngineConfig) -> bool:
 
 def live_offers_wanted(domain_id: int) -> int | None:
     """Offers to fetch per product under ``domain_id``'s rules (None: the rules read no live offer)."""
+    from arbvault.catalog.rules import RulesBook  # the stored rules: loaded when a plan is first priced
+
     with session_scope() as session:
         config = RulesBook(session, domain_id=domain_id).config(None)
     return LIVE_OFFERS if reads_live_offers(config) else None

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import func
 
-from arbvault.autosourcing import active_profile
+from arbvault.autosourcing.profiles import active_profile
 from arbvault.exceptions import InvalidInputError
 from arbvault.models.autoscheduler import SCHEDULER_CONTROL_ID, SchedulerChange, SchedulerControl
 from arbvault.scheduler.calendar import Calendar, upcoming_skips
@@ -21,7 +21,7 @@ from arbvault.scheduler.calendar import Calendar, upcoming_skips
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from arbvault.web import Identity
+    from arbvault.web.identity import Identity
 
 PAUSE_DAYS_MAX: Final = 366
 AUDITED: Final = ("enabled", "scheduled_hours", "skip_dates", "pause_until", "pause_reason", "daily_token_budget",

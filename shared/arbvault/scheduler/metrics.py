@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Final
 
 from sqlalchemy import case, func, select
 
-from arbvault.autosourcing import FINISHED_STATUSES
+from arbvault.autosourcing.runs import FINISHED_STATUSES
 from arbvault.jobs.states import JobStatus
 from arbvault.models.autoscheduler import SchedulerSlot
 from arbvault.models.autosourcing import PICK_TIERS, AutosourcingPick, AutosourcingRun

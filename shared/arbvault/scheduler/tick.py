@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from arbvault.autosourcing import DiscoverySpec, ScoringSpec, get_profile, profile_specs, submit_run
+from arbvault.autosourcing.configs import DiscoverySpec, ScoringSpec
+from arbvault.autosourcing.profiles import get_profile, profile_specs
+from arbvault.autosourcing.runs import submit_run
 from arbvault.db import session_scope
 from arbvault.exceptions import ArbvaultError, DependencyUnavailableError, RateLimitedError
 from arbvault.models.autoscheduler import SchedulerSlot
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-    from arbvault.autosourcing import RunEstimate
+    from arbvault.autosourcing.safeguards import RunEstimate
     from arbvault.models.autoscheduler import SchedulerControl
 
 SCHEDULER_OWNER: Final = "autoscheduler"

@@ -8,15 +8,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from arbvault.analysis.money import round_half_up
-from arbvault.analysis.view_scores import VIEW_WEIGHTS, ViewScore, view_score
+from arbvault.analysis.view_scores import VIEW_NAMES, VIEW_WEIGHTS, ViewScore, view_score
 from arbvault.exceptions import NotFoundError
-from arbvault.views.products import AnalysedProduct, analyse_products
 
 if TYPE_CHECKING:
-    from arbvault.catalog.snapshots import FetchOptions
+    from arbvault.catalog.fetch_options import FetchOptions
     from arbvault.identifiers import Identifier
-
-VIEW_NAMES: tuple[str, ...] = tuple(VIEW_WEIGHTS)
+    from arbvault.views.products import AnalysedProduct
 
 
 class UnknownViewError(NotFoundError):
@@ -66,6 +64,8 @@ def _metrics(analysed: AnalysedProduct) -> dict[str, Decimal | None]:
 def score_view(view: str, identifiers: Sequence[Identifier], *, strategy: str | None, buy_price: Decimal | None,
                domain_id: int, options: FetchOptions, buy_condition: str | None = None) -> ViewScoring:
     """Analyse the products and rank them by their score for ``view``, best first (ties keep request order)."""
+    from arbvault.views.products import analyse_products  # the catalog and the engine: only a scoring loads them
+
     check_view(view)
     lookup = analyse_products(identifiers, domain_id=domain_id, buy_price=buy_price, buy_condition=buy_condition,
                               strategy=strategy, options=options)

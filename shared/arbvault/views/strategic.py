@@ -18,13 +18,13 @@ from arbvault.analysis.strategic import (
     strategic_score,
 )
 from arbvault.analysis.targets import SellTarget, target_sell_price, view_roi_target
-from arbvault.views.products import AnalysedProduct, analyse_products
 from arbvault.views.scoring import UnknownViewError
 from arbvault.views.signals import ProductSignals, product_signals
 
 if TYPE_CHECKING:
-    from arbvault.catalog.snapshots import FetchOptions
+    from arbvault.catalog.fetch_options import FetchOptions
     from arbvault.identifiers import Identifier
+    from arbvault.views.products import AnalysedProduct
 
 # Views as their URL names.
 VIEW_PATHS: dict[str, ViewKey] = {key.replace("_", "-"): key for key in STRATEGIC_VIEWS}
@@ -123,6 +123,8 @@ def strategic_ranking(path_name: str, identifiers: Sequence[Identifier], *, filt
                       buy_price: Decimal | None, strategy: str | None, domain_id: int,
                       options: FetchOptions, buy_condition: str | None = None) -> StrategicRanking:
     """The products ranked for the view, filtered, at most ``limit``."""
+    from arbvault.views.products import analyse_products  # the catalog and the engine: only a ranking loads them
+
     view = strategic_view_of(path_name)
     lookup = analyse_products(identifiers, domain_id=domain_id, buy_price=buy_price, buy_condition=buy_condition,
                               strategy=strategy, options=options)
@@ -203,6 +205,8 @@ def target_prices(path_name: str, identifiers: Sequence[Identifier], *, amazon_f
                   options: FetchOptions, buy_condition: str | None = None) -> TargetPrices:
     """Each product's target sell price for the view's ROI target, after leaving out (with ``amazon_filter``)
     the products Amazon competes on; best strategic score first."""
+    from arbvault.views.products import analyse_products  # the catalog and the engine: only a pricing loads them
+
     view = strategic_view_of(path_name)
     lookup = analyse_products(identifiers, domain_id=domain_id, buy_price=buy_price, buy_condition=buy_condition,
                               strategy=strategy, options=options)

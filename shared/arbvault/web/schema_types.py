@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Final, TypeVar
 
 from pydantic import AfterValidator, Field, PlainSerializer
 from pydantic_core import PydanticCustomError
@@ -88,3 +88,18 @@ PRICE_MAX = 100_000
 Money = Annotated[Decimal, Field(ge=0, le=PRICE_MAX, allow_inf_nan=False, description="dollars")]
 PriceIn = Annotated[Money, Field(gt=0, decimal_places=2, description="dollars, at most 2 decimals")]
 """A price the engine analyses: positive dollars with at most 2 decimals."""
+
+DEFAULT_OFFERS: Final = 20
+
+
+def _offer_count(value: int) -> int:
+    if 0 < value < DEFAULT_OFFERS:
+        raise ValueError("must be 0 (no live offers) or from 20 to 100")
+    return value
+
+
+# Live offers are where the prices to buy at, the used Buy Box and the Buy Box's seller come from, so an analysis
+# fetches a page of them by default; 0 asks for none (1 token a product instead of 6, and no price to buy at).
+Offers = Annotated[int, Field(ge=0, le=100, description="live offers to fetch per product: 0 for none (1 token), "
+                                                    "else 20-100 (6 tokens per 10 offers)"),
+                   AfterValidator(_offer_count)]

@@ -12,7 +12,7 @@ import pytest
 from analyses_support import BASE_TIME, Seed, list_analyses
 
 from arbvault.analyses.listing import SORT_KEYS
-from arbvault.web import encode_cursor
+from arbvault.web.pagination import encode_cursor
 
 
 def _tied_rows(count: int = 23) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from arbvault.auth import authenticate, hash_key
 from arbvault.db import session_scope
 from arbvault.models.api_key import ApiKey
-from arbvault.web import encode_cursor
+from arbvault.web.pagination import encode_cursor
 from infra.http_events import http_api_event
 from infra.lambda_context import LocalLambdaContext
 from support import ADMIN, SOURCER, MakeKey, call, load_function

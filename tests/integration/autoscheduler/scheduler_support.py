@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from arbvault.autosourcing import create_profile
+from arbvault.autosourcing.profiles import create_profile
 from arbvault.db import session_scope
 from db_testing import execute
 from support import ADMIN, call

@@ -11,7 +11,7 @@ from typing import Any
 
 from autosourcing_support import DISCOVERY, OPEN_SCORING, SEEDED_PROFILES, get_run, request, start_run
 
-from arbvault.autosourcing import discover, finish_run
+from arbvault.autosourcing.runs import discover, finish_run
 from db_testing import execute, scalar
 from infra.keepa_offline import OfflineKeepa
 from jobs_testing import EventSource, JobQueues, run_worker

@@ -8,8 +8,9 @@ from typing import Any
 
 from bookmarks_support import bookmarks, save
 
-from arbvault.niches import TEMPLATES, template_filters
+from arbvault.niches.discover import template_filters
 from arbvault.niches.schemas import CriteriaIn
+from arbvault.niches.templates import TEMPLATES
 from db_testing import execute, rows, scalar
 from infra.keepa_offline.finder import find
 from jobs_testing import JobQueues, run_worker

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from arbvault.catalog.fetch_options import FetchOptions
 from arbvault.catalog.lookup import fetch_products
-from arbvault.catalog.snapshots import FetchOptions
 from arbvault.db import get_engine
 from arbvault.keepa import KeepaClient
 from arbvault.settings import reset_settings

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from arbvault.web import encode_cursor
+from arbvault.web.pagination import encode_cursor
 from support import ADMIN, call
 
 Caller = Callable[..., tuple[int, dict[str, str], Any]]

@@ -8,8 +8,8 @@ from typing import Any
 
 from niches_support import ANALYZE, CATEGORIES, EXPORT, STATS, post
 
-from arbvault.niches import COLUMNS, CategoryMetrics
-from arbvault.niches.scoring import niche_score
+from arbvault.niches.export import COLUMNS
+from arbvault.niches.scoring import CategoryMetrics, niche_score
 from keepa_testing import MakeKeepa, RecordingKeepa, paid, spent
 from support import ADMIN, SOURCER, call
 

@@ -9,7 +9,8 @@ from typing import Any
 
 from niches_support import DISCOVER, ESTIMATE, post
 
-from arbvault.niches import TEMPLATES, NichePlan, NicheTemplate, score_niches, template_filters
+from arbvault.niches.discover import NichePlan, score_niches, template_filters
+from arbvault.niches.templates import TEMPLATES, NicheTemplate
 from arbvault.settings import get_settings
 from db_testing import rows
 from infra.keepa_offline.finder import find

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from arbvault.catalog.snapshots import FetchOptions, save_snapshots
+from arbvault.catalog.fetch_options import FetchOptions
+from arbvault.catalog.snapshots import save_snapshots
 from arbvault.db import session_scope
 from arbvault.keepa import AMAZON_SELLER_ID, CSV_LENGTH, CsvType, datetime_to_keepa_minutes
 

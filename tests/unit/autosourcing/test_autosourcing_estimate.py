@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from arbvault.autosourcing import DiscoverySpec, Limits, RunEstimate, estimate_run_tokens
+from arbvault.autosourcing.configs import DiscoverySpec
+from arbvault.autosourcing.safeguards import Limits, RunEstimate, estimate_run_tokens
 from arbvault.catalog.costs import BESTSELLERS_COST, PRODUCT_COST, finder_cost
 from arbvault.catalog.exceptions import TokenBudgetError
 from arbvault.exceptions import InvalidInputError

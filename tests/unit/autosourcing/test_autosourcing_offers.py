@@ -12,7 +12,7 @@ import pytest
 from arbvault.analysis.config_view import EngineConfig
 from arbvault.analysis.exceptions import UnknownStrategyError
 from arbvault.analysis.rules_document import read_config
-from arbvault.autosourcing import ScoringSpec
+from arbvault.autosourcing.configs import ScoringSpec
 from arbvault.config.defaults import DEFAULT_RULES
 
 

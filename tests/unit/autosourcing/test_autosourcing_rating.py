@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from arbvault.autosourcing import Minima, Scores, meets_criteria, rate, summary, tier
+from arbvault.autosourcing.rating import Minima, Scores, meets_criteria, rate, summary, tier
 
 D = Decimal
 MINIMA = Minima(roi_min=D(20), velocity_min=D(50), stability_min=D(70), confidence_min=D(70), rating_required="GOOD")

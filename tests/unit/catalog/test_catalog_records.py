@@ -15,6 +15,7 @@ import pytest
 from arbvault.analysis.analyze import Analysis, analyze
 from arbvault.analysis.rules_document import read_config
 from arbvault.analysis.strategy import MarketPrices
+from arbvault.catalog.fetch_options import FetchOptions
 from arbvault.catalog.lookup import CatalogProduct
 from arbvault.catalog.records import (
     NO_LIVE_OFFER,
@@ -28,7 +29,6 @@ from arbvault.catalog.records import (
     metrics_json,
     to_json,
 )
-from arbvault.catalog.snapshots import FetchOptions
 from arbvault.config.defaults import DEFAULT_RULES
 from arbvault.identifiers import normalise
 from arbvault.keepa import KeepaProduct, datetime_to_keepa_minutes, parse_product

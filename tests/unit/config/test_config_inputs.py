@@ -9,7 +9,7 @@ from arbvault.config.history import diff_summary
 from arbvault.config.preconditions import parse_if_match
 from arbvault.config.scopes import normalise_category, parse_scope
 from arbvault.exceptions import BadRequestError
-from arbvault.web import STATUS_BY_ERROR
+from arbvault.web.errors import STATUS_BY_ERROR
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

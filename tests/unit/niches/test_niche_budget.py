@@ -8,7 +8,9 @@ import pytest
 
 from arbvault.catalog.costs import finder_cost
 from arbvault.discovery.filters import CANDIDATE_WINDOW
-from arbvault.niches import TEMPLATES, NicheCost, NichePlan, affordable_count, estimate_niche_tokens
+from arbvault.niches.budget import NicheCost, affordable_count, estimate_niche_tokens
+from arbvault.niches.discover import NichePlan
+from arbvault.niches.templates import TEMPLATES
 from arbvault.settings import get_settings
 
 FIRST_COSTS = NicheCost(discovery=50, products=100)

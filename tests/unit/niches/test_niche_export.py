@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from arbvault.niches import COLUMNS, ExportRow, neutralise, niches_csv
+from arbvault.niches.export import COLUMNS, ExportRow, neutralise, niches_csv
 
 
 def _row(name: str) -> ExportRow:

@@ -7,7 +7,9 @@ import dataclasses
 import pytest
 
 from arbvault.discovery.filters import DiscoveryFilters
-from arbvault.niches import TEMPLATES, AnalyzerCriteria, template_filters
+from arbvault.niches.analyzer import AnalyzerCriteria
+from arbvault.niches.discover import template_filters
+from arbvault.niches.templates import TEMPLATES
 
 
 @pytest.mark.parametrize("filters", [template_filters(TEMPLATES[0], 1), template_filters(TEMPLATES[-1], 1),

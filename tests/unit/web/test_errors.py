@@ -18,7 +18,7 @@ from arbvault.exceptions import (
     NotFoundError,
     UnauthorizedError,
 )
-from arbvault.web import create_app, create_handler
+from arbvault.web.app import create_app, create_handler
 from infra.http_events import http_api_event
 from infra.lambda_context import LocalLambdaContext
 

@@ -7,7 +7,8 @@ import json
 import pytest
 from fastapi import APIRouter
 
-from arbvault.web import AdminIdentity, CurrentIdentity, Identity, RoleCheckedRoute, create_app, create_handler
+from arbvault.web.app import create_app, create_handler
+from arbvault.web.identity import AdminIdentity, CurrentIdentity, Identity, RoleCheckedRoute
 from infra.http_events import http_api_event
 from infra.lambda_context import LocalLambdaContext
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from arbvault.exceptions import InvalidInputError
-from arbvault.web import decode_cursor, encode_cursor
+from arbvault.web.pagination import decode_cursor, encode_cursor
 
 
 def test_cursor_round_trips_a_keyset_position() -> None:
