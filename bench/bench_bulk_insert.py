@@ -20,14 +20,14 @@ import orjson
 from sqlalchemy.dialects.postgresql import insert
 
 from _support import bench_environment
-from arbvault.analysis.analyze import analyze
-from arbvault.analysis.rules_document import read_config
-from arbvault.catalog.analyses_store import insert_job_analyses
+from arbvault.catalog.analysis_writes import insert_job_analyses
 from arbvault.catalog.fetch_options import FetchOptions
 from arbvault.catalog.lookup import CatalogProduct
 from arbvault.catalog.records import analysis_row
 from arbvault.config.defaults import DEFAULT_RULES
 from arbvault.db import session_scope
+from arbvault.engine.analyze import analyze
+from arbvault.engine.rules_document import read_config
 from arbvault.identifiers import normalise
 from arbvault.jobs.creation import create_job
 from arbvault.keepa import parse_product

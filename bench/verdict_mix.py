@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 import orjson
 
 from _support import books
-from arbvault.analysis.analyze import analyze
-from arbvault.analysis.rules_document import read_config
 from arbvault.config.defaults import DEFAULT_RULES
+from arbvault.engine.analyze import analyze
+from arbvault.engine.rules_document import read_config
 from arbvault.keepa import parse_product
 from infra.keepa_offline import Catalogue
 from infra.keepa_offline.views import ProductOptions

@@ -20,8 +20,8 @@ from arbvault.analyses.listing import TopMetric, list_analyses, top_analyses
 from arbvault.analyses.out import AnalysisOut
 from arbvault.analyses.schemas import AnalysisQuery, PageQuery, page_out
 from arbvault.analyses.store import delete_analysis, get_analysis
-from arbvault.analysis.conditions import BuyCondition
 from arbvault.db import session_scope
+from arbvault.engine.conditions import BuyCondition
 from arbvault.identifiers import normalise
 from arbvault.web.app import create_app, create_handler
 from arbvault.web.identity import CurrentIdentity

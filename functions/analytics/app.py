@@ -1,6 +1,6 @@
 """Analytics: the decision-card calculators over what the caller knows about a product. No Keepa, no writes.
 
-Each route runs ``arbvault.analysis``'s calculators under the effective rules of the body's domain and category
+Each route runs ``arbvault.engine``'s calculators under the effective rules of the body's domain and category
 (the only database access is reading those rules); the numbers follow docs/rules.md. What a client sees:
 
 * fees, the storage rate and the returns rate are the business config's for the category unless the body
@@ -27,7 +27,10 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from arbvault.analysis.analytics import (
+from arbvault.config.effective import effective_config
+from arbvault.config.scopes import normalise_category
+from arbvault.db import session_scope
+from arbvault.engine.analytics import (
     AnalyticsInput,
     DeadInventory,
     Decision,
@@ -43,11 +46,8 @@ from arbvault.analysis.analytics import (
     stability_insight,
     velocity_insight,
 )
-from arbvault.analysis.config_view import EngineConfig
-from arbvault.analysis.rules_document import read_config
-from arbvault.config.effective import effective_config
-from arbvault.config.scopes import normalise_category
-from arbvault.db import session_scope
+from arbvault.engine.config_view import EngineConfig
+from arbvault.engine.rules_document import read_config
 from arbvault.identifiers import normalise
 from arbvault.web.app import create_app, create_handler
 from arbvault.web.identity import CurrentIdentity

@@ -15,11 +15,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from arbvault.analyses.out import AnalysisOut
-from arbvault.analysis.conditions import BuyCondition
 from arbvault.catalog.clients import keepa_client
 from arbvault.catalog.fetch_options import DEFAULT_STATS_DAYS, FetchOptions
 from arbvault.catalog.guard import current_estimate
 from arbvault.db import session_scope
+from arbvault.engine.conditions import BuyCondition
 from arbvault.jobs.schemas import (
     JobAccepted,
     JobOptionsIn,

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from arbvault.analysis.conditions import BuyCondition
 from arbvault.discovery.candidates import find_candidates
 from arbvault.discovery.categories import BOOKS, CATEGORIES, US_DOMAIN, Category
 from arbvault.discovery.filters import DiscoveryFilters, Exclusion
+from arbvault.engine.conditions import BuyCondition
 from arbvault.web.app import create_app, create_handler
 from arbvault.web.identity import CurrentIdentity
 from arbvault.web.openapi_errors import error_responses

@@ -20,11 +20,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from arbvault.analysis.conditions import BuyCondition
-from arbvault.analysis.strategic import SALES_TIERS, STRATEGIC_VIEWS, StrategicView
-from arbvault.analysis.targets import view_roi_target
 from arbvault.catalog.fetch_options import DEFAULT_STATS_DAYS, FetchOptions
 from arbvault.catalog.screening import parse_identifiers
+from arbvault.engine.conditions import BuyCondition
+from arbvault.engine.strategic import SALES_TIERS, STRATEGIC_VIEWS, StrategicView
+from arbvault.engine.targets import view_roi_target
 from arbvault.exceptions import InvalidInputError
 from arbvault.identifiers import Identifier
 from arbvault.views.strategic import (

@@ -16,10 +16,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
-from arbvault.analysis.conditions import BuyCondition
-from arbvault.analysis.view_scores import STRATEGY_BOOSTS, VIEW_NAMES, VIEW_WEIGHTS, Metric
 from arbvault.catalog.fetch_options import DEFAULT_STATS_DAYS, FetchOptions
 from arbvault.catalog.screening import parse_identifiers
+from arbvault.engine.conditions import BuyCondition
+from arbvault.engine.view_scores import STRATEGY_BOOSTS, VIEW_NAMES, VIEW_WEIGHTS, Metric
 from arbvault.views.scoring import ScoredProduct, score_view
 from arbvault.web.app import create_app, create_handler
 from arbvault.web.identity import CurrentIdentity

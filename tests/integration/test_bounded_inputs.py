@@ -80,7 +80,7 @@ def test_range_filters_beyond_the_column_are_422(function: str, path: str, route
 @pytest.mark.parametrize(("function", "path", "route", "parameters"),
                          [case for case in ANALYSIS_LISTS if not case[1].endswith("/top")])
 @pytest.mark.parametrize(("sort_by", "value"), ANALYSIS_CURSORS)
-def test_analysis_cursors_beyond_the_column_are_422(function: str, path: str, route: str,
+def test_engine_cursors_beyond_the_column_are_422(function: str, path: str, route: str,
                                                     parameters: dict[str, str] | None, sort_by: str,
                                                     value: str) -> None:
     cursor = analyses_cursor(sort_by, value)

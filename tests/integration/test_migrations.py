@@ -15,10 +15,10 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 
-from arbvault.analysis.rules_document import read_config
 from arbvault.catalog.snapshots import unpack_product
 from arbvault.config.defaults import DEFAULT_RULES
 from arbvault.db import ADMIN_READ_TIMEOUT_SECONDS, build_engine
+from arbvault.engine.rules_document import read_config
 from arbvault.migrations import alembic_config, head_revision, status, upgrade
 from arbvault.models.tables import metadata
 from infra.embedded_pg import scratch_database

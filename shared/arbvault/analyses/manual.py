@@ -17,21 +17,21 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from arbvault.analyses.exceptions import InvalidManualAnalysisError
-from arbvault.analysis.conditions import BUY_CONDITIONS
-from arbvault.analysis.config_view import EngineConfig, Strategy
-from arbvault.analysis.fees import FeeBreakdown, amazon_fees, fee_schedule
-from arbvault.analysis.money import round_half_up
-from arbvault.analysis.profit import ProfitMetrics, holding_costs, profit_metrics
-from arbvault.analysis.recommendation import combined_score
-from arbvault.analysis.rules_document import read_config
-from arbvault.analysis.scores import Score, confidence, price_stability
-from arbvault.analysis.strategy import select_strategy
-from arbvault.analysis.targets import max_buy_price
-from arbvault.analysis.velocity import Velocity, benchmark_for, velocity_score, velocity_tier
-from arbvault.analysis.verdict import RatingInputs, Recommendation, ScoreLevels, decide
 from arbvault.catalog.records import to_json
 from arbvault.config.effective import effective_config
 from arbvault.config.scopes import normalise_category
+from arbvault.engine.conditions import BUY_CONDITIONS
+from arbvault.engine.config_view import EngineConfig, Strategy
+from arbvault.engine.fees import FeeBreakdown, amazon_fees, fee_schedule
+from arbvault.engine.money import round_half_up
+from arbvault.engine.profit import ProfitMetrics, holding_costs, profit_metrics
+from arbvault.engine.recommendation import combined_score
+from arbvault.engine.rules_document import read_config
+from arbvault.engine.scores import Score, confidence, price_stability
+from arbvault.engine.strategy import select_strategy
+from arbvault.engine.targets import max_buy_price
+from arbvault.engine.velocity import Velocity, benchmark_for, velocity_score, velocity_tier
+from arbvault.engine.verdict import RatingInputs, Recommendation, ScoreLevels, decide
 from arbvault.identifiers import Identifier
 from arbvault.models.analysis import Analysis
 

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, cast
 
-from arbvault.analysis.config_view import CHEAPEST_OFFER, CONDITION_BUY_BOX
-from arbvault.analysis.strategy import named_strategy
 from arbvault.autosourcing.rating import Minima, Rating
 from arbvault.discovery.filters import CANDIDATE_WINDOW, DiscoveryFilters
+from arbvault.engine.config_view import CHEAPEST_OFFER, CONDITION_BUY_BOX
+from arbvault.engine.strategy import named_strategy
 from arbvault.jobs.params import JobParams
 
 if TYPE_CHECKING:
-    from arbvault.analysis.config_view import EngineConfig, Strategy
+    from arbvault.engine.config_view import EngineConfig, Strategy
 
 LIVE_OFFERS: Final = 20
 """Live offers a candidate is looked up with when its pricing reads them: the fewest Keepa accepts, one page

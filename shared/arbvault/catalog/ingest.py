@@ -13,16 +13,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from arbvault.analysis.analyze import check_buy
-from arbvault.catalog.analyse import analyse_found
-from arbvault.catalog.analyses_store import insert_analyses
+from arbvault.catalog.analysis_writes import insert_analyses
 from arbvault.catalog.clients import keepa_client
+from arbvault.catalog.evaluate import analyse_found
 from arbvault.catalog.fetch_options import FetchOptions
 from arbvault.catalog.lookup import fetch_products
 from arbvault.catalog.rules import RulesBook
 from arbvault.catalog.screening import RejectedIdentifier, screen_identifiers
 from arbvault.catalog.timing import Timings
 from arbvault.db import session_scope
+from arbvault.engine.analyze import check_buy
 from arbvault.settings import get_settings
 
 if TYPE_CHECKING:

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from arbvault.analysis.fees import FeeBreakdown
+from arbvault.engine.fees import FeeBreakdown
 
 if TYPE_CHECKING:
-    from arbvault.analysis.analyze import Analysis
     from arbvault.catalog.lookup import CatalogProduct
+    from arbvault.engine.analyze import Analysis
     from arbvault.keepa import KeepaProduct
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})

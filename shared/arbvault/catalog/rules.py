@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from arbvault.analysis.config_view import EngineConfig
-from arbvault.analysis.rules_document import read_config
-from arbvault.analysis.strategy import named_strategy
 from arbvault.config.effective import effective_config
 from arbvault.config.exceptions import InvalidScopeError
 from arbvault.config.scopes import normalise_category
+from arbvault.engine.config_view import EngineConfig
+from arbvault.engine.rules_document import read_config
+from arbvault.engine.strategy import named_strategy
 from arbvault.models.business_config import BusinessConfig
 
 if TYPE_CHECKING:

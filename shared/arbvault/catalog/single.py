@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from arbvault.analysis.analyze import analyze
 from arbvault.catalog.clients import keepa_client
 from arbvault.catalog.exceptions import ProductNotFoundError
 from arbvault.catalog.fetch_options import FetchOptions
@@ -16,6 +15,7 @@ from arbvault.catalog.lookup import CatalogProduct, fetch_products
 from arbvault.catalog.records import analysis_metrics
 from arbvault.catalog.rules import RulesBook
 from arbvault.db import session_scope
+from arbvault.engine.analyze import analyze
 from arbvault.identifiers import normalise
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Final
 
-from arbvault.analysis.rules_document import ANALYTICS_DEFAULTS
+from arbvault.engine.rules_document import ANALYTICS_DEFAULTS
 
 FEES_BOOKS: Final = {
     "referral_fee_pct": 15.0, "closing_fee": 1.80, "fba_fee_base": 2.50, "fba_fee_per_lb": 0.40,

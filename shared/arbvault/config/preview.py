@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from arbvault.analysis.preview import ConfigPreview, preview_config
 from arbvault.config.effective import effective_config
 from arbvault.config.merge import apply_merge_patch
 from arbvault.config.shape import patch_violations
 from arbvault.config.validation import validate_document
+from arbvault.engine.preview import ConfigPreview, preview_config
 
 
 def preview_patch(session: Session, *, patch: Mapping[str, Any], domain_id: int, category: str | None) -> ConfigPreview:

@@ -1,6 +1,6 @@
 """The rules an effective config must satisfy (docs/rules.md#the-rules-document). Pure: documents in, violations out.
 
-The rules document's one typed model (``arbvault.analysis.rules_document``) judges the sections the engine
+The rules document's one typed model (``arbvault.engine.rules_document``) judges the sections the engine
 reads, so a write is refused exactly when the engine could not use the result. Keys the model does not know
 are the business of ``arbvault.config.shape``, which refuses them in patches.
 """
@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from arbvault.analysis.rules_document import rules_problems
 from arbvault.config.merge import deep_merge
+from arbvault.engine.rules_document import rules_problems
 
 MAX_DEPTH: Final = 32  # the rules documents nest 4 deep; hundreds of levels break JSON encoders downstream
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final, Literal, get_args
 
-from arbvault.analysis.money import round_half_up
 from arbvault.catalog.costs import BESTSELLERS_COST, finder_cost
 from arbvault.discovery.categories import category_by_id
 from arbvault.discovery.exceptions import InvalidFiltersError
+from arbvault.engine.money import round_half_up
 
 CandidateSource = Literal["finder", "bestsellers"]
 Exclusion = Literal["not_found", "amazon_sells", "no_price_or_rank", "below_roi_min", "below_velocity_min"]

@@ -21,7 +21,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from arbvault.analysis.analyze import Analysis, analyze
 from arbvault.catalog.clients import keepa_client
 from arbvault.catalog.fetch_options import FetchOptions
 from arbvault.catalog.ingest import check_buy_price
@@ -31,6 +30,7 @@ from arbvault.catalog.rules import RulesBook
 from arbvault.db import session_scope
 from arbvault.discovery.candidates import Candidates, find_candidates
 from arbvault.discovery.filters import CANDIDATES_PER_RESULT, EXCLUSIONS, Exclusion
+from arbvault.engine.analyze import Analysis, analyze
 from arbvault.identifiers import Identifier, InvalidIdentifierError, normalise
 
 if TYPE_CHECKING:

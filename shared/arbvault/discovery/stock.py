@@ -18,7 +18,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final, Literal
 
-from arbvault.analysis.stock import StockEstimate, estimate_stock
 from arbvault.catalog.fetch_options import FetchOptions
 from arbvault.catalog.lookup import stored_since
 from arbvault.catalog.single import lookup_one
@@ -26,6 +25,7 @@ from arbvault.db import session_scope
 from arbvault.discovery.categories import US_DOMAIN
 from arbvault.discovery.exceptions import OffersNotDeliveredError
 from arbvault.discovery.stock_store import StockOffer, StoredStock, load_stock, save_stock
+from arbvault.engine.stock import StockEstimate, estimate_stock
 from arbvault.exceptions import DependencyUnavailableError, RateLimitedError
 from arbvault.identifiers import InvalidIdentifierError, normalise
 from arbvault.observability import logger

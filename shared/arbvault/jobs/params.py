@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from arbvault.analysis.conditions import BUY_CONDITIONS
 from arbvault.bounds import DOMAIN_RULE, KEEPA_DOMAINS
 from arbvault.catalog.fetch_options import FetchOptions
+from arbvault.engine.conditions import BUY_CONDITIONS
 from arbvault.exceptions import InvalidInputError
 
 _KNOWN = ("domain_id", "strategy", "buy_price", "buy_condition", "force_refresh", "offers", "config_profile")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from arbvault.analysis.conditions import BuyCondition
+from arbvault.engine.conditions import BuyCondition
 from arbvault.jobs.estimate import estimate_tokens
 from arbvault.jobs.params import JobParams
 from arbvault.jobs.states import JobKind, JobStatus

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from arbvault.analysis.config_view import CHEAPEST_OFFER, CONDITION_BUY_BOX, EngineConfig
 from arbvault.db import session_scope
+from arbvault.engine.config_view import CHEAPEST_OFFER, CONDITION_BUY_BOX, EngineConfig
 
 LIVE_OFFERS: Final = 20
 """Offers asked per product when they are needed: Keepa's least request, one page."""

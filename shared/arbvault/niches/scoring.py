@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final, Literal
 
-from arbvault.analysis.money import round_half_up
+from arbvault.engine.money import round_half_up
 
 Confidence = Literal["HIGH", "MEDIUM", "LOW"]
 SampleQuality = Literal["EXCELLENT", "GOOD", "FAIR", "POOR", "VERY_POOR"]

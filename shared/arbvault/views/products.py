@@ -9,18 +9,18 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from arbvault.analysis.analyze import analyze
 from arbvault.catalog.clients import keepa_client
 from arbvault.catalog.fetch_options import FetchOptions
 from arbvault.catalog.ingest import check_buy_price
 from arbvault.catalog.lookup import fetch_products
 from arbvault.catalog.rules import RulesBook
 from arbvault.db import session_scope
+from arbvault.engine.analyze import analyze
 
 if TYPE_CHECKING:
-    from arbvault.analysis.analyze import Analysis
-    from arbvault.analysis.config_view import EngineConfig
     from arbvault.catalog.lookup import CatalogProduct
+    from arbvault.engine.analyze import Analysis
+    from arbvault.engine.config_view import EngineConfig
     from arbvault.identifiers import Identifier
     from arbvault.keepa import KeepaProduct
 

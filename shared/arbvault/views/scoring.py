@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from arbvault.analysis.money import round_half_up
-from arbvault.analysis.view_scores import VIEW_NAMES, VIEW_WEIGHTS, ViewScore, view_score
+from arbvault.engine.money import round_half_up
+from arbvault.engine.view_scores import VIEW_NAMES, VIEW_WEIGHTS, ViewScore, view_score
 from arbvault.exceptions import NotFoundError
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from arbvault.analysis.strategic import (
+from arbvault.engine.strategic import (
     SalesEstimate,
     StrategicInputs,
     demand_consistency,

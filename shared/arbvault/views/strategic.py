@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
 
-from arbvault.analysis.money import HUNDRED, ZERO, round_half_up
-from arbvault.analysis.strategic import (
+from arbvault.engine.money import HUNDRED, ZERO, round_half_up
+from arbvault.engine.strategic import (
     STRATEGIC_VIEWS,
     StrategicScore,
     StrategicView,
@@ -17,7 +17,7 @@ from arbvault.analysis.strategic import (
     opportunity_score,
     strategic_score,
 )
-from arbvault.analysis.targets import SellTarget, target_sell_price, view_roi_target
+from arbvault.engine.targets import SellTarget, target_sell_price, view_roi_target
 from arbvault.views.scoring import UnknownViewError
 from arbvault.views.signals import ProductSignals, product_signals
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import uuid
 
-from arbvault.catalog.analyse import analyse_found
-from arbvault.catalog.analyses_store import insert_job_analyses
+from arbvault.catalog.analysis_writes import insert_job_analyses
+from arbvault.catalog.evaluate import analyse_found
 from arbvault.catalog.lookup import fetch_products
 from arbvault.db import session_scope
 from arbvault.keepa import KeepaClient

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from arbvault.analysis.preview import demo_product, evaluate
-from arbvault.analysis.rules_document import read_config
 from arbvault.config.defaults import DEFAULT_RULES
 from arbvault.config.merge import apply_merge_patch
+from arbvault.engine.preview import demo_product, evaluate
+from arbvault.engine.rules_document import read_config
 from support import SOURCER, call
 
 PREVIEW = "/api/v1/config/preview"

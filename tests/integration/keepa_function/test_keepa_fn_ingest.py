@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from keepa_fn_support import INGEST, stored_analyses
 
-from arbvault.analysis.verdict import NO_PRICE_DATA
+from arbvault.engine.verdict import NO_PRICE_DATA
 from infra.keepa_offline import OfflineKeepa, is_unknown
 from keepa_testing import book_asins, book_isbns, product_requests, spent
 from support import ADMIN, SOURCER, call

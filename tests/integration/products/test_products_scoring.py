@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from products_support import SCORING
 
-from arbvault.analysis.analyze import analyze
 from arbvault.catalog.lookup import fetch_products
 from arbvault.catalog.rules import RulesBook
 from arbvault.db import session_scope
+from arbvault.engine.analyze import analyze
 from infra.keepa_offline.finder import find
 from keepa_testing import RecordingKeepa, paid, spent
 from support import SOURCER, call

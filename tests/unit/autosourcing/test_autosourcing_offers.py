@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from arbvault.analysis.config_view import EngineConfig
-from arbvault.analysis.exceptions import UnknownStrategyError
-from arbvault.analysis.rules_document import read_config
 from arbvault.autosourcing.configs import ScoringSpec
 from arbvault.config.defaults import DEFAULT_RULES
+from arbvault.engine.config_view import EngineConfig
+from arbvault.engine.exceptions import UnknownStrategyError
+from arbvault.engine.rules_document import read_config
 
 
 def _rules(**sources: str) -> EngineConfig:

@@ -12,9 +12,6 @@ from typing import Any
 import orjson
 import pytest
 
-from arbvault.analysis.analyze import Analysis, analyze
-from arbvault.analysis.rules_document import read_config
-from arbvault.analysis.strategy import MarketPrices
 from arbvault.catalog.fetch_options import FetchOptions
 from arbvault.catalog.lookup import CatalogProduct
 from arbvault.catalog.records import (
@@ -30,6 +27,9 @@ from arbvault.catalog.records import (
     to_json,
 )
 from arbvault.config.defaults import DEFAULT_RULES
+from arbvault.engine.analyze import Analysis, analyze
+from arbvault.engine.rules_document import read_config
+from arbvault.engine.strategy import MarketPrices
 from arbvault.identifiers import normalise
 from arbvault.keepa import KeepaProduct, datetime_to_keepa_minutes, parse_product
 from infra.keepa_offline import Catalogue

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from arbvault.analysis.exceptions import RulesConfigError
-from arbvault.analysis.rules_document import read_config, rules_problems
 from arbvault.config.defaults import DEFAULT_OVERRIDES, DEFAULT_RULES
 from arbvault.config.merge import apply_merge_patch
 from arbvault.config.validation import Violation, nesting_depth, validate_combinations, validate_document
+from arbvault.engine.exceptions import RulesConfigError
+from arbvault.engine.rules_document import read_config, rules_problems
 
 
 def _verdicts(index: int, **changes: Any) -> list[dict[str, Any]]:

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from arbvault.analysis.analyze import analyze
-from arbvault.analysis.rules_document import read_config
 from arbvault.config.defaults import DEFAULT_RULES
+from arbvault.engine.analyze import analyze
+from arbvault.engine.rules_document import read_config
 from arbvault.keepa import KeepaProduct
 from arbvault.keepa.offers import Condition, Offer
 from arbvault.keepa.parsing import parse_product

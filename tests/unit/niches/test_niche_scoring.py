@@ -84,5 +84,5 @@ def test_sample_quality(score: float, size: int, quality: str) -> None:
 @pytest.mark.parametrize(("scores", "analysed", "quality"), [
     ([7.0] * 5, 5, "EXCELLENT"), ([7.0] * 4, 5, "GOOD"), ([6.0] * 3, 3, "GOOD"), ([5.0], 1, "FAIR"),
     ([4.5], 3, "POOR"), ([], 3, "POOR"), ([], 0, "NO_DATA")])
-def test_analysis_quality(scores: list[float], analysed: int, quality: str) -> None:
+def test_engine_quality(scores: list[float], analysed: int, quality: str) -> None:
     assert analysis_quality(scores, analysed) == quality
