@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from arbvault.models.autosourcing import AutosourcingProfile
 from arbvault.models.base import Base
 
 SCHEDULER_CONTROL_ID = 1
@@ -51,7 +52,7 @@ class SchedulerControl(Base):
     pause_reason: Mapped[str | None] = mapped_column(Text)
     daily_token_budget: Mapped[int] = mapped_column(Integer)
     profile_id: Mapped[uuid.UUID | None] = mapped_column(
-        Uuid, ForeignKey("autosourcing_profiles.id", ondelete="SET NULL"))
+        Uuid, ForeignKey(AutosourcingProfile.id, ondelete="SET NULL"))
     """The profile each run uses; ``None``: the hour presets."""
     hour_presets: Mapped[dict[str, Any]] = mapped_column(JSONB)
     """Discovery presets by hour (``"8"``, …) and ``"default"``, used when no profile is set."""

@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from arbvault.models.base import Base, Timestamps
+from arbvault.models.job import Job
 
 NICHE_NAME_INDEX = "uq_saved_niches_owner_key_id_lower_niche_name"
 
@@ -39,5 +40,5 @@ class SavedNiche(Timestamps, Base):
     filters: Mapped[dict[str, Any]] = mapped_column(JSONB)
     last_score: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
     description: Mapped[str | None] = mapped_column(Text)
-    last_run_job_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("jobs.id", ondelete="SET NULL"))
+    last_run_job_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey(Job.id, ondelete="SET NULL"))
     last_run_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
