@@ -16,19 +16,11 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict
 
 from arbvault.db import session_scope
-from arbvault.history import (
-    RECORDS_CURSOR_KEYS,
-    add_watch,
-    cursor_day,
-    latest_point,
-    list_points,
-    list_watches,
-    product_asin,
-    remove_watch,
-    trend,
-    window_start,
-)
+from arbvault.history.daily import window_start
+from arbvault.history.records import RECORDS_CURSOR_KEYS, cursor_day, latest_point, list_points, product_asin
 from arbvault.history.schemas import PointOut, TrendOut, WatchCreatedOut, WatchOut
+from arbvault.history.trends import trend
+from arbvault.history.watchlist import add_watch, list_watches, remove_watch
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
 from arbvault.web.app import create_app, create_handler
 from arbvault.web.identity import CurrentIdentity, Identity

@@ -14,10 +14,9 @@ from fastapi import APIRouter, Query
 
 from arbvault.db import session_scope
 from arbvault.models.autoscheduler import SchedulerControl
-from arbvault.scheduler import (
+from arbvault.scheduler.calendar import utc_today
+from arbvault.scheduler.control import (
     calendar_of,
-    committed_tokens,
-    day_metrics,
     disable,
     enable,
     load_control,
@@ -25,8 +24,8 @@ from arbvault.scheduler import (
     pause_today,
     set_hours,
     update_settings,
-    utc_today,
 )
+from arbvault.scheduler.metrics import committed_tokens, day_metrics
 from arbvault.scheduler.schemas import MetricsOut, PauseIn, ScheduleIn, ScheduleOut, SettingsIn, StatusOut
 from arbvault.web.app import create_app, create_handler
 from arbvault.web.identity import AdminIdentity, CurrentIdentity, RoleCheckedRoute

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from arbvault.observability import logger
-from arbvault.scheduler import run_tick, scheduled_time
+from arbvault.scheduler.tick import run_tick, scheduled_time
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from arbvault.history import run_tracker
+from arbvault.history.tracker import run_tracker
 from arbvault.observability import logger
 from arbvault.snapstart import register_restore_hooks
 

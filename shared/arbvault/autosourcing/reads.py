@@ -12,6 +12,7 @@ from sqlalchemy import and_, func, or_, select
 
 from arbvault.autosourcing.exceptions import PickNotFoundError, RunNotFoundError
 from arbvault.jobs.queries import JobSummary, get_job, list_jobs
+from arbvault.jobs.states import FINISHED_STATUSES
 from arbvault.keyset import KeysetPosition
 from arbvault.models.autosourcing import AutosourcingPick, AutosourcingRun
 from arbvault.models.job import Job
@@ -52,7 +53,7 @@ def _picks_of(session: Session, run_ids: list[uuid.UUID]) -> dict[uuid.UUID, lis
 
 def _settle_picks(session: Session, job_id: uuid.UUID) -> None:
     """Store the picks of a run whose finishing step was missed (a worker stopped after settling the job)."""
-    from arbvault.autosourcing.runs import FINISHED_STATUSES, finish_run  # storing picks: loaded by a run's first read
+    from arbvault.autosourcing.runs import finish_run  # storing picks: loaded by a run's first read
 
     run = session.get(AutosourcingRun, job_id)
     job = session.get(Job, job_id)

@@ -38,7 +38,7 @@ from arbvault.jobs.creation import add_chunks
 from arbvault.jobs.exceptions import JobMessageError
 from arbvault.jobs.lifecycle import apply_status, settle_if_finished
 from arbvault.jobs.outbox import add_message, publish_pending
-from arbvault.jobs.states import ACTIVE_STATUSES, JobStatus
+from arbvault.jobs.states import ACTIVE_STATUSES, FINISHED_STATUSES, JobStatus
 from arbvault.keepa import TokensExhaustedError
 from arbvault.models.analysis import Analysis
 from arbvault.models.autosourcing import AutosourcingPick, AutosourcingRun
@@ -58,7 +58,6 @@ if TYPE_CHECKING:
 
 DISCOVER_STEP: Final = "autosourcing_discover"
 DEDUPLICATION_WINDOW: Final = timedelta(days=7)
-FINISHED_STATUSES: Final = frozenset({JobStatus.SUCCESS.value, JobStatus.ERROR.value})
 
 
 def discover_message(job_id: uuid.UUID) -> str:

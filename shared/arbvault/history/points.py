@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.dialects.postgresql import insert
 
 from arbvault.catalog.fetch_options import DEFAULT_STATS_DAYS, FetchOptions
-from arbvault.catalog.lookup import CatalogProduct
 from arbvault.models.asin_history import AsinHistoryPoint
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+    from arbvault.catalog.lookup import CatalogProduct
 
 HISTORY_OPTIONS = FetchOptions(stats_days=DEFAULT_STATS_DAYS)
 """What a point (and a trend from Keepa's csv) needs: current values and history, no live offers; the keepa

@@ -11,7 +11,6 @@ from typing import Any, Literal
 
 from sqlalchemy import func, select
 
-from arbvault.catalog.single import lookup_one
 from arbvault.db import session_scope
 from arbvault.history.daily import DayValues, days_from_csv, days_from_points, window_start
 from arbvault.history.exceptions import NoHistoryError
@@ -85,6 +84,8 @@ def trend(asin: str, *, domain_id: int, days: int, today: date) -> Trend:
             values = days_from_points(session, domain_id=domain_id, asin=asin, start=start, end=today)
         result = Trend(asin, domain_id, "RECORDS", values, tokens_used=0)
     else:
+        from arbvault.catalog.single import lookup_one  # the Keepa fallback: only for products never tracked
+
         answer = lookup_one(asin, domain_id=domain_id, options=HISTORY_OPTIONS, field="path.asin")
         result = Trend(answer.item.asin or asin, domain_id, "KEEPA_CSV", days_from_csv(answer.item.raw, start, today),
                        tokens_used=answer.tokens_consumed)

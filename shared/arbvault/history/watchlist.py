@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 
-from arbvault.catalog.single import lookup_one
 from arbvault.db import session_scope
 from arbvault.history.exceptions import WatchNotFoundError
 from arbvault.history.points import HISTORY_OPTIONS
@@ -39,6 +38,8 @@ def add_watch(identifier: str, *, domain_id: int, owner_key_id: str) -> WatchAdd
     knows are tracked (``ProductNotFoundError``, 404) and an ISBN-13 is stored as its ASIN. Opens its own
     sessions: call it while holding none.
     """
+    from arbvault.catalog.single import lookup_one  # the catalog and the engine: only this route looks up
+
     answer = lookup_one(identifier, domain_id=domain_id, options=HISTORY_OPTIONS, field="body.asin")
     title = answer.item.raw.get("title")
     statement = insert(AsinWatch).values(

@@ -44,6 +44,8 @@ TRANSITIONS: Final[dict[JobStatus, frozenset[JobStatus]]] = {
 }
 TERMINAL_STATUSES: Final = frozenset(s for s, targets in TRANSITIONS.items() if not targets)
 ACTIVE_STATUSES: Final = frozenset({JobStatus.PENDING, JobStatus.RUNNING})
+FINISHED_STATUSES: Final = frozenset({JobStatus.SUCCESS.value, JobStatus.ERROR.value})
+"""Jobs that ran to their end (not cancelled)."""
 SETTLED_CHUNK_STATES: Final = frozenset({ChunkState.DONE, ChunkState.FAILED})
 
 

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import func
 
-from arbvault.autosourcing.profiles import active_profile
 from arbvault.exceptions import InvalidInputError
 from arbvault.models.autoscheduler import SCHEDULER_CONTROL_ID, SchedulerChange, SchedulerControl
 from arbvault.scheduler.calendar import Calendar, upcoming_skips
@@ -114,6 +113,8 @@ def update_settings(session: Session, identity: Identity, values: dict[str, Any]
     is unknown or deactivated."""
     profile_id = values.get("profile_id")
     if profile_id is not None:
+        from arbvault.autosourcing.profiles import active_profile  # only this write names a profile
+
         active_profile(session, profile_id)
 
     def apply(control: SchedulerControl) -> None:

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Final
 
 from sqlalchemy import case, func, select
 
-from arbvault.autosourcing.runs import FINISHED_STATUSES
-from arbvault.jobs.states import JobStatus
+from arbvault.jobs.states import FINISHED_STATUSES, JobStatus
 from arbvault.models.autoscheduler import SchedulerSlot
 from arbvault.models.autosourcing import PICK_TIERS, AutosourcingPick, AutosourcingRun
 from arbvault.models.job import Job

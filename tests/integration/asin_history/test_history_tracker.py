@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from arbvault.catalog.single import lookup_one
 from arbvault.db import session_scope
-from arbvault.history import run_tracker, tracking_targets
+from arbvault.history.targets import tracking_targets
+from arbvault.history.tracker import run_tracker
 from arbvault.models.autosourcing import AutosourcingPick, AutosourcingRun
 from arbvault.models.job import Job
 from arbvault.settings import reset_settings

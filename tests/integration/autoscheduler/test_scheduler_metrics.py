@@ -13,7 +13,7 @@ from arbvault.db import session_scope
 from arbvault.models.autoscheduler import SchedulerSlot
 from arbvault.models.autosourcing import AutosourcingPick, AutosourcingRun
 from arbvault.models.job import Job
-from arbvault.scheduler import SCHEDULER_OWNER
+from arbvault.scheduler.tick import SCHEDULER_OWNER
 from support import SOURCER
 
 DAY = date(2026, 12, 1)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from scheduler_support import control, open_profile, request
 
-from arbvault.scheduler import SCHEDULER_OWNER, TickReport, run_tick
+from arbvault.scheduler.tick import SCHEDULER_OWNER, TickReport, run_tick
 from db_testing import execute, rows, scalar
 from infra.keepa_offline import OfflineKeepa
 from infra.lambda_context import LocalLambdaContext

@@ -6,8 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from arbvault.scheduler import Calendar, slot_of
-from arbvault.scheduler.calendar import upcoming_skips
+from arbvault.scheduler.calendar import Calendar, slot_of, upcoming_skips
 
 DAY = date(2026, 12, 6)
 
