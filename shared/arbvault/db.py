@@ -85,8 +85,8 @@ def _connect_kwargs(url: URL, read_timeout: float) -> dict[str, Any]:
         "database": url.database or "postgres",
         "timeout": read_timeout,
     }
-    host = query.get("host")
-    socket_dir = host if isinstance(host, str) else None
+    query_host = query.get("host")  # libpq's host parameter: a socket directory when it starts with "/"
+    socket_dir = query_host if isinstance(query_host, str) else None
     unix_sock = query.get("unix_sock") or (
         f"{socket_dir}/.s.PGSQL.{url.port or 5432}" if socket_dir and socket_dir.startswith("/") else None
     )
