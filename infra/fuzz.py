@@ -4,7 +4,9 @@ The stack runs on a free loopback port with a scratch database (on DATABASE_URL'
 one), dropped afterwards. Its merged OpenAPI document drives Schemathesis, which sends every request to that
 loopback address. Each pass runs the examples, coverage and fuzzing phases with a fixed seed and a fixed number
 of examples per operation, and fails on any 5xx, any undocumented status and any body that does not match its
-documented schema. Schemathesis prints its report for each pass; one line of figures per pass follows.
+documented schema. Schemathesis prints its report for each pass; one line of figures per pass follows, and when
+a pass failed, what failed: each failure group with its operations, and the stack's log lines that show a 5xx
+or an error (CI keeps only the end of the output, so the evidence is printed last).
 
 Destructive operations cannot hollow out the run: the sourcer pass comes first; the admin pass leaves out
 revoking keys; a last admin pass fuzzes only the revocation, so a key it revokes (Schemathesis reuses ids from
@@ -15,6 +17,7 @@ through such ids, is off.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -31,6 +34,10 @@ PHASES = ("examples", "coverage", "fuzzing")
 REVOCATION = ("delete", "/api/v1/api-keys/{key_id}")
 SOURCER_KEY_NAME = "fuzz-sourcer"
 REQUEST_TIMEOUT_SECONDS = 30
+# Gateway lines answered 5xx ("GET /path -> function 500 12.3 ms"), error-level JSON logs, tracebacks.
+FAILURE_EVIDENCE = re.compile(r" -> \S+ 5\d\d |\"level\":\"(?:ERROR|CRITICAL)\"|Traceback")
+TRACEBACK_LINES = 25
+MAX_EVIDENCE_LINES = 120
 # One at a time: with two threads Schemathesis 4.32 on Python 3.11 sometimes fails inside the coverage phase
 # ("AST constructor recursion depth mismatch"), an error of the tool that would fail the run.
 WORKERS = 1
@@ -56,6 +63,7 @@ class PassFigures:
     failures: int
     server_errors: int
     seconds: float
+    failure_groups: tuple[str, ...] = ()
 
     def line(self) -> str:
         return (f"{self.name:<18} {self.operations:>3} operations {self.test_cases:>6} requests "
@@ -82,10 +90,14 @@ def fuzz(*, examples: int, seed: int, report_dir: Path | None) -> int:
             )
             figures = [run_pass(fuzz_pass, stack.url, document, keys[fuzz_pass.role], examples=examples,
                                  seed=seed, reports=reports) for fuzz_pass in passes]
+        stack_log = stack.stdout + stack.stderr
         if report_dir is not None:
-            (report_dir / "stack.log").write_text(stack.stdout + stack.stderr)
+            (report_dir / "stack.log").write_text(stack_log)
     _print_figures(figures, time.perf_counter() - began, examples=examples, seed=seed)
-    return 0 if all(figure.exit_code == 0 for figure in figures) else 1
+    failed = any(figure.exit_code != 0 for figure in figures)
+    if failed:
+        _print_failures(figures, stack_log)
+    return 1 if failed else 0
 
 
 def _sourcer_key(stack: LocalStackProcess) -> str:
@@ -127,7 +139,21 @@ def run_pass(fuzz_pass: FuzzPass, base_url: str, document: Path, key: str, *, ex
         server_errors=sum(int(failure["count"]) for failure in failures
                           if str(failure["type"]).endswith("ServerError")),
         seconds=seconds,
+        failure_groups=tuple(f"{failure['title']} ({failure['count']}): {', '.join(failure['operations'])}"
+                             for failure in failures)
+        + tuple(f"error: {error['title']} ({error['count']})" for error in summary.get("errors") or []),
     )
+
+
+def failure_evidence(stack_log: str) -> list[str]:
+    """The stack's log lines that show a server error (a traceback with the lines after it), the first
+    ``MAX_EVIDENCE_LINES``."""
+    lines = stack_log.splitlines()
+    evidence: list[str] = []
+    for number, line in enumerate(lines):
+        if FAILURE_EVIDENCE.search(line):
+            evidence.extend(lines[number:number + TRACEBACK_LINES] if "Traceback" in line else [line])
+    return evidence[:MAX_EVIDENCE_LINES]
 
 
 def _print_figures(figures: list[PassFigures], seconds: float, *, examples: int, seed: int) -> None:
@@ -137,3 +163,13 @@ def _print_figures(figures: list[PassFigures], seconds: float, *, examples: int,
     total = PassFigures("total", 0, sum(f.operations for f in figures), sum(f.test_cases for f in figures),
                         sum(f.failures for f in figures), sum(f.server_errors for f in figures), seconds)
     print(total.line())
+
+
+def _print_failures(figures: list[PassFigures], stack_log: str) -> None:
+    print("\n=== what failed ===")
+    for figure in figures:
+        for group in figure.failure_groups:
+            print(f"{figure.name}: {group}")
+    evidence = failure_evidence(stack_log)
+    print(f"--- the stack's log: {len(evidence)} line(s) showing a 5xx or an error ---")
+    print("\n".join(evidence))

@@ -44,3 +44,6 @@ def test_a_server_error_fails_the_pass(fixture_stack: LocalStackProcess, tmp_pat
     assert figures.operations == 2
     assert figures.server_errors >= 1
     assert figures.failures >= figures.server_errors
+    assert any("GET /boom/raise" in group for group in figures.failure_groups)
+    assert not any("/boom/fine" in group for group in figures.failure_groups)
+

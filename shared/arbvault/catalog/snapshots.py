@@ -125,7 +125,11 @@ def load_snapshots(session: Session, identifiers: Sequence[Identifier], *, domai
 
 def save_snapshots(session: Session, products: Iterable[Mapping[str, Any]], *, domain_id: int,
                    options: FetchOptions, fetched_at: datetime) -> int:
-    """Upsert raw products (one statement); returns how many rows were written."""
+    """Upsert raw products (one statement); returns how many rows were written.
+
+    Rows go in key order (as in :func:`save_misses`): transactions writing overlapping sets then lock the rows
+    in one order, and cannot deadlock each other (a request and a batch chunk fetching the same books).
+    """
     rows: dict[str, dict[str, Any]] = {}
     for product in products:
         asin = str(product.get("asin") or "").upper()
@@ -140,7 +144,7 @@ def save_snapshots(session: Session, products: Iterable[Mapping[str, Any]], *, d
     session.execute(statement.on_conflict_do_update(
         index_elements=[_SNAPSHOTS.c.domain_id, _SNAPSHOTS.c.asin],
         set_={name: statement.excluded[name] for name in _SNAPSHOT_COLUMNS[2:]},
-    ), rows_parameter(list(rows.values())))
+    ), rows_parameter([rows[asin] for asin in sorted(rows)]))
     return len(rows)
 
 
@@ -157,7 +161,7 @@ def load_misses(session: Session, values: Sequence[str], *, domain_id: int, fres
 
 def save_misses(session: Session, values: Iterable[str], *, domain_id: int, checked_at: datetime) -> None:
     """Remember identifiers Keepa had no product for (one statement)."""
-    rows = [{"domain_id": domain_id, "identifier": value, "checked_at": checked_at} for value in dict.fromkeys(values)]
+    rows = [{"domain_id": domain_id, "identifier": value, "checked_at": checked_at} for value in sorted(set(values))]
     if not rows:
         return
     statement = insert_from_json(_MISSES, ("domain_id", "identifier", "checked_at"))
