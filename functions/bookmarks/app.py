@@ -87,12 +87,12 @@ def filters(niche_id: uuid.UUID, identity: CurrentIdentity) -> FiltersOut:
              responses=error_responses(404, 409, 413, 429))
 def run(niche_id: uuid.UUID, identity: CurrentIdentity, response: Response,
         idempotency_key: IdempotencyKey = None) -> JobOut:
-    """Queue the saved filters' candidates as a ``niche`` job (follow it at the Location); 429 with Retry-After
-    when the Keepa balance is short, 422 when the searches find no product (nothing queued either way)."""
+    """Queue the saved filters' candidates as a ``niche`` job of the niche's owner (follow it at the Location);
+    429 with Retry-After when the Keepa balance is short, 422 when the searches find no product (nothing queued
+    either way)."""
     from arbvault.bookmarks.runs import run_saved_niche  # the guard, discovery and the job path: only a re-run
 
-    submitted = run_saved_niche(niche_id, owner_key_id=identity.key_id, scope=identity.owner_scope,
-                                idempotency_key=idempotency_key)
+    submitted = run_saved_niche(niche_id, scope=identity.owner_scope, idempotency_key=idempotency_key)
     response.headers.update(accepted_headers(submitted))
     return JobOut.of(submitted.job)
 

@@ -7,5 +7,5 @@ loads only what it uses::
     from arbvault.bookmarks.store import create_saved_niche
 
     saved = create_saved_niche(session, values, owner_key_id=identity.key_id)
-    submitted = run_saved_niche(saved.id, owner_key_id=identity.key_id, scope=identity.owner_scope)
+    submitted = run_saved_niche(saved.id, scope=identity.owner_scope)
 """

@@ -24,10 +24,11 @@ if TYPE_CHECKING:
     from arbvault.jobs.submit import Submission
 
 
-def run_saved_niche(niche_id: uuid.UUID, *, owner_key_id: str, scope: str | None,
-                    idempotency_key: str | None = None) -> Submission:
-    """Queue the saved niche's filters as a ``niche`` job of ``owner_key_id`` and record it as the niche's last
-    run; ``scope`` is whose niches the caller may run (None: any). Opens its own sessions: call it holding none.
+def run_saved_niche(niche_id: uuid.UUID, *, scope: str | None, idempotency_key: str | None = None) -> Submission:
+    """Queue the saved niche's filters as a ``niche`` job and record it as the niche's last run; ``scope`` is
+    whose niches the caller may run (None: any). The job belongs to the niche's owner, also when an admin runs
+    it, so the owner can follow the run the niche names (an ``Idempotency-Key`` is then the owner's too).
+    Opens its own sessions: call it holding none.
 
     Raises ``SavedNicheNotFoundError`` (404), the token guard's ``TokenBudgetError`` (429) or
     ``TokenCapacityError`` (413), ``FiltersOutdatedError`` (422) when the saved filters no longer validate,
@@ -35,7 +36,8 @@ def run_saved_niche(niche_id: uuid.UUID, *, owner_key_id: str, scope: str | None
     ``submit_job`` raises (409 for an Idempotency-Key reused with other filters).
     """
     with session_scope() as session:
-        stored = get_saved_niche(session, niche_id, owner_key_id=scope).filters
+        saved = get_saved_niche(session, niche_id, owner_key_id=scope)
+        stored, owner_key_id = saved.filters, saved.owner_key_id
     try:
         plan = SavedFilters.model_validate(stored).plan()
     except ValidationError as exc:

@@ -15,7 +15,7 @@ from db_testing import execute, rows, scalar
 from infra.keepa_offline.finder import find
 from jobs_testing import JobQueues, run_worker
 from keepa_testing import MakeKeepa, RecordingKeepa, paid, product_requests
-from support import SOURCER, call
+from support import ADMIN, SOURCER, call
 
 CATEGORY = 3839
 CRITERIA = {"bsr_min": 1_000, "bsr_max": 100_000, "sample_size": 5}
@@ -74,6 +74,17 @@ def test_discover_filters_rerun_the_templates_candidates_as_one_job(queues: JobQ
     assert [r.endpoint for r in paid(keepa)] == ["query", "query"]
     run_worker(queues)
     assert _follow(job["status_url"])["status"] == "SUCCESS"
+
+
+def test_an_admins_rerun_belongs_to_the_niches_owner_who_can_follow_it(keepa: RecordingKeepa) -> None:
+    saved = save()
+
+    status, _, job = bookmarks("POST", saved["id"], "/run", identity=ADMIN)
+
+    assert status == 202, job
+    assert job["owner_key_id"] == SOURCER["key_id"] != ADMIN["key_id"]
+    assert bookmarks("GET", saved["id"])[2]["last_run"]["job_id"] == job["id"]
+    assert _follow(job["status_url"])["id"] == job["id"]  # the owner opens the run their niche names
 
 
 def test_a_short_balance_is_429_with_retry_after_before_any_spend(make_keepa: MakeKeepa) -> None:
