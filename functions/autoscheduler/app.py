@@ -1,7 +1,7 @@
-"""AutoScheduler control: status, on/off, pauses, the hours (UTC), budget and profile, a day's metrics.
+"""AutoScheduler control: status, on/off, pauses, the hours (UTC), budget and profile, their audit, a day's metrics.
 
-Reads are open to any key; writes need the admin role and each is audited (key, time, values before and
-after). The hourly tick (function ``autoscheduler_tick``) acts on what these routes store. The logic lives in
+Reads are open to any key, except the audit; writes need the admin role and each is audited (key, time, values
+before and after). The hourly tick (function ``autoscheduler_tick``) acts on what these routes store. The logic lives in
 ``arbvault.scheduler``.
 """
 
@@ -13,12 +13,15 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import APIRouter, Query
 
 from arbvault.db import session_scope
+from arbvault.keyset import KEYSET_KEYS, KeysetPosition
 from arbvault.models.autoscheduler import SchedulerControl
 from arbvault.scheduler.calendar import utc_today
 from arbvault.scheduler.control import (
+    Action,
     calendar_of,
     disable,
     enable,
+    list_changes,
     load_control,
     pause,
     pause_today,
@@ -26,10 +29,19 @@ from arbvault.scheduler.control import (
     update_settings,
 )
 from arbvault.scheduler.metrics import committed_tokens, day_metrics
-from arbvault.scheduler.schemas import MetricsOut, PauseIn, ScheduleIn, ScheduleOut, SettingsIn, StatusOut
+from arbvault.scheduler.schemas import (
+    MetricsOut,
+    PauseIn,
+    ScheduleIn,
+    ScheduleOut,
+    SchedulerChangeOut,
+    SettingsIn,
+    StatusOut,
+)
 from arbvault.web.app import create_app, create_handler
 from arbvault.web.identity import AdminIdentity, CurrentIdentity, RoleCheckedRoute
 from arbvault.web.openapi_errors import error_responses
+from arbvault.web.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_cursor, encode_cursor
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -101,6 +113,19 @@ def settings_route(body: SettingsIn, identity: AdminIdentity) -> StatusOut:
     deactivated profile."""
     with session_scope() as session:
         return _status(session, update_settings(session, identity, body.values()))
+
+
+@router.get("/changes", summary="The audit of control writes")
+def changes(_: AdminIdentity, action: Action | None = None, limit: Limit = DEFAULT_LIMIT,
+            cursor: Cursor = None) -> Page[SchedulerChangeOut]:
+    """Every write to the control, newest first (optionally of one action): the key, the time, and the values
+    it changed before and after. Admin keys only: it names the keys that wrote."""
+    after = KeysetPosition.from_dict(decode_cursor(cursor, keys=KEYSET_KEYS)) if cursor else None
+    with session_scope() as session:
+        rows, next_position = list_changes(session, action=action, limit=limit, after=after)
+        items = [SchedulerChangeOut.model_validate(row) for row in rows]
+    return Page[SchedulerChangeOut](items=items,
+                           next_cursor=encode_cursor(next_position.as_dict()) if next_position else None)
 
 
 @router.get("/metrics", summary="A day of scheduled runs")

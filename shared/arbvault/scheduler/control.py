@@ -1,4 +1,5 @@
-"""The control row: read it, and change it with an audit row naming the key, the action and the values changed.
+"""The control row: read it, change it with an audit row naming the key, the action and the values changed, and
+list those audit rows.
 
 Every write locks the row, so two admins' writes apply one after the other and each audit row's old values are
 the ones it really replaced.
@@ -9,11 +10,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
-from sqlalchemy import func
+from sqlalchemy import func, select, tuple_
 
 from arbvault.exceptions import InvalidInputError
+from arbvault.keyset import KeysetPosition
 from arbvault.models.autoscheduler import SCHEDULER_CONTROL_ID, SchedulerChange, SchedulerControl
 from arbvault.scheduler.calendar import Calendar, upcoming_skips
 
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
     from arbvault.web.identity import Identity
 
 PAUSE_DAYS_MAX: Final = 366
+Action = Literal["enable", "disable", "pause", "pause_today", "schedule", "settings"]
+ACTIONS: Final[tuple[Action, ...]] = get_args(Action)
 AUDITED: Final = ("enabled", "scheduled_hours", "skip_dates", "pause_until", "pause_reason", "daily_token_budget",
                   "profile_id")
 
@@ -48,7 +52,7 @@ def _values(control: SchedulerControl) -> dict[str, Any]:
     return {name: _json(getattr(control, name)) for name in AUDITED}
 
 
-def _change(session: Session, identity: Identity, action: str, apply: Callable[[SchedulerControl], None], *,
+def _change(session: Session, identity: Identity, action: Action, apply: Callable[[SchedulerControl], None], *,
             reason: str | None = None) -> SchedulerControl:
     """Apply ``apply`` to the locked row and audit what it changed (an unchanged write is audited too)."""
     control = load_control(session, lock=True)
@@ -121,3 +125,20 @@ def update_settings(session: Session, identity: Identity, values: dict[str, Any]
         for name, value in values.items():
             setattr(control, name, value)
     return _change(session, identity, "settings", apply)
+
+
+def list_changes(session: Session, *, action: Action | None = None, limit: int,
+                 after: KeysetPosition | None = None) -> tuple[list[SchedulerChange], KeysetPosition | None]:
+    """Audit rows newest first (optionally of one ``action``), ``limit`` per page, and the position the next page
+    starts after (None on the last page)."""
+    statement = (select(SchedulerChange).order_by(SchedulerChange.changed_at.desc(), SchedulerChange.id.desc())
+                 .limit(limit + 1))
+    if action is not None:
+        statement = statement.where(SchedulerChange.action == action)
+    if after is not None:
+        statement = statement.where(
+            tuple_(SchedulerChange.changed_at, SchedulerChange.id) < tuple_(after.created_at, after.id))
+    found = list(session.scalars(statement))
+    page = found[:limit]
+    more = len(found) > limit
+    return page, KeysetPosition(page[-1].changed_at, page[-1].id) if more else None

@@ -74,6 +74,21 @@ class StatusOut(BaseModel):
     updated_by: str = Field(description="the API key id of the last write, or 'system'")
 
 
+class SchedulerChangeOut(BaseModel):
+    """One audited write to the control: who, when, the action and the values it changed (before and after)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    key_id: str = Field(description="the API key that wrote")
+    changed_by: str = Field(validation_alias="key_name", description="that key's name")
+    action: str = Field(description="enable, disable, pause, pause_today, schedule or settings")
+    old_values: dict[str, Any] = Field(description="the changed values before the write ({} when none changed)")
+    new_values: dict[str, Any] = Field(description="the same values after the write")
+    reason: str | None
+    changed_at: datetime
+
+
 class ScheduleOut(BaseModel):
     previous_hours: list[int]
     scheduled_hours: list[int]

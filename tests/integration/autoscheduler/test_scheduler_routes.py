@@ -186,3 +186,27 @@ def test_metrics_refuses_a_bad_date_and_defaults_to_today() -> None:
     assert body["day"] == today().isoformat() and body["runs_submitted"] == 0 and body["top_opportunity"] is None
     assert body["tier_distribution"] == {"HOT": 0, "TOP": 0, "WATCH": 0, "OTHER": 0}
 
+
+
+def test_the_audit_lists_every_write_newest_first_in_pages_for_admins_only() -> None:
+    assert request("POST", "/disable")[0] == 200
+    assert request("PUT", "/schedule", json_body={"hours": [9, 3]})[0] == 200
+    assert request("POST", "/enable")[0] == 200
+
+    status, first = request("GET", "/changes", query="limit=2")
+    assert status == 200, first
+    assert [c["action"] for c in first["items"]] == ["enable", "schedule"]
+    schedule = first["items"][1]
+    assert (schedule["key_id"], schedule["changed_by"]) == (ADMIN["key_id"], ADMIN["key_name"])
+    assert (schedule["old_values"], schedule["new_values"]) == ({"scheduled_hours": [8, 15, 20]},
+                                                                {"scheduled_hours": [3, 9]})
+    status, rest = request("GET", "/changes", query=f"limit=2&cursor={first['next_cursor']}")
+    assert status == 200 and [c["action"] for c in rest["items"]] == ["disable"] and rest["next_cursor"] is None
+    assert {c["id"] for c in first["items"]}.isdisjoint(c["id"] for c in rest["items"])
+
+    status, only = request("GET", "/changes", query="action=schedule")
+    assert status == 200 and [c["id"] for c in only["items"]] == [schedule["id"]]
+    assert request("GET", "/changes", identity=SOURCER)[0] == 403
+    status, bad = request("GET", "/changes", query="action=delete")
+    assert status == 422 and bad["error"]["code"] == "validation_error"
+    assert request("GET", "/changes", query="cursor=bm90LWpzb24")[0] == 422
