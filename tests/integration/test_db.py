@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import boto3
 import pg8000.dbapi
+import psutil
 import pytest
 from moto import mock_aws
 from sqlalchemy import text
@@ -59,16 +60,22 @@ def test_invalid_db_pool_is_a_clear_error(clean_env: None) -> None:
         get_settings()
 
 
+def _sockets_to(port: int) -> list[socket.socket]:
+    """This process's TCP sockets connected to 127.0.0.1:``port`` (duplicates of their descriptors)."""
+    return [socket.socket(fileno=os.dup(conn.fd)) for conn in psutil.Process().net_connections(kind="tcp")
+            if conn.raddr and conn.raddr.port == port and conn.fd != -1]
+
+
 def test_tcp_connections_set_tcp_nodelay(database_url: str) -> None:
     with tcp_proxy(database_url) as proxy:
         engine = db.build_engine(proxy.url_for(database_url))
         with engine.connect() as connection:
-            raw = connection.connection.dbapi_connection
-            assert type(raw) is pg8000.dbapi.Connection  # stock pg8000, no subclass
-            sock = raw._usock  # pg8000 keeps the socket it was given
-            assert sock.family == socket.AF_INET
-            assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+            assert type(connection.connection.dbapi_connection) is pg8000.dbapi.Connection  # stock, no subclass
             assert connection.execute(text("SELECT 1")).scalar() == 1
+            (sock,) = _sockets_to(proxy.port)
+            with sock:
+                assert sock.family == socket.AF_INET
+                assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
         engine.dispose()
 
 
