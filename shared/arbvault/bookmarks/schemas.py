@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Final
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -41,7 +40,7 @@ NicheName = Annotated[Text, BeforeValidator(_strip), Field(min_length=1, max_len
                                                            description="trimmed; unique per API key in any case")]
 CategoryName = Annotated[Text, Field(max_length=255)]
 Description = Annotated[Text, Field(max_length=1000)]
-NicheScore = Annotated[DecimalNumber, Field(ge=0, le=10, multiple_of=Decimal("0.01"), allow_inf_nan=False,
+NicheScore = Annotated[DecimalNumber, Field(ge=0, le=10, decimal_places=2, allow_inf_nan=False,
                                             description="the niche's score (0-10) when it was saved")]
 
 

@@ -63,6 +63,8 @@ def test_discover_filters_are_saved_as_a_discover_body() -> None:
     ({"last_score": 10.5}, "body.last_score"),
     ({"last_score": -0.01}, "body.last_score"),
     ({"last_score": 7.125}, "body.last_score"),
+    ({"last_score": "-972636310885202405008012105"}, "body.last_score"),  # past the decimal context's digits
+    ({"last_score": "1e30"}, "body.last_score"),
     ({"category_id": 0}, "body.category_id"),
     ({"category_id": 2**63}, "body.category_id"),
     ({"category_name": "c" * 256}, "body.category_name"),
@@ -131,8 +133,9 @@ def test_an_update_changes_only_the_fields_sent_and_refuses_a_taken_name() -> No
     assert status == 200, renamed
     assert (renamed["niche_name"], renamed["last_score"]) == ("PROGRAMMING books", None)
     assert renamed["filters"]["discover"]["count"] == 1 and "analyze" not in renamed["filters"]
-    status, _, answer = bookmarks("PUT", saved["id"], json_body={"last_score": 11})
-    assert status == 422 and _fields(answer) == ["body.last_score"]
+    for score in (11, "-972636310885202405008012105"):
+        status, _, answer = bookmarks("PUT", saved["id"], json_body={"last_score": score})
+        assert status == 422 and _fields(answer) == ["body.last_score"], answer
 
 
 def test_delete_is_204_then_the_niche_is_gone() -> None:
