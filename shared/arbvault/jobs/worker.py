@@ -33,12 +33,11 @@ from arbvault.catalog.rules import RulesBook
 from arbvault.catalog.timing import Timings
 from arbvault.db import session_scope
 from arbvault.jobs.claims import Claim, Refusal, claim, release, settle_chunk
-from arbvault.jobs.messages import ChunkMessage
-from arbvault.jobs.metrics import count
 from arbvault.jobs.outbox import add_chunk_message, publish_pending
+from arbvault.jobs.queue import ChunkMessage
 from arbvault.jobs.states import ChunkState, JobStatus
 from arbvault.keepa import TokensExhaustedError
-from arbvault.observability import logger
+from arbvault.observability import count, logger
 
 if TYPE_CHECKING:
     import uuid
