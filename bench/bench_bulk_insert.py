@@ -20,7 +20,7 @@ import orjson
 from sqlalchemy.dialects.postgresql import insert
 
 from _support import bench_environment
-from arbvault.catalog.analysis_writes import insert_job_analyses
+from arbvault.catalog.analysis_rows import insert_job_analyses
 from arbvault.catalog.fetch_options import FetchOptions
 from arbvault.catalog.lookup import CatalogProduct
 from arbvault.catalog.records import analysis_row

@@ -19,9 +19,9 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from arbvault.analyses.filters import AnalysisFilters
-from arbvault.analyses.listing import SortKey, SortOrder
 from arbvault.analyses.out import AnalysisOut
 from arbvault.analyses.schemas import AnalysisQuery, page_out, page_request
+from arbvault.analyses.store import SortKey, SortOrder
 from arbvault.catalog.screening import screen_identifiers
 from arbvault.db import session_scope
 from arbvault.exceptions import InvalidInputError

@@ -26,7 +26,7 @@ def keepa_client(domain_id: int = US_DOMAIN) -> KeepaClient:
         raise InvalidInputError(f"domain_id {exc}", details=[{"field": "domain_id", "message": str(exc)}]) from None
     if domain_id == US_DOMAIN:
         return get_keepa_client()
-    from arbvault.keepa.credentials import resolve_api_key
+    from arbvault.keepa.client import resolve_api_key
     from arbvault.settings import get_settings
 
     # Keyed by base URL too: tests and the local stack repoint KEEPA_BASE_URL within one process.

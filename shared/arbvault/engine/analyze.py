@@ -24,7 +24,6 @@ from arbvault.engine.exceptions import InvalidPriceError
 from arbvault.engine.fees import FeeBreakdown, amazon_fees, fee_schedule
 from arbvault.engine.money import ZERO, pct_of, round_half_up
 from arbvault.engine.profit import ProfitMetrics, holding_costs, net_and_roi, profit_metrics
-from arbvault.engine.recommendation import combined_score
 from arbvault.engine.rules_document import read_config
 from arbvault.engine.scores import Score, confidence, data_age_days, price_stability, velocity_trend
 from arbvault.engine.strategy import (
@@ -42,7 +41,7 @@ from arbvault.engine.strategy import (
 )
 from arbvault.engine.targets import max_buy_price
 from arbvault.engine.velocity import Velocity, VelocityTier, benchmark_for, velocity_score, velocity_tier
-from arbvault.engine.verdict import RatingInputs, Recommendation, ScoreLevels, decide
+from arbvault.engine.verdict import RatingInputs, Recommendation, ScoreLevels, combined_score, decide
 from arbvault.keepa import Condition, CsvType
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Final, Literal, get_args
 from sqlalchemy import or_, select
 
 from arbvault.analyses.filters import AnalysisFilters
-from arbvault.analyses.listing import AnalysisPage, Position, Sort, list_analyses
+from arbvault.analyses.store import AnalysisPage, Position, Sort, list_analyses
 from arbvault.exceptions import InvalidInputError
 from arbvault.identifiers import normalise
 from arbvault.jobs.queries import load_job

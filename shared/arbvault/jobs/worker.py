@@ -24,9 +24,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Literal
 
-from arbvault.catalog.analysis_writes import insert_job_analyses
+from arbvault.catalog.analysis_rows import analyse_found, insert_job_analyses
 from arbvault.catalog.clients import keepa_client
-from arbvault.catalog.evaluate import analyse_found
 from arbvault.catalog.exceptions import TokenBudgetError, TokenCapacityError
 from arbvault.catalog.lookup import ask_keepa, complete_lookup, plan_lookup
 from arbvault.catalog.rules import RulesBook

@@ -12,7 +12,7 @@ from moto import mock_aws
 
 from arbvault.exceptions import ConfigurationError
 from arbvault.keepa import KeepaUnavailableError, get_keepa_client, reset_keepa_client
-from arbvault.keepa.credentials import key_from_secret
+from arbvault.keepa.client import key_from_secret
 from arbvault.settings import reset_settings
 from infra.keepa_offline import OfflineKeepa
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from arbvault.engine.stock import estimate_stock
+from arbvault.discovery.stock import estimate_stock
 from arbvault.keepa import parse_offers
 
 D = Decimal
