@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from arbvault.auth import create_api_key
+from arbvault.auth.store import create_api_key
 from arbvault.db import reset_engine, session_scope
 from arbvault.jobs.queue import reset_jobs_queue
 from arbvault.keepa import KeepaClient, reset_keepa_client
