@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from arbvault.catalog.lookup import CatalogLookup
     from arbvault.engine.config_view import EngineConfig
-    from arbvault.keepa import KeepaProduct
+    from arbvault.keepa.product import KeepaProduct
 
 
 def analyse_found(lookup: CatalogLookup, *, domain_id: int, buy_price: Decimal | None, strategy: str | None,

@@ -25,7 +25,7 @@ from arbvault.engine.analyze import check_buy
 from arbvault.settings import get_settings
 
 if TYPE_CHECKING:
-    from arbvault.keepa import KeepaClient
+    from arbvault.keepa.client import KeepaClient
 
 INGEST_SOURCE = "ingest"
 

@@ -41,7 +41,8 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from arbvault.catalog.lookup import CatalogProduct
-    from arbvault.keepa import KeepaClient, KeepaProduct
+    from arbvault.keepa.client import KeepaClient
+    from arbvault.keepa.product import KeepaProduct
 
 
 STOCK_TTL: Final = timedelta(hours=24)

@@ -42,10 +42,12 @@ from arbvault.engine.strategy import (
 from arbvault.engine.targets import max_buy_price
 from arbvault.engine.velocity import Velocity, VelocityTier, benchmark_for, velocity_score, velocity_tier
 from arbvault.engine.verdict import RatingInputs, Recommendation, ScoreLevels, combined_score, decide
-from arbvault.keepa import Condition, CsvType
+from arbvault.keepa.csv_types import CsvType
+from arbvault.keepa.offers import Condition
 
 if TYPE_CHECKING:
-    from arbvault.keepa import KeepaProduct, Offer
+    from arbvault.keepa.offers import Offer
+    from arbvault.keepa.product import KeepaProduct
 
 # The buy conditions as offer-condition enum members, in the rules' order: an offer is tested by a dict lookup
 # (IntEnum hashes as its int) rather than through the enum's ``name`` property.

@@ -26,7 +26,7 @@ from arbvault.catalog.lookup import CatalogProduct, fetch_products, identifiers_
 from arbvault.catalog.snapshots import freshness_cutoff, load_snapshots
 from arbvault.db import session_scope
 from arbvault.history.points import HISTORY_OPTIONS, insert_points, point_row
-from arbvault.keepa import TokensExhaustedError
+from arbvault.keepa.exceptions import TokensExhaustedError
 from arbvault.models.asin_history import AsinHistoryPoint, AsinWatch, TrackerDay
 from arbvault.models.autosourcing import AutosourcingPick, AutosourcingRun
 from arbvault.settings import get_settings

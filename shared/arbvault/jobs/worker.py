@@ -35,7 +35,7 @@ from arbvault.jobs.claims import Claim, Refusal, claim, release, settle_chunk
 from arbvault.jobs.outbox import add_chunk_message, publish_pending
 from arbvault.jobs.queue import ChunkMessage
 from arbvault.jobs.states import ChunkState, JobStatus
-from arbvault.keepa import TokensExhaustedError
+from arbvault.keepa.exceptions import TokensExhaustedError
 from arbvault.observability import count, logger
 
 if TYPE_CHECKING:
@@ -43,7 +43,8 @@ if TYPE_CHECKING:
 
     from arbvault.catalog.lookup import CatalogLookup, LookupPlan
     from arbvault.jobs.queue import JobsQueue
-    from arbvault.keepa import KeepaClient, RawProductLookup
+    from arbvault.keepa.client import KeepaClient
+    from arbvault.keepa.results import RawProductLookup
 
 BATCH_SOURCE = "batch"
 

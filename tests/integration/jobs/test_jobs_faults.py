@@ -30,7 +30,7 @@ from arbvault.jobs.queue import ChunkMessage, reset_jobs_queue
 from arbvault.jobs.relay import relay_once
 from arbvault.jobs.states import JobStatus
 from arbvault.jobs.worker import process_chunk_message
-from arbvault.keepa import TokenBalance
+from arbvault.keepa.tokens import TokenBalance
 from arbvault.settings import reset_settings
 from db_testing import rows, scalar
 from infra.keepa_offline import OfflineKeepa
