@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 from arbvault.db import reset_engine
 from arbvault.identifiers import isbn13_check_digit, isbn13_to_isbn10
-from arbvault.keepa import reset_keepa_client
+from arbvault.keepa.client import reset_keepa_client
 from arbvault.migrations import upgrade
 from arbvault.settings import reset_settings
 

@@ -20,7 +20,7 @@ import orjson
 from sqlalchemy.dialects.postgresql import insert
 
 from _support import bench_environment
-from arbvault.catalog.analysis_writes import insert_job_analyses
+from arbvault.catalog.analysis_rows import insert_job_analyses
 from arbvault.catalog.fetch_options import FetchOptions
 from arbvault.catalog.lookup import CatalogProduct
 from arbvault.catalog.records import analysis_row
@@ -30,7 +30,7 @@ from arbvault.engine.analyze import analyze
 from arbvault.engine.rules_document import read_config
 from arbvault.identifiers import normalise
 from arbvault.jobs.creation import create_job
-from arbvault.keepa import parse_product
+from arbvault.keepa.parsing import parse_product
 from arbvault.models.analysis import Analysis
 from bench_engine import raw_products
 from infra.embedded_pg import scratch_database, server_url

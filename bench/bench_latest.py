@@ -22,7 +22,7 @@ from sqlalchemy import text
 
 from _support import bench_environment
 from arbvault.analyses.filters import AnalysisFilters
-from arbvault.analyses.listing import Sort, list_analyses
+from arbvault.analyses.store import Sort, list_analyses
 from arbvault.db import session_scope
 from infra.embedded_pg import scratch_database, server_url
 

@@ -31,10 +31,10 @@ from arbvault.catalog.clients import keepa_client
 from arbvault.catalog.fetch_options import FetchOptions
 from arbvault.db import session_scope
 from arbvault.jobs.creation import create_job
-from arbvault.jobs.metrics import metrics
 from arbvault.jobs.queries import get_job
 from arbvault.jobs.worker import ChunkPipeline
 from arbvault.models.job import OutboxMessage
+from arbvault.observability import metrics
 
 OWNER = "00000000-0000-0000-0000-00000000be0c"
 PHASES = ("keepa", "analysis", "database", "other")

@@ -17,7 +17,7 @@ from _support import books
 from arbvault.config.defaults import DEFAULT_RULES
 from arbvault.engine.analyze import analyze
 from arbvault.engine.rules_document import read_config
-from arbvault.keepa import parse_product
+from arbvault.keepa.parsing import parse_product
 from infra.keepa_offline import Catalogue
 from infra.keepa_offline.views import ProductOptions
 

@@ -15,10 +15,10 @@ from typing import Any, TypeVar
 
 import pytest
 
-from arbvault.auth import create_api_key
+from arbvault.auth.store import create_api_key
 from arbvault.db import reset_engine, session_scope
 from arbvault.jobs.queue import reset_jobs_queue
-from arbvault.keepa import KeepaClient, reset_keepa_client
+from arbvault.keepa.client import KeepaClient, reset_keepa_client
 from arbvault.models.api_key import ApiKey
 from arbvault.settings import reset_settings
 from db_testing import execute, recording_statements

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from arbvault.identifiers import isbn13_check_digit, isbn13_to_isbn10
-from arbvault.keepa import KeepaClient, RetryPolicy
+from arbvault.keepa.client import KeepaClient, RetryPolicy
 from db_testing import execute
 from infra.keepa_offline import OfflineKeepa, RecordedRequest, is_unknown
 

@@ -16,10 +16,9 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from arbvault.analyses.filters import AnalysisFilters
-from arbvault.analyses.listing import TopMetric, list_analyses, top_analyses
 from arbvault.analyses.out import AnalysisOut
 from arbvault.analyses.schemas import AnalysisQuery, PageQuery, page_out
-from arbvault.analyses.store import delete_analysis, get_analysis
+from arbvault.analyses.store import TopMetric, delete_analysis, get_analysis, list_analyses, top_analyses
 from arbvault.db import session_scope
 from arbvault.engine.conditions import BuyCondition
 from arbvault.identifiers import normalise
@@ -33,7 +32,6 @@ router = APIRouter(prefix="/api/v1/analyses", tags=["analyses"], responses=error
 
 TOP_LIMIT_MAX = 100
 TOP_LIMIT_DEFAULT = 10
-
 
 
 class TopOut(BaseModel):

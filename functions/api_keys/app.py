@@ -9,16 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from arbvault.auth import (
-    DEFAULT_ROLE,
-    NAME_MAX_LENGTH,
-    Role,
-    create_api_key,
-    get_api_key,
-    list_api_keys,
-    normalise_name,
-    revoke_api_key,
-)
+from arbvault.auth.keys import DEFAULT_ROLE, NAME_MAX_LENGTH, Role, normalise_name
+from arbvault.auth.store import create_api_key, get_api_key, list_api_keys, revoke_api_key
 from arbvault.db import session_scope
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
 from arbvault.observability import logger

@@ -19,7 +19,9 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from sqlalchemy.exc import SQLAlchemyError
 
-from arbvault.auth import CredentialError, authenticate, key_from_headers
+from arbvault.auth.exceptions import CredentialError
+from arbvault.auth.keys import key_from_headers
+from arbvault.auth.store import authenticate
 from arbvault.db import session_scope
 from arbvault.exceptions import ConfigurationError, DependencyUnavailableError
 from arbvault.observability import logger

@@ -15,9 +15,8 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from arbvault.autosourcing.runs import discover, discover_job_id, finish_run
 from arbvault.deadline import invocation_deadline
 from arbvault.jobs.claims import lease_seconds_for, start_margin_for
-from arbvault.jobs.metrics import metrics
 from arbvault.jobs.worker import ChunkPipeline
-from arbvault.observability import logger
+from arbvault.observability import logger, metrics
 from arbvault.snapstart import register_restore_hooks
 
 if TYPE_CHECKING:

@@ -19,18 +19,23 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from arbvault.analyses.filters import AnalysisFilters
-from arbvault.analyses.listing import SortKey, SortOrder
 from arbvault.analyses.out import AnalysisOut
 from arbvault.analyses.schemas import AnalysisQuery, page_out, page_request
+from arbvault.analyses.store import SortKey, SortOrder
 from arbvault.catalog.screening import screen_identifiers
 from arbvault.db import session_scope
 from arbvault.exceptions import InvalidInputError
 from arbvault.jobs.chunking import MAX_JOB_IDENTIFIERS, check_job_size
-from arbvault.jobs.estimate import estimate_tokens
 from arbvault.jobs.lifecycle import cancel_job, transition
-from arbvault.jobs.params import JobParams
+from arbvault.jobs.params import JobParams, estimate_tokens
 from arbvault.jobs.queries import get_job, list_jobs
-from arbvault.jobs.results import job_results
+from arbvault.jobs.results import (
+    UNRESOLVED_CURSOR_KEYS,
+    UnresolvedPosition,
+    UnresolvedStatus,
+    job_results,
+    unresolved_identifiers,
+)
 from arbvault.jobs.schemas import (
     JobAccepted,
     JobOptionsIn,
@@ -39,12 +44,6 @@ from arbvault.jobs.schemas import (
     accepted_headers,
 )
 from arbvault.jobs.states import JobKind, parse_status
-from arbvault.jobs.unresolved import (
-    UNRESOLVED_CURSOR_KEYS,
-    UnresolvedPosition,
-    UnresolvedStatus,
-    unresolved_identifiers,
-)
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
 from arbvault.web.app import create_app, create_handler
 from arbvault.web.headers import IdempotencyKey

@@ -20,11 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from arbvault.config.effective import effective_config
 from arbvault.config.history import list_changes
-from arbvault.config.preconditions import parse_if_match
-from arbvault.config.preview import preview_patch
 from arbvault.config.scopes import normalise_category, parse_scope
 from arbvault.config.stats import config_stats
-from arbvault.config.updates import update_scope
+from arbvault.config.updates import parse_if_match, preview_patch, update_scope
 from arbvault.db import session_scope
 from arbvault.keyset import KEYSET_KEYS, KeysetPosition
 from arbvault.web.app import create_app, create_handler

@@ -9,8 +9,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 
 from arbvault.autosourcing.runs import discover_job_id, fail_discovery, finish_run
 from arbvault.jobs.dead_letters import record_dead_letter
-from arbvault.jobs.metrics import metrics
-from arbvault.observability import logger
+from arbvault.observability import logger, metrics
 from arbvault.snapstart import register_restore_hooks
 
 if TYPE_CHECKING:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from arbvault.jobs.metrics import metrics
 from arbvault.jobs.relay import relay_once
-from arbvault.observability import logger
+from arbvault.observability import logger, metrics
 from arbvault.snapstart import register_restore_hooks
 
 if TYPE_CHECKING:

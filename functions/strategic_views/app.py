@@ -13,12 +13,11 @@ docs/rules.md#strategic-views.
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from arbvault.catalog.fetch_options import DEFAULT_STATS_DAYS, FetchOptions
 from arbvault.catalog.screening import parse_identifiers
@@ -27,6 +26,7 @@ from arbvault.engine.strategic import SALES_TIERS, STRATEGIC_VIEWS, StrategicVie
 from arbvault.engine.targets import view_roi_target
 from arbvault.exceptions import InvalidInputError
 from arbvault.identifiers import Identifier
+from arbvault.views.schemas import AnalysedProductOut
 from arbvault.views.strategic import (
     VIEW_PATHS,
     StrategicProduct,
@@ -94,19 +94,10 @@ class StrategicViewsOut(BaseModel):
     views: list[StrategicViewOut]
 
 
-class StrategicProductOut(BaseModel):
-    identifier: str
-    asin: str
-    title: str | None
-    bsr: int | None
+class StrategicProductOut(AnalysedProductOut):
+    model_config = ConfigDict(defer_build=False)
+
     category: str | None
-    strategy: str
-    sell_price: DecimalNumber | None
-    sell_price_source: str | None
-    buy_price: DecimalNumber | None
-    buy_price_source: str | None
-    buy_condition: str = Field(description="condition of the copy bought, which the sell price is for")
-    net_profit: DecimalNumber | None
     roi_pct: DecimalNumber | None = Field(description="null without a buy or a sell price")
     velocity_score: DecimalNumber | None = Field(description="the engine's 0-100 velocity; null without rank or drops")
     monthly_sales: int | None = Field(description="from 30-day sales-rank drops")
@@ -118,8 +109,6 @@ class StrategicProductOut(BaseModel):
     seller_count: int | None
     fba_seller_count: int | None
     seller_count_source: str
-    amazon_on_listing: bool
-    amazon_owns_buy_box: bool
     amazon_buy_box_share_pct: DecimalNumber | None
     competition_level: str | None = Field(description="LOW, MEDIUM or HIGH")
     price_volatility: DecimalNumber | None = Field(description="0-1, newest price against the history's average")
@@ -131,28 +120,22 @@ class StrategicProductOut(BaseModel):
                                                   "is unknown")
     missing_inputs: list[str] = Field(description="inputs the data did not give: roi, monthly_sales, seller_count, "
                                       "volatility, demand_consistency")
-    data_fetched_at: datetime
 
     @classmethod
     def of(cls, product: StrategicProduct) -> StrategicProductOut:
         analysed, signals, score = product.analysed, product.signals, product.score
         a, inputs = analysed.analysis, signals.inputs
         return cls(
-            identifier=analysed.item.identifier.value, asin=a.asin, title=a.title, bsr=a.bsr, category=a.category,
-            strategy=a.strategy, sell_price=a.sell_price, sell_price_source=a.sell_price_source,
-            buy_price=a.buy_price, buy_price_source=a.buy_price_source, buy_condition=a.buy_condition,
-            net_profit=a.profit.net_profit if a.profit else None, roi_pct=a.profit.roi_pct if a.profit else None,
-            velocity_score=inputs.velocity, monthly_sales=signals.sales.monthly,
-            quarterly_sales=signals.sales.quarterly, sales_tier=signals.sales.tier,
-            opportunity_score=product.opportunity_score, opportunity_grade=product.opportunity_grade,
-            cashflow_potential=product.cashflow_potential, seller_count=signals.sellers.sellers,
-            fba_seller_count=signals.sellers.fba_sellers, seller_count_source=signals.sellers.source,
-            amazon_on_listing=a.amazon_on_listing, amazon_owns_buy_box=a.amazon_owns_buy_box,
-            amazon_buy_box_share_pct=signals.amazon_buy_box_share_pct, competition_level=score.competition,
-            price_volatility=inputs.volatility, demand_consistency=inputs.demand_consistency,
-            data_confidence=score.data_confidence, data_age_days=a.data_age_days, risk_index=score.risk,
-            strategic_score=score.score, missing_inputs=list(score.missing_inputs),
-            data_fetched_at=analysed.item.fetched_at)
+            **cls.analysed_fields(analysed), category=a.category, velocity_score=inputs.velocity,
+            monthly_sales=signals.sales.monthly, quarterly_sales=signals.sales.quarterly,
+            sales_tier=signals.sales.tier, opportunity_score=product.opportunity_score,
+            opportunity_grade=product.opportunity_grade, cashflow_potential=product.cashflow_potential,
+            seller_count=signals.sellers.sellers, fba_seller_count=signals.sellers.fba_sellers,
+            seller_count_source=signals.sellers.source, amazon_buy_box_share_pct=signals.amazon_buy_box_share_pct,
+            competition_level=score.competition, price_volatility=inputs.volatility,
+            demand_consistency=inputs.demand_consistency, data_confidence=score.data_confidence,
+            data_age_days=a.data_age_days, risk_index=score.risk, strategic_score=score.score,
+            missing_inputs=list(score.missing_inputs))
 
 
 class RankingOut(BaseModel):

@@ -9,7 +9,6 @@ six, and an unknown product is an entry of ``errors`` instead of a failed reques
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -20,6 +19,7 @@ from arbvault.catalog.fetch_options import DEFAULT_STATS_DAYS, FetchOptions
 from arbvault.catalog.screening import parse_identifiers
 from arbvault.engine.conditions import BuyCondition
 from arbvault.engine.view_scores import STRATEGY_BOOSTS, VIEW_NAMES, VIEW_WEIGHTS, Metric
+from arbvault.views.schemas import AnalysedProductOut
 from arbvault.views.scoring import ScoredProduct, score_view
 from arbvault.web.app import create_app, create_handler
 from arbvault.web.identity import CurrentIdentity
@@ -86,9 +86,9 @@ class RawMetrics(BaseModel):
     stability_score: DecimalNumber
 
 
-class ViewProductOut(BaseModel):
-    identifier: str
-    asin: str
+class ViewProductOut(AnalysedProductOut):
+    model_config = ConfigDict(defer_build=False)
+
     rank: int
     score: DecimalNumber = Field(description="0-100")
     weights_applied: ViewWeights
@@ -96,38 +96,21 @@ class ViewProductOut(BaseModel):
     raw_metrics: RawMetrics = Field(description="the metrics scored, clamped to 0-100")
     missing_metrics: list[str] = Field(description="metrics the data did not give; scored as ROI 0, velocity 0, "
                                        "stability 50")
-    title: str | None
-    bsr: int | None
-    strategy: str
-    sell_price: DecimalNumber | None
-    sell_price_source: str | None
-    buy_price: DecimalNumber | None
-    buy_price_source: str | None
-    buy_condition: str = Field(description="condition of the copy bought, which the sell price is for")
-    net_profit: DecimalNumber | None
-    roi_pct: DecimalNumber | None
     max_buy_price: DecimalNumber | None
     velocity_tier: str
-    amazon_on_listing: bool
-    amazon_owns_buy_box: bool
-    data_fetched_at: datetime
 
     @classmethod
     def of(cls, scored: ScoredProduct) -> ViewProductOut:
         a = scored.analysed.analysis
         s = scored.score
         return cls(
-            identifier=scored.analysed.item.identifier.value, asin=a.asin, rank=scored.rank, score=s.score,
+            **cls.analysed_fields(scored.analysed), rank=scored.rank, score=s.score,
             weights_applied=ViewWeights.of(s.weights),
             components=ScoreComponents(**{f"{m}_points": points for m, points in s.components.items()}),
             raw_metrics=RawMetrics(roi_pct=s.raw_metrics["roi"], velocity_score=s.raw_metrics["velocity"],
                                    stability_score=s.raw_metrics["stability"]),
-            missing_metrics=list(scored.missing_metrics), title=a.title, bsr=a.bsr, strategy=a.strategy,
-            sell_price=a.sell_price, sell_price_source=a.sell_price_source, buy_price=a.buy_price,
-            buy_price_source=a.buy_price_source, buy_condition=a.buy_condition,
-            net_profit=a.profit.net_profit if a.profit else None, roi_pct=a.profit.roi_pct if a.profit else None,
-            max_buy_price=a.max_buy_price, velocity_tier=a.velocity_tier, amazon_on_listing=a.amazon_on_listing,
-            amazon_owns_buy_box=a.amazon_owns_buy_box, data_fetched_at=scored.analysed.item.fetched_at)
+            missing_metrics=list(scored.missing_metrics), max_buy_price=a.max_buy_price,
+            velocity_tier=a.velocity_tier)
 
 
 class ProductErrorOut(BaseModel):

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from arbvault.auth import DEFAULT_ROLE, ROLES, create_api_key, list_api_keys, revoke_api_key
+from arbvault.auth.keys import DEFAULT_ROLE, ROLES
+from arbvault.auth.store import create_api_key, list_api_keys, revoke_api_key
 from arbvault.db import get_engine, session_scope
 from arbvault.exceptions import ArbvaultError
 from infra.database import use_local_database

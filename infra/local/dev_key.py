@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from arbvault.auth import authenticate, create_api_key
+from arbvault.auth.store import authenticate, create_api_key
 from arbvault.db import session_scope
 from infra.paths import state_dir
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from arbvault.db import get_engine, session_scope
-from arbvault.keepa import get_keepa_client
+from arbvault.keepa.client import get_keepa_client
 from arbvault.snapstart import register_restore_hooks, renew_after_restore
 from infra.keepa_offline import OfflineKeepa
 

@@ -25,13 +25,12 @@ from arbvault.engine.config_view import EngineConfig, Strategy
 from arbvault.engine.fees import FeeBreakdown, amazon_fees, fee_schedule
 from arbvault.engine.money import round_half_up
 from arbvault.engine.profit import ProfitMetrics, holding_costs, profit_metrics
-from arbvault.engine.recommendation import combined_score
 from arbvault.engine.rules_document import read_config
 from arbvault.engine.scores import Score, confidence, price_stability
 from arbvault.engine.strategy import select_strategy
 from arbvault.engine.targets import max_buy_price
 from arbvault.engine.velocity import Velocity, benchmark_for, velocity_score, velocity_tier
-from arbvault.engine.verdict import RatingInputs, Recommendation, ScoreLevels, decide
+from arbvault.engine.verdict import RatingInputs, Recommendation, ScoreLevels, combined_score, decide
 from arbvault.identifiers import Identifier
 from arbvault.models.analysis import Analysis
 

@@ -13,8 +13,8 @@ from typing import Annotated
 from fastapi import Depends, Query
 
 from arbvault.analyses.filters import AnalysisFilters
-from arbvault.analyses.listing import CURSOR_KEYS, AnalysisPage, Position, Sort, SortKey, SortOrder
 from arbvault.analyses.out import AnalysisOut
+from arbvault.analyses.store import CURSOR_KEYS, AnalysisPage, Position, Sort, SortKey, SortOrder
 from arbvault.web.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_cursor, encode_cursor
 from arbvault.web.schema_types import Percent, ProductIdentifier, Score, Text
 

@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from arbvault.auth.exceptions import ApiKeyNotFoundError, LastAdminKeyError
-from arbvault.auth.keys import display_prefix, generate_key, hash_key, is_well_formed
-from arbvault.auth.validation import check_role, normalise_name
+from arbvault.auth.keys import check_role, display_prefix, generate_key, hash_key, is_well_formed, normalise_name
 from arbvault.keyset import KeysetPosition
 from arbvault.models.api_key import ApiKey
 from arbvault.observability import logger

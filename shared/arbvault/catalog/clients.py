@@ -9,7 +9,7 @@ from arbvault.bounds import keepa_domain
 from arbvault.exceptions import InvalidInputError
 
 if TYPE_CHECKING:
-    from arbvault.keepa import KeepaClient
+    from arbvault.keepa.client import KeepaClient
 
 US_DOMAIN = 1
 _others: dict[tuple[int, str], KeepaClient] = {}
@@ -18,7 +18,7 @@ _lock = threading.Lock()
 
 def keepa_client(domain_id: int = US_DOMAIN) -> KeepaClient:
     """The client for ``domain_id``; 422 naming ``domain_id`` for a marketplace Keepa does not serve."""
-    from arbvault.keepa import KeepaClient, get_keepa_client
+    from arbvault.keepa.client import KeepaClient, get_keepa_client
 
     try:
         keepa_domain(domain_id)
@@ -26,7 +26,7 @@ def keepa_client(domain_id: int = US_DOMAIN) -> KeepaClient:
         raise InvalidInputError(f"domain_id {exc}", details=[{"field": "domain_id", "message": str(exc)}]) from None
     if domain_id == US_DOMAIN:
         return get_keepa_client()
-    from arbvault.keepa.credentials import resolve_api_key
+    from arbvault.keepa.client import resolve_api_key
     from arbvault.settings import get_settings
 
     # Keyed by base URL too: tests and the local stack repoint KEEPA_BASE_URL within one process.

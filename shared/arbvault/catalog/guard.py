@@ -26,7 +26,8 @@ from arbvault.keepa.tokens import BUCKET_MINUTES, REFILL_PERIOD_MS
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from arbvault.keepa import KeepaClient, TokenBalance
+    from arbvault.keepa.client import KeepaClient
+    from arbvault.keepa.tokens import TokenBalance
 
 UNKNOWN_RATE_WAIT_SECONDS = REFILL_PERIOD_MS // 1000
 """Retry-After when the refill rate is unknown (0): one refill period."""

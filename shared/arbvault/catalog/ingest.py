@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from arbvault.catalog.analysis_writes import insert_analyses
+from arbvault.catalog.analysis_rows import analyse_found, insert_analyses
 from arbvault.catalog.clients import keepa_client
-from arbvault.catalog.evaluate import analyse_found
 from arbvault.catalog.fetch_options import FetchOptions
 from arbvault.catalog.lookup import fetch_products
 from arbvault.catalog.rules import RulesBook
@@ -26,7 +25,7 @@ from arbvault.engine.analyze import check_buy
 from arbvault.settings import get_settings
 
 if TYPE_CHECKING:
-    from arbvault.keepa import KeepaClient
+    from arbvault.keepa.client import KeepaClient
 
 INGEST_SOURCE = "ingest"
 

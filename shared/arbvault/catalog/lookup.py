@@ -31,7 +31,9 @@ from arbvault.settings import get_settings
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from arbvault.keepa import KeepaClient, KeepaProduct, RawProductLookup
+    from arbvault.keepa.client import KeepaClient
+    from arbvault.keepa.product import KeepaProduct
+    from arbvault.keepa.results import RawProductLookup
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +52,7 @@ class CatalogProduct:
 
     def parse(self) -> KeepaProduct:
         """The typed product (pure parsing; callers time it as analysis)."""
-        from arbvault.keepa import parse_product
+        from arbvault.keepa.parsing import parse_product
 
         return parse_product(self.raw)
 

@@ -15,7 +15,7 @@ from arbvault.engine.fees import FeeBreakdown
 if TYPE_CHECKING:
     from arbvault.catalog.lookup import CatalogProduct
     from arbvault.engine.analyze import Analysis
-    from arbvault.keepa import KeepaProduct
+    from arbvault.keepa.product import KeepaProduct
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 _ONE = Decimal(1)

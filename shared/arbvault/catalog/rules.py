@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from arbvault.config.effective import EffectiveConfig
-    from arbvault.keepa import KeepaProduct
+    from arbvault.keepa.product import KeepaProduct
 
 _CATEGORY_PREFIX = "category:"
 

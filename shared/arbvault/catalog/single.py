@@ -19,7 +19,7 @@ from arbvault.engine.analyze import analyze
 from arbvault.identifiers import normalise
 
 if TYPE_CHECKING:
-    from arbvault.keepa import KeepaClient
+    from arbvault.keepa.client import KeepaClient
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
-from arbvault.keepa import TokenBalance
+from arbvault.keepa.tokens import TokenBalance
 from arbvault.models.keepa_token_state import TOKEN_STATE_ID, KeepaTokenState
 
 if TYPE_CHECKING:

@@ -1,29 +1,39 @@
-"""Versioned writes to one scope: merge a patch, validate every effective config it touches, audit the change."""
+"""Versioned writes to one scope: merge a patch, validate every effective config it touches, audit the change.
+
+Also what leads up to a write: the If-Match header (an integer scope version, as the ETag of a read gave it),
+and the preview of what a patch would change on the demo products, before anything is stored.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
 import jsonpatch
+from sqlalchemy.orm import Session
 
 from arbvault.config import store
+from arbvault.config.effective import effective_config
 from arbvault.config.exceptions import (
     ConfigNotSeededError,
     ConfigTooLargeError,
     ConfigValidationError,
+    MalformedIfMatchError,
     StaleVersionError,
 )
 from arbvault.config.merge import apply_merge_patch
 from arbvault.config.scopes import parse_scope
 from arbvault.config.shape import MAX_DOCUMENT_BYTES, document_size, patch_violations
-from arbvault.config.validation import MAX_DEPTH, describe, nesting_depth, validate_combinations
+from arbvault.config.validation import MAX_DEPTH, describe, nesting_depth, validate_combinations, validate_document
+from arbvault.engine.preview import ConfigPreview, preview_config
 from arbvault.models.business_config import GLOBAL_SCOPE
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
 
 PATCH_FIELD: Final = "config_patch"
 
@@ -107,3 +117,37 @@ def _check_patch(patch: dict[str, Any]) -> None:
     unknown = patch_violations(patch)
     if unknown:
         raise ConfigValidationError([{"field": f"{PATCH_FIELD}.{v.field}", "message": v.message} for v in unknown])
+
+
+_MAX_DIGITS: Final = 10  # versions are PostgreSQL integers; longer strings are malformed, not just stale
+
+
+def parse_if_match(value: str | None) -> int | None:
+    """The version ``value`` names, or None when the header is absent or blank.
+
+    Accepts ``3``, ``"3"`` and ``W/"3"`` (the weak marker and the quotes are stripped); ``0`` means the
+    scope must not exist yet. Anything else (lists, ``*``, signs, text) raises :class:`MalformedIfMatchError`.
+    """
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if text.startswith("W/"):
+        text = text[2:]
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        text = text[1:-1]
+    if not (text.isascii() and text.isdigit() and len(text) <= _MAX_DIGITS):
+        raise MalformedIfMatchError(value)
+    return int(text)
+
+
+def preview_patch(session: Session, *, patch: Mapping[str, Any], domain_id: int, category: str | None) -> ConfigPreview:
+    """Dry-run ``patch`` over the effective rules of (domain, category); unknown keys and validation findings
+    become warnings."""
+    current = effective_config(session, domain_id=domain_id, category=category)
+    patched = apply_merge_patch(current.document, patch)
+    violations = [*patch_violations(patch), *validate_document(patched)]
+    warnings = [f"{violation.field}: {violation.message}" for violation in violations]
+    return preview_config(
+        current.document, patched, patch=patch, domain_id=domain_id, category=category or "",
+        validation_warnings=warnings, generated_at=datetime.now(UTC),
+    )

@@ -19,7 +19,7 @@ from arbvault.discovery.results_store import StoredCandidates, load_candidates, 
 
 if TYPE_CHECKING:
     from arbvault.discovery.filters import DiscoveryFilters
-    from arbvault.keepa import KeepaClient
+    from arbvault.keepa.client import KeepaClient
 
 
 @dataclass(frozen=True, slots=True)

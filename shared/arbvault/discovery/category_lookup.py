@@ -11,7 +11,8 @@ from arbvault.catalog.guard import guarded
 from arbvault.discovery.categories import CATEGORIES, US_DOMAIN, Category
 
 if TYPE_CHECKING:
-    from arbvault.keepa import KeepaCategory, KeepaClient
+    from arbvault.keepa.client import KeepaClient
+    from arbvault.keepa.results import KeepaCategory
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,8 @@ from arbvault.identifiers import Identifier, InvalidIdentifierError, normalise
 
 if TYPE_CHECKING:
     from arbvault.discovery.filters import DiscoveryFilters
-    from arbvault.keepa import KeepaClient, KeepaProduct
+    from arbvault.keepa.client import KeepaClient
+    from arbvault.keepa.product import KeepaProduct
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,6 @@ from arbvault.engine.exceptions import InvalidPriceError
 from arbvault.engine.fees import FeeBreakdown, amazon_fees, fee_schedule
 from arbvault.engine.money import ZERO, pct_of, round_half_up
 from arbvault.engine.profit import ProfitMetrics, holding_costs, net_and_roi, profit_metrics
-from arbvault.engine.recommendation import combined_score
 from arbvault.engine.rules_document import read_config
 from arbvault.engine.scores import Score, confidence, data_age_days, price_stability, velocity_trend
 from arbvault.engine.strategy import (
@@ -42,11 +41,13 @@ from arbvault.engine.strategy import (
 )
 from arbvault.engine.targets import max_buy_price
 from arbvault.engine.velocity import Velocity, VelocityTier, benchmark_for, velocity_score, velocity_tier
-from arbvault.engine.verdict import RatingInputs, Recommendation, ScoreLevels, decide
-from arbvault.keepa import Condition, CsvType
+from arbvault.engine.verdict import RatingInputs, Recommendation, ScoreLevels, combined_score, decide
+from arbvault.keepa.csv_types import CsvType
+from arbvault.keepa.offers import Condition
 
 if TYPE_CHECKING:
-    from arbvault.keepa import KeepaProduct, Offer
+    from arbvault.keepa.offers import Offer
+    from arbvault.keepa.product import KeepaProduct
 
 # The buy conditions as offer-condition enum members, in the rules' order: an offer is tested by a dict lookup
 # (IntEnum hashes as its int) rather than through the enum's ``name`` property.

@@ -23,10 +23,9 @@ from arbvault.engine.exceptions import RulesConfigError
 from arbvault.engine.fees import amazon_fees
 from arbvault.engine.money import round_half_up
 from arbvault.engine.profit import holding_costs, profit_metrics
-from arbvault.engine.recommendation import combined_score
 from arbvault.engine.rules_document import read_config
 from arbvault.engine.velocity import velocity_tier
-from arbvault.engine.verdict import RatingInputs, ScoreLevels, decide
+from arbvault.engine.verdict import RatingInputs, ScoreLevels, combined_score, decide
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ at most the row above's. A profitable buy with a known ROI takes the first row w
 anything else, including an unknown ROI (no buy or no sell price), takes the last row, PASS. The label, the
 rating and the summary therefore come from the same row and cannot disagree. Risk factors name the measures
 below the GOOD row's minima, so a verdict rated EXCELLENT or GOOD never carries one of those.
+
+The combined ranking score weighs ROI and velocity by the rules; it ranks analyses, the verdict does not read it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from decimal import Decimal
 from typing import Final
 
 from arbvault.engine.config_view import EngineConfig, Rating, VerdictRule
-from arbvault.engine.money import round_half_up
+from arbvault.engine.money import HUNDRED, ZERO, clamp, round_half_up
 
 NO_PRICE_DATA: Final = "no price data"
 NOT_PROFITABLE: Final = "not profitable"
@@ -140,3 +142,9 @@ def decide(measures: RatingInputs, *, profitable: bool, levels: ScoreLevels, ama
                               label=row.label)
     return Verdict(Recommendation(row.label, description, index), row.rating, issue, text,
                    risk_factors(measures, amazon_on_listing=amazon_on_listing, config=config))
+
+
+def combined_score(*, roi_pct: Decimal | None, velocity: Decimal, config: EngineConfig) -> Decimal:
+    """ROI (clamped to 0-100; an unknown ROI counts 0) and velocity weighted by the rules' weights, 2 dp."""
+    roi = clamp(roi_pct, ZERO, HUNDRED) if roi_pct is not None else ZERO
+    return round_half_up(roi * config.roi_weight + velocity * config.velocity_weight)

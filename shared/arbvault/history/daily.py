@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from arbvault.keepa import CsvType, cents_to_decimal, datetime_to_keepa_minutes
+from arbvault.keepa.csv_types import CsvType
 from arbvault.keepa.history import points, series
+from arbvault.keepa.time import datetime_to_keepa_minutes
+from arbvault.keepa.units import cents_to_decimal
 from arbvault.models.asin_history import AsinHistoryPoint
 
 if TYPE_CHECKING:

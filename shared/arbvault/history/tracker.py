@@ -5,7 +5,8 @@ A run walks the targets that have no point for today, 100 at a time. Products wi
 (``HISTORY_DAILY_TOKEN_BUDGET``, counted in ``asin_tracker_days``) last. Each chunk's points and tokens are
 committed before the next chunk, so a run cut short (time, budget, Keepa's balance) loses nothing: the next
 run of the same day starts from what is still missing. Points are unique per product and day, so a second run
-adds none, and a lease on the day's ledger row keeps two runs from overlapping.
+adds none, and a lease on the day's ledger row keeps two runs from overlapping. The targets are one query, so
+every source of tracked products is named in one place.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import groupby, islice
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import CompoundSelect, and_, exists, select, union, update
 from sqlalchemy.dialects.postgresql import insert
 
 from arbvault.catalog.costs import product_lookup_cost
@@ -25,9 +26,9 @@ from arbvault.catalog.lookup import CatalogProduct, fetch_products, identifiers_
 from arbvault.catalog.snapshots import freshness_cutoff, load_snapshots
 from arbvault.db import session_scope
 from arbvault.history.points import HISTORY_OPTIONS, insert_points, point_row
-from arbvault.history.targets import tracking_targets
-from arbvault.keepa import TokensExhaustedError
-from arbvault.models.asin_history import AsinHistoryPoint, TrackerDay
+from arbvault.keepa.exceptions import TokensExhaustedError
+from arbvault.models.asin_history import AsinHistoryPoint, AsinWatch, TrackerDay
+from arbvault.models.autosourcing import AutosourcingPick, AutosourcingRun
 from arbvault.settings import get_settings
 
 CHUNK_SIZE = 100
@@ -181,3 +182,18 @@ def _step(report: TrackerReport, chunk: Sequence[str], *, domain_id: int, now: d
     report.tokens_used += tokens
     report.tokens_used_today += tokens
     return not balance_short
+
+
+TRACKED_PICK_ACTIONS: Final = ("TO_BUY", "FAVORITE")
+"""What an owner marks an AutoSourcing pick with for the tracker to follow it."""
+
+
+def tracking_targets() -> CompoundSelect[int, str]:
+    """``(domain_id, asin)`` of every product to track daily, each once: whatever any API key watches, and every
+    AutoSourcing pick marked TO_BUY or FAVORITE (in the marketplace its run searched)."""
+    watched = select(AsinWatch.domain_id, AsinWatch.asin)
+    picked = (select(AutosourcingRun.discovery_config["domain_id"].as_integer().label("domain_id"),
+                     AutosourcingPick.asin)
+              .join(AutosourcingRun, AutosourcingRun.job_id == AutosourcingPick.run_id)
+              .where(AutosourcingPick.action.in_(TRACKED_PICK_ACTIONS)))
+    return union(watched, picked)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
     from sqlalchemy.orm import Session
 
-    from arbvault.jobs.messages import ChunkMessage
+    from arbvault.jobs.queue import ChunkMessage
 
 
 IDENTIFIER_SEPARATOR = " "  # normalised identifiers hold none

@@ -15,10 +15,10 @@ from arbvault.catalog.screening import parse_identifiers
 from arbvault.exceptions import InvalidInputError
 from arbvault.jobs.chunking import check_job_size, chunk_identifiers
 from arbvault.jobs.exceptions import IdempotencyConflictError
-from arbvault.jobs.messages import ChunkMessage
 from arbvault.jobs.outbox import chunk_message_row
 from arbvault.jobs.params import JobParams
 from arbvault.jobs.queries import JobSummary, summarise
+from arbvault.jobs.queue import ChunkMessage
 from arbvault.jobs.states import JobKind, JobStatus
 from arbvault.models.job import Job, JobChunk, OutboxMessage
 

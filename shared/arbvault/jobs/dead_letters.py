@@ -18,11 +18,10 @@ from arbvault.db import affected_rows, session_scope
 from arbvault.jobs.claims import lock_job
 from arbvault.jobs.exceptions import JobMessageError
 from arbvault.jobs.lifecycle import settle_if_finished
-from arbvault.jobs.messages import ChunkMessage
-from arbvault.jobs.metrics import count
+from arbvault.jobs.queue import ChunkMessage
 from arbvault.jobs.states import SETTLED_CHUNK_STATES, ChunkState, JobStatus
 from arbvault.models.job import DeadLetter, JobChunk
-from arbvault.observability import logger
+from arbvault.observability import count, logger
 
 Verdict = Literal["chunk_failed", "already_settled", "claimed_elsewhere", "malformed", "unknown_job",
                   "unknown_chunk"]

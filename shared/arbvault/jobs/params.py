@@ -1,4 +1,5 @@
-"""What a job analyses with: the options of an ingest, kept on the job so every chunk uses the same."""
+"""What a job analyses with: the options of an ingest, kept on the job so every chunk uses the same; and what a
+job will cost in Keepa tokens, from the Keepa client's documented costs."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from arbvault.bounds import DOMAIN_RULE, KEEPA_DOMAINS
+from arbvault.catalog.costs import product_lookup_cost
 from arbvault.catalog.fetch_options import FetchOptions
 from arbvault.engine.conditions import BUY_CONDITIONS
 from arbvault.exceptions import InvalidInputError
@@ -77,3 +79,10 @@ class JobParams:
                    buy_price=buy_price, buy_condition=None if condition is None else str(condition),
                    force_refresh=bool(raw.get("force_refresh", False)),
                    offers=offers, config_profile=None if profile is None else str(profile))
+
+
+def estimate_tokens(count: int, *, params: JobParams | None = None) -> int:
+    """Tokens a job of ``count`` identifiers needs at most: one per product, or one offer page (6) each with
+    ``params.offers``. Stored snapshots make the real cost lower (0 for products looked up within the TTL)."""
+    options = (params or JobParams()).fetch_options()
+    return product_lookup_cost(count, offers=options.offers, buybox=options.buybox)

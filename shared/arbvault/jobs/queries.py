@@ -1,4 +1,7 @@
-"""Reading jobs: one with its progress, or a page of them (newest first, keyset cursor on created_at and id)."""
+"""Reading jobs: one with its progress, or a page of them (newest first, keyset cursor on created_at and id).
+
+Progress is derived from chunk states and counts, never stored on the job.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +16,13 @@ from sqlalchemy import and_, case, func, or_, select
 from arbvault.exceptions import InvalidInputError
 from arbvault.jobs.exceptions import JobNotFoundError
 from arbvault.jobs.params import JobParams
-from arbvault.jobs.progress import Progress
 from arbvault.jobs.states import ChunkState, JobStatus
 from arbvault.keyset import KeysetPosition
 from arbvault.models.job import Job, JobChunk
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
 
 def job_uuid(value: uuid.UUID | str, *, field: str = "job_id") -> uuid.UUID:
     """``value`` as a UUID; 422 naming ``field`` when it is not one."""
@@ -158,3 +161,41 @@ def list_jobs(session: Session, *, owner_key_id: str | None = None, status: JobS
     items = [JobSummary.of(job, progress[job.id]) for job in page]
     last = page[-1] if more else None
     return JobPage(items, KeysetPosition(last.created_at, last.id) if last is not None else None)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How far a job is, in identifiers.
+
+    ``processed`` counts identifiers of settled chunks: ``succeeded`` (analysed and stored) plus ``not_found``
+    (Keepa has no product) of done chunks, plus ``failed`` (every identifier of a failed chunk).
+    """
+
+    total: int
+    succeeded: int
+    not_found: int
+    failed: int
+    chunks_total: int
+    chunks_done: int
+    chunks_failed: int
+
+    @property
+    def processed(self) -> int:
+        return self.succeeded + self.not_found + self.failed
+
+    @property
+    def percent(self) -> float:
+        """Share of identifiers processed, 0-100 with one decimal (100 for an empty job)."""
+        if self.total <= 0:
+            return 100.0
+        return round(min(self.processed, self.total) * 100 / self.total, 1)
+
+    @property
+    def chunks_settled(self) -> int:
+        return self.chunks_done + self.chunks_failed
+
+    def as_dict(self) -> dict[str, int | float]:
+        return {"total": self.total, "processed": self.processed, "succeeded": self.succeeded,
+                "not_found": self.not_found, "failed": self.failed, "percent": self.percent,
+                "chunks_total": self.chunks_total, "chunks_done": self.chunks_done,
+                "chunks_failed": self.chunks_failed}

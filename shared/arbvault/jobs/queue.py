@@ -1,4 +1,5 @@
-"""The jobs queue: SQS through boto3, one client per execution environment, created on first use.
+"""The jobs queue: its message (which chunk of which job to process), and SQS through boto3, one client per
+execution environment, created on first use.
 
 boto3 honours ``AWS_ENDPOINT_URL`` / ``AWS_ENDPOINT_URL_SQS`` itself, so the local stack and tests point it at
 a moto server without code here knowing. Timeouts are short and retries few: a request that creates a job must
@@ -7,17 +8,20 @@ not hang on an unreachable queue (the outbox keeps the message for the relay).
 
 from __future__ import annotations
 
+import json
 import threading
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 from arbvault.exceptions import ConfigurationError
-from arbvault.jobs.exceptions import QueueUnavailableError
+from arbvault.jobs.exceptions import JobMessageError, QueueUnavailableError
 from arbvault.settings import get_settings
 
 if TYPE_CHECKING:
     from botocore.config import Config
+
 
 MAX_DELAY_SECONDS: Final = 900
 """SQS's ceiling for ``DelaySeconds``."""
@@ -98,3 +102,27 @@ def reset_jobs_queue() -> None:
     global _queue
     with _queue_lock:
         _queue = None
+
+
+JOBS_QUEUE: Final = "jobs"
+"""Logical name of the jobs queue in outbox rows (``JOBS_QUEUE_URL`` in each environment)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkMessage:
+    """A chunk to process. The chunk row holds everything else, so a message is never stale."""
+
+    job_id: uuid.UUID
+    chunk_id: uuid.UUID
+
+    def to_body(self) -> str:
+        return json.dumps({"job_id": str(self.job_id), "chunk_id": str(self.chunk_id)}, separators=(",", ":"))
+
+    @classmethod
+    def parse(cls, body: str) -> ChunkMessage:
+        """The message in ``body``; ``JobMessageError`` when it is not one (the DLQ will record it)."""
+        try:
+            raw = json.loads(body)
+            return cls(job_id=uuid.UUID(str(raw["job_id"])), chunk_id=uuid.UUID(str(raw["chunk_id"])))
+        except (ValueError, TypeError, KeyError) as exc:
+            raise JobMessageError("malformed job message: expected {\"job_id\": uuid, \"chunk_id\": uuid}") from exc

@@ -22,12 +22,11 @@ from typing import TYPE_CHECKING, Final
 from sqlalchemy import Row, Select, delete, exists, func, insert, select, update
 
 from arbvault.db import affected_rows, session_scope
-from arbvault.jobs.messages import ChunkMessage
-from arbvault.jobs.metrics import count
 from arbvault.jobs.outbox import PublishResult, chunk_message_row, publish_pending
+from arbvault.jobs.queue import ChunkMessage
 from arbvault.jobs.states import ACTIVE_STATUSES, ChunkState
 from arbvault.models.job import Job, JobChunk, OutboxMessage
-from arbvault.observability import logger
+from arbvault.observability import count, logger
 from arbvault.settings import get_settings
 
 if TYPE_CHECKING:

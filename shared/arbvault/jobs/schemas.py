@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 from pydantic import BaseModel, ConfigDict, Field
 
 from arbvault.engine.conditions import BuyCondition
-from arbvault.jobs.estimate import estimate_tokens
-from arbvault.jobs.params import JobParams
+from arbvault.jobs.params import JobParams, estimate_tokens
 from arbvault.jobs.states import JobKind, JobStatus
 from arbvault.web.schema_types import DEFAULT_OFFERS, DecimalNumber, DomainId, Offers, PriceIn, StrategyName
 

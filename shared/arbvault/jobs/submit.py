@@ -1,11 +1,14 @@
 """Submitting a job for a request: every route that answers 202 with a job goes through :func:`submit_job`.
 
 The job is created (or found by its Idempotency-Key) and its Keepa tokens guarded in one transaction, then its
-outbox is published. Whatever is not sent then, the outbox relay sends within a minute.
+outbox is published. Whatever is not sent then, the outbox relay sends within a minute. A request's fingerprint
+(for ``Idempotency-Key``) is the same for the same body, whatever its key order.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -18,9 +21,8 @@ from arbvault.catalog.guard import check_tokens
 from arbvault.catalog.screening import RejectedIdentifier, screen_identifiers
 from arbvault.db import session_scope
 from arbvault.jobs.creation import create_job
-from arbvault.jobs.estimate import estimate_tokens
-from arbvault.jobs.fingerprint import request_fingerprint
 from arbvault.jobs.outbox import publish_pending
+from arbvault.jobs.params import estimate_tokens
 from arbvault.observability import logger
 
 if TYPE_CHECKING:
@@ -82,3 +84,9 @@ def submit_job(
         _publish(job.id)
         logger.info("job created", extra={"job_id": str(job.id), "kind": job.kind, "items": job.items_total})
     return Submission(job=job, created=created, tokens_estimated=tokens, rejected=tuple(screened.rejected))
+
+
+def request_fingerprint(payload: Any) -> str:
+    """SHA-256 (hex) of ``payload`` as canonical JSON (sorted keys, no spaces; Decimal and UUID as strings)."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()

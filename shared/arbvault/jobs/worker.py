@@ -24,28 +24,27 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Literal
 
-from arbvault.catalog.analysis_writes import insert_job_analyses
+from arbvault.catalog.analysis_rows import analyse_found, insert_job_analyses
 from arbvault.catalog.clients import keepa_client
-from arbvault.catalog.evaluate import analyse_found
 from arbvault.catalog.exceptions import TokenBudgetError, TokenCapacityError
 from arbvault.catalog.lookup import ask_keepa, complete_lookup, plan_lookup
 from arbvault.catalog.rules import RulesBook
 from arbvault.catalog.timing import Timings
 from arbvault.db import session_scope
 from arbvault.jobs.claims import Claim, Refusal, claim, release, settle_chunk
-from arbvault.jobs.messages import ChunkMessage
-from arbvault.jobs.metrics import count
 from arbvault.jobs.outbox import add_chunk_message, publish_pending
+from arbvault.jobs.queue import ChunkMessage
 from arbvault.jobs.states import ChunkState, JobStatus
-from arbvault.keepa import TokensExhaustedError
-from arbvault.observability import logger
+from arbvault.keepa.exceptions import TokensExhaustedError
+from arbvault.observability import count, logger
 
 if TYPE_CHECKING:
     import uuid
 
     from arbvault.catalog.lookup import CatalogLookup, LookupPlan
     from arbvault.jobs.queue import JobsQueue
-    from arbvault.keepa import KeepaClient, RawProductLookup
+    from arbvault.keepa.client import KeepaClient
+    from arbvault.keepa.results import RawProductLookup
 
 BATCH_SOURCE = "batch"
 

@@ -13,10 +13,16 @@ left (``arbvault.deadline``): no attempt starts with less than ``MIN_ATTEMPT_SEC
 most until the deadline. The Product Finder (``/query``) is billed per call, so it is retried only when the
 request never left (the connection could not be opened), never after a timeout or a 5xx that Keepa may have
 charged for.
+
+The access key comes from ``KEEPA_API_KEY``, else the Secrets Manager secret ``KEEPA_SECRET_ARN`` (a plain
+string or JSON ``{"api_key": "..."}``), read through Powertools Parameters, which caches it for
+``SECRET_CACHE_SECONDS``; boto3 is imported only on that path. The key is never logged and never put into an
+error message.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import time
@@ -29,7 +35,7 @@ import orjson
 
 from arbvault.bounds import keepa_domain
 from arbvault.deadline import seconds_left
-from arbvault.exceptions import InvalidInputError
+from arbvault.exceptions import ConfigurationError, InvalidInputError
 from arbvault.identifiers import Identifier, normalise, split_by_lookup
 from arbvault.keepa.exceptions import KeepaRequestError, KeepaUnavailableError, TokensExhaustedError
 from arbvault.keepa.parsing import is_found, parse_product
@@ -44,6 +50,7 @@ from arbvault.keepa.results import (
 )
 from arbvault.keepa.tokens import REFILL_PERIOD_MS, TokenBalance
 from arbvault.observability import logger
+from arbvault.settings import Settings, get_settings
 
 MAX_PRODUCTS_PER_REQUEST = 100
 MAX_CATEGORIES_PER_REQUEST = 10
@@ -342,7 +349,6 @@ def get_keepa_client() -> KeepaClient:
     if _client is None:
         with _client_lock:
             if _client is None:
-                from arbvault.keepa.credentials import resolve_api_key
                 from arbvault.settings import get_settings
 
                 _client = KeepaClient(api_key=resolve_api_key, base_url=get_settings().keepa_base_url)
@@ -356,3 +362,34 @@ def reset_keepa_client() -> None:
         if _client is not None:
             _client.close()
         _client = None
+
+
+def key_from_secret(secret: str | bytes | dict[str, object] | None) -> str:
+    """The access key inside a secret value (plain string, JSON text, or an already-decoded mapping)."""
+    value: object = secret.decode() if isinstance(secret, bytes) else secret
+    if isinstance(value, str) and value.strip().startswith("{"):
+        try:
+            value = json.loads(value)
+        except ValueError as exc:
+            raise ConfigurationError("the Keepa secret is neither a key nor valid JSON") from exc
+    if isinstance(value, dict):
+        value = value.get("api_key")
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigurationError('the Keepa secret holds no key (expected a string or {"api_key": ...})')
+    return value.strip()
+
+
+def resolve_api_key(settings: Settings | None = None) -> str:
+    """The access key to send; raises ``ConfigurationError`` when neither source is set."""
+    settings = settings or get_settings()
+    if settings.keepa_api_key:
+        return settings.keepa_api_key
+    if not settings.keepa_secret_arn:
+        raise ConfigurationError("Keepa is not configured: set KEEPA_API_KEY or KEEPA_SECRET_ARN")
+    from aws_lambda_powertools.utilities import parameters  # deferred: pulls in boto3
+
+    try:
+        secret = parameters.get_secret(settings.keepa_secret_arn, max_age=settings.secret_cache_seconds)
+    except parameters.GetParameterError as exc:
+        raise KeepaUnavailableError("the Keepa secret could not be read") from exc
+    return key_from_secret(secret)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from arbvault.engine.analyze import Analysis
     from arbvault.engine.config_view import EngineConfig
     from arbvault.identifiers import Identifier
-    from arbvault.keepa import KeepaProduct
+    from arbvault.keepa.product import KeepaProduct
 
 
 @dataclass(frozen=True)

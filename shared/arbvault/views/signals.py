@@ -15,11 +15,12 @@ from arbvault.engine.strategic import (
     price_volatility,
     sales_estimate,
 )
-from arbvault.keepa import AMAZON_SELLER_ID, Condition, CsvType
+from arbvault.keepa.csv_types import CsvType
 from arbvault.keepa.history import points, series
+from arbvault.keepa.offers import AMAZON_SELLER_ID, Condition
 
 if TYPE_CHECKING:
-    from arbvault.keepa import KeepaProduct
+    from arbvault.keepa.product import KeepaProduct
     from arbvault.views.products import AnalysedProduct
 
 AmazonReason = Literal["AMAZON_OWNS_BUY_BOX", "AMAZON_ON_LISTING", "AMAZON_IN_STOCK", "AMAZON_RECENT_PRICE",

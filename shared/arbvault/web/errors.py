@@ -1,12 +1,14 @@
 """The one error envelope, and the one table mapping exception types to HTTP statuses.
 
 Every error leaves as ``{"error": {"code", "message", "details"}, "request_id"}``. Unhandled exceptions become
-500 with the request id and no internal text; database connectivity failures become 503.
+500 with the request id and no internal text; database connectivity failures become 503. The request id is API
+Gateway's, else the caller's ``X-Request-ID``, else a fresh one.
 """
 
 from __future__ import annotations
 
 import sys
+import uuid
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -30,7 +32,6 @@ from arbvault.exceptions import (
     UnauthorizedError,
 )
 from arbvault.observability import logger
-from arbvault.web.request_id import request_id_of
 
 # Most specific first: the first class in an error's MRO found here decides the status.
 STATUS_BY_ERROR: dict[type[ArbvaultError], int] = {
@@ -216,3 +217,17 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_middleware(UnhandledErrorMiddleware)
+
+
+_STATE_KEY = "request_id"
+
+
+def request_id_of(request: Request) -> str:
+    cached = request.scope.get(_STATE_KEY)
+    if isinstance(cached, str):
+        return cached
+    event = request.scope.get("aws.event") or {}
+    request_id = (event.get("requestContext") or {}).get("requestId") or request.headers.get("x-request-id")
+    request_id = str(request_id) if request_id else str(uuid.uuid4())
+    request.scope[_STATE_KEY] = request_id
+    return request_id

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from analyses_support import BASE_TIME, Seed, list_analyses
 
-from arbvault.analyses.listing import SORT_KEYS
+from arbvault.analyses.store import SORT_KEYS
 from arbvault.web.pagination import encode_cursor
 
 

@@ -12,8 +12,7 @@ from sqlalchemy import select
 
 from arbvault.catalog.single import lookup_one
 from arbvault.db import session_scope
-from arbvault.history.targets import tracking_targets
-from arbvault.history.tracker import run_tracker
+from arbvault.history.tracker import run_tracker, tracking_targets
 from arbvault.models.autosourcing import AutosourcingPick, AutosourcingRun
 from arbvault.models.job import Job
 from arbvault.settings import reset_settings
@@ -115,7 +114,6 @@ def test_the_daily_budget_caps_spending_and_later_runs_resume(keepa: OfflineKeep
     free = run_tracker()
     assert free.points_recorded == 1 and free.from_snapshots == 1 and free.tokens_used == 0
     assert [p["asin"] for p in points()] == [*asins[:2], asins[4]]
-
 
 
 def test_the_budget_is_per_day(keepa: OfflineKeepa, budget: object) -> None:

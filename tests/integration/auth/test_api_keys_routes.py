@@ -9,7 +9,8 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from arbvault.auth import authenticate, hash_key
+from arbvault.auth.keys import hash_key
+from arbvault.auth.store import authenticate
 from arbvault.db import session_scope
 from arbvault.models.api_key import ApiKey
 from arbvault.web.pagination import encode_cursor

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, update
 
-from arbvault.auth import generate_key, hash_key
+from arbvault.auth.keys import generate_key, hash_key
 from arbvault.db import get_engine, reset_engine, session_scope
 from arbvault.exceptions import DependencyUnavailableError
 from arbvault.models.api_key import ApiKey

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from arbvault.auth import authenticate
+from arbvault.auth.store import authenticate
 from arbvault.db import build_engine, session_scope
 from arbvault.models.api_key import ApiKey
 from infra.embedded_pg import scratch_database, with_database

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from arbvault.keepa import KeepaClient
+from arbvault.keepa.client import KeepaClient
 from infra.keepa_offline import OfflineKeepa
 from keepa_testing import MakeKeepa, client_for
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import uuid
 
-from arbvault.catalog.analysis_writes import insert_job_analyses
-from arbvault.catalog.evaluate import analyse_found
+from arbvault.catalog.analysis_rows import analyse_found, insert_job_analyses
 from arbvault.catalog.lookup import fetch_products
 from arbvault.db import session_scope
-from arbvault.keepa import KeepaClient
+from arbvault.keepa.client import KeepaClient
 from db_testing import rows, scalar
 from keepa_testing import book_asins
 

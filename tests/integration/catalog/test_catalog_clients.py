@@ -7,7 +7,7 @@ import pytest
 
 from arbvault.catalog.clients import keepa_client
 from arbvault.exceptions import InvalidInputError
-from arbvault.keepa import get_keepa_client
+from arbvault.keepa.client import get_keepa_client
 from arbvault.web.errors import status_for
 from infra.keepa_offline import OfflineKeepa
 from keepa_testing import MakeKeepa, book_asins

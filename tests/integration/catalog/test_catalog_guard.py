@@ -10,7 +10,8 @@ from arbvault.catalog.exceptions import TokenBudgetError
 from arbvault.catalog.guard import check_tokens, estimate, guarded, retry_after_seconds
 from arbvault.catalog.token_ledger import StoredBalance, load_balance, record_balance
 from arbvault.db import session_scope
-from arbvault.keepa import KeepaClient, TokenBalance
+from arbvault.keepa.client import KeepaClient
+from arbvault.keepa.tokens import TokenBalance
 from infra.keepa_offline import OfflineKeepa
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from arbvault.catalog.ingest import ingest
-from arbvault.keepa import KeepaClient
+from arbvault.keepa.client import KeepaClient
 from db_testing import inserts_into, recording_statements
 from keepa_testing import book_asins
 

@@ -13,7 +13,7 @@ from arbvault.catalog.rules import RulesBook, category_layer
 from arbvault.config.scopes import normalise_category
 from arbvault.config.updates import update_scope
 from arbvault.db import get_engine, session_scope
-from arbvault.keepa import KeepaClient
+from arbvault.keepa.client import KeepaClient
 from keepa_testing import book_asins
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from arbvault.catalog.fetch_options import FetchOptions
 from arbvault.catalog.lookup import fetch_products
 from arbvault.db import get_engine
-from arbvault.keepa import KeepaClient
+from arbvault.keepa.client import KeepaClient
 from arbvault.settings import reset_settings
 from db_testing import inserts_into, recording_statements
 from infra.keepa_offline import OfflineKeepa

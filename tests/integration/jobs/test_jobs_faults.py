@@ -25,13 +25,12 @@ from arbvault.db import build_engine, reset_engine, session_scope
 from arbvault.jobs.claims import Claim, claim
 from arbvault.jobs.creation import create_job
 from arbvault.jobs.lifecycle import cancel_job
-from arbvault.jobs.messages import ChunkMessage
 from arbvault.jobs.outbox import add_chunk_message, publish_pending
-from arbvault.jobs.queue import reset_jobs_queue
+from arbvault.jobs.queue import ChunkMessage, reset_jobs_queue
 from arbvault.jobs.relay import relay_once
 from arbvault.jobs.states import JobStatus
 from arbvault.jobs.worker import process_chunk_message
-from arbvault.keepa import TokenBalance
+from arbvault.keepa.tokens import TokenBalance
 from arbvault.settings import reset_settings
 from db_testing import rows, scalar
 from infra.keepa_offline import OfflineKeepa

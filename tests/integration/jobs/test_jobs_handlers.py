@@ -17,8 +17,8 @@ from arbvault.jobs.claims import claim
 from arbvault.jobs.creation import create_job
 from arbvault.jobs.dead_letters import record_dead_letter
 from arbvault.jobs.lifecycle import cancel_job
-from arbvault.jobs.messages import ChunkMessage
 from arbvault.jobs.outbox import publish_pending
+from arbvault.jobs.queue import ChunkMessage
 from arbvault.jobs.results import job_results
 from arbvault.jobs.states import JobStatus
 from arbvault.models.tables import metadata

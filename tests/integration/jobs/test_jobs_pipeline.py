@@ -12,9 +12,9 @@ from jobs_support import OWNER, assert_exactly_once, chunk_rows, job_settled
 from arbvault.db import session_scope
 from arbvault.jobs.creation import create_job
 from arbvault.jobs.exceptions import JobMessageError
-from arbvault.jobs.messages import ChunkMessage
 from arbvault.jobs.outbox import publish_pending
 from arbvault.jobs.queries import get_job
+from arbvault.jobs.queue import ChunkMessage
 from arbvault.jobs.states import JobStatus
 from arbvault.jobs.worker import ChunkPipeline
 from db_testing import rows

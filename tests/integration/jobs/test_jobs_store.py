@@ -20,12 +20,12 @@ from arbvault.jobs.exceptions import (
     JobNotFoundError,
     JobTooLargeError,
 )
-from arbvault.jobs.fingerprint import request_fingerprint
 from arbvault.jobs.lifecycle import cancel_job, transition
 from arbvault.jobs.params import JobParams
 from arbvault.jobs.queries import get_job, list_jobs
 from arbvault.jobs.results import job_results
 from arbvault.jobs.states import JobStatus
+from arbvault.jobs.submit import request_fingerprint
 from arbvault.keyset import KeysetPosition
 from arbvault.web.errors import status_for
 from db_testing import rows, scalar

@@ -12,15 +12,9 @@ import pytest
 
 from arbvault.exceptions import ConfigurationError, InvalidInputError
 from arbvault.identifiers import InvalidIdentifierError
-from arbvault.keepa import (
-    KeepaClient,
-    KeepaProduct,
-    KeepaRequestError,
-    KeepaUnavailableError,
-    TokensExhaustedError,
-    get_keepa_client,
-    reset_keepa_client,
-)
+from arbvault.keepa.client import KeepaClient, get_keepa_client, reset_keepa_client
+from arbvault.keepa.exceptions import KeepaRequestError, KeepaUnavailableError, TokensExhaustedError
+from arbvault.keepa.product import KeepaProduct
 from infra.keepa_offline import OfflineKeepa
 from keepa_testing import FAST_RETRY, MakeKeepa, book_asins, book_isbns
 

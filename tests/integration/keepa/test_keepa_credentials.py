@@ -11,8 +11,8 @@ from aws_lambda_powertools.utilities import parameters
 from moto import mock_aws
 
 from arbvault.exceptions import ConfigurationError
-from arbvault.keepa import KeepaUnavailableError, get_keepa_client, reset_keepa_client
-from arbvault.keepa.credentials import key_from_secret
+from arbvault.keepa.client import get_keepa_client, key_from_secret, reset_keepa_client
+from arbvault.keepa.exceptions import KeepaUnavailableError
 from arbvault.settings import reset_settings
 from infra.keepa_offline import OfflineKeepa
 

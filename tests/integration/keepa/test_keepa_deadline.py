@@ -11,7 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from arbvault.deadline import invocation_deadline, seconds_left
-from arbvault.keepa import KeepaClient, KeepaUnavailableError, RetryPolicy
+from arbvault.keepa.client import KeepaClient, RetryPolicy
+from arbvault.keepa.exceptions import KeepaUnavailableError
 from infra.lambda_context import LocalLambdaContext
 from keepa_testing import FAST_RETRY, MakeKeepa
 

@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from arbvault.identifiers import isbn10_to_isbn13, isbn13_check_digit, isbn13_to_isbn10
-from arbvault.keepa import CsvType
 from arbvault.keepa.client import DEFAULT_TIMEOUT
+from arbvault.keepa.csv_types import CsvType
 from infra.keepa_offline import OfflineKeepa, is_unknown
 from infra.keepa_offline.catalogue import asin_for_979, isbn13_for_b0
 from keepa_testing import CLOCK, MakeKeepa, book_asins, book_isbns

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from products_support import DISCOVER
 
-from arbvault.keepa import CsvType, KeepaClient
+from arbvault.keepa.client import KeepaClient
+from arbvault.keepa.csv_types import CsvType
 from db_testing import execute, scalar
 from infra.keepa_offline.finder import find
 from keepa_testing import MakeKeepa, RecordingKeepa, paid, spent

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from products_support import STOCK_ROUTE
 
-from arbvault.keepa import KeepaClient, KeepaProduct
+from arbvault.keepa.client import KeepaClient
+from arbvault.keepa.product import KeepaProduct
 from db_testing import execute, scalar
 from keepa_testing import MakeKeepa, RecordingKeepa, book_asins, paid, spent
 from support import SOURCER, call

@@ -10,7 +10,9 @@ from typing import Any
 from arbvault.catalog.fetch_options import FetchOptions
 from arbvault.catalog.snapshots import save_snapshots
 from arbvault.db import session_scope
-from arbvault.keepa import AMAZON_SELLER_ID, CSV_LENGTH, CsvType, datetime_to_keepa_minutes
+from arbvault.keepa.csv_types import CSV_LENGTH, CsvType
+from arbvault.keepa.offers import AMAZON_SELLER_ID
+from arbvault.keepa.time import datetime_to_keepa_minutes
 
 BOOKS_ROOT = 283155
 THIRD_PARTY_SELLER = "A1THIRDPARTY00"

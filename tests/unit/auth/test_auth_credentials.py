@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from arbvault.auth import CredentialError, key_from_headers
+from arbvault.auth.exceptions import CredentialError
+from arbvault.auth.keys import key_from_headers
 
 KEY = "avk_" + "k" * 43
 OTHER = "avk_" + "o" * 43

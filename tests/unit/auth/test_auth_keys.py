@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from arbvault.auth import KEY_PREFIX, display_prefix, generate_key, hash_key, is_well_formed
+from arbvault.auth.keys import KEY_PREFIX, display_prefix, generate_key, hash_key, is_well_formed
 
 WELL_FORMED = "avk_" + "A1b2C3d4-_" * 4 + "xyz"
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from arbvault.auth import ROLES, InvalidKeyFieldError, check_role, normalise_name
+from arbvault.auth.exceptions import InvalidKeyFieldError
+from arbvault.auth.keys import ROLES, check_role, normalise_name
 from arbvault.exceptions import InvalidInputError
 from arbvault.web.identity import ROLES as IDENTITY_ROLES
 

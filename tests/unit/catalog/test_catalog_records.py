@@ -31,7 +31,9 @@ from arbvault.engine.analyze import Analysis, analyze
 from arbvault.engine.rules_document import read_config
 from arbvault.engine.strategy import MarketPrices
 from arbvault.identifiers import normalise
-from arbvault.keepa import KeepaProduct, datetime_to_keepa_minutes, parse_product
+from arbvault.keepa.parsing import parse_product
+from arbvault.keepa.product import KeepaProduct
+from arbvault.keepa.time import datetime_to_keepa_minutes
 from infra.keepa_offline import Catalogue
 from infra.keepa_offline.views import ProductOptions
 

@@ -6,8 +6,8 @@ import pytest
 
 from arbvault.config.exceptions import InvalidScopeError, MalformedIfMatchError
 from arbvault.config.history import diff_summary
-from arbvault.config.preconditions import parse_if_match
 from arbvault.config.scopes import normalise_category, parse_scope
+from arbvault.config.updates import parse_if_match
 from arbvault.exceptions import BadRequestError
 from arbvault.web.errors import STATUS_BY_ERROR
 

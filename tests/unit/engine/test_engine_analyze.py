@@ -13,7 +13,9 @@ from arbvault.config.defaults import DEFAULT_RULES
 from arbvault.engine.analyze import analyze
 from arbvault.engine.config_view import EngineConfig
 from arbvault.engine.exceptions import InvalidPriceError, RulesConfigError, UnknownStrategyError
-from arbvault.keepa import KeepaProduct, datetime_to_keepa_minutes, parse_product
+from arbvault.keepa.parsing import parse_product
+from arbvault.keepa.product import KeepaProduct
+from arbvault.keepa.time import datetime_to_keepa_minutes
 
 D = Decimal
 NOW = datetime(2026, 5, 1, 12, tzinfo=UTC)

@@ -15,11 +15,11 @@ from arbvault.engine.config_view import EngineConfig, FeeSchedule
 from arbvault.engine.fees import amazon_fees
 from arbvault.engine.money import round_half_up
 from arbvault.engine.profit import profit_metrics
-from arbvault.engine.recommendation import combined_score
 from arbvault.engine.rules_document import read_config
 from arbvault.engine.scores import confidence, price_stability, velocity_trend
 from arbvault.engine.targets import max_buy_price
 from arbvault.engine.velocity import modelled_daily_sales, rank_score, sales_score, velocity_score
+from arbvault.engine.verdict import combined_score
 from arbvault.engine.view_scores import STRATEGY_BOOSTS, VIEW_WEIGHTS, view_score
 
 RULES: EngineConfig = read_config(DEFAULT_RULES)

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from arbvault.engine.stock import estimate_stock
-from arbvault.keepa import parse_offers
+from arbvault.discovery.stock import estimate_stock
+from arbvault.keepa.offers import parse_offers
 
 D = Decimal
 

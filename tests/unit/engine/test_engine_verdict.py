@@ -9,8 +9,7 @@ import pytest
 
 from arbvault.engine.config_view import EngineConfig
 from arbvault.engine.exceptions import RulesConfigError
-from arbvault.engine.recommendation import combined_score
-from arbvault.engine.verdict import RatingInputs, ScoreLevels, Verdict, decide, primary_issue
+from arbvault.engine.verdict import RatingInputs, ScoreLevels, Verdict, combined_score, decide, primary_issue
 
 D = Decimal
 LEVELS = ScoreLevels("fair", "good", "good")

@@ -18,7 +18,8 @@ from arbvault.engine.analyze import Analysis, analyze
 from arbvault.engine.conditions import BUY_CONDITIONS
 from arbvault.engine.config_view import EngineConfig
 from arbvault.engine.rules_document import read_config
-from arbvault.keepa import keepa_minutes_to_datetime, parse_product
+from arbvault.keepa.parsing import parse_product
+from arbvault.keepa.time import keepa_minutes_to_datetime
 from infra.keepa_offline import Catalogue
 from infra.keepa_offline.views import ProductOptions
 from keepa_testing import CLOCK, book_isbns

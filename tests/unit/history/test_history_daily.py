@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from arbvault.history.daily import DayValues, days_from_csv, window_start
 from arbvault.history.trends import bsr_summary, price_summary, seller_summary
-from arbvault.keepa import datetime_to_keepa_minutes
+from arbvault.keepa.time import datetime_to_keepa_minutes
 
 
 def at(day: int, hour: int) -> int:

@@ -10,12 +10,11 @@ import pytest
 from arbvault.exceptions import InvalidInputError
 from arbvault.identifiers import isbn13_check_digit, isbn13_to_isbn10, normalise
 from arbvault.jobs.chunking import CHUNK_SIZE, chunk_identifiers, split_chunks
-from arbvault.jobs.estimate import estimate_tokens
 from arbvault.jobs.exceptions import JobMessageError
-from arbvault.jobs.fingerprint import request_fingerprint
-from arbvault.jobs.messages import ChunkMessage
-from arbvault.jobs.params import JobParams
-from arbvault.jobs.progress import Progress
+from arbvault.jobs.params import JobParams, estimate_tokens
+from arbvault.jobs.queries import Progress
+from arbvault.jobs.queue import ChunkMessage
+from arbvault.jobs.submit import request_fingerprint
 
 
 @pytest.mark.parametrize(("count", "sizes"), [(0, []), (1, [1]), (100, [100]), (101, [100, 1]),

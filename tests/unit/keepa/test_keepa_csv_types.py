@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from arbvault.keepa import CSV_LENGTH, CsvType
+from arbvault.keepa.csv_types import CSV_LENGTH, CsvType
 
 EXPECTED = [
     "AMAZON", "NEW", "USED", "SALES", "LISTPRICE", "COLLECTIBLE", "REFURBISHED", "NEW_FBM_SHIPPING",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from arbvault.exceptions import ArbvaultError, DependencyUnavailableError
-from arbvault.keepa import KeepaRequestError, KeepaUnavailableError, TokensExhaustedError
+from arbvault.keepa.exceptions import KeepaRequestError, KeepaUnavailableError, TokensExhaustedError
 from arbvault.web.errors import status_for
 
 

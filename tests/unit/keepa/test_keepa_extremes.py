@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from arbvault.keepa import CsvType, ExtremePoints, parse_stats
+from arbvault.keepa.csv_types import CsvType
+from arbvault.keepa.stats import ExtremePoints, parse_stats
 
 RAW = [[8_000_000, 1999], None, [8_000_060, -1], [-1, 5], [], [8_000_120, 0]]
 DATED = ((datetime(2026, 3, 18, 13, 20, tzinfo=UTC), 1999), None, None, None, None,

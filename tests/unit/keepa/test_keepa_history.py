@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from arbvault.keepa import CsvType
+from arbvault.keepa.csv_types import CsvType
 from arbvault.keepa.history import count_history, price_history
 
 D = Decimal

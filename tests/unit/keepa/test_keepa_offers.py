@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from keepa_fixtures import FIXTURE_NOW
 
-from arbvault.keepa import AMAZON_SELLER_ID, Condition, parse_offers, parse_product
-from arbvault.keepa.offers import amazon_owns_buy_box, current_offer_price
+from arbvault.keepa.offers import AMAZON_SELLER_ID, Condition, amazon_owns_buy_box, current_offer_price, parse_offers
+from arbvault.keepa.parsing import parse_product
 
 D = Decimal
 

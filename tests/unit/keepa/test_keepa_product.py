@@ -10,7 +10,10 @@ from typing import Any
 import pytest
 from keepa_fixtures import FIXTURE_NOW
 
-from arbvault.keepa import Condition, CsvType, KeepaProduct, is_found, parse_product
+from arbvault.keepa.csv_types import CsvType
+from arbvault.keepa.offers import Condition
+from arbvault.keepa.parsing import is_found, parse_product
+from arbvault.keepa.product import KeepaProduct
 
 D = Decimal
 

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from arbvault.keepa import cents_to_decimal, datetime_to_keepa_minutes, extract_sales_rank, rank_confidence
-from arbvault.keepa.sales_rank import rank_category
+from arbvault.keepa.sales_rank import extract_sales_rank, rank_category, rank_confidence
+from arbvault.keepa.time import datetime_to_keepa_minutes
+from arbvault.keepa.units import cents_to_decimal
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 BOOKS = {"categoryTree": [{"catId": 283155, "name": "Books"}], "productGroup": "Book"}

@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from arbvault.keepa import CsvType, ExtremePoints, parse_stats
+from arbvault.keepa.csv_types import CsvType
+from arbvault.keepa.stats import ExtremePoints, parse_stats
 
 
 def test_no_stats_block_is_none() -> None:

@@ -6,8 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from arbvault.keepa import KEEPA_EPOCH_OFFSET_MINUTES, datetime_to_keepa_minutes, keepa_minutes_to_datetime
-from arbvault.keepa.time import keepa_minutes_to_unix_ms, unix_ms_to_keepa_minutes
+from arbvault.keepa.time import (
+    KEEPA_EPOCH_OFFSET_MINUTES,
+    datetime_to_keepa_minutes,
+    keepa_minutes_to_datetime,
+    keepa_minutes_to_unix_ms,
+    unix_ms_to_keepa_minutes,
+)
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from arbvault.keepa import TokenBalance, TokensExhaustedError
-from arbvault.keepa.exceptions import retry_after_seconds
+from arbvault.keepa.exceptions import TokensExhaustedError, retry_after_seconds
+from arbvault.keepa.tokens import TokenBalance
 
 SEEN = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 ENVELOPE = {"timestamp": 1780272000412, "tokensLeft": 100, "refillIn": 43588, "refillRate": 20,

@@ -6,8 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from arbvault.keepa import cents_to_decimal, grams_to_pounds
-from arbvault.keepa.units import millimetres_to_inches
+from arbvault.keepa.units import cents_to_decimal, grams_to_pounds, millimetres_to_inches
 
 
 @pytest.mark.parametrize(

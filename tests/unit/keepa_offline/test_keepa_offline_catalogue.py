@@ -18,9 +18,9 @@ import pytest
 from arbvault.config.defaults import DEFAULT_RULES
 from arbvault.engine.analyze import analyze
 from arbvault.engine.rules_document import read_config
-from arbvault.keepa import KeepaProduct
 from arbvault.keepa.offers import Condition, Offer
 from arbvault.keepa.parsing import parse_product
+from arbvault.keepa.product import KeepaProduct
 from arbvault.keepa.time import keepa_minutes_to_datetime
 from infra.keepa_offline.catalogue import Catalogue
 from infra.keepa_offline.views import ProductOptions, product_view

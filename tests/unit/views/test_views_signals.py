@@ -6,7 +6,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from arbvault.keepa import AMAZON_SELLER_ID, CSV_LENGTH, CsvType, datetime_to_keepa_minutes, parse_product
+from arbvault.keepa.csv_types import CSV_LENGTH, CsvType
+from arbvault.keepa.offers import AMAZON_SELLER_ID
+from arbvault.keepa.parsing import parse_product
+from arbvault.keepa.time import datetime_to_keepa_minutes
 from arbvault.views.signals import amazon_buy_box_share, amazon_presence, seller_counts
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
