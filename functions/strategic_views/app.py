@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from arbvault.catalog.fetch_options import DEFAULT_STATS_DAYS, FetchOptions
 from arbvault.catalog.screening import parse_identifiers
@@ -95,8 +95,6 @@ class StrategicViewsOut(BaseModel):
 
 
 class StrategicProductOut(AnalysedProductOut):
-    model_config = ConfigDict(defer_build=False)
-
     category: str | None
     roi_pct: DecimalNumber | None = Field(description="null without a buy or a sell price")
     velocity_score: DecimalNumber | None = Field(description="the engine's 0-100 velocity; null without rank or drops")

@@ -87,8 +87,6 @@ class RawMetrics(BaseModel):
 
 
 class ViewProductOut(AnalysedProductOut):
-    model_config = ConfigDict(defer_build=False)
-
     rank: int
     score: DecimalNumber = Field(description="0-100")
     weights_applied: ViewWeights

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from arbvault.web.schema_types import DecimalNumber
 
@@ -15,10 +15,7 @@ if TYPE_CHECKING:
 
 
 class AnalysedProductOut(BaseModel):
-    """A view's product, before the view's own scores and signals. Never validated itself, so it builds no
-    validator of its own: a subclass builds its validator at import by setting ``defer_build=False``."""
-
-    model_config = ConfigDict(defer_build=True)
+    """A view's product, before the view's own scores and signals."""
 
     identifier: str
     asin: str
