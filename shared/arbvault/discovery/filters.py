@@ -39,8 +39,9 @@ def _cents(price: Decimal) -> int:
 
 @dataclass(frozen=True, slots=True)
 class DiscoveryFilters:
-    """What to discover: marketplace, category id, sales-rank and price (dollars) ranges (``None`` = any), and
-    whether to ask only for products Amazon does not offer (scoring leaves those out, so finding them is waste)."""
+    """What to discover: marketplace, category id, sales-rank and price (dollars) ranges (``None`` = any), the most
+    sellers of new copies a product may have (Keepa's new-offer count), and whether to ask only for products Amazon
+    does not offer (scoring leaves those out, so finding them is waste)."""
 
     domain_id: int
     category: int | None = None
@@ -49,6 +50,7 @@ class DiscoveryFilters:
     price_min: Decimal | None = None
     price_max: Decimal | None = None
     without_amazon: bool = False
+    sellers_max: int | None = None
 
     def __post_init__(self) -> None:
         problems = []
@@ -63,7 +65,7 @@ class DiscoveryFilters:
     def source(self) -> CandidateSource:
         """Best sellers when only a category is given, otherwise the product finder."""
         ranges = (self.bsr_min, self.bsr_max, self.price_min, self.price_max)
-        only_category = all(v is None for v in ranges) and not self.without_amazon
+        only_category = all(v is None for v in (*ranges, self.sellers_max)) and not self.without_amazon
         return "bestsellers" if self.category is not None and only_category else "finder"
 
     @property
@@ -82,6 +84,7 @@ class DiscoveryFilters:
             values[name] = float(round_half_up(price)) if price is not None else None
         if self.without_amazon:
             values["without_amazon"] = True
+        values["sellers_max"] = self.sellers_max
         return {name: value for name, value in values.items() if value is not None}
 
     def cache_key(self) -> str:
@@ -90,8 +93,11 @@ class DiscoveryFilters:
                   "bsr_max": self.bsr_max,
                   "price_min": _cents(self.price_min) if self.price_min is not None else None,
                   "price_max": _cents(self.price_max) if self.price_max is not None else None}
-        if self.without_amazon:  # absent otherwise, so the keys of earlier stored results still match
+        # Absent when unset, so the keys of earlier stored results still match.
+        if self.without_amazon:
             normal["without_amazon"] = True
+        if self.sellers_max is not None:
+            normal["sellers_max"] = self.sellers_max
         canonical = json.dumps(normal, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -109,5 +115,7 @@ class DiscoveryFilters:
             selection["rootCategory" if known and known.is_root else "categories_include"] = [self.category]
         if self.without_amazon:
             selection["availabilityAmazon"] = [AMAZON_ABSENT]
+        if self.sellers_max is not None:
+            selection["current_COUNT_NEW_lte"] = self.sellers_max
         selection.update(sort=[["current_SALES", "asc"]], page=0, perPage=CANDIDATE_WINDOW)
         return selection

@@ -30,7 +30,7 @@ TOP_PRODUCTS: Final = 3
 def template_filters(template: NicheTemplate, domain_id: int) -> DiscoveryFilters:
     return DiscoveryFilters(domain_id=domain_id, category=template.category_id, bsr_min=template.bsr_min,
                             bsr_max=template.bsr_max, price_min=template.price_min, price_max=template.price_max,
-                            without_amazon=True)
+                            without_amazon=True, sellers_max=template.sellers_max)
 
 
 @dataclass(frozen=True, slots=True)

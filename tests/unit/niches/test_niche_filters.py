@@ -28,3 +28,13 @@ def test_niche_finder_queries_leave_out_the_books_amazon_offers(filters: Discove
 def test_a_category_alone_reads_best_sellers_unless_amazon_is_left_out() -> None:
     assert DiscoveryFilters(domain_id=1, category=3839).source == "bestsellers"
     assert DiscoveryFilters(domain_id=1, category=3839, without_amazon=True).source == "finder"
+
+
+def test_a_seller_cap_asks_the_finder_for_at_most_that_many_new_offers() -> None:
+    capped = DiscoveryFilters(domain_id=1, category=3839, sellers_max=3)
+
+    assert capped.source == "finder"
+    assert capped.selection()["current_COUNT_NEW_lte"] == 3 and capped.applied()["sellers_max"] == 3
+    uncapped = dataclasses.replace(capped, sellers_max=None)
+    assert "current_COUNT_NEW_lte" not in uncapped.selection() and "sellers_max" not in uncapped.applied()
+    assert capped.cache_key() != uncapped.cache_key() != dataclasses.replace(capped, sellers_max=5).cache_key()
