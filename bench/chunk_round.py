@@ -34,7 +34,7 @@ from arbvault.jobs.creation import create_job
 from arbvault.jobs.metrics import metrics
 from arbvault.jobs.queries import get_job
 from arbvault.jobs.worker import ChunkPipeline
-from arbvault.models.job import OutboxMessage
+from arbvault.models.outbox import OutboxMessage
 
 OWNER = "00000000-0000-0000-0000-00000000be0c"
 PHASES = ("keepa", "analysis", "database", "other")

@@ -21,7 +21,8 @@ from arbvault.jobs.lifecycle import settle_if_finished
 from arbvault.jobs.messages import ChunkMessage
 from arbvault.jobs.metrics import count
 from arbvault.jobs.states import SETTLED_CHUNK_STATES, ChunkState, JobStatus
-from arbvault.models.job import DeadLetter, JobChunk
+from arbvault.models.job import JobChunk
+from arbvault.models.outbox import DeadLetter
 from arbvault.observability import logger
 
 Verdict = Literal["chunk_failed", "already_settled", "claimed_elsewhere", "malformed", "unknown_job",

@@ -19,7 +19,7 @@ from arbvault.db import session_scope
 from arbvault.exceptions import ArbvaultError
 from arbvault.jobs.messages import JOBS_QUEUE, ChunkMessage
 from arbvault.jobs.queue import SEND_BATCH_SIZE, JobsQueue, Outgoing, jobs_queue
-from arbvault.models.job import OutboxMessage
+from arbvault.models.outbox import OutboxMessage
 from arbvault.observability import logger
 
 if TYPE_CHECKING:

@@ -26,7 +26,8 @@ from arbvault.jobs.messages import ChunkMessage
 from arbvault.jobs.metrics import count
 from arbvault.jobs.outbox import PublishResult, chunk_message_row, publish_pending
 from arbvault.jobs.states import ACTIVE_STATUSES, ChunkState
-from arbvault.models.job import Job, JobChunk, OutboxMessage
+from arbvault.models.job import Job, JobChunk
+from arbvault.models.outbox import OutboxMessage
 from arbvault.observability import logger
 from arbvault.settings import get_settings
 
