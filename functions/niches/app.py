@@ -128,7 +128,8 @@ class EstimateOut(BaseModel):
 
 
 def _check_tokens(client: KeepaClient, required: int) -> None:
-    """429 with Retry-After, nothing spent, unless the balance covers ``required`` tokens."""
+    """Pass when the balance covers ``required`` tokens; else nothing is spent: 429 with Retry-After, or 413
+    when the plan's bucket never holds that many."""
     from arbvault.catalog.guard import check_tokens  # the token ledger: only the routes that spend tokens load it
 
     with session_scope() as session:
