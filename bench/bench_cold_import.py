@@ -12,9 +12,11 @@ throwaway code folders, in the same rounds:
   factory), pg8000 and Powertools' Logger, the least a function with a database and structured logs imports.
 
 Rounds are round-robin (every target once per round, ``--runs`` rounds) so that a busy machine slows every
-target alike; each line shows the medians and the CPU median's ratio to both floors. Usage:
+target alike; each line shows the medians and the CPU median's ratio to both floors. ``--base DIR`` also imports
+each function from another tree (e.g. a ``git archive`` of a base commit: its ``functions/`` and ``shared/``) in
+the same rounds, as ``<name> (base)``, so a before/after pair shares the machine's load. Usage:
 
-    .venv/bin/python bench/bench_cold_import.py [--runs 7] [function ...]
+    .venv/bin/python bench/bench_cold_import.py [--runs 7] [--base DIR] [function ...]
 """
 
 from __future__ import annotations
@@ -66,9 +68,9 @@ ENV = {"PATH": "/usr/bin:/bin", "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION":
        "AWS_LAMBDA_FUNCTION_NAME": "bench", "POWERTOOLS_SERVICE_NAME": "bench"}
 
 
-def sample(code_dir: Path) -> dict[str, float]:
-    """One cold import of ``code_dir/app.py`` in a fresh interpreter."""
-    probe = PROBE.format(code=str(code_dir), shared=str(SHARED))
+def sample(code_dir: Path, shared: Path = SHARED) -> dict[str, float]:
+    """One cold import of ``code_dir/app.py`` in a fresh interpreter, ``shared`` as the layer."""
+    probe = PROBE.format(code=str(code_dir), shared=str(shared))
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=ENV)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -76,29 +78,34 @@ def sample(code_dir: Path) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--base", type=Path, help="a tree whose functions are also timed, in the same rounds")
     parser.add_argument("functions", nargs="*")
     args = parser.parse_args()
     names = args.functions or sorted(p.parent.name for p in (ROOT / "functions").glob("*/app.py"))
     with tempfile.TemporaryDirectory() as scratch:
-        targets: dict[str, Path] = {}
+        targets: dict[str, tuple[Path, Path]] = {}
         for label, source in FLOORS.items():
             folder = Path(scratch) / label.strip("()").replace(" ", "_")
             folder.mkdir()
             (folder / "app.py").write_text(source)
-            targets[label] = folder
-        targets.update((name, ROOT / "functions" / name) for name in names)
+            targets[label] = (folder, SHARED)
+        for name in names:
+            if args.base is not None:
+                targets[f"{name} (base)"] = (args.base / "functions" / name, args.base / "shared")
+            targets[name] = (ROOT / "functions" / name, SHARED)
         samples: dict[str, list[dict[str, float]]] = {label: [] for label in targets}
         for _ in range(args.runs):
-            for label, folder in targets.items():
-                samples[label].append(sample(folder))
+            for label, (folder, shared) in targets.items():
+                samples[label].append(sample(folder, shared))
     cpu = {label: statistics.median(s["cpu"] for s in runs) for label, runs in samples.items()}
     wall = {label: statistics.median(s["wall"] for s in runs) for label, runs in samples.items()}
     minimal, db = cpu["(minimal app)"], cpu["(DB floor)"]
     print(f"python {sys.version.split()[0]}, median of {args.runs} cold imports each, round-robin")
-    print(f"{'':<18} {'CPU':>9} {'wall':>9} {'modules':>8} {'/minimal':>9} {'/DB floor':>10}")
+    width = max(18, *map(len, cpu))
+    print(f"{'':<{width}} {'CPU':>9} {'wall':>9} {'modules':>8} {'/minimal':>9} {'/DB floor':>10}")
     for label, median in cpu.items():
         modules = int(samples[label][0]["modules"])
-        print(f"{label:<18} {median:6.1f} ms {wall[label]:6.1f} ms {modules:8d} {median / minimal:8.2f}x "
+        print(f"{label:<{width}} {median:6.1f} ms {wall[label]:6.1f} ms {modules:8d} {median / minimal:8.2f}x "
               f"{median / db:9.2f}x")
 
 

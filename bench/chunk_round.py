@@ -33,7 +33,7 @@ from arbvault.db import session_scope
 from arbvault.jobs.creation import create_job
 from arbvault.jobs.queries import get_job
 from arbvault.jobs.worker import ChunkPipeline
-from arbvault.models.job import OutboxMessage
+from arbvault.models.outbox import OutboxMessage
 from arbvault.observability import metrics
 
 OWNER = "00000000-0000-0000-0000-00000000be0c"

@@ -17,7 +17,6 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from arbvault.catalog.clients import keepa_client
-from arbvault.catalog.guard import check_tokens, would_pass
 from arbvault.db import session_scope
 from arbvault.discovery.categories import CATEGORIES
 from arbvault.jobs.schemas import JobOut, accepted_headers
@@ -36,6 +35,7 @@ from arbvault.web.schema_types import DecimalNumber, DomainId, Text
 
 if TYPE_CHECKING:
     from arbvault.discovery.scoring import ScoredProduct
+    from arbvault.keepa.client import KeepaClient
 
 router = APIRouter(prefix="/api/v1/niches", tags=["niches"], responses=error_responses(503),
                    route_class=RoleCheckedRoute)
@@ -127,6 +127,15 @@ class EstimateOut(BaseModel):
     runs_as_job: bool = Field(description="whether POST /discover would answer 202 with a job")
 
 
+def _check_tokens(client: KeepaClient, required: int) -> None:
+    """Pass when the balance covers ``required`` tokens; else nothing is spent: 429 with Retry-After, or 413
+    when the plan's bucket never holds that many."""
+    from arbvault.catalog.guard import check_tokens  # the token ledger: only the routes that spend tokens load it
+
+    with session_scope() as session:
+        check_tokens(session, client, required)
+
+
 @router.get("/templates", summary="Curated niche templates")
 def list_templates(_: CurrentIdentity) -> TemplatesOut:
     """Every template: category, sales-rank and price ranges, and the minima a product must reach."""
@@ -136,6 +145,8 @@ def list_templates(_: CurrentIdentity) -> TemplatesOut:
 @router.post("/discover/estimate", summary="Estimate a niche discovery's Keepa token cost")
 def estimate_discovery(body: DiscoverIn, _: CurrentIdentity) -> EstimateOut:
     """The tokens ``POST /discover`` with this body needs, and whether the guard would let it through now."""
+    from arbvault.catalog.guard import would_pass  # the token ledger: only the routes that spend tokens load it
+
     plan = body.plan()
     required = plan.tokens_required
     client = keepa_client(body.domain_id)
@@ -158,8 +169,7 @@ def discover(body: DiscoverIn, identity: CurrentIdentity,
     """Score ``count`` templates: each one's candidates analysed by the engine, averages and the best three."""
     plan = body.plan()
     client = keepa_client(body.domain_id)
-    with session_scope() as session:
-        check_tokens(session, client, plan.tokens_required)
+    _check_tokens(client, plan.tokens_required)
     if plan.runs_as_job:
         from arbvault.niches.jobs import submit_niche_job  # the job tables load only when a job is queued
 
@@ -234,8 +244,7 @@ def analyze(body: AnalyzeIn, _: CurrentIdentity) -> AnalyzeOut:
     plan = body.plan()
     required = plan.tokens_required
     client = keepa_client(body.domain_id)
-    with session_scope() as session:
-        check_tokens(session, client, required)
+    _check_tokens(client, required)
     result = analyze_categories(plan.criteria, list(plan.category_ids), max_results=body.max_results,
                                 domain_id=body.domain_id, offers=plan.offers, client=client)
     used = CriteriaOut(**body.criteria.model_dump())

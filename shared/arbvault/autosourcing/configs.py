@@ -5,20 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import Any, cast
 
 from arbvault.autosourcing.rating import Minima, Rating
 from arbvault.discovery.filters import CANDIDATE_WINDOW, DiscoveryFilters
-from arbvault.engine.config_view import CHEAPEST_OFFER, CONDITION_BUY_BOX
-from arbvault.engine.strategy import named_strategy
 from arbvault.jobs.params import JobParams
-
-if TYPE_CHECKING:
-    from arbvault.engine.config_view import EngineConfig, Strategy
-
-LIVE_OFFERS: Final = 20
-"""Live offers a candidate is looked up with when its pricing reads them: the fewest Keepa accepts, one page
-(6 tokens a product instead of 1)."""
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -75,21 +66,9 @@ class ScoringSpec:
         return Minima(roi_min=self.roi_min, velocity_min=self.velocity_min, stability_min=self.stability_min,
                       confidence_min=self.confidence_min, rating_required=self.rating_required)
 
-    def _reads_offers(self, strategy: Strategy) -> bool:
-        buys_at_an_offer = strategy.buy_price_source == CHEAPEST_OFFER and self.buy_price is None
-        return buys_at_an_offer or strategy.sell_price_source == CONDITION_BUY_BOX
-
-    def offers(self, config: EngineConfig) -> int | None:
-        """``LIVE_OFFERS`` when a strategy that may price the candidates (the named one, else any the engine
-        may pick) buys at the cheapest live offer without a caller's price, or sells at a condition's Buy Box:
-        Keepa reports those prices only with the offers. ``None`` otherwise."""
-        strategies = ([named_strategy(self.strategy, config)] if self.strategy is not None
-                      else [*config.selection_order, config.strategies[config.active_strategy]])
-        return LIVE_OFFERS if any(self._reads_offers(s) for s in strategies) else None
-
     def job_params(self, domain_id: int, *, offers: int | None) -> JobParams:
         """How the run's chunks are analysed: the engine with this buy price or strategy (else the rules'),
-        each product looked up with ``offers`` live offers (see :meth:`offers`)."""
+        each product looked up with ``offers`` live offers (``arbvault.autosourcing.offers``)."""
         return JobParams(domain_id=domain_id, strategy=self.strategy, buy_price=self.buy_price, offers=offers)
 
     def as_dict(self) -> dict[str, Any]:

@@ -39,7 +39,7 @@ from arbvault.jobs.exceptions import JobMessageError
 from arbvault.jobs.lifecycle import apply_status, settle_if_finished
 from arbvault.jobs.outbox import add_message, publish_pending
 from arbvault.jobs.states import ACTIVE_STATUSES, FINISHED_STATUSES, JobStatus
-from arbvault.keepa import TokensExhaustedError
+from arbvault.keepa.exceptions import TokensExhaustedError
 from arbvault.models.analysis import Analysis
 from arbvault.models.autosourcing import AutosourcingPick, AutosourcingRun
 from arbvault.models.job import Job
@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 
     from arbvault.autosourcing.safeguards import RunEstimate
     from arbvault.identifiers import Identifier
-    from arbvault.keepa import KeepaClient
+    from arbvault.keepa.client import KeepaClient
 
     RunGate = Callable[[Session, uuid.UUID, RunEstimate], None]
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from arbvault.autosourcing.configs import ScoringSpec
+from arbvault.autosourcing.offers import live_offers
 from arbvault.catalog.clients import keepa_client
 from arbvault.catalog.costs import product_lookup_cost
 from arbvault.catalog.exceptions import TokenBudgetError
@@ -108,7 +109,7 @@ def estimate_run(session: Session, discovery: DiscoverySpec, scoring: ScoringSpe
     """The run's estimate against the current balance (Keepa's free ``/token`` only when none is stored), its
     lookups priced with the live offers ``scoring`` needs (the default scoring's when ``None``); 422 for an
     unknown strategy."""
-    offers = (scoring or ScoringSpec()).offers(RulesBook(session, domain_id=discovery.domain_id).config(None))
+    offers = live_offers(scoring or ScoringSpec(), RulesBook(session, domain_id=discovery.domain_id).config(None))
     discovery_tokens, details_tokens = estimate_run_tokens(discovery, offers=offers)
     current = current_estimate(session, keepa_client(discovery.domain_id))
     limits = limits or Limits.configured()

@@ -20,7 +20,8 @@ from arbvault.jobs.params import JobParams
 from arbvault.jobs.queries import JobSummary, summarise
 from arbvault.jobs.queue import ChunkMessage
 from arbvault.jobs.states import JobKind, JobStatus
-from arbvault.models.job import Job, JobChunk, OutboxMessage
+from arbvault.models.job import Job, JobChunk
+from arbvault.models.outbox import OutboxMessage
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

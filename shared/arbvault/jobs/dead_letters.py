@@ -20,7 +20,8 @@ from arbvault.jobs.exceptions import JobMessageError
 from arbvault.jobs.lifecycle import settle_if_finished
 from arbvault.jobs.queue import ChunkMessage
 from arbvault.jobs.states import SETTLED_CHUNK_STATES, ChunkState, JobStatus
-from arbvault.models.job import DeadLetter, JobChunk
+from arbvault.models.job import JobChunk
+from arbvault.models.outbox import DeadLetter
 from arbvault.observability import count, logger
 
 Verdict = Literal["chunk_failed", "already_settled", "claimed_elsewhere", "malformed", "unknown_job",

@@ -18,7 +18,7 @@ from sqlalchemy import insert, select, update
 from arbvault.db import session_scope
 from arbvault.exceptions import ArbvaultError
 from arbvault.jobs.queue import JOBS_QUEUE, SEND_BATCH_SIZE, ChunkMessage, JobsQueue, Outgoing, jobs_queue
-from arbvault.models.job import OutboxMessage
+from arbvault.models.outbox import OutboxMessage
 from arbvault.observability import logger
 
 if TYPE_CHECKING:

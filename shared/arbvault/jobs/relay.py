@@ -25,7 +25,8 @@ from arbvault.db import affected_rows, session_scope
 from arbvault.jobs.outbox import PublishResult, chunk_message_row, publish_pending
 from arbvault.jobs.queue import ChunkMessage
 from arbvault.jobs.states import ACTIVE_STATUSES, ChunkState
-from arbvault.models.job import Job, JobChunk, OutboxMessage
+from arbvault.models.job import Job, JobChunk
+from arbvault.models.outbox import OutboxMessage
 from arbvault.observability import count, logger
 from arbvault.settings import get_settings
 

@@ -11,18 +11,5 @@ Example::
     product = lookup.found["1739104269"]
     product.prices.buy_box, product.sales_rank, lookup.balance.tokens_left
 
-Import each name from the module that defines it. The two names below are still re-exported for the niches
-and autosourcing packages, whose imports of them move to ``exceptions`` and ``client`` with the next change
-there; nothing else imports from this package.
+The package re-exports nothing: import each name from the module that defines it.
 """
-
-from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-from arbvault.keepa.exceptions import TokensExhaustedError
-
-if TYPE_CHECKING:
-    from arbvault.keepa.client import KeepaClient
-
-__all__ = ["KeepaClient", "TokensExhaustedError"]

@@ -10,6 +10,7 @@ from arbvault.models import (  # noqa: F401  (each import maps its tables onto B
     job,
     keepa_snapshot,
     keepa_token_state,
+    outbox,
     product_cache,
     saved_niche,
 )

@@ -36,7 +36,7 @@ from arbvault.niches.scoring import (
 
 if TYPE_CHECKING:
     from arbvault.discovery.scoring import ScoredProduct
-    from arbvault.keepa import KeepaClient
+    from arbvault.keepa.client import KeepaClient
 
 MIN_SAMPLE: Final = 5
 RECOMMENDED_CATEGORIES: Final = (173514, 173515, 3839, 266117, 8975347011)

@@ -21,7 +21,7 @@ from arbvault.settings import get_settings
 
 if TYPE_CHECKING:
     from arbvault.discovery.scoring import ScoredProduct
-    from arbvault.keepa import KeepaClient
+    from arbvault.keepa.client import KeepaClient
     from arbvault.niches.templates import NicheTemplate
 
 TOP_PRODUCTS: Final = 3

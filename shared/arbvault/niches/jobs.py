@@ -18,7 +18,7 @@ from arbvault.jobs.submit import Submission, submit_job
 
 if TYPE_CHECKING:
     from arbvault.discovery.filters import DiscoveryFilters
-    from arbvault.keepa import KeepaClient
+    from arbvault.keepa.client import KeepaClient
 
 
 class CandidatePlan(Protocol):

@@ -7,19 +7,23 @@ and no Buy Box, so no buy price and no ROI. One page of offers costs 6 tokens a 
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from arbvault.db import session_scope
-from arbvault.engine.config_view import CHEAPEST_OFFER, CONDITION_BUY_BOX, EngineConfig
+
+if TYPE_CHECKING:
+    from arbvault.engine.config_view import EngineConfig
 
 LIVE_OFFERS: Final = 20
 """Offers asked per product when they are needed: Keepa's least request, one page."""
-_BUY_BOX_SELL_SOURCES: Final = frozenset({CONDITION_BUY_BOX, "current_buy_box", "avg90_buy_box"})
 
 
 def reads_live_offers(config: EngineConfig) -> bool:
     """Whether any strategy of ``config`` buys at a live offer or sells at a Buy Box."""
-    return any(s.buy_price_source == CHEAPEST_OFFER or s.sell_price_source in _BUY_BOX_SELL_SOURCES
+    from arbvault.engine.config_view import CHEAPEST_OFFER, CONDITION_BUY_BOX  # loaded with the rules
+
+    buy_box = {CONDITION_BUY_BOX, "current_buy_box", "avg90_buy_box"}
+    return any(s.buy_price_source == CHEAPEST_OFFER or s.sell_price_source in buy_box
                for s in config.strategies.values())
 
 

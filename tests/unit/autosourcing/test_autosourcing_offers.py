@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from arbvault.autosourcing.configs import ScoringSpec
+from arbvault.autosourcing.offers import live_offers
 from arbvault.config.defaults import DEFAULT_RULES
 from arbvault.engine.config_view import EngineConfig
 from arbvault.engine.exceptions import UnknownStrategyError
@@ -27,32 +28,32 @@ def _rules(**sources: str) -> EngineConfig:
 def test_the_default_rules_buy_at_live_offers_so_runs_fetch_twenty() -> None:
     rules = read_config(DEFAULT_RULES)
 
-    assert ScoringSpec().offers(rules) == 20
-    assert ScoringSpec(strategy="textbook").offers(rules) == 20
+    assert live_offers(ScoringSpec(), rules) == 20
+    assert live_offers(ScoringSpec(strategy="textbook"), rules) == 20
     # a caller's buy price still sells at the used Buy Box, which only comes with the offers
-    assert ScoringSpec(buy_price=Decimal("4.00")).offers(rules) == 20
+    assert live_offers(ScoringSpec(buy_price=Decimal("4.00")), rules) == 20
 
 
 def test_fixed_marketplace_prices_need_no_offers() -> None:
     rules = _rules(buy_price_source="current_used", sell_price_source="current_buy_box")
 
-    assert ScoringSpec().offers(rules) is None
+    assert live_offers(ScoringSpec(), rules) is None
     assert ScoringSpec().job_params(1, offers=None).fetch_options().offers is None
 
 
 def test_a_callers_buy_price_spares_the_offers_of_a_cheapest_offer_buy() -> None:
     rules = _rules(buy_price_source="cheapest_offer", sell_price_source="current_buy_box")
 
-    assert ScoringSpec().offers(rules) == 20
-    assert ScoringSpec(buy_price=Decimal("4.00")).offers(rules) is None
+    assert live_offers(ScoringSpec(), rules) == 20
+    assert live_offers(ScoringSpec(buy_price=Decimal("4.00")), rules) is None
 
 
 def test_a_condition_buy_box_sell_side_needs_offers_whatever_the_buy() -> None:
     rules = _rules(buy_price_source="current_new", sell_price_source="condition_buy_box")
 
-    assert ScoringSpec(strategy="velocity").offers(rules) == 20
+    assert live_offers(ScoringSpec(strategy="velocity"), rules) == 20
 
 
 def test_an_unknown_strategy_is_refused() -> None:
     with pytest.raises(UnknownStrategyError):
-        ScoringSpec(strategy="nope").offers(read_config(DEFAULT_RULES))
+        live_offers(ScoringSpec(strategy="nope"), read_config(DEFAULT_RULES))
