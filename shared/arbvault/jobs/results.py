@@ -10,9 +10,8 @@ chunks' order and each chunk's own order: a position is (chunk index, place in t
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final, Literal, get_args
 
 from sqlalchemy import or_, select
@@ -41,7 +40,7 @@ def job_results(session: Session, job_id: uuid.UUID | str, *, owner_key_id: str 
     ``InvalidAnalysisQueryError`` (422) for contradictory filters or a cursor made under another sort.
     """
     job = load_job(session, job_id, owner_key_id=owner_key_id)
-    scoped = dataclasses.replace(filters or AnalysisFilters(), job_id=job.id)
+    scoped = replace(filters or AnalysisFilters(), job_id=job.id)
     return list_analyses(session, owner_key_id=owner_key_id, filters=scoped, sort=sort or Sort(), limit=limit,
                          after=after)
 
