@@ -54,6 +54,9 @@ MALFORMED = {
                                                                 "/api/v1/autoscheduler/schedule", {}),
     ("PUT", "/api/v1/autoscheduler/settings"): MalformedRequest("autoscheduler", "PUT",
                                                                 "/api/v1/autoscheduler/settings", {}),
+    ("GET", "/api/v1/autoscheduler/changes"): MalformedRequest("autoscheduler", "GET",
+                                                               "/api/v1/autoscheduler/changes", {},
+                                                               "action=delete&limit=many"),
 }
 
 

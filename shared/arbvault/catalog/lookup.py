@@ -7,6 +7,7 @@ its balance is recorded after the call whether it succeeded or not.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -174,7 +175,8 @@ def complete_lookup(plan: LookupPlan, fetch: Callable[[], RawProductLookup | Non
     """
     timings = plan.timings
     try:
-        with timings.measure("keepa"):
+        # Time at Keepa only when something was asked: a lookup answered from storage spends none.
+        with timings.measure("keepa") if plan.remaining else nullcontext():
             raw = fetch()
     except BaseException:
         with timings.measure("database"), session_scope() as session:
