@@ -14,10 +14,9 @@ import os
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 from _support import bench_environment
-from arbvault.catalog.fetch_options import FetchOptions
+from arbvault.catalog.fetch_options import LIVE_OFFERS, FetchOptions
 from arbvault.discovery.scoring import ScoringCriteria, discover_with_scoring
 from arbvault.niches.discover import template_filters
-from arbvault.niches.offers import LIVE_OFFERS
 from arbvault.niches.templates import TEMPLATES
 from infra.embedded_pg import scratch_database, server_url
 from infra.keepa_offline import OfflineKeepa

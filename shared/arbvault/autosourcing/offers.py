@@ -6,19 +6,15 @@ reads a price Keepa reports only with the offers.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
+from arbvault.catalog.fetch_options import LIVE_OFFERS
 from arbvault.engine.config_view import CHEAPEST_OFFER, CONDITION_BUY_BOX
 from arbvault.engine.strategy import named_strategy
 
 if TYPE_CHECKING:
     from arbvault.autosourcing.configs import ScoringSpec
     from arbvault.engine.config_view import EngineConfig, Strategy
-
-LIVE_OFFERS: Final = 20
-"""Live offers a candidate is looked up with when its pricing reads them: the fewest Keepa accepts, one page
-(6 tokens a product instead of 1)."""
-
 
 def _reads_offers(strategy: Strategy, scoring: ScoringSpec) -> bool:
     buys_at_an_offer = strategy.buy_price_source == CHEAPEST_OFFER and scoring.buy_price is None

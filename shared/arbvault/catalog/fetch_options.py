@@ -10,6 +10,9 @@ from arbvault.exceptions import InvalidInputError
 
 DEFAULT_STATS_DAYS = 90
 MIN_OFFERS, MAX_OFFERS = 20, 100
+LIVE_OFFERS = MIN_OFFERS
+"""Live offers a lookup asks for when its pricing reads them: the fewest Keepa accepts, one page (6 tokens a
+product instead of 1)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,11 +17,10 @@ from typing import TYPE_CHECKING, Final
 
 from arbvault.catalog.clients import keepa_client
 from arbvault.catalog.costs import product_lookup_cost
-from arbvault.catalog.fetch_options import FetchOptions
+from arbvault.catalog.fetch_options import LIVE_OFFERS, FetchOptions
 from arbvault.discovery.categories import category_by_id
 from arbvault.discovery.exceptions import InvalidFiltersError
 from arbvault.discovery.filters import CANDIDATES_PER_RESULT, DiscoveryFilters
-from arbvault.niches.offers import LIVE_OFFERS
 from arbvault.niches.scoring import (
     MIN_NICHE_SCORE,
     AnalysisQuality,

@@ -12,11 +12,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
 from arbvault.catalog.clients import keepa_client
-from arbvault.catalog.fetch_options import FetchOptions
+from arbvault.catalog.fetch_options import LIVE_OFFERS, FetchOptions
 from arbvault.discovery.filters import CANDIDATES_PER_RESULT, DiscoveryFilters
 from arbvault.engine.money import round_half_up
 from arbvault.niches.budget import NicheCost, estimate_niche_tokens
-from arbvault.niches.offers import LIVE_OFFERS
 from arbvault.settings import get_settings
 
 if TYPE_CHECKING:

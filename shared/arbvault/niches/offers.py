@@ -7,16 +7,13 @@ and no Buy Box, so no buy price and no ROI. One page of offers costs 6 tokens a 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
+from arbvault.catalog.fetch_options import LIVE_OFFERS
 from arbvault.db import session_scope
 
 if TYPE_CHECKING:
     from arbvault.engine.config_view import EngineConfig
-
-LIVE_OFFERS: Final = 20
-"""Offers asked per product when they are needed: Keepa's least request, one page."""
-
 
 def reads_live_offers(config: EngineConfig) -> bool:
     """Whether any strategy of ``config`` buys at a live offer or sells at a Buy Box."""
