@@ -70,6 +70,12 @@ class LocalStackProcess:
     def stderr(self) -> str:
         return self.stderr_path.read_text(errors="replace")
 
+    def tails(self, lines: int = 60) -> str:
+        """The last ``lines`` of stdout and of stderr, for a failure message."""
+        def tail(text: str) -> str:
+            return "\n".join(text.splitlines()[-lines:])
+        return f"--- stdout (end)\n{tail(self.stdout)}\n--- stderr (end)\n{tail(self.stderr)}"
+
     @property
     def dev_key(self) -> str:
         return (self.home / "dev-api-key").read_text().strip()

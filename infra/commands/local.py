@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import faulthandler
+import os
 import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,8 @@ EXIT_USAGE = 2
 # would slow down every `arbvault` command.
 KEEPA_TOKENS = 1_000_000
 KEEPA_REFILL_RATE = 20_000  # per minute
+# A stop still under way this long after Ctrl-C prints every thread's stack to stderr, to show what holds it up.
+STOP_REPORT_SECONDS = 10.0
 
 
 def register(subparsers: Any) -> None:
@@ -80,6 +85,21 @@ def _speedup(text: str) -> float:
     return value
 
 
+class StopSignals:
+    """SIGINT and SIGTERM: the first asks for an orderly stop, a second one quits at once (function workers exit
+    by themselves once their request pipe closes with this process)."""
+
+    def __init__(self, quit_now: Callable[[int], object] = os._exit) -> None:
+        self.requested = threading.Event()
+        self._quit_now = quit_now
+
+    def handle(self, signum: int, _frame: object = None) -> None:
+        if self.requested.is_set():
+            os.write(2, b"arbvault local: stopped at once\n")
+            self._quit_now(128 + signum)
+        self.requested.set()
+
+
 def run(args: argparse.Namespace) -> int:
     began = time.perf_counter()
     from infra.local import (
@@ -105,9 +125,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"arbvault local: {exc}", file=sys.stderr)
         return EXIT_USAGE
 
-    stopping = threading.Event()
+    stop = StopSignals()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stopping.set())
+        signal.signal(signum, stop.handle)
     keepa = KeepaOptions(port=args.keepa_port, tokens=args.keepa_tokens, refill_rate=args.keepa_refill_rate,
                          latency_ms=args.keepa_latency_ms)
     options = LocalOptions(args.template, environment, parameters, prewarm=not args.lazy, reload=not args.no_reload,
@@ -125,8 +145,9 @@ def run(args: argparse.Namespace) -> int:
         return 1
     for line in stack.banner():
         console.line(line)
-    stopping.wait()
-    console.line("stopping...")
+    stop.requested.wait()
+    console.line("stopping... (Ctrl-C again to quit at once)")
+    faulthandler.dump_traceback_later(STOP_REPORT_SECONDS)  # left armed until the process has exited
     stack.stop()
     console.line("stopped")
     return 0

@@ -87,7 +87,7 @@ def events(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     finally:
         code = process.stop()
     # Pollers sit in long polls and invocations may be under way: the stack still stops cleanly.
-    assert code == 0, process.stderr
+    assert code == 0, process.tails()
     assert "Traceback" not in process.stdout
 
 

@@ -172,7 +172,7 @@ def test_signal_stops_the_stack_and_every_worker(database_url: str, tmp_path: Pa
         assert len(workers) >= 2  # at least the authorizer and config environments are warm
     finally:
         code = stack.stop(signum)
-    assert code == 0, stack.stderr
+    assert code == 0, stack.tails()
     assert not [w for w in workers if w.is_running() and w.status() != psutil.STATUS_ZOMBIE]
     assert "stopped" in stack.stdout
     assert "Traceback" not in stack.stderr
