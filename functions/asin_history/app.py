@@ -64,10 +64,9 @@ def get_watches(identity: CurrentIdentity, limit: Limit = DEFAULT_LIMIT, cursor:
     """The calling key's watches (an admin's: every key's), newest first."""
     after = KeysetPosition.from_dict(decode_cursor(cursor, keys=KEYSET_KEYS)) if cursor else None
     with session_scope() as session:
-        rows = list_watches(session, owner_key_id=_owner_scope(identity), limit=limit, after=after)
-    items, more = rows[:limit], len(rows) > limit
-    next_cursor = encode_cursor(KeysetPosition(items[-1].created_at, items[-1].id).as_dict()) if more else None
-    return Page[WatchOut](items=[WatchOut.model_validate(row) for row in items], next_cursor=next_cursor)
+        page = list_watches(session, owner_key_id=_owner_scope(identity), limit=limit, after=after)
+    next_cursor = encode_cursor(page.next_position.as_dict()) if page.next_position else None
+    return Page[WatchOut](items=[WatchOut.model_validate(row) for row in page.items], next_cursor=next_cursor)
 
 
 @router.delete("/watch/{watch_id}", status_code=204, response_class=Response, summary="Stop watching a product",

@@ -122,10 +122,10 @@ def changes(_: AdminIdentity, action: Action | None = None, limit: Limit = DEFAU
     it changed before and after. Admin keys only: it names the keys that wrote."""
     after = KeysetPosition.from_dict(decode_cursor(cursor, keys=KEYSET_KEYS)) if cursor else None
     with session_scope() as session:
-        rows, next_position = list_changes(session, action=action, limit=limit, after=after)
-        items = [SchedulerChangeOut.model_validate(row) for row in rows]
-    return Page[SchedulerChangeOut](items=items,
-                           next_cursor=encode_cursor(next_position.as_dict()) if next_position else None)
+        page = list_changes(session, action=action, limit=limit, after=after)
+        items = [SchedulerChangeOut.model_validate(row) for row in page.items]
+    next_cursor = encode_cursor(page.next_position.as_dict()) if page.next_position else None
+    return Page[SchedulerChangeOut](items=items, next_cursor=next_cursor)
 
 
 @router.get("/metrics", summary="A day of scheduled runs")

@@ -3,30 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, or_, select, tuple_, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from arbvault.auth.exceptions import ApiKeyNotFoundError, LastAdminKeyError
 from arbvault.auth.keys import check_role, display_prefix, generate_key, hash_key, is_well_formed, normalise_name
-from arbvault.keyset import KeysetPosition
+from arbvault.keyset import KeysetPage, KeysetPosition, newest_first
 from arbvault.models.api_key import ApiKey
 from arbvault.observability import logger
 
 # last_used_at is a hint for people, not an audit trail: recording it at most once a minute per key keeps the
 # authorizer, which runs on every request, to a single read almost always.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-
-
-@dataclass(frozen=True, slots=True)
-class ApiKeyPage:
-    """One page of keys and the position after its last item (``None`` on the last page)."""
-
-    items: list[ApiKey]
-    next_position: KeysetPosition | None
 
 
 def create_api_key(session: Session, *, name: str, role: str) -> tuple[ApiKey, str]:
@@ -92,18 +83,12 @@ def get_api_key(session: Session, key_id: uuid.UUID | str) -> ApiKey:
 
 def list_api_keys(
     session: Session, *, limit: int, after: KeysetPosition | None = None, include_revoked: bool = False
-) -> ApiKeyPage:
+) -> KeysetPage[ApiKey]:
     """Up to ``limit`` keys, newest first, starting after the keyset position ``after``."""
-    query = select(ApiKey).order_by(ApiKey.created_at.desc(), ApiKey.id.desc()).limit(limit + 1)
+    query = select(ApiKey)
     if not include_revoked:
         query = query.where(ApiKey.revoked_at.is_(None))
-    if after is not None:
-        query = query.where(tuple_(ApiKey.created_at, ApiKey.id) < tuple_(after.created_at, after.id))
-    rows = list(session.scalars(query))
-    if len(rows) <= limit:
-        return ApiKeyPage(items=rows, next_position=None)
-    last = rows[limit - 1]
-    return ApiKeyPage(items=rows[:limit], next_position=KeysetPosition(last.created_at, last.id))
+    return newest_first(session, query, at=ApiKey.created_at, id=ApiKey.id, limit=limit, after=after)
 
 
 def revoke_api_key(session: Session, key_id: uuid.UUID) -> ApiKey:

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING, Any, Final
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 
 from arbvault.autosourcing.exceptions import PickNotFoundError, RunNotFoundError
 from arbvault.jobs.queries import JobSummary, get_job, list_jobs
 from arbvault.jobs.states import FINISHED_STATUSES
-from arbvault.keyset import KeysetPosition
+from arbvault.keyset import KeysetPage, KeysetPosition, newest_first
 from arbvault.models.autosourcing import AutosourcingPick, AutosourcingRun
 from arbvault.models.job import Job
 
@@ -72,21 +72,16 @@ def get_run(session: Session, run_id: uuid.UUID, *, owner_key_id: str | None) ->
     return RunView(get_job(session, run_id), run, _picks_of(session, [run_id])[run_id])
 
 
-@dataclass(frozen=True, slots=True)
-class RunPage:
-    items: list[RunView]
-    next_position: KeysetPosition | None
-
-
-def list_runs(session: Session, *, owner_key_id: str | None, limit: int, after: KeysetPosition | None) -> RunPage:
+def list_runs(session: Session, *, owner_key_id: str | None, limit: int,
+              after: KeysetPosition | None) -> KeysetPage[RunView]:
     """Newest first, each with its picks."""
     page = list_jobs(session, owner_key_id=owner_key_id, kind="autosourcing", limit=limit, after=after)
     ids = [job.id for job in page.items]
     runs = {run.job_id: run for run in session.scalars(select(AutosourcingRun)
                                                         .where(AutosourcingRun.job_id.in_(ids)))}
     picks = _picks_of(session, ids)
-    return RunPage([RunView(job, runs[job.id], picks[job.id]) for job in page.items if job.id in runs],
-                   page.next_position)
+    return KeysetPage([RunView(job, runs[job.id], picks[job.id]) for job in page.items if job.id in runs],
+                      page.next_position)
 
 
 def latest_run(session: Session, *, owner_key_id: str | None) -> RunView | None:
@@ -111,27 +106,14 @@ def opportunity_of_day(session: Session, *, owner_key_id: str | None,
     return None if row is None else (row[0], row[1])
 
 
-@dataclass(frozen=True, slots=True)
-class PickPage:
-    items: list[AutosourcingPick]
-    next_position: KeysetPosition | None
-
-
 def list_picks(session: Session, *, owner_key_id: str | None, action: str | None, limit: int,
-               after: KeysetPosition | None) -> PickPage:
+               after: KeysetPosition | None) -> KeysetPage[AutosourcingPick]:
     """Picks newest first (by when they were picked), optionally of one action."""
     statement = _owned(select(AutosourcingPick), AutosourcingPick.owner_key_id, owner_key_id)
     if action is not None:
         statement = statement.where(AutosourcingPick.action == action)
-    if after is not None:
-        statement = statement.where(or_(AutosourcingPick.created_at < after.created_at,
-                                        and_(AutosourcingPick.created_at == after.created_at,
-                                             AutosourcingPick.id < after.id)))
-    rows = list(session.scalars(statement.order_by(AutosourcingPick.created_at.desc(),
-                                                   AutosourcingPick.id.desc()).limit(limit + 1)))
-    page = rows[:limit]
-    last = page[-1] if len(rows) > limit else None
-    return PickPage(page, KeysetPosition(last.created_at, last.id) if last is not None else None)
+    return newest_first(session, statement, at=AutosourcingPick.created_at, id=AutosourcingPick.id, limit=limit,
+                        after=after)
 
 
 def set_action(session: Session, pick_id: uuid.UUID, action: str, notes: str | None, *,

@@ -6,15 +6,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select, tuple_, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DatabaseError
 
 from arbvault.bookmarks.exceptions import NicheNameTakenError, SavedNicheNotFoundError
-from arbvault.keyset import KeysetPosition
+from arbvault.keyset import KeysetPage, KeysetPosition, newest_first
 from arbvault.models.saved_niche import NICHE_NAME_INDEX, SavedNiche
 
 if TYPE_CHECKING:
@@ -57,24 +56,13 @@ def get_saved_niche(session: Session, niche_id: uuid.UUID, *, owner_key_id: str 
     return saved
 
 
-@dataclass(frozen=True, slots=True)
-class SavedNichePage:
-    items: list[SavedNiche]
-    next_position: KeysetPosition | None
-
-
 def list_saved_niches(session: Session, *, owner_key_id: str | None, limit: int,
-                      after: KeysetPosition | None) -> SavedNichePage:
+                      after: KeysetPosition | None) -> KeysetPage[SavedNiche]:
     """Newest first, of one owner or, with ``owner_key_id=None``, of every key."""
-    query = select(SavedNiche).order_by(SavedNiche.created_at.desc(), SavedNiche.id.desc()).limit(limit + 1)
+    query = select(SavedNiche)
     if owner_key_id is not None:
         query = query.where(SavedNiche.owner_key_id == owner_key_id)
-    if after is not None:
-        query = query.where(tuple_(SavedNiche.created_at, SavedNiche.id) < tuple_(after.created_at, after.id))
-    rows = list(session.scalars(query))
-    page = rows[:limit]
-    last = page[-1] if len(rows) > limit else None
-    return SavedNichePage(page, KeysetPosition(last.created_at, last.id) if last is not None else None)
+    return newest_first(session, query, at=SavedNiche.created_at, id=SavedNiche.id, limit=limit, after=after)
 
 
 def update_saved_niche(session: Session, niche_id: uuid.UUID, values: dict[str, Any], *,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select, tuple_
 
 from arbvault.config.scopes import parse_scope
-from arbvault.keyset import KeysetPosition
+from arbvault.keyset import KeysetPage, KeysetPosition
 from arbvault.models.business_config import BusinessConfig, ConfigChange
 
 if TYPE_CHECKING:
@@ -35,14 +35,6 @@ class ChangeRecord:
     changed_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class ChangePage:
-    """One page of changes, and the position to continue from (None on the last page)."""
-
-    items: list[ChangeRecord]
-    next_position: KeysetPosition | None
-
-
 def diff_summary(operations: Iterable[dict[str, Any]]) -> str:
     """``"3 changes (replace x2, add x1)"``: the count of JSON Patch operations, by kind, most frequent first."""
     counts = Counter(str(operation.get("op")) for operation in operations)
@@ -61,7 +53,7 @@ def list_changes(
     changed_by: str | None = None,
     limit: int = 50,
     after: KeysetPosition | None = None,
-) -> ChangePage:
+) -> KeysetPage[ChangeRecord]:
     """Changes newest first, optionally of one ``scope`` (normalised) and by one ``changed_by``, ``limit`` per page."""
     # Only the listed columns: the old and new documents stay in the database.
     statement = (
@@ -91,4 +83,4 @@ def list_changes(
         for row in rows[:limit]
     ]
     more = len(rows) > limit
-    return ChangePage(items, KeysetPosition(items[-1].changed_at, items[-1].change_id) if more else None)
+    return KeysetPage(items, KeysetPosition(items[-1].changed_at, items[-1].change_id) if more else None)

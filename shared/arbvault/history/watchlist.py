@@ -7,18 +7,17 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 
 from arbvault.db import session_scope
 from arbvault.history.exceptions import WatchNotFoundError
 from arbvault.history.points import HISTORY_OPTIONS
+from arbvault.keyset import KeysetPage, KeysetPosition, newest_first
 from arbvault.models.asin_history import AsinWatch
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
-
-    from arbvault.keyset import KeysetPosition
 
 TITLE_MAX = 500
 
@@ -55,15 +54,12 @@ def add_watch(identifier: str, *, domain_id: int, owner_key_id: str) -> WatchAdd
 
 
 def list_watches(session: Session, *, owner_key_id: str | None, limit: int,
-                 after: KeysetPosition | None = None) -> list[AsinWatch]:
-    """Up to ``limit + 1`` watches newest first (the extra row tells that another page exists), of one owner or,
-    with ``owner_key_id=None``, of every key."""
-    query = select(AsinWatch).order_by(AsinWatch.created_at.desc(), AsinWatch.id.desc()).limit(limit + 1)
+                 after: KeysetPosition | None = None) -> KeysetPage[AsinWatch]:
+    """Up to ``limit`` watches newest first, of one owner or, with ``owner_key_id=None``, of every key."""
+    query = select(AsinWatch)
     if owner_key_id is not None:
         query = query.where(AsinWatch.owner_key_id == owner_key_id)
-    if after is not None:
-        query = query.where(tuple_(AsinWatch.created_at, AsinWatch.id) < tuple_(after.created_at, after.id))
-    return list(session.scalars(query))
+    return newest_first(session, query, at=AsinWatch.created_at, id=AsinWatch.id, limit=limit, after=after)
 
 
 def remove_watch(session: Session, watch_id: uuid.UUID, *, owner_key_id: str | None) -> None:

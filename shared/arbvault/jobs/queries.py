@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import case, func, select
 
 from arbvault.exceptions import InvalidInputError
 from arbvault.jobs.exceptions import JobNotFoundError
 from arbvault.jobs.params import JobParams
 from arbvault.jobs.states import ChunkState, JobStatus
-from arbvault.keyset import KeysetPosition
+from arbvault.keyset import KeysetPage, KeysetPosition, newest_first
 from arbvault.models.job import Job, JobChunk
 
 if TYPE_CHECKING:
@@ -133,34 +133,20 @@ def get_job(session: Session, job_id: uuid.UUID | str, *, owner_key_id: str | No
     return summarise(session, load_job(session, job_id, owner_key_id=owner_key_id))
 
 
-@dataclass(frozen=True, slots=True)
-class JobPage:
-    """One page of jobs and where the next starts (``None`` on the last page)."""
-
-    items: list[JobSummary]
-    next_position: KeysetPosition | None
-
-
 def list_jobs(session: Session, *, owner_key_id: str | None = None, status: JobStatus | str | None = None,
-              kind: str | None = None, limit: int = 50, after: KeysetPosition | None = None) -> JobPage:
+              kind: str | None = None, limit: int = 50, after: KeysetPosition | None = None) -> KeysetPage[JobSummary]:
     """Up to ``limit`` jobs, newest first, of ``owner_key_id`` (all owners when ``None``), optionally of one
     ``status`` or ``kind``, starting after ``after``."""
-    statement = select(Job).order_by(Job.created_at.desc(), Job.id.desc()).limit(limit + 1)
+    statement = select(Job)
     if owner_key_id is not None:
         statement = statement.where(Job.owner_key_id == str(owner_key_id))
     if status is not None:
         statement = statement.where(Job.status == JobStatus(status).value)
     if kind is not None:
         statement = statement.where(Job.kind == kind)
-    if after is not None:
-        statement = statement.where(or_(Job.created_at < after.created_at,
-                                        and_(Job.created_at == after.created_at, Job.id < after.id)))
-    rows = list(session.scalars(statement))
-    page, more = rows[:limit], len(rows) > limit
-    progress = progress_of(session, page)
-    items = [JobSummary.of(job, progress[job.id]) for job in page]
-    last = page[-1] if more else None
-    return JobPage(items, KeysetPosition(last.created_at, last.id) if last is not None else None)
+    page = newest_first(session, statement, at=Job.created_at, id=Job.id, limit=limit, after=after)
+    progress = progress_of(session, page.items)
+    return KeysetPage([JobSummary.of(job, progress[job.id]) for job in page.items], page.next_position)
 
 
 @dataclass(frozen=True, slots=True)

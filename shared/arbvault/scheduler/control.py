@@ -12,10 +12,10 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select
 
 from arbvault.exceptions import InvalidInputError
-from arbvault.keyset import KeysetPosition
+from arbvault.keyset import KeysetPage, KeysetPosition, newest_first
 from arbvault.models.autoscheduler import SCHEDULER_CONTROL_ID, SchedulerChange, SchedulerControl
 from arbvault.scheduler.calendar import Calendar, upcoming_skips
 
@@ -128,17 +128,10 @@ def update_settings(session: Session, identity: Identity, values: dict[str, Any]
 
 
 def list_changes(session: Session, *, action: Action | None = None, limit: int,
-                 after: KeysetPosition | None = None) -> tuple[list[SchedulerChange], KeysetPosition | None]:
-    """Audit rows newest first (optionally of one ``action``), ``limit`` per page, and the position the next page
-    starts after (None on the last page)."""
-    statement = (select(SchedulerChange).order_by(SchedulerChange.changed_at.desc(), SchedulerChange.id.desc())
-                 .limit(limit + 1))
+                 after: KeysetPosition | None = None) -> KeysetPage[SchedulerChange]:
+    """Audit rows newest first (optionally of one ``action``), ``limit`` per page."""
+    statement = select(SchedulerChange)
     if action is not None:
         statement = statement.where(SchedulerChange.action == action)
-    if after is not None:
-        statement = statement.where(
-            tuple_(SchedulerChange.changed_at, SchedulerChange.id) < tuple_(after.created_at, after.id))
-    found = list(session.scalars(statement))
-    page = found[:limit]
-    more = len(found) > limit
-    return page, KeysetPosition(page[-1].changed_at, page[-1].id) if more else None
+    return newest_first(session, statement, at=SchedulerChange.changed_at, id=SchedulerChange.id, limit=limit,
+                        after=after)
