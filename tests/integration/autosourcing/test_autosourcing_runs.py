@@ -165,13 +165,14 @@ def test_the_estimate_prices_offers_exactly_when_the_rules_read_an_offer_price(
     with session_scope() as session:
         update_scope(session, scope=f"domain:{domain_id}", changed_by="test",
                      patch={"strategies": dict.fromkeys(("textbook", "velocity", "balanced"), sources)})
+    store_balance(5_000, refill_in_ms=30_000, refill_rate=20, observed_at=datetime.now(UTC))  # no /token asked
     # WHEN a run of 40 candidates there is estimated
     status, _, estimate = request("POST", "/estimate", json_body={
         "discovery_config": {**DISCOVERY, "domain_id": domain_id}, "scoring_config": scoring})
     # THEN each lookup costs a page of offers (6) only when the sell price comes with them
     assert status == 200, estimate
     assert (estimate["discovery_tokens"], estimate["details_tokens"]) == (12, 40 * per_candidate)
-    assert paid(keepa) == []
+    assert not keepa.requests
 
 
 def test_runs_are_the_callers_own(queues: JobQueues, keepa: OfflineKeepa) -> None:

@@ -4,6 +4,7 @@ the token guard before any spend, and the job path above the threshold."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +19,7 @@ from arbvault.settings import get_settings
 from db_testing import rows
 from infra.keepa_offline.finder import find
 from jobs_testing import JobQueues, run_worker
-from keepa_testing import MakeKeepa, RecordingKeepa, paid, product_requests, spent
+from keepa_testing import MakeKeepa, RecordingKeepa, paid, product_requests, spent, store_balance
 from support import SOURCER, call
 
 FIRST_THREE = {"count": 3, "shuffle": False, "products_per_niche": 3}
@@ -128,12 +129,13 @@ def test_the_estimate_prices_offers_exactly_when_the_rules_read_an_offer_price(
     with session_scope() as session:
         update_scope(session, scope=f"domain:{domain_id}", changed_by="test",
                      patch={"strategies": dict.fromkeys(("textbook", "velocity", "balanced"), sources)})
+    store_balance(5_000, refill_in_ms=30_000, refill_rate=20, observed_at=datetime.now(UTC))  # no /token asked
     # WHEN three templates of three products are priced there
     status, _, estimate = post(ESTIMATE, {**FIRST_THREE, "domain_id": domain_id})
     # THEN each template's 6 candidates cost a page of offers (6) only when a source reads an offer price
     assert status == 200, estimate
     assert estimate["tokens_per_niche"] == 12 + 6 * per_lookup
-    assert paid(keepa) == []
+    assert not keepa.requests
 
 
 def test_bad_input_is_one_422_envelope(keepa: RecordingKeepa) -> None:
