@@ -25,7 +25,7 @@ from arbvault.niches.budget import affordable_count
 from arbvault.niches.discover import ScoredNiche, score_niches
 from arbvault.niches.export import ExportRow, niches_csv
 from arbvault.niches.schemas import AnalyzeIn, DiscoverIn
-from arbvault.niches.scoring import AnalysisQuality, CompetitionLevel, Confidence, SampleQuality
+from arbvault.niches.scoring import AnalysisQuality, CompetitionLevel, Confidence, MissingInput, SampleQuality
 from arbvault.niches.templates import TEMPLATES, Family, NicheTemplate
 from arbvault.web.app import create_app, create_handler
 from arbvault.web.headers import IdempotencyKey
@@ -185,14 +185,15 @@ def discover(body: DiscoverIn, identity: CurrentIdentity,
 
 
 class MetricsOut(BaseModel):
-    avg_sellers: float = Field(description="live NEW offers per product")
+    avg_sellers: float | None = Field(description="live NEW offers per product (null: no product has a count)")
     avg_bsr: float
     avg_price: float
-    stability_ratio: float = Field(description="price stability, 0-1 (the engine's stability score / 100)")
+    stability_ratio: float | None = Field(
+        description="price stability, 0-1 (the engine's stability score / 100; null: no history long enough)")
     profit_margin: float = Field(description="average ROI on the buy price, percent")
     total_products: int
     viable_products: int
-    competition_level: CompetitionLevel
+    competition_level: CompetitionLevel | None = Field(description="from avg_sellers (null with it)")
 
 
 class CriteriaOut(BaseModel):
@@ -208,8 +209,10 @@ class CategoryNicheOut(BaseModel):
     category_id: int
     category_name: Text | None = Field(max_length=200)
     metrics: MetricsOut
-    niche_score: float = Field(ge=0, le=10)
-    confidence_level: Confidence
+    niche_score: float = Field(ge=0, le=10, description="the weighted mean of the factors whose inputs are known")
+    confidence_level: Confidence = Field(description="by sample size, one level lower per missing input")
+    missing_inputs: list[MissingInput] = Field(
+        description="inputs no product of the sample has: their metrics are null and their factor left out")
     sample_quality: SampleQuality
     criteria_used: CriteriaOut
 
@@ -222,7 +225,8 @@ class CategoryNicheOut(BaseModel):
                                       total_products=m.total_products, viable_products=m.viable_products,
                                       competition_level=m.competition_level),
                    niche_score=niche.niche_score, confidence_level=niche.confidence,
-                   sample_quality=niche.sample_quality, criteria_used=criteria)
+                   missing_inputs=list(m.missing_inputs), sample_quality=niche.sample_quality,
+                   criteria_used=criteria)
 
 
 class AnalyzeOut(BaseModel):

@@ -1,30 +1,20 @@
-"""Whether a run's candidates are looked up with live offers, under the rules that may price them.
-
-A strategy buying at the cheapest live offer without a caller's buy price, or selling at a condition's Buy Box,
-reads a price Keepa reports only with the offers.
-"""
+"""Whether a run's candidates are looked up with live offers, under the rules that may price them."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from arbvault.catalog.fetch_options import LIVE_OFFERS
-from arbvault.engine.config_view import CHEAPEST_OFFER, CONDITION_BUY_BOX
-from arbvault.engine.strategy import named_strategy
+from arbvault.engine.strategy import live_offers_needed
 
 if TYPE_CHECKING:
     from arbvault.autosourcing.configs import ScoringSpec
-    from arbvault.engine.config_view import EngineConfig, Strategy
-
-def _reads_offers(strategy: Strategy, scoring: ScoringSpec) -> bool:
-    buys_at_an_offer = strategy.buy_price_source == CHEAPEST_OFFER and scoring.buy_price is None
-    return buys_at_an_offer or strategy.sell_price_source == CONDITION_BUY_BOX
+    from arbvault.engine.config_view import EngineConfig
 
 
 def live_offers(scoring: ScoringSpec, config: EngineConfig) -> int | None:
-    """``LIVE_OFFERS`` when a strategy that may price the candidates (``scoring``'s named one, else any the
-    engine may pick) buys at the cheapest live offer without a caller's price, or sells at a condition's Buy Box.
-    ``None`` otherwise; 422 for an unknown strategy."""
-    strategies = ([named_strategy(scoring.strategy, config)] if scoring.strategy is not None
-                  else [*config.selection_order, config.strategies[config.active_strategy]])
-    return LIVE_OFFERS if any(_reads_offers(s, scoring) for s in strategies) else None
+    """``LIVE_OFFERS`` when a strategy that may price the candidates (``scoring``'s named one, else any the engine
+    may pick) reads a price Keepa reports only with live offers, given ``scoring``'s buy price or not; ``None``
+    otherwise. 422 for an unknown strategy."""
+    needed = live_offers_needed(config, strategy=scoring.strategy, buy_price_given=scoring.buy_price is not None)
+    return LIVE_OFFERS if needed else None

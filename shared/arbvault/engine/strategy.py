@@ -12,7 +12,8 @@ bought under ``condition_buy_box`` (a used copy sells at the used Buy Box, else 
 one at the Buy Box, else the lowest FBA new offer; as a last resort at the lowest price Keepa lists in that
 condition), and is a fixed marketplace price under the other sources. A buy read from a
 marketplace price never sells at that same price (it would be the same listing). Of several candidate buys the
-cheapest that has a sell price wins (the cheapest of all when none has).
+cheapest that has a sell price wins (the cheapest of all when none has). Every source but ``current_new`` and
+``current_used`` reads a price Keepa sends only with live offers (``needs_live_offers``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Final, Literal
 from arbvault.engine.config_view import (
     CHEAPEST_OFFER,
     CONDITION_BUY_BOX,
+    BuySource,
     EngineConfig,
     PriceSource,
     SellSource,
@@ -53,6 +55,10 @@ CONDITION_SELL_CHAINS: Final[dict[str, tuple[PriceField, ...]]] = {
 }
 # The price a product is judged by when picking a strategy.
 SELECTION_SOURCE: Final[PriceSource] = "current_buy_box"
+# The prices Keepa reports only with a page of live offers (``offers=``): the Buy Box and its 90-day average (csv
+# 18, which ``buybox=1`` also sends), the lowest FBA new offer (csv 10), the used Buy Box (csv 32) and the cheapest
+# used FBA offer. The lowest new and used prices (csv 1 and 2) come with every lookup.
+OFFER_FIELDS: Final[frozenset[PriceField]] = frozenset({"buy_box", "buy_box_avg90", "fba", "buy_box_used", "used_fba"})
 
 
 @dataclass
@@ -160,6 +166,35 @@ def choose_prices(strategy: Strategy, prices: MarketPrices, cheapest_offers: Map
     pool = [pair for pair in priced if pair[1] is not None] or priced
     buy, sell = min(pool, key=lambda pair: pair[0].price)  # the first of equal prices: the better condition
     return buy, sell, buy.condition
+
+
+def _reads_live_offers(source: BuySource | SellSource) -> bool:
+    """Whether ``source``'s own price comes only with live offers: the cheapest offer does, and so does a chain
+    (either of ``condition_buy_box``'s) that starts at an offer field. Without the offers such a chain falls back
+    to the lowest new or used price, a price of another kind, so the source is not what was read."""
+    if source == CHEAPEST_OFFER:
+        return True
+    chains = CONDITION_SELL_CHAINS.values() if source == CONDITION_BUY_BOX else (SOURCE_CHAINS[source],)
+    return any(chain[0] in OFFER_FIELDS for chain in chains)
+
+
+def needs_live_offers(strategy: Strategy, *, buy_price_given: bool) -> bool:
+    """Whether pricing a product under ``strategy`` reads a price Keepa reports only with live offers: its sell
+    source, or its buy source unless the caller gives the buy price (which always wins, so the buy source is
+    not read). Only ``current_new`` and ``current_used`` read without offers; a strategy declaring no sources
+    (score-only) prices nothing."""
+    sources = (strategy.sell_price_source,) if buy_price_given else (strategy.buy_price_source,
+                                                                    strategy.sell_price_source)
+    return any(source is not None and _reads_live_offers(source) for source in sources)
+
+
+def live_offers_needed(config: EngineConfig, *, strategy: str | None, buy_price_given: bool) -> bool:
+    """Whether a strategy that may price a product needs live offers (``needs_live_offers``): ``strategy``'s when
+    named (``named_strategy``: unknown is ``UnknownStrategyError``), else any auto-selection may pick or the
+    rules' active strategy."""
+    candidates = ((named_strategy(strategy, config),) if strategy is not None
+                  else (*config.selection_order, config.strategies[config.active_strategy]))
+    return any(needs_live_offers(s, buy_price_given=buy_price_given) for s in candidates)
 
 
 def select_strategy(price: Decimal | None, bsr: int | None, config: EngineConfig) -> Strategy:

@@ -4,7 +4,8 @@ Each category's sample is its candidates in the rank range (one product-finder r
 engine; products Amazon sells or without a price or rank are left out. Per product: sellers = live NEW offers
 as Keepa counts them, sales rank, sell price, price stability (the engine's, 0-1) and margin = the engine's
 ROI percent. A product is viable when all four meet the criteria. Categories with fewer than
-``MIN_SAMPLE`` analysed products are skipped; niches scoring below ``MIN_NICHE_SCORE`` are dropped.
+``MIN_SAMPLE`` analysed products are skipped; niches scoring below ``MIN_NICHE_SCORE`` are dropped. Sellers and
+stability are averaged over the products that have them; when none has, the input is missing (``scoring``).
 """
 
 from __future__ import annotations
@@ -119,6 +120,8 @@ class AnalyzerPlan:
 
 @dataclass(frozen=True, slots=True)
 class CategoryNiche:
+    """A category scored as a niche; its metrics name the inputs that were missing."""
+
     category_id: int
     category_name: str | None
     metrics: CategoryMetrics
@@ -141,24 +144,44 @@ class CategoryAnalysis:
         return analysis_quality([n.niche_score for n in self.niches], self.categories_analysed)
 
 
-def _mean(values: list[float]) -> float:
-    return round(statistics.fmean(values), 2) if values else 0.0
+def _mean(values: list[float]) -> float | None:
+    """The mean to 2 places; ``None`` for no values (a missing input, never averaged as 0)."""
+    return round(statistics.fmean(values), 2) if values else None
 
 
 def category_metrics(sample: list[ScoredProduct], criteria: AnalyzerCriteria) -> CategoryMetrics:
-    """Means over ``sample`` (products with a price and rank); sellers and stability over the products that
-    have them (Keepa counts the offers; the history is long enough)."""
+    """Means over ``sample`` (a non-empty list of products with a price and rank); sellers and stability over the
+    products that have them (Keepa counts the offers; the history is long enough), ``None`` when none has."""
+    ranks, prices, margins = [], [], []
+    for product in sample:
+        analysis = product.analysis
+        assert analysis.profit is not None and analysis.bsr is not None  # left out of the sample otherwise
+        ranks.append(float(analysis.bsr))
+        prices.append(float(analysis.profit.sell_price))
+        margins.append(float(analysis.profit.roi_pct))
     sellers = [float(p.product.offer_counts.new) for p in sample if p.product.offer_counts.new is not None]
     stabilities = [float(s) for s in map(_stability, sample) if s is not None]
     return CategoryMetrics(
         avg_sellers=_mean(sellers),
-        avg_bsr=_mean([float(p.analysis.bsr or 0) for p in sample]),
-        avg_price=_mean([float(p.analysis.profit.sell_price) for p in sample if p.analysis.profit]),
-        price_stability=round(_mean(stabilities), 3),
-        profit_margin=_mean([float(p.analysis.profit.roi_pct) for p in sample if p.analysis.profit]),
+        avg_bsr=round(statistics.fmean(ranks), 2),
+        avg_price=round(statistics.fmean(prices), 2),
+        price_stability=_mean(stabilities),
+        profit_margin=round(statistics.fmean(margins), 2),
         total_products=len(sample),
         viable_products=sum(criteria.is_viable(p) for p in sample),
     )
+
+
+def category_niche(category_id: int, sample: list[ScoredProduct], criteria: AnalyzerCriteria) -> CategoryNiche | None:
+    """``sample`` (at least ``MIN_SAMPLE`` products) scored as a niche; ``None`` below ``MIN_NICHE_SCORE``."""
+    metrics = category_metrics(sample, criteria)
+    score = niche_score(metrics, criteria.bsr_min, criteria.bsr_max)
+    if score < MIN_NICHE_SCORE:
+        return None
+    return CategoryNiche(category_id=category_id, category_name=_category_name(category_id, sample),
+                         metrics=metrics, niche_score=score,
+                         confidence=confidence(len(sample), missing_inputs=len(metrics.missing_inputs)),
+                         sample_quality=sample_quality(score, len(sample)))
 
 
 def analyze_categories(criteria: AnalyzerCriteria, category_ids: list[int], *, max_results: int,
@@ -180,13 +203,9 @@ def analyze_categories(criteria: AnalyzerCriteria, category_ids: list[int], *, m
         if len(sample) < MIN_SAMPLE:
             skipped.append(category_id)
             continue
-        metrics = category_metrics(sample, criteria)
-        score = niche_score(metrics, criteria.bsr_min, criteria.bsr_max)
-        if score < MIN_NICHE_SCORE:
-            continue
-        niches.append(CategoryNiche(category_id=category_id, category_name=_category_name(category_id, sample),
-                                    metrics=metrics, niche_score=score, confidence=confidence(len(sample)),
-                                    sample_quality=sample_quality(score, len(sample))))
+        niche = category_niche(category_id, sample, criteria)
+        if niche is not None:
+            niches.append(niche)
     niches.sort(key=lambda n: (-n.niche_score, n.category_id))
     return CategoryAnalysis(niches=niches[:max_results], categories_analysed=len(category_ids) - len(skipped),
                             categories_skipped=skipped, tokens_consumed=consumed, started_at=started,

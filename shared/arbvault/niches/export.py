@@ -22,16 +22,17 @@ _FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(frozen=True, slots=True)
 class ExportRow:
-    """One niche's line: its name, score, metrics, levels and the criteria it was found with."""
+    """One niche's line: its name, score, metrics (a missing one is an empty cell), levels and the criteria it
+    was found with."""
 
     category_name: str
     niche_score: float
-    avg_sellers: float
+    avg_sellers: float | None
     avg_bsr: float
     profit_margin_pct: float
-    price_stability: float
+    price_stability: float | None
     viable_products: int
-    competition_level: str
+    competition_level: str | None
     confidence_level: str
     recommended_bsr_min: int
     recommended_bsr_max: int

@@ -1,7 +1,10 @@
 """How a category scores as a niche: five factors on 1-10 points, weighted into a 1-10 niche score.
 
 Competition (average sellers) 30 %, profitability (margin percent) 25 %, price stability 20 %, market size
-(average sales rank against the wanted range) 15 %, viability (share of viable products) 10 %.
+(average sales rank against the wanted range) 15 %, viability (share of viable products) 10 %. A missing input
+(no product of the sample has a seller count, or a price history long enough for a stability) is ``None``: it
+is listed in ``missing_inputs``, its factor is left out of the weighted mean, and it lowers the confidence one
+level.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ Confidence = Literal["HIGH", "MEDIUM", "LOW"]
 SampleQuality = Literal["EXCELLENT", "GOOD", "FAIR", "POOR", "VERY_POOR"]
 CompetitionLevel = Literal["LOW", "MEDIUM", "HIGH"]
 AnalysisQuality = Literal["EXCELLENT", "GOOD", "FAIR", "POOR", "NO_DATA"]
+MissingInput = Literal["seller_count", "price_stability"]
 
 MIN_NICHE_SCORE: Final = 4.0
 """Categories scoring below this are not reported as niches."""
@@ -58,38 +62,54 @@ def viability_points(viable: int, total: int) -> float:
 
 @dataclass(frozen=True, slots=True)
 class CategoryMetrics:
-    """Means over a category's analysed sample, and how many of its products are viable."""
+    """Means over a category's analysed sample, and how many of its products are viable; the mean sellers and
+    stability are ``None`` when no product has them."""
 
-    avg_sellers: float
+    avg_sellers: float | None
     avg_bsr: float
     avg_price: float
-    price_stability: float
+    price_stability: float | None
     profit_margin: float
     total_products: int
     viable_products: int
 
     @property
-    def competition_level(self) -> CompetitionLevel:
+    def competition_level(self) -> CompetitionLevel | None:
+        if self.avg_sellers is None:
+            return None
         if self.avg_sellers <= 2.5:
             return "LOW"
         return "MEDIUM" if self.avg_sellers <= 5 else "HIGH"
 
+    @property
+    def missing_inputs(self) -> tuple[MissingInput, ...]:
+        """The inputs no product of the sample had, in factor order."""
+        present: dict[MissingInput, bool] = {"seller_count": self.avg_sellers is not None,
+                                             "price_stability": self.price_stability is not None}
+        return tuple(name for name, known in present.items() if not known)
+
 
 def niche_score(metrics: CategoryMetrics, bsr_min: int, bsr_max: int) -> float:
-    """The weighted score, 1-10, one decimal."""
-    weighted = ((Decimal("0.30"), competition_points(metrics.avg_sellers)),
-                (Decimal("0.25"), profitability_points(metrics.profit_margin)),
-                (Decimal("0.20"), stability_points(metrics.price_stability)),
+    """The weighted mean of the factors known (a missing input's factor is left out), 1-10, one decimal."""
+    weighted = [(Decimal("0.25"), profitability_points(metrics.profit_margin)),
                 (Decimal("0.15"), market_size_points(metrics.avg_bsr, bsr_min, bsr_max)),
-                (Decimal("0.10"), viability_points(metrics.viable_products, metrics.total_products)))
+                (Decimal("0.10"), viability_points(metrics.viable_products, metrics.total_products))]
+    if metrics.avg_sellers is not None:
+        weighted.append((Decimal("0.30"), competition_points(metrics.avg_sellers)))
+    if metrics.price_stability is not None:
+        weighted.append((Decimal("0.20"), stability_points(metrics.price_stability)))
+    total = sum((weight * Decimal(str(points)) for weight, points in weighted), Decimal(0))
     # In decimal, so a score of exactly x.x5 rounds up whatever its binary form.
-    return float(round_half_up(sum((weight * Decimal(str(points)) for weight, points in weighted), Decimal(0)), 1))
+    return float(round_half_up(total / sum((weight for weight, _ in weighted), Decimal(0)), 1))
 
 
-def confidence(sample_size: int) -> Confidence:
-    if sample_size >= 50:
-        return "HIGH"
-    return "MEDIUM" if sample_size >= 20 else "LOW"
+_CONFIDENCE_LEVELS: Final[tuple[Confidence, ...]] = ("LOW", "MEDIUM", "HIGH")
+
+
+def confidence(sample_size: int, *, missing_inputs: int = 0) -> Confidence:
+    """By sample size (50 up HIGH, 20 up MEDIUM, else LOW), one level lower per missing input (LOW at least)."""
+    level = 2 if sample_size >= 50 else 1 if sample_size >= 20 else 0
+    return _CONFIDENCE_LEVELS[max(0, level - missing_inputs)]
 
 
 def sample_quality(score: float, sample_size: int) -> SampleQuality:

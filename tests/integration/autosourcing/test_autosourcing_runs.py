@@ -9,9 +9,12 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import pytest
 from autosourcing_support import DISCOVERY, OPEN_SCORING, SEEDED_PROFILES, get_run, request, start_run
 
 from arbvault.autosourcing.runs import discover, finish_run
+from arbvault.config.updates import update_scope
+from arbvault.db import session_scope
 from db_testing import execute, scalar
 from infra.keepa_offline import OfflineKeepa
 from jobs_testing import EventSource, JobQueues, run_worker
@@ -148,6 +151,28 @@ def test_short_balance_is_429_with_retry_after_and_the_deficit(queues: JobQueues
     assert status == 200, estimate
     assert (estimate["tokens_estimated"], estimate["balance"], estimate["safe_to_proceed"]) == (12 + 40 * 6, 60, False)
     assert "short" in estimate["warning_message"]
+
+
+@pytest.mark.parametrize(("sell", "scoring", "per_candidate"), [
+    ("current_buy_box", {}, 6),  # Keepa sends the Buy Box only with the offers, whoever gives the buy price
+    ("avg90_buy_box", {"buy_price": 4}, 6),
+    ("current_new", {}, 1),  # the lowest new and used prices come with every lookup
+])
+def test_the_estimate_prices_offers_exactly_when_the_rules_read_an_offer_price(
+        keepa: OfflineKeepa, domain_id: int, sell: str, scoring: dict[str, Any], per_candidate: int) -> None:
+    # GIVEN a domain whose every strategy buys at the lowest used price and sells at ``sell``
+    sources = {"buy_price_source": "current_used", "sell_price_source": sell}
+    with session_scope() as session:
+        update_scope(session, scope=f"domain:{domain_id}", changed_by="test",
+                     patch={"strategies": dict.fromkeys(("textbook", "velocity", "balanced"), sources)})
+    store_balance(5_000, refill_in_ms=30_000, refill_rate=20, observed_at=datetime.now(UTC))  # no /token asked
+    # WHEN a run of 40 candidates there is estimated
+    status, _, estimate = request("POST", "/estimate", json_body={
+        "discovery_config": {**DISCOVERY, "domain_id": domain_id}, "scoring_config": scoring})
+    # THEN each lookup costs a page of offers (6) only when the sell price comes with them
+    assert status == 200, estimate
+    assert (estimate["discovery_tokens"], estimate["details_tokens"]) == (12, 40 * per_candidate)
+    assert not keepa.requests
 
 
 def test_runs_are_the_callers_own(queues: JobQueues, keepa: OfflineKeepa) -> None:

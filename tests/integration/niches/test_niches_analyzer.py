@@ -35,7 +35,11 @@ def test_analyze_scores_each_category_from_its_sample(keepa: RecordingKeepa) -> 
                                      for k, v in m.items() if k != "competition_level"})
         assert niche["niche_score"] == niche_score(metrics, 1_000, 100_000) >= 4.0
         assert 5 <= m["total_products"] <= 20 and 0 <= m["viable_products"] <= m["total_products"]
-        assert niche["confidence_level"] == ("MEDIUM" if m["total_products"] >= 20 else "LOW")
+        # Every offline book has a seller count; few have a price history long enough for a stability.
+        assert niche["missing_inputs"] in ([], ["price_stability"])
+        assert (m["stability_ratio"] is None) == (niche["missing_inputs"] == ["price_stability"])
+        by_size = "MEDIUM" if m["total_products"] >= 20 else "LOW"
+        assert niche["confidence_level"] == ("LOW" if niche["missing_inputs"] else by_size)
         assert niche["criteria_used"] == answer["criteria_used"]
     assert answer["best_niche_score"] == niches[0]["niche_score"]
     # Per category: a finder page (12) and 40 candidates looked up with live offers: the estimate is one page of
@@ -102,6 +106,20 @@ def test_export_writes_the_analyzed_niches_as_csv_with_formulas_neutralised(keep
         assert float(row["niche_score"]) == niche["niche_score"]
         assert int(row["viable_products"]) == niche["metrics"]["viable_products"]
         assert int(row["recommended_bsr_max"]) == WIDE["bsr_max"]
+
+
+def test_export_writes_a_missing_metric_as_an_empty_cell(keepa: RecordingKeepa) -> None:
+    _, _, answer = _analyze({"category_ids": [3839], "criteria": WIDE})
+    (niche,) = answer["discovered_niches"]
+    niche["metrics"].update(avg_sellers=None, competition_level=None)
+    niche["missing_inputs"] = ["seller_count"]
+
+    status, _, text = call("niches", "POST", EXPORT, json_body={"niches": [niche]}, identity=SOURCER)
+
+    assert status == 200, text
+    (row,) = csv.DictReader(io.StringIO(text, newline=""))
+    assert (row["avg_sellers"], row["competition_level"]) == ("", "")
+    assert float(row["avg_bsr"]) == niche["metrics"]["avg_bsr"]
 
 
 def test_export_of_nothing_is_422() -> None:

@@ -4,18 +4,22 @@ the token guard before any spend, and the job path above the threshold."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from niches_support import DISCOVER, ESTIMATE, post
 
+from arbvault.config.updates import update_scope
+from arbvault.db import session_scope
 from arbvault.niches.discover import NichePlan, score_niches, template_filters
 from arbvault.niches.templates import TEMPLATES, NicheTemplate
 from arbvault.settings import get_settings
 from db_testing import rows
 from infra.keepa_offline.finder import find
 from jobs_testing import JobQueues, run_worker
-from keepa_testing import MakeKeepa, RecordingKeepa, paid, product_requests, spent
+from keepa_testing import MakeKeepa, RecordingKeepa, paid, product_requests, spent, store_balance
 from support import SOURCER, call
 
 FIRST_THREE = {"count": 3, "shuffle": False, "products_per_niche": 3}
@@ -111,6 +115,27 @@ def test_a_short_balance_is_429_with_retry_after_before_any_spend(make_keepa: Ma
     status, _, estimate = post(ESTIMATE, FIRST_THREE)
     assert (estimate["sufficient"], estimate["deficit"], estimate["affordable_count"]) == (False, 14, 2)
     assert 1 <= estimate["retry_after_seconds"] <= 60
+
+
+@pytest.mark.parametrize(("buy", "sell", "per_lookup"), [
+    ("current_fba", "current_new", 6),  # Keepa sends the lowest FBA offer only with the offers
+    ("current_used", "current_fba", 6),
+    ("current_used", "current_new", 1),  # the lowest new and used prices come with every lookup
+])
+def test_the_estimate_prices_offers_exactly_when_the_rules_read_an_offer_price(
+        keepa: RecordingKeepa, domain_id: int, buy: str, sell: str, per_lookup: int) -> None:
+    # GIVEN a domain whose every strategy buys and sells at fixed marketplace prices
+    sources = {"buy_price_source": buy, "sell_price_source": sell}
+    with session_scope() as session:
+        update_scope(session, scope=f"domain:{domain_id}", changed_by="test",
+                     patch={"strategies": dict.fromkeys(("textbook", "velocity", "balanced"), sources)})
+    store_balance(5_000, refill_in_ms=30_000, refill_rate=20, observed_at=datetime.now(UTC))  # no /token asked
+    # WHEN three templates of three products are priced there
+    status, _, estimate = post(ESTIMATE, {**FIRST_THREE, "domain_id": domain_id})
+    # THEN each template's 6 candidates cost a page of offers (6) only when a source reads an offer price
+    assert status == 200, estimate
+    assert estimate["tokens_per_niche"] == 12 + 6 * per_lookup
+    assert not keepa.requests
 
 
 def test_bad_input_is_one_422_envelope(keepa: RecordingKeepa) -> None:

@@ -1,5 +1,6 @@
 """Whether a run's candidates are looked up with live offers: only when a strategy that may price them reads
-a price Keepa reports with offers (the cheapest live offer to buy at, a condition's Buy Box to sell at)."""
+a price Keepa reports only with offers (every source but the lowest new and used prices; the buy side not at all
+when the run gives a buy price)."""
 
 from __future__ import annotations
 
@@ -34,15 +35,25 @@ def test_the_default_rules_buy_at_live_offers_so_runs_fetch_twenty() -> None:
     assert live_offers(ScoringSpec(buy_price=Decimal("4.00")), rules) == 20
 
 
-def test_fixed_marketplace_prices_need_no_offers() -> None:
-    rules = _rules(buy_price_source="current_used", sell_price_source="current_buy_box")
+def test_the_lowest_new_and_used_prices_need_no_offers() -> None:
+    rules = _rules(buy_price_source="current_used", sell_price_source="current_new")
 
     assert live_offers(ScoringSpec(), rules) is None
     assert ScoringSpec().job_params(1, offers=None).fetch_options().offers is None
 
 
-def test_a_callers_buy_price_spares_the_offers_of_a_cheapest_offer_buy() -> None:
-    rules = _rules(buy_price_source="cheapest_offer", sell_price_source="current_buy_box")
+@pytest.mark.parametrize("sell", ["current_buy_box", "avg90_buy_box", "current_fba"])
+def test_a_fixed_buy_box_or_fba_sell_price_needs_offers(sell: str) -> None:
+    # Without the offers Keepa sends no Buy Box and no FBA price: the chain would sell at the lowest new price.
+    rules = _rules(buy_price_source="current_used", sell_price_source=sell)
+
+    assert live_offers(ScoringSpec(), rules) == 20
+    assert live_offers(ScoringSpec(buy_price=Decimal("4.00")), rules) == 20
+
+
+@pytest.mark.parametrize("buy", ["cheapest_offer", "current_buy_box", "avg90_buy_box", "current_fba"])
+def test_a_callers_buy_price_spares_the_offers_of_the_buy_side(buy: str) -> None:
+    rules = _rules(buy_price_source=buy, sell_price_source="current_new")
 
     assert live_offers(ScoringSpec(), rules) == 20
     assert live_offers(ScoringSpec(buy_price=Decimal("4.00")), rules) is None

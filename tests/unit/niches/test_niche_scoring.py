@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from arbvault.niches.scoring import (
@@ -72,6 +74,25 @@ def test_a_weak_category_scores_2_8_with_low_confidence() -> None:
 @pytest.mark.parametrize(("size", "level"), [(50, "HIGH"), (49, "MEDIUM"), (20, "MEDIUM"), (19, "LOW")])
 def test_confidence_by_sample_size(size: int, level: str) -> None:
     assert confidence(size) == level
+
+
+@pytest.mark.parametrize(("size", "missing", "level"), [(50, 1, "MEDIUM"), (50, 2, "LOW"), (20, 1, "LOW"),
+                                                        (19, 1, "LOW"), (5, 2, "LOW")])
+def test_each_missing_input_lowers_the_confidence_one_level(size: int, missing: int, level: str) -> None:
+    assert confidence(size, missing_inputs=missing) == level
+
+
+def test_a_category_without_seller_data_is_scored_on_the_other_factors() -> None:
+    # GIVEN a middling category with no seller count for any product
+    metrics = CategoryMetrics(avg_sellers=None, avg_bsr=25_000, avg_price=30, price_stability=0.75,
+                              profit_margin=25, total_products=100, viable_products=50)
+
+    score = niche_score(metrics, 10_000, 50_000)
+
+    # THEN (0.25 x 5 + 0.20 x 6 + 0.15 x 9 + 0.10 x 7) / 0.70 = 6.43, not the 7.5 of no sellers at all (10 points)
+    assert score == 6.4
+    assert niche_score(replace(metrics, avg_sellers=0.0), 10_000, 50_000) == 7.5
+    assert metrics.missing_inputs == ("seller_count",) and metrics.competition_level is None
 
 
 @pytest.mark.parametrize(("score", "size", "quality"), [(8.0, 30, "EXCELLENT"), (8.0, 29, "GOOD"),
