@@ -23,6 +23,7 @@ KEEPA_TOKENS = 1_000_000
 KEEPA_REFILL_RATE = 20_000  # per minute
 # A stop still under way this long after Ctrl-C prints every thread's stack to stderr, to show what holds it up.
 STOP_REPORT_SECONDS = 10.0
+SIGNAL_POLL_SECONDS = 0.2
 
 
 def register(subparsers: Any) -> None:
@@ -99,6 +100,12 @@ class StopSignals:
             self._quit_now(128 + signum)
         self.requested.set()
 
+    def wait(self) -> None:
+        """Return once a stop is requested. The wait is timed: the kernel may hand the signal to any thread, and
+        then only a main thread that wakes up runs the handler (an untimed wait would sleep through it)."""
+        while not self.requested.wait(SIGNAL_POLL_SECONDS):
+            pass
+
 
 def run(args: argparse.Namespace) -> int:
     began = time.perf_counter()
@@ -145,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     for line in stack.banner():
         console.line(line)
-    stop.requested.wait()
+    stop.wait()
     console.line("stopping... (Ctrl-C again to quit at once)")
     faulthandler.dump_traceback_later(STOP_REPORT_SECONDS)  # left armed until the process has exited
     stack.stop()
