@@ -2,10 +2,11 @@
 
 Values come from a random generator seeded by the identifier's canonical key (the ISBN-13 for books, so an
 ISBN-10 ASIN and its ISBN-13 give the same book); times are placed relative to the catalogue clock. Offers
-are generated first, at price levels drawn per book (``market_for``), and the marketplace csv, buy boxes and
-counts derived from them (``market.derive``); the sales rank drops once per sale at the rate a published
-rank-to-sales curve gives (``sales``); ``stats`` are computed per request from the csv
-(``stats.build_stats``). So every number a client reads agrees with the others.
+are generated first, at price levels drawn per book (``market_for``) and repricing more often the better the
+book sells (``reprice_days``), and the marketplace csv, buy boxes and counts derived from them
+(``market.derive``); the sales rank drops once per sale at the rate a published rank-to-sales curve gives
+(``sales``); ``stats`` are computed per request from the csv (``stats.build_stats``). So every number a client
+reads agrees with the others.
 """
 
 from __future__ import annotations
@@ -50,6 +51,15 @@ _PREMIUM_POPULARITY = 0.25
 """Books less popular than this (rank about 560,000 and worse) sell too rarely to hold an FBA used premium."""
 TEXTBOOK_SHARE = 0.6
 """Books in a textbook subject that are course books; the rest are trade books on the subject."""
+REPRICE_DAYS_SLOW, REPRICE_DAYS_POPULAR = 45.0, 2.0
+"""Mean days between a third-party offer's repricings at popularity 0 and 1 (geometric in between)."""
+USED_REPRICE_SLOWER = 30.0
+"""Used offers reprice this many times less often than new ones (no Buy Box race among most of them)."""
+AMAZON_REPRICE_DAYS = 14.0
+"""Amazon reprices its own offer a few times a month."""
+REPRICINGS_CAP_SLOW, REPRICINGS_CAP_POPULAR = 8, 48
+"""Repricings of one offer at most at popularity 0 and 1 (quadratic in between): generating a book costs about
+its number of marketplace events, so the cap spends them on the best sellers."""
 _COMMENTS = {2: "Like new, unread copy.", 3: "Light shelf wear; clean pages.", 4: "Good: minor wear, no markings.",
              5: "Acceptable: heavy wear, all pages intact."}
 
@@ -70,11 +80,29 @@ def _seller(rng: random.Random) -> str:
     return "A" + "".join(chars)
 
 
-def _price_history(rng: random.Random, first: int, last: int, base: int, shipping: int,
-                   changes: int) -> list[tuple[int, int, int]]:
-    """Repricings around ``base`` (the last one is the current price), the first at ``first``."""
-    times = sorted({first} | {rng.randint(first, max(first, last - DAY)) for _ in range(changes)})
-    return [(t, max(99, int(base * (0.93 + rng.random() * 0.14)) // 10 * 10 + 9), shipping) for t in times]
+def reprice_days(popularity: float) -> float:
+    """Mean days between a third-party offer's repricings: every few weeks for a book that hardly sells, every
+    couple of days (repricers chasing the lowest price) for a best seller."""
+    return REPRICE_DAYS_SLOW * (REPRICE_DAYS_POPULAR / REPRICE_DAYS_SLOW) ** popularity
+
+
+def reprice_cap(popularity: float) -> int:
+    """The most repricings one offer of a book this popular gets."""
+    return round(REPRICINGS_CAP_SLOW + (REPRICINGS_CAP_POPULAR - REPRICINGS_CAP_SLOW) * popularity ** 2)
+
+
+def _price_history(rng: random.Random, first: int, last: int, base: int, shipping: int, every_days: float,
+                   cap: int) -> list[tuple[int, int, int]]:
+    """Prices around ``base`` from ``first``, changing about every ``every_days`` (at most ``cap`` times) until a
+    day before ``last``; the last one is the current price."""
+    width = max(0, last - DAY - first)
+    changes = min(cap, int(width / (every_days * DAY) * (0.5 + rng.random())))
+    history: list[tuple[int, int, int]] = []
+    for t in sorted({first} | {first + int(rng.random() * width) for _ in range(changes)}):
+        price = max(99, int(base * (0.93 + rng.random() * 0.14)) // 10 * 10 + 9)
+        if not history or price != history[-1][1]:
+            history.append((t, price, shipping))
+    return history
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,12 +144,14 @@ def market_for(rng: random.Random, *, list_price: int, rank: int, textbook: bool
     return Market(new, max(1, int(floor)), markup, popularity, int(new * _USED_CAP))
 
 
-def _offers(rng: random.Random, market: Market, *, amazon: bool, in_print: bool, t_track: int,
-            last_update: int) -> list[OfferPlan]:
+def _offers(rng: random.Random, reprices: random.Random, market: Market, *, amazon: bool, in_print: bool,
+            t_track: int, last_update: int) -> list[OfferPlan]:
     """Amazon's offer (when it sells the book), new offers near ``market.new`` (none or few, dear, when out of
-    print), and used ones from the merchant-fulfilled floor up, FBA copies at the book's markup."""
+    print), and used ones from the merchant-fulfilled floor up, FBA copies at the book's markup. Their price
+    histories are drawn from ``reprices``."""
     offers: list[OfferPlan] = []
     span = last_update - t_track
+    every_days, cap = reprice_days(market.popularity), reprice_cap(market.popularity)
 
     def window(live: bool) -> tuple[int, int]:
         first = t_track + int(span * rng.random() * 0.8)
@@ -131,12 +161,14 @@ def _offers(rng: random.Random, market: Market, *, amazon: bool, in_print: bool,
     def add(condition: int, fba: bool, base: int, live: bool, comment: str | None = None) -> None:
         first, last = window(live)
         offers.append(OfferPlan(len(offers), _seller(rng), condition, fba, False,
-                                _price_history(rng, first, last, base, 0 if fba else SHIPPING, rng.randint(0, 2)),
+                                _price_history(reprices, first, last, base, 0 if fba else SHIPPING,
+                                               every_days * (1.0 if condition == 1 else USED_REPRICE_SLOWER), cap),
                                 first, last, comment))
 
     if amazon:
         first, last = t_track, last_update
-        plan = OfferPlan(0, AMAZON, 1, True, True, _price_history(rng, first, last, market.new, 0, 3), first, last)
+        history = _price_history(reprices, first, last, market.new, 0, AMAZON_REPRICE_DAYS, cap)
+        plan = OfferPlan(0, AMAZON, 1, True, True, history, first, last)
         if rng.random() < 0.3:
             gap_start = last_update - rng.randint(20, 120) * DAY
             plan.gaps.append((gap_start, gap_start + rng.randint(3, 15) * DAY))
@@ -233,7 +265,10 @@ def generate_book(key: str, *, asin: str, ean: str | None, clock: int) -> dict[s
     amazon = in_print and rng.random() < amazon_share
     market = market_for(rng, list_price=list_price, rank=end_rank, textbook=textbook, in_print=in_print,
                         amazon=amazon)
-    offers = _offers(rng, market, amazon=amazon, in_print=in_print, t_track=t_track, last_update=last_update)
+    # Price histories come from a stream of their own too, so tuning them shifts no other draw.
+    reprices = random.Random(seed_for(f"reprice:{key}"))
+    offers = _offers(rng, reprices, market, amazon=amazon, in_print=in_print, t_track=t_track,
+                     last_update=last_update)
     events = {o.first for o in offers} | {o.last + 1 for o in offers if o.last < last_update}
     events |= {h[0] for o in offers for h in o.history} | {t for o in offers for gap in o.gaps for t in gap}
     # Keepa refreshes offers now and then even when nothing changes; a few such fetches, the latest at lastUpdate.

@@ -17,9 +17,10 @@ from db_testing import execute, scalar
 from keepa_testing import MakeKeepa, RecordingKeepa, book_asins, paid, spent
 from support import SOURCER, call
 
-SIX_FBA = "1911111477"
-"""A generated book with 7 live offers: 6 FBA (46.09, 58.39, 71.59, 154.59, 172.09, 190.39) and 1 merchant-fulfilled."""
-NO_LIVE_OFFERS = "5083950820"
+SIX_FBA = "0134227050"
+"""A generated book with 7 live offers: 6 FBA (58.89, 76.19, 137.19, 147.19, 158.39, 164.29) and 1 merchant-fulfilled
+(a used copy)."""
+NO_LIVE_OFFERS = "0037615254"
 """A generated book whose only offer is no longer listed."""
 DAY = 86_400
 
@@ -64,9 +65,9 @@ def test_stock_estimate_is_fresh_then_served_from_the_row(keepa: RecordingKeepa)
 
 
 @pytest.mark.parametrize(("target", "expected"), [
-    ("170", 3),  # 144.50-195.50: 154.59, 172.09 and 190.39
-    ("165", 2),  # 140.25-189.75: 154.59 and 172.09 (190.39 is just outside)
-    ("55", 1),  # 46.75-63.25: 58.39
+    ("140", 3),  # 119.00-161.00: 137.19, 147.19 and 158.39
+    ("135", 2),  # 114.75-155.25: 137.19 and 147.19 (158.39 is just outside)
+    ("55", 1),  # 46.75-63.25: 58.89
     ("500", 0),
 ])
 def test_stock_estimate_price_target_counts_fba_offers_within_15_percent(keepa: RecordingKeepa, target: str,
@@ -158,7 +159,7 @@ def test_stock_estimate_of_a_product_without_live_offers_is_no_data(keepa: Recor
 
 
 def test_stock_estimate_accepts_the_isbn13_of_a_book(keepa: RecordingKeepa) -> None:
-    status, _, answer = stock("978-1-91111-147-4")
+    status, _, answer = stock("978-0-13-422705-4")
 
     assert status == 200, answer
     assert answer["asin"] == SIX_FBA and answer["offers_fba"] == 6
