@@ -9,7 +9,7 @@ new one) and the used buy box (32), plus ``buyBoxSellerIdHistory`` and ``buyBoxU
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,6 +86,14 @@ Side = Sequence[tuple[OfferPlan, int]]
 State = Sequence[tuple[int, int] | None]
 
 
+def _listed(offers: Side, state: State) -> Iterator[tuple[OfferPlan, tuple[int, int], int]]:
+    """The offers listed in ``state``, each with its (price, shipping) and landed price."""
+    for o, k in offers:
+        ps = state[k]
+        if ps:
+            yield o, ps, ps[0] + max(ps[1], 0)
+
+
 def _new_side(t: int, offers: Side, state: State, series: dict[int, list[tuple[int, ...]]],
               bb_hist: list[tuple[int, str]]) -> None:
     """Append the new offers' series at ``t``: 0, 1, 7, 10, 11, 34, 35, the buy box 18 and its seller."""
@@ -93,12 +101,8 @@ def _new_side(t: int, offers: Side, state: State, series: dict[int, list[tuple[i
     lowest_new = lowest_fba_3p = -1
     fbm: tuple[int, int, int] | None = None
     new_count = fba_count = 0
-    for o, k in offers:
-        ps = state[k]
-        if not ps:
-            continue
+    for o, ps, landed in _listed(offers, state):
         new_count += 1
-        landed = ps[0] + (ps[1] if ps[1] > 0 else 0)
         if lowest_new < 0 or landed < lowest_new:
             lowest_new, cheapest_new = landed, (o, ps)
         if o.fba:
@@ -131,12 +135,8 @@ def _used_side(t: int, offers: Side, state: State, series: dict[int, list[tuple[
     lowest_used = -1
     by_condition: dict[int, tuple[int, int, int]] = {}
     used_count = 0
-    for o, k in offers:
-        ps = state[k]
-        if not ps:
-            continue
+    for o, ps, landed in _listed(offers, state):
         used_count += 1
-        landed = ps[0] + (ps[1] if ps[1] > 0 else 0)
         lowest_used = landed if lowest_used < 0 else min(lowest_used, landed)
         best = by_condition.get(o.condition)
         if best is None or (landed, *ps) < best:
