@@ -30,6 +30,9 @@ RUNTIME_SCRIPT = Path(__file__).resolve().parent / "runtime.py"
 INIT_TIMEOUT_SECONDS = 10.0
 # How long a worker may take to exit after its request pipe closes before it is killed.
 EXIT_GRACE_SECONDS = 1.0
+# How long a stopped worker's last output may take to reach the log (a process that left the worker's session
+# could hold its stdout open for ever).
+OUTPUT_DRAIN_SECONDS = 1.0
 
 OutputSink = Callable[[str, str], None]
 
@@ -57,6 +60,7 @@ class Worker:
         self._process: subprocess.Popen[bytes] | None = None
         self._requests: Any = None
         self._results_fd = -1
+        self._forwarder: threading.Thread | None = None
 
     @property
     def pid(self) -> int | None:
@@ -96,7 +100,8 @@ class Worker:
             os.close(result_write)
         self._requests = os.fdopen(request_write, "wb")
         self._results_fd = result_read
-        threading.Thread(target=self._forward_output, name=f"log-{self.runtime.name}", daemon=True).start()
+        self._forwarder = threading.Thread(target=self._forward_output, name=f"log-{self.runtime.name}", daemon=True)
+        self._forwarder.start()
         try:
             message = self._receive(time.monotonic() + INIT_TIMEOUT_SECONDS)
         except InvocationTimeoutError as exc:
@@ -146,6 +151,8 @@ class Worker:
             pass
         self.kill()  # also whatever the handler spawned, which may outlive the runtime
         process.wait()
+        if self._forwarder is not None:  # its last lines (an INIT traceback) are logged before the caller goes on
+            self._forwarder.join(OUTPUT_DRAIN_SECONDS)
         if self._results_fd >= 0:
             os.close(self._results_fd)
             self._results_fd = -1
